@@ -1,0 +1,96 @@
+//! Reading values off the wire the way a vendor's dialect says.
+
+use crate::ScalarType;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// How a vendor matches parameter names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NameMatching {
+    Exact,
+    /// ASCII case-insensitive (ManEx: `CustName`, `Custname`, `CUSTNAME`).
+    CaseInsensitive,
+}
+
+impl NameMatching {
+    pub fn matches(self, declared: &str, wire: &str) -> bool {
+        match self {
+            NameMatching::Exact => declared == wire,
+            NameMatching::CaseInsensitive => declared.eq_ignore_ascii_case(wire),
+        }
+    }
+}
+
+/// Finds the wire key that carries `declared` under the dialect's matching
+/// rule. Returns every match so callers can report ambiguous duplicates
+/// (`Custname` and `CUSTNAME` in one request).
+pub fn lookup_field<'a>(object: &'a Map<String, Value>, declared: &str, names: NameMatching) -> Vec<(&'a str, &'a Value)> {
+    match names {
+        NameMatching::Exact => object.get_key_value(declared).map(|(k, v)| (k.as_str(), v)).into_iter().collect(),
+        NameMatching::CaseInsensitive => object
+            .iter()
+            .filter(|(k, _)| names.matches(declared, k))
+            .map(|(k, v)| (k.as_str(), v))
+            .collect(),
+    }
+}
+
+/// Why a wire value could not be read as its declared type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WireError {
+    pub expected: ScalarType,
+    pub found: &'static str,
+}
+
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_f64() => "number",
+        Value::Number(_) => "integer",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// Reads a scalar as its declared type. With `strings_carry_scalars` (a
+/// dialect that accepts query strings, where every value arrives as text) a
+/// string holding a number or boolean is read as that number or boolean —
+/// so a negative case is only negative if it stays negative once serialised.
+pub fn coerce_scalar(ty: ScalarType, v: &Value, strings_carry_scalars: bool) -> Result<Value, WireError> {
+    if ty.accepts(v) {
+        return Ok(v.clone());
+    }
+    let err = WireError { expected: ty, found: json_kind(v) };
+    if !strings_carry_scalars {
+        return Err(err);
+    }
+    if ty == ScalarType::String {
+        // Model binders that read query strings also read a JSON number or
+        // boolean into a text parameter.
+        return match v {
+            Value::Number(n) => Ok(Value::String(n.to_string())),
+            Value::Bool(b) => Ok(Value::String(b.to_string())),
+            _ => Err(err),
+        };
+    }
+    let Value::String(s) = v else {
+        return Err(err);
+    };
+    let t = s.trim();
+    match ty {
+        ScalarType::String => Err(err),
+        ScalarType::Integer => t.parse::<i64>().map(Value::from).map_err(|_| err),
+        ScalarType::Number => match t.parse::<f64>() {
+            Ok(f) if f.is_finite() => Ok(crate::number(f)),
+            _ => Err(err),
+        },
+        ScalarType::Boolean => match t.to_ascii_lowercase().as_str() {
+            "true" | "1" => Ok(Value::Bool(true)),
+            "false" | "0" => Ok(Value::Bool(false)),
+            _ => Err(err),
+        },
+    }
+}

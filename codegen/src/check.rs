@@ -1,0 +1,1007 @@
+//! Semantic checks: syntax model -> IR.
+//!
+//! Resolves every reference (sources, catalogue entries, resources, fields,
+//! the token endpoint), expands numbered runs, gives every rule its id,
+//! strength and sources, and checks each doc example against the rules.
+//! Every problem becomes a diagnostic; checking goes on after one so a run
+//! reports them all.
+
+use crate::diag::{Diagnostics, Pos, SourceFile, did_you_mean, one_of_list};
+use crate::ir::*;
+use crate::load::VendorFiles;
+use crate::syntax::{self, Ordered, RuleSyntax, S};
+use erpspec_rules::{Case, CodedValue, Format, LengthUnit, NameMatching, RuleKind, ScalarType, Strength};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+pub fn check(files: Vec<VendorFiles>, diags: &mut Diagnostics) -> Api {
+    let mut vendors = Vec::new();
+    for vf in files {
+        let Some((api_file, api)) = vf.api else {
+            if !vf.endpoints.is_empty() || !vf.dir_name.is_empty() {
+                let missing = vf.api_pos.path.rsplit_once('/').map(|(d, _)| format!("{d}/api.yaml"));
+                let has_api_file = vf.api_pos.path.ends_with("api.yaml");
+                if !has_api_file {
+                    diags.error_help(
+                        Pos::start(&vf.api_pos),
+                        format!("vendor directory `{}` has no api.yaml", vf.dir_name),
+                        format!("create {} describing the vendor's dialect", missing.unwrap_or_default()),
+                    );
+                }
+            }
+            continue;
+        };
+        let mut cx = VendorCx { file: api_file.clone(), diags, sources: BTreeSet::new(), errors: BTreeSet::new(), resources: BTreeSet::new() };
+        let vendor = cx.vendor(&vf.dir_name, api, &vf.endpoints);
+        vendors.push(vendor);
+    }
+    vendors.sort_by(|a, b| a.name.cmp(&b.name));
+    Api { vendors }
+}
+
+struct VendorCx<'d> {
+    file: Arc<SourceFile>,
+    diags: &'d mut Diagnostics,
+    sources: BTreeSet<String>,
+    errors: BTreeSet<String>,
+    resources: BTreeSet<String>,
+}
+
+fn pos<T>(file: &Arc<SourceFile>, s: &S<T>) -> Pos {
+    Pos::of(file, s)
+}
+
+impl VendorCx<'_> {
+    fn p<T>(&self, s: &S<T>) -> Pos {
+        pos(&self.file, s)
+    }
+
+    fn source_refs(&mut self, refs: &[S<String>]) -> Vec<String> {
+        let mut out = Vec::new();
+        for r in refs {
+            if !self.sources.contains(&r.value) {
+                let known: Vec<String> = self.sources.iter().cloned().collect();
+                let help = match did_you_mean(&r.value, known.iter().map(String::as_str)) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => format!("declare it under `sources:` in api.yaml (known: {})", one_of_list(&known)),
+                };
+                let pos = self.p(r);
+                self.diags.error_help(pos, format!("unknown source `{}`", r.value), help);
+            }
+            out.push(r.value.clone());
+        }
+        out
+    }
+
+    fn error_ref(&mut self, r: &Option<S<String>>) -> Option<String> {
+        let r = r.as_ref()?;
+        if !self.errors.contains(&r.value) {
+            let known: Vec<String> = self.errors.iter().cloned().collect();
+            let help = match did_you_mean(&r.value, known.iter().map(String::as_str)) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("declare it under `errors:` in api.yaml (known: {})", one_of_list(&known)),
+            };
+            let pos = self.p(r);
+            self.diags.error_help(pos, format!("unknown error `{}`", r.value), help);
+        }
+        Some(r.value.clone())
+    }
+
+    fn vendor(&mut self, dir: &str, api: syntax::ApiFile, endpoint_files: &[(Arc<SourceFile>, syntax::EndpointFile)]) -> Vendor {
+        if api.vendor.value != dir {
+            let pos = self.p(&api.vendor);
+            self.diags.error_help(
+                pos,
+                format!("vendor `{}` is declared in directory `{dir}`", api.vendor.value),
+                format!("write `vendor: {dir}` (the vendor's name is its directory's name)"),
+            );
+        }
+        let mut sources = BTreeMap::new();
+        for (id, s) in dup_checked(&api.sources, &self.file, self.diags, "source") {
+            if let Some(seed) = &s.seed
+                && !(seed.value.ends_with(".txt") && !seed.value.contains('/'))
+            {
+                let pos = self.p(seed);
+                self.diags.error_help(
+                    pos,
+                    format!("`{}` is not a seed file name", seed.value),
+                    "write the file name as listed in ../shared/seeds/README.md, e.g. `003_ce6f3b901637b304.txt`",
+                );
+            }
+            if s.seed.is_none() && s.url.is_none() {
+                let pos = self.p(id);
+                self.diags.error_help(pos, format!("source `{}` names no document", id.value), "add `seed:` or `url:`");
+            }
+            self.sources.insert(id.value.clone());
+            sources.insert(
+                id.value.clone(),
+                Source { id: id.value.clone(), title: s.title.clone(), seed: s.seed.as_ref().map(|x| x.value.clone()), url: s.url.clone() },
+            );
+        }
+        let mut errors = Vec::new();
+        let error_entries = dup_checked(&api.errors, &self.file, self.diags, "error");
+        for (id, _) in &error_entries {
+            self.errors.insert(id.value.clone());
+        }
+        for (id, e) in error_entries {
+            let message = match &e.message.value {
+                syntax::MessageSyntax::Exact(m) => MessageRule::Exact(m.clone()),
+                syntax::MessageSyntax::Other(f) => match (&f.prefix, f.any) {
+                    (Some(p), None) => MessageRule::Prefix(p.clone()),
+                    (None, Some(true)) => MessageRule::Any,
+                    _ => {
+                        let pos = self.p(&e.message);
+                        self.diags.error_help(
+                            pos,
+                            "a message is exact text, `{ prefix: ... }` or `{ any: true }`",
+                            "write `message: \"Exact text.\"`, `message: { prefix: \"Text: \" }` or `message: { any: true }`",
+                        );
+                        MessageRule::Any
+                    }
+                },
+            };
+            let srcs = self.source_refs(&e.sources);
+            errors.push(ErrorEntry {
+                id: id.value.clone(),
+                status: e.status,
+                message,
+                code: e.code.clone(),
+                vars: e.vars.clone(),
+                body: e.body.clone(),
+                sources: srcs,
+            });
+        }
+
+        let t = &api.transport;
+        let mut parameters = Vec::new();
+        for l in &t.parameters {
+            match l.value {
+                syntax::LocationSyntax::Body => parameters.push(ParamLocation::Body),
+                syntax::LocationSyntax::Query => parameters.push(ParamLocation::Query),
+                other => {
+                    let pos = self.p(l);
+                    self.diags.error_help(
+                        pos,
+                        format!("parameters cannot travel in `{}`", format!("{other:?}").to_lowercase()),
+                        "endpoint parameters travel in `body` or `query`; credentials use `auth.present`",
+                    );
+                }
+            }
+        }
+        if !t.path.value.contains("{route}") {
+            let pos = self.p(&t.path);
+            self.diags.error_help(pos, "transport path has no `{route}`", "write the path with `{route}` where the endpoint's route goes, e.g. `/api/{route}`");
+        }
+        let transport = Transport {
+            path: t.path.value.clone(),
+            path_case_insensitive: t.path_case_insensitive,
+            methods: t.methods.iter().map(|m| m.value.to_ascii_uppercase()).collect(),
+            parameters,
+            names: match t.names {
+                syntax::NamesSyntax::Exact => NameMatching::Exact,
+                syntax::NamesSyntax::CaseInsensitive => NameMatching::CaseInsensitive,
+            },
+            strings_carry_scalars: t.strings_carry_scalars,
+            on_wrong_method: self.error_ref(&t.on_wrong_method),
+            on_invalid_json: self.error_ref(&t.on_invalid_json),
+            on_unknown_route: self.error_ref(&t.on_unknown_route),
+            on_rule_violation: self.error_ref(&t.on_rule_violation),
+            sources: self.source_refs(&t.sources),
+        };
+
+        let a = &api.auth;
+        let mut presentations = Vec::new();
+        for pr in &a.present {
+            let location = match pr.location.value {
+                syntax::LocationSyntax::Body => PresentationLocation::Body,
+                syntax::LocationSyntax::Query => PresentationLocation::Query,
+                syntax::LocationSyntax::Path => PresentationLocation::Path,
+                syntax::LocationSyntax::Header => PresentationLocation::Header,
+            };
+            let is_token = pr.value.value == "token";
+            if !is_token && !a.credentials.iter().any(|c| c.value == pr.value.value) {
+                let pos = self.p(&pr.value);
+                self.diags.error_help(
+                    pos,
+                    format!("`{}` is neither `token` nor a declared credential", pr.value.value),
+                    format!("present `token` or one of {}", one_of_list(&a.credentials.iter().map(|c| c.value.clone()).collect::<Vec<_>>())),
+                );
+            }
+            if is_token && a.token.is_none() {
+                let pos = self.p(&pr.value);
+                self.diags.error_help(pos, "`token` is presented but no `token:` issuer is declared", "add `auth.token` naming the login endpoint");
+            }
+            if location == PresentationLocation::Path && !transport.path.contains(&format!("{{{}}}", pr.name.value)) {
+                let pos = self.p(&pr.name);
+                self.diags.error_help(
+                    pos,
+                    format!("path variable `{{{}}}` is not in the transport path `{}`", pr.name.value, transport.path),
+                    "add it to `transport.path` or present the credential elsewhere",
+                );
+            }
+            presentations.push(Presentation { location, name: pr.name.value.clone(), value: pr.value.value.clone(), deprecated: pr.deprecated });
+        }
+        let token = a.token.as_ref().map(|t| TokenIssue {
+            endpoint: t.endpoint.value.clone(),
+            credential_fields: t.credential_fields.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect(),
+            response_field: t.response_field.value.clone(),
+        });
+        let auth = Auth {
+            credentials: a.credentials.iter().map(|c| c.value.clone()).collect(),
+            token,
+            presentations,
+            on_missing: self.error_ref(&a.on_missing),
+            on_malformed: self.error_ref(&a.on_malformed),
+            on_rejected: self.error_ref(&a.on_rejected),
+            sources: self.source_refs(&a.sources),
+        };
+        let envelopes = Envelopes {
+            success: envelope(&api.envelopes.success),
+            error: envelope(&api.envelopes.error),
+            sources: self.source_refs(&api.envelopes.sources),
+        };
+        if !template_has_slot(&envelopes.success.body, "payload") {
+            let pos = Pos::start(&self.file);
+            self.diags.error_help(pos, "the success envelope has no `{{payload}}` slot", "put \"{{payload}}\" where the response payload goes");
+        }
+
+        let mut resources = Vec::new();
+        for (name, r) in dup_checked(&api.resources, &self.file, self.diags, "resource") {
+            self.resources.insert(name.value.clone());
+            let mut assigned = Vec::new();
+            for (field, a) in &r.assigned.0 {
+                let how = match a.how.value {
+                    syntax::AssignedKindSyntax::PaddedSequence => match &a.width {
+                        Some(w) => AssignedHow::PaddedSequence { width: w.value },
+                        None => {
+                            let pos = self.p(&a.how);
+                            self.diags.error_help(pos, "`padded_sequence` needs a width", "add `width: 10` (the number of digits)");
+                            AssignedHow::PaddedSequence { width: 10 }
+                        }
+                    },
+                    syntax::AssignedKindSyntax::IntegerSequence => AssignedHow::IntegerSequence,
+                    syntax::AssignedKindSyntax::Timestamp => AssignedHow::Timestamp,
+                    syntax::AssignedKindSyntax::User => AssignedHow::User,
+                };
+                let srcs = if a.sources.is_empty() { self.source_refs(&r.sources) } else { self.source_refs(&a.sources) };
+                assigned.push(Assigned { field: field.value.clone(), how, sources: srcs });
+            }
+            let srcs = self.source_refs(&r.sources);
+            resources.push(Resource {
+                name: name.value.clone(),
+                key: r.key.iter().map(|k| k.value.clone()).collect(),
+                assigned,
+                demo: r.demo.clone(),
+                sources: srcs,
+            });
+        }
+        let mut contradictions = Vec::new();
+        for c in &api.contradictions {
+            let srcs = self.source_refs(&c.sources);
+            contradictions.push(Contradiction { summary: c.summary.clone(), sources: srcs });
+        }
+
+        let mut vendor = Vendor {
+            name: dir.to_string(),
+            title: api.title.clone(),
+            sources,
+            transport,
+            auth,
+            envelopes,
+            errors,
+            resources,
+            endpoints: Vec::new(),
+            contradictions,
+        };
+
+        // Endpoints in dependency order: an endpoint that `extends` another
+        // is built after it.
+        let mut built: BTreeMap<String, Endpoint> = BTreeMap::new();
+        let mut pending: Vec<&(Arc<SourceFile>, syntax::EndpointFile)> = endpoint_files.iter().collect();
+        while !pending.is_empty() {
+            let before = pending.len();
+            let mut rest = Vec::new();
+            for item in pending {
+                let base_ready = match &item.1.extends {
+                    Some(b) => built.contains_key(&b.value) || !endpoint_files.iter().any(|(_, e)| e.endpoint.value == b.value),
+                    None => true,
+                };
+                if base_ready {
+                    let mut ecx = EndpointCx { v: self, file: item.0.clone(), vendor: dir.to_string(), endpoint: item.1.endpoint.value.clone() };
+                    if let Some(ep) = ecx.endpoint(&item.1, &built, &vendor) {
+                        built.insert(ep.id.clone(), ep);
+                    }
+                } else {
+                    rest.push(item);
+                }
+            }
+            if rest.len() == before {
+                for item in &rest {
+                    let b = item.1.extends.as_ref().expect("only extending endpoints wait");
+                    self.diags.error_help(pos(&item.0, b), format!("`extends: {}` forms a cycle", b.value), "an endpoint may extend one that does not extend it back");
+                }
+                break;
+            }
+            pending = rest;
+        }
+        vendor.endpoints = built.into_values().collect();
+
+        // Cross-endpoint checks.
+        if let Some(t) = &vendor.auth.token
+            && vendor.endpoint(&t.endpoint).is_none()
+        {
+            let pos = a.token.as_ref().map(|t| self.p(&t.endpoint)).unwrap_or_else(|| Pos::start(&self.file));
+            let known: Vec<&str> = vendor.endpoints.iter().map(|e| e.id.as_str()).collect();
+            let help = match did_you_mean(&t.endpoint, known.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => "add the login endpoint's schema file".to_string(),
+            };
+            self.diags.error_help(pos, format!("token endpoint `{}` has no schema file", t.endpoint), help);
+        }
+        vendor
+    }
+}
+
+fn envelope(e: &syntax::EnvelopeSyntax) -> Envelope {
+    Envelope { status: e.status, body: e.body.clone(), vars: e.vars.clone() }
+}
+
+fn template_has_slot(v: &serde_json::Value, slot: &str) -> bool {
+    match v {
+        serde_json::Value::String(s) => s == &format!("{{{{{slot}}}}}"),
+        serde_json::Value::Array(a) => a.iter().any(|x| template_has_slot(x, slot)),
+        serde_json::Value::Object(m) => m.values().any(|x| template_has_slot(x, slot)),
+        _ => false,
+    }
+}
+
+/// The entries of an ordered mapping with duplicates reported (first wins).
+fn dup_checked<'a, T>(m: &'a Ordered<T>, file: &Arc<SourceFile>, diags: &mut Diagnostics, what: &str) -> Vec<(&'a S<String>, &'a T)> {
+    let mut seen: BTreeMap<&str, &S<String>> = BTreeMap::new();
+    let mut out = Vec::new();
+    for (k, v) in &m.0 {
+        if let Some(first) = seen.get(k.value.as_str()) {
+            diags.error_help(
+                pos(file, k),
+                format!("duplicate {what} `{}`", k.value),
+                format!("`{}` is already defined at line {}; remove or rename one", k.value, first.referenced.line()),
+            );
+            continue;
+        }
+        seen.insert(&k.value, k);
+        out.push((k, v));
+    }
+    out
+}
+
+/// Expands a numbered run key `PREFIX{a..b}SUFFIX`; `None` for plain names.
+pub fn expand_run(key: &str) -> Option<Result<Vec<(u32, String)>, String>> {
+    let open = key.find('{')?;
+    let close = key[open..].find('}')? + open;
+    let inner = &key[open + 1..close];
+    let Some((a, b)) = inner.split_once("..") else {
+        return Some(Err(format!("`{{{inner}}}` is not a numbered run; write `{{1..16}}`")));
+    };
+    let (Ok(a), Ok(b)) = (a.trim().parse::<u32>(), b.trim().parse::<u32>()) else {
+        return Some(Err(format!("`{{{inner}}}` is not a numbered run; write `{{1..16}}`")));
+    };
+    if a > b || b - a > 999 {
+        return Some(Err(format!("the run `{{{a}..{b}}}` is empty or too long; write `{{first..last}}` with first <= last")));
+    }
+    let (pre, post) = (&key[..open], &key[close + 1..]);
+    Some(Ok((a..=b).map(|i| (i, format!("{pre}{i}{post}"))).collect()))
+}
+
+struct EndpointCx<'a, 'd> {
+    v: &'a mut VendorCx<'d>,
+    file: Arc<SourceFile>,
+    vendor: String,
+    endpoint: String,
+}
+
+impl EndpointCx<'_, '_> {
+    fn p<T>(&self, s: &S<T>) -> Pos {
+        pos(&self.file, s)
+    }
+    fn diags(&mut self) -> &mut Diagnostics {
+        self.v.diags
+    }
+
+    /// Source and error references resolve against the vendor, but point into this file.
+    fn sources_or(&mut self, refs: &[S<String>], fallback: &[String]) -> Vec<String> {
+        if refs.is_empty() {
+            return fallback.to_vec();
+        }
+        let saved = std::mem::replace(&mut self.v.file, self.file.clone());
+        let out = self.v.source_refs(refs);
+        self.v.file = saved;
+        out
+    }
+    fn error_ref(&mut self, r: &Option<S<String>>) -> Option<String> {
+        let saved = std::mem::replace(&mut self.v.file, self.file.clone());
+        let out = self.v.error_ref(r);
+        self.v.file = saved;
+        out
+    }
+
+    fn endpoint(&mut self, e: &syntax::EndpointFile, built: &BTreeMap<String, Endpoint>, vendor: &Vendor) -> Option<Endpoint> {
+        let stem = self.file.path.rsplit('/').next().unwrap_or("").trim_end_matches(".yaml").trim_end_matches(".yml").to_string();
+        if e.endpoint.value != stem {
+            let pos = self.p(&e.endpoint);
+            self.diags().error_help(pos, format!("endpoint `{}` is declared in file `{stem}.yaml`", e.endpoint.value), format!("write `endpoint: {stem}` (an endpoint's id is its file name)"));
+        }
+        let ep_sources = self.sources_or(&e.sources, &[]);
+        if ep_sources.is_empty() {
+            let pos = self.p(&e.endpoint);
+            self.diags().error_help(pos, "endpoint cites no source", "add `sources: [<id>]` naming the vendor page it comes from");
+        }
+
+        let mut request: Vec<Field> = Vec::new();
+        if let Some(base) = &e.extends {
+            match built.get(&base.value) {
+                Some(b) => {
+                    request = b
+                        .request
+                        .iter()
+                        .cloned()
+                        .map(|f| rebase_rule_ids(f, &format!("{}.{}.", self.vendor, b.id), &format!("{}.{}.", self.vendor, e.endpoint.value)))
+                        .collect();
+                }
+                None => {
+                    let known: Vec<&str> = built.keys().map(String::as_str).collect();
+                    let help = match did_you_mean(&base.value, known.iter().copied()) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => "name an endpoint of the same vendor".to_string(),
+                    };
+                    let pos = self.p(base);
+                    self.diags().error_help(pos, format!("`extends` names unknown endpoint `{}`", base.value), help);
+                }
+            }
+        }
+        for r in &e.remove {
+            let before = request.len();
+            request.retain(|f| f.name != r.value && f.run.as_ref().is_none_or(|run| run.pattern != r.value));
+            if request.len() == before {
+                let pos = self.p(r);
+                self.diags().error_help(pos, format!("`remove` names `{}`, which the base endpoint does not have", r.value), "list only fields of the endpoint named by `extends`");
+            }
+        }
+        let own = self.fields(&e.request, "", &ep_sources);
+        for f in own {
+            match request.iter_mut().find(|g| g.name == f.name) {
+                Some(slot) => *slot = f,
+                None => request.push(f),
+            }
+        }
+
+        let mut rules = Vec::new();
+        for r in &e.rules {
+            if let Some(rule) = self.object_rule(r, &request, "", &ep_sources) {
+                rules.push(rule);
+            }
+        }
+
+        let op = &e.operation;
+        let kind = match op.kind.value {
+            syntax::OperationKindSyntax::Login => OperationKind::Login,
+            syntax::OperationKindSyntax::Create => OperationKind::Create,
+            syntax::OperationKindSyntax::Update => OperationKind::Update,
+            syntax::OperationKindSyntax::Read => OperationKind::Read,
+            syntax::OperationKindSyntax::Query => OperationKind::Query,
+            syntax::OperationKindSyntax::Delete => OperationKind::Delete,
+        };
+        if let Some(r) = &op.resource
+            && vendor.resource(&r.value).is_none()
+        {
+            self.missing_resource(r, vendor);
+        }
+        if op.resource.is_none() && kind != OperationKind::Login {
+            let pos = self.p(&op.kind);
+            self.diags().error_help(pos, "the operation names no resource", "add `resource: <name>` (declared under `resources:` in api.yaml)");
+        }
+        for k in &op.key {
+            self.request_field_exists(k, &request);
+        }
+        let mut lookup = Vec::new();
+        for (field, matches) in &op.lookup.0 {
+            self.request_field_exists(field, &request);
+            lookup.push(Lookup { field: field.value.clone(), matches: matches.iter().map(|m| m.value.clone()).collect() });
+        }
+        let mut stores = BTreeMap::new();
+        for (from, to) in &op.stores.0 {
+            self.request_field_exists(from, &request);
+            stores.insert(from.value.clone(), to.value.clone());
+        }
+        let operation = Operation {
+            kind,
+            resource: op.resource.as_ref().map(|r| r.value.clone()),
+            key: op.key.iter().map(|k| k.value.clone()).collect(),
+            lookup,
+            stores,
+            on_not_found: self.error_ref(&op.on_not_found),
+            on_duplicate: self.error_ref(&op.on_duplicate),
+            sources: self.sources_or(&op.sources, &ep_sources),
+        };
+
+        let resp = &e.response;
+        let payload = match resp.payload.value {
+            syntax::PayloadSyntax::Record => Payload::Record,
+            syntax::PayloadSyntax::Records => Payload::Records,
+            syntax::PayloadSyntax::EmptyObject => Payload::EmptyObject,
+            syntax::PayloadSyntax::Null => Payload::Null,
+            syntax::PayloadSyntax::Wrapped => match &resp.member {
+                Some(m) => Payload::Wrapped { member: m.clone() },
+                None => {
+                    let pos = self.p(&resp.payload);
+                    self.diags().error_help(pos, "`payload: wrapped` needs the member's name", "add `member: Contact` (the key holding the record)");
+                    Payload::Record
+                }
+            },
+        };
+        let resp_sources = self.sources_or(&resp.sources, &ep_sources);
+        let mut resp_fields: Vec<Field> = Vec::new();
+        if resp.echo_request {
+            let credential_fields: Vec<String> =
+                vendor.auth.presentations.iter().filter(|p| p.location == PresentationLocation::Body).map(|p| p.name.clone()).collect();
+            resp_fields = request
+                .iter()
+                .filter(|f| !credential_fields.contains(&f.name))
+                .map(|f| Field { required: false, rules: Vec::new(), refers_to: None, ..f.clone() })
+                .collect();
+        }
+        for f in self.fields(&resp.fields, "response.", &resp_sources) {
+            match resp_fields.iter_mut().find(|g| g.name == f.name) {
+                Some(slot) => *slot = f,
+                None => resp_fields.push(f),
+            }
+        }
+        let response = Response { payload, message: resp.message.clone(), fields: resp_fields, sources: resp_sources };
+
+        let mut errors = Vec::new();
+        for er in &e.errors {
+            if let Some(id) = self.error_ref(&Some(er.clone())) {
+                errors.push(id);
+            }
+        }
+        let mut quirks = Vec::new();
+        for (id, q) in &e.quirks.0 {
+            let kind = match (&q.reads_back_as, q.pads_strings) {
+                (Some(r), None) => QuirkKind::ReadsBackAs { path: r.path.clone(), written: r.written.clone(), read: r.read.clone() },
+                (None, Some(true)) => QuirkKind::PadsStrings,
+                _ => {
+                    let pos = self.p(id);
+                    self.diags().error_help(pos, "a quirk is exactly one of `reads_back_as` or `pads_strings: true`", "keep one of the two keys");
+                    continue;
+                }
+            };
+            let srcs = self.sources_or(&q.sources, &ep_sources);
+            quirks.push(Quirk { id: id.value.clone(), kind, description: q.description.clone(), sources: srcs });
+        }
+
+        let mut ep = Endpoint {
+            id: e.endpoint.value.clone(),
+            vendor: self.vendor.clone(),
+            title: e.title.clone(),
+            summary: e.summary.clone(),
+            route: e.route.clone().unwrap_or_else(|| e.endpoint.value.clone()),
+            program: e.program.clone(),
+            authenticated: e.authenticated,
+            operation,
+            request,
+            rules,
+            response,
+            errors,
+            quirks,
+            examples: Vec::new(),
+            sources: ep_sources.clone(),
+        };
+
+        // Examples: each must break exactly the rules it says it breaks.
+        for ex in &e.examples {
+            let srcs = self.sources_or(&ex.sources, &ep_sources);
+            let all_ids: BTreeSet<String> = ep.all_rules().into_iter().map(|(_, r)| r.id.clone()).collect();
+            for b in &ex.breaks {
+                if !all_ids.contains(&b.value) {
+                    let help = match did_you_mean(&b.value, all_ids.iter().map(String::as_str)) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => "name a rule id of this endpoint (see its IR snapshot)".to_string(),
+                    };
+                    let pos = self.p(b);
+                    self.diags().error_help(pos, format!("unknown rule id `{}`", b.value), help);
+                }
+            }
+            let found: BTreeSet<String> =
+                crate::validate::validate_request(vendor, &ep, &ex.request.value).violations.into_iter().map(|v| v.rule).collect();
+            let declared: BTreeSet<String> = ex.breaks.iter().map(|b| b.value.clone()).collect();
+            if found != declared {
+                let unexpected: Vec<&String> = found.difference(&declared).collect();
+                let unbroken: Vec<&String> = declared.difference(&found).collect();
+                let mut msg = format!("example `{}` does not break exactly the rules it lists", ex.name);
+                if !unexpected.is_empty() {
+                    msg.push_str(&format!("; it also breaks {}", one_of_list(&unexpected)));
+                }
+                if !unbroken.is_empty() {
+                    msg.push_str(&format!("; it does not break {}", one_of_list(&unbroken)));
+                }
+                let pos = self.p(&ex.request);
+                self.diags().error_help(pos, msg, "fix the example to match the docs, or list the rules it breaks under `breaks:` with a `note:` saying why");
+            }
+            ep.examples.push(Example {
+                name: ex.name.clone(),
+                request: ex.request.value.clone(),
+                query: ex.query.clone(),
+                breaks: ex.breaks.iter().map(|b| b.value.clone()).collect(),
+                note: ex.note.clone(),
+                sources: srcs,
+            });
+        }
+        Some(ep)
+    }
+
+    fn missing_resource(&mut self, r: &S<String>, vendor: &Vendor) {
+        let known: Vec<&str> = vendor.resources.iter().map(|r| r.name.as_str()).collect();
+        let help = match did_you_mean(&r.value, known.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!("declare it under `resources:` in api.yaml (known: {})", one_of_list(&known)),
+        };
+        let pos = self.p(r);
+        self.diags().error_help(pos, format!("reference to missing resource `{}`", r.value), help);
+    }
+
+    fn request_field_exists(&mut self, k: &S<String>, request: &[Field]) {
+        if !request.iter().any(|f| f.name == k.value) {
+            let names: Vec<&str> = request.iter().map(|f| f.name.as_str()).collect();
+            let help = match did_you_mean(&k.value, names.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => "name a field of this endpoint's request".to_string(),
+            };
+            let pos = self.p(k);
+            self.diags().error_help(pos, format!("`{}` is not a request field", k.value), help);
+        }
+    }
+
+    /// Builds fields from an ordered mapping, expanding numbered runs and
+    /// reporting duplicates (also duplicates created by a run).
+    fn fields(&mut self, m: &Ordered<syntax::FieldSyntax>, path: &str, inherited: &[String]) -> Vec<Field> {
+        let mut out: Vec<Field> = Vec::new();
+        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+        for (key, f) in &m.0 {
+            let names: Vec<(Option<u32>, String)> = match expand_run(&key.value) {
+                None => vec![(None, key.value.clone())],
+                Some(Ok(v)) => v.into_iter().map(|(i, n)| (Some(i), n)).collect(),
+                Some(Err(msg)) => {
+                    let pos = self.p(key);
+                    self.diags().error_help(pos, format!("bad field name `{}`", key.value), msg);
+                    continue;
+                }
+            };
+            for (index, name) in names {
+                if let Some(line) = seen.get(&name) {
+                    let pos = self.p(key);
+                    self.diags().error_help(pos, format!("duplicate field `{name}`"), format!("`{name}` is already defined at line {line}; remove or rename one"));
+                    continue;
+                }
+                seen.insert(name.clone(), key.referenced.line() as usize);
+                let run = index.map(|i| Run { pattern: key.value.clone(), index: i });
+                if let Some(field) = self.field(&name, f, path, inherited, run) {
+                    out.push(field);
+                }
+            }
+        }
+        out
+    }
+
+    fn field(&mut self, name: &str, f: &syntax::FieldSyntax, path: &str, inherited: &[String], run: Option<Run>) -> Option<Field> {
+        let sources = self.sources_or(&f.sources, inherited);
+        let rule_path = format!("{path}{name}");
+        let id_prefix = format!("{}.{}.{rule_path}", self.vendor, self.endpoint);
+        let id = |kind: &str| format!("{id_prefix}.{kind}");
+        let ty_name = format!("{:?}", f.ty.value).to_lowercase();
+        let scalar = match f.ty.value {
+            syntax::TypeSyntax::String => Some(ScalarType::String),
+            syntax::TypeSyntax::Integer => Some(ScalarType::Integer),
+            syntax::TypeSyntax::Number => Some(ScalarType::Number),
+            syntax::TypeSyntax::Boolean => Some(ScalarType::Boolean),
+            _ => None,
+        };
+        let mut rules = Vec::new();
+        let mut required = false;
+
+        if let Some(r) = &f.required {
+            required = *r.value.param();
+            if required {
+                rules.push(self.rule(&r.value, RuleKind::Required, |_| RuleKind::Required, id("required"), &sources));
+            }
+        }
+        // Each rule kind names the types it applies to; a mismatch is an error
+        // that says which key to use instead.
+        let wrong_type = |cx: &mut Self, key_pos: Pos, rule: &str, applies: &str, instead: &str| {
+            cx.diags().error_help(key_pos, format!("`{rule}` does not apply to a field of type `{ty_name}`"), format!("`{rule}` applies to {applies}; {instead}"));
+        };
+        if let Some(r) = &f.max_length {
+            if scalar == Some(ScalarType::String) {
+                let unit = match f.length_unit.as_ref().map(|u| u.value) {
+                    None | Some(syntax::UnitSyntax::CodePoints) => LengthUnit::CodePoints,
+                    Some(syntax::UnitSyntax::Bytes) => LengthUnit::Bytes,
+                    Some(syntax::UnitSyntax::Utf16Units) => LengthUnit::Utf16Units,
+                };
+                let mk = |max: &u64| RuleKind::MaxLength { max: *max, unit };
+                rules.push(self.rule(&r.value, mk(r.value.param()), |p| mk(p), id("max_length"), &sources));
+            } else {
+                let pos = self.p(r);
+                wrong_type(self, pos, "max_length", "strings", "for numbers use `minimum`, for arrays `max_items`");
+            }
+        } else if let Some(u) = &f.length_unit {
+            let pos = self.p(u);
+            self.diags().error_help(pos, "`length_unit` without `max_length`", "add `max_length: N` or remove `length_unit`");
+        }
+        if let Some(r) = &f.enumeration {
+            if scalar == Some(ScalarType::String) {
+                let case = match f.enum_case.as_ref().map(|c| c.value) {
+                    None | Some(syntax::CaseSyntax::Exact) => Case::Exact,
+                    Some(syntax::CaseSyntax::Insensitive) => Case::Insensitive,
+                };
+                let mk = |vals: &Vec<S<String>>| RuleKind::Enum { values: vals.iter().map(|v| v.value.clone()).collect(), case };
+                if r.value.param().is_empty() {
+                    let pos = self.p(r);
+                    self.diags().error_help(pos, format!("`enum` of `{name}` lists no values"), "list the documented values, e.g. `enum: [OK, HOLD, REJECT]`");
+                } else {
+                    rules.push(self.rule(&r.value, mk(r.value.param()), mk, id("enum"), &sources));
+                }
+            } else {
+                let pos = self.p(r);
+                wrong_type(self, pos, "enum", "strings", "for integer codes use `coded_enum: [Name=1, ...]`");
+            }
+        } else if let Some(c) = &f.enum_case {
+            let pos = self.p(c);
+            self.diags().error_help(pos, "`enum_case` without `enum`", "add `enum: [...]` or remove `enum_case`");
+        }
+        if let Some(r) = &f.coded_enum {
+            if scalar == Some(ScalarType::Integer) {
+                let mut values = Vec::new();
+                for v in r.value.param() {
+                    match v.value.split_once('=').map(|(n, c)| (n.trim(), c.trim().parse::<i64>())) {
+                        Some((n, Ok(code))) if !n.is_empty() => values.push(CodedValue { code, name: n.to_string() }),
+                        _ => {
+                            let pos = self.p(v);
+                            self.diags().error_help(pos, format!("`{}` is not `Name=code`", v.value), "write each value as the vendor does, e.g. `Business=1`");
+                        }
+                    }
+                }
+                if r.value.param().is_empty() {
+                    let pos = self.p(r);
+                    self.diags().error_help(pos, format!("`coded_enum` of `{name}` lists no values"), "list them, e.g. `coded_enum: [Business=1, Home=2]`");
+                } else {
+                    let vals = values.clone();
+                    rules.push(self.rule(&r.value, RuleKind::CodedEnum { values }, move |_| RuleKind::CodedEnum { values: vals.clone() }, id("coded_enum"), &sources));
+                }
+            } else {
+                let pos = self.p(r);
+                wrong_type(self, pos, "coded_enum", "integers", "for text values use `enum`");
+            }
+        }
+        if let Some(r) = &f.minimum {
+            if matches!(scalar, Some(ScalarType::Integer | ScalarType::Number)) {
+                let mk = |v: &f64| RuleKind::Minimum { value: *v };
+                rules.push(self.rule(&r.value, mk(r.value.param()), mk, id("minimum"), &sources));
+            } else {
+                let pos = self.p(r);
+                wrong_type(self, pos, "minimum", "integers and numbers", "change the field's type to `number` if the vendor sends numbers");
+            }
+        }
+        if let Some(r) = &f.format {
+            if scalar == Some(ScalarType::String) {
+                let parse = |s: &str| -> Option<Format> {
+                    match s {
+                        "us_date" => Some(Format::UsDate),
+                        "iso_date" => Some(Format::IsoDate),
+                        _ => s.strip_prefix("digits").and_then(|n| n.parse().ok()).map(|count| Format::Digits { count }),
+                    }
+                };
+                match parse(r.value.param()) {
+                    Some(fmt) => {
+                        let alt_ok = r.value.attrs().is_none_or(|a| a.alternatives.iter().all(|x| parse(&x.value).is_some()));
+                        if !alt_ok {
+                            let pos = self.p(r);
+                            self.diags().error_help(pos, "an alternative format is unknown", "formats are `us_date`, `iso_date` or `digits<N>`");
+                        }
+                        rules.push(self.rule(&r.value, RuleKind::Format { format: fmt }, |s| RuleKind::Format { format: parse(s).unwrap_or(fmt) }, id("format"), &sources));
+                    }
+                    None => {
+                        let pos = self.p(r);
+                        let help = match did_you_mean(r.value.param(), ["us_date", "iso_date", "digits10"]) {
+                            Some(s) => format!("did you mean `{s}`? (formats: `us_date` MM/DD/YYYY, `iso_date` YYYY-MM-DD, `digits<N>`)"),
+                            None => "formats are `us_date` (MM/DD/YYYY), `iso_date` (YYYY-MM-DD) and `digits<N>` (exactly N digits)".to_string(),
+                        };
+                        self.diags().error_help(pos, format!("unknown format `{}`", r.value.param()), help);
+                    }
+                }
+            } else {
+                let pos = self.p(r);
+                wrong_type(self, pos, "format", "strings", "remove it or change the field's type");
+            }
+        }
+        if let Some(r) = &f.max_items {
+            if f.ty.value == syntax::TypeSyntax::Array {
+                let mk = |m: &u64| RuleKind::MaxItems { max: *m };
+                rules.push(self.rule(&r.value, mk(r.value.param()), mk, id("max_items"), &sources));
+            } else {
+                let pos = self.p(r);
+                wrong_type(self, pos, "max_items", "arrays", "for strings use `max_length`");
+            }
+        }
+
+        let ty = match f.ty.value {
+            syntax::TypeSyntax::Array => match &f.items {
+                Some(items) => {
+                    let inner = self.field(name, &items.value, path, &sources, None)?;
+                    if inner.required || inner.rules.iter().any(|r| matches!(r.kind, RuleKind::Required)) {
+                        let pos = self.p(items);
+                        self.diags().error_help(pos, "`required` has no meaning on array items", "remove it; say how many items with `max_items`");
+                    }
+                    Type::Array { items: Box::new(self.item_type(inner, &rule_path)) }
+                }
+                None => {
+                    let pos = self.p(&f.ty);
+                    self.diags().error_help(pos, format!("array `{name}` does not say what its items are"), "add `items: { type: ... }`");
+                    return None;
+                }
+            },
+            syntax::TypeSyntax::Object => match &f.fields {
+                Some(fields) => {
+                    let inner = self.fields(fields, &format!("{rule_path}."), &sources);
+                    let mut obj_rules = Vec::new();
+                    for r in &f.rules {
+                        if let Some(rule) = self.object_rule(r, &inner, &format!("{rule_path}."), &sources) {
+                            obj_rules.push(rule);
+                        }
+                    }
+                    Type::Object { fields: inner, rules: obj_rules }
+                }
+                None => {
+                    let pos = self.p(&f.ty);
+                    self.diags().error_help(pos, format!("object `{name}` does not list its fields"), "add `fields: { ... }`");
+                    return None;
+                }
+            },
+            _ => Type::Scalar { scalar: scalar.expect("scalar types handled above") },
+        };
+        if f.items.is_some() && f.ty.value != syntax::TypeSyntax::Array {
+            let pos = self.p(&f.ty);
+            self.diags().error_help(pos, format!("`items` given for a field of type `{ty_name}`"), "`items` belongs to `type: array`");
+        }
+        if f.fields.is_some() && f.ty.value != syntax::TypeSyntax::Object {
+            let pos = self.p(&f.ty);
+            self.diags().error_help(pos, format!("`fields` given for a field of type `{ty_name}`"), "`fields` belongs to `type: object`");
+        }
+
+        let refers_to = match &f.refers_to {
+            Some(r) => Some(Reference { resource: r.resource.value.clone(), field: r.field.value.clone(), on_missing: self.error_ref(&r.on_missing) }),
+            None => None,
+        };
+        if let Some(r) = &f.refers_to
+            && !self.v.resources.contains(&r.resource.value)
+        {
+            let known: Vec<String> = self.v.resources.iter().cloned().collect();
+            let help = match did_you_mean(&r.resource.value, known.iter().map(String::as_str)) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("declare it under `resources:` in api.yaml (known: {})", one_of_list(&known)),
+            };
+            let pos = self.p(&r.resource);
+            self.diags().error_help(pos, format!("reference to missing resource `{}`", r.resource.value), help);
+        }
+        Some(Field { name: name.to_string(), description: f.description.clone(), ty, required, rules, refers_to, run, sources })
+    }
+
+    /// Item fields are built like fields; their rules move onto the item type.
+    fn item_type(&mut self, inner: Field, _path: &str) -> Type {
+        match inner.ty {
+            Type::Object { fields, mut rules } => {
+                rules.extend(inner.rules);
+                Type::Object { fields, rules }
+            }
+            other => other,
+        }
+    }
+
+    fn rule<P>(&mut self, syn: &RuleSyntax<P>, kind: RuleKind, alt: impl Fn(&P) -> RuleKind, id: String, inherited: &[String]) -> Rule {
+        let Some(a) = syn.attrs() else {
+            return Rule {
+                id,
+                kind,
+                strength: Strength::Documented,
+                alternatives: Vec::new(),
+                note: None,
+                message: None,
+                on_violation: None,
+                sources: inherited.to_vec(),
+            };
+        };
+        let strength = match a.strength.as_ref().map(|s| s.value) {
+            None | Some(syntax::StrengthSyntax::Documented) => Strength::Documented,
+            Some(syntax::StrengthSyntax::Contested) => Strength::Contested,
+            Some(syntax::StrengthSyntax::Site) => Strength::Site,
+        };
+        if let Some(s) = &a.strength
+            && strength != Strength::Documented
+            && a.note.is_none()
+        {
+            let pos = self.p(s);
+            self.diags().error_help(pos, format!("a {strength} rule must say why"), "add `note:` quoting the sources that disagree (contested) or why the values are per site (site)");
+        }
+        if !a.alternatives.is_empty() && strength != Strength::Contested {
+            let pos = self.p(&a.alternatives[0]);
+            self.diags().error_help(pos, "`alternatives` on a rule that is not contested", "alternatives are the other documented readings of a `strength: contested` rule");
+        }
+        Rule {
+            id,
+            kind,
+            strength,
+            alternatives: a.alternatives.iter().map(|x| alt(&x.value)).collect(),
+            note: a.note.clone(),
+            message: a.message.clone(),
+            on_violation: self.error_ref(&a.on_violation),
+            sources: self.sources_or(&a.sources, inherited),
+        }
+    }
+
+    fn object_rule(&mut self, r: &syntax::ObjectRuleSyntax, fields: &[Field], path: &str, inherited: &[String]) -> Option<Rule> {
+        let names: Vec<String> = match (&r.at_least_one_of.fields, &r.at_least_one_of.all_except) {
+            (Some(list), None) => {
+                for n in list {
+                    self.request_field_exists(n, fields);
+                }
+                list.iter().map(|n| n.value.clone()).collect()
+            }
+            (None, Some(except)) => {
+                for n in except {
+                    self.request_field_exists(n, fields);
+                }
+                fields.iter().filter(|f| !except.iter().any(|x| x.value == f.name)).map(|f| f.name.clone()).collect()
+            }
+            _ => {
+                let pos = Pos::start(&self.file);
+                self.diags().error_help(pos, "`at_least_one_of` needs exactly one of `fields` or `all_except`", "write `at_least_one_of: { fields: [A, B] }` or `{ all_except: [KEY] }`");
+                return None;
+            }
+        };
+        let sources = self.sources_or(&r.sources, inherited);
+        Some(Rule {
+            id: format!("{}.{}.{path}at_least_one_of", self.vendor, self.endpoint),
+            kind: RuleKind::AtLeastOneOf { fields: names },
+            strength: Strength::Documented,
+            alternatives: Vec::new(),
+            note: None,
+            message: r.message.clone(),
+            on_violation: self.error_ref(&r.on_violation),
+            sources,
+        })
+    }
+}
+
+/// Rule ids of a field copied by `extends` are renamed to the new endpoint.
+fn rebase_rule_ids(mut f: Field, from: &str, to: &str) -> Field {
+    fn rules(rs: &mut [Rule], from: &str, to: &str) {
+        for r in rs {
+            if let Some(rest) = r.id.strip_prefix(from) {
+                r.id = format!("{to}{rest}");
+            }
+        }
+    }
+    fn ty(t: &mut Type, from: &str, to: &str) {
+        match t {
+            Type::Scalar { .. } => {}
+            Type::Array { items } => ty(items, from, to),
+            Type::Object { fields, rules: rs } => {
+                rules(rs, from, to);
+                for f in fields {
+                    rules(&mut f.rules, from, to);
+                    ty(&mut f.ty, from, to);
+                }
+            }
+        }
+    }
+    rules(&mut f.rules, from, to);
+    ty(&mut f.ty, from, to);
+    f
+}

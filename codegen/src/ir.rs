@@ -1,0 +1,525 @@
+//! The IR: the one in-memory model of every vendor, endpoint, field and rule.
+//!
+//! Built only by [`crate::check`] from the syntax model, so everything here
+//! is already resolved and known to be right: names are unique, references
+//! point at something, numbered runs are expanded, every rule has an id, a
+//! strength and at least one source. Every later stage (Rust, OpenAPI and
+//! docs emitters, the reference server, the conformance harness) reads this
+//! and nothing else. It serialises to JSON for snapshots and for tools
+//! outside Rust.
+
+use erpspec_rules::{NameMatching, RuleKind, ScalarType, Strength};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// Every vendor, sorted by name.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Api {
+    pub vendors: Vec<Vendor>,
+}
+
+impl Api {
+    pub fn vendor(&self, name: &str) -> Option<&Vendor> {
+        self.vendors.iter().find(|v| v.name == name)
+    }
+}
+
+/// One vendor: its dialect (from `api.yaml`) and its endpoints.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Vendor {
+    /// Directory name under `schemas/`, e.g. `manex`.
+    pub name: String,
+    pub title: String,
+    /// Every document rules may cite, by id.
+    pub sources: BTreeMap<String, Source>,
+    pub transport: Transport,
+    pub auth: Auth,
+    pub envelopes: Envelopes,
+    /// The error catalogue, by id, in file order.
+    pub errors: Vec<ErrorEntry>,
+    /// Resources the endpoints operate on (`customer`, `customer_contact`).
+    pub resources: Vec<Resource>,
+    /// Endpoints sorted by id.
+    pub endpoints: Vec<Endpoint>,
+    /// Contradictions between sources that the docs page must show.
+    pub contradictions: Vec<Contradiction>,
+}
+
+impl Vendor {
+    pub fn error(&self, id: &str) -> Option<&ErrorEntry> {
+        self.errors.iter().find(|e| e.id == id)
+    }
+    pub fn endpoint(&self, id: &str) -> Option<&Endpoint> {
+        self.endpoints.iter().find(|e| e.id == id)
+    }
+    pub fn resource(&self, name: &str) -> Option<&Resource> {
+        self.resources.iter().find(|r| r.name == name)
+    }
+}
+
+/// A document a rule cites: a seed page in `../shared/seeds/` and/or a URL.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Source {
+    pub id: String,
+    pub title: String,
+    pub seed: Option<String>,
+    pub url: Option<String>,
+}
+
+/// Where a request parameter travels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParamLocation {
+    /// Members of a JSON object body.
+    Body,
+    /// The URL query string.
+    Query,
+}
+
+/// How a call is addressed and how its parameters travel.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Transport {
+    /// Path template, e.g. `/API/{route}/{API_KEY}`. `{route}` is the
+    /// endpoint's route; any other `{NAME}` is a credential presented in the
+    /// path (see [`Auth::presentations`]).
+    pub path: String,
+    /// Whether the server matches the path case-insensitively (ASP.NET).
+    pub path_case_insensitive: bool,
+    /// Methods the vendor documents for every endpoint.
+    pub methods: Vec<String>,
+    /// Where parameters may travel; several means "any of these".
+    pub parameters: Vec<ParamLocation>,
+    pub names: NameMatching,
+    /// Whether a string may carry a number or boolean (query strings carry
+    /// only text, so a dialect that accepts them reads `"100"` as 100).
+    pub strings_carry_scalars: bool,
+    /// Catalogue entries answering transport failures; `None` where the
+    /// vendor documents nothing (the harness then accepts any refusal).
+    pub on_wrong_method: Option<String>,
+    pub on_invalid_json: Option<String>,
+    pub on_unknown_route: Option<String>,
+    /// The entry answering a broken request rule unless the endpoint or the
+    /// rule names another.
+    pub on_rule_violation: Option<String>,
+    pub sources: Vec<String>,
+}
+
+/// How credentials travel and how each failure is answered.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Auth {
+    /// Names of the credentials a client is configured with (shared with
+    /// the reference server's `--credential NAME=VALUE` and the harness).
+    pub credentials: Vec<String>,
+    /// A login endpoint that exchanges credentials for a token (Expandable).
+    pub token: Option<TokenIssue>,
+    /// Where the credential (or token) is presented, in order of precedence.
+    pub presentations: Vec<Presentation>,
+    /// Catalogue ids for each failure; `None` where undocumented.
+    pub on_missing: Option<String>,
+    pub on_malformed: Option<String>,
+    pub on_rejected: Option<String>,
+    pub sources: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TokenIssue {
+    /// The endpoint that issues tokens.
+    pub endpoint: String,
+    /// Request field of the login endpoint carrying each credential.
+    pub credential_fields: BTreeMap<String, String>,
+    /// Field of the login response carrying the token.
+    pub response_field: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PresentationLocation {
+    /// A `{NAME}` segment of the path template.
+    Path,
+    Header,
+    /// A member of the JSON body.
+    Body,
+    Query,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Presentation {
+    pub location: PresentationLocation,
+    /// Wire name (header name, body field, path variable).
+    pub name: String,
+    /// What is presented: a credential name, or `token` for an issued token.
+    pub value: String,
+    /// Still accepted but documented as deprecated (RPM's body `Key`).
+    pub deprecated: bool,
+}
+
+/// The success and error envelopes, as JSON templates.
+///
+/// A template is JSON in which a string `"{{name}}"` is a slot:
+/// `{{payload}}` (the endpoint's response payload), `{{message}}`,
+/// `{{code}}` (a catalogue entry's code), `{{any}}` (any value, e.g. an
+/// undocumented `MESSAGE_CODE`) or a name from an error entry's `vars`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Envelopes {
+    pub success: Envelope,
+    pub error: Envelope,
+    pub sources: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Envelope {
+    /// HTTP status; `None` where the vendor does not document it (the error
+    /// envelope's status then comes from each catalogue entry, or is free).
+    pub status: Option<u16>,
+    pub body: Value,
+    /// Values for the template's slots other than payload/message/code.
+    pub vars: BTreeMap<String, Value>,
+}
+
+/// What an error's message is documented to be.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "text", rename_all = "snake_case")]
+pub enum MessageRule {
+    Exact(String),
+    /// The documented text is followed by a value (RPM "Unrecognized type
+    /// for phone number: ").
+    Prefix(String),
+    /// Documented as "(Error Message)": any text.
+    Any,
+}
+
+impl MessageRule {
+    pub fn accepts(&self, message: &str) -> bool {
+        match self {
+            MessageRule::Exact(m) => m == message,
+            MessageRule::Prefix(p) => message.starts_with(p.as_str()),
+            MessageRule::Any => true,
+        }
+    }
+    /// A message that satisfies the rule, for servers to send.
+    pub fn example(&self, detail: &str) -> String {
+        match self {
+            MessageRule::Exact(m) => m.clone(),
+            MessageRule::Prefix(p) => format!("{p}{detail}"),
+            MessageRule::Any => detail.to_string(),
+        }
+    }
+}
+
+/// One entry of the vendor's error catalogue.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ErrorEntry {
+    pub id: String,
+    /// HTTP status; `None` if undocumented (any status is accepted).
+    pub status: Option<u16>,
+    pub message: MessageRule,
+    /// Value of the `{{code}}` slot (ManEx `Code`).
+    pub code: Option<Value>,
+    /// Values for other slots (ManEx `IsValidUser`).
+    pub vars: BTreeMap<String, Value>,
+    /// A body that replaces the vendor's error envelope for this entry
+    /// (ManEx's ASP.NET "No HTTP resource" body, RPM's `{Message}` error).
+    pub body: Option<Value>,
+    pub sources: Vec<String>,
+}
+
+/// A kind of record the endpoints create, read, update and delete.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Resource {
+    pub name: String,
+    /// Fields that identify a record.
+    pub key: Vec<String>,
+    /// Values the server assigns on create.
+    pub assigned: Vec<Assigned>,
+    /// Records present on first start (from the docs' examples).
+    pub demo: Vec<Value>,
+    pub sources: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Assigned {
+    pub field: String,
+    pub how: AssignedHow,
+    pub sources: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AssignedHow {
+    /// The next number of a sequence, zero-padded to `width` digits, as a string.
+    PaddedSequence { width: u32 },
+    /// The next integer id.
+    IntegerSequence,
+    /// The current time (audit fields).
+    Timestamp,
+    /// The authenticated user (audit fields).
+    User,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OperationKind {
+    /// Exchanges credentials for a token.
+    Login,
+    Create,
+    Update,
+    /// Reads one record.
+    Read,
+    /// Finds records matching criteria.
+    Query,
+    Delete,
+}
+
+/// What an endpoint does to which resource.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Operation {
+    pub kind: OperationKind,
+    pub resource: Option<String>,
+    /// Request fields that locate the record, in the resource key's order.
+    pub key: Vec<String>,
+    /// Alternative lookups: a request field matched against any of these
+    /// record fields (ManEx `CustNumOrName` matches CUSTNO or CUSTNAME).
+    pub lookup: Vec<Lookup>,
+    /// Request field -> record field where names differ
+    /// (ManEx `Acctaxable` -> `ACTTAXABLE`); by default a field stores under
+    /// its own name (compared by the dialect's name matching).
+    pub stores: BTreeMap<String, String>,
+    /// The catalogue entry answering "no such record".
+    pub on_not_found: Option<String>,
+    /// The catalogue entry answering a create of a key that exists.
+    pub on_duplicate: Option<String>,
+    pub sources: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Lookup {
+    pub field: String,
+    pub matches: Vec<String>,
+}
+
+/// The shape a field's values take.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Type {
+    Scalar { scalar: ScalarType },
+    Array { items: Box<Type> },
+    Object { fields: Vec<Field>, rules: Vec<Rule> },
+}
+
+impl Type {
+    pub fn scalar(&self) -> Option<ScalarType> {
+        match self {
+            Type::Scalar { scalar } => Some(*scalar),
+            _ => None,
+        }
+    }
+}
+
+/// One field of a request or response object.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Field {
+    /// Exact wire name as documented.
+    pub name: String,
+    pub description: Option<String>,
+    #[serde(rename = "type")]
+    pub ty: Type,
+    pub required: bool,
+    /// Value-level rules (and, for `required`, the rule with its id and source).
+    pub rules: Vec<Rule>,
+    /// The field names a record of another resource.
+    pub refers_to: Option<Reference>,
+    /// Set when the field came from a numbered run (`SOFCT_USER_{1..16}`).
+    pub run: Option<Run>,
+    pub sources: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reference {
+    pub resource: String,
+    pub field: String,
+    /// Catalogue entry answering a reference to a missing record.
+    pub on_missing: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Run {
+    /// The key as written, e.g. `SOFCT_USER_{1..16}`.
+    pub pattern: String,
+    pub index: u32,
+}
+
+/// One rule with everything needed to check, explain and cite it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Rule {
+    /// Stable id: `<vendor>.<endpoint>.<json path>.<kind>`, e.g.
+    /// `manex.customer-add.Credlimit.minimum`.
+    pub id: String,
+    #[serde(flatten)]
+    pub kind: RuleKind,
+    pub strength: Strength,
+    /// For contested rules: the other documented readings. A value that
+    /// satisfies `kind` or any of these is accepted.
+    pub alternatives: Vec<RuleKind>,
+    /// Why the rule is contested or site-specific, for docs and warnings.
+    pub note: Option<String>,
+    /// The vendor's message for a violation, where documented.
+    pub message: Option<String>,
+    /// The catalogue entry a server answers a violation with.
+    pub on_violation: Option<String>,
+    pub sources: Vec<String>,
+}
+
+impl Rule {
+    /// Does the value satisfy the rule under any documented reading?
+    pub fn holds(&self, value: &Value) -> bool {
+        self.kind.holds(value) || self.alternatives.iter().any(|k| k.holds(value))
+    }
+
+    /// The message reported for a violation.
+    pub fn violation_message(&self, field: &str) -> String {
+        match &self.message {
+            Some(m) => m.clone(),
+            None => format!("{field} {}", self.kind.describe()),
+        }
+    }
+}
+
+/// What a successful call returns inside the success envelope.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Payload {
+    /// The record after the operation.
+    Record,
+    /// A list of records.
+    Records,
+    /// An empty object `{}`.
+    EmptyObject,
+    /// JSON `null`.
+    Null,
+    /// The record under one member name (RPM `{"Contact": {...}}`).
+    Wrapped { member: String },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Response {
+    pub payload: Payload,
+    /// The success envelope's `{{message}}` (ManEx "Customer added successfully.").
+    pub message: Option<String>,
+    /// Fields of the returned record.
+    pub fields: Vec<Field>,
+    pub sources: Vec<String>,
+}
+
+/// A documented quirk of what the server returns.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Quirk {
+    pub id: String,
+    pub kind: QuirkKind,
+    pub description: String,
+    pub sources: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum QuirkKind {
+    /// A written value reads back as another (RPM: empty phone Number
+    /// reads back as " none"). `path` is a JSON pointer pattern with `*`
+    /// for any array index, relative to the stored record.
+    ReadsBackAs { path: String, written: Value, read: Value },
+    /// Returned strings may carry trailing spaces (ManEx CHAR columns):
+    /// compare read-backs after trimming the end.
+    PadsStrings,
+}
+
+/// A request example from the docs, with what the rules say about it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Example {
+    pub name: String,
+    /// The body as JSON (or the query string's parameters as an object).
+    pub request: Value,
+    /// The query string exactly as the docs print it, where they do.
+    pub query: Option<String>,
+    /// Rule ids the example breaks; empty means it must validate.
+    pub breaks: Vec<String>,
+    pub note: Option<String>,
+    pub sources: Vec<String>,
+}
+
+/// A contradiction between sources, shown on the docs page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Contradiction {
+    pub summary: String,
+    pub sources: Vec<String>,
+}
+
+/// One documented endpoint.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Endpoint {
+    /// File stem, e.g. `customer-contact-create`.
+    pub id: String,
+    pub vendor: String,
+    pub title: String,
+    pub summary: Option<String>,
+    /// Substituted for `{route}` in the transport path.
+    pub route: String,
+    /// The vendor's own name for the program or screen behind the call.
+    pub program: Option<String>,
+    /// Whether the call needs credentials (false for the login endpoint).
+    pub authenticated: bool,
+    pub operation: Operation,
+    pub request: Vec<Field>,
+    /// Object-level rules on the request (`at_least_one_of`).
+    pub rules: Vec<Rule>,
+    pub response: Response,
+    /// Catalogue entries this endpoint is documented to answer with.
+    pub errors: Vec<String>,
+    pub quirks: Vec<Quirk>,
+    pub examples: Vec<Example>,
+    pub sources: Vec<String>,
+}
+
+impl Endpoint {
+    pub fn field(&self, name: &str) -> Option<&Field> {
+        self.request.iter().find(|f| f.name == name)
+    }
+
+    /// Every rule of the endpoint's request, depth-first, with the JSON
+    /// pointer of the value it constrains (`*` for any array index).
+    pub fn all_rules(&self) -> Vec<(String, &Rule)> {
+        let mut out = Vec::new();
+        for r in &self.rules {
+            out.push((String::new(), r));
+        }
+        collect_rules(&self.request, "", &mut out);
+        out
+    }
+}
+
+fn collect_rules<'a>(fields: &'a [Field], prefix: &str, out: &mut Vec<(String, &'a Rule)>) {
+    for f in fields {
+        let path = format!("{prefix}/{}", pointer_escape(&f.name));
+        for r in &f.rules {
+            out.push((path.clone(), r));
+        }
+        collect_type_rules(&f.ty, &path, out);
+    }
+}
+
+fn collect_type_rules<'a>(ty: &'a Type, path: &str, out: &mut Vec<(String, &'a Rule)>) {
+    match ty {
+        Type::Scalar { .. } => {}
+        Type::Array { items } => collect_type_rules(items, &format!("{path}/*"), out),
+        Type::Object { fields, rules } => {
+            for r in rules {
+                out.push((path.to_string(), r));
+            }
+            collect_rules(fields, path, out);
+        }
+    }
+}
+
+/// Escapes a member name for a JSON pointer (RFC 6901).
+pub fn pointer_escape(name: &str) -> String {
+    name.replace('~', "~0").replace('/', "~1")
+}

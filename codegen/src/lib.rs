@@ -1,0 +1,48 @@
+//! erpspec's schema compiler: load -> check -> IR -> emitters.
+//!
+//! `load` reads YAML into the faithful [`syntax`] model (positions kept),
+//! [`check`] resolves it into the [`ir`] every other stage reads, and the
+//! `emit` modules write Rust, OpenAPI/JSON Schema and docs from the IR.
+//! [`validate`] is the IR-driven request validator (the conformance oracle).
+
+pub mod check;
+pub mod diag;
+pub mod ir;
+pub mod load;
+pub mod syntax;
+pub mod validate;
+
+use diag::Diagnostics;
+use std::path::Path;
+
+pub use load::SchemaTree;
+
+/// The schemas directory of this workspace.
+pub fn schemas_dir() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas")
+}
+
+/// Loads and checks a schema tree. On failure returns every diagnostic
+/// found, in file order.
+pub fn load_tree(tree: &SchemaTree) -> Result<ir::Api, Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let files = load::parse_tree(tree, &mut diags);
+    let api = check::check(files, &mut diags);
+    if diags.is_empty() { Ok(api) } else { Err(diags) }
+}
+
+/// Loads and checks every schema under `dir`.
+pub fn load_dir(dir: &Path) -> Result<ir::Api, Diagnostics> {
+    let tree = SchemaTree::read(dir).map_err(|e| {
+        let mut d = Diagnostics::default();
+        let file = std::sync::Arc::new(diag::SourceFile { path: dir.display().to_string(), text: String::new() });
+        d.error_help(diag::Pos::start(&file), format!("cannot read the schemas directory: {e}"), "run from the workspace root, or pass the directory holding `<vendor>/api.yaml`");
+        d
+    })?;
+    load_tree(&tree)
+}
+
+/// Loads this workspace's schemas (for tests and tools built in the workspace).
+pub fn load_workspace() -> Result<ir::Api, Diagnostics> {
+    load_dir(&schemas_dir())
+}

@@ -1,0 +1,209 @@
+//! Reading schema files: YAML text -> syntax model, with bounds.
+//!
+//! A schema directory holds one folder per vendor, each with an `api.yaml`
+//! (the dialect) and one `<endpoint>.yaml` per endpoint. Parsing is bounded
+//! (file size, nesting depth, alias expansion, node count) so a hostile file
+//! is refused quickly instead of exhausting the machine.
+
+use crate::diag::{Diagnostic, Diagnostics, Pos, SourceFile, did_you_mean, one_of_list};
+use crate::syntax::{ApiFile, EndpointFile};
+use serde::de::DeserializeOwned;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Largest schema file accepted, in bytes. The biggest real one is a few KiB.
+pub const MAX_FILE_BYTES: usize = 1024 * 1024;
+
+/// One parsed vendor directory.
+pub struct VendorFiles {
+    pub dir_name: String,
+    pub api: Option<(Arc<SourceFile>, ApiFile)>,
+    pub api_pos: Arc<SourceFile>,
+    pub endpoints: Vec<(Arc<SourceFile>, EndpointFile)>,
+}
+
+/// An in-memory schema tree: `(path relative to the schemas dir, text)`.
+/// Lets tests and the drift check load without touching the disk layout.
+pub struct SchemaTree {
+    pub root: String,
+    pub files: Vec<(PathBuf, String)>,
+}
+
+impl SchemaTree {
+    /// Reads every `*/*.yaml` under `dir`, sorted, so output is deterministic.
+    pub fn read(dir: &Path) -> std::io::Result<SchemaTree> {
+        let mut files = Vec::new();
+        let mut vendors: Vec<_> = std::fs::read_dir(dir)?
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().map(|t| t.is_dir()).unwrap_or(false))
+            .map(|e| e.path())
+            .collect();
+        vendors.sort();
+        for v in vendors {
+            let mut ymls: Vec<_> = std::fs::read_dir(&v)?
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+                .collect();
+            ymls.sort();
+            for p in ymls {
+                let meta = std::fs::metadata(&p)?;
+                let rel = p.strip_prefix(dir).unwrap_or(&p).to_path_buf();
+                if meta.len() as usize > MAX_FILE_BYTES {
+                    // Keep a marker so the size error is reported with the path.
+                    files.push((rel, format!("\u{0}too-large:{}", meta.len())));
+                    continue;
+                }
+                let bytes = std::fs::read(&p)?;
+                let text = match String::from_utf8(bytes) {
+                    Ok(t) => t,
+                    Err(e) => format!("\u{0}not-utf8:{}", e.utf8_error().valid_up_to()),
+                };
+                files.push((rel, text));
+            }
+        }
+        Ok(SchemaTree { root: dir.display().to_string(), files })
+    }
+}
+
+/// Parses every file of the tree; files that fail to parse are reported and
+/// left out, so the checker still sees (and reports on) the others.
+pub fn parse_tree(tree: &SchemaTree, diags: &mut Diagnostics) -> Vec<VendorFiles> {
+    let mut out: Vec<VendorFiles> = Vec::new();
+    for (rel, text) in &tree.files {
+        let vendor = rel.parent().and_then(|p| p.to_str()).unwrap_or("").to_string();
+        let shown = Path::new(&tree.root).join(rel).display().to_string();
+        let file = Arc::new(SourceFile { path: shown, text: text.clone() });
+        if out.last().is_none_or(|v| v.dir_name != vendor) {
+            out.push(VendorFiles { dir_name: vendor.clone(), api: None, api_pos: file.clone(), endpoints: Vec::new() });
+        }
+        let entry = out.last_mut().expect("pushed above");
+        if let Some(rest) = text.strip_prefix('\u{0}') {
+            let msg = if let Some(n) = rest.strip_prefix("too-large:") {
+                format!("schema file is {n} bytes; the limit is {MAX_FILE_BYTES}")
+            } else {
+                "schema file is not valid UTF-8".to_string()
+            };
+            let file = Arc::new(SourceFile { path: file.path.clone(), text: String::new() });
+            diags.error_help(Pos::start(&file), msg, "schema files are small UTF-8 YAML documents");
+            continue;
+        }
+        let is_api = rel.file_stem().is_some_and(|s| s == "api");
+        if is_api {
+            entry.api_pos = file.clone();
+            if let Some(api) = parse::<ApiFile>(&file, diags) {
+                entry.api = Some((file, api));
+            }
+        } else if let Some(ep) = parse::<EndpointFile>(&file, diags) {
+            entry.endpoints.push((file, ep));
+        }
+    }
+    out
+}
+
+fn options() -> serde_saphyr::Options {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_reader_input_bytes = Some(MAX_FILE_BYTES);
+    budget.max_depth = 24;
+    budget.max_aliases = 64;
+    budget.max_anchors = 64;
+    budget.max_nodes = 100_000;
+    budget.max_events = 200_000;
+    budget.max_total_scalar_bytes = 4 * MAX_FILE_BYTES;
+    budget.max_documents = 1;
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    options
+}
+
+/// Parses one file into `T`, turning a serde-saphyr error into a diagnostic
+/// with a suggestion.
+pub fn parse<T: DeserializeOwned>(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Option<T> {
+    match serde_saphyr::from_str_with_options::<T>(&file.text, options()) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            let pos = e.location().map(|l| Pos::at(file, l)).unwrap_or_else(|| Pos::start(file));
+            diags.push(explain(pos, &plain_message(&e)));
+            None
+        }
+    }
+}
+
+/// The error's message without serde-saphyr's own snippet and position
+/// (ours are rendered by [`Diagnostic::render`]).
+fn plain_message(e: &serde_saphyr::Error) -> String {
+    let text = e.without_snippet().to_string();
+    let first = text.lines().next().unwrap_or("").trim();
+    // Drop a trailing " at line N, column M" that the library appends.
+    let first = match first.rfind(" at line ") {
+        Some(i) => &first[..i],
+        None => first,
+    };
+    first.trim_start_matches("error: ").to_string()
+}
+
+/// Turns serde's wording into ours, with a suggestion where one exists.
+fn explain(pos: Pos, msg: &str) -> Diagnostic {
+    if let Some((wrong, expected)) = unknown_and_expected(msg, "unknown field `") {
+        let names: Vec<&str> = expected.iter().map(String::as_str).collect();
+        let d = Diagnostic::new(pos, format!("unknown key `{wrong}`"));
+        return match did_you_mean(&wrong, names.iter().copied()) {
+            Some(s) => d.help(format!("did you mean `{s}`?")),
+            None if !names.is_empty() => d.help(format!("expected one of {}", one_of_list(&names))),
+            None => d.help("remove this key: this mapping takes no keys"),
+        };
+    }
+    if let Some((wrong, expected)) = unknown_and_expected(msg, "unknown variant `") {
+        let names: Vec<&str> = expected.iter().map(String::as_str).collect();
+        let d = Diagnostic::new(pos, format!("unknown value `{wrong}`"));
+        return match did_you_mean(&wrong, names.iter().copied()) {
+            Some(s) => d.help(format!("did you mean `{s}`? (expected one of {})", one_of_list(&names))),
+            None => d.help(format!("expected one of {}", one_of_list(&names))),
+        };
+    }
+    if let Some(rest) = msg.strip_prefix("missing field `") {
+        let name = rest.split('`').next().unwrap_or(rest);
+        return Diagnostic::new(pos, format!("missing key `{name}`"))
+            .help(format!("add `{name}: ...` to this mapping (see schemas/README.md)"));
+    }
+    if msg.starts_with("invalid type") {
+        let hint = if msg.contains("expected u64") || msg.contains("expected u16") || msg.contains("expected u32") {
+            "write a whole number here, e.g. `32765`"
+        } else if msg.contains("expected f64") || msg.contains("expected i64") {
+            "write a number here, e.g. `0`"
+        } else if msg.contains("expected a boolean") || msg.contains("expected bool") {
+            "write `true` or `false` here"
+        } else if msg.contains("expected a string") {
+            "write text here; quote it if it looks like a number or `yes`/`no`"
+        } else if msg.contains("sequence") {
+            "write a list here, e.g. `[A, B]`"
+        } else if msg.contains("map") || msg.contains("struct") {
+            "write a mapping here, e.g. `{ type: string }`"
+        } else {
+            "see schemas/README.md for what this key takes"
+        };
+        return Diagnostic::new(pos, format!("wrong value type: {msg}")).help(hint);
+    }
+    if msg.contains("duplicate") {
+        return Diagnostic::new(pos, msg.to_string()).help("each key may appear once in a mapping; remove or rename one");
+    }
+    if msg.to_lowercase().contains("budget") || msg.contains("depth") || msg.contains("alias") {
+        return Diagnostic::new(pos, format!("schema file refused: {msg}"))
+            .help("schema files need no deep nesting or alias expansion; write the values out");
+    }
+    Diagnostic::new(pos, format!("YAML syntax error: {msg}")).help("check indentation, quoting and brackets around this point")
+}
+
+/// Parses serde's "unknown field `x`, expected one of `a`, `b`" (also
+/// "expected `a`" and "there are no fields").
+fn unknown_and_expected(msg: &str, prefix: &str) -> Option<(String, Vec<String>)> {
+    let rest = msg.strip_prefix(prefix)?;
+    let (wrong, tail) = rest.split_once('`')?;
+    let expected = tail.split('`').skip(1).step_by(2).map(str::to_string).collect();
+    Some((wrong.to_string(), expected))
+}
+
+/// Convenience for tests: the one-line form of every diagnostic.
+pub fn lines(diags: &Diagnostics) -> Vec<String> {
+    diags.items.iter().map(ToString::to_string).collect()
+}
