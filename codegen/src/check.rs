@@ -32,7 +32,7 @@ pub fn check(files: Vec<VendorFiles>, diags: &mut Diagnostics) -> Api {
             continue;
         };
         let mut cx = VendorCx { file: api_file.clone(), diags, sources: BTreeSet::new(), errors: BTreeSet::new(), resources: BTreeSet::new() };
-        let vendor = cx.vendor(&vf.dir_name, api, &vf.endpoints);
+        let vendor = cx.vendor(&vf.dir_name, api, &vf.endpoints, &vf.unparsed);
         vendors.push(vendor);
     }
     vendors.sort_by(|a, b| a.name.cmp(&b.name));
@@ -87,7 +87,7 @@ impl VendorCx<'_> {
         Some(r.value.clone())
     }
 
-    fn vendor(&mut self, dir: &str, api: syntax::ApiFile, endpoint_files: &[(Arc<SourceFile>, syntax::EndpointFile)]) -> Vendor {
+    fn vendor(&mut self, dir: &str, api: syntax::ApiFile, endpoint_files: &[(Arc<SourceFile>, syntax::EndpointFile)], unparsed: &[String]) -> Vendor {
         if api.vendor.value != dir {
             let pos = self.p(&api.vendor);
             self.diags.error_help(
@@ -267,10 +267,18 @@ impl VendorCx<'_> {
                 assigned.push(Assigned { field: field.value.clone(), how, sources: srcs });
             }
             let srcs = self.source_refs(&r.sources);
+            let includes = r
+                .includes
+                .0
+                .iter()
+                .map(|(m, i)| Include { member: m.value.clone(), resource: i.resource.value.clone(), on: i.on.value.clone() })
+                .collect();
             resources.push(Resource {
                 name: name.value.clone(),
                 key: r.key.iter().map(|k| k.value.clone()).collect(),
                 assigned,
+                unique: r.unique.iter().map(|u| u.value.clone()).collect(),
+                includes,
                 demo: r.demo.clone(),
                 sources: srcs,
             });
@@ -302,10 +310,17 @@ impl VendorCx<'_> {
             let before = pending.len();
             let mut rest = Vec::new();
             for item in pending {
-                let base_ready = match &item.1.extends {
+                let ready = |b: &Option<S<String>>| match b {
                     Some(b) => built.contains_key(&b.value) || !endpoint_files.iter().any(|(_, e)| e.endpoint.value == b.value),
                     None => true,
                 };
+                let base_ready = ready(&item.1.extends) && ready(&item.1.response.extends);
+                if let Some(b) = &item.1.extends
+                    && unparsed.contains(&b.value)
+                {
+                    // The base file's own errors are already reported.
+                    continue;
+                }
                 if base_ready {
                     let mut ecx = EndpointCx { v: self, file: item.0.clone(), vendor: dir.to_string(), endpoint: item.1.endpoint.value.clone() };
                     if let Some(ep) = ecx.endpoint(&item.1, &built, &vendor) {
@@ -317,7 +332,7 @@ impl VendorCx<'_> {
             }
             if rest.len() == before {
                 for item in &rest {
-                    let b = item.1.extends.as_ref().expect("only extending endpoints wait");
+                    let b = item.1.extends.as_ref().or(item.1.response.extends.as_ref()).expect("only extending endpoints wait");
                     self.diags.error_help(pos(&item.0, b), format!("`extends: {}` forms a cycle", b.value), "an endpoint may extend one that does not extend it back");
                 }
                 break;
@@ -455,6 +470,7 @@ impl EndpointCx<'_, '_> {
                     };
                     let pos = self.p(base);
                     self.diags().error_help(pos, format!("`extends` names unknown endpoint `{}`", base.value), help);
+                    return None;
                 }
             }
         }
@@ -495,6 +511,16 @@ impl EndpointCx<'_, '_> {
         {
             self.missing_resource(r, vendor);
         }
+        if let Some(m) = &op.record_member {
+            match request.iter().find(|f| f.name == m.value) {
+                Some(f) if matches!(f.ty, Type::Object { .. }) => {}
+                Some(_) => {
+                    let pos = self.p(m);
+                    self.diags().error_help(pos, format!("`record_member` `{}` is not an object field", m.value), "name the request member whose object is the record");
+                }
+                None => self.request_field_exists(m, &request),
+            }
+        }
         if op.resource.is_none() && kind != OperationKind::Login {
             let pos = self.p(&op.kind);
             self.diags().error_help(pos, "the operation names no resource", "add `resource: <name>` (declared under `resources:` in api.yaml)");
@@ -518,6 +544,7 @@ impl EndpointCx<'_, '_> {
             key: op.key.iter().map(|k| k.value.clone()).collect(),
             lookup,
             stores,
+            record_member: op.record_member.as_ref().map(|m| m.value.clone()),
             on_not_found: self.error_ref(&op.on_not_found),
             on_duplicate: self.error_ref(&op.on_duplicate),
             sources: self.sources_or(&op.sources, &ep_sources),
@@ -540,6 +567,15 @@ impl EndpointCx<'_, '_> {
         };
         let resp_sources = self.sources_or(&resp.sources, &ep_sources);
         let mut resp_fields: Vec<Field> = Vec::new();
+        if let Some(base) = &resp.extends {
+            match built.get(&base.value) {
+                Some(b) => resp_fields = b.response.fields.clone(),
+                None => {
+                    let pos = self.p(base);
+                    self.diags().error_help(pos, format!("`extends` names unknown endpoint `{}`", base.value), "name an endpoint of the same vendor that is built before this one");
+                }
+            }
+        }
         if resp.echo_request {
             let credential_fields: Vec<String> =
                 vendor.auth.presentations.iter().filter(|p| p.location == PresentationLocation::Body).map(|p| p.name.clone()).collect();
@@ -591,6 +627,7 @@ impl EndpointCx<'_, '_> {
             rules,
             response,
             errors,
+            on_rule_violation: self.error_ref(&e.on_rule_violation),
             quirks,
             examples: Vec::new(),
             sources: ep_sources.clone(),
@@ -890,7 +927,7 @@ impl EndpointCx<'_, '_> {
             let pos = self.p(&r.resource);
             self.diags().error_help(pos, format!("reference to missing resource `{}`", r.resource.value), help);
         }
-        Some(Field { name: name.to_string(), description: f.description.clone(), ty, required, rules, refers_to, run, sources })
+        Some(Field { name: name.to_string(), description: f.description.clone(), ty, required, nullable: f.nullable, rules, refers_to, run, sources })
     }
 
     /// Item fields are built like fields; their rules move onto the item type.

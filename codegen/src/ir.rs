@@ -232,13 +232,30 @@ pub struct Resource {
     pub key: Vec<String>,
     /// Values the server assigns on create.
     pub assigned: Vec<Assigned>,
+    /// Fields (other than the key) whose values must be unique.
+    pub unique: Vec<String>,
+    /// Child records shown inside this resource's records on read (RPM
+    /// `Customer.Contacts` lists the customer's contacts).
+    pub includes: Vec<Include>,
     /// Records present on first start (from the docs' examples).
     pub demo: Vec<Value>,
     pub sources: Vec<String>,
 }
 
+/// A member of a record that lists records of another resource.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Include {
+    /// The member of the read record (`Contacts`).
+    pub member: String,
+    pub resource: String,
+    /// The child's field naming the parent's key (`CustomerID`).
+    pub on: String,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Assigned {
+    /// Dotted path within the record; a path through an array assigns every
+    /// item (`Contact.PhoneNumbers.PhoneNumberID`).
     pub field: String,
     pub how: AssignedHow,
     pub sources: Vec<String>,
@@ -285,6 +302,9 @@ pub struct Operation {
     /// (ManEx `Acctaxable` -> `ACTTAXABLE`); by default a field stores under
     /// its own name (compared by the dialect's name matching).
     pub stores: BTreeMap<String, String>,
+    /// The request member whose object is the record (RPM `Contact`,
+    /// `Customer`); `None` when the request's own fields are the record.
+    pub record_member: Option<String>,
     /// The catalogue entry answering "no such record".
     pub on_not_found: Option<String>,
     /// The catalogue entry answering a create of a key that exists.
@@ -325,6 +345,8 @@ pub struct Field {
     #[serde(rename = "type")]
     pub ty: Type,
     pub required: bool,
+    /// The value may be JSON `null` (response fields ManEx returns as null).
+    pub nullable: bool,
     /// Value-level rules (and, for `required`, the rule with its id and source).
     pub rules: Vec<Rule>,
     /// The field names a record of another resource.
@@ -474,6 +496,9 @@ pub struct Endpoint {
     pub response: Response,
     /// Catalogue entries this endpoint is documented to answer with.
     pub errors: Vec<String>,
+    /// The entry answering a broken request rule here, overriding
+    /// `transport.on_rule_violation` (ManEx "Customer add failed.").
+    pub on_rule_violation: Option<String>,
     pub quirks: Vec<Quirk>,
     pub examples: Vec<Example>,
     pub sources: Vec<String>,

@@ -20,6 +20,9 @@ pub struct VendorFiles {
     pub api: Option<(Arc<SourceFile>, ApiFile)>,
     pub api_pos: Arc<SourceFile>,
     pub endpoints: Vec<(Arc<SourceFile>, EndpointFile)>,
+    /// Endpoint files that failed to parse (already reported), so that the
+    /// checker does not pile follow-on errors on the files that extend them.
+    pub unparsed: Vec<String>,
 }
 
 /// An in-memory schema tree: `(path relative to the schemas dir, text)`.
@@ -75,7 +78,7 @@ pub fn parse_tree(tree: &SchemaTree, diags: &mut Diagnostics) -> Vec<VendorFiles
         let shown = Path::new(&tree.root).join(rel).display().to_string();
         let file = Arc::new(SourceFile { path: shown, text: text.clone() });
         if out.last().is_none_or(|v| v.dir_name != vendor) {
-            out.push(VendorFiles { dir_name: vendor.clone(), api: None, api_pos: file.clone(), endpoints: Vec::new() });
+            out.push(VendorFiles { dir_name: vendor.clone(), api: None, api_pos: file.clone(), endpoints: Vec::new(), unparsed: Vec::new() });
         }
         let entry = out.last_mut().expect("pushed above");
         if let Some(rest) = text.strip_prefix('\u{0}') {
@@ -96,6 +99,8 @@ pub fn parse_tree(tree: &SchemaTree, diags: &mut Diagnostics) -> Vec<VendorFiles
             }
         } else if let Some(ep) = parse::<EndpointFile>(&file, diags) {
             entry.endpoints.push((file, ep));
+        } else {
+            entry.unparsed.push(rel.file_stem().and_then(|s| s.to_str()).unwrap_or("").to_string());
         }
     }
     out
@@ -194,12 +199,21 @@ fn explain(pos: Pos, msg: &str) -> Diagnostic {
     Diagnostic::new(pos, format!("YAML syntax error: {msg}")).help("check indentation, quoting and brackets around this point")
 }
 
-/// Parses serde's "unknown field `x`, expected one of `a`, `b`" (also
-/// "expected `a`" and "there are no fields").
+/// Parses serde's "unknown field `x`, expected one of a, b" (the names may
+/// be back-quoted or not; also "expected `a`" and "there are no fields").
 fn unknown_and_expected(msg: &str, prefix: &str) -> Option<(String, Vec<String>)> {
     let rest = msg.strip_prefix(prefix)?;
     let (wrong, tail) = rest.split_once('`')?;
-    let expected = tail.split('`').skip(1).step_by(2).map(str::to_string).collect();
+    let list = tail
+        .split_once("expected one of ")
+        .or_else(|| tail.split_once("expected "))
+        .map(|(_, l)| l)
+        .unwrap_or("");
+    let expected = list
+        .split(", ")
+        .map(|n| n.trim().trim_matches('`').to_string())
+        .filter(|n| !n.is_empty())
+        .collect();
     Some((wrong.to_string(), expected))
 }
 

@@ -205,8 +205,19 @@ pub struct ResourceSyntax {
     #[serde(default)]
     pub assigned: Ordered<AssignedSyntax>,
     #[serde(default)]
+    pub unique: Vec<S<String>>,
+    #[serde(default)]
+    pub includes: Ordered<IncludeSyntax>,
+    #[serde(default)]
     pub demo: Vec<Value>,
     pub sources: Vec<S<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IncludeSyntax {
+    pub resource: S<String>,
+    pub on: S<String>,
 }
 
 #[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
@@ -265,6 +276,8 @@ pub struct EndpointFile {
     #[serde(default)]
     pub errors: Vec<S<String>>,
     #[serde(default)]
+    pub on_rule_violation: Option<S<String>>,
+    #[serde(default)]
     pub quirks: Ordered<QuirkSyntax>,
     #[serde(default)]
     pub examples: Vec<ExampleSyntax>,
@@ -298,6 +311,8 @@ pub struct OperationSyntax {
     #[serde(default)]
     pub stores: Ordered<S<String>>,
     #[serde(default)]
+    pub record_member: Option<S<String>>,
+    #[serde(default)]
     pub on_not_found: Option<S<String>>,
     #[serde(default)]
     pub on_duplicate: Option<S<String>>,
@@ -327,6 +342,8 @@ pub struct FieldSyntax {
     pub ty: S<TypeSyntax>,
     #[serde(default)]
     pub description: Option<String>,
+    #[serde(default)]
+    pub nullable: bool,
     #[serde(default)]
     pub required: Option<S<RuleSyntax<bool>>>,
     #[serde(default)]
@@ -518,6 +535,9 @@ pub struct ResponseSyntax {
     /// The record echoes every request field (minus credentials).
     #[serde(default)]
     pub echo_request: bool,
+    /// Start from another endpoint's response fields.
+    #[serde(default)]
+    pub extends: Option<S<String>>,
     #[serde(default)]
     pub fields: Ordered<FieldSyntax>,
     #[serde(default)]
