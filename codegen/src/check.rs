@@ -315,9 +315,7 @@ impl VendorCx<'_> {
                     None => true,
                 };
                 let base_ready = ready(&item.1.extends) && ready(&item.1.response.extends);
-                if let Some(b) = &item.1.extends
-                    && unparsed.contains(&b.value)
-                {
+                if [&item.1.extends, &item.1.response.extends].into_iter().flatten().any(|b| unparsed.contains(&b.value)) {
                     // The base file's own errors are already reported.
                     continue;
                 }
