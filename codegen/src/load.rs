@@ -152,6 +152,10 @@ fn explain(pos: Pos, msg: &str) -> Diagnostic {
     if let Some((wrong, expected)) = unknown_and_expected(msg, "unknown field `") {
         let names: Vec<&str> = expected.iter().map(String::as_str).collect();
         let d = Diagnostic::new(pos, format!("unknown key `{wrong}`"));
+        if wrong.contains(' ') {
+            // `description: a, b` inside `{ ... }`: the comma ended the value.
+            return d.help("a comma inside a `{ ... }` mapping ends the value before it; put text containing commas in quotes");
+        }
         return match did_you_mean(&wrong, names.iter().copied()) {
             Some(s) => d.help(format!("did you mean `{s}`?")),
             None if !names.is_empty() => d.help(format!("expected one of {}", one_of_list(&names))),
