@@ -175,6 +175,14 @@ fn explain(pos: Pos, msg: &str) -> Diagnostic {
         return Diagnostic::new(pos, format!("missing key `{name}`"))
             .help(format!("add `{name}: ...` to this mapping (see schemas/README.md)"));
     }
+    if let Some(ty) = msg.strip_prefix("invalid ").filter(|t| ["u16", "u32", "u64", "i64", "f64", "bool"].contains(t)) {
+        let hint = match ty {
+            "bool" => "write `true` or `false` here",
+            "f64" | "i64" => "write a number here, e.g. `0`",
+            _ => "write a whole number here, e.g. `32765`",
+        };
+        return Diagnostic::new(pos, format!("wrong value type: expected {}", if ty == "bool" { "a boolean" } else { "a number" })).help(hint);
+    }
     if msg.starts_with("invalid type") {
         let hint = if msg.contains("expected u64") || msg.contains("expected u16") || msg.contains("expected u32") {
             "write a whole number here, e.g. `32765`"
@@ -193,14 +201,33 @@ fn explain(pos: Pos, msg: &str) -> Diagnostic {
         };
         return Diagnostic::new(pos, format!("wrong value type: {msg}")).help(hint);
     }
-    if msg.contains("duplicate") {
-        return Diagnostic::new(pos, msg.to_string()).help("each key may appear once in a mapping; remove or rename one");
+    if let Some(rest) = msg.strip_prefix("duplicate mapping key: ") {
+        let key = rest.split(',').next().unwrap_or(rest).trim();
+        let first = first_definition(&pos, key);
+        let help = match first {
+            Some(line) => format!("`{key}` is already defined at line {line}; remove or rename one"),
+            None => "each key may appear once in a mapping; remove or rename one".to_string(),
+        };
+        return Diagnostic::new(pos, format!("duplicate key `{key}`")).help(help);
     }
     if msg.to_lowercase().contains("budget") || msg.contains("depth") || msg.contains("alias") {
         return Diagnostic::new(pos, format!("schema file refused: {msg}"))
             .help("schema files need no deep nesting or alias expansion; write the values out");
     }
     Diagnostic::new(pos, format!("YAML syntax error: {msg}")).help("check indentation, quoting and brackets around this point")
+}
+
+/// The line of an earlier `key:` at the same column as the duplicate (block
+/// mappings), or anywhere earlier in the same line (flow mappings).
+fn first_definition(pos: &Pos, key: &str) -> Option<usize> {
+    let lines: Vec<&str> = pos.file.text.lines().collect();
+    let col = pos.column - 1;
+    let needle = format!("{key}:");
+    (0..pos.line.saturating_sub(1).min(lines.len())).rev().find_map(|i| {
+        let l = lines[i];
+        let at_col = l.char_indices().nth(col).map(|(b, _)| &l[b..]).is_some_and(|r| r.starts_with(&needle));
+        at_col.then_some(i + 1)
+    })
 }
 
 /// Parses serde's "unknown field `x`, expected one of a, b" (the names may
