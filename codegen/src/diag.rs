@@ -44,11 +44,10 @@ impl Pos {
         let line = text[line_start.min(text.len())..].split('\n').next().unwrap_or("");
         let col_byte = line.char_indices().nth(self.column - 1).map(|(i, _)| i).unwrap_or(line.len());
         let rest = &line[col_byte..];
+        let key_end = rest.match_indices(':').find(|(i, _)| rest[i + 1..].is_empty() || rest[i + 1..].starts_with(' ')).map(|(i, _)| i);
         let len = match rest.chars().next() {
             Some(q @ ('"' | '\'')) => rest[1..].find(q).map(|i| i + 2).unwrap_or(rest.len()),
-            _ => rest.find([',', '}', ']', '#']).unwrap_or(rest.len()).min(
-                rest.find(": ").unwrap_or(rest.len()),
-            ),
+            _ => rest.find([',', '}', ']', '#']).unwrap_or(rest.len()).min(key_end.unwrap_or(rest.len())),
         };
         let len = rest[..len.min(rest.len())].trim_end().len().max(1).min(rest.len().max(1));
         let start = line_start + col_byte;

@@ -65,8 +65,16 @@ impl SchemaTree {
                 files.push((rel, text));
             }
         }
-        Ok(SchemaTree { root: dir.display().to_string(), files })
+        Ok(SchemaTree { root: shown_path(dir), files })
     }
+}
+
+/// `dir` as the user should see it: relative to the working directory when
+/// it lies under it (`schemas/...`), else absolute and without `..`.
+fn shown_path(dir: &Path) -> String {
+    let abs = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    let rel = std::env::current_dir().ok().and_then(|cwd| abs.strip_prefix(cwd).ok().map(Path::to_path_buf));
+    rel.unwrap_or(abs).display().to_string()
 }
 
 /// Parses every file of the tree; files that fail to parse are reported and
