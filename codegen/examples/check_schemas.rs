@@ -1,12 +1,8 @@
-//! Loads the workspace schemas and prints every diagnostic (a quick check
-//! while editing schemas; `cargo xtask codegen --check` does the same and more).
+//! Loads the workspace schemas, prints what they encode, or every diagnostic.
+//! (`cargo xtask codegen --check` does the same and checks generated files.)
 fn main() {
     match erpspec_codegen::load_workspace() {
-        Ok(api) => {
-            for v in &api.vendors {
-                println!("{}: {} endpoints", v.name, v.endpoints.len());
-            }
-        }
+        Ok(api) => println!("{}", api.summary()),
         Err(d) => {
             for x in &d.items {
                 eprintln!("{}", x.render(false));

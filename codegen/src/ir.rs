@@ -548,3 +548,69 @@ fn collect_type_rules<'a>(ty: &'a Type, path: &str, out: &mut Vec<(String, &'a R
 pub fn pointer_escape(name: &str) -> String {
     name.replace('~', "~0").replace('/', "~1")
 }
+
+/// Counts for a one-line summary of what the schemas encode.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub vendors: usize,
+    pub endpoints: usize,
+    /// Request fields, counting nested fields and each member of a numbered run.
+    pub fields: usize,
+    pub rules_documented: usize,
+    pub rules_contested: usize,
+    pub rules_site: usize,
+    pub examples: usize,
+}
+
+impl Api {
+    pub fn summary(&self) -> Summary {
+        fn count_fields(fields: &[Field]) -> usize {
+            fields
+                .iter()
+                .map(|f| {
+                    1 + match &f.ty {
+                        Type::Object { fields, .. } => count_fields(fields),
+                        Type::Array { items } => match items.as_ref() {
+                            Type::Object { fields, .. } => count_fields(fields),
+                            _ => 0,
+                        },
+                        Type::Scalar { .. } => 0,
+                    }
+                })
+                .sum()
+        }
+        let mut s = Summary { vendors: self.vendors.len(), ..Summary::default() };
+        for v in &self.vendors {
+            for ep in &v.endpoints {
+                s.endpoints += 1;
+                s.fields += count_fields(&ep.request);
+                s.examples += ep.examples.len();
+                for (_, r) in ep.all_rules() {
+                    match r.strength {
+                        Strength::Documented => s.rules_documented += 1,
+                        Strength::Contested => s.rules_contested += 1,
+                        Strength::Site => s.rules_site += 1,
+                    }
+                }
+            }
+        }
+        s
+    }
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} vendors, {} endpoints, {} request fields, {} rules ({} documented, {} contested, {} site), {} doc examples",
+            self.vendors,
+            self.endpoints,
+            self.fields,
+            self.rules_documented + self.rules_contested + self.rules_site,
+            self.rules_documented,
+            self.rules_contested,
+            self.rules_site,
+            self.examples
+        )
+    }
+}

@@ -43,3 +43,28 @@ fn manex_edit_example_breaks_only_the_contested_date_format() {
     assert!(report.unknown.is_empty(), "{:?}", report.unknown);
     assert_eq!(report.normalized["Territory"], "NEW ENGLAND");
 }
+
+#[test]
+fn the_schemas_encode_every_seed_endpoint_and_their_flows() {
+    let api = erpspec_codegen::load_workspace().expect("schemas load");
+    let ids: Vec<String> = api.vendors.iter().flat_map(|v| v.endpoints.iter().map(move |e| format!("{}.{}", v.name, e.id))).collect();
+    for wanted in [
+        "expandable.auth-token-get",
+        "expandable.customer-contact-create",
+        "expandable.customer-contact-update",
+        "expandable.customer-contact-query",
+        "expandable.customer-part-create",
+        "expandable.customer-part-delete",
+        "manex.customer-add",
+        "manex.customer-edit",
+        "manex.customer-get",
+        "rpm.customer",
+        "rpm.customer-add",
+        "rpm.customer-contact-add",
+    ] {
+        assert!(ids.iter().any(|i| i == wanted), "{wanted} missing from {ids:?}");
+    }
+    let s = api.summary();
+    assert_eq!((s.vendors, s.endpoints, s.examples), (3, 12, 16), "{s}");
+    assert!(s.rules_contested >= 3 && s.rules_site >= 2, "{s}");
+}
