@@ -273,8 +273,24 @@ impl RuleKind {
             }
             RuleKind::Format { format } => {
                 let pattern = match format {
-                    Format::UsDate => "^(0[1-9]|1[0-2])/(0[1-9]|[12][0-9]|3[01])/[0-9]{4}$".to_string(),
-                    Format::IsoDate => "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$".to_string(),
+                    Format::UsDate => format!(
+                        "^(?:(?:{m31})/(?:{d31})|(?:{m30})/(?:{d30})|02/(?:{d28}))/[0-9]{{4}}$|^02/29/(?:{leap})$",
+                        m31 = MONTHS_31,
+                        d31 = DAYS_31,
+                        m30 = MONTHS_30,
+                        d30 = DAYS_30,
+                        d28 = DAYS_28,
+                        leap = LEAP_YEARS
+                    ),
+                    Format::IsoDate => format!(
+                        "^[0-9]{{4}}-(?:(?:{m31})-(?:{d31})|(?:{m30})-(?:{d30})|02-(?:{d28}))$|^(?:{leap})-02-29$",
+                        m31 = MONTHS_31,
+                        d31 = DAYS_31,
+                        m30 = MONTHS_30,
+                        d30 = DAYS_30,
+                        d28 = DAYS_28,
+                        leap = LEAP_YEARS
+                    ),
                     Format::Digits { count } => format!("^[0-9]{{{count}}}$"),
                 };
                 k.insert("pattern".into(), pattern.into());
@@ -335,6 +351,15 @@ impl RuleKind {
         }
     }
 }
+
+// Calendar dates as regular expressions, so the JSON Schema `pattern`
+// accepts exactly the dates `matches_format` accepts (leap years included).
+const MONTHS_31: &str = "0[13578]|1[02]";
+const MONTHS_30: &str = "0[469]|11";
+const DAYS_31: &str = "0[1-9]|[12][0-9]|3[01]";
+const DAYS_30: &str = "0[1-9]|[12][0-9]|30";
+const DAYS_28: &str = "0[1-9]|1[0-9]|2[0-8]";
+const LEAP_YEARS: &str = "[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00|0000";
 
 /// A JSON number from an `f64`, written as an integer when it is one.
 pub fn number(v: f64) -> Value {

@@ -64,6 +64,13 @@ pub fn coerce_scalar(ty: ScalarType, v: &Value, strings_carry_scalars: bool) -> 
         return Ok(v.clone());
     }
     let err = WireError { expected: ty, found: json_kind(v) };
+    // JSON (and JSON Schema) make no difference between 1 and 1.0: an
+    // integral number is an integer.
+    if ty == ScalarType::Integer
+        && let Some(f) = v.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+    {
+        return Ok(Value::from(f as i64));
+    }
     if !strings_carry_scalars {
         return Err(err);
     }
