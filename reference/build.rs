@@ -1,0 +1,40 @@
+//! Embeds the workspace's schema files into the server, so the binary serves
+//! exactly the IR it was built from (the same one the generated validators
+//! were emitted from) wherever it is run.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+fn main() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas");
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut files: Vec<(String, PathBuf)> = Vec::new();
+    if let Ok(vendors) = std::fs::read_dir(&dir) {
+        for v in vendors.flatten() {
+            let vpath = v.path();
+            if !vpath.is_dir() {
+                continue;
+            }
+            println!("cargo:rerun-if-changed={}", vpath.display());
+            if let Ok(entries) = std::fs::read_dir(&vpath) {
+                for e in entries.flatten() {
+                    let p = e.path();
+                    if p.extension().is_some_and(|x| x == "yaml" || x == "yml") {
+                        println!("cargo:rerun-if-changed={}", p.display());
+                        let rel = p.strip_prefix(&dir).unwrap_or(&p).to_string_lossy().replace('\\', "/");
+                        files.push((rel, p.canonicalize().unwrap_or(p.clone())));
+                    }
+                }
+            }
+        }
+    }
+    files.sort();
+    let mut out =
+        String::from("/// Every schema file, as `(path relative to schemas/, text)`.\npub static SCHEMA_FILES: &[(&str, &str)] = &[\n");
+    for (rel, abs) in &files {
+        let _ = writeln!(out, "    ({rel:?}, include_str!({:?})),", abs.display().to_string());
+    }
+    out.push_str("];\n");
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    std::fs::write(out_dir.join("schemas.rs"), out).expect("write schemas.rs");
+}

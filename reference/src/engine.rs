@@ -1,0 +1,1260 @@
+//! The engine: one request in, one answer out, everything read from the IR.
+//!
+//! A request goes through the same steps for every vendor:
+//! 1. **route**: the transport path template with each endpoint's route
+//!    (case-insensitively where the dialect says so); `{NAME}` segments are
+//!    credentials presented in the path;
+//! 2. **method**: one of the transport's methods;
+//! 3. **parameters**: query string and/or JSON body, as the dialect allows;
+//! 4. **authentication**: the auth presentations in order of precedence;
+//! 5. **validation**: the endpoint's rules (see [`crate::validate`]);
+//! 6. **operation** on the resource, in one SQLite transaction;
+//! 7. **answer**: the success envelope around the payload, or the error
+//!    envelope (or an entry's own body) for a catalogue entry.
+//!
+//! Which catalogue entry answers a failure, and the choices made where the
+//! vendors document nothing, are described on [`Engine::violation_entry`]
+//! and [`Engine::entry_status`].
+
+use crate::auth;
+use crate::envelope;
+use crate::faults::{Fault, Faults};
+use crate::store::{Store, Tx};
+use crate::util::{self, get_path, parents_mut, record_of, record_of_mut};
+use erpspec_codegen::ir::{
+    AssignedHow, Endpoint, ErrorEntry, Field, MessageRule, OperationKind, ParamLocation, Payload, PresentationLocation, QuirkKind,
+    Resource, Rule, Type, Vendor,
+};
+use erpspec_rules::{ScalarType, lookup_field};
+use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+/// A request as it came off the wire.
+#[derive(Clone, Debug)]
+pub struct Request {
+    pub method: String,
+    /// The path as sent (still percent-encoded).
+    pub path: String,
+    /// The query string as sent, without `?`.
+    pub query: Option<String>,
+    /// Header names in lower case.
+    pub headers: Vec<(String, String)>,
+    pub body: Result<Vec<u8>, BodyError>,
+    /// `Host` header, for messages that quote the request URI.
+    pub host: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BodyError {
+    TooLarge,
+    /// The body could not be read (connection dropped, too slow).
+    Unreadable,
+}
+
+impl Request {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+    fn uri(&self) -> String {
+        let host = self.host.as_deref().unwrap_or("localhost");
+        match &self.query {
+            Some(q) => format!("http://{host}{}?{q}", self.path),
+            None => format!("http://{host}{}", self.path),
+        }
+    }
+}
+
+/// An answer: HTTP status and JSON body.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Response {
+    pub status: u16,
+    pub body: Value,
+}
+
+/// Why the parameters could not be read.
+#[derive(Debug)]
+enum InputProblem {
+    Body(BodyError),
+    ContentType(String),
+    NotJson(String),
+    NotObject,
+    NotUtf8,
+}
+
+impl InputProblem {
+    fn describe(&self) -> String {
+        match self {
+            InputProblem::Body(BodyError::TooLarge) => {
+                format!("Request JSON is invalid: the body is larger than {} bytes.", crate::MAX_BODY_BYTES)
+            }
+            InputProblem::Body(BodyError::Unreadable) => "Request JSON is invalid: the body could not be read.".into(),
+            InputProblem::ContentType(ct) => format!("Request JSON is invalid: content type `{ct}` is not JSON."),
+            InputProblem::NotJson(e) => format!("Request JSON is invalid: {e}."),
+            InputProblem::NotObject => "Request JSON is invalid: the body is not a JSON object.".into(),
+            InputProblem::NotUtf8 => "Request is invalid: the query string is not UTF-8.".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AuthFailure {
+    Missing,
+    Malformed,
+    Rejected,
+}
+
+/// A route: the transport path with one endpoint's route filled in.
+struct Route {
+    endpoint: usize,
+    segments: Vec<Segment>,
+}
+
+enum Segment {
+    Literal(String),
+    /// A `{NAME}` segment: a credential presented in the path.
+    Variable(String),
+}
+
+/// What aborts a transaction: an answer to send after rolling back, or a
+/// storage failure.
+enum Abort {
+    Answer(Response),
+    Db(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for Abort {
+    fn from(e: rusqlite::Error) -> Self {
+        Abort::Db(e)
+    }
+}
+
+type Step<T> = Result<T, Abort>;
+
+pub struct Engine {
+    v: Vendor,
+    store: Mutex<Store>,
+    faults: Faults,
+    routes: Vec<Route>,
+    /// Fields of each resource's records (from the responses that return them).
+    record_fields: BTreeMap<String, Vec<Field>>,
+    /// The request member holding each resource's record, where there is one.
+    members: BTreeMap<String, String>,
+    /// Salt and hash of each credential.
+    credentials: BTreeMap<String, (Vec<u8>, Vec<u8>)>,
+    /// Body members that carry credentials (never stored in records).
+    body_credentials: Vec<String>,
+}
+
+/// What setting up credentials did, for the command line to report.
+#[derive(Clone, Debug, Default)]
+pub struct CredentialSetup {
+    /// Credentials generated now: printed once, stored only as hashes.
+    pub generated: Vec<(String, String)>,
+    /// Credentials kept from the database (already hashed there).
+    pub kept: Vec<String>,
+}
+
+impl Engine {
+    /// Builds the engine for one vendor: routes from the IR, credentials
+    /// (given, kept from the database, or generated) and demo records.
+    pub fn new(v: Vendor, mut store: Store, faults: Faults, given: &BTreeMap<String, String>) -> Result<(Engine, CredentialSetup), String> {
+        for name in given.keys() {
+            if !v.auth.credentials.contains(name) {
+                return Err(format!(
+                    "unknown credential `{name}` for {}; it takes: {}",
+                    v.name,
+                    v.auth.credentials.join(", ")
+                ));
+            }
+        }
+        let mut routes = Vec::new();
+        for (i, ep) in v.endpoints.iter().enumerate() {
+            let path = v.transport.path.replace("{route}", &ep.route);
+            let segments = path
+                .split('/')
+                .filter(|s| !s.is_empty())
+                .map(
+                    |s| match envelope::slot(s).or_else(|| s.strip_prefix('{').and_then(|r| r.strip_suffix('}'))) {
+                        Some(name) => Segment::Variable(name.to_string()),
+                        None => Segment::Literal(s.to_string()),
+                    },
+                )
+                .collect();
+            routes.push(Route { endpoint: i, segments });
+        }
+        let mut record_fields: BTreeMap<String, Vec<Field>> = BTreeMap::new();
+        let mut members = BTreeMap::new();
+        for ep in &v.endpoints {
+            let Some(res) = &ep.operation.resource else { continue };
+            if let Some(m) = &ep.operation.record_member {
+                members.entry(res.clone()).or_insert_with(|| m.clone());
+            }
+            if matches!(ep.response.payload, Payload::Record | Payload::Records | Payload::Wrapped { .. }) {
+                let list = record_fields.entry(res.clone()).or_default();
+                for f in &ep.response.fields {
+                    if !list.iter().any(|g| g.name == f.name) {
+                        list.push(f.clone());
+                    }
+                }
+            }
+        }
+        let body_credentials = v
+            .auth
+            .presentations
+            .iter()
+            .filter(|p| p.location == PresentationLocation::Body)
+            .map(|p| p.name.clone())
+            .collect();
+
+        let vendor = v.name.clone();
+        let mut setup = CredentialSetup::default();
+        let mut credentials = BTreeMap::new();
+        store
+            .transaction(|tx| {
+                for name in &v.auth.credentials {
+                    let stored = tx.credential(&vendor, name)?;
+                    let (salt, hash) = match (given.get(name), stored) {
+                        (Some(value), _) => {
+                            let salt = auth::new_salt();
+                            let hash = auth::credential_hash(&salt, name, value);
+                            tx.set_credential(&vendor, name, &salt, &hash)?;
+                            (salt, hash)
+                        }
+                        (None, Some(kept)) => {
+                            setup.kept.push(name.clone());
+                            kept
+                        }
+                        (None, None) => {
+                            let value = auth::generate_secret();
+                            let salt = auth::new_salt();
+                            let hash = auth::credential_hash(&salt, name, &value);
+                            tx.set_credential(&vendor, name, &salt, &hash)?;
+                            setup.generated.push((name.clone(), value));
+                            (salt, hash)
+                        }
+                    };
+                    credentials.insert(name.clone(), (salt, hash));
+                }
+                Ok::<_, rusqlite::Error>(())
+            })
+            .map_err(|e| format!("cannot set up credentials in the database: {e}"))?;
+
+        let engine = Engine {
+            v,
+            store: Mutex::new(store),
+            faults,
+            routes,
+            record_fields,
+            members,
+            credentials,
+            body_credentials,
+        };
+        engine.load_demo().map_err(|e| format!("cannot store the demo records: {e}"))?;
+        Ok((engine, setup))
+    }
+
+    pub fn vendor(&self) -> &Vendor {
+        &self.v
+    }
+
+    /// Stores the docs' example records on first start.
+    fn load_demo(&self) -> Result<(), rusqlite::Error> {
+        let mut store = self.store.lock().unwrap_or_else(|p| p.into_inner());
+        let vendor = self.v.name.clone();
+        store.transaction(|tx| {
+            if tx.meta(&vendor, "demo-loaded")?.is_some() {
+                return Ok(());
+            }
+            for r in &self.v.resources {
+                let member = self.members.get(&r.name).map(String::as_str);
+                for demo in &r.demo {
+                    // A demo record is the record proper unless it is written
+                    // in the request's shape (holding the record member).
+                    let mut doc = match member {
+                        Some(m) if demo.get(m).is_none() => json!({ m: demo.clone() }),
+                        _ => demo.clone(),
+                    };
+                    self.assign(tx, r, &mut doc, "demo").map_err(|e| match e {
+                        Abort::Db(e) => e,
+                        Abort::Answer(_) => rusqlite::Error::InvalidQuery,
+                    })?;
+                    if let Some(key) = self.key_of(r, &doc)
+                        && tx.get(&vendor, &r.name, &key)?.is_none()
+                    {
+                        tx.insert(&vendor, &r.name, &key, &doc)?;
+                    }
+                }
+            }
+            tx.set_meta(&vendor, "demo-loaded", &util::now_iso())
+        })
+    }
+
+    /// Answers one request. Never panics on any input.
+    pub fn handle(&self, req: &Request) -> Response {
+        let Some((ep, vars)) = self.route(req) else {
+            return self.unknown_route(req);
+        };
+        if !self.faults.has(&Fault::AcceptAnyMethod) && !self.v.transport.methods.iter().any(|m| m.eq_ignore_ascii_case(&req.method)) {
+            let entry = self.entry(self.v.transport.on_wrong_method.as_deref());
+            let detail = format!("Request method must be {}.", self.v.transport.methods.join(" or "));
+            return self.error(entry, 405, &detail, req);
+        }
+        let params = match self.read_params(req) {
+            Ok(p) => p,
+            Err(problem) => {
+                let entry = self
+                    .entry(self.v.transport.on_invalid_json.as_deref())
+                    .or_else(|| self.violation_entry(Some(ep), None));
+                return self.error(entry, 400, &problem.describe(), req);
+            }
+        };
+        let mut store = self.store.lock().unwrap_or_else(|p| p.into_inner());
+        match store.transaction(|tx| self.process(tx, req, ep, &vars, params)) {
+            Ok(r) | Err(Abort::Answer(r)) => r,
+            Err(Abort::Db(e)) => {
+                let detail = format!("The record store failed: {e}");
+                self.error(None, 503, &detail, req)
+            }
+        }
+    }
+
+    /// Steps 4 to 7, inside the request's transaction.
+    fn process(
+        &self,
+        tx: &Tx<'_>,
+        req: &Request,
+        ep: &Endpoint,
+        vars: &BTreeMap<String, String>,
+        params: Map<String, Value>,
+    ) -> Step<Response> {
+        let principal = if ep.authenticated {
+            match self.authenticate(tx, req, vars, &params)? {
+                Ok(p) => p,
+                Err(failure) => {
+                    let accepted = match failure {
+                        AuthFailure::Missing => self.faults.has(&Fault::AuthAcceptMissing),
+                        AuthFailure::Malformed => self.faults.has(&Fault::AuthAcceptMalformed),
+                        AuthFailure::Rejected => self.faults.has(&Fault::AuthAcceptRejected),
+                    };
+                    if !accepted {
+                        let a = &self.v.auth;
+                        let (id, detail) = match failure {
+                            AuthFailure::Missing => (a.on_missing.as_deref(), "No credentials were presented."),
+                            AuthFailure::Malformed => (a.on_malformed.as_deref().or(a.on_rejected.as_deref()), "The token is malformed."),
+                            AuthFailure::Rejected => (a.on_rejected.as_deref(), "The credentials were not accepted."),
+                        };
+                        return Err(Abort::Answer(self.error(self.entry(id), 401, detail, req)));
+                    }
+                    "anonymous".to_string()
+                }
+            }
+        } else {
+            String::new()
+        };
+
+        let body = Value::Object(params);
+        let report = crate::validate::report(&self.v, ep, &body);
+        let first = report
+            .violations
+            .iter()
+            .find(|x| !self.faults.ignores_rule(&x.rule) && !self.is_credential_path(&x.path));
+        if let Some(x) = first {
+            let rule = ep.all_rules().into_iter().map(|(_, r)| r).find(|r| r.id == x.rule);
+            let entry = self.violation_entry(Some(ep), rule);
+            let offending = report.normalized.pointer(&x.path).or_else(|| body.pointer(&x.path));
+            let detail = match (entry.map(|e| &e.message), offending) {
+                // A message documented as "text: <value>" is followed by the value.
+                (Some(MessageRule::Prefix(p)), Some(v)) if p.trim_end().ends_with(':') => util::text(v),
+                // Object-level rules describe the request itself.
+                _ if x.message.starts_with(' ') => format!("The request{}", x.message),
+                _ => x.message.clone(),
+            };
+            return Err(Abort::Answer(self.error(entry, 400, &detail, req)));
+        }
+        let normalized = match report.normalized {
+            Value::Object(m) => m,
+            _ => Map::new(),
+        };
+
+        let op = &ep.operation;
+        if op.kind == OperationKind::Login {
+            return self.login(tx, req, ep, &normalized);
+        }
+        let Some(resource) = op.resource.as_deref().and_then(|r| self.v.resource(r)) else {
+            return Err(Abort::Answer(self.error(None, 501, "The endpoint names no resource.", req)));
+        };
+        let member = self.members.get(&resource.name).map(String::as_str);
+        match op.kind {
+            OperationKind::Login => self.login(tx, req, ep, &normalized),
+            OperationKind::Create => self.create(tx, req, ep, resource, member, &normalized, &principal),
+            OperationKind::Update => self.update(tx, req, ep, resource, member, &normalized),
+            OperationKind::Read => {
+                let row = self.locate(tx, req, ep, resource, member, &normalized)?;
+                let payload = self.record_payload(tx, ep, resource, member, &row.doc)?;
+                Ok(self.success(ep, payload))
+            }
+            OperationKind::Query => {
+                let doc = self.build_doc(ep, member, &normalized);
+                let criteria = record_of(&doc, member).as_object().cloned().unwrap_or_default();
+                let mut out = Vec::new();
+                for row in tx.all(&self.v.name, &resource.name)? {
+                    let rec = record_of(&row.doc, member);
+                    let hit = criteria
+                        .iter()
+                        .all(|(k, want)| rec.get(k).filter(|v| !v.is_null()).unwrap_or(&Value::String(String::new())) == want);
+                    if hit {
+                        out.push(self.record_payload(tx, ep, resource, member, &row.doc)?);
+                    }
+                }
+                Ok(self.success(ep, Value::Array(out)))
+            }
+            OperationKind::Delete => {
+                let row = self.locate(tx, req, ep, resource, member, &normalized)?;
+                tx.delete(row.id)?;
+                let payload = self.record_payload(tx, ep, resource, member, &row.doc)?;
+                Ok(self.success(ep, payload))
+            }
+        }
+    }
+
+    // ------------------------------------------------------------ routing
+
+    fn route(&self, req: &Request) -> Option<(&Endpoint, BTreeMap<String, String>)> {
+        let segs: Vec<String> = req
+            .path
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(|s| util::percent_decode(s, false))
+            .collect::<Option<_>>()?;
+        let ci = self.v.transport.path_case_insensitive;
+        let lit_eq = |a: &str, b: &str| if ci { a.eq_ignore_ascii_case(b) } else { a == b };
+        // A full match first; then the same route with path credentials
+        // left out (which is a request without credentials, not an unknown route).
+        for skip_variables in [false, true] {
+            for r in &self.routes {
+                let pattern: Vec<&Segment> = r
+                    .segments
+                    .iter()
+                    .filter(|s| !(skip_variables && matches!(s, Segment::Variable(_))))
+                    .collect();
+                if pattern.len() != segs.len() {
+                    continue;
+                }
+                let mut vars = BTreeMap::new();
+                let ok = pattern.iter().zip(&segs).all(|(p, s)| match p {
+                    Segment::Literal(l) => lit_eq(l, s),
+                    Segment::Variable(name) => {
+                        vars.insert(name.clone(), s.clone());
+                        true
+                    }
+                });
+                if ok {
+                    return Some((&self.v.endpoints[r.endpoint], vars));
+                }
+            }
+        }
+        None
+    }
+
+    fn unknown_route(&self, req: &Request) -> Response {
+        let entry = self.entry(self.v.transport.on_unknown_route.as_deref());
+        let detail = format!("No API call matches {} '{}'.", req.method, req.uri());
+        self.error(entry, 404, &detail, req)
+    }
+
+    // --------------------------------------------------------- parameters
+
+    fn read_params(&self, req: &Request) -> Result<Map<String, Value>, InputProblem> {
+        let t = &self.v.transport;
+        let mut params = Map::new();
+        if t.parameters.contains(&ParamLocation::Query)
+            && let Some(q) = &req.query
+        {
+            for (k, v) in util::query_pairs(q).ok_or(InputProblem::NotUtf8)? {
+                params.entry(k).or_insert(Value::String(v));
+            }
+        }
+        if !t.parameters.contains(&ParamLocation::Body) {
+            return Ok(params);
+        }
+        match self.read_body(req) {
+            Ok(Some(Value::Object(body))) => {
+                for (k, v) in body {
+                    params.insert(k, v);
+                }
+                Ok(params)
+            }
+            Ok(Some(Value::Array(pairs))) => {
+                // Form-encoded parameters (see read_body), as [[name, value], ...].
+                for p in pairs {
+                    if let (Some(k), Some(v)) = (p.get(0).and_then(Value::as_str), p.get(1)) {
+                        params.entry(k.to_string()).or_insert(v.clone());
+                    }
+                }
+                Ok(params)
+            }
+            Ok(_) => Ok(params),
+            Err(_) if self.faults.has(&Fault::InvalidJsonAccepted) => Ok(params),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The body as a JSON object (`None` for an empty body where the query
+    /// string may carry the parameters instead).
+    ///
+    /// Content types: none, `application/json`, `text/json`, `*+json` and
+    /// `text/plain` are read as JSON; so is `application/x-www-form-urlencoded`
+    /// (what `curl -d` sends by default), which a dialect taking query
+    /// parameters also reads as form pairs when it is not JSON. Any other
+    /// content type is refused as "not JSON".
+    fn read_body(&self, req: &Request) -> Result<Option<Value>, InputProblem> {
+        let bytes = req.body.as_ref().map_err(|e| InputProblem::Body(*e))?;
+        let takes_query = self.v.transport.parameters.contains(&ParamLocation::Query);
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return if takes_query {
+                Ok(None)
+            } else {
+                Err(InputProblem::NotJson("the body is empty".into()))
+            };
+        }
+        let ct = req
+            .header("content-type")
+            .map(|c| c.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
+        let form = ct.as_deref() == Some("application/x-www-form-urlencoded");
+        let jsonish = match ct.as_deref() {
+            None | Some("") => true,
+            Some(c) => c == "application/json" || c == "text/json" || c.ends_with("+json") || c == "text/plain" || form,
+        };
+        if !jsonish {
+            return Err(InputProblem::ContentType(ct.unwrap_or_default()));
+        }
+        match serde_json::from_slice::<Value>(bytes) {
+            Ok(v @ Value::Object(_)) => Ok(Some(v)),
+            Ok(_) => Err(InputProblem::NotObject),
+            Err(e) if form && takes_query => {
+                let text = std::str::from_utf8(bytes).map_err(|_| InputProblem::NotJson(e.to_string()))?;
+                let pairs = util::query_pairs(text.trim()).ok_or(InputProblem::NotUtf8)?;
+                Ok(Some(Value::Array(pairs.into_iter().map(|(k, v)| json!([k, v])).collect())))
+            }
+            Err(e) => Err(InputProblem::NotJson(e.to_string())),
+        }
+    }
+
+    // ----------------------------------------------------- authentication
+
+    /// The principal (for `user` assigned values) or why the request is refused.
+    fn authenticate(
+        &self,
+        tx: &Tx<'_>,
+        req: &Request,
+        vars: &BTreeMap<String, String>,
+        params: &Map<String, Value>,
+    ) -> Step<Result<String, AuthFailure>> {
+        let names = self.v.transport.names;
+        let mut presented = None;
+        for p in &self.v.auth.presentations {
+            if self.faults.has(&Fault::AuthIgnorePresentation(p.name.clone())) {
+                continue;
+            }
+            let value: Option<Value> = match p.location {
+                PresentationLocation::Path => vars.get(&p.name).cloned().map(Value::String),
+                PresentationLocation::Header => req.header(&p.name).map(|h| Value::String(h.to_string())),
+                PresentationLocation::Body => lookup_field(params, &p.name, names).first().map(|(_, v)| (*v).clone()),
+                PresentationLocation::Query => req.query.as_deref().and_then(util::query_pairs).and_then(|q| {
+                    q.into_iter()
+                        .find(|(k, _)| names.matches(&p.name, k))
+                        .map(|(_, v)| Value::String(v))
+                }),
+            };
+            let present = match &value {
+                None | Some(Value::Null) => false,
+                Some(Value::String(s)) => !s.trim().is_empty(),
+                Some(_) => true,
+            };
+            if present {
+                presented = value.map(|v| (p, v));
+                break;
+            }
+        }
+        let Some((p, value)) = presented else {
+            return Ok(Err(AuthFailure::Missing));
+        };
+        if self.v.auth.token.is_some() && p.value == "token" {
+            let Value::String(token) = value else {
+                return Ok(Err(AuthFailure::Malformed));
+            };
+            if !auth::well_formed_token(&token) {
+                return Ok(Err(AuthFailure::Malformed));
+            }
+            return Ok(tx.token(&self.v.name, &auth::token_hash(&token))?.ok_or(AuthFailure::Rejected));
+        }
+        let text = util::text(&value);
+        match self.credentials.get(&p.value) {
+            Some((salt, hash)) if auth::same_hash(hash, &auth::credential_hash(salt, &p.value, &text)) => Ok(Ok(p.value.clone())),
+            _ => Ok(Err(AuthFailure::Rejected)),
+        }
+    }
+
+    fn is_credential_path(&self, path: &str) -> bool {
+        let names = self.v.transport.names;
+        self.body_credentials
+            .iter()
+            .any(|c| path.strip_prefix('/').is_some_and(|p| names.matches(c, p)))
+    }
+
+    /// Exchanges credentials for a token.
+    fn login(&self, tx: &Tx<'_>, req: &Request, ep: &Endpoint, normalized: &Map<String, Value>) -> Step<Response> {
+        let Some(token) = &self.v.auth.token else {
+            return Err(Abort::Answer(self.error(None, 501, "The vendor issues no tokens.", req)));
+        };
+        let mut ok = true;
+        for (cred, field) in &token.credential_fields {
+            let given = normalized.get(field).map(util::text).unwrap_or_default();
+            let good = self
+                .credentials
+                .get(cred)
+                .is_some_and(|(salt, hash)| auth::same_hash(hash, &auth::credential_hash(salt, cred, &given)));
+            ok &= good;
+        }
+        if !ok && !self.faults.has(&Fault::AuthAcceptRejected) {
+            // The login endpoint documents its own failures; the
+            // presented-credential answer only if it lists it.
+            let listed = self.v.auth.on_rejected.as_ref().filter(|id| ep.errors.contains(id));
+            let entry = match listed {
+                Some(id) => self.entry(Some(id)),
+                None => self.violation_entry(Some(ep), None),
+            };
+            let fields: Vec<&str> = token.credential_fields.values().map(String::as_str).collect();
+            let detail = format!("Login failed: {} not valid.", fields.join(", "));
+            return Err(Abort::Answer(self.error(entry, 401, &detail, req)));
+        }
+        // The user named in audit fields: the credential whose name says it
+        // is the user (USER_NAME), else the first credential's name.
+        let principal = token
+            .credential_fields
+            .iter()
+            .find(|(c, _)| c.to_ascii_uppercase().contains("USER"))
+            .and_then(|(_, f)| normalized.get(f))
+            .map(util::text)
+            .unwrap_or_else(|| self.v.auth.credentials.first().cloned().unwrap_or_default());
+        let (text, hash) = auth::issue_token();
+        tx.add_token(&self.v.name, &hash, &principal, &util::now_iso())?;
+        let mut record = Map::new();
+        record.insert(token.response_field.clone(), Value::String(text));
+        Ok(self.success(ep, self.shape_payload(ep, Value::Object(record))))
+    }
+
+    // ---------------------------------------------------------- operations
+
+    /// The stored document built from a request: the normalized request
+    /// without credentials, its record's members renamed to the record's
+    /// spelling (`Custname` -> `CUSTNAME`, `stores` renames first).
+    fn build_doc(&self, ep: &Endpoint, member: Option<&str>, normalized: &Map<String, Value>) -> Value {
+        let names = self.v.transport.names;
+        let mut doc = Map::new();
+        for (k, v) in normalized {
+            if !self.body_credentials.iter().any(|c| names.matches(c, k)) {
+                doc.insert(k.clone(), v.clone());
+            }
+        }
+        let record_names: Vec<&str> = ep
+            .operation
+            .resource
+            .as_ref()
+            .and_then(|r| self.record_fields.get(r))
+            .map(|fs| fs.iter().map(|f| f.name.as_str()).collect())
+            .unwrap_or_default();
+        let rename = |rec: Map<String, Value>| -> Map<String, Value> {
+            rec.into_iter()
+                .map(|(k, v)| {
+                    let name = match ep.operation.stores.get(&k) {
+                        Some(to) => to.clone(),
+                        None => record_names
+                            .iter()
+                            .find(|r| names.matches(r, &k))
+                            .map(|r| r.to_string())
+                            .unwrap_or(k),
+                    };
+                    (name, v)
+                })
+                .collect()
+        };
+        match member {
+            Some(m) => {
+                if let Some(Value::Object(rec)) = doc.remove(m) {
+                    doc.insert(m.to_string(), Value::Object(rename(rec)));
+                }
+                Value::Object(doc)
+            }
+            None => Value::Object(rename(doc)),
+        }
+    }
+
+    /// Canonical text of a record's key, `None` if a key field is missing.
+    fn key_of(&self, r: &Resource, doc: &Value) -> Option<String> {
+        let member = self.members.get(&r.name).map(String::as_str);
+        let values: Option<Vec<&Value>> = r.key.iter().map(|k| get_path(doc, member, k)).collect();
+        values.map(|v| serde_json::to_string(&v).unwrap_or_default())
+    }
+
+    /// Fills the server-assigned values of a new record. Sequence values the
+    /// client may choose (the key or a unique field, ManEx `Custno`) are kept
+    /// when given, and the sequence moves past them; other sequence values
+    /// (RPM `PhoneNumberID`) are always the server's.
+    fn assign(&self, tx: &Tx<'_>, r: &Resource, doc: &mut Value, principal: &str) -> Step<()> {
+        let member = self.members.get(&r.name).map(String::as_str);
+        let now = util::now_iso();
+        for a in &r.assigned {
+            let choosable = r.key.contains(&a.field) || r.unique.contains(&a.field);
+            let (parents, last) = parents_mut(doc, member, &a.field);
+            for parent in parents {
+                let given = parent.get(&last).filter(|v| !v.is_null() && v.as_str() != Some(""));
+                let value = match &a.how {
+                    AssignedHow::PaddedSequence { .. } | AssignedHow::IntegerSequence => {
+                        if let (true, Some(g)) = (choosable, given) {
+                            let used = g.as_i64().or_else(|| g.as_str().and_then(|s| s.trim().parse().ok()));
+                            if let Some(n) = used {
+                                tx.bump_sequence(&self.v.name, &r.name, &a.field, n)?;
+                            }
+                            continue;
+                        }
+                        let n = tx.next_in_sequence(&self.v.name, &r.name, &a.field)?;
+                        match &a.how {
+                            AssignedHow::PaddedSequence { width } => Value::String(format!("{n:0w$}", w = *width as usize)),
+                            _ => Value::from(n),
+                        }
+                    }
+                    AssignedHow::Timestamp => Value::String(now.clone()),
+                    AssignedHow::User => Value::String(principal.to_string()),
+                };
+                parent.insert(last.clone(), value);
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks the request's references to other resources' records.
+    fn check_references(&self, tx: &Tx<'_>, req: &Request, ep: &Endpoint, normalized: &Map<String, Value>) -> Step<()> {
+        let mut refs = Vec::new();
+        collect_refs(&ep.request, &Value::Object(normalized.clone()), "", &mut refs);
+        for (path, field, value) in refs {
+            if self.faults.has(&Fault::ReferenceUnchecked(ep.id.clone(), path.clone())) {
+                continue;
+            }
+            let Some(reference) = &field.refers_to else { continue };
+            let Some(target) = self.v.resource(&reference.resource) else {
+                continue;
+            };
+            let member = self.members.get(&target.name).map(String::as_str);
+            let found = if target.key.len() == 1 && target.key[0] == reference.field {
+                tx.get(&self.v.name, &target.name, &serde_json::to_string(&[&value]).unwrap_or_default())?
+                    .is_some()
+            } else {
+                tx.all(&self.v.name, &target.name)?
+                    .iter()
+                    .any(|row| get_path(&row.doc, member, &reference.field) == Some(&value))
+            };
+            if !found {
+                let entry = self
+                    .entry(reference.on_missing.as_deref())
+                    .or_else(|| self.violation_entry(Some(ep), None));
+                let detail = format!("No {} record has {} {}.", target.name, reference.field, util::text(&value));
+                return Err(Abort::Answer(self.error(entry, 404, &detail, req)));
+            }
+        }
+        Ok(())
+    }
+
+    /// Refuses a record whose key or unique values another record has.
+    fn check_unique(&self, tx: &Tx<'_>, req: &Request, ep: &Endpoint, r: &Resource, doc: &Value, except: Option<i64>) -> Step<()> {
+        let member = self.members.get(&r.name).map(String::as_str);
+        let mut clash = None;
+        if except.is_none()
+            && let Some(key) = self.key_of(r, doc)
+            && tx.get(&self.v.name, &r.name, &key)?.is_some()
+        {
+            clash = Some(format!("A {} record with key {key} already exists.", r.name));
+        }
+        if clash.is_none() && !r.unique.is_empty() {
+            let rows = tx.all(&self.v.name, &r.name)?;
+            'fields: for u in &r.unique {
+                let Some(mine) = get_path(doc, member, u) else { continue };
+                for row in rows.iter().filter(|row| Some(row.id) != except) {
+                    if get_path(&row.doc, member, u) == Some(mine) {
+                        clash = Some(format!("A {} record with {u} {} already exists.", r.name, util::text(mine)));
+                        break 'fields;
+                    }
+                }
+            }
+        }
+        match clash {
+            Some(detail) => {
+                let entry = self
+                    .entry(ep.operation.on_duplicate.as_deref())
+                    .or_else(|| self.violation_entry(Some(ep), None));
+                Err(Abort::Answer(self.error(entry, 409, &detail, req)))
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// Applies the endpoint's read-back quirks to a record being written.
+    fn apply_write_quirks(&self, ep: &Endpoint, member: Option<&str>, doc: &mut Value) {
+        for q in &ep.quirks {
+            if let QuirkKind::ReadsBackAs { path, written, read } = &q.kind
+                && !self.faults.has(&Fault::QuirkMissing(q.id.clone()))
+                && let Some(rec) = record_of_mut(doc, member)
+            {
+                let mut v = Value::Object(std::mem::take(rec));
+                util::replace_at_pattern(&mut v, path, written, read);
+                if let Value::Object(m) = v {
+                    *rec = m;
+                }
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn create(
+        &self,
+        tx: &Tx<'_>,
+        req: &Request,
+        ep: &Endpoint,
+        r: &Resource,
+        member: Option<&str>,
+        normalized: &Map<String, Value>,
+        principal: &str,
+    ) -> Step<Response> {
+        self.check_references(tx, req, ep, normalized)?;
+        let mut doc = self.build_doc(ep, member, normalized);
+        self.assign(tx, r, &mut doc, principal)?;
+        self.apply_write_quirks(ep, member, &mut doc);
+        let Some(key) = self.key_of(r, &doc) else {
+            let entry = self.violation_entry(Some(ep), None);
+            let detail = format!("The {} record's key ({}) is incomplete.", r.name, r.key.join(", "));
+            return Err(Abort::Answer(self.error(entry, 400, &detail, req)));
+        };
+        let mut store = true;
+        if let Err(clash) = self.check_unique(tx, req, ep, r, &doc, None) {
+            if !self.faults.has(&Fault::DuplicateAccepted(ep.id.clone())) {
+                return Err(clash);
+            }
+            store = false;
+        }
+        if store && !self.faults.has(&Fault::CreateNotStored(ep.id.clone())) {
+            tx.insert(&self.v.name, &r.name, &key, &doc)?;
+        }
+        let payload = self.record_payload(tx, ep, r, member, &doc)?;
+        Ok(self.success(ep, payload))
+    }
+
+    fn update(
+        &self,
+        tx: &Tx<'_>,
+        req: &Request,
+        ep: &Endpoint,
+        r: &Resource,
+        member: Option<&str>,
+        normalized: &Map<String, Value>,
+    ) -> Step<Response> {
+        let row = self.locate(tx, req, ep, r, member, normalized)?;
+        self.check_references(tx, req, ep, normalized)?;
+        let mut changes = self.build_doc(ep, member, normalized);
+        self.apply_write_quirks(ep, member, &mut changes);
+        let mut doc = row.doc.clone();
+        merge(&mut doc, changes, member);
+        self.check_unique(tx, req, ep, r, &doc, Some(row.id))?;
+        if !self.faults.has(&Fault::UpdateNotStored(ep.id.clone())) {
+            tx.replace(row.id, &doc)?;
+        }
+        let payload = self.record_payload(tx, ep, r, member, &doc)?;
+        Ok(self.success(ep, payload))
+    }
+
+    /// Finds the record a request names: by key, else by the first lookup
+    /// present (ManEx `CustNumOrName` matches CUSTNO or CUSTNAME).
+    fn locate(
+        &self,
+        tx: &Tx<'_>,
+        req: &Request,
+        ep: &Endpoint,
+        r: &Resource,
+        member: Option<&str>,
+        normalized: &Map<String, Value>,
+    ) -> Step<crate::store::Row> {
+        let op = &ep.operation;
+        let mut found = None;
+        let mut asked = String::new();
+        let key_values: Option<Vec<&Value>> = if op.key.is_empty() {
+            None
+        } else {
+            op.key.iter().map(|k| normalized.get(k)).collect()
+        };
+        if let Some(values) = key_values {
+            let key = serde_json::to_string(&values).unwrap_or_default();
+            asked = format!("key {key}");
+            found = tx.get(&self.v.name, &r.name, &key)?;
+        } else if let Some((lk, value)) = op.lookup.iter().find_map(|lk| normalized.get(&lk.field).map(|v| (lk, v))) {
+            asked = format!("{} {}", lk.field, util::text(value));
+            found = tx
+                .all(&self.v.name, &r.name)?
+                .into_iter()
+                .find(|row| lk.matches.iter().any(|m| get_path(&row.doc, member, m) == Some(value)));
+        }
+        match found {
+            Some(row) => Ok(row),
+            None => {
+                let entry = self
+                    .entry(op.on_not_found.as_deref())
+                    .or_else(|| self.violation_entry(Some(ep), None));
+                let detail = if asked.is_empty() {
+                    format!("No {} record was named.", r.name)
+                } else {
+                    format!("No {} record has {asked}.", r.name)
+                };
+                Err(Abort::Answer(self.error(entry, 404, &detail, req)))
+            }
+        }
+    }
+
+    // -------------------------------------------------------------- answers
+
+    /// A record as the endpoint returns it: projected on the response's
+    /// fields (absent ones get their type's empty value), with included
+    /// child records and the endpoint's read quirks.
+    fn record_payload(&self, tx: &Tx<'_>, ep: &Endpoint, r: &Resource, member: Option<&str>, doc: &Value) -> Step<Value> {
+        if matches!(ep.response.payload, Payload::EmptyObject | Payload::Null) {
+            return Ok(self.shape_payload(ep, Value::Null));
+        }
+        let rec = record_of(doc, member);
+        let fields = if ep.response.fields.is_empty() {
+            self.record_fields.get(&r.name).map(Vec::as_slice).unwrap_or(&[])
+        } else {
+            &ep.response.fields
+        };
+        let mut out = if fields.is_empty() {
+            rec.clone()
+        } else {
+            project_object(rec, fields)
+        };
+        for inc in &r.includes {
+            let Some(child) = self.v.resource(&inc.resource) else { continue };
+            let child_member = self.members.get(&child.name).map(String::as_str);
+            let Some(parent_value) = get_path(doc, member, &inc.on).or_else(|| r.key.first().and_then(|k| get_path(doc, member, k))) else {
+                continue;
+            };
+            let item_ty = fields.iter().find(|f| f.name == inc.member).and_then(|f| match &f.ty {
+                Type::Array { items } => Some(items.as_ref()),
+                _ => None,
+            });
+            let mut children: Vec<Value> = Vec::new();
+            for row in tx.all(&self.v.name, &child.name)? {
+                if get_path(&row.doc, child_member, &inc.on) == Some(parent_value) {
+                    children.push(match item_ty {
+                        Some(t) => project(&row.doc, t, false),
+                        None => row.doc.clone(),
+                    });
+                }
+            }
+            if let Value::Object(m) = &mut out {
+                match m.get_mut(&inc.member) {
+                    Some(Value::Array(list)) => list.extend(children),
+                    _ => {
+                        m.insert(inc.member.clone(), Value::Array(children));
+                    }
+                }
+            }
+        }
+        for q in &ep.quirks {
+            if matches!(q.kind, QuirkKind::PadsStrings) && !self.faults.has(&Fault::QuirkMissing(q.id.clone())) {
+                // Key and server-assigned columns are full width: no padding.
+                let skip: Vec<&str> = r
+                    .key
+                    .iter()
+                    .chain(r.assigned.iter().map(|a| &a.field))
+                    .map(String::as_str)
+                    .collect();
+                if let Value::Object(m) = &mut out {
+                    for (k, v) in m.iter_mut() {
+                        if !skip.contains(&k.as_str()) {
+                            pad_strings(v);
+                        }
+                    }
+                }
+            }
+        }
+        Ok(self.shape_payload(ep, out))
+    }
+
+    /// Puts a record into the shape the endpoint's payload takes.
+    fn shape_payload(&self, ep: &Endpoint, record: Value) -> Value {
+        match &ep.response.payload {
+            Payload::Record | Payload::Records => record,
+            Payload::EmptyObject => json!({}),
+            Payload::Null => Value::Null,
+            Payload::Wrapped { member } => json!({ member: record }),
+        }
+    }
+
+    fn success(&self, ep: &Endpoint, payload: Value) -> Response {
+        let env = &self.v.envelopes.success;
+        let mut values: BTreeMap<String, Value> = env.vars.clone().into_iter().collect();
+        values.insert("payload".into(), payload);
+        values.insert(
+            "message".into(),
+            ep.response.message.clone().map(Value::String).unwrap_or(Value::Null),
+        );
+        let status = env.status.unwrap_or(200);
+        values.insert("code".into(), Value::from(status));
+        values.insert("any".into(), Value::Null);
+        let mut body = envelope::fill(&env.body, &values);
+        for p in self.faults.envelope_drops(true) {
+            envelope::remove_pointer(&mut body, p);
+        }
+        Response { status, body }
+    }
+
+    fn entry(&self, id: Option<&str>) -> Option<&ErrorEntry> {
+        id.and_then(|id| self.v.error(id))
+    }
+
+    /// The entry answering a broken rule: the rule's own `on_violation`,
+    /// else the endpoint's, else the transport's. Where the IR names none,
+    /// the vendor's catch-all entry (one whose message is "any text" and
+    /// which has no body of its own, e.g. RPM's undocumented refusal), else
+    /// the unknown-route entry (an ASP.NET action whose parameters cannot be
+    /// bound matches no route: ManEx Get's documented `?CustName=` answer).
+    fn violation_entry(&self, ep: Option<&Endpoint>, rule: Option<&Rule>) -> Option<&ErrorEntry> {
+        let t = &self.v.transport;
+        let named = rule
+            .and_then(|r| r.on_violation.as_deref())
+            .or(ep.and_then(|e| e.on_rule_violation.as_deref()))
+            .or(t.on_rule_violation.as_deref());
+        self.entry(named)
+            .or_else(|| {
+                self.v
+                    .errors
+                    .iter()
+                    .find(|e| matches!(e.message, MessageRule::Any) && e.body.is_none())
+            })
+            .or_else(|| self.entry(t.on_unknown_route.as_deref()))
+    }
+
+    /// HTTP status of an entry: documented, else 404 for the entry that
+    /// answers unknown routes, else the error envelope's, else 200 (the
+    /// envelope carries the outcome: ManEx `Code`, RPM `Result.Error`).
+    fn entry_status(&self, e: &ErrorEntry) -> u16 {
+        e.status
+            .or_else(|| (self.v.transport.on_unknown_route.as_deref() == Some(e.id.as_str())).then_some(404))
+            .or(self.v.envelopes.error.status)
+            .unwrap_or(200)
+    }
+
+    /// Renders an error answer. Without a catalogue entry (the vendor
+    /// documents nothing for the case) the error envelope carries `detail`
+    /// with `fallback_status`.
+    fn error(&self, entry: Option<&ErrorEntry>, fallback_status: u16, detail: &str, req: &Request) -> Response {
+        let env = &self.v.envelopes.error;
+        let mut values: BTreeMap<String, Value> = env.vars.clone().into_iter().collect();
+        let (status, message, code, template) = match entry {
+            Some(e) => {
+                // The unknown-route answer quotes the request URI.
+                let detail = if self.v.transport.on_unknown_route.as_deref() == Some(e.id.as_str()) {
+                    format!("'{}'.", req.uri())
+                } else {
+                    detail.to_string()
+                };
+                let mut message = compose(&e.message, &detail);
+                if self.faults.has(&Fault::WrongMessage(e.id.clone())) {
+                    message = format!("Altered: {message}");
+                }
+                let mut status = self.entry_status(e);
+                if self.faults.has(&Fault::WrongStatus(e.id.clone())) {
+                    status = 200;
+                }
+                let mut code = e.code.clone().unwrap_or(Value::from(status));
+                if self.faults.has(&Fault::WrongCode(e.id.clone())) {
+                    code = match code.as_i64() {
+                        Some(n) => Value::from(n + 1),
+                        None => Value::String(format!("{}-altered", util::text(&code))),
+                    };
+                }
+                for (k, v) in &e.vars {
+                    values.insert(k.clone(), v.clone());
+                }
+                values.insert("any".into(), Value::String(e.id.clone()));
+                (status, message, code, e.body.as_ref().unwrap_or(&env.body))
+            }
+            None => {
+                values.insert("any".into(), Value::String("undocumented".into()));
+                (fallback_status, detail.to_string(), Value::from(fallback_status), &env.body)
+            }
+        };
+        values.insert("message".into(), Value::String(message));
+        values.insert("code".into(), code);
+        values.insert("payload".into(), Value::Null);
+        let mut body = envelope::fill(template, &values);
+        for p in self.faults.envelope_drops(false) {
+            envelope::remove_pointer(&mut body, p);
+        }
+        Response { status, body }
+    }
+}
+
+/// A catalogue message for a case: exact text, or the documented prefix
+/// followed by the case's detail, or the detail itself.
+fn compose(rule: &MessageRule, detail: &str) -> String {
+    match rule {
+        MessageRule::Exact(m) => m.clone(),
+        MessageRule::Prefix(p) if detail.starts_with(p.as_str()) => detail.to_string(),
+        MessageRule::Prefix(p) if p.ends_with(|c: char| c.is_whitespace() || c == '.' || c == ':') || detail.is_empty() => {
+            format!("{p}{detail}")
+        }
+        MessageRule::Prefix(p) => format!("{p} {detail}"),
+        MessageRule::Any if detail.is_empty() => "Error".into(),
+        MessageRule::Any => detail.to_string(),
+    }
+}
+
+/// Shallow merge of an update into a stored document (inside the record
+/// member, where there is one).
+fn merge(doc: &mut Value, changes: Value, member: Option<&str>) {
+    let (Value::Object(d), Value::Object(c)) = (doc, changes) else {
+        return;
+    };
+    for (k, v) in c {
+        match (member, d.get_mut(&k), v) {
+            (Some(m), Some(Value::Object(old)), Value::Object(new)) if m == k => {
+                for (k2, v2) in new {
+                    old.insert(k2, v2);
+                }
+            }
+            (_, _, v) => {
+                d.insert(k, v);
+            }
+        }
+    }
+}
+
+fn collect_refs<'f>(fields: &'f [Field], value: &Value, prefix: &str, out: &mut Vec<(String, &'f Field, Value)>) {
+    for f in fields {
+        let path = if prefix.is_empty() {
+            f.name.clone()
+        } else {
+            format!("{prefix}.{}", f.name)
+        };
+        let Some(v) = value.get(&f.name).filter(|v| !v.is_null()) else {
+            continue;
+        };
+        if f.refers_to.is_some() {
+            out.push((path.clone(), f, v.clone()));
+        }
+        if let Type::Object { fields, .. } = &f.ty {
+            collect_refs(fields, v, &path, out);
+        }
+    }
+}
+
+/// A value projected on a declared type: objects keep exactly the declared
+/// fields (absent ones get their type's empty value), arrays project each item.
+fn project(v: &Value, ty: &Type, nullable: bool) -> Value {
+    match (ty, v) {
+        (_, Value::Null) => default_for(ty, nullable),
+        (Type::Object { fields, .. }, Value::Object(_)) => project_object(v, fields),
+        (Type::Array { items }, Value::Array(list)) => Value::Array(list.iter().map(|i| project(i, items, false)).collect()),
+        _ => v.clone(),
+    }
+}
+
+fn project_object(v: &Value, fields: &[Field]) -> Value {
+    let mut out = Map::new();
+    for f in fields {
+        let value = match v.get(&f.name) {
+            Some(x) => project(x, &f.ty, f.nullable),
+            None => default_for(&f.ty, f.nullable),
+        };
+        out.insert(f.name.clone(), value);
+    }
+    Value::Object(out)
+}
+
+/// The empty value of a type: what a record shows for a field never written.
+fn default_for(ty: &Type, nullable: bool) -> Value {
+    if nullable {
+        return Value::Null;
+    }
+    match ty {
+        Type::Scalar {
+            scalar: ScalarType::String,
+        } => Value::String(String::new()),
+        Type::Scalar {
+            scalar: ScalarType::Integer | ScalarType::Number,
+        } => Value::from(0),
+        Type::Scalar {
+            scalar: ScalarType::Boolean,
+        } => Value::Bool(false),
+        Type::Array { .. } => Value::Array(Vec::new()),
+        Type::Object { fields, .. } => project_object(&Value::Null, fields),
+    }
+}
+
+/// Right-pads every string with a space, as CHAR columns come back.
+fn pad_strings(v: &mut Value) {
+    match v {
+        Value::String(s) => s.push(' '),
+        Value::Array(items) => items.iter_mut().for_each(pad_strings),
+        Value::Object(m) => m.values_mut().for_each(pad_strings),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_follow_their_documented_form() {
+        assert_eq!(compose(&MessageRule::Exact("Invalid API Key.".into()), "x"), "Invalid API Key.");
+        assert_eq!(
+            compose(&MessageRule::Prefix("Customer add failed.".into()), "Custname is required"),
+            "Customer add failed.Custname is required"
+        );
+        assert_eq!(
+            compose(
+                &MessageRule::Prefix("Customer edit failed.".into()),
+                "Customer edit failed.Customer Number"
+            ),
+            "Customer edit failed.Customer Number"
+        );
+        assert_eq!(
+            compose(&MessageRule::Prefix("Unrecognized type for phone number: ".into()), "4"),
+            "Unrecognized type for phone number: 4"
+        );
+        assert_eq!(
+            compose(
+                &MessageRule::Prefix("No HTTP resource was found that matches the request URI".into()),
+                "'u'."
+            ),
+            "No HTTP resource was found that matches the request URI 'u'."
+        );
+        assert_eq!(compose(&MessageRule::Any, "boom"), "boom");
+    }
+
+    #[test]
+    fn projection_fills_absent_fields_with_empty_values() {
+        let fields: Vec<Field> = serde_json::from_value(json!([
+            {"name": "A", "description": null, "type": {"kind": "scalar", "scalar": "string"}, "required": false, "nullable": false, "rules": [], "refers_to": null, "run": null, "sources": []},
+            {"name": "N", "description": null, "type": {"kind": "scalar", "scalar": "number"}, "required": false, "nullable": false, "rules": [], "refers_to": null, "run": null, "sources": []},
+            {"name": "D", "description": null, "type": {"kind": "scalar", "scalar": "string"}, "required": false, "nullable": true, "rules": [], "refers_to": null, "run": null, "sources": []}
+        ]))
+        .unwrap();
+        assert_eq!(
+            project_object(&json!({"A": "x", "Z": 1}), &fields),
+            json!({"A": "x", "N": 0, "D": null})
+        );
+    }
+}

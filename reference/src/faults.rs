@@ -1,0 +1,297 @@
+//! Fault switches: each makes the server break exactly one documented rule,
+//! so the conformance harness can prove it notices (its mutation score).
+//!
+//! Off unless `--fault NAME` is given (a hidden flag); `--list-faults` prints
+//! the catalogue for a vendor. Every fault is derived from the IR and names
+//! the rule it breaks: an IR rule id (`manex.customer-add.Credlimit.minimum`)
+//! or, for rules of the dialect that are not field rules, an id of the form
+//! `<vendor>.auth.on_missing`, `<vendor>.transport.methods`,
+//! `<vendor>.envelopes.error/MESSAGE`, `<vendor>.errors.<entry>.status`,
+//! `<vendor>.<endpoint>.operation`, `<vendor>.<endpoint>.quirks.<quirk>`.
+
+use erpspec_codegen::ir::{Field, MessageRule, OperationKind, Type, Vendor};
+use std::collections::BTreeSet;
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Fault {
+    /// Requests breaking this rule are accepted.
+    IgnoreRule(String),
+    /// A request without credentials is served.
+    AuthAcceptMissing,
+    /// A malformed token is served.
+    AuthAcceptMalformed,
+    /// A wrong credential or unknown token is served.
+    AuthAcceptRejected,
+    /// A documented (deprecated) way of presenting credentials is no longer accepted.
+    AuthIgnorePresentation(String),
+    /// The member at this pointer is left out of every success (or error) answer.
+    EnvelopeDrop { success: bool, pointer: String },
+    /// The catalogue entry is answered with HTTP 200 instead of its documented status.
+    WrongStatus(String),
+    /// The entry's `Code` (its `{{code}}` slot) is off by one.
+    WrongCode(String),
+    /// The entry's message text is altered.
+    WrongMessage(String),
+    /// Any HTTP method is served.
+    AcceptAnyMethod,
+    /// A body that is not JSON is read as `{}`.
+    InvalidJsonAccepted,
+    /// The endpoint answers success but does not store the update.
+    UpdateNotStored(String),
+    /// The endpoint answers success but does not store the new record.
+    CreateNotStored(String),
+    /// The documented read-back quirk is not applied.
+    QuirkMissing(String),
+    /// A create of an existing key (or unique value) is accepted, replacing nothing.
+    DuplicateAccepted(String),
+    /// A reference to a missing record is accepted (`endpoint`, `field`).
+    ReferenceUnchecked(String, String),
+}
+
+/// One fault of a vendor's catalogue.
+#[derive(Clone, Debug)]
+pub struct FaultInfo {
+    /// What `--fault` takes.
+    pub name: String,
+    /// The id of the rule it breaks.
+    pub rule: String,
+    pub description: String,
+    pub fault: Fault,
+}
+
+/// Every fault the IR supports for a vendor, in a stable order.
+pub fn catalogue(v: &Vendor) -> Vec<FaultInfo> {
+    let mut out = Vec::new();
+    let mut push = |name: String, rule: String, description: String, fault: Fault| {
+        out.push(FaultInfo {
+            name,
+            rule,
+            description,
+            fault,
+        })
+    };
+    let vn = &v.name;
+
+    // Rules of every kind, endpoint by endpoint.
+    let mut seen = BTreeSet::new();
+    for ep in &v.endpoints {
+        for (_, r) in ep.all_rules() {
+            if seen.insert(r.id.clone()) {
+                push(
+                    format!("ignore-rule={}", r.id),
+                    r.id.clone(),
+                    format!("accept requests breaking the {} rule ({})", r.kind.name(), r.kind.describe()),
+                    Fault::IgnoreRule(r.id.clone()),
+                );
+            }
+        }
+    }
+
+    // Authentication: one per documented failure answer.
+    let a = &v.auth;
+    if a.on_missing.is_some() {
+        push(
+            "auth-accept-missing".into(),
+            format!("{vn}.auth.on_missing"),
+            "serve requests that present no credentials".into(),
+            Fault::AuthAcceptMissing,
+        );
+    }
+    if a.on_malformed.is_some() {
+        push(
+            "auth-accept-malformed".into(),
+            format!("{vn}.auth.on_malformed"),
+            "serve requests presenting a malformed token".into(),
+            Fault::AuthAcceptMalformed,
+        );
+    }
+    if a.on_rejected.is_some() {
+        push(
+            "auth-accept-rejected".into(),
+            format!("{vn}.auth.on_rejected"),
+            "serve requests presenting wrong credentials".into(),
+            Fault::AuthAcceptRejected,
+        );
+    }
+    for p in a.presentations.iter().filter(|p| p.deprecated) {
+        push(
+            format!("auth-ignore-deprecated={}", p.name),
+            format!("{vn}.auth.presentations.{}", p.name),
+            format!("stop accepting the deprecated {:?} `{}`", p.location, p.name),
+            Fault::AuthIgnorePresentation(p.name.clone()),
+        );
+    }
+
+    // Envelope elements.
+    for (success, env) in [(true, &v.envelopes.success), (false, &v.envelopes.error)] {
+        let which = if success { "success" } else { "error" };
+        for m in crate::envelope::members(&env.body) {
+            push(
+                format!("envelope-drop={which}:{m}"),
+                format!("{vn}.envelopes.{which}{m}"),
+                format!("leave `{m}` out of every {which} answer"),
+                Fault::EnvelopeDrop { success, pointer: m },
+            );
+        }
+    }
+
+    // The error catalogue.
+    for e in &v.errors {
+        if e.status.is_some() {
+            push(
+                format!("wrong-status={}", e.id),
+                format!("{vn}.errors.{}.status", e.id),
+                format!("answer `{}` with HTTP 200 instead of {}", e.id, e.status.unwrap_or_default()),
+                Fault::WrongStatus(e.id.clone()),
+            );
+        }
+        if e.code.is_some() {
+            push(
+                format!("wrong-code={}", e.id),
+                format!("{vn}.errors.{}.code", e.id),
+                format!("answer `{}` with another code", e.id),
+                Fault::WrongCode(e.id.clone()),
+            );
+        }
+        if !matches!(e.message, MessageRule::Any) {
+            push(
+                format!("wrong-message={}", e.id),
+                format!("{vn}.errors.{}.message", e.id),
+                format!("answer `{}` with another message", e.id),
+                Fault::WrongMessage(e.id.clone()),
+            );
+        }
+    }
+
+    // Transport.
+    push(
+        "accept-any-method".into(),
+        format!("{vn}.transport.methods"),
+        format!("serve methods other than {}", v.transport.methods.join(", ")),
+        Fault::AcceptAnyMethod,
+    );
+    push(
+        "invalid-json-accepted".into(),
+        format!("{vn}.transport.on_invalid_json"),
+        "read a body that is not JSON as {}".into(),
+        Fault::InvalidJsonAccepted,
+    );
+
+    // Persistence.
+    for ep in &v.endpoints {
+        let op = &ep.operation;
+        match op.kind {
+            OperationKind::Update => push(
+                format!("update-not-stored={}", ep.id),
+                format!("{vn}.{}.operation", ep.id),
+                "answer success without storing the update".into(),
+                Fault::UpdateNotStored(ep.id.clone()),
+            ),
+            OperationKind::Create => {
+                push(
+                    format!("create-not-stored={}", ep.id),
+                    format!("{vn}.{}.operation", ep.id),
+                    "answer success without storing the record".into(),
+                    Fault::CreateNotStored(ep.id.clone()),
+                );
+                let guarded = op
+                    .resource
+                    .as_deref()
+                    .and_then(|r| v.resource(r))
+                    .is_some_and(|r| !r.key.is_empty() || !r.unique.is_empty());
+                if guarded {
+                    push(
+                        format!("duplicate-accepted={}", ep.id),
+                        format!("{vn}.{}.operation.on_duplicate", ep.id),
+                        "accept a create whose key or unique value exists (the new record is not stored)".into(),
+                        Fault::DuplicateAccepted(ep.id.clone()),
+                    );
+                }
+            }
+            _ => {}
+        }
+        for q in &ep.quirks {
+            push(
+                format!("quirk-missing={}", q.id),
+                format!("{vn}.{}.quirks.{}", ep.id, q.id),
+                format!("do not apply the documented quirk: {}", q.description.trim()),
+                Fault::QuirkMissing(q.id.clone()),
+            );
+        }
+        let mut refs = Vec::new();
+        collect_references(&ep.request, "", &mut refs);
+        for path in refs {
+            push(
+                format!("reference-unchecked={}.{path}", ep.id),
+                format!("{vn}.{}.{path}.refers_to", ep.id),
+                format!("accept a `{path}` naming a record that does not exist"),
+                Fault::ReferenceUnchecked(ep.id.clone(), path),
+            );
+        }
+    }
+    out
+}
+
+fn collect_references(fields: &[Field], prefix: &str, out: &mut Vec<String>) {
+    for f in fields {
+        let path = if prefix.is_empty() {
+            f.name.clone()
+        } else {
+            format!("{prefix}.{}", f.name)
+        };
+        if f.refers_to.is_some() {
+            out.push(path.clone());
+        }
+        if let Type::Object { fields, .. } = &f.ty {
+            collect_references(fields, &path, out);
+        }
+    }
+}
+
+/// The faults switched on for a run.
+#[derive(Clone, Debug, Default)]
+pub struct Faults {
+    on: BTreeSet<Fault>,
+}
+
+impl Faults {
+    /// Resolves `--fault` arguments against the vendor's catalogue.
+    pub fn parse(v: &Vendor, names: &[String]) -> Result<Faults, String> {
+        let cat = catalogue(v);
+        let mut on = BTreeSet::new();
+        for n in names {
+            match cat.iter().find(|f| &f.name == n) {
+                Some(f) => {
+                    on.insert(f.fault.clone());
+                }
+                None => {
+                    return Err(format!(
+                        "unknown fault `{n}` for {}; `--list-faults` prints the {} available",
+                        v.name,
+                        cat.len()
+                    ));
+                }
+            }
+        }
+        Ok(Faults { on })
+    }
+
+    pub fn has(&self, f: &Fault) -> bool {
+        self.on.contains(f)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.on.is_empty()
+    }
+
+    pub fn ignores_rule(&self, id: &str) -> bool {
+        self.on.iter().any(|f| matches!(f, Fault::IgnoreRule(r) if r == id))
+    }
+
+    pub fn envelope_drops(&self, success: bool) -> impl Iterator<Item = &str> {
+        self.on.iter().filter_map(move |f| match f {
+            Fault::EnvelopeDrop { success: s, pointer } if *s == success => Some(pointer.as_str()),
+            _ => None,
+        })
+    }
+}

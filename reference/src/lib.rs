@@ -1,0 +1,230 @@
+//! The erpspec reference server: one schema-driven engine that serves any
+//! vendor's API from the IR, with records in SQLite.
+//!
+//! Nothing here knows a vendor: routes, methods, parameter locations, name
+//! matching, authentication, envelopes, the error catalogue, validation,
+//! operations, server-assigned values and quirks all come from
+//! `schemas/<vendor>/` through the IR (see [`engine`] for the steps and the
+//! choices made where the vendors document nothing).
+//!
+//! ```text
+//! cargo run --release -p reference -- --api manex [--listen 127.0.0.1:0] [--db PATH] [--credential API_KEY=...]
+//! ```
+
+pub mod auth;
+pub mod engine;
+pub mod envelope;
+pub mod faults;
+pub mod store;
+pub mod util;
+pub mod validate;
+
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::IntoResponse;
+use engine::{BodyError, Engine, Request};
+use erpspec_codegen::ir::{Api, Vendor};
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/schemas.rs"));
+}
+
+/// Largest request body read, in bytes. The largest documented value is a
+/// NOTES of 32,765 characters (at most 131,060 bytes of UTF-8).
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// How long a client may take to send its body.
+pub const BODY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The IR of every vendor, from the schema files built into this binary.
+pub fn load_api() -> Result<Api, String> {
+    let tree = erpspec_codegen::SchemaTree {
+        root: "schemas".into(),
+        files: embedded::SCHEMA_FILES
+            .iter()
+            .map(|(p, t)| (PathBuf::from(p), t.to_string()))
+            .collect(),
+    };
+    erpspec_codegen::load_tree(&tree).map_err(|d| d.items.iter().map(|x| x.render(false)).collect::<Vec<_>>().join("\n"))
+}
+
+/// The vendor named on the command line.
+pub fn vendor(api: &Api, name: &str) -> Result<Vendor, String> {
+    api.vendor(name).cloned().ok_or_else(|| {
+        let names: Vec<&str> = api.vendors.iter().map(|v| v.name.as_str()).collect();
+        format!("unknown API `{name}`; the schemas describe: {}", names.join(", "))
+    })
+}
+
+/// Everything a server run needs.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub api: String,
+    pub listen: String,
+    /// SQLite file; `None` keeps records in memory.
+    pub db: Option<PathBuf>,
+    pub credentials: BTreeMap<String, String>,
+    /// Fault names (see [`faults`]); empty in normal use.
+    pub faults: Vec<String>,
+}
+
+impl Config {
+    pub fn new(api: &str) -> Config {
+        Config {
+            api: api.into(),
+            listen: "127.0.0.1:0".into(),
+            db: None,
+            credentials: BTreeMap::new(),
+            faults: Vec::new(),
+        }
+    }
+}
+
+/// A server ready to accept connections.
+pub struct Prepared {
+    pub engine: Arc<Engine>,
+    pub listener: tokio::net::TcpListener,
+    pub addr: SocketAddr,
+    pub credentials: engine::CredentialSetup,
+}
+
+/// Loads the IR, opens the store, sets up credentials and demo records,
+/// and binds the listener.
+pub async fn prepare(config: &Config) -> Result<Prepared, String> {
+    let api = load_api()?;
+    let v = vendor(&api, &config.api)?;
+    let faults = faults::Faults::parse(&v, &config.faults)?;
+    let store = store::Store::open(config.db.as_deref()).map_err(|e| match &config.db {
+        Some(p) => format!("cannot open the database {}: {e}", p.display()),
+        None => format!("cannot open an in-memory database: {e}"),
+    })?;
+    let (engine, credentials) = Engine::new(v, store, faults, &config.credentials)?;
+    let listener = tokio::net::TcpListener::bind(&config.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    Ok(Prepared {
+        engine: Arc::new(engine),
+        listener,
+        addr,
+        credentials,
+    })
+}
+
+/// Serves until `shutdown` completes.
+pub async fn serve(p: Prepared, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    let app = axum::Router::new().fallback(answer).with_state(p.engine);
+    axum::serve(p.listener, app).with_graceful_shutdown(shutdown).await
+}
+
+/// The one handler: reads the request (bounded in size and time) and lets
+/// the engine answer it on a blocking thread (SQLite is synchronous).
+async fn answer(State(engine): State<Arc<Engine>>, req: axum::extract::Request) -> axum::response::Response {
+    let (parts, body) = req.into_parts();
+    let declared = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    let body = if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        Err(BodyError::TooLarge)
+    } else {
+        match tokio::time::timeout(BODY_TIMEOUT, axum::body::to_bytes(body, MAX_BODY_BYTES)).await {
+            Ok(Ok(b)) => Ok(b.to_vec()),
+            Ok(Err(e)) if is_length_limit(&e) => Err(BodyError::TooLarge),
+            _ => Err(BodyError::Unreadable),
+        }
+    };
+    let headers = parts
+        .headers
+        .iter()
+        .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .collect();
+    let request = Request {
+        method: parts.method.as_str().to_string(),
+        path: parts.uri.path().to_string(),
+        query: parts.uri.query().map(str::to_string),
+        host: parts.headers.get(header::HOST).and_then(|h| h.to_str().ok()).map(str::to_string),
+        headers,
+        body,
+    };
+    let answered = tokio::task::spawn_blocking(move || engine.handle(&request)).await;
+    let (status, text) = match answered {
+        Ok(r) => (r.status, r.body.to_string()),
+        // The engine does not panic; if it ever did, the client still gets JSON.
+        Err(_) => (500, serde_json::json!({ "error": "internal error" }).to_string()),
+    };
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (
+        status,
+        [(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"))],
+        text,
+    )
+        .into_response()
+}
+
+fn is_length_limit(e: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(s) = source {
+        if s.to_string().contains("length limit") {
+            return true;
+        }
+        source = s.source();
+    }
+    false
+}
+
+/// A server running on its own thread (for tests and tools that embed it).
+/// Stops when dropped.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub credentials: engine::CredentialSetup,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Running {
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Starts a server on a thread with its own runtime.
+pub fn spawn(config: Config) -> Result<Running, String> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start a runtime: {e}"))?;
+    let prepared = rt.block_on(prepare(&config))?;
+    let addr = prepared.addr;
+    let credentials = prepared.credentials.clone();
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let thread = std::thread::spawn(move || {
+        let _ = rt.block_on(serve(prepared, async move {
+            let _ = rx.await;
+        }));
+    });
+    Ok(Running {
+        addr,
+        credentials,
+        stop: Some(tx),
+        thread: Some(thread),
+    })
+}

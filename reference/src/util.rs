@@ -1,0 +1,242 @@
+//! Small helpers: URL decoding, timestamps, dotted paths into records.
+
+use serde_json::{Map, Value};
+
+/// Decodes `%XX` escapes (and `+` as space in query strings). `None` if the
+/// result is not UTF-8. A `%` not followed by two hex digits stays as is.
+pub fn percent_decode(s: &str, plus_is_space: bool) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'%' if i + 2 < b.len() => match (hex_val(b[i + 1]), hex_val(b[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push(h * 16 + l);
+                    i += 3;
+                    continue;
+                }
+                _ => out.push(b'%'),
+            },
+            b'+' if plus_is_space => out.push(b' '),
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).ok()
+}
+
+fn hex_val(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// `a=1&b=2` pairs, decoded, in order. `None` if a name or value is not UTF-8.
+pub fn query_pairs(q: &str) -> Option<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    for part in q.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = part.split_once('=').unwrap_or((part, ""));
+        out.push((percent_decode(k, true)?, percent_decode(v, true)?));
+    }
+    Some(out)
+}
+
+/// The current time as ISO-8601 / RFC 3339 in UTC, to the second.
+pub fn now_iso() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    iso_from_unix(secs)
+}
+
+pub fn iso_from_unix(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = if m <= 2 { y + 1 } else { y };
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
+/// Where a record's dotted paths start. A stored document has the request's
+/// shape; when the endpoint names a `record_member` (RPM `Contact`), the
+/// record proper is that member's object. A path whose first segment is a
+/// top-level member of the document (`Contact.ContactID`, `CustomerID` of a
+/// contact) is read from the document; any other (`CustomerID` of a
+/// customer, stored as `{"Customer": {...}}`) from the record proper.
+fn base<'d>(doc: &'d Value, member: Option<&str>, first: &str) -> Option<&'d Value> {
+    match member {
+        Some(m) if doc.get(first).is_none() => doc.get(m),
+        _ => Some(doc),
+    }
+}
+
+/// The record proper of a stored document.
+pub fn record_of<'d>(doc: &'d Value, member: Option<&str>) -> &'d Value {
+    match member {
+        Some(m) => doc.get(m).unwrap_or(&Value::Null),
+        None => doc,
+    }
+}
+
+pub fn record_of_mut<'d>(doc: &'d mut Value, member: Option<&str>) -> Option<&'d mut Map<String, Value>> {
+    match member {
+        Some(m) => doc.get_mut(m).and_then(Value::as_object_mut),
+        None => doc.as_object_mut(),
+    }
+}
+
+/// The value at a dotted path (first match through arrays).
+pub fn get_path<'d>(doc: &'d Value, member: Option<&str>, path: &str) -> Option<&'d Value> {
+    let segs: Vec<&str> = path.split('.').collect();
+    let mut cur = base(doc, member, segs[0])?;
+    for s in segs {
+        cur = match cur {
+            Value::Object(m) => m.get(s)?,
+            Value::Array(items) => items.iter().find_map(|i| i.get(s))?,
+            _ => return None,
+        };
+    }
+    Some(cur).filter(|v| !v.is_null())
+}
+
+/// The objects that hold the last segment of a dotted path; a path through
+/// an array reaches every item (`Contact.PhoneNumbers.PhoneNumberID`).
+pub fn parents_mut<'d>(doc: &'d mut Value, member: Option<&str>, path: &str) -> (Vec<&'d mut Map<String, Value>>, String) {
+    let segs: Vec<&str> = path.split('.').collect();
+    let last = segs[segs.len() - 1].to_string();
+    let from_doc = member.is_none() || doc.get(segs[0]).is_some();
+    let start: Option<&'d mut Value> = if from_doc { Some(doc) } else { member.and_then(|m| doc.get_mut(m)) };
+    let mut out = Vec::new();
+    if let Some(v) = start {
+        walk(v, &segs, &mut out);
+    }
+    (out, last)
+}
+
+fn walk<'d>(v: &'d mut Value, segs: &[&str], out: &mut Vec<&'d mut Map<String, Value>>) {
+    match v {
+        Value::Array(items) => {
+            for it in items {
+                walk(it, segs, out);
+            }
+        }
+        Value::Object(map) => {
+            if segs.len() == 1 {
+                out.push(map);
+            } else if let Some(child) = map.get_mut(segs[0]) {
+                walk(child, &segs[1..], out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Does a JSON-pointer pattern (`/PhoneNumbers/*/Number`) reach values
+/// equal to `from`? Replaces each with `to`.
+pub fn replace_at_pattern(v: &mut Value, pattern: &str, from: &Value, to: &Value) {
+    let segs: Vec<String> = pattern
+        .split('/')
+        .skip(1)
+        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+        .collect();
+    fn go(v: &mut Value, segs: &[String], from: &Value, to: &Value) {
+        let Some((first, rest)) = segs.split_first() else {
+            if v == from {
+                *v = to.clone();
+            }
+            return;
+        };
+        match v {
+            Value::Array(items) if first == "*" => {
+                for it in items {
+                    go(it, rest, from, to);
+                }
+            }
+            Value::Array(items) => {
+                if let Some(it) = first.parse::<usize>().ok().and_then(|i| items.get_mut(i)) {
+                    go(it, rest, from, to);
+                }
+            }
+            Value::Object(map) => {
+                if let Some(child) = map.get_mut(first.as_str()) {
+                    go(child, rest, from, to);
+                }
+            }
+            _ => {}
+        }
+    }
+    go(v, &segs, from, to);
+}
+
+/// A value as text for messages: strings bare, everything else as JSON.
+pub fn text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn decodes_urls() {
+        assert_eq!(percent_decode("NEW%20ENGLAND", false).unwrap(), "NEW ENGLAND");
+        assert_eq!(percent_decode("a+b", true).unwrap(), "a b");
+        assert_eq!(percent_decode("a+b", false).unwrap(), "a+b");
+        assert_eq!(percent_decode("100%", false).unwrap(), "100%");
+        assert_eq!(percent_decode("%zz%4", false).unwrap(), "%zz%4");
+        assert!(percent_decode("%ff", false).is_none());
+        assert_eq!(
+            query_pairs("CustName=A%26B&Status=Active&x").unwrap(),
+            vec![
+                ("CustName".into(), "A&B".into()),
+                ("Status".into(), "Active".into()),
+                ("x".into(), "".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn formats_dates() {
+        assert_eq!(iso_from_unix(0), "1970-01-01T00:00:00Z");
+        assert_eq!(iso_from_unix(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(iso_from_unix(1_416_400_197), "2014-11-19T12:29:57Z");
+    }
+
+    #[test]
+    fn paths_start_at_the_document_or_the_record() {
+        let customer = json!({"Customer": {"Name": "A", "CustomerID": 7}});
+        assert_eq!(get_path(&customer, Some("Customer"), "CustomerID"), Some(&json!(7)));
+        let contact = json!({"Contact": {"ContactID": 3, "PhoneNumbers": [{"Number": ""}, {"Number": "1"}]}, "CustomerID": 7});
+        assert_eq!(get_path(&contact, Some("Contact"), "Contact.ContactID"), Some(&json!(3)));
+        assert_eq!(get_path(&contact, Some("Contact"), "CustomerID"), Some(&json!(7)));
+        let mut c = contact.clone();
+        let (parents, last) = parents_mut(&mut c, Some("Contact"), "Contact.PhoneNumbers.PhoneNumberID");
+        assert_eq!(parents.len(), 2);
+        for (i, p) in parents.into_iter().enumerate() {
+            p.insert(last.clone(), json!(i));
+        }
+        assert_eq!(c["Contact"]["PhoneNumbers"][1]["PhoneNumberID"], json!(1));
+        let mut rec = c["Contact"].clone();
+        replace_at_pattern(&mut rec, "/PhoneNumbers/*/Number", &json!(""), &json!(" none"));
+        assert_eq!(rec["PhoneNumbers"][0]["Number"], json!(" none"));
+        assert_eq!(rec["PhoneNumbers"][1]["Number"], json!("1"));
+    }
+}
