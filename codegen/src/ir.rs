@@ -545,9 +545,7 @@ fn collect_type_rules<'a>(ty: &'a Type, path: &str, out: &mut Vec<(String, &'a R
 }
 
 /// Escapes a member name for a JSON pointer (RFC 6901).
-pub fn pointer_escape(name: &str) -> String {
-    name.replace('~', "~0").replace('/', "~1")
-}
+pub use erpspec_rules::pointer_escape;
 
 /// Counts for a one-line summary of what the schemas encode.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]

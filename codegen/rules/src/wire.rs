@@ -36,6 +36,70 @@ pub fn lookup_field<'a>(object: &'a Map<String, Value>, declared: &str, names: N
     }
 }
 
+/// The value a request carries for a declared member: the first wire key
+/// that matches under the dialect's rule. JSON `null` reads as absent (no
+/// vendor documents a difference between a null and a missing parameter).
+pub fn member<'a>(object: &'a Map<String, Value>, declared: &str, names: NameMatching) -> Option<&'a Value> {
+    lookup_field(object, declared, names)
+        .first()
+        .map(|(_, v)| *v)
+        .filter(|v| !v.is_null())
+}
+
+/// Escapes a member name for a JSON pointer (RFC 6901).
+pub fn pointer_escape(name: &str) -> String {
+    name.replace('~', "~0").replace('/', "~1")
+}
+
+/// Reads a URL query string (`?CustName=ABC+Corp&Status=Active`) as a JSON
+/// object of strings, the way the vendors' model binders see it: a leading
+/// `?` is ignored, `+` is a space, `%XX` is a byte (bytes that are not UTF-8
+/// become U+FFFD), a parameter without `=` has the empty value, and when
+/// the same key repeats the first value wins. Keys that differ only in case
+/// stay separate members; the dialect's name matching decides between them.
+pub fn query_object(query: &str) -> Value {
+    let query = query.strip_prefix('?').unwrap_or(query);
+    let mut out = Map::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let key = percent_decode(k);
+        if !out.contains_key(&key) {
+            out.insert(key, Value::String(percent_decode(v)));
+        }
+    }
+    Value::Object(out)
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < b.len() => match (hex(b[i + 1]), hex(b[i + 2])) {
+                (Some(hi), Some(lo)) => {
+                    out.push(hi * 16 + lo);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn hex(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    }
+}
+
 /// Why a wire value could not be read as its declared type.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WireError {
@@ -99,5 +163,36 @@ pub fn coerce_scalar(ty: ScalarType, v: &Value, strings_carry_scalars: bool) -> 
             "false" | "0" => Ok(Value::Bool(false)),
             _ => Err(err),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn query_strings_decode_like_a_model_binder() {
+        let q = query_object("?CustName=ABC+Corp&Status=Active&Terms=NET%2030%2F2%25%2010&flag&Status=Quote&bad=%zz%4&x=%C3%A9%FF");
+        assert_eq!(
+            q,
+            json!({"CustName": "ABC Corp", "Status": "Active", "Terms": "NET 30/2% 10", "flag": "", "bad": "%zz%4", "x": "é\u{FFFD}"})
+        );
+        assert_eq!(query_object(""), json!({}));
+        assert_eq!(query_object("&&a=1&"), json!({"a": "1"}));
+    }
+
+    #[test]
+    fn member_takes_the_first_match_and_reads_null_as_absent() {
+        let body = json!({"custname": "a", "CUSTNAME": "b", "Status": null});
+        let map = body.as_object().unwrap();
+        assert_eq!(member(map, "CustName", NameMatching::CaseInsensitive), Some(&json!("a")));
+        assert_eq!(member(map, "CustName", NameMatching::Exact), None);
+        assert_eq!(member(map, "Status", NameMatching::Exact), None);
+    }
+
+    #[test]
+    fn pointers_escape_tilde_then_slash() {
+        assert_eq!(pointer_escape("a/b~c"), "a~1b~0c");
     }
 }
