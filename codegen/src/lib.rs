@@ -7,6 +7,7 @@
 
 pub mod check;
 pub mod diag;
+pub mod emit;
 pub mod ir;
 pub mod load;
 pub mod syntax;

@@ -9,7 +9,7 @@
 //! `<vendor>.envelopes.error/MESSAGE`, `<vendor>.errors.<entry>.status`,
 //! `<vendor>.<endpoint>.operation`, `<vendor>.<endpoint>.quirks.<quirk>`.
 
-use erpspec_codegen::ir::{Field, MessageRule, OperationKind, Type, Vendor};
+use erpspec_codegen::ir::{Endpoint, Field, MessageRule, OperationKind, PresentationLocation, Type, Vendor};
 use std::collections::BTreeSet;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -72,10 +72,21 @@ pub fn catalogue(v: &Vendor) -> Vec<FaultInfo> {
     };
     let vn = &v.name;
 
-    // Rules of every kind, endpoint by endpoint.
+    // Rules of every kind, endpoint by endpoint. Rules on members that carry
+    // credentials (AUTH_TOKEN) are enforced by authentication, whose faults follow.
+    let credential_members: Vec<String> = v
+        .auth
+        .presentations
+        .iter()
+        .filter(|p| p.location == PresentationLocation::Body)
+        .map(|p| format!("/{}", p.name))
+        .collect();
     let mut seen = BTreeSet::new();
     for ep in &v.endpoints {
-        for (_, r) in ep.all_rules() {
+        for (path, r) in ep.all_rules() {
+            if credential_members.contains(&path) {
+                continue;
+            }
             if seen.insert(r.id.clone()) {
                 push(
                     format!("ignore-rule={}", r.id),
@@ -135,8 +146,9 @@ pub fn catalogue(v: &Vendor) -> Vec<FaultInfo> {
         }
     }
 
-    // The error catalogue.
-    for e in &v.errors {
+    // The error catalogue: the entries this server answers with.
+    let reachable = reachable_entries(v);
+    for e in v.errors.iter().filter(|e| reachable.contains(&e.id)) {
         if e.status.is_some() {
             push(
                 format!("wrong-status={}", e.id),
@@ -194,11 +206,12 @@ pub fn catalogue(v: &Vendor) -> Vec<FaultInfo> {
                     "answer success without storing the record".into(),
                     Fault::CreateNotStored(ep.id.clone()),
                 );
+                // A duplicate is possible only where the client chooses a key or unique value.
                 let guarded = op
                     .resource
                     .as_deref()
                     .and_then(|r| v.resource(r))
-                    .is_some_and(|r| !r.key.is_empty() || !r.unique.is_empty());
+                    .is_some_and(|r| r.key.iter().chain(&r.unique).any(|f| writable(v, ep, f)));
                 if guarded {
                     push(
                         format!("duplicate-accepted={}", ep.id),
@@ -230,6 +243,91 @@ pub fn catalogue(v: &Vendor) -> Vec<FaultInfo> {
         }
     }
     out
+}
+
+/// Can a request of `ep` carry the record field at this dotted path?
+fn writable(v: &Vendor, ep: &Endpoint, path: &str) -> bool {
+    let names = v.transport.names;
+    if ep.operation.stores.values().any(|to| to == path) {
+        return true;
+    }
+    let first = path.split('.').next().unwrap_or("");
+    let top: &[Field] = match ep.operation.record_member.as_deref().and_then(|m| ep.field(m)) {
+        Some(Field {
+            ty: Type::Object { fields, .. },
+            ..
+        }) if ep.field(first).is_none() => fields,
+        _ => &ep.request,
+    };
+    let mut fields = top;
+    let segs: Vec<&str> = path.split('.').collect();
+    for (i, seg) in segs.iter().enumerate() {
+        let Some(f) = fields.iter().find(|f| names.matches(&f.name, seg)) else {
+            return false;
+        };
+        if i + 1 == segs.len() {
+            return true;
+        }
+        fields = match &f.ty {
+            Type::Object { fields, .. } => fields,
+            Type::Array { items } => match items.as_ref() {
+                Type::Object { fields, .. } => fields,
+                _ => return false,
+            },
+            Type::Scalar { .. } => return false,
+        };
+    }
+    false
+}
+
+/// Catalogue entries the engine can answer with: those the IR names for a
+/// situation, and the catch-all entry. (RPM's daily-limit answer is
+/// documented but this server has no usage limit.)
+fn reachable_entries(v: &Vendor) -> BTreeSet<String> {
+    let mut ids: Vec<Option<&String>> = vec![
+        v.auth.on_missing.as_ref(),
+        v.auth.on_malformed.as_ref(),
+        v.auth.on_rejected.as_ref(),
+        v.transport.on_wrong_method.as_ref(),
+        v.transport.on_invalid_json.as_ref(),
+        v.transport.on_unknown_route.as_ref(),
+        v.transport.on_rule_violation.as_ref(),
+    ];
+    for ep in &v.endpoints {
+        ids.push(ep.on_rule_violation.as_ref());
+        ids.push(ep.operation.on_not_found.as_ref());
+        ids.push(ep.operation.on_duplicate.as_ref());
+        for (_, r) in ep.all_rules() {
+            ids.push(r.on_violation.as_ref());
+        }
+        let mut refs = Vec::new();
+        collect_reference_fields(&ep.request, &mut refs);
+        for f in refs {
+            ids.push(f.refers_to.as_ref().and_then(|r| r.on_missing.as_ref()));
+        }
+    }
+    let mut out: BTreeSet<String> = ids.into_iter().flatten().cloned().collect();
+    if let Some(e) = v.errors.iter().find(|e| matches!(e.message, MessageRule::Any) && e.body.is_none()) {
+        out.insert(e.id.clone());
+    }
+    out
+}
+
+fn collect_reference_fields<'a>(fields: &'a [Field], out: &mut Vec<&'a Field>) {
+    for f in fields {
+        if f.refers_to.is_some() {
+            out.push(f);
+        }
+        match &f.ty {
+            Type::Object { fields, .. } => collect_reference_fields(fields, out),
+            Type::Array { items } => {
+                if let Type::Object { fields, .. } = items.as_ref() {
+                    collect_reference_fields(fields, out);
+                }
+            }
+            Type::Scalar { .. } => {}
+        }
+    }
 }
 
 fn collect_references(fields: &[Field], prefix: &str, out: &mut Vec<String>) {

@@ -1,1 +1,34 @@
-fn main() {}
+//! `cargo xtask <command>`: the project's own tools (see the alias in
+//! `.cargo/config.toml`). One module per command; each is a function of its
+//! arguments returning the process's exit code.
+
+mod codegen;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "erpspec's development tasks", bin_name = "cargo xtask")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check schemas/ and regenerate generated/ from them.
+    Codegen(codegen::Args),
+}
+
+fn main() -> ExitCode {
+    match Cli::parse().command {
+        Command::Codegen(args) => codegen::run(&args),
+    }
+}
+
+/// The workspace root (the parent of `xtask/`).
+pub fn project_root() -> PathBuf {
+    let xtask = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    xtask.parent().map(PathBuf::from).unwrap_or(xtask)
+}

@@ -1,0 +1,330 @@
+//! Property tests: the generated validators never panic, agree with the
+//! IR-driven oracle (`erpspec_codegen::validate`) on every input, and their
+//! typed values report exactly what the wire report says a typed value can
+//! still break.
+//!
+//! Inputs come from strategies built from the IR: objects made of each
+//! endpoint's real field names (in the declared spelling, and in other
+//! cases), values near each rule's boundary (`RuleKind::boundary`, the enum
+//! values in other cases, codes and limits one step off), numbers and
+//! booleans carried in strings, and arbitrary JSON anywhere, so the rules
+//! are exercised and not only the unknown-member path.
+
+use erpspec_codegen::ir::{Api, Field, Type};
+use erpspec_generated::ParseError;
+use erpspec_rules::{RuleKind, ScalarType, WireReport};
+use proptest::prelude::*;
+use proptest::strategy::{Union, ValueTree};
+use proptest::test_runner::TestRunner;
+use serde_json::{Map, Number, Value, json};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::LazyLock;
+
+static API: LazyLock<Api> = LazyLock::new(|| erpspec_codegen::load_workspace().unwrap_or_else(|d| panic!("{}", d.items[0])));
+
+const CASES: u32 = 256;
+
+fn config() -> ProptestConfig {
+    ProptestConfig {
+        cases: CASES,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
+}
+
+/// Any JSON value, small.
+fn arb_json() -> BoxedStrategy<Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        any::<u64>().prop_map(Value::from),
+        any::<f64>().prop_filter_map("finite", |f| Number::from_f64(f).map(Value::Number)),
+        ".{0,12}".prop_map(Value::String),
+        prop::sample::select(vec!["", "0", "-1", "1.5", "true", "FALSE", " 7 ", "12/31/2024", "0000000010", "é"]).prop_map(|s| json!(s)),
+    ];
+    leaf.prop_recursive(3, 24, 5, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
+            prop::collection::vec(("[A-Za-z_]{0,6}", inner), 0..5).prop_map(|kv| Value::Object(kv.into_iter().collect())),
+        ]
+    })
+    .boxed()
+}
+
+/// Values near the rules of a scalar field (mostly of its type), and values
+/// of other types that the dialect may or may not read as this one.
+fn scalar_values(scalar: ScalarType, f: &Field) -> BoxedStrategy<Value> {
+    let (mut near, other): (Vec<Value>, Vec<Value>) = match scalar {
+        ScalarType::String => (
+            vec![
+                json!(""),
+                json!(" "),
+                json!("ABC"),
+                json!("12/31/2024"),
+                json!("2024-12-31"),
+                json!("0000000010"),
+            ],
+            vec![json!(1), json!(1.5), json!(true), json!([]), json!({})],
+        ),
+        ScalarType::Integer => (
+            vec![json!(0), json!(1), json!(-1), json!(i64::MAX), json!(u64::MAX), json!(2.0)],
+            vec![json!(2.5), json!("3"), json!("x"), json!(true)],
+        ),
+        ScalarType::Number => (
+            vec![json!(0), json!(-0.01), json!(0.5), json!(-1), json!(1e300)],
+            vec![json!("0"), json!("-1"), json!(" 5 "), json!("1e3"), json!("x")],
+        ),
+        ScalarType::Boolean => (
+            vec![json!(true), json!(false)],
+            vec![json!("true"), json!("1"), json!("0"), json!("no"), json!(1)],
+        ),
+    };
+    for r in &f.rules {
+        for kind in std::iter::once(&r.kind).chain(&r.alternatives) {
+            if let Some((at, past)) = kind.boundary() {
+                near.push(at);
+                near.push(past);
+            }
+            match kind {
+                RuleKind::Enum { values, .. } => {
+                    for v in values {
+                        near.extend([
+                            json!(v),
+                            json!(v),
+                            json!(v.to_lowercase()),
+                            json!(v.to_uppercase()),
+                            json!(format!("{v} ")),
+                        ]);
+                    }
+                }
+                RuleKind::CodedEnum { values } => {
+                    for v in values {
+                        near.extend([json!(v.code), json!(v.code), json!(v.code + 1), json!(v.code.to_string())]);
+                    }
+                }
+                RuleKind::Minimum { value } => {
+                    near.extend([
+                        json!(value),
+                        json!(value + 0.5),
+                        json!(value - 1.0),
+                        json!(value - 0.01),
+                        json!(value.to_string()),
+                    ]);
+                }
+                _ => {}
+            }
+        }
+    }
+    let near = prop::sample::select(near).boxed();
+    let near = match scalar {
+        ScalarType::String => prop_oneof![3 => near, 1 => ".{0,10}".prop_map(Value::String)].boxed(),
+        _ => near,
+    };
+    prop_oneof![8 => near, 1 => prop::sample::select(other)].boxed()
+}
+
+fn value_for(f: &Field, ty: &Type, depth: u32) -> BoxedStrategy<Value> {
+    let typed = match ty {
+        Type::Scalar { scalar } => scalar_values(*scalar, f),
+        Type::Array { items } => prop::collection::vec(value_for(f, items, depth + 1), 0..7)
+            .prop_map(Value::Array)
+            .boxed(),
+        Type::Object { fields, .. } => object_for(fields, depth + 1),
+    };
+    prop_oneof![24 => typed, 1 => arb_json()].boxed()
+}
+
+/// The spellings a client might use for a declared name.
+fn spelling(name: &str) -> BoxedStrategy<String> {
+    prop::sample::select(vec![
+        name.to_string(),
+        name.to_string(),
+        name.to_string(),
+        name.to_lowercase(),
+        name.to_uppercase(),
+    ])
+    .boxed()
+}
+
+/// An object of the declared fields: how many optional ones are present
+/// varies from none to nearly all (required ones are nearly always there),
+/// a field is sometimes sent twice in two spellings, and sometimes an
+/// undeclared member rides along.
+fn object_for(fields: &[Field], depth: u32) -> BoxedStrategy<Value> {
+    type Part = (Option<(String, Value)>, Option<(String, Value)>);
+    let parts: Vec<(bool, BoxedStrategy<Part>)> = fields
+        .iter()
+        .map(|f| {
+            let member = (spelling(&f.name), value_for(f, &f.ty, depth)).boxed();
+            (
+                f.required,
+                (member.clone().prop_map(Some), prop::option::weighted(0.05, member)).boxed(),
+            )
+        })
+        .collect();
+    let density = prop::sample::select(vec![0.01, 0.05, 0.5, 0.9]);
+    let extra = prop_oneof![3 => Just(Vec::new()), 1 => prop::collection::vec(("[A-Za-z_]{1,8}", arb_json()), 1..3)];
+    (density, Just(parts), extra)
+        .prop_flat_map(|(p, parts, extra)| {
+            let present: Vec<BoxedStrategy<Option<Part>>> = parts
+                .into_iter()
+                .map(|(required, s)| prop::option::weighted(if required { 0.95 } else { p }, s).boxed())
+                .collect();
+            (present, Just(extra))
+        })
+        .prop_map(|(present, extra)| {
+            let mut map = Map::new();
+            for (a, b) in present.into_iter().flatten() {
+                for (k, v) in a.into_iter().chain(b) {
+                    map.insert(k, v);
+                }
+            }
+            for (k, v) in extra {
+                map.insert(k, v);
+            }
+            Value::Object(map)
+        })
+        .boxed()
+}
+
+/// `(vendor index, endpoint index, body)`, every endpoint equally likely.
+fn requests() -> impl Strategy<Value = (usize, usize, Value)> {
+    let mut arms = Vec::new();
+    for (vi, v) in API.vendors.iter().enumerate() {
+        for (ei, ep) in v.endpoints.iter().enumerate() {
+            let body = prop_oneof![12 => object_for(&ep.request, 0), 1 => arb_json()];
+            arms.push((Just(vi), Just(ei), body).boxed());
+        }
+    }
+    Union::new(arms)
+}
+
+fn names(vi: usize, ei: usize) -> (&'static str, &'static str) {
+    let v = &API.vendors[vi];
+    (&v.name, &v.endpoints[ei].id)
+}
+
+fn has_integer_beyond_i64(v: &Value) -> bool {
+    match v {
+        Value::Number(n) => n.is_u64() && n.as_i64().is_none(),
+        Value::Array(a) => a.iter().any(has_integer_beyond_i64),
+        Value::Object(m) => m.values().any(has_integer_beyond_i64),
+        _ => false,
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// The house rule: generated validators and the oracle report the same
+    /// violations, unknown members and normalized request.
+    #[test]
+    fn generated_validators_agree_with_the_oracle((vi, ei, body) in requests()) {
+        let (vendor, endpoint) = names(vi, ei);
+        let generated = erpspec_generated::validate_wire(vendor, endpoint, &body).expect("every endpoint is generated");
+        let v = &API.vendors[vi];
+        let oracle = erpspec_codegen::validate::validate_request(v, &v.endpoints[ei], &body);
+        prop_assert_eq!(generated, oracle, "{}.{} on {}", vendor, endpoint, body);
+    }
+
+    /// A request that breaks no documented rule parses into its typed value
+    /// (unless an integer does not fit i64), and the typed value's
+    /// `validate()` reports exactly the wire report's violations.
+    #[test]
+    fn typed_values_report_what_the_wire_report_says((vi, ei, body) in requests()) {
+        let (vendor, endpoint) = names(vi, ei);
+        let report: WireReport = erpspec_generated::validate_wire(vendor, endpoint, &body).expect("generated");
+        match erpspec_generated::validate_typed(vendor, endpoint, &body).expect("generated") {
+            Ok(violations) => {
+                prop_assert_eq!(report.documented().count(), 0);
+                prop_assert_eq!(violations, report.violations, "{}.{} on {}", vendor, endpoint, body);
+            }
+            Err(ParseError::Rejected(r)) => {
+                prop_assert!(r.documented().count() > 0);
+                prop_assert_eq!(*r, report);
+            }
+            Err(ParseError::Unrepresentable { report: r, error }) => {
+                prop_assert_eq!(r.documented().count(), 0);
+                prop_assert!(has_integer_beyond_i64(&r.normalized), "{}.{} on {}: {}", vendor, endpoint, body, error);
+            }
+        }
+    }
+
+    /// Never panics on arbitrary JSON, for every endpoint and entry point.
+    #[test]
+    fn validators_never_panic_on_arbitrary_json(body in arb_json(), query in ".{0,40}") {
+        for (vendor, endpoint) in erpspec_generated::ENDPOINTS {
+            let report = erpspec_generated::validate_wire(vendor, endpoint, &body).expect("generated");
+            let _ = erpspec_generated::validate_typed(vendor, endpoint, &body);
+            let _ = erpspec_generated::validate_query(vendor, endpoint, &query);
+            // a request that is not an object breaks exactly the type rule
+            if !body.is_object() {
+                prop_assert_eq!(report.violations.len(), 1);
+                prop_assert!(report.violations[0].rule.ends_with(".type"));
+            }
+        }
+    }
+
+    /// Never panics on arbitrary bytes: random ones, and JSON requests with
+    /// a few bytes flipped, cut or inserted.
+    #[test]
+    fn validators_never_panic_on_arbitrary_bytes(
+        random in prop::collection::vec(any::<u8>(), 0..64),
+        (vi, ei, body) in requests(),
+        edits in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>(), 0u8..3), 0..4),
+    ) {
+        let mut bytes = serde_json::to_vec(&body).expect("serialises");
+        for (at, byte, op) in edits {
+            let i = at.index(bytes.len() + 1);
+            match op {
+                0 if i < bytes.len() => bytes[i] = byte,
+                1 => bytes.insert(i, byte),
+                _ => bytes.truncate(i),
+            }
+        }
+        let (vendor, endpoint) = names(vi, ei);
+        for input in [&random, &bytes] {
+            let parsed = serde_json::from_slice::<Value>(input).ok();
+            let via_bytes = erpspec_generated::validate_wire_bytes(vendor, endpoint, input).expect("generated").ok();
+            prop_assert_eq!(via_bytes, parsed.map(|v| erpspec_generated::validate_wire(vendor, endpoint, &v).expect("generated")));
+            for (vendor, endpoint) in erpspec_generated::ENDPOINTS {
+                let _ = erpspec_generated::validate_wire_bytes(vendor, endpoint, input);
+                let _ = erpspec_generated::validate_query(vendor, endpoint, &String::from_utf8_lossy(input));
+            }
+        }
+    }
+}
+
+/// The strategies reach every rule: over a fixed sample, every rule of every
+/// endpoint is broken at least once, and every endpoint also sees requests
+/// that break no documented rule and parse into their typed value. Without
+/// this the properties above could pass while testing only the
+/// unknown-member and wrong-type paths.
+#[test]
+fn the_strategies_break_every_rule_and_build_valid_requests() {
+    let mut runner = TestRunner::deterministic();
+    let mut broken = BTreeSet::new();
+    let mut parsed: BTreeMap<String, usize> = BTreeMap::new();
+    let mut every_rule = BTreeSet::new();
+    for v in &API.vendors {
+        for ep in &v.endpoints {
+            let key = format!("{}.{}", v.name, ep.id);
+            parsed.insert(key.clone(), 0);
+            every_rule.extend(ep.all_rules().into_iter().map(|(_, r)| r.id.clone()));
+            let strategy = object_for(&ep.request, 0);
+            for _ in 0..CASES {
+                let body = strategy.new_tree(&mut runner).expect("strategy builds").current();
+                let report = erpspec_generated::validate_wire(&v.name, &ep.id, &body).expect("generated");
+                broken.extend(report.violations.into_iter().map(|x| x.rule));
+                if let Some(Ok(_)) = erpspec_generated::validate_typed(&v.name, &ep.id, &body) {
+                    *parsed.entry(key.clone()).or_default() += 1;
+                }
+            }
+        }
+    }
+    let never: Vec<&String> = every_rule.difference(&broken).collect();
+    assert!(never.is_empty(), "rules no generated request breaks: {never:?}");
+    let few: Vec<(&String, &usize)> = parsed.iter().filter(|(_, n)| **n < (CASES as usize) / 20).collect();
+    assert!(few.is_empty(), "endpoints with few requests that parse (of {CASES}): {few:?}");
+}

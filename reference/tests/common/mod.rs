@@ -1,0 +1,263 @@
+//! Shared by the HTTP tests: a server on a loopback port, and a minimal
+//! HTTP/1.1 client over `std::net::TcpStream`.
+//!
+//! Why a hand-written client: the bad-input tests must send bytes no
+//! well-behaved client library sends (invalid UTF-8, a lying Content-Length,
+//! arbitrary methods and content types), and it costs no extra crates to
+//! compile on CI's two cores.
+
+#![allow(dead_code)]
+
+use erpspec_codegen::ir::{Endpoint, PresentationLocation, Vendor};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::Duration;
+
+/// The credentials every test server runs with (the docs' example values
+/// where the docs give them).
+pub fn credentials(api: &str) -> BTreeMap<String, String> {
+    let pairs: &[(&str, &str)] = match api {
+        "expandable" => &[("DATA_SOURCE", "EXPANDABLE"), ("USER_NAME", "APIUSER"), ("PASSWORD", "password")],
+        "manex" => &[("API_KEY", "K123456789")],
+        _ => &[("API_KEY", "ffffffff-ffff-ffff-ffff-ffffffffffff")],
+    };
+    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+
+pub fn vendor(api: &str) -> Vendor {
+    let ir = reference::load_api().expect("schemas load");
+    reference::vendor(&ir, api).expect("vendor exists")
+}
+
+/// A server for `api` with the test credentials and the given faults.
+pub fn start(api: &str, faults: &[&str]) -> Server {
+    let mut config = reference::Config::new(api);
+    config.credentials = credentials(api);
+    config.faults = faults.iter().map(|f| f.to_string()).collect();
+    let running = reference::spawn(config).expect("server starts");
+    Server {
+        addr: running.addr,
+        _running: running,
+        vendor: vendor(api),
+        creds: credentials(api),
+        token: None,
+    }
+}
+
+pub struct Server {
+    pub addr: SocketAddr,
+    _running: reference::Running,
+    pub vendor: Vendor,
+    pub creds: BTreeMap<String, String>,
+    token: Option<String>,
+}
+
+/// One answer off the wire.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Answer {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("answer is not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Sends raw bytes, returns the parsed answer.
+pub fn send_raw(addr: SocketAddr, request: &[u8]) -> Answer {
+    let mut s = TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    s.set_write_timeout(Some(Duration::from_secs(30))).unwrap();
+    // The server may answer (and close) before reading a refused body.
+    let _ = s.write_all(request);
+    let mut buf = Vec::new();
+    let _ = s.read_to_end(&mut buf);
+    parse_answer(&buf).unwrap_or_else(|| panic!("no HTTP answer: {:?}", String::from_utf8_lossy(&buf)))
+}
+
+pub fn send(addr: SocketAddr, method: &str, target: &str, headers: &[(&str, &str)], body: &[u8]) -> Answer {
+    let mut req = format!(
+        "{method} {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    let mut bytes = req.into_bytes();
+    bytes.extend_from_slice(body);
+    send_raw(addr, &bytes)
+}
+
+fn parse_answer(buf: &[u8]) -> Option<Answer> {
+    let end = buf.windows(4).position(|w| w == b"\r\n\r\n")?;
+    let head = std::str::from_utf8(&buf[..end]).ok()?;
+    let mut lines = head.split("\r\n");
+    let status: u16 = lines.next()?.split(' ').nth(1)?.parse().ok()?;
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    let rest = &buf[end + 4..];
+    let chunked = headers.iter().any(|(k, v)| k == "transfer-encoding" && v.contains("chunked"));
+    let body = if chunked { dechunk(rest)? } else { rest.to_vec() };
+    Some(Answer { status, headers, body })
+}
+
+fn dechunk(mut b: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    loop {
+        let nl = b.windows(2).position(|w| w == b"\r\n")?;
+        let size = usize::from_str_radix(std::str::from_utf8(&b[..nl]).ok()?.trim(), 16).ok()?;
+        b = &b[nl + 2..];
+        if size == 0 {
+            return Some(out);
+        }
+        out.extend_from_slice(b.get(..size)?);
+        b = b.get(size + 2..)?;
+    }
+}
+
+/// How a call presents credentials.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Auth {
+    /// The documented way (the first, non-deprecated presentation).
+    Valid,
+    None,
+    /// A wrong credential, or a well-formed token never issued.
+    Wrong,
+    /// A token in the wrong format.
+    Malformed,
+    /// Only the deprecated presentation (RPM's body `Key`).
+    Deprecated,
+}
+
+impl Server {
+    pub fn endpoint(&self, id: &str) -> &Endpoint {
+        self.vendor.endpoint(id).unwrap_or_else(|| panic!("no endpoint {id}"))
+    }
+
+    /// The request target of an endpoint, with path credentials filled in.
+    pub fn target(&self, ep: &Endpoint, path_credential: Option<&str>) -> String {
+        let mut path = self.vendor.transport.path.replace("{route}", &ep.route);
+        for p in &self.vendor.auth.presentations {
+            if p.location == PresentationLocation::Path {
+                let placeholder = format!("{{{}}}", p.name);
+                path = match path_credential {
+                    Some(v) => path.replace(&placeholder, v),
+                    None => path.replace(&format!("/{placeholder}"), ""),
+                };
+            }
+        }
+        path
+    }
+
+    /// Logs in (where the vendor issues tokens) and returns the token.
+    pub fn token(&mut self) -> String {
+        if let Some(t) = &self.token {
+            return t.clone();
+        }
+        let issue = self.vendor.auth.token.clone().expect("vendor issues tokens");
+        let mut body = serde_json::Map::new();
+        for (cred, field) in &issue.credential_fields {
+            body.insert(field.clone(), json!(self.creds[cred]));
+        }
+        let ep = self.endpoint(&issue.endpoint).clone();
+        let a = send(
+            self.addr,
+            "POST",
+            &self.target(&ep, None),
+            &[("Content-Type", "application/json")],
+            Value::Object(body).to_string().as_bytes(),
+        );
+        assert_eq!(a.status, 200, "login: {}", String::from_utf8_lossy(&a.body));
+        let t = a.json()[&issue.response_field].as_str().expect("token").to_string();
+        self.token = Some(t.clone());
+        t
+    }
+
+    /// Calls an endpoint with a JSON body, presenting credentials as asked.
+    pub fn call_as(&mut self, id: &str, body: &Value, auth: Auth) -> Answer {
+        self.call_method(id, "POST", body, auth)
+    }
+
+    pub fn call_method(&mut self, id: &str, method: &str, body: &Value, auth: Auth) -> Answer {
+        let ep = self.endpoint(id).clone();
+        let mut body = body.clone();
+        let mut headers: Vec<(String, String)> = vec![("Content-Type".into(), "application/json".into())];
+        let mut path_credential = None;
+        if ep.authenticated {
+            let presentations: Vec<_> = self.vendor.auth.presentations.clone();
+            let chosen = match auth {
+                Auth::Deprecated => presentations.iter().find(|p| p.deprecated),
+                _ => presentations.iter().find(|p| !p.deprecated),
+            }
+            .cloned();
+            if let Some(p) = chosen {
+                let value = match (auth, p.value.as_str()) {
+                    (Auth::None, _) => None,
+                    (Auth::Malformed, _) => Some("not a token!".to_string()),
+                    (Auth::Wrong, "token") => Some("0123456789abcdef0123456789abcdef".to_string()),
+                    (Auth::Wrong, _) => Some("WRONGKEY00".to_string()),
+                    (_, "token") => Some(self.token()),
+                    (_, cred) => Some(self.creds[cred].clone()),
+                };
+                match (p.location, value) {
+                    (PresentationLocation::Path, v) => path_credential = v,
+                    (PresentationLocation::Header, Some(v)) => headers.push((p.name.clone(), v)),
+                    (PresentationLocation::Body, Some(v)) => {
+                        if let Value::Object(m) = &mut body {
+                            // The deprecated body key goes first, as documented.
+                            let mut n = serde_json::Map::new();
+                            n.insert(p.name.clone(), json!(v));
+                            for (k, x) in std::mem::take(m) {
+                                n.entry(k).or_insert(x);
+                            }
+                            *m = n;
+                        }
+                    }
+                    (PresentationLocation::Body, None) => {
+                        if let Value::Object(m) = &mut body {
+                            m.remove(&p.name);
+                        }
+                    }
+                    (PresentationLocation::Query, Some(v)) => path_credential = Some(format!("?{}={v}", p.name)),
+                    _ => {}
+                }
+            }
+        }
+        let target = self.target(&ep, path_credential.as_deref());
+        let h: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        send(self.addr, method, &target, &h, body.to_string().as_bytes())
+    }
+
+    pub fn call(&mut self, id: &str, body: Value) -> Answer {
+        self.call_as(id, &body, Auth::Valid)
+    }
+
+    /// Sends a query string (dialects that take one) with valid credentials.
+    pub fn call_query(&mut self, id: &str, query: &str) -> Answer {
+        let ep = self.endpoint(id).clone();
+        let key = self.creds.get("API_KEY").cloned();
+        let target = format!("{}{query}", self.target(&ep, key.as_deref()));
+        send(self.addr, "GET", &target, &[], b"")
+    }
+}
+
+/// The members of a JSON object, sorted.
+pub fn keys(v: &Value) -> Vec<String> {
+    let mut k: Vec<String> = v.as_object().map(|m| m.keys().cloned().collect()).unwrap_or_default();
+    k.sort();
+    k
+}

@@ -1,0 +1,278 @@
+//! Expandable over real HTTP: Auth Token, Get; Customer Contact create,
+//! update, query; Customer Part create and delete; the documented 400, 401,
+//! 405 and 500 answers; a create/update/read round trip.
+
+mod common;
+use common::{Auth, keys, send, start};
+use serde_json::{Value, json};
+
+fn assert_error(a: &common::Answer, status: u16, message: Option<&str>) {
+    assert_eq!(a.status, status, "{}", String::from_utf8_lossy(&a.body));
+    let b = a.json();
+    assert_eq!(keys(&b), vec!["MESSAGE", "MESSAGE_CODE"], "{b}");
+    if let Some(m) = message {
+        assert_eq!(b["MESSAGE"], json!(m));
+    }
+}
+
+const AUTHENTICATED: [&str; 5] = [
+    "customer-contact-create",
+    "customer-contact-update",
+    "customer-contact-query",
+    "customer-part-create",
+    "customer-part-delete",
+];
+
+#[test]
+fn auth_token_get_issues_tokens_for_the_configured_credentials() {
+    let s = start("expandable", &[]);
+    let login = json!({"DATA_SOURCE": "EXPANDABLE", "USER_NAME": "APIUSER", "PASSWORD": "password"});
+    let a = send(
+        s.addr,
+        "POST",
+        "/api/auth-token-get",
+        &[("Content-Type", "application/json")],
+        login.to_string().as_bytes(),
+    );
+    assert_eq!(a.status, 200);
+    let b = a.json();
+    assert_eq!(keys(&b), vec!["AUTH_TOKEN"]);
+    let t1 = b["AUTH_TOKEN"].as_str().unwrap().to_string();
+    assert_eq!(t1.len(), 32);
+    let a = send(s.addr, "POST", "/api/auth-token-get", &[], login.to_string().as_bytes());
+    assert_ne!(a.json()["AUTH_TOKEN"].as_str().unwrap(), t1, "every login gets its own token");
+
+    // Wrong credentials and missing fields: "500/(Error Message)", never a 401.
+    for bad in [
+        json!({"DATA_SOURCE": "DEMO", "USER_NAME": "APIUSER", "PASSWORD": "password"}),
+        json!({"DATA_SOURCE": "EXPANDABLE", "USER_NAME": "APIUSER", "PASSWORD": "wrong"}),
+        json!({"DATA_SOURCE": "EXPANDABLE", "USER_NAME": "APIUSER"}),
+        json!({}),
+    ] {
+        let a = send(s.addr, "POST", "/api/auth-token-get", &[], bad.to_string().as_bytes());
+        assert_error(&a, 500, None);
+    }
+    assert_error(
+        &send(s.addr, "GET", "/api/auth-token-get", &[], b""),
+        405,
+        Some("Request method must be POST."),
+    );
+    assert_error(
+        &send(s.addr, "POST", "/api/auth-token-get", &[], b"{\"DATA_SOURCE\":"),
+        400,
+        Some("Request JSON is invalid."),
+    );
+}
+
+#[test]
+fn the_three_documented_401s_on_every_business_endpoint() {
+    let mut s = start("expandable", &[]);
+    for id in AUTHENTICATED {
+        let body = json!({"CUSTOMER_ID": "ABCCORP", "CUST_CONTACT": "X", "PART_ID": "PUMP002", "CUST_PART_ID": "X", "E_MAIL": "e"});
+        assert_error(&s.call_as(id, &body, Auth::None), 401, Some("Auth Token was not provided."));
+        assert_error(&s.call_as(id, &body, Auth::Malformed), 401, Some("Auth Token is malformed."));
+        assert_error(&s.call_as(id, &body, Auth::Wrong), 401, Some("Auth Token login failure."));
+        // An empty token (as the docs' examples show it) was not provided.
+        let mut with_empty = body.clone();
+        with_empty["AUTH_TOKEN"] = json!("");
+        let a = send(s.addr, "POST", &format!("/api/{id}"), &[], with_empty.to_string().as_bytes());
+        assert_error(&a, 401, Some("Auth Token was not provided."));
+        // A token that is not a string is malformed.
+        with_empty["AUTH_TOKEN"] = json!(12345);
+        let a = send(s.addr, "POST", &format!("/api/{id}"), &[], with_empty.to_string().as_bytes());
+        assert_error(&a, 401, Some("Auth Token is malformed."));
+        for m in ["GET", "PUT", "DELETE", "PATCH"] {
+            assert_error(&s.call_method(id, m, &body, Auth::Valid), 405, Some("Request method must be POST."));
+        }
+        let a = send(
+            s.addr,
+            "POST",
+            &format!("/api/{id}"),
+            &[("Content-Type", "application/json")],
+            b"{not json",
+        );
+        assert_error(&a, 400, Some("Request JSON is invalid."));
+    }
+}
+
+#[test]
+fn contact_create_returns_the_full_record() {
+    let mut s = start("expandable", &[]);
+    let a = s.call(
+        "customer-contact-create",
+        json!({"CUSTOMER_ID": "ABCCORP", "CUST_CONTACT": "MSMITH", "FIRST_NAME": "Mary", "LAST_NAME": "Smith", "PHONE_NO": "408-555-1313", "NOTES": "Notes can be up to 32,765 characters long.", "ATTACHMENTS": "http://www.expandable.com/|C:\\Expandable.docx"}),
+    );
+    assert_eq!(a.status, 200, "{}", String::from_utf8_lossy(&a.body));
+    let b = a.json();
+    assert_eq!(b["FIRST_NAME"], json!("Mary"));
+    assert_eq!(b["CONTACT_STATUS"], json!(""), "fields not written read as empty strings");
+    assert_eq!(b["SOFCT_USER_16"], json!(""));
+    assert_eq!(b["CREATED_BY"], json!("APIUSER"), "audit fields name the logged-in user");
+    assert!(b["DATE_CREATED"].as_str().unwrap().starts_with("20"));
+    assert!(b.get("AUTH_TOKEN").is_none(), "the token is not part of the record");
+    assert_eq!(b.as_object().unwrap().len(), 47, "{} members", b.as_object().unwrap().len());
+}
+
+#[test]
+fn contact_create_failures() {
+    let mut s = start("expandable", &[]);
+    // The docs' example contact is a demo record already: a duplicate.
+    let a = s.call(
+        "customer-contact-create",
+        json!({"CUSTOMER_ID": "ABCCORP", "CUST_CONTACT": "JHERNANDEZ"}),
+    );
+    assert_error(&a, 500, None);
+    assert_error(&s.call("customer-contact-create", json!({"CUST_CONTACT": "A"})), 500, None);
+    assert_error(&s.call("customer-contact-create", json!({"CUSTOMER_ID": "ABCCORP"})), 500, None);
+    assert_error(
+        &s.call("customer-contact-create", json!({"CUSTOMER_ID": "NOSUCHCUST", "CUST_CONTACT": "A"})),
+        500,
+        None,
+    );
+    assert_error(
+        &s.call("customer-contact-create", json!({"CUSTOMER_ID": "ABCCORP", "CUST_CONTACT": 7})),
+        500,
+        None,
+    );
+    // NOTES: 32,765 characters (counted as characters, not bytes) pass; one more does not.
+    let at = "é".to_string() + &"x".repeat(32_764);
+    let a = s.call(
+        "customer-contact-create",
+        json!({"CUSTOMER_ID": "ABCCORP", "CUST_CONTACT": "NOTES1", "NOTES": at}),
+    );
+    assert_eq!(a.status, 200);
+    assert_eq!(a.json()["NOTES"].as_str().unwrap().chars().count(), 32_765);
+    let past = at + "é";
+    assert_error(
+        &s.call(
+            "customer-contact-create",
+            json!({"CUSTOMER_ID": "ABCCORP", "CUST_CONTACT": "NOTES2", "NOTES": past}),
+        ),
+        500,
+        None,
+    );
+}
+
+#[test]
+fn contact_update_and_query() {
+    let mut s = start("expandable", &[]);
+    // The docs' update example, on the demo contact.
+    let a = s.call(
+        "customer-contact-update",
+        json!({"CUSTOMER_ID": "ABCCORP", "CUST_CONTACT": "JHERNANDEZ", "E_MAIL": "jhernandez@abccorp.com", "NOTES": "Notes can be up to 32,765 characters long.", "ATTACHMENTS": "http://www.expandable.com/|C:\\Expandable.docx"}),
+    );
+    assert_eq!(a.status, 200, "{}", String::from_utf8_lossy(&a.body));
+    assert_eq!(a.json()["E_MAIL"], json!("jhernandez@abccorp.com"));
+    assert_eq!(a.json()["FIRST_NAME"], json!("Joseph"), "fields not sent are kept");
+    // "(at least one field to update)"
+    assert_error(
+        &s.call(
+            "customer-contact-update",
+            json!({"CUSTOMER_ID": "ABCCORP", "CUST_CONTACT": "JHERNANDEZ"}),
+        ),
+        500,
+        None,
+    );
+    assert_error(
+        &s.call(
+            "customer-contact-update",
+            json!({"CUSTOMER_ID": "ABCCORP", "CUST_CONTACT": "NOBODY", "E_MAIL": "x"}),
+        ),
+        500,
+        None,
+    );
+    assert_error(
+        &s.call("customer-contact-update", json!({"CUST_CONTACT": "JHERNANDEZ", "E_MAIL": "x"})),
+        500,
+        None,
+    );
+
+    // Query: a list; the docs' example matches nothing here.
+    let a = s.call("customer-contact-query", json!({"COUNTRY": "US", "STATE": "IN 'CA','NV'"}));
+    assert_eq!(a.status, 200);
+    assert_eq!(a.json(), json!([]));
+    let a = s.call(
+        "customer-contact-query",
+        json!({"CUSTOMER_ID": "ABCCORP", "CUST_CONTACT": "JHERNANDEZ"}),
+    );
+    let list = a.json();
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(list[0]["E_MAIL"], json!("jhernandez@abccorp.com"));
+    assert_eq!(list[0]["NOTES"], json!("Notes can be up to 32,765 characters long."));
+    // "(at least one field to be used as query criteria)"
+    assert_error(&s.call("customer-contact-query", json!({})), 500, None);
+}
+
+#[test]
+fn part_create_and_delete() {
+    let mut s = start("expandable", &[]);
+    let key = json!({"PART_ID": "PUMP002", "CUSTOMER_ID": "ABCCORP", "CUST_PART_ID": "SMALL-PUMP"});
+    let mut create = key.clone();
+    create["SO_DESC"] = json!("Pump, Hydraulic, 1200 psi");
+    let a = s.call("customer-part-create", create.clone());
+    assert_eq!(a.status, 200, "{}", String::from_utf8_lossy(&a.body));
+    assert_eq!(a.json()["SO_DESC"], json!("Pump, Hydraulic, 1200 psi"));
+    assert_eq!(a.json()["SOFCP_USER_14"], json!(""));
+    assert_error(&s.call("customer-part-create", create), 500, None);
+    assert_error(
+        &s.call(
+            "customer-part-create",
+            json!({"PART_ID": "NOPART", "CUSTOMER_ID": "ABCCORP", "CUST_PART_ID": "X"}),
+        ),
+        500,
+        None,
+    );
+    assert_error(
+        &s.call("customer-part-create", json!({"PART_ID": "PUMP002", "CUSTOMER_ID": "ABCCORP"})),
+        500,
+        None,
+    );
+    // Delete: "Returned JSON contains nothing."
+    let a = s.call("customer-part-delete", key.clone());
+    assert_eq!(a.status, 200);
+    assert_eq!(a.json(), json!({}));
+    assert_error(&s.call("customer-part-delete", key), 500, None);
+    // The docs' delete example, on the demo part.
+    let a = s.call(
+        "customer-part-delete",
+        json!({"PART_ID": "PUMP002", "CUSTOMER_ID": "ABCCORP", "CUST_PART_ID": "LARGE-HYDRAULIC-PUMP"}),
+    );
+    assert_eq!(a.json(), json!({}));
+    assert_error(
+        &s.call("customer-part-delete", json!({"PART_ID": "PUMP002", "CUSTOMER_ID": "ABCCORP"})),
+        500,
+        None,
+    );
+}
+
+#[test]
+fn create_update_read_round_trip() {
+    let mut s = start("expandable", &[]);
+    let a = s.call(
+        "customer-contact-create",
+        json!({"CUSTOMER_ID": "ABCCORP", "CUST_CONTACT": "RT1", "FIRST_NAME": "Ruth", "CITY": "Fort Wayne"}),
+    );
+    assert_eq!(a.status, 200);
+    let a = s.call(
+        "customer-contact-update",
+        json!({"CUSTOMER_ID": "ABCCORP", "CUST_CONTACT": "RT1", "CITY": "Indianapolis", "STATE": "IN"}),
+    );
+    assert_eq!(a.status, 200);
+    let a = s.call("customer-contact-query", json!({"CUST_CONTACT": "RT1"}));
+    let list = a.json();
+    assert_eq!(list.as_array().map(Vec::len), Some(1), "{list}");
+    assert_eq!(list[0]["FIRST_NAME"], json!("Ruth"));
+    assert_eq!(list[0]["CITY"], json!("Indianapolis"));
+    assert_eq!(list[0]["STATE"], json!("IN"));
+    let a = s.call("customer-contact-query", json!({"CITY": "Fort Wayne"}));
+    assert_eq!(a.json(), Value::Array(vec![]));
+}
+
+#[test]
+fn unknown_calls_are_refused_with_the_error_body() {
+    let s = start("expandable", &[]);
+    let a = send(s.addr, "POST", "/api/customer-create", &[], b"{}");
+    assert_error(&a, 404, None);
+    let a = send(s.addr, "POST", "/API/customer-contact-create", &[], b"{}");
+    assert_error(&a, 404, None);
+}

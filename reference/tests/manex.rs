@@ -1,0 +1,251 @@
+//! ManEx over real HTTP: every documented success and failure of Customer
+//! Add, Edit and Get, and a create/update/read round trip.
+
+mod common;
+use common::{Auth, keys, send, start};
+use serde_json::{Value, json};
+
+const ENVELOPE: [&str; 6] = ["$id", "Code", "IsValidUser", "Message", "ResponseObject", "SessionId"];
+
+fn envelope_keys() -> Vec<String> {
+    let mut k: Vec<String> = ENVELOPE.iter().map(|s| s.to_string()).collect();
+    k.sort();
+    k
+}
+
+fn assert_failure(a: &common::Answer, message_prefix: &str) {
+    let b = a.json();
+    assert_eq!(keys(&b), envelope_keys(), "{b}");
+    assert_eq!(b["Code"], json!(403), "{b}");
+    assert_eq!(b["IsValidUser"], json!(true), "{b}");
+    assert_eq!(b["SessionId"], Value::Null);
+    assert_eq!(b["ResponseObject"], Value::Null);
+    let m = b["Message"].as_str().unwrap();
+    assert!(m.starts_with(message_prefix), "{m:?} should start with {message_prefix:?}");
+}
+
+#[test]
+fn add_examples_succeed_with_a_ten_digit_customer_number() {
+    let mut s = start("manex", &[]);
+    let a = s.call("customer-add", json!({"Custname": "CustomerName", "Status": "Active"}));
+    assert_eq!(a.status, 200);
+    let b = a.json();
+    assert_eq!(keys(&b), envelope_keys());
+    assert_eq!(b["$id"], json!("1"));
+    assert_eq!(b["Code"], json!(200));
+    assert_eq!(b["Message"], json!("Customer added successfully."));
+    assert_eq!(b["IsValidUser"], json!(true));
+    let rec = &b["ResponseObject"];
+    let first = rec["CUSTNO"].as_str().unwrap().to_string();
+    assert_eq!(first.len(), 10);
+    assert!(first.bytes().all(|c| c.is_ascii_digit()));
+    assert_eq!(rec["CUSTNAME"], json!("CustomerName"));
+    assert_eq!(rec["STATUS"], json!("Active"));
+    // Every documented member of the record is there, typed as the KB shows.
+    assert_eq!(rec["CREDLIMIT"], json!(0));
+    assert_eq!(rec["LABOR"], json!(false));
+    assert_eq!(rec["AR_CALDATE"], Value::Null);
+    assert!(rec.get("modifiedDate").is_some() && rec.get("LinkAddList").is_some());
+
+    // The URL form of the same example (names in another case).
+    let a = s.call_query("customer-add", "?CustName=CustomerName&Status=Active");
+    assert_eq!(a.status, 200, "{}", String::from_utf8_lossy(&a.body));
+    let second = a.json()["ResponseObject"]["CUSTNO"].as_str().unwrap().to_string();
+    assert_eq!(
+        second.parse::<u64>().unwrap(),
+        first.parse::<u64>().unwrap() + 1,
+        "the sequence moves on"
+    );
+}
+
+#[test]
+fn add_refuses_each_broken_rule_with_customer_add_failed() {
+    let mut s = start("manex", &[]);
+    let cases = [
+        json!({"Status": "Active"}),
+        json!({"Custname": "X"}),
+        json!({"Custname": "X", "Status": "active"}),
+        json!({"Custname": "X", "Status": "ACTIVE"}),
+        json!({"Custname": "X", "Status": "Active", "Credlimit": -1}),
+        json!({"Custname": "X", "Status": "Active", "Ar_highBal": -0.01}),
+        json!({"Custname": "X", "Status": "Active", "Creditok": "MAYBE"}),
+        json!({"Custname": "X", "Status": "Active", "Territory": "MARS"}),
+        json!({"Custname": "X", "Status": "Active", "Terms": "NET 99"}),
+        json!({"Custname": "X", "Status": "Active", "Acct_date": "2024-12-31"}),
+        json!({"Custname": "X", "Status": "Active", "Acct_date": "02/30/2024"}),
+        json!({"Custname": "X", "Status": "Active", "Credlimit": "lots"}),
+    ];
+    for c in cases {
+        let a = s.call("customer-add", c.clone());
+        assert_eq!(a.status, 200, "{c}");
+        assert_failure(&a, "Customer add failed.");
+    }
+    // A chosen customer number that exists is refused too.
+    let a = s.call("customer-add", json!({"Custno": "0000000010", "Custname": "Y", "Status": "Quote"}));
+    assert_failure(&a, "Customer add failed.");
+}
+
+#[test]
+fn boundaries_are_accepted() {
+    let mut s = start("manex", &[]);
+    let a = s.call(
+        "customer-add",
+        json!({"Custname": "Z", "Status": "Inactive", "Credlimit": 0, "Ar_highBal": 0, "Acct_date": "02/29/2024", "Territory": "NEW ENGLAND", "Terms": "NET 30/2% 10", "Creditok": "HOLD", "Acctaxable": true}),
+    );
+    assert_eq!(a.json()["Code"], json!(200), "{}", a.json());
+    assert_eq!(
+        a.json()["ResponseObject"]["ACTTAXABLE"],
+        json!(true),
+        "Acctaxable stores as ACTTAXABLE"
+    );
+    // Query strings carry numbers as text.
+    let a = s.call_query("customer-add", "?custname=Q&status=Quote&credlimit=0");
+    assert_eq!(a.json()["Code"], json!(200), "{}", a.json());
+    let a = s.call_query("customer-add", "?custname=Q2&status=Quote&credlimit=-1");
+    assert_failure(&a, "Customer add failed.");
+}
+
+#[test]
+fn get_returns_padded_strings_and_the_docs_message() {
+    let mut s = start("manex", &[]);
+    let a = s.call("customer-get", json!({"CustNumOrName": "Customer"}));
+    assert_eq!(a.status, 200);
+    let b = a.json();
+    assert_eq!(b["Message"], json!("Customer details:"));
+    let rec = &b["ResponseObject"];
+    assert_eq!(rec["CUSTNO"], json!("0000000010"));
+    assert_eq!(rec["CUSTNAME"], json!("Customer "), "CHAR columns come back padded");
+    assert_eq!(rec["TERRITORY"], json!("NEW ENGLAND "));
+    assert_eq!(rec["STATUS"], json!("Active "));
+    assert_eq!(rec["PHONE"], json!(" "));
+    // By number, through the query string.
+    let a = s.call_query("customer-get", "?CustNumOrName=0000000010");
+    assert_eq!(a.json()["ResponseObject"]["CUSTNAME"], json!("Customer "));
+}
+
+#[test]
+fn get_of_a_missing_customer_and_a_wrong_parameter() {
+    let mut s = start("manex", &[]);
+    let a = s.call("customer-get", json!({"CustNumOrName": "Nobody"}));
+    let b = a.json();
+    assert_eq!(
+        b,
+        json!({"$id": "1", "Code": 403, "Message": "Customer does not exists.", "SessionId": null, "IsValidUser": true, "ResponseObject": null})
+    );
+    // The docs' "Incorrect URL" example: a parameter the action does not take.
+    let a = s.call_query("customer-get", "?CustName=CustomerName");
+    assert_eq!(a.status, 404);
+    let b = a.json();
+    assert_eq!(keys(&b), vec!["$id", "Message", "MessageDetail"]);
+    let m = b["Message"].as_str().unwrap();
+    assert!(m.starts_with("No HTTP resource was found that matches the request URI '"), "{m}");
+    assert!(m.contains("CustName=CustomerName"), "{m}");
+}
+
+#[test]
+fn edit_examples_and_rules() {
+    let mut s = start("manex", &[]);
+    // The docs' examples send the placeholder date 'YYYY-MM-DD00:00:00',
+    // which breaks the (contested) MM/DD/YYYY format: refused.
+    let a = s.call("customer-edit", json!({"CUSTNO": "0000000010", "CUSTNAME": "CustomerName", "ACCT_DATE": "YYYY-MM-DD00:00:00", "STATUS": "Active", "territory": "NEW ENGLAND"}));
+    assert_failure(&a, "Customer edit failed.");
+    // Without it the example edits the demo customer; 'Active' is the Add
+    // spelling the contested Edit Status also accepts.
+    let a = s.call(
+        "customer-edit",
+        json!({"CUSTNO": "0000000010", "CUSTNAME": "CustomerName", "STATUS": "Active", "territory": "NEW ENGLAND"}),
+    );
+    assert_eq!(
+        a.json(),
+        json!({"$id": "1", "Code": 200, "Message": "Customer edited successfully.", "SessionId": null, "IsValidUser": true, "ResponseObject": null})
+    );
+    let a = s.call("customer-edit", json!({"Custno": "0000000010", "Status": "INACTIVE"}));
+    assert_eq!(a.json()["Code"], json!(200));
+    // Required and ten digits.
+    let a = s.call("customer-edit", json!({"Custname": "X"}));
+    assert_eq!(
+        a.json()["Message"],
+        json!("Customer edit failed.Customer Number or Customer Name is Required")
+    );
+    for bad in [
+        json!({"Custno": "10"}),
+        json!({"Custno": "00000000100"}),
+        json!({"Custno": "000000001A"}),
+    ] {
+        assert_failure(&s.call("customer-edit", bad), "Customer edit failed.");
+    }
+    for bad in [
+        json!({"Custno": "0000000010", "Status": "Dormant"}),
+        json!({"Custno": "0000000010", "Inactdt": "2024-01-01"}),
+        json!({"Custno": "0000000010", "modifieddate": "13/01/2024"}),
+        json!({"Custno": "0000000010", "Credlimit": -5}),
+    ] {
+        assert_failure(&s.call("customer-edit", bad.clone()), "Customer edit failed.");
+    }
+    // A customer that does not exist.
+    assert_failure(
+        &s.call("customer-edit", json!({"Custno": "0000009999", "Custname": "X"})),
+        "Customer edit failed.",
+    );
+}
+
+#[test]
+fn add_edit_get_round_trip() {
+    let mut s = start("manex", &[]);
+    let a = s.call(
+        "customer-add",
+        json!({"Custname": "Round Trip Inc", "Status": "Active", "Phone": "555-0100", "Credlimit": 2500.5}),
+    );
+    let custno = a.json()["ResponseObject"]["CUSTNO"].as_str().unwrap().to_string();
+    let a = s.call(
+        "customer-edit",
+        json!({"custno": custno, "phone": "555-0199", "TERRITORY": "WEST", "Status": "QUOTE"}),
+    );
+    assert_eq!(a.json()["Code"], json!(200), "{}", a.json());
+    let a = s.call("customer-get", json!({"CustNumOrName": custno}));
+    let rec = a.json()["ResponseObject"].clone();
+    assert_eq!(rec["CUSTNO"], json!(custno));
+    assert_eq!(rec["CUSTNAME"].as_str().unwrap().trim_end(), "Round Trip Inc");
+    assert_eq!(rec["PHONE"].as_str().unwrap().trim_end(), "555-0199");
+    assert_eq!(rec["TERRITORY"].as_str().unwrap().trim_end(), "WEST");
+    assert_eq!(rec["STATUS"].as_str().unwrap().trim_end(), "QUOTE");
+    assert_eq!(rec["CREDLIMIT"], json!(2500.5));
+    // By name too.
+    let a = s.call("customer-get", json!({"CustNumOrName": "Round Trip Inc"}));
+    assert_eq!(a.json()["ResponseObject"]["CUSTNO"], json!(custno));
+}
+
+#[test]
+fn api_key_in_the_path() {
+    let mut s = start("manex", &[]);
+    for id in ["customer-add", "customer-edit", "customer-get"] {
+        let a = s.call_as(id, &json!({"CustNumOrName": "Customer"}), Auth::Wrong);
+        assert_eq!(
+            a.json(),
+            json!({"$id": "1", "Code": 403, "Message": "Invalid API Key.", "SessionId": null, "IsValidUser": false, "ResponseObject": null})
+        );
+        // Without the key segment no route matches: ASP.NET's own answer.
+        let a = s.call_as(id, &json!({"CustNumOrName": "Customer"}), Auth::None);
+        assert_eq!(a.status, 404);
+        assert_eq!(keys(&a.json()), vec!["$id", "Message", "MessageDetail"]);
+    }
+}
+
+#[test]
+fn routes_ignore_case_and_unknown_actions_get_the_aspnet_answer() {
+    let s = start("manex", &[]);
+    let a = send(s.addr, "GET", "/api/customer/get/K123456789?custnumorname=Customer", &[], b"");
+    assert_eq!(a.json()["Code"], json!(200));
+    let a = send(s.addr, "GET", "/API/CustomerAdd/K123456789", &[], b"");
+    assert_eq!(a.status, 404);
+    let m = a.json()["Message"].as_str().unwrap().to_string();
+    assert!(
+        m.starts_with("No HTTP resource was found that matches the request URI 'http://"),
+        "{m}"
+    );
+    assert!(m.ends_with("/API/CustomerAdd/K123456789'."), "{m}");
+    // GET and POST are both served; other methods are refused.
+    let a = send(s.addr, "DELETE", "/API/Customer/Get/K123456789?CustNumOrName=Customer", &[], b"");
+    assert_eq!(a.status, 405);
+    assert_eq!(keys(&a.json()), envelope_keys());
+}

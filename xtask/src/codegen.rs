@@ -1,0 +1,163 @@
+//! `cargo xtask codegen [--check]`: schemas/ -> generated/.
+//!
+//! Every artefact goes through [`ensure_file_contents`] (rust-analyzer's
+//! model): write mode rewrites what changed, check mode writes nothing and
+//! names every stale file and the command that fixes it.
+
+use crate::project_root;
+use erpspec_codegen::emit;
+use std::collections::BTreeSet;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Write nothing; fail if any generated file differs from what the
+    /// schemas produce (CI runs this).
+    #[arg(long)]
+    pub check: bool,
+}
+
+pub fn run(args: &Args) -> ExitCode {
+    let root = project_root();
+    let api = match erpspec_codegen::load_dir(&root.join("schemas")) {
+        Ok(api) => api,
+        Err(diags) => {
+            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            for d in &diags.items {
+                eprintln!("{}\n", d.render(color));
+            }
+            let n = diags.items.len();
+            eprintln!("{n} error{} in schemas/", if n == 1 { "" } else { "s" });
+            return ExitCode::FAILURE;
+        }
+    };
+    let files = match emit::generate(&api) {
+        Ok(files) => files,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut stale = Vec::new();
+    let mut failed = false;
+    for (rel, contents) in &files {
+        match ensure_file_contents(&root.join(rel), contents, args.check) {
+            Ok(Outcome::Fresh) => {}
+            Ok(Outcome::Written) => println!("updated {rel}"),
+            Ok(Outcome::Stale) => stale.push(rel.clone()),
+            Err(e) => {
+                eprintln!("error: cannot write {rel}: {e}");
+                failed = true;
+            }
+        }
+    }
+    let wanted: BTreeSet<PathBuf> = files.iter().map(|(rel, _)| root.join(rel)).collect();
+    for dir in emit::OWNED_DIRS {
+        for path in files_under(&root.join(dir)) {
+            if wanted.contains(&path) {
+                continue;
+            }
+            let rel = path.strip_prefix(&root).unwrap_or(&path).display().to_string();
+            if args.check {
+                stale.push(format!("{rel} (no longer generated)"));
+            } else if let Err(e) = std::fs::remove_file(&path) {
+                eprintln!("error: cannot remove {rel}: {e}");
+                failed = true;
+            } else {
+                println!("removed {rel}");
+            }
+        }
+    }
+    if !stale.is_empty() {
+        eprintln!(
+            "{} generated file{} out of date with schemas/:",
+            stale.len(),
+            if stale.len() == 1 { " is" } else { "s are" }
+        );
+        for s in &stale {
+            eprintln!("  {s}");
+        }
+        eprintln!("run `cargo xtask codegen` to update them");
+        return ExitCode::FAILURE;
+    }
+    if failed {
+        return ExitCode::FAILURE;
+    }
+    if args.check {
+        println!("{} generated files are up to date ({})", files.len(), api.summary());
+    }
+    ExitCode::SUCCESS
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// The file already has these contents.
+    Fresh,
+    /// The file was (re)written.
+    Written,
+    /// Check mode: the file is missing or differs.
+    Stale,
+}
+
+/// Makes `path` hold `contents`, or in check mode reports that it does not.
+/// Line endings are compared loosely so a CRLF checkout is not stale.
+pub fn ensure_file_contents(path: &Path, contents: &str, check: bool) -> std::io::Result<Outcome> {
+    if let Ok(old) = std::fs::read_to_string(path)
+        && normalize_newlines(&old) == normalize_newlines(contents)
+    {
+        return Ok(Outcome::Fresh);
+    }
+    if check {
+        return Ok(Outcome::Stale);
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(path, contents)?;
+    Ok(Outcome::Written)
+}
+
+fn normalize_newlines(s: &str) -> String {
+    s.replace("\r\n", "\n")
+}
+
+/// Every file under `dir`, recursively, sorted; empty if `dir` is missing.
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ensure_file_contents_writes_then_reports_fresh_and_stale() {
+        let dir = std::env::temp_dir().join(format!("xtask-ensure-{}", std::process::id()));
+        let path = dir.join("a/b.rs");
+        assert_eq!(ensure_file_contents(&path, "x\n", true).unwrap(), Outcome::Stale);
+        assert!(!path.exists(), "check mode writes nothing");
+        assert_eq!(ensure_file_contents(&path, "x\n", false).unwrap(), Outcome::Written);
+        assert_eq!(ensure_file_contents(&path, "x\n", true).unwrap(), Outcome::Fresh);
+        std::fs::write(&path, "x\r\n").unwrap();
+        assert_eq!(ensure_file_contents(&path, "x\n", true).unwrap(), Outcome::Fresh);
+        assert_eq!(ensure_file_contents(&path, "y\n", true).unwrap(), Outcome::Stale);
+        assert_eq!(files_under(&dir), vec![path.clone()]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
