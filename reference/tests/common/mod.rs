@@ -242,6 +242,27 @@ impl Server {
         send(self.addr, method, &target, &h, body.to_string().as_bytes())
     }
 
+    /// Sends raw body bytes to an endpoint, with header and path
+    /// credentials (body credentials cannot travel in a body that is not JSON).
+    pub fn call_raw(&mut self, id: &str, method: &str, headers: &[(&str, &str)], body: &[u8]) -> Answer {
+        let ep = self.endpoint(id).clone();
+        let mut h: Vec<(String, String)> = headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let mut path_credential = None;
+        for p in self.vendor.auth.presentations.clone() {
+            if p.deprecated || !self.creds.contains_key(&p.value) {
+                continue;
+            }
+            match p.location {
+                PresentationLocation::Header => h.push((p.name.clone(), self.creds[&p.value].clone())),
+                PresentationLocation::Path => path_credential = Some(self.creds[&p.value].clone()),
+                _ => {}
+            }
+        }
+        let target = self.target(&ep, path_credential.as_deref());
+        let h: Vec<(&str, &str)> = h.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        send(self.addr, method, &target, &h, body)
+    }
+
     pub fn call(&mut self, id: &str, body: Value) -> Answer {
         self.call_as(id, &body, Auth::Valid)
     }

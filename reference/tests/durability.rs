@@ -1,0 +1,192 @@
+//! Real storage: concurrent writers lose nothing, and every write the server
+//! acknowledged before a `kill -9` is there after a restart.
+
+mod common;
+use common::{credentials, send};
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+fn temp_db(tag: &str) -> PathBuf {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    std::env::temp_dir().join(format!("erpspec-reference-{tag}-{}-{nanos}.sqlite", std::process::id()))
+}
+
+fn remove_db(p: &PathBuf) {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", p.display()));
+    }
+}
+
+const KEY: &str = "K123456789";
+
+fn add(addr: SocketAddr, name: &str) -> Option<String> {
+    let body = json!({"Custname": name, "Status": "Active"}).to_string();
+    let mut s = std::net::TcpStream::connect(addr).ok()?;
+    use std::io::{Read, Write};
+    s.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+    let req = format!(
+        "POST /API/Customer/Add/{KEY} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(req.as_bytes()).ok()?;
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).ok()?;
+    let text = String::from_utf8_lossy(&buf);
+    let json_start = text.find("\r\n\r\n")? + 4;
+    let v: Value = serde_json::from_str(&text[json_start..]).ok()?;
+    (v["Code"] == json!(200))
+        .then(|| v["ResponseObject"]["CUSTNO"].as_str().map(str::to_string))
+        .flatten()
+}
+
+fn get(addr: SocketAddr, what: &str) -> Value {
+    let a = send(
+        addr,
+        "POST",
+        &format!("/API/Customer/Get/{KEY}"),
+        &[("Content-Type", "application/json")],
+        json!({"CustNumOrName": what}).to_string().as_bytes(),
+    );
+    a.json()
+}
+
+#[test]
+fn concurrent_writers_lose_nothing() {
+    const WRITERS: usize = 8;
+    const WRITES: usize = 25;
+    let db = temp_db("concurrency");
+    let mut config = reference::Config::new("manex");
+    config.credentials = credentials("manex");
+    config.db = Some(db.clone());
+    let server = reference::spawn(config).expect("server starts");
+    let addr = server.addr;
+    let threads: Vec<_> = (0..WRITERS)
+        .map(|w| {
+            std::thread::spawn(move || {
+                (0..WRITES)
+                    .map(|i| add(addr, &format!("writer {w} customer {i}")).expect("acknowledged"))
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let mut numbers: Vec<String> = threads.into_iter().flat_map(|t| t.join().expect("writer")).collect();
+    assert_eq!(numbers.len(), WRITERS * WRITES);
+    numbers.sort();
+    numbers.dedup();
+    assert_eq!(numbers.len(), WRITERS * WRITES, "every customer got its own number");
+    for w in 0..WRITERS {
+        for i in 0..WRITES {
+            let v = get(addr, &format!("writer {w} customer {i}"));
+            assert_eq!(v["Code"], json!(200), "writer {w} customer {i}: {v}");
+        }
+    }
+    println!(
+        "concurrency: {WRITERS} writers x {WRITES} creates = {} acknowledged, {} read back",
+        WRITERS * WRITES,
+        WRITERS * WRITES
+    );
+    drop(server);
+    remove_db(&db);
+}
+
+struct Proc {
+    child: Child,
+    addr: SocketAddr,
+}
+
+fn launch(db: &PathBuf) -> Proc {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_reference"))
+        .args([
+            "--api",
+            "manex",
+            "--listen",
+            "127.0.0.1:0",
+            "--credential",
+            &format!("API_KEY={KEY}"),
+            "--db",
+        ])
+        .arg(db)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("spawn the server");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut first)
+        .expect("first line");
+    let addr = first
+        .trim()
+        .strip_prefix("listening on http://")
+        .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
+        .parse()
+        .expect("address");
+    Proc { child, addr }
+}
+
+#[test]
+fn acknowledged_writes_survive_kill_9() {
+    const WRITERS: usize = 4;
+    let db = temp_db("crash");
+    let mut p = launch(&db);
+    let addr = p.addr;
+    let acked: Arc<Mutex<Vec<(String, String)>>> = Arc::new(Mutex::new(Vec::new()));
+    let stop_at = Instant::now() + Duration::from_secs(20);
+    let writers: Vec<_> = (0..WRITERS)
+        .map(|w| {
+            let acked = acked.clone();
+            std::thread::spawn(move || {
+                let mut i = 0;
+                let mut failures = 0;
+                // Writes until the server is gone (bounded in count and time).
+                while Instant::now() < stop_at && i < 5_000 && failures < 3 {
+                    let name = format!("crash {w}-{i}");
+                    match add(addr, &name) {
+                        Some(custno) => acked.lock().unwrap().push((name, custno)),
+                        None => failures += 1,
+                    }
+                    i += 1;
+                }
+            })
+        })
+        .collect();
+    // Kill while the writers are busy.
+    while acked.lock().unwrap().len() < 300 && Instant::now() < stop_at {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    p.child.kill().expect("SIGKILL");
+    let _ = p.child.wait();
+    let acknowledged = acked.lock().unwrap().len();
+    for w in writers {
+        w.join().expect("writer");
+    }
+    let acked = acked.lock().unwrap().clone();
+    assert!(acknowledged >= 300, "only {acknowledged} writes before the kill");
+
+    let mut p = launch(&db);
+    let mut found = 0;
+    for (name, custno) in &acked {
+        let v = get(p.addr, custno);
+        assert_eq!(
+            v["Code"],
+            json!(200),
+            "{name} ({custno}) was acknowledged before kill -9 but is gone: {v}"
+        );
+        assert_eq!(v["ResponseObject"]["CUSTNAME"].as_str().map(str::trim_end), Some(name.as_str()));
+        found += 1;
+    }
+    println!(
+        "kill -9: {} writes acknowledged before the kill, {found} found after restart",
+        acked.len()
+    );
+    p.child.kill().expect("stop");
+    let _ = p.child.wait();
+    remove_db(&db);
+}
