@@ -20,7 +20,16 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> ExitCode {
-    let root = project_root();
+    if generate(&project_root(), args.check) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// Loads `root/schemas`, then writes (or checks) every generated file under
+/// `root`. Returns whether everything went right; what went wrong is on stderr.
+pub fn generate(root: &Path, check: bool) -> bool {
     let api = match erpspec_codegen::load_dir(&root.join("schemas")) {
         Ok(api) => api,
         Err(diags) => {
@@ -30,20 +39,20 @@ pub fn run(args: &Args) -> ExitCode {
             }
             let n = diags.items.len();
             eprintln!("{n} error{} in schemas/", if n == 1 { "" } else { "s" });
-            return ExitCode::FAILURE;
+            return false;
         }
     };
     let files = match emit::generate(&api) {
         Ok(files) => files,
         Err(e) => {
             eprintln!("error: {e}");
-            return ExitCode::FAILURE;
+            return false;
         }
     };
     let mut stale = Vec::new();
     let mut failed = false;
     for (rel, contents) in &files {
-        match ensure_file_contents(&root.join(rel), contents, args.check) {
+        match ensure_file_contents(&root.join(rel), contents, check) {
             Ok(Outcome::Fresh) => {}
             Ok(Outcome::Written) => println!("updated {rel}"),
             Ok(Outcome::Stale) => stale.push(rel.clone()),
@@ -60,7 +69,7 @@ pub fn run(args: &Args) -> ExitCode {
                 continue;
             }
             let rel = path.strip_prefix(&root).unwrap_or(&path).display().to_string();
-            if args.check {
+            if check {
                 stale.push(format!("{rel} (no longer generated)"));
             } else if let Err(e) = std::fs::remove_file(&path) {
                 eprintln!("error: cannot remove {rel}: {e}");
@@ -80,15 +89,12 @@ pub fn run(args: &Args) -> ExitCode {
             eprintln!("  {s}");
         }
         eprintln!("run `cargo xtask codegen` to update them");
-        return ExitCode::FAILURE;
+        return false;
     }
-    if failed {
-        return ExitCode::FAILURE;
-    }
-    if args.check {
+    if check && !failed {
         println!("{} generated files are up to date ({})", files.len(), api.summary());
     }
-    ExitCode::SUCCESS
+    !failed
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -159,5 +165,47 @@ mod tests {
         assert_eq!(ensure_file_contents(&path, "y\n", true).unwrap(), Outcome::Stale);
         assert_eq!(files_under(&dir), vec![path.clone()]);
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// A scratch workspace holding a copy of the real schemas.
+    fn scratch(name: &str) -> PathBuf {
+        let root = std::env::temp_dir().join(format!("xtask-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        let schemas = project_root().join("schemas");
+        for path in files_under(&schemas) {
+            let to = root.join("schemas").join(path.strip_prefix(&schemas).unwrap());
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::copy(&path, &to).unwrap();
+        }
+        root
+    }
+
+    #[test]
+    fn codegen_writes_then_checks_then_finds_drift_and_stale_files() {
+        let root = scratch("drift");
+        assert!(!generate(&root, true), "nothing generated yet: check fails");
+        assert!(generate(&root, false), "write mode succeeds");
+        assert!(generate(&root, true), "freshly generated files pass the check");
+        let lib = root.join("generated/src/lib.rs");
+        std::fs::write(&lib, std::fs::read_to_string(&lib).unwrap() + "// edited by hand\n").unwrap();
+        assert!(!generate(&root, true), "a hand edit is drift");
+        let stale = root.join("generated/src/old_vendor/mod.rs");
+        std::fs::create_dir_all(stale.parent().unwrap()).unwrap();
+        std::fs::write(&stale, "").unwrap();
+        assert!(generate(&root, false), "write mode repairs both");
+        assert!(!stale.exists(), "a file no schema produces is removed");
+        assert!(generate(&root, true));
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn codegen_fails_on_schema_errors_and_writes_nothing() {
+        let root = scratch("broken");
+        let file = root.join("schemas/manex/customer-add.yaml");
+        let text = std::fs::read_to_string(&file).unwrap().replace("minimum: 0", "minimun: 0");
+        std::fs::write(&file, text).unwrap();
+        assert!(!generate(&root, false));
+        assert!(!root.join("generated").exists(), "no file is written from schemas with errors");
+        std::fs::remove_dir_all(&root).unwrap();
     }
 }
