@@ -68,7 +68,7 @@ pub fn generate(root: &Path, check: bool) -> bool {
             if wanted.contains(&path) {
                 continue;
             }
-            let rel = path.strip_prefix(&root).unwrap_or(&path).display().to_string();
+            let rel = path.strip_prefix(root).unwrap_or(&path).display().to_string();
             if check {
                 stale.push(format!("{rel} (no longer generated)"));
             } else if let Err(e) = std::fs::remove_file(&path) {
