@@ -8,6 +8,9 @@ use common::{Server, keys, send_raw, start};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 
+/// What is sent, its headers and body.
+type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, Vec<u8>);
+
 /// The key sets an error answer of this vendor may have.
 fn error_shapes(s: &Server) -> BTreeSet<Vec<String>> {
     let mut out = BTreeSet::new();
@@ -61,7 +64,7 @@ fn every_endpoint_refuses_bad_bodies_with_the_vendors_error_shape() {
         let oversized = format!("{{\"NOTES\":\"{}\"}}", "x".repeat(reference::MAX_BODY_BYTES + 10));
         let json_ct = [("Content-Type", "application/json")];
         for id in &endpoints {
-            let cases: Vec<(&str, Vec<(&str, &str)>, Vec<u8>)> = vec![
+            let cases: Vec<Case> = vec![
                 ("invalid JSON", json_ct.to_vec(), b"{\"a\": ".to_vec()),
                 ("invalid UTF-8", json_ct.to_vec(), b"{\"CUSTOMER_ID\": \"\xff\xfe\"}".to_vec()),
                 ("deeply nested array", json_ct.to_vec(), deep_array.clone().into_bytes()),

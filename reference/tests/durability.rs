@@ -19,7 +19,7 @@ fn temp_db(tag: &str) -> PathBuf {
     std::env::temp_dir().join(format!("erpspec-reference-{tag}-{}-{nanos}.sqlite", std::process::id()))
 }
 
-fn remove_db(p: &PathBuf) {
+fn remove_db(p: &std::path::Path) {
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", p.display()));
     }
@@ -102,7 +102,7 @@ struct Proc {
     addr: SocketAddr,
 }
 
-fn launch(db: &PathBuf) -> Proc {
+fn launch(db: &std::path::Path) -> Proc {
     let mut child = Command::new(env!("CARGO_BIN_EXE_reference"))
         .args([
             "--api",
