@@ -31,7 +31,13 @@ pub fn check(files: Vec<VendorFiles>, diags: &mut Diagnostics) -> Api {
             }
             continue;
         };
-        let mut cx = VendorCx { file: api_file.clone(), diags, sources: BTreeSet::new(), errors: BTreeSet::new(), resources: BTreeSet::new() };
+        let mut cx = VendorCx {
+            file: api_file.clone(),
+            diags,
+            sources: BTreeSet::new(),
+            errors: BTreeSet::new(),
+            resources: BTreeSet::new(),
+        };
         let vendor = cx.vendor(&vf.dir_name, api, &vf.endpoints, &vf.unparsed);
         vendors.push(vendor);
     }
@@ -87,7 +93,13 @@ impl VendorCx<'_> {
         Some(r.value.clone())
     }
 
-    fn vendor(&mut self, dir: &str, api: syntax::ApiFile, endpoint_files: &[(Arc<SourceFile>, syntax::EndpointFile)], unparsed: &[String]) -> Vendor {
+    fn vendor(
+        &mut self,
+        dir: &str,
+        api: syntax::ApiFile,
+        endpoint_files: &[(Arc<SourceFile>, syntax::EndpointFile)],
+        unparsed: &[String],
+    ) -> Vendor {
         if api.vendor.value != dir {
             let pos = self.p(&api.vendor);
             self.diags.error_help(
@@ -99,7 +111,7 @@ impl VendorCx<'_> {
         let mut sources = BTreeMap::new();
         for (id, s) in dup_checked(&api.sources, &self.file, self.diags, "source") {
             if let Some(seed) = &s.seed
-                && !(seed.value.ends_with(".txt") && !seed.value.contains('/'))
+                && (!seed.value.ends_with(".txt") || seed.value.contains('/'))
             {
                 let pos = self.p(seed);
                 self.diags.error_help(
@@ -110,12 +122,18 @@ impl VendorCx<'_> {
             }
             if s.seed.is_none() && s.url.is_none() {
                 let pos = self.p(id);
-                self.diags.error_help(pos, format!("source `{}` names no document", id.value), "add `seed:` or `url:`");
+                self.diags
+                    .error_help(pos, format!("source `{}` names no document", id.value), "add `seed:` or `url:`");
             }
             self.sources.insert(id.value.clone());
             sources.insert(
                 id.value.clone(),
-                Source { id: id.value.clone(), title: s.title.clone(), seed: s.seed.as_ref().map(|x| x.value.clone()), url: s.url.clone() },
+                Source {
+                    id: id.value.clone(),
+                    title: s.title.clone(),
+                    seed: s.seed.as_ref().map(|x| x.value.clone()),
+                    url: s.url.clone(),
+                },
             );
         }
         let mut errors = Vec::new();
@@ -170,7 +188,11 @@ impl VendorCx<'_> {
         }
         if !t.path.value.contains("{route}") {
             let pos = self.p(&t.path);
-            self.diags.error_help(pos, "transport path has no `{route}`", "write the path with `{route}` where the endpoint's route goes, e.g. `/api/{route}`");
+            self.diags.error_help(
+                pos,
+                "transport path has no `{route}`",
+                "write the path with `{route}` where the endpoint's route goes, e.g. `/api/{route}`",
+            );
         }
         let transport = Transport {
             path: t.path.value.clone(),
@@ -204,22 +226,37 @@ impl VendorCx<'_> {
                 self.diags.error_help(
                     pos,
                     format!("`{}` is neither `token` nor a declared credential", pr.value.value),
-                    format!("present `token` or one of {}", one_of_list(&a.credentials.iter().map(|c| c.value.clone()).collect::<Vec<_>>())),
+                    format!(
+                        "present `token` or one of {}",
+                        one_of_list(&a.credentials.iter().map(|c| c.value.clone()).collect::<Vec<_>>())
+                    ),
                 );
             }
             if is_token && a.token.is_none() {
                 let pos = self.p(&pr.value);
-                self.diags.error_help(pos, "`token` is presented but no `token:` issuer is declared", "add `auth.token` naming the login endpoint");
+                self.diags.error_help(
+                    pos,
+                    "`token` is presented but no `token:` issuer is declared",
+                    "add `auth.token` naming the login endpoint",
+                );
             }
             if location == PresentationLocation::Path && !transport.path.contains(&format!("{{{}}}", pr.name.value)) {
                 let pos = self.p(&pr.name);
                 self.diags.error_help(
                     pos,
-                    format!("path variable `{{{}}}` is not in the transport path `{}`", pr.name.value, transport.path),
+                    format!(
+                        "path variable `{{{}}}` is not in the transport path `{}`",
+                        pr.name.value, transport.path
+                    ),
                     "add it to `transport.path` or present the credential elsewhere",
                 );
             }
-            presentations.push(Presentation { location, name: pr.name.value.clone(), value: pr.value.value.clone(), deprecated: pr.deprecated });
+            presentations.push(Presentation {
+                location,
+                name: pr.name.value.clone(),
+                value: pr.value.value.clone(),
+                deprecated: pr.deprecated,
+            });
         }
         let token = a.token.as_ref().map(|t| TokenIssue {
             endpoint: t.endpoint.value.clone(),
@@ -242,7 +279,11 @@ impl VendorCx<'_> {
         };
         if !template_has_slot(&envelopes.success.body, "payload") {
             let pos = Pos::start(&self.file);
-            self.diags.error_help(pos, "the success envelope has no `{{payload}}` slot", "put \"{{payload}}\" where the response payload goes");
+            self.diags.error_help(
+                pos,
+                "the success envelope has no `{{payload}}` slot",
+                "put \"{{payload}}\" where the response payload goes",
+            );
         }
 
         let mut resources = Vec::new();
@@ -255,7 +296,8 @@ impl VendorCx<'_> {
                         Some(w) => AssignedHow::PaddedSequence { width: w.value },
                         None => {
                             let pos = self.p(&a.how);
-                            self.diags.error_help(pos, "`padded_sequence` needs a width", "add `width: 10` (the number of digits)");
+                            self.diags
+                                .error_help(pos, "`padded_sequence` needs a width", "add `width: 10` (the number of digits)");
                             AssignedHow::PaddedSequence { width: 10 }
                         }
                     },
@@ -263,15 +305,27 @@ impl VendorCx<'_> {
                     syntax::AssignedKindSyntax::Timestamp => AssignedHow::Timestamp,
                     syntax::AssignedKindSyntax::User => AssignedHow::User,
                 };
-                let srcs = if a.sources.is_empty() { self.source_refs(&r.sources) } else { self.source_refs(&a.sources) };
-                assigned.push(Assigned { field: field.value.clone(), how, sources: srcs });
+                let srcs = if a.sources.is_empty() {
+                    self.source_refs(&r.sources)
+                } else {
+                    self.source_refs(&a.sources)
+                };
+                assigned.push(Assigned {
+                    field: field.value.clone(),
+                    how,
+                    sources: srcs,
+                });
             }
             let srcs = self.source_refs(&r.sources);
             let includes = r
                 .includes
                 .0
                 .iter()
-                .map(|(m, i)| Include { member: m.value.clone(), resource: i.resource.value.clone(), on: i.on.value.clone() })
+                .map(|(m, i)| Include {
+                    member: m.value.clone(),
+                    resource: i.resource.value.clone(),
+                    on: i.on.value.clone(),
+                })
                 .collect();
             resources.push(Resource {
                 name: name.value.clone(),
@@ -286,7 +340,10 @@ impl VendorCx<'_> {
         let mut contradictions = Vec::new();
         for c in &api.contradictions {
             let srcs = self.source_refs(&c.sources);
-            contradictions.push(Contradiction { summary: c.summary.clone(), sources: srcs });
+            contradictions.push(Contradiction {
+                summary: c.summary.clone(),
+                sources: srcs,
+            });
         }
 
         let mut vendor = Vendor {
@@ -315,12 +372,21 @@ impl VendorCx<'_> {
                     None => true,
                 };
                 let base_ready = ready(&item.1.extends) && ready(&item.1.response.extends);
-                if [&item.1.extends, &item.1.response.extends].into_iter().flatten().any(|b| unparsed.contains(&b.value)) {
+                if [&item.1.extends, &item.1.response.extends]
+                    .into_iter()
+                    .flatten()
+                    .any(|b| unparsed.contains(&b.value))
+                {
                     // The base file's own errors are already reported.
                     continue;
                 }
                 if base_ready {
-                    let mut ecx = EndpointCx { v: self, file: item.0.clone(), vendor: dir.to_string(), endpoint: item.1.endpoint.value.clone() };
+                    let mut ecx = EndpointCx {
+                        v: self,
+                        file: item.0.clone(),
+                        vendor: dir.to_string(),
+                        endpoint: item.1.endpoint.value.clone(),
+                    };
                     if let Some(ep) = ecx.endpoint(&item.1, &built, &vendor) {
                         built.insert(ep.id.clone(), ep);
                     }
@@ -330,8 +396,17 @@ impl VendorCx<'_> {
             }
             if rest.len() == before {
                 for item in &rest {
-                    let b = item.1.extends.as_ref().or(item.1.response.extends.as_ref()).expect("only extending endpoints wait");
-                    self.diags.error_help(pos(&item.0, b), format!("`extends: {}` forms a cycle", b.value), "an endpoint may extend one that does not extend it back");
+                    let b = item
+                        .1
+                        .extends
+                        .as_ref()
+                        .or(item.1.response.extends.as_ref())
+                        .expect("only extending endpoints wait");
+                    self.diags.error_help(
+                        pos(&item.0, b),
+                        format!("`extends: {}` forms a cycle", b.value),
+                        "an endpoint may extend one that does not extend it back",
+                    );
                 }
                 break;
             }
@@ -343,20 +418,29 @@ impl VendorCx<'_> {
         if let Some(t) = &vendor.auth.token
             && vendor.endpoint(&t.endpoint).is_none()
         {
-            let pos = a.token.as_ref().map(|t| self.p(&t.endpoint)).unwrap_or_else(|| Pos::start(&self.file));
+            let pos = a
+                .token
+                .as_ref()
+                .map(|t| self.p(&t.endpoint))
+                .unwrap_or_else(|| Pos::start(&self.file));
             let known: Vec<&str> = vendor.endpoints.iter().map(|e| e.id.as_str()).collect();
             let help = match did_you_mean(&t.endpoint, known.iter().copied()) {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => "add the login endpoint's schema file".to_string(),
             };
-            self.diags.error_help(pos, format!("token endpoint `{}` has no schema file", t.endpoint), help);
+            self.diags
+                .error_help(pos, format!("token endpoint `{}` has no schema file", t.endpoint), help);
         }
         vendor
     }
 }
 
 fn envelope(e: &syntax::EnvelopeSyntax) -> Envelope {
-    Envelope { status: e.status, body: e.body.clone(), vars: e.vars.clone() }
+    Envelope {
+        status: e.status,
+        body: e.body.clone(),
+        vars: e.vars.clone(),
+    }
 }
 
 fn template_has_slot(v: &serde_json::Value, slot: &str) -> bool {
@@ -377,7 +461,11 @@ fn dup_checked<'a, T>(m: &'a Ordered<T>, file: &Arc<SourceFile>, diags: &mut Dia
             diags.error_help(
                 pos(file, k),
                 format!("duplicate {what} `{}`", k.value),
-                format!("`{}` is already defined at line {}; remove or rename one", k.value, first.referenced.line()),
+                format!(
+                    "`{}` is already defined at line {}; remove or rename one",
+                    k.value,
+                    first.referenced.line()
+                ),
             );
             continue;
         }
@@ -399,7 +487,9 @@ pub fn expand_run(key: &str) -> Option<Result<Vec<(u32, String)>, String>> {
         return Some(Err(format!("`{{{inner}}}` is not a numbered run; write `{{1..16}}`")));
     };
     if a > b || b - a > 999 {
-        return Some(Err(format!("the run `{{{a}..{b}}}` is empty or too long; write `{{first..last}}` with first <= last")));
+        return Some(Err(format!(
+            "the run `{{{a}..{b}}}` is empty or too long; write `{{first..last}}` with first <= last"
+        )));
     }
     let (pre, post) = (&key[..open], &key[close + 1..]);
     Some(Ok((a..=b).map(|i| (i, format!("{pre}{i}{post}"))).collect()))
@@ -438,15 +528,31 @@ impl EndpointCx<'_, '_> {
     }
 
     fn endpoint(&mut self, e: &syntax::EndpointFile, built: &BTreeMap<String, Endpoint>, vendor: &Vendor) -> Option<Endpoint> {
-        let stem = self.file.path.rsplit('/').next().unwrap_or("").trim_end_matches(".yaml").trim_end_matches(".yml").to_string();
+        let stem = self
+            .file
+            .path
+            .rsplit('/')
+            .next()
+            .unwrap_or("")
+            .trim_end_matches(".yaml")
+            .trim_end_matches(".yml")
+            .to_string();
         if e.endpoint.value != stem {
             let pos = self.p(&e.endpoint);
-            self.diags().error_help(pos, format!("endpoint `{}` is declared in file `{stem}.yaml`", e.endpoint.value), format!("write `endpoint: {stem}` (an endpoint's id is its file name)"));
+            self.diags().error_help(
+                pos,
+                format!("endpoint `{}` is declared in file `{stem}.yaml`", e.endpoint.value),
+                format!("write `endpoint: {stem}` (an endpoint's id is its file name)"),
+            );
         }
         let ep_sources = self.sources_or(&e.sources, &[]);
         if ep_sources.is_empty() {
             let pos = self.p(&e.endpoint);
-            self.diags().error_help(pos, "endpoint cites no source", "add `sources: [<id>]` naming the vendor page it comes from");
+            self.diags().error_help(
+                pos,
+                "endpoint cites no source",
+                "add `sources: [<id>]` naming the vendor page it comes from",
+            );
         }
 
         let mut request: Vec<Field> = Vec::new();
@@ -457,7 +563,13 @@ impl EndpointCx<'_, '_> {
                         .request
                         .iter()
                         .cloned()
-                        .map(|f| rebase_rule_ids(f, &format!("{}.{}.", self.vendor, b.id), &format!("{}.{}.", self.vendor, e.endpoint.value)))
+                        .map(|f| {
+                            rebase_rule_ids(
+                                f,
+                                &format!("{}.{}.", self.vendor, b.id),
+                                &format!("{}.{}.", self.vendor, e.endpoint.value),
+                            )
+                        })
                         .collect();
                 }
                 None => {
@@ -467,7 +579,8 @@ impl EndpointCx<'_, '_> {
                         None => "name an endpoint of the same vendor".to_string(),
                     };
                     let pos = self.p(base);
-                    self.diags().error_help(pos, format!("`extends` names unknown endpoint `{}`", base.value), help);
+                    self.diags()
+                        .error_help(pos, format!("`extends` names unknown endpoint `{}`", base.value), help);
                     return None;
                 }
             }
@@ -477,7 +590,11 @@ impl EndpointCx<'_, '_> {
             request.retain(|f| f.name != r.value && f.run.as_ref().is_none_or(|run| run.pattern != r.value));
             if request.len() == before {
                 let pos = self.p(r);
-                self.diags().error_help(pos, format!("`remove` names `{}`, which the base endpoint does not have", r.value), "list only fields of the endpoint named by `extends`");
+                self.diags().error_help(
+                    pos,
+                    format!("`remove` names `{}`, which the base endpoint does not have", r.value),
+                    "list only fields of the endpoint named by `extends`",
+                );
             }
         }
         let own = self.fields(&e.request, "", &ep_sources);
@@ -514,14 +631,22 @@ impl EndpointCx<'_, '_> {
                 Some(f) if matches!(f.ty, Type::Object { .. }) => {}
                 Some(_) => {
                     let pos = self.p(m);
-                    self.diags().error_help(pos, format!("`record_member` `{}` is not an object field", m.value), "name the request member whose object is the record");
+                    self.diags().error_help(
+                        pos,
+                        format!("`record_member` `{}` is not an object field", m.value),
+                        "name the request member whose object is the record",
+                    );
                 }
                 None => self.request_field_exists(m, &request),
             }
         }
         if op.resource.is_none() && kind != OperationKind::Login {
             let pos = self.p(&op.kind);
-            self.diags().error_help(pos, "the operation names no resource", "add `resource: <name>` (declared under `resources:` in api.yaml)");
+            self.diags().error_help(
+                pos,
+                "the operation names no resource",
+                "add `resource: <name>` (declared under `resources:` in api.yaml)",
+            );
         }
         for k in &op.key {
             self.request_field_exists(k, &request);
@@ -529,7 +654,10 @@ impl EndpointCx<'_, '_> {
         let mut lookup = Vec::new();
         for (field, matches) in &op.lookup.0 {
             self.request_field_exists(field, &request);
-            lookup.push(Lookup { field: field.value.clone(), matches: matches.iter().map(|m| m.value.clone()).collect() });
+            lookup.push(Lookup {
+                field: field.value.clone(),
+                matches: matches.iter().map(|m| m.value.clone()).collect(),
+            });
         }
         let mut stores = BTreeMap::new();
         for (from, to) in &op.stores.0 {
@@ -558,7 +686,11 @@ impl EndpointCx<'_, '_> {
                 Some(m) => Payload::Wrapped { member: m.clone() },
                 None => {
                     let pos = self.p(&resp.payload);
-                    self.diags().error_help(pos, "`payload: wrapped` needs the member's name", "add `member: Contact` (the key holding the record)");
+                    self.diags().error_help(
+                        pos,
+                        "`payload: wrapped` needs the member's name",
+                        "add `member: Contact` (the key holding the record)",
+                    );
                     Payload::Record
                 }
             },
@@ -570,17 +702,31 @@ impl EndpointCx<'_, '_> {
                 Some(b) => resp_fields = b.response.fields.clone(),
                 None => {
                     let pos = self.p(base);
-                    self.diags().error_help(pos, format!("`extends` names unknown endpoint `{}`", base.value), "name an endpoint of the same vendor that is built before this one");
+                    self.diags().error_help(
+                        pos,
+                        format!("`extends` names unknown endpoint `{}`", base.value),
+                        "name an endpoint of the same vendor that is built before this one",
+                    );
                 }
             }
         }
         if resp.echo_request {
-            let credential_fields: Vec<String> =
-                vendor.auth.presentations.iter().filter(|p| p.location == PresentationLocation::Body).map(|p| p.name.clone()).collect();
+            let credential_fields: Vec<String> = vendor
+                .auth
+                .presentations
+                .iter()
+                .filter(|p| p.location == PresentationLocation::Body)
+                .map(|p| p.name.clone())
+                .collect();
             resp_fields = request
                 .iter()
                 .filter(|f| !credential_fields.contains(&f.name))
-                .map(|f| Field { required: false, rules: Vec::new(), refers_to: None, ..f.clone() })
+                .map(|f| Field {
+                    required: false,
+                    rules: Vec::new(),
+                    refers_to: None,
+                    ..f.clone()
+                })
                 .collect();
         }
         for f in self.fields(&resp.fields, "response.", &resp_sources) {
@@ -589,7 +735,12 @@ impl EndpointCx<'_, '_> {
                 None => resp_fields.push(f),
             }
         }
-        let response = Response { payload, message: resp.message.clone(), fields: resp_fields, sources: resp_sources };
+        let response = Response {
+            payload,
+            message: resp.message.clone(),
+            fields: resp_fields,
+            sources: resp_sources,
+        };
 
         let mut errors = Vec::new();
         for er in &e.errors {
@@ -600,16 +751,29 @@ impl EndpointCx<'_, '_> {
         let mut quirks = Vec::new();
         for (id, q) in &e.quirks.0 {
             let kind = match (&q.reads_back_as, q.pads_strings) {
-                (Some(r), None) => QuirkKind::ReadsBackAs { path: r.path.clone(), written: r.written.clone(), read: r.read.clone() },
+                (Some(r), None) => QuirkKind::ReadsBackAs {
+                    path: r.path.clone(),
+                    written: r.written.clone(),
+                    read: r.read.clone(),
+                },
                 (None, Some(true)) => QuirkKind::PadsStrings,
                 _ => {
                     let pos = self.p(id);
-                    self.diags().error_help(pos, "a quirk is exactly one of `reads_back_as` or `pads_strings: true`", "keep one of the two keys");
+                    self.diags().error_help(
+                        pos,
+                        "a quirk is exactly one of `reads_back_as` or `pads_strings: true`",
+                        "keep one of the two keys",
+                    );
                     continue;
                 }
             };
             let srcs = self.sources_or(&q.sources, &ep_sources);
-            quirks.push(Quirk { id: id.value.clone(), kind, description: q.description.clone(), sources: srcs });
+            quirks.push(Quirk {
+                id: id.value.clone(),
+                kind,
+                description: q.description.clone(),
+                sources: srcs,
+            });
         }
 
         let mut ep = Endpoint {
@@ -645,8 +809,11 @@ impl EndpointCx<'_, '_> {
                     self.diags().error_help(pos, format!("unknown rule id `{}`", b.value), help);
                 }
             }
-            let found: BTreeSet<String> =
-                crate::validate::validate_request(vendor, &ep, &ex.request.value).violations.into_iter().map(|v| v.rule).collect();
+            let found: BTreeSet<String> = crate::validate::validate_request(vendor, &ep, &ex.request.value)
+                .violations
+                .into_iter()
+                .map(|v| v.rule)
+                .collect();
             let declared: BTreeSet<String> = ex.breaks.iter().map(|b| b.value.clone()).collect();
             if found != declared {
                 let unexpected: Vec<&String> = found.difference(&declared).collect();
@@ -659,7 +826,11 @@ impl EndpointCx<'_, '_> {
                     msg.push_str(&format!("; it does not break {}", one_of_list(&unbroken)));
                 }
                 let pos = self.p(&ex.request);
-                self.diags().error_help(pos, msg, "fix the example to match the docs, or list the rules it breaks under `breaks:` with a `note:` saying why");
+                self.diags().error_help(
+                    pos,
+                    msg,
+                    "fix the example to match the docs, or list the rules it breaks under `breaks:` with a `note:` saying why",
+                );
             }
             ep.examples.push(Example {
                 name: ex.name.clone(),
@@ -680,7 +851,8 @@ impl EndpointCx<'_, '_> {
             None => format!("declare it under `resources:` in api.yaml (known: {})", one_of_list(&known)),
         };
         let pos = self.p(r);
-        self.diags().error_help(pos, format!("reference to missing resource `{}`", r.value), help);
+        self.diags()
+            .error_help(pos, format!("reference to missing resource `{}`", r.value), help);
     }
 
     fn request_field_exists(&mut self, k: &S<String>, request: &[Field]) {
@@ -713,11 +885,18 @@ impl EndpointCx<'_, '_> {
             for (index, name) in names {
                 if let Some(line) = seen.get(&name) {
                     let pos = self.p(key);
-                    self.diags().error_help(pos, format!("duplicate field `{name}`"), format!("`{name}` is already defined at line {line}; remove or rename one"));
+                    self.diags().error_help(
+                        pos,
+                        format!("duplicate field `{name}`"),
+                        format!("`{name}` is already defined at line {line}; remove or rename one"),
+                    );
                     continue;
                 }
                 seen.insert(name.clone(), key.referenced.line() as usize);
-                let run = index.map(|i| Run { pattern: key.value.clone(), index: i });
+                let run = index.map(|i| Run {
+                    pattern: key.value.clone(),
+                    index: i,
+                });
                 if let Some(field) = self.field(&name, f, path, inherited, run) {
                     out.push(field);
                 }
@@ -751,7 +930,11 @@ impl EndpointCx<'_, '_> {
         // Each rule kind names the types it applies to; a mismatch is an error
         // that says which key to use instead.
         let wrong_type = |cx: &mut Self, key_pos: Pos, rule: &str, applies: &str, instead: &str| {
-            cx.diags().error_help(key_pos, format!("`{rule}` does not apply to a field of type `{ty_name}`"), format!("`{rule}` applies to {applies}; {instead}"));
+            cx.diags().error_help(
+                key_pos,
+                format!("`{rule}` does not apply to a field of type `{ty_name}`"),
+                format!("`{rule}` applies to {applies}; {instead}"),
+            );
         };
         if let Some(r) = &f.max_length {
             if scalar == Some(ScalarType::String) {
@@ -764,11 +947,21 @@ impl EndpointCx<'_, '_> {
                 rules.push(self.rule(&r.value, mk(r.value.param()), |p| mk(p), id("max_length"), &sources));
             } else {
                 let pos = self.p(r);
-                wrong_type(self, pos, "max_length", "strings", "for numbers use `minimum`, for arrays `max_items`");
+                wrong_type(
+                    self,
+                    pos,
+                    "max_length",
+                    "strings",
+                    "for numbers use `minimum`, for arrays `max_items`",
+                );
             }
         } else if let Some(u) = &f.length_unit {
             let pos = self.p(u);
-            self.diags().error_help(pos, "`length_unit` without `max_length`", "add `max_length: N` or remove `length_unit`");
+            self.diags().error_help(
+                pos,
+                "`length_unit` without `max_length`",
+                "add `max_length: N` or remove `length_unit`",
+            );
         }
         if let Some(r) = &f.enumeration {
             if scalar == Some(ScalarType::String) {
@@ -776,10 +969,17 @@ impl EndpointCx<'_, '_> {
                     None | Some(syntax::CaseSyntax::Exact) => Case::Exact,
                     Some(syntax::CaseSyntax::Insensitive) => Case::Insensitive,
                 };
-                let mk = |vals: &Vec<S<String>>| RuleKind::Enum { values: vals.iter().map(|v| v.value.clone()).collect(), case };
+                let mk = |vals: &Vec<S<String>>| RuleKind::Enum {
+                    values: vals.iter().map(|v| v.value.clone()).collect(),
+                    case,
+                };
                 if r.value.param().is_empty() {
                     let pos = self.p(r);
-                    self.diags().error_help(pos, format!("`enum` of `{name}` lists no values"), "list the documented values, e.g. `enum: [OK, HOLD, REJECT]`");
+                    self.diags().error_help(
+                        pos,
+                        format!("`enum` of `{name}` lists no values"),
+                        "list the documented values, e.g. `enum: [OK, HOLD, REJECT]`",
+                    );
                 } else {
                     rules.push(self.rule(&r.value, mk(r.value.param()), mk, id("enum"), &sources));
                 }
@@ -789,7 +989,8 @@ impl EndpointCx<'_, '_> {
             }
         } else if let Some(c) = &f.enum_case {
             let pos = self.p(c);
-            self.diags().error_help(pos, "`enum_case` without `enum`", "add `enum: [...]` or remove `enum_case`");
+            self.diags()
+                .error_help(pos, "`enum_case` without `enum`", "add `enum: [...]` or remove `enum_case`");
         }
         if let Some(r) = &f.coded_enum {
             if scalar == Some(ScalarType::Integer) {
@@ -799,16 +1000,30 @@ impl EndpointCx<'_, '_> {
                         Some((n, Ok(code))) if !n.is_empty() => values.push(CodedValue { code, name: n.to_string() }),
                         _ => {
                             let pos = self.p(v);
-                            self.diags().error_help(pos, format!("`{}` is not `Name=code`", v.value), "write each value as the vendor does, e.g. `Business=1`");
+                            self.diags().error_help(
+                                pos,
+                                format!("`{}` is not `Name=code`", v.value),
+                                "write each value as the vendor does, e.g. `Business=1`",
+                            );
                         }
                     }
                 }
                 if r.value.param().is_empty() {
                     let pos = self.p(r);
-                    self.diags().error_help(pos, format!("`coded_enum` of `{name}` lists no values"), "list them, e.g. `coded_enum: [Business=1, Home=2]`");
+                    self.diags().error_help(
+                        pos,
+                        format!("`coded_enum` of `{name}` lists no values"),
+                        "list them, e.g. `coded_enum: [Business=1, Home=2]`",
+                    );
                 } else {
                     let vals = values.clone();
-                    rules.push(self.rule(&r.value, RuleKind::CodedEnum { values }, move |_| RuleKind::CodedEnum { values: vals.clone() }, id("coded_enum"), &sources));
+                    rules.push(self.rule(
+                        &r.value,
+                        RuleKind::CodedEnum { values },
+                        move |_| RuleKind::CodedEnum { values: vals.clone() },
+                        id("coded_enum"),
+                        &sources,
+                    ));
                 }
             } else {
                 let pos = self.p(r);
@@ -821,7 +1036,13 @@ impl EndpointCx<'_, '_> {
                 rules.push(self.rule(&r.value, mk(r.value.param()), mk, id("minimum"), &sources));
             } else {
                 let pos = self.p(r);
-                wrong_type(self, pos, "minimum", "integers and numbers", "change the field's type to `number` if the vendor sends numbers");
+                wrong_type(
+                    self,
+                    pos,
+                    "minimum",
+                    "integers and numbers",
+                    "change the field's type to `number` if the vendor sends numbers",
+                );
             }
         }
         if let Some(r) = &f.format {
@@ -830,23 +1051,43 @@ impl EndpointCx<'_, '_> {
                     match s {
                         "us_date" => Some(Format::UsDate),
                         "iso_date" => Some(Format::IsoDate),
-                        _ => s.strip_prefix("digits").and_then(|n| n.parse().ok()).map(|count| Format::Digits { count }),
+                        _ => s
+                            .strip_prefix("digits")
+                            .and_then(|n| n.parse().ok())
+                            .map(|count| Format::Digits { count }),
                     }
                 };
                 match parse(r.value.param()) {
                     Some(fmt) => {
-                        let alt_ok = r.value.attrs().is_none_or(|a| a.alternatives.iter().all(|x| parse(&x.value).is_some()));
+                        let alt_ok = r
+                            .value
+                            .attrs()
+                            .is_none_or(|a| a.alternatives.iter().all(|x| parse(&x.value).is_some()));
                         if !alt_ok {
                             let pos = self.p(r);
-                            self.diags().error_help(pos, "an alternative format is unknown", "formats are `us_date`, `iso_date` or `digits<N>`");
+                            self.diags().error_help(
+                                pos,
+                                "an alternative format is unknown",
+                                "formats are `us_date`, `iso_date` or `digits<N>`",
+                            );
                         }
-                        rules.push(self.rule(&r.value, RuleKind::Format { format: fmt }, |s| RuleKind::Format { format: parse(s).unwrap_or(fmt) }, id("format"), &sources));
+                        rules.push(self.rule(
+                            &r.value,
+                            RuleKind::Format { format: fmt },
+                            |s| RuleKind::Format {
+                                format: parse(s).unwrap_or(fmt),
+                            },
+                            id("format"),
+                            &sources,
+                        ));
                     }
                     None => {
                         let pos = self.p(r);
                         let help = match did_you_mean(r.value.param(), ["us_date", "iso_date", "digits10"]) {
                             Some(s) => format!("did you mean `{s}`? (formats: `us_date` MM/DD/YYYY, `iso_date` YYYY-MM-DD, `digits<N>`)"),
-                            None => "formats are `us_date` (MM/DD/YYYY), `iso_date` (YYYY-MM-DD) and `digits<N>` (exactly N digits)".to_string(),
+                            None => {
+                                "formats are `us_date` (MM/DD/YYYY), `iso_date` (YYYY-MM-DD) and `digits<N>` (exactly N digits)".to_string()
+                            }
                         };
                         self.diags().error_help(pos, format!("unknown format `{}`", r.value.param()), help);
                     }
@@ -872,13 +1113,24 @@ impl EndpointCx<'_, '_> {
                     let inner = self.field(name, &items.value, path, &sources, None)?;
                     if inner.required || inner.rules.iter().any(|r| matches!(r.kind, RuleKind::Required)) {
                         let pos = self.p(items);
-                        self.diags().error_help(pos, "`required` has no meaning on array items", "remove it; say how many items with `max_items`");
+                        self.diags().error_help(
+                            pos,
+                            "`required` has no meaning on array items",
+                            "remove it; say how many items with `max_items`",
+                        );
                     }
-                    Type::Array { items: Box::new(self.item_type(inner, &rule_path)) }
+                    let items_pos = self.p(items);
+                    Type::Array {
+                        items: Box::new(self.item_type(inner, items_pos)),
+                    }
                 }
                 None => {
                     let pos = self.p(&f.ty);
-                    self.diags().error_help(pos, format!("array `{name}` does not say what its items are"), "add `items: { type: ... }`");
+                    self.diags().error_help(
+                        pos,
+                        format!("array `{name}` does not say what its items are"),
+                        "add `items: { type: ... }`",
+                    );
                     return None;
                 }
             },
@@ -891,29 +1143,44 @@ impl EndpointCx<'_, '_> {
                             obj_rules.push(rule);
                         }
                     }
-                    Type::Object { fields: inner, rules: obj_rules }
+                    Type::Object {
+                        fields: inner,
+                        rules: obj_rules,
+                    }
                 }
                 None => {
                     let pos = self.p(&f.ty);
-                    self.diags().error_help(pos, format!("object `{name}` does not list its fields"), "add `fields: { ... }`");
+                    self.diags()
+                        .error_help(pos, format!("object `{name}` does not list its fields"), "add `fields: { ... }`");
                     return None;
                 }
             },
-            _ => Type::Scalar { scalar: scalar.expect("scalar types handled above") },
+            _ => Type::Scalar {
+                scalar: scalar.expect("scalar types handled above"),
+            },
         };
         if f.items.is_some() && f.ty.value != syntax::TypeSyntax::Array {
             let pos = self.p(&f.ty);
-            self.diags().error_help(pos, format!("`items` given for a field of type `{ty_name}`"), "`items` belongs to `type: array`");
+            self.diags().error_help(
+                pos,
+                format!("`items` given for a field of type `{ty_name}`"),
+                "`items` belongs to `type: array`",
+            );
         }
         if f.fields.is_some() && f.ty.value != syntax::TypeSyntax::Object {
             let pos = self.p(&f.ty);
-            self.diags().error_help(pos, format!("`fields` given for a field of type `{ty_name}`"), "`fields` belongs to `type: object`");
+            self.diags().error_help(
+                pos,
+                format!("`fields` given for a field of type `{ty_name}`"),
+                "`fields` belongs to `type: object`",
+            );
         }
 
-        let refers_to = match &f.refers_to {
-            Some(r) => Some(Reference { resource: r.resource.value.clone(), field: r.field.value.clone(), on_missing: self.error_ref(&r.on_missing) }),
-            None => None,
-        };
+        let refers_to = f.refers_to.as_ref().map(|r| Reference {
+            resource: r.resource.value.clone(),
+            field: r.field.value.clone(),
+            on_missing: self.error_ref(&r.on_missing),
+        });
         if let Some(r) = &f.refers_to
             && !self.v.resources.contains(&r.resource.value)
         {
@@ -923,19 +1190,42 @@ impl EndpointCx<'_, '_> {
                 None => format!("declare it under `resources:` in api.yaml (known: {})", one_of_list(&known)),
             };
             let pos = self.p(&r.resource);
-            self.diags().error_help(pos, format!("reference to missing resource `{}`", r.resource.value), help);
+            self.diags()
+                .error_help(pos, format!("reference to missing resource `{}`", r.resource.value), help);
         }
-        Some(Field { name: name.to_string(), description: f.description.clone(), ty, required, nullable: f.nullable, rules, refers_to, run, sources })
+        Some(Field {
+            name: name.to_string(),
+            description: f.description.clone(),
+            ty,
+            required,
+            nullable: f.nullable,
+            rules,
+            refers_to,
+            run,
+            sources,
+        })
     }
 
     /// Item fields are built like fields; their rules move onto the item type.
-    fn item_type(&mut self, inner: Field, _path: &str) -> Type {
+    /// Item fields are built like fields; an object item's rules move onto
+    /// its type. A scalar item has nowhere to keep rules, so they are refused
+    /// rather than dropped.
+    fn item_type(&mut self, inner: Field, items_pos: Pos) -> Type {
         match inner.ty {
             Type::Object { fields, mut rules } => {
                 rules.extend(inner.rules);
                 Type::Object { fields, rules }
             }
-            other => other,
+            other => {
+                if let Some(r) = inner.rules.first() {
+                    self.diags().error_help(
+                        items_pos,
+                        format!("`{}` on the items of a list of scalars is not supported", r.kind.name()),
+                        "make the items objects with a named field carrying the rule, or state the limit in `description`",
+                    );
+                }
+                other
+            }
         }
     }
 
@@ -962,11 +1252,19 @@ impl EndpointCx<'_, '_> {
             && a.note.is_none()
         {
             let pos = self.p(s);
-            self.diags().error_help(pos, format!("a {strength} rule must say why"), "add `note:` quoting the sources that disagree (contested) or why the values are per site (site)");
+            self.diags().error_help(
+                pos,
+                format!("a {strength} rule must say why"),
+                "add `note:` quoting the sources that disagree (contested) or why the values are per site (site)",
+            );
         }
         if !a.alternatives.is_empty() && strength != Strength::Contested {
             let pos = self.p(&a.alternatives[0]);
-            self.diags().error_help(pos, "`alternatives` on a rule that is not contested", "alternatives are the other documented readings of a `strength: contested` rule");
+            self.diags().error_help(
+                pos,
+                "`alternatives` on a rule that is not contested",
+                "alternatives are the other documented readings of a `strength: contested` rule",
+            );
         }
         Rule {
             id,
@@ -992,11 +1290,19 @@ impl EndpointCx<'_, '_> {
                 for n in except {
                     self.request_field_exists(n, fields);
                 }
-                fields.iter().filter(|f| !except.iter().any(|x| x.value == f.name)).map(|f| f.name.clone()).collect()
+                fields
+                    .iter()
+                    .filter(|f| !except.iter().any(|x| x.value == f.name))
+                    .map(|f| f.name.clone())
+                    .collect()
             }
             _ => {
                 let pos = Pos::start(&self.file);
-                self.diags().error_help(pos, "`at_least_one_of` needs exactly one of `fields` or `all_except`", "write `at_least_one_of: { fields: [A, B] }` or `{ all_except: [KEY] }`");
+                self.diags().error_help(
+                    pos,
+                    "`at_least_one_of` needs exactly one of `fields` or `all_except`",
+                    "write `at_least_one_of: { fields: [A, B] }` or `{ all_except: [KEY] }`",
+                );
                 return None;
             }
         };

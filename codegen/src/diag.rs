@@ -27,13 +27,21 @@ pub struct Pos {
 
 impl Pos {
     pub fn at(file: &Arc<SourceFile>, loc: Location) -> Pos {
-        Pos { file: file.clone(), line: loc.line().max(1) as usize, column: loc.column().max(1) as usize }
+        Pos {
+            file: file.clone(),
+            line: loc.line().max(1) as usize,
+            column: loc.column().max(1) as usize,
+        }
     }
     pub fn of<T>(file: &Arc<SourceFile>, s: &Spanned<T>) -> Pos {
         Pos::at(file, s.referenced)
     }
     pub fn start(file: &Arc<SourceFile>) -> Pos {
-        Pos { file: file.clone(), line: 1, column: 1 }
+        Pos {
+            file: file.clone(),
+            line: 1,
+            column: 1,
+        }
     }
 
     /// Byte range of the token at this position (up to the end of the word or
@@ -44,10 +52,16 @@ impl Pos {
         let line = text[line_start.min(text.len())..].split('\n').next().unwrap_or("");
         let col_byte = line.char_indices().nth(self.column - 1).map(|(i, _)| i).unwrap_or(line.len());
         let rest = &line[col_byte..];
-        let key_end = rest.match_indices(':').find(|(i, _)| rest[i + 1..].is_empty() || rest[i + 1..].starts_with(' ')).map(|(i, _)| i);
+        let key_end = rest
+            .match_indices(':')
+            .find(|(i, _)| rest[i + 1..].is_empty() || rest[i + 1..].starts_with(' '))
+            .map(|(i, _)| i);
         let len = match rest.chars().next() {
             Some(q @ ('"' | '\'')) => rest[1..].find(q).map(|i| i + 2).unwrap_or(rest.len()),
-            _ => rest.find([',', '}', ']', '#']).unwrap_or(rest.len()).min(key_end.unwrap_or(rest.len())),
+            _ => rest
+                .find([',', '}', ']', '#'])
+                .unwrap_or(rest.len())
+                .min(key_end.unwrap_or(rest.len())),
         };
         let len = rest[..len.min(rest.len())].trim_end().len().max(1).min(rest.len().max(1));
         let start = line_start + col_byte;
@@ -66,7 +80,11 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn new(pos: Pos, message: impl Into<String>) -> Self {
-        Diagnostic { pos, message: message.into(), help: None }
+        Diagnostic {
+            pos,
+            message: message.into(),
+            help: None,
+        }
     }
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
@@ -95,7 +113,11 @@ impl Diagnostic {
 /// one-line form for logs and tests.
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: error: {}", self.pos.file.path, self.pos.line, self.pos.column, self.message)?;
+        write!(
+            f,
+            "{}:{}:{}: error: {}",
+            self.pos.file.path, self.pos.line, self.pos.column, self.message
+        )?;
         if let Some(h) = &self.help {
             write!(f, "\n  help: {h}")?;
         }
@@ -132,7 +154,11 @@ pub fn did_you_mean<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a st
     candidates
         .into_iter()
         .map(|c| {
-            let score = if norm(c) == wrong_n { 1.0 } else { strsim::jaro_winkler(&wrong_n, &norm(c)) };
+            let score = if norm(c) == wrong_n {
+                1.0
+            } else {
+                strsim::jaro_winkler(&wrong_n, &norm(c))
+            };
             (score, c)
         })
         .filter(|(score, _)| *score >= 0.8)

@@ -402,6 +402,7 @@ impl Rule {
     pub fn violation_message(&self, field: &str) -> String {
         match &self.message {
             Some(m) => m.clone(),
+            None if field.is_empty() => format!("the request {}", self.kind.describe()),
             None => format!("{field} {}", self.kind.describe()),
         }
     }
@@ -577,7 +578,10 @@ impl Api {
                 })
                 .sum()
         }
-        let mut s = Summary { vendors: self.vendors.len(), ..Summary::default() };
+        let mut s = Summary {
+            vendors: self.vendors.len(),
+            ..Summary::default()
+        };
         for v in &self.vendors {
             for ep in &v.endpoints {
                 s.endpoints += 1;

@@ -36,8 +36,15 @@ pub fn load_tree(tree: &SchemaTree) -> Result<ir::Api, Diagnostics> {
 pub fn load_dir(dir: &Path) -> Result<ir::Api, Diagnostics> {
     let tree = SchemaTree::read(dir).map_err(|e| {
         let mut d = Diagnostics::default();
-        let file = std::sync::Arc::new(diag::SourceFile { path: dir.display().to_string(), text: String::new() });
-        d.error_help(diag::Pos::start(&file), format!("cannot read the schemas directory: {e}"), "run from the workspace root, or pass the directory holding `<vendor>/api.yaml`");
+        let file = std::sync::Arc::new(diag::SourceFile {
+            path: dir.display().to_string(),
+            text: String::new(),
+        });
+        d.error_help(
+            diag::Pos::start(&file),
+            format!("cannot read the schemas directory: {e}"),
+            "run from the workspace root, or pass the directory holding `<vendor>/api.yaml`",
+        );
         d
     })?;
     load_tree(&tree)

@@ -65,7 +65,10 @@ impl SchemaTree {
                 files.push((rel, text));
             }
         }
-        Ok(SchemaTree { root: shown_path(dir), files })
+        Ok(SchemaTree {
+            root: shown_path(dir),
+            files,
+        })
     }
 }
 
@@ -73,7 +76,9 @@ impl SchemaTree {
 /// it lies under it (`schemas/...`), else absolute and without `..`.
 fn shown_path(dir: &Path) -> String {
     let abs = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
-    let rel = std::env::current_dir().ok().and_then(|cwd| abs.strip_prefix(cwd).ok().map(Path::to_path_buf));
+    let rel = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| abs.strip_prefix(cwd).ok().map(Path::to_path_buf));
     rel.unwrap_or(abs).display().to_string()
 }
 
@@ -84,9 +89,18 @@ pub fn parse_tree(tree: &SchemaTree, diags: &mut Diagnostics) -> Vec<VendorFiles
     for (rel, text) in &tree.files {
         let vendor = rel.parent().and_then(|p| p.to_str()).unwrap_or("").to_string();
         let shown = Path::new(&tree.root).join(rel).display().to_string();
-        let file = Arc::new(SourceFile { path: shown, text: text.clone() });
+        let file = Arc::new(SourceFile {
+            path: shown,
+            text: text.clone(),
+        });
         if out.last().is_none_or(|v| v.dir_name != vendor) {
-            out.push(VendorFiles { dir_name: vendor.clone(), api: None, api_pos: file.clone(), endpoints: Vec::new(), unparsed: Vec::new() });
+            out.push(VendorFiles {
+                dir_name: vendor.clone(),
+                api: None,
+                api_pos: file.clone(),
+                endpoints: Vec::new(),
+                unparsed: Vec::new(),
+            });
         }
         let entry = out.last_mut().expect("pushed above");
         if let Some(rest) = text.strip_prefix('\u{0}') {
@@ -95,7 +109,10 @@ pub fn parse_tree(tree: &SchemaTree, diags: &mut Diagnostics) -> Vec<VendorFiles
             } else {
                 "schema file is not valid UTF-8".to_string()
             };
-            let file = Arc::new(SourceFile { path: file.path.clone(), text: String::new() });
+            let file = Arc::new(SourceFile {
+                path: file.path.clone(),
+                text: String::new(),
+            });
             diags.error_help(Pos::start(&file), msg, "schema files are small UTF-8 YAML documents");
             continue;
         }
@@ -108,7 +125,9 @@ pub fn parse_tree(tree: &SchemaTree, diags: &mut Diagnostics) -> Vec<VendorFiles
         } else if let Some(ep) = parse::<EndpointFile>(&file, diags) {
             entry.endpoints.push((file, ep));
         } else {
-            entry.unparsed.push(rel.file_stem().and_then(|s| s.to_str()).unwrap_or("").to_string());
+            entry
+                .unparsed
+                .push(rel.file_stem().and_then(|s| s.to_str()).unwrap_or("").to_string());
         }
     }
     out
@@ -183,13 +202,20 @@ fn explain(pos: Pos, msg: &str) -> Diagnostic {
         return Diagnostic::new(pos, format!("missing key `{name}`"))
             .help(format!("add `{name}: ...` to this mapping (see schemas/README.md)"));
     }
-    if let Some(ty) = msg.strip_prefix("invalid ").filter(|t| ["u16", "u32", "u64", "i64", "f64", "bool"].contains(t)) {
+    if let Some(ty) = msg
+        .strip_prefix("invalid ")
+        .filter(|t| ["u16", "u32", "u64", "i64", "f64", "bool"].contains(t))
+    {
         let hint = match ty {
             "bool" => "write `true` or `false` here",
             "f64" | "i64" => "write a number here, e.g. `0`",
             _ => "write a whole number here, e.g. `32765`",
         };
-        return Diagnostic::new(pos, format!("wrong value type: expected {}", if ty == "bool" { "a boolean" } else { "a number" })).help(hint);
+        return Diagnostic::new(
+            pos,
+            format!("wrong value type: expected {}", if ty == "bool" { "a boolean" } else { "a number" }),
+        )
+        .help(hint);
     }
     if msg.starts_with("invalid type") {
         let hint = if msg.contains("expected u64") || msg.contains("expected u16") || msg.contains("expected u32") {
@@ -233,7 +259,11 @@ fn first_definition(pos: &Pos, key: &str) -> Option<usize> {
     let needle = format!("{key}:");
     (0..pos.line.saturating_sub(1).min(lines.len())).rev().find_map(|i| {
         let l = lines[i];
-        let at_col = l.char_indices().nth(col).map(|(b, _)| &l[b..]).is_some_and(|r| r.starts_with(&needle));
+        let at_col = l
+            .char_indices()
+            .nth(col)
+            .map(|(b, _)| &l[b..])
+            .is_some_and(|r| r.starts_with(&needle));
         at_col.then_some(i + 1)
     })
 }

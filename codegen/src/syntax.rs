@@ -6,8 +6,8 @@
 //! serde's "expected one of" into a "did you mean" suggestion. Nothing here
 //! is resolved or cross-checked: that is [`crate::check`]'s job.
 
-use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde_json::Value;
 use serde_saphyr::Spanned;
 use std::collections::BTreeMap;
@@ -384,7 +384,7 @@ pub struct FieldSyntax {
 #[derive(Debug)]
 pub enum RuleSyntax<P> {
     Bare(P),
-    Full(RuleAttrs<P>),
+    Full(Box<RuleAttrs<P>>),
 }
 
 #[derive(Debug, Deserialize)]
@@ -416,7 +416,7 @@ impl<P> RuleSyntax<P> {
     pub fn attrs(&self) -> Option<&RuleAttrs<P>> {
         match self {
             RuleSyntax::Bare(_) => None,
-            RuleSyntax::Full(a) => Some(a),
+            RuleSyntax::Full(a) => Some(a.as_ref()),
         }
     }
 }
@@ -451,7 +451,7 @@ impl<'de, P: Deserialize<'de>> Deserialize<'de> for RuleSyntax<P> {
                 P::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(RuleSyntax::Bare)
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                RuleAttrs::<P>::deserialize(de::value::MapAccessDeserializer::new(map)).map(RuleSyntax::Full)
+                RuleAttrs::<P>::deserialize(de::value::MapAccessDeserializer::new(map)).map(|a| RuleSyntax::Full(Box::new(a)))
             }
         }
         d.deserialize_any(V(PhantomData))

@@ -12,7 +12,11 @@ use serde_json::{Map, Value};
 
 /// Validates a request body (or the query string's parameters as an object).
 pub fn validate_request(vendor: &Vendor, ep: &Endpoint, body: &Value) -> WireReport {
-    let mut cx = Cx { vendor, prefix: format!("{}.{}.", vendor.name, ep.id), report: WireReport::default() };
+    let mut cx = Cx {
+        vendor,
+        prefix: format!("{}.{}.", vendor.name, ep.id),
+        report: WireReport::default(),
+    };
     cx.report.normalized = cx.object(&ep.request, &ep.rules, body, "", "");
     cx.report
 }
@@ -25,11 +29,18 @@ struct Cx<'a> {
 
 impl Cx<'_> {
     fn type_violation(&mut self, path: &str, rule_path: &str, expected: &str) {
-        let id = if rule_path.is_empty() { format!("{}type", self.prefix) } else { format!("{}{rule_path}.type", self.prefix) };
+        let id = if rule_path.is_empty() {
+            format!("{}type", self.prefix)
+        } else {
+            format!("{}{rule_path}.type", self.prefix)
+        };
         self.report.violations.push(Violation {
             path: path.to_string(),
             rule: id,
-            message: format!("{} must be {expected}", if rule_path.is_empty() { "the request" } else { rule_path }),
+            message: format!(
+                "{} must be {expected}",
+                if rule_path.is_empty() { "the request" } else { rule_path }
+            ),
             strength: Strength::Documented,
         });
     }
@@ -55,7 +66,11 @@ impl Cx<'_> {
             let found = lookup_field(map, &f.name, names);
             let value = found.first().map(|(_, v)| *v).filter(|v| !v.is_null());
             let fpath = format!("{path}/{}", pointer_escape(&f.name));
-            let frule = if rule_path.is_empty() { f.name.clone() } else { format!("{rule_path}.{}", f.name) };
+            let frule = if rule_path.is_empty() {
+                f.name.clone()
+            } else {
+                format!("{rule_path}.{}", f.name)
+            };
             match value {
                 None => {
                     present.push(false);
@@ -116,7 +131,10 @@ impl Cx<'_> {
                 }
                 let mut out = Vec::new();
                 for (i, item) in list.iter().enumerate() {
-                    let item_field = Field { rules: Vec::new(), ..f.clone() };
+                    let item_field = Field {
+                        rules: Vec::new(),
+                        ..f.clone()
+                    };
                     out.push(self.value(&item_field, items, item, &format!("{path}/{i}"), rule_path));
                 }
                 Value::Array(out)

