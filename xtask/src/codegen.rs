@@ -91,8 +91,9 @@ pub fn generate(root: &Path, check: bool) -> bool {
         eprintln!("run `cargo xtask codegen` to update them");
         return false;
     }
-    if check && !failed {
-        println!("{} generated files are up to date ({})", files.len(), api.summary());
+    if !failed {
+        let verb = if check { "are up to date" } else { "written or already up to date" };
+        println!("{} generated files {verb} ({})", files.len(), api.summary());
     }
     !failed
 }
