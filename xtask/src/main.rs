@@ -3,6 +3,7 @@
 //! arguments returning the process's exit code.
 
 mod codegen;
+mod serve;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -19,11 +20,14 @@ struct Cli {
 enum Command {
     /// Check schemas/ and regenerate generated/ from them.
     Codegen(codegen::Args),
+    /// Run the reference server: `cargo xtask serve --api expandable|manex|rpm [--listen ADDR] [--db PATH] [--credential NAME=VALUE]...`.
+    Serve(serve::Args),
 }
 
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Codegen(args) => codegen::run(&args),
+        Command::Serve(args) => serve::run(&args),
     }
 }
 

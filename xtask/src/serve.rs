@@ -1,0 +1,39 @@
+//! `cargo xtask serve --api manex [reference server options]`: builds and
+//! runs the reference server (`cargo run --release -p reference -- ...`).
+//! Every argument goes to the server unchanged, so the two command lines
+//! stay one contract.
+
+use crate::project_root;
+use std::process::{Command, ExitCode};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Options of the reference server: --api expandable|manex|rpm [--listen ADDR] [--db PATH] [--credential NAME=VALUE]...
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true, value_name = "SERVER OPTIONS")]
+    pub args: Vec<String>,
+}
+
+pub fn run(args: &Args) -> ExitCode {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.current_dir(project_root())
+        .args(["run", "--quiet", "--release", "-p", "reference", "--"])
+        .args(&args.args);
+    #[cfg(unix)]
+    {
+        // Replace this process, so signals (Ctrl-C, kill) reach the server directly.
+        use std::os::unix::process::CommandExt;
+        let err = cmd.exec();
+        eprintln!("error: cannot run cargo: {err}");
+        ExitCode::FAILURE
+    }
+    #[cfg(not(unix))]
+    match cmd.status() {
+        Ok(s) if s.success() => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("error: cannot run cargo: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
