@@ -38,7 +38,7 @@ mod embedded {
 /// NOTES of 32,765 characters (at most 131,060 bytes of UTF-8).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
-/// How long a client may take to send its body.
+/// How long a client may take to send its body, by default.
 pub const BODY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The IR of every vendor, from the schema files built into this binary.
@@ -71,6 +71,9 @@ pub struct Config {
     pub credentials: BTreeMap<String, String>,
     /// Fault names (see [`faults`]); empty in normal use.
     pub faults: Vec<String>,
+    /// How long a client may take to send its body before it is answered as
+    /// unreadable.
+    pub body_timeout: Duration,
 }
 
 impl Config {
@@ -81,6 +84,7 @@ impl Config {
             db: None,
             credentials: BTreeMap::new(),
             faults: Vec::new(),
+            body_timeout: BODY_TIMEOUT,
         }
     }
 }
@@ -88,6 +92,7 @@ impl Config {
 /// A server ready to accept connections.
 pub struct Prepared {
     pub engine: Arc<Engine>,
+    pub body_timeout: Duration,
     pub listener: tokio::net::TcpListener,
     pub addr: SocketAddr,
     pub credentials: engine::CredentialSetup,
@@ -110,6 +115,7 @@ pub async fn prepare(config: &Config) -> Result<Prepared, String> {
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     Ok(Prepared {
         engine: Arc::new(engine),
+        body_timeout: config.body_timeout,
         listener,
         addr,
         credentials,
@@ -118,13 +124,13 @@ pub async fn prepare(config: &Config) -> Result<Prepared, String> {
 
 /// Serves until `shutdown` completes.
 pub async fn serve(p: Prepared, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-    let app = axum::Router::new().fallback(answer).with_state(p.engine);
+    let app = axum::Router::new().fallback(answer).with_state((p.engine, p.body_timeout));
     axum::serve(p.listener, app).with_graceful_shutdown(shutdown).await
 }
 
 /// The one handler: reads the request (bounded in size and time) and lets
 /// the engine answer it on a blocking thread (SQLite is synchronous).
-async fn answer(State(engine): State<Arc<Engine>>, req: axum::extract::Request) -> axum::response::Response {
+async fn answer(State((engine, body_timeout)): State<(Arc<Engine>, Duration)>, req: axum::extract::Request) -> axum::response::Response {
     let (parts, body) = req.into_parts();
     let declared = parts
         .headers
@@ -134,7 +140,7 @@ async fn answer(State(engine): State<Arc<Engine>>, req: axum::extract::Request) 
     let body = if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
         Err(BodyError::TooLarge)
     } else {
-        match tokio::time::timeout(BODY_TIMEOUT, axum::body::to_bytes(body, MAX_BODY_BYTES)).await {
+        match tokio::time::timeout(body_timeout, axum::body::to_bytes(body, MAX_BODY_BYTES)).await {
             Ok(Ok(b)) => Ok(b.to_vec()),
             Ok(Err(e)) if is_length_limit(&e) => Err(BodyError::TooLarge),
             _ => Err(BodyError::Unreadable),

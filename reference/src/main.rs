@@ -69,6 +69,7 @@ fn run(cli: Cli) -> Result<(), String> {
         db: cli.db.clone(),
         credentials,
         faults: cli.faults.clone(),
+        body_timeout: reference::BODY_TIMEOUT,
     };
 
     let rt = tokio::runtime::Builder::new_multi_thread()

@@ -169,3 +169,34 @@ fn form_bodies_and_curl_defaults() {
     );
     assert_eq!(a.json()["Code"], json!(200), "{}", a.json());
 }
+
+#[test]
+fn a_client_that_never_sends_its_body_is_answered_not_waited_for() {
+    for api in ["expandable", "manex", "rpm"] {
+        let mut config = reference::Config::new(api);
+        config.credentials = common::credentials(api);
+        config.body_timeout = std::time::Duration::from_millis(300);
+        let running = reference::spawn(config).expect("server starts");
+        let s = start(api, &[]);
+        let ep = s.vendor.endpoints[0].clone();
+        let target = s.target(&ep, s.creds.get("API_KEY").map(String::as_str));
+        // Promises 100 bytes, sends 2, and keeps the connection open.
+        let mut stream = std::net::TcpStream::connect(running.addr).unwrap();
+        use std::io::{Read, Write};
+        stream.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+        let mut head = format!("POST {target} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n");
+        if let Some(k) = s.creds.get("API_KEY") {
+            head.push_str(&format!("RpmApiKey: {k}\r\n"));
+        }
+        head.push_str("\r\n{\"");
+        stream.write_all(head.as_bytes()).unwrap();
+        let started = std::time::Instant::now();
+        let mut buf = [0u8; 4096];
+        let n = stream.read(&mut buf).expect("an answer before the read timeout");
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        let text = String::from_utf8_lossy(&buf[..n]);
+        assert!(text.starts_with("HTTP/1.1 "), "{text}");
+        let status: u16 = text[9..12].parse().unwrap();
+        assert!(status < 500, "{api}: {text}");
+    }
+}
