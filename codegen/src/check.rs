@@ -37,6 +37,7 @@ pub fn check(files: Vec<VendorFiles>, diags: &mut Diagnostics) -> Api {
             sources: BTreeSet::new(),
             errors: BTreeSet::new(),
             resources: BTreeSet::new(),
+            identifying: BTreeMap::new(),
         };
         let vendor = cx.vendor(&vf.dir_name, api, &vf.endpoints, &vf.unparsed);
         vendors.push(vendor);
@@ -51,6 +52,8 @@ struct VendorCx<'d> {
     sources: BTreeSet<String>,
     errors: BTreeSet<String>,
     resources: BTreeSet<String>,
+    /// Per resource, the fields that identify a record (key and unique).
+    identifying: BTreeMap<String, Vec<String>>,
 }
 
 fn pos<T>(file: &Arc<SourceFile>, s: &S<T>) -> Pos {
@@ -289,6 +292,8 @@ impl VendorCx<'_> {
         let mut resources = Vec::new();
         for (name, r) in dup_checked(&api.resources, &self.file, self.diags, "resource") {
             self.resources.insert(name.value.clone());
+            self.identifying
+                .insert(name.value.clone(), r.key.iter().chain(&r.unique).map(|k| k.value.clone()).collect());
             let mut assigned = Vec::new();
             for (field, a) in &r.assigned.0 {
                 let how = match a.how.value {
@@ -301,9 +306,21 @@ impl VendorCx<'_> {
                             AssignedHow::PaddedSequence { width: 10 }
                         }
                     },
-                    syntax::AssignedKindSyntax::IntegerSequence => AssignedHow::IntegerSequence,
-                    syntax::AssignedKindSyntax::Timestamp => AssignedHow::Timestamp,
-                    syntax::AssignedKindSyntax::User => AssignedHow::User,
+                    other => {
+                        if let Some(w) = &a.width {
+                            let pos = self.p(w);
+                            self.diags.error_help(
+                                pos,
+                                format!("`width` does not apply to `{}`", format!("{other:?}").to_lowercase()),
+                                "`width` is the digit count of a `padded_sequence`; remove it",
+                            );
+                        }
+                        match other {
+                            syntax::AssignedKindSyntax::IntegerSequence => AssignedHow::IntegerSequence,
+                            syntax::AssignedKindSyntax::Timestamp => AssignedHow::Timestamp,
+                            _ => AssignedHow::User,
+                        }
+                    }
                 };
                 let srcs = if a.sources.is_empty() {
                     self.source_refs(&r.sources)
@@ -336,6 +353,40 @@ impl VendorCx<'_> {
                 demo: r.demo.clone(),
                 sources: srcs,
             });
+        }
+        for (_, r) in &api.resources.0 {
+            for (_, inc) in &r.includes.0 {
+                if !self.resources.contains(&inc.resource.value) {
+                    let known: Vec<String> = self.resources.iter().cloned().collect();
+                    let pos = self.p(&inc.resource);
+                    self.diags.error_help(
+                        pos,
+                        format!("`includes` names missing resource `{}`", inc.resource.value),
+                        format!("name a resource declared here ({})", one_of_list(&known)),
+                    );
+                }
+            }
+        }
+        for slot in unfilled_slots(&api.envelopes.success.body, &api.envelopes.success.vars) {
+            let pos = Pos::start(&self.file);
+            self.diags.error_help(
+                pos,
+                format!("the success envelope's slot `{{{{{slot}}}}}` is never filled"),
+                format!("add `{slot}: <value>` under `envelopes.success.vars`"),
+            );
+        }
+        for (id, e) in &api.errors.0 {
+            let body = e.body.as_ref().unwrap_or(&api.envelopes.error.body);
+            let mut vars = api.envelopes.error.vars.clone();
+            vars.extend(e.vars.clone());
+            for slot in unfilled_slots(body, &vars) {
+                let pos = self.p(id);
+                self.diags.error_help(
+                    pos,
+                    format!("error `{}` leaves the slot `{{{{{slot}}}}}` of its body unfilled", id.value),
+                    format!("add `vars: {{ {slot}: <value> }}` to the entry (or to `envelopes.error.vars`)"),
+                );
+            }
         }
         let mut contradictions = Vec::new();
         for c in &api.contradictions {
@@ -383,6 +434,7 @@ impl VendorCx<'_> {
                 if base_ready {
                     let mut ecx = EndpointCx {
                         v: self,
+                        object_rule_ids: BTreeSet::new(),
                         file: item.0.clone(),
                         vendor: dir.to_string(),
                         endpoint: item.1.endpoint.value.clone(),
@@ -431,8 +483,61 @@ impl VendorCx<'_> {
             self.diags
                 .error_help(pos, format!("token endpoint `{}` has no schema file", t.endpoint), help);
         }
+        if let (Some(t), Some(ts)) = (&vendor.auth.token, &a.token)
+            && let Some(login) = vendor.endpoint(&t.endpoint)
+        {
+            for (cred, field) in &ts.credential_fields {
+                if !vendor.auth.credentials.contains(cred) {
+                    let pos = self.p(field);
+                    self.diags.error_help(
+                        pos,
+                        format!("`credential_fields` names `{cred}`, which is not a declared credential"),
+                        format!("use one of {}", one_of_list(&vendor.auth.credentials)),
+                    );
+                }
+                if login.field(&field.value).is_none() {
+                    let pos = self.p(field);
+                    self.diags.error_help(
+                        pos,
+                        format!("`{}` is not a request field of `{}`", field.value, login.id),
+                        "name the login request's field that carries this credential",
+                    );
+                }
+            }
+            if !login.response.fields.iter().any(|f| f.name == t.response_field) {
+                let pos = self.p(&ts.response_field);
+                self.diags.error_help(
+                    pos,
+                    format!("`{}` is not a response field of `{}`", t.response_field, login.id),
+                    "name the login response's field that carries the token",
+                );
+            }
+        }
         vendor
     }
+}
+
+/// Named slots of a template (`{{is_valid_user}}`) that `vars` does not fill;
+/// `payload`, `message`, `code` and `any` are filled by every answer.
+fn unfilled_slots(t: &serde_json::Value, vars: &BTreeMap<String, serde_json::Value>) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![t];
+    while let Some(v) = stack.pop() {
+        match v {
+            serde_json::Value::String(s) => {
+                if let Some(slot) = s.strip_prefix("{{").and_then(|r| r.strip_suffix("}}"))
+                    && !["payload", "message", "code", "any"].contains(&slot)
+                    && !vars.contains_key(slot)
+                {
+                    out.push(slot.to_string());
+                }
+            }
+            serde_json::Value::Array(a) => stack.extend(a),
+            serde_json::Value::Object(m) => stack.extend(m.values()),
+            _ => {}
+        }
+    }
+    out
 }
 
 fn envelope(e: &syntax::EnvelopeSyntax) -> Envelope {
@@ -497,6 +602,8 @@ pub fn expand_run(key: &str) -> Option<Result<Vec<(u32, String)>, String>> {
 
 struct EndpointCx<'a, 'd> {
     v: &'a mut VendorCx<'d>,
+    /// Ids of the object-level rules built so far (one per object).
+    object_rule_ids: BTreeSet<String>,
     file: Arc<SourceFile>,
     vendor: String,
     endpoint: String,
@@ -695,6 +802,14 @@ impl EndpointCx<'_, '_> {
                 }
             },
         };
+        if resp.member.is_some() && resp.payload.value != syntax::PayloadSyntax::Wrapped {
+            let pos = self.p(&resp.payload);
+            self.diags().error_help(
+                pos,
+                "`member` is given but the payload is not `wrapped`",
+                "write `payload: wrapped`, or remove `member`",
+            );
+        }
         let resp_sources = self.sources_or(&resp.sources, &ep_sources);
         let mut resp_fields: Vec<Field> = Vec::new();
         if let Some(base) = &resp.extends {
@@ -718,9 +833,9 @@ impl EndpointCx<'_, '_> {
                 .filter(|p| p.location == PresentationLocation::Body)
                 .map(|p| p.name.clone())
                 .collect();
-            resp_fields = request
+            let echoed: Vec<Field> = request
                 .iter()
-                .filter(|f| !credential_fields.contains(&f.name))
+                .filter(|f| !credential_fields.contains(&f.name) && !resp_fields.iter().any(|g| g.name == f.name))
                 .map(|f| Field {
                     required: false,
                     rules: Vec::new(),
@@ -728,6 +843,7 @@ impl EndpointCx<'_, '_> {
                     ..f.clone()
                 })
                 .collect();
+            resp_fields.extend(echoed);
         }
         for f in self.fields(&resp.fields, "response.", &resp_sources) {
             match resp_fields.iter_mut().find(|g| g.name == f.name) {
@@ -1167,6 +1283,14 @@ impl EndpointCx<'_, '_> {
                 "`items` belongs to `type: array`",
             );
         }
+        if !f.rules.is_empty() && f.ty.value != syntax::TypeSyntax::Object {
+            let pos = self.p(&f.ty);
+            self.diags().error_help(
+                pos,
+                format!("`rules` given for a field of type `{ty_name}`"),
+                "`rules` (`at_least_one_of`) belong to `type: object` or to the endpoint",
+            );
+        }
         if f.fields.is_some() && f.ty.value != syntax::TypeSyntax::Object {
             let pos = self.p(&f.ty);
             self.diags().error_help(
@@ -1181,6 +1305,18 @@ impl EndpointCx<'_, '_> {
             field: r.field.value.clone(),
             on_missing: self.error_ref(&r.on_missing),
         });
+        if let Some(r) = &f.refers_to
+            && let Some(ids) = self.v.identifying.get(&r.resource.value)
+            && !ids.contains(&r.field.value)
+        {
+            let ids = ids.clone();
+            let pos = self.p(&r.field);
+            self.diags().error_help(
+                pos,
+                format!("`{}` does not identify a `{}`", r.field.value, r.resource.value),
+                format!("refer to its key or a unique field: {}", one_of_list(&ids)),
+            );
+        }
         if let Some(r) = &f.refers_to
             && !self.v.resources.contains(&r.resource.value)
         {
@@ -1279,7 +1415,8 @@ impl EndpointCx<'_, '_> {
     }
 
     fn object_rule(&mut self, r: &syntax::ObjectRuleSyntax, fields: &[Field], path: &str, inherited: &[String]) -> Option<Rule> {
-        let names: Vec<String> = match (&r.at_least_one_of.fields, &r.at_least_one_of.all_except) {
+        let rule_pos = self.p(&r.at_least_one_of);
+        let names: Vec<String> = match (&r.at_least_one_of.value.fields, &r.at_least_one_of.value.all_except) {
             (Some(list), None) => {
                 for n in list {
                     self.request_field_exists(n, fields);
@@ -1297,9 +1434,8 @@ impl EndpointCx<'_, '_> {
                     .collect()
             }
             _ => {
-                let pos = Pos::start(&self.file);
                 self.diags().error_help(
-                    pos,
+                    rule_pos,
                     "`at_least_one_of` needs exactly one of `fields` or `all_except`",
                     "write `at_least_one_of: { fields: [A, B] }` or `{ all_except: [KEY] }`",
                 );
@@ -1307,8 +1443,17 @@ impl EndpointCx<'_, '_> {
             }
         };
         let sources = self.sources_or(&r.sources, inherited);
+        let id = format!("{}.{}.{path}at_least_one_of", self.vendor, self.endpoint);
+        if !self.object_rule_ids.insert(id.clone()) {
+            self.diags().error_help(
+                rule_pos,
+                "a second `at_least_one_of` on the same object",
+                "merge the two into one rule: an object has one `at_least_one_of`, so its rule id stays unique",
+            );
+            return None;
+        }
         Some(Rule {
-            id: format!("{}.{}.{path}at_least_one_of", self.vendor, self.endpoint),
+            id,
             kind: RuleKind::AtLeastOneOf { fields: names },
             strength: Strength::Documented,
             alternatives: Vec::new(),

@@ -493,7 +493,7 @@ pub struct RefSyntax {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ObjectRuleSyntax {
-    pub at_least_one_of: AtLeastOneOfSyntax,
+    pub at_least_one_of: S<AtLeastOneOfSyntax>,
     #[serde(default)]
     pub message: Option<String>,
     #[serde(default)]

@@ -261,3 +261,68 @@ fn every_error_in_every_file_is_reported_at_once() {
         "{errors:#?}"
     );
 }
+
+#[test]
+fn references_between_declarations_are_checked() {
+    let errors = errors_after("rpm/api.yaml", |t| {
+        t.replace(
+            "Contacts: { resource: customer_contact, on: CustomerID }",
+            "Contacts: { resource: customer_contacts, on: CustomerID }",
+        )
+    });
+    assert_one(&errors, &["`includes` names missing resource `customer_contacts`"]);
+    let errors = errors_after("rpm/customer-contact-add.yaml", |t| {
+        t.replace(
+            "refers_to: { resource: customer, field: CustomerID,",
+            "refers_to: { resource: customer, field: Website,",
+        )
+    });
+    assert_one(&errors, &["`Website` does not identify a `customer`", "`CustomerID` or `Name`"]);
+    let errors = errors_after("expandable/api.yaml", |t| {
+        t.replace(
+            "credential_fields: { DATA_SOURCE: DATA_SOURCE,",
+            "credential_fields: { DATA_SOURCE: DATASOURCE,",
+        )
+    });
+    assert_one(&errors, &["`DATASOURCE` is not a request field of `auth-token-get`"]);
+    let errors = errors_after("manex/api.yaml", |t| t.replacen("    vars: { is_valid_user: false }\n", "", 1));
+    assert_one(
+        &errors,
+        &[
+            "error `invalid-api-key` leaves the slot `{{is_valid_user}}` of its body unfilled",
+            "add `vars:",
+        ],
+    );
+}
+
+#[test]
+fn misplaced_keys_are_refused_not_ignored() {
+    let errors = errors_after("expandable/customer-contact-update.yaml", |t| {
+        t.replace(
+            "    sources: [contact-update]\n\nresponse:",
+            "    sources: [contact-update]\n  - at_least_one_of: { fields: [E_MAIL] }\n\nresponse:",
+        )
+    });
+    assert_one(
+        &errors,
+        &[
+            "customer-contact-update.yaml:18:22",
+            "a second `at_least_one_of` on the same object",
+        ],
+    );
+    let errors = errors_after("rpm/customer.yaml", |t| {
+        t.replace(
+            "IncludeLocations: { type: boolean,",
+            "IncludeLocations: { type: boolean, rules: [{ at_least_one_of: { fields: [X] } }],",
+        )
+    });
+    assert_one(&errors, &["`rules` given for a field of type `boolean`"]);
+    let errors = errors_after("manex/api.yaml", |t| {
+        t.replace("modifiedDate: { how: timestamp }", "modifiedDate: { how: timestamp, width: 3 }")
+    });
+    assert_one(&errors, &["`width` does not apply to `timestamp`"]);
+    let errors = errors_after("rpm/customer.yaml", |t| {
+        t.replace("  payload: record\n", "  payload: record\n  member: Customer\n")
+    });
+    assert_one(&errors, &["`member` is given but the payload is not `wrapped`"]);
+}
