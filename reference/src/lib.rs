@@ -223,9 +223,24 @@ pub fn spawn(config: Config) -> Result<Running, String> {
     let credentials = prepared.credentials.clone();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let thread = std::thread::spawn(move || {
-        let _ = rt.block_on(serve(prepared, async move {
-            let _ = rx.await;
-        }));
+        // Once asked to stop, in-flight requests get a grace period; a
+        // client holding a keep-alive connection open does not keep the
+        // server (or the dropping thread) waiting.
+        let (stopping_tx, mut stopping_rx) = tokio::sync::watch::channel(false);
+        rt.block_on(async move {
+            let server = serve(prepared, async move {
+                let _ = stopping_rx.wait_for(|s| *s).await;
+            });
+            tokio::select! {
+                _ = server => {}
+                _ = async {
+                    let _ = rx.await;
+                    let _ = stopping_tx.send(true);
+                    tokio::time::sleep(Duration::from_secs(2)).await;
+                } => {}
+            }
+        });
+        rt.shutdown_timeout(Duration::from_secs(1));
     });
     Ok(Running {
         addr,

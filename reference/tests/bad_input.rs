@@ -200,3 +200,13 @@ fn a_client_that_never_sends_its_body_is_answered_not_waited_for() {
         assert!(status < 500, "{api}: {text}");
     }
 }
+
+#[test]
+fn an_idle_keep_alive_connection_does_not_keep_a_stopping_server_alive() {
+    let s = start("rpm", &[]);
+    let idle = std::net::TcpStream::connect(s.addr).unwrap();
+    let started = std::time::Instant::now();
+    drop(s);
+    assert!(started.elapsed() < std::time::Duration::from_secs(10), "stopping took {:?}", started.elapsed());
+    drop(idle);
+}
