@@ -207,6 +207,10 @@ fn an_idle_keep_alive_connection_does_not_keep_a_stopping_server_alive() {
     let idle = std::net::TcpStream::connect(s.addr).unwrap();
     let started = std::time::Instant::now();
     drop(s);
-    assert!(started.elapsed() < std::time::Duration::from_secs(10), "stopping took {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "stopping took {:?}",
+        started.elapsed()
+    );
     drop(idle);
 }
