@@ -826,13 +826,7 @@ impl EndpointCx<'_, '_> {
             }
         }
         if resp.echo_request {
-            let credential_fields: Vec<String> = vendor
-                .auth
-                .presentations
-                .iter()
-                .filter(|p| p.location == PresentationLocation::Body)
-                .map(|p| p.name.clone())
-                .collect();
+            let credential_fields = vendor.auth.body_credential_fields();
             let echoed: Vec<Field> = request
                 .iter()
                 .filter(|f| !credential_fields.contains(&f.name) && !resp_fields.iter().any(|g| g.name == f.name))

@@ -122,6 +122,18 @@ pub struct Auth {
     pub sources: Vec<String>,
 }
 
+impl Auth {
+    /// Body members that carry a credential or token (`AUTH_TOKEN`, RPM's
+    /// deprecated `Key`): never echoed, stored or validated as data.
+    pub fn body_credential_fields(&self) -> Vec<String> {
+        self.presentations
+            .iter()
+            .filter(|p| p.location == PresentationLocation::Body)
+            .map(|p| p.name.clone())
+            .collect()
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TokenIssue {
     /// The endpoint that issues tokens.

@@ -202,13 +202,7 @@ impl Engine {
                 }
             }
         }
-        let body_credentials = v
-            .auth
-            .presentations
-            .iter()
-            .filter(|p| p.location == PresentationLocation::Body)
-            .map(|p| p.name.clone())
-            .collect();
+        let body_credentials = v.auth.body_credential_fields();
 
         let vendor = v.name.clone();
         let mut setup = CredentialSetup::default();

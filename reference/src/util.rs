@@ -3,36 +3,9 @@
 use serde_json::{Map, Value};
 
 /// Decodes `%XX` escapes (and `+` as space in query strings). `None` if the
-/// result is not UTF-8. A `%` not followed by two hex digits stays as is.
+/// result is not UTF-8.
 pub fn percent_decode(s: &str, plus_is_space: bool) -> Option<String> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'%' if i + 2 < b.len() => match (hex_val(b[i + 1]), hex_val(b[i + 2])) {
-                (Some(h), Some(l)) => {
-                    out.push(h * 16 + l);
-                    i += 3;
-                    continue;
-                }
-                _ => out.push(b'%'),
-            },
-            b'+' if plus_is_space => out.push(b' '),
-            c => out.push(c),
-        }
-        i += 1;
-    }
-    String::from_utf8(out).ok()
-}
-
-fn hex_val(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
-    }
+    String::from_utf8(erpspec_rules::percent_decode(s, plus_is_space)).ok()
 }
 
 /// `a=1&b=2` pairs, decoded, in order. `None` if a name or value is not UTF-8.

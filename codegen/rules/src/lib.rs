@@ -15,7 +15,7 @@ use serde_json::Value;
 use std::fmt;
 
 mod wire;
-pub use wire::{NameMatching, WireError, coerce_scalar, lookup_field, member, pointer_escape, query_object};
+pub use wire::{NameMatching, WireError, coerce_scalar, lookup_field, member, percent_decode, pointer_escape, query_object};
 
 /// How strongly the vendors' documentation states a rule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

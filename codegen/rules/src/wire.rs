@@ -62,21 +62,24 @@ pub fn query_object(query: &str) -> Value {
     let mut out = Map::new();
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        let key = percent_decode(k);
+        let key = String::from_utf8_lossy(&percent_decode(k, true)).into_owned();
         if !out.contains_key(&key) {
-            out.insert(key, Value::String(percent_decode(v)));
+            out.insert(key, Value::String(String::from_utf8_lossy(&percent_decode(v, true)).into_owned()));
         }
     }
     Value::Object(out)
 }
 
-fn percent_decode(s: &str) -> String {
+/// Decodes `%XX` escapes, and `+` as a space when `plus_is_space` (query
+/// strings). A `%` not followed by two hex digits stays as it is. Returns
+/// bytes: callers decide what non-UTF-8 means for them.
+pub fn percent_decode(s: &str, plus_is_space: bool) -> Vec<u8> {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
         match b[i] {
-            b'+' => out.push(b' '),
+            b'+' if plus_is_space => out.push(b' '),
             b'%' if i + 2 < b.len() => match (hex(b[i + 1]), hex(b[i + 2])) {
                 (Some(hi), Some(lo)) => {
                     out.push(hi * 16 + lo);
@@ -88,7 +91,7 @@ fn percent_decode(s: &str) -> String {
         }
         i += 1;
     }
-    String::from_utf8_lossy(&out).into_owned()
+    out
 }
 
 fn hex(c: u8) -> Option<u8> {
