@@ -6,28 +6,35 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 fn main() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas");
+    // Read at run time (not `env!`), so a build script compiled for another
+    // checkout never embeds that checkout's schemas.
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let dir = Path::new(&manifest).join("../schemas");
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut files: Vec<(String, PathBuf)> = Vec::new();
-    if let Ok(vendors) = std::fs::read_dir(&dir) {
-        for v in vendors.flatten() {
-            let vpath = v.path();
-            if !vpath.is_dir() {
-                continue;
-            }
-            println!("cargo:rerun-if-changed={}", vpath.display());
-            if let Ok(entries) = std::fs::read_dir(&vpath) {
-                for e in entries.flatten() {
-                    let p = e.path();
-                    if p.extension().is_some_and(|x| x == "yaml" || x == "yml") {
-                        println!("cargo:rerun-if-changed={}", p.display());
-                        let rel = p.strip_prefix(&dir).unwrap_or(&p).to_string_lossy().replace('\\', "/");
-                        files.push((rel, p.canonicalize().unwrap_or(p.clone())));
-                    }
+    let vendors = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("cannot read the schemas at {}: {e}", dir.display()));
+    for v in vendors.flatten() {
+        let vpath = v.path();
+        if !vpath.is_dir() {
+            continue;
+        }
+        println!("cargo:rerun-if-changed={}", vpath.display());
+        if let Ok(entries) = std::fs::read_dir(&vpath) {
+            for e in entries.flatten() {
+                let p = e.path();
+                if p.extension().is_some_and(|x| x == "yaml" || x == "yml") {
+                    println!("cargo:rerun-if-changed={}", p.display());
+                    let rel = p.strip_prefix(&dir).unwrap_or(&p).to_string_lossy().replace('\\', "/");
+                    files.push((rel, p.canonicalize().unwrap_or(p.clone())));
                 }
             }
         }
     }
+    assert!(
+        !files.is_empty(),
+        "no schema files under {}: the server would serve nothing",
+        dir.display()
+    );
     files.sort();
     let mut out =
         String::from("/// Every schema file, as `(path relative to schemas/, text)`.\npub static SCHEMA_FILES: &[(&str, &str)] = &[\n");
