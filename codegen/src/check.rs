@@ -96,6 +96,51 @@ impl VendorCx<'_> {
         Some(r.value.clone())
     }
 
+    /// The operations that set an assigned value: `[create]` unless `on`
+    /// says otherwise; never empty, no repeats, and a sequence (which
+    /// identifies a record once) is set on create only.
+    fn assigned_on(&mut self, a: &syntax::AssignedSyntax, how: &AssignedHow) -> Vec<OperationKind> {
+        let Some(list) = &a.on else {
+            return vec![OperationKind::Create];
+        };
+        if list.value.is_empty() {
+            let pos = self.p(list);
+            self.diags.error_help(
+                pos,
+                "`on` lists no operation",
+                "write `on: [create]`, `on: [update]` or `on: [create, update]` (or omit `on` for create only)",
+            );
+            return vec![OperationKind::Create];
+        }
+        let mut out = Vec::new();
+        for op in &list.value {
+            let (kind, name) = match op.value {
+                syntax::AssignedOnSyntax::Create => (OperationKind::Create, "create"),
+                syntax::AssignedOnSyntax::Update => (OperationKind::Update, "update"),
+            };
+            if out.contains(&kind) {
+                let pos = self.p(op);
+                self.diags
+                    .error_help(pos, format!("`on` lists `{name}` twice"), "list each operation once");
+                continue;
+            }
+            if kind == OperationKind::Update && matches!(how, AssignedHow::PaddedSequence { .. } | AssignedHow::IntegerSequence) {
+                let pos = self.p(op);
+                self.diags.error_help(
+                    pos,
+                    "a sequence value cannot be assigned on update",
+                    "a sequence number identifies a record once, on create; only `timestamp` and `user` values are refreshed on update",
+                );
+                continue;
+            }
+            out.push(kind);
+        }
+        if out.is_empty() {
+            out.push(OperationKind::Create);
+        }
+        out
+    }
+
     fn vendor(
         &mut self,
         dir: &str,
@@ -322,6 +367,7 @@ impl VendorCx<'_> {
                         }
                     }
                 };
+                let on = self.assigned_on(a, &how);
                 let srcs = if a.sources.is_empty() {
                     self.source_refs(&r.sources)
                 } else {
@@ -330,6 +376,7 @@ impl VendorCx<'_> {
                 assigned.push(Assigned {
                     field: field.value.clone(),
                     how,
+                    on,
                     sources: srcs,
                 });
             }
@@ -771,9 +818,24 @@ impl EndpointCx<'_, '_> {
             self.request_field_exists(from, &request);
             stores.insert(from.value.clone(), to.value.clone());
         }
+        let criteria = match op.criteria.as_ref().map(|c| c.value) {
+            None | Some(syntax::CriteriaSyntax::Equality) => Criteria::Equality,
+            Some(syntax::CriteriaSyntax::Qbe) => Criteria::Qbe,
+        };
+        if let Some(c) = &op.criteria
+            && kind != OperationKind::Query
+        {
+            let pos = self.p(c);
+            self.diags().error_help(
+                pos,
+                "`criteria` applies to `kind: query` only",
+                "remove it: only a query reads its request as criteria",
+            );
+        }
         let operation = Operation {
             kind,
             resource: op.resource.as_ref().map(|r| r.value.clone()),
+            criteria,
             key: op.key.iter().map(|k| k.value.clone()).collect(),
             lookup,
             stores,

@@ -242,7 +242,7 @@ pub struct Resource {
     pub name: String,
     /// Fields that identify a record.
     pub key: Vec<String>,
-    /// Values the server assigns on create.
+    /// Values the server assigns (on create, and on update where `on` says so).
     pub assigned: Vec<Assigned>,
     /// Fields (other than the key) whose values must be unique.
     pub unique: Vec<String>,
@@ -270,6 +270,10 @@ pub struct Assigned {
     /// item (`Contact.PhoneNumbers.PhoneNumberID`).
     pub field: String,
     pub how: AssignedHow,
+    /// The operations that set the value: `Create` and/or `Update` (audit
+    /// fields named "modified" or "last update" are refreshed by updates).
+    /// Sequences are `Create` only.
+    pub on: Vec<OperationKind>,
     pub sources: Vec<String>,
 }
 
@@ -305,6 +309,8 @@ pub enum OperationKind {
 pub struct Operation {
     pub kind: OperationKind,
     pub resource: Option<String>,
+    /// How a query's criteria are read; `Equality` for every other kind.
+    pub criteria: Criteria,
     /// Request fields that locate the record, in the resource key's order.
     pub key: Vec<String>,
     /// Alternative lookups: a request field matched against any of these
@@ -322,6 +328,21 @@ pub struct Operation {
     /// The catalogue entry answering a create of a key that exists.
     pub on_duplicate: Option<String>,
     pub sources: Vec<String>,
+}
+
+/// How the values of a query's criteria are read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Criteria {
+    /// A record matches when each criterion equals its value.
+    #[default]
+    Equality,
+    /// Query By Example notation (Expandable): a string criterion may start
+    /// with one of a closed set of operators — `<>`, `>`, `>=`, `<`, `<=`,
+    /// `BETWEEN a AND b`, `IN a,b` (items optionally single-quoted) — and
+    /// without one means equality. The docs list wildcards too, but which
+    /// characters they are is not captured, so none are read.
+    Qbe,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

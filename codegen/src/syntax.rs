@@ -229,12 +229,23 @@ pub enum AssignedKindSyntax {
     User,
 }
 
+/// When an assigned value is set: `create` (the default) and/or `update`.
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum AssignedOnSyntax {
+    Create,
+    Update,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AssignedSyntax {
     pub how: S<AssignedKindSyntax>,
     #[serde(default)]
     pub width: Option<S<u32>>,
+    /// Operations that set the value; default `[create]`.
+    #[serde(default)]
+    pub on: Option<S<Vec<S<AssignedOnSyntax>>>>,
     #[serde(default)]
     pub sources: Vec<S<String>>,
 }
@@ -298,10 +309,21 @@ pub enum OperationKindSyntax {
     Delete,
 }
 
+/// How a query's criteria are read: `equality` (the default) or `qbe`.
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum CriteriaSyntax {
+    Equality,
+    Qbe,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OperationSyntax {
     pub kind: S<OperationKindSyntax>,
+    /// `kind: query` only.
+    #[serde(default)]
+    pub criteria: Option<S<CriteriaSyntax>>,
     #[serde(default)]
     pub resource: Option<S<String>>,
     #[serde(default)]

@@ -318,11 +318,54 @@ fn misplaced_keys_are_refused_not_ignored() {
     });
     assert_one(&errors, &["`rules` given for a field of type `boolean`"]);
     let errors = errors_after("manex/api.yaml", |t| {
-        t.replace("modifiedDate: { how: timestamp }", "modifiedDate: { how: timestamp, width: 3 }")
+        t.replace("modifiedDate: { how: timestamp,", "modifiedDate: { how: timestamp, width: 3,")
     });
     assert_one(&errors, &["`width` does not apply to `timestamp`"]);
     let errors = errors_after("rpm/customer.yaml", |t| {
         t.replace("  payload: record\n", "  payload: record\n  member: Customer\n")
     });
     assert_one(&errors, &["`member` is given but the payload is not `wrapped`"]);
+}
+
+#[test]
+fn when_an_assigned_value_is_set_is_checked() {
+    let manex = |from: &'static str, to: &'static str| errors_after("manex/api.yaml", move |t| t.replace(from, to));
+    assert_one(
+        &manex("how: timestamp, on: [create, update]", "how: timestamp, on: []"),
+        &["manex/api.yaml:", "`on` lists no operation", "help: write `on: [create]`"],
+    );
+    assert_one(
+        &manex("how: timestamp, on: [create, update]", "how: timestamp, on: [update, update]"),
+        &["`on` lists `update` twice"],
+    );
+    assert_one(
+        &manex(
+            "how: padded_sequence, width: 10 }",
+            "how: padded_sequence, width: 10, on: [create, update] }",
+        ),
+        &["a sequence value cannot be assigned on update", "only `timestamp` and `user`"],
+    );
+    assert_one(
+        &manex("how: timestamp, on: [create, update]", "how: timestamp, on: [create, upate]"),
+        &["unknown value `upate`", "did you mean `update`?"],
+    );
+}
+
+#[test]
+fn query_criteria_are_checked() {
+    assert_one(
+        &errors_after("expandable/customer-contact-create.yaml", |t| {
+            t.replace(
+                "kind: create, resource: customer_contact,",
+                "kind: create, resource: customer_contact, criteria: qbe,",
+            )
+        }),
+        &["customer-contact-create.yaml:", "`criteria` applies to `kind: query` only"],
+    );
+    assert_one(
+        &errors_after("expandable/customer-contact-query.yaml", |t| {
+            t.replace("criteria: qbe", "criteria: qbf")
+        }),
+        &["unknown value `qbf`", "did you mean `qbe`?"],
+    );
 }

@@ -221,6 +221,24 @@ fn the_json_schema_encodes_the_checkers_per_type_and_per_strength_rules() {
             "/resources/customer/assigned/CUSTNO",
         ),
         (
+            "manex/api.yaml",
+            "how: padded_sequence, width: 10 }",
+            "how: padded_sequence, width: 10, on: [create, update] }",
+            "/resources/customer/assigned/CUSTNO",
+        ),
+        (
+            "manex/api.yaml",
+            "how: timestamp, on: [create, update]",
+            "how: timestamp, on: []",
+            "/resources/customer/assigned/modifiedDate",
+        ),
+        (
+            "expandable/customer-contact-create.yaml",
+            "kind: create, resource: customer_contact,",
+            "kind: create, resource: customer_contact, criteria: qbe,",
+            "/operation",
+        ),
+        (
             "manex/customer-get.yaml",
             "    pads_strings: true\n",
             "    pads_strings: true\n    reads_back_as: { path: /a, written: 1, read: 2 }\n",
