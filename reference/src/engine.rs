@@ -19,11 +19,12 @@
 use crate::auth;
 use crate::envelope;
 use crate::faults::{Fault, Faults};
+use crate::qbe;
 use crate::store::{Store, Tx};
 use crate::util::{self, get_path, parents_mut, record_of, record_of_mut};
 use erpspec_codegen::ir::{
-    AssignedHow, Endpoint, ErrorEntry, Field, MessageRule, OperationKind, ParamLocation, Payload, PresentationLocation, QuirkKind,
-    Resource, Rule, Type, Vendor,
+    AssignedHow, Criteria, Endpoint, ErrorEntry, Field, MessageRule, OperationKind, ParamLocation, Payload, PresentationLocation,
+    QuirkKind, Resource, Rule, Type, Vendor,
 };
 use erpspec_rules::{ScalarType, lookup_field};
 use serde_json::{Map, Value, json};
@@ -272,10 +273,11 @@ impl Engine {
                         Some(m) if demo.get(m).is_none() => json!({ m: demo.clone() }),
                         _ => demo.clone(),
                     };
-                    self.assign(tx, r, &mut doc, "demo").map_err(|e| match e {
-                        Abort::Db(e) => e,
-                        Abort::Answer(_) => rusqlite::Error::InvalidQuery,
-                    })?;
+                    self.assign(tx, r, &mut doc, "demo", OperationKind::Create, &[])
+                        .map_err(|e| match e {
+                            Abort::Db(e) => e,
+                            Abort::Answer(_) => rusqlite::Error::InvalidQuery,
+                        })?;
                     if let Some(key) = self.key_of(r, &doc)
                         && tx.get(&vendor, &r.name, &key)?.is_none()
                     {
@@ -385,27 +387,13 @@ impl Engine {
         match op.kind {
             OperationKind::Login => self.login(tx, req, ep, &normalized),
             OperationKind::Create => self.create(tx, req, ep, resource, member, &normalized, &principal),
-            OperationKind::Update => self.update(tx, req, ep, resource, member, &normalized),
+            OperationKind::Update => self.update(tx, req, ep, resource, member, &normalized, &principal),
             OperationKind::Read => {
                 let row = self.locate(tx, req, ep, resource, member, &normalized)?;
                 let payload = self.record_payload(tx, ep, resource, member, &row.doc)?;
                 Ok(self.success(ep, payload))
             }
-            OperationKind::Query => {
-                let doc = self.build_doc(ep, member, &normalized);
-                let criteria = record_of(&doc, member).as_object().cloned().unwrap_or_default();
-                let mut out = Vec::new();
-                for row in tx.all(&self.v.name, &resource.name)? {
-                    let rec = record_of(&row.doc, member);
-                    let hit = criteria
-                        .iter()
-                        .all(|(k, want)| rec.get(k).filter(|v| !v.is_null()).unwrap_or(&Value::String(String::new())) == want);
-                    if hit {
-                        out.push(self.record_payload(tx, ep, resource, member, &row.doc)?);
-                    }
-                }
-                Ok(self.success(ep, Value::Array(out)))
-            }
+            OperationKind::Query => self.query(tx, req, ep, resource, member, &normalized),
             OperationKind::Delete => {
                 let row = self.locate(tx, req, ep, resource, member, &normalized)?;
                 tx.delete(row.id)?;
@@ -695,14 +683,19 @@ impl Engine {
         values.map(|v| serde_json::to_string(&v).unwrap_or_default())
     }
 
-    /// Fills the server-assigned values of a new record. Sequence values the
-    /// client may choose (the key or a unique field, ManEx `Custno`) are kept
-    /// when given, and the sequence moves past them; other sequence values
-    /// (RPM `PhoneNumberID`) are always the server's.
-    fn assign(&self, tx: &Tx<'_>, r: &Resource, doc: &mut Value, principal: &str) -> Step<()> {
+    /// Fills the server-assigned values that operation `when` sets (each
+    /// value's `on`). On create, sequence values the client may choose (the
+    /// key or a unique field, ManEx `Custno`) are kept when given, and the
+    /// sequence moves past them; other sequence values (RPM `PhoneNumberID`)
+    /// are always the server's. Fields in `keep` are left as they are (an
+    /// update that sets one itself, see [`Engine::update`]).
+    fn assign(&self, tx: &Tx<'_>, r: &Resource, doc: &mut Value, principal: &str, when: OperationKind, keep: &[&str]) -> Step<()> {
         let member = self.members.get(&r.name).map(String::as_str);
         let now = util::now_iso();
         for a in &r.assigned {
+            if !a.on.contains(&when) || keep.contains(&a.field.as_str()) {
+                continue;
+            }
             let choosable = r.key.contains(&a.field) || r.unique.contains(&a.field);
             let (parents, last) = parents_mut(doc, member, &a.field);
             for parent in parents {
@@ -825,7 +818,7 @@ impl Engine {
     ) -> Step<Response> {
         self.check_references(tx, req, ep, normalized)?;
         let mut doc = self.build_doc(ep, member, normalized);
-        self.assign(tx, r, &mut doc, principal)?;
+        self.assign(tx, r, &mut doc, principal, OperationKind::Create, &[])?;
         self.apply_write_quirks(ep, member, &mut doc);
         let Some(key) = self.key_of(r, &doc) else {
             let entry = self.violation_entry(Some(ep), None);
@@ -846,6 +839,7 @@ impl Engine {
         Ok(self.success(ep, payload))
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn update(
         &self,
         tx: &Tx<'_>,
@@ -854,19 +848,83 @@ impl Engine {
         r: &Resource,
         member: Option<&str>,
         normalized: &Map<String, Value>,
+        principal: &str,
     ) -> Step<Response> {
         let row = self.locate(tx, req, ep, r, member, normalized)?;
         self.check_references(tx, req, ep, normalized)?;
         let mut changes = self.build_doc(ep, member, normalized);
         self.apply_write_quirks(ep, member, &mut changes);
+        // Values assigned on update are refreshed, except one the endpoint's
+        // request declares and this request sets (ManEx Edit's `modifieddate`).
+        let keep: Vec<&str> = r
+            .assigned
+            .iter()
+            .map(|a| a.field.as_str())
+            .filter(|f| crate::faults::writable(&self.v, ep, f))
+            .filter(|f| get_path(&changes, member, f).is_some_and(|v| v.as_str() != Some("")))
+            .collect();
         let mut doc = row.doc.clone();
         merge(&mut doc, changes, member);
+        self.assign(tx, r, &mut doc, principal, OperationKind::Update, &keep)?;
         self.check_unique(tx, req, ep, r, &doc, Some(row.id))?;
         if !self.faults.has(&Fault::UpdateNotStored(ep.id.clone())) {
             tx.replace(row.id, &doc)?;
         }
         let payload = self.record_payload(tx, ep, r, member, &doc)?;
         Ok(self.success(ep, payload))
+    }
+
+    /// The records matching the request's criteria: each criterion equals the
+    /// record's value, or, with `criteria: qbe`, matches it under Query By
+    /// Example notation (see [`crate::qbe`]). A value the record lacks reads
+    /// as `""`.
+    fn query(
+        &self,
+        tx: &Tx<'_>,
+        req: &Request,
+        ep: &Endpoint,
+        r: &Resource,
+        member: Option<&str>,
+        normalized: &Map<String, Value>,
+    ) -> Step<Response> {
+        enum Test {
+            Equals(Value),
+            Qbe(qbe::Criterion),
+        }
+        let doc = self.build_doc(ep, member, normalized);
+        let criteria = record_of(&doc, member).as_object().cloned().unwrap_or_default();
+        let mut tests = Vec::new();
+        for (k, want) in criteria {
+            let test = match (ep.operation.criteria, want) {
+                (Criteria::Equality, want) => Test::Equals(want),
+                (Criteria::Qbe, Value::String(s)) => match qbe::Criterion::parse(&s) {
+                    Ok(c) => Test::Qbe(c),
+                    Err(why) => {
+                        let entry = self.violation_entry(Some(ep), None);
+                        let detail = format!("{k}: {why}.");
+                        return Err(Abort::Answer(self.error(entry, 400, &detail, req)));
+                    }
+                },
+                (Criteria::Qbe, other) => Test::Qbe(qbe::Criterion::Eq(util::text(&other))),
+            };
+            tests.push((k, test));
+        }
+        let empty = Value::String(String::new());
+        let mut out = Vec::new();
+        for row in tx.all(&self.v.name, &r.name)? {
+            let rec = record_of(&row.doc, member);
+            let hit = tests.iter().all(|(k, test)| {
+                let have = rec.get(k).filter(|v| !v.is_null()).unwrap_or(&empty);
+                match test {
+                    Test::Equals(want) => have == want,
+                    Test::Qbe(c) => c.matches(&util::text(have)),
+                }
+            });
+            if hit {
+                out.push(self.record_payload(tx, ep, r, member, &row.doc)?);
+            }
+        }
+        Ok(self.success(ep, Value::Array(out)))
     }
 
     /// Finds the record a request names: by key, else by the first lookup

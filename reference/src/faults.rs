@@ -249,7 +249,7 @@ pub fn catalogue(v: &Vendor) -> Vec<FaultInfo> {
 }
 
 /// Can a request of `ep` carry the record field at this dotted path?
-fn writable(v: &Vendor, ep: &Endpoint, path: &str) -> bool {
+pub(crate) fn writable(v: &Vendor, ep: &Endpoint, path: &str) -> bool {
     let names = v.transport.names;
     if ep.operation.stores.values().any(|to| to == path) {
         return true;

@@ -15,6 +15,7 @@ pub mod auth;
 pub mod engine;
 pub mod envelope;
 pub mod faults;
+pub mod qbe;
 pub mod store;
 pub mod util;
 pub mod validate;

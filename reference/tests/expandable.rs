@@ -276,3 +276,113 @@ fn unknown_calls_are_refused_with_the_error_body() {
     let a = send(s.addr, "POST", "/API/customer-contact-create", &[], b"{}");
     assert_error(&a, 404, None);
 }
+
+/// The `CUST_CONTACT`s of a query answer, sorted.
+fn contacts(a: &common::Answer) -> Vec<String> {
+    assert_eq!(a.status, 200, "{}", String::from_utf8_lossy(&a.body));
+    let mut names: Vec<String> = a
+        .json()
+        .as_array()
+        .unwrap_or_else(|| panic!("not a list: {}", a.json()))
+        .iter()
+        .map(|r| r["CUST_CONTACT"].as_str().unwrap().to_string())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn query_criteria_use_query_by_example_notation() {
+    let mut s = start("expandable", &[]);
+    for c in [
+        json!({"CUSTOMER_ID": "ABCCORP", "CUST_CONTACT": "QBE-CA", "COUNTRY": "US", "STATE": "CA", "ZIP_CODE": "95112", "SOFCT_USER_1": "9"}),
+        json!({"CUSTOMER_ID": "ABCCORP", "CUST_CONTACT": "QBE-IN", "COUNTRY": "US", "STATE": "IN", "ZIP_CODE": "46204", "SOFCT_USER_1": "50"}),
+    ] {
+        assert_eq!(s.call("customer-contact-create", c).status, 200);
+    }
+    let mut query = |criteria: Value| contacts(&s.call("customer-contact-query", criteria));
+
+    // The docs' example, and the same list unquoted.
+    assert_eq!(query(json!({"COUNTRY": "US", "STATE": "IN 'CA','NV'"})), ["QBE-CA"]);
+    assert_eq!(query(json!({"COUNTRY": "US", "STATE": "IN CA,IN"})), ["QBE-CA", "QBE-IN"]);
+    // A value without an operator is equality: "IN" is Indiana, not a list.
+    assert_eq!(query(json!({"STATE": "IN"})), ["QBE-IN"]);
+    assert_eq!(query(json!({"STATE": "ca"})), Vec::<String>::new());
+    // Not equal; the demo contact has no STATE, which reads as "".
+    assert_eq!(query(json!({"COUNTRY": "US", "STATE": "<>CA"})), ["QBE-IN"]);
+    assert_eq!(query(json!({"STATE": "<>CA"})), ["JHERNANDEZ", "QBE-IN"]);
+    // Between (both ends included), and numbers compare as numbers: "9" is
+    // below 10 although the text "9" sorts after "10".
+    assert_eq!(query(json!({"ZIP_CODE": "BETWEEN 40000 AND 50000"})), ["QBE-IN"]);
+    assert_eq!(query(json!({"ZIP_CODE": "BETWEEN 46204 AND 95112"})), ["QBE-CA", "QBE-IN"]);
+    assert_eq!(query(json!({"SOFCT_USER_1": "BETWEEN 10 AND 100"})), ["QBE-IN"]);
+    assert_eq!(query(json!({"COUNTRY": "US", "SOFCT_USER_1": "<10"})), ["QBE-CA"]);
+    // An absent value reads as "" (as the record reads back), which is text below any number.
+    assert_eq!(query(json!({"SOFCT_USER_1": "<10"})), ["JHERNANDEZ", "QBE-CA"]);
+    assert_eq!(query(json!({"ZIP_CODE": ">50000", "COUNTRY": "US"})), ["QBE-CA"]);
+    assert_eq!(query(json!({"ZIP_CODE": ">=46204", "STATE": "<=IN"})), ["QBE-CA", "QBE-IN"]);
+    // Every criterion must match.
+    assert_eq!(query(json!({"STATE": "IN 'CA','NV'", "ZIP_CODE": "<50000"})), Vec::<String>::new());
+
+    // A BETWEEN or IN that does not parse is refused, not read as text.
+    for bad in ["BETWEEN 10", "IN ", "IN 'CA"] {
+        let a = s.call("customer-contact-query", json!({"STATE": bad}));
+        assert_error(&a, 500, None);
+        let m = a.json()["MESSAGE"].as_str().unwrap().to_string();
+        assert!(m.starts_with("STATE: ") && m.contains(bad.trim_end()), "{m}");
+    }
+}
+
+/// Waits until the server's clock (to the second) has moved past `t`.
+fn wait_past(t: &str) {
+    while reference::util::now_iso().as_str() <= t {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn an_update_refreshes_the_modified_fields_and_keeps_the_created_ones() {
+    let mut s = start("expandable", &[]);
+    const CREATED: [&str; 2] = ["CREATED_BY", "DATE_CREATED"];
+    const MODIFIED: [&str; 5] = ["MODIFIED_BY", "DATE_MODIFIED", "OPERATOR_ID", "DATE_LAST_UPDT", "TIME_LAST_UPDT"];
+    // The demo contact was stored by the server ("demo"), before any login.
+    let before = contacts_record(&mut s, "JHERNANDEZ");
+    for f in CREATED.iter().chain(&MODIFIED) {
+        let want = if f.contains("DATE") || f.contains("TIME") { "20" } else { "demo" };
+        assert!(before[f].as_str().unwrap().starts_with(want), "{f}: {}", before[f]);
+    }
+    wait_past(before["DATE_MODIFIED"].as_str().unwrap());
+
+    // The docs' update example, plus an audit value the update does not declare.
+    let a = s.call(
+        "customer-contact-update",
+        json!({"CUSTOMER_ID": "ABCCORP", "CUST_CONTACT": "JHERNANDEZ", "E_MAIL": "jhernandez@abccorp.com", "DATE_MODIFIED": "2000-01-01"}),
+    );
+    assert_eq!(a.status, 200, "{}", String::from_utf8_lossy(&a.body));
+    let after = a.json();
+    for f in CREATED {
+        assert_eq!(after[f], before[f], "{f} keeps its create-time value");
+    }
+    assert_eq!(after["MODIFIED_BY"], json!("APIUSER"));
+    assert_eq!(after["OPERATOR_ID"], json!("APIUSER"));
+    for f in ["DATE_MODIFIED", "DATE_LAST_UPDT", "TIME_LAST_UPDT"] {
+        let (old, new) = (before[f].as_str().unwrap(), after[f].as_str().unwrap());
+        assert!(new > old, "{f}: {old} -> {new}");
+    }
+    assert_eq!(contacts_record(&mut s, "JHERNANDEZ"), after, "the refreshed values are stored");
+
+    // A create sets both kinds to the same moment and user.
+    let a = s.call("customer-contact-create", json!({"CUSTOMER_ID": "ABCCORP", "CUST_CONTACT": "NEW1"}));
+    let created = a.json();
+    assert_eq!(created["CREATED_BY"], json!("APIUSER"));
+    assert_eq!(created["MODIFIED_BY"], json!("APIUSER"));
+    assert_eq!(created["DATE_MODIFIED"], created["DATE_CREATED"]);
+}
+
+/// One contact as the query endpoint reads it.
+fn contacts_record(s: &mut common::Server, contact: &str) -> Value {
+    let a = s.call("customer-contact-query", json!({"CUSTOMER_ID": "ABCCORP", "CUST_CONTACT": contact}));
+    let list = a.json();
+    assert_eq!(list.as_array().map(Vec::len), Some(1), "{list}");
+    list[0].clone()
+}

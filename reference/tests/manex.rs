@@ -249,3 +249,24 @@ fn routes_ignore_case_and_unknown_actions_get_the_aspnet_answer() {
     assert_eq!(a.status, 405);
     assert_eq!(keys(&a.json()), envelope_keys());
 }
+
+#[test]
+fn an_edit_refreshes_modified_date_unless_it_sends_one() {
+    let mut s = start("manex", &[]);
+    let get = |s: &mut common::Server| s.call("customer-get", json!({"CustNumOrName": "0000000010"})).json()["ResponseObject"].clone();
+    let before = get(&mut s)["modifiedDate"].as_str().unwrap().to_string();
+    assert!(before.starts_with("20"), "the demo record gets one on create: {before}");
+    while reference::util::now_iso() <= before {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(
+        s.call("customer-edit", json!({"Custno": "0000000010", "Phone": "555-0101"})).json()["Code"],
+        json!(200)
+    );
+    let after = get(&mut s)["modifiedDate"].as_str().unwrap().to_string();
+    assert!(after > before, "{before} -> {after}");
+    // Edit documents a `modifieddate` parameter: a value the client sends is kept.
+    let a = s.call("customer-edit", json!({"Custno": "0000000010", "modifieddate": "01/15/2024"}));
+    assert_eq!(a.json()["Code"], json!(200), "{}", a.json());
+    assert_eq!(get(&mut s)["modifiedDate"], json!("01/15/2024"));
+}
