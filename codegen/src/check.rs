@@ -806,8 +806,22 @@ impl EndpointCx<'_, '_> {
             self.request_field_exists(k, &request);
         }
         let mut lookup = Vec::new();
+        // With a record member (RPM `Customer`), a lookup may name a field of
+        // the record: `CustomerID` reads `Customer.CustomerID` when the request
+        // has no top-level `CustomerID`.
+        let record_fields: Vec<Field> = op
+            .record_member
+            .as_ref()
+            .and_then(|m| request.iter().find(|f| f.name == m.value))
+            .and_then(|f| match &f.ty {
+                Type::Object { fields, .. } => Some(fields.clone()),
+                _ => None,
+            })
+            .unwrap_or_default();
         for (field, matches) in &op.lookup.0 {
-            self.request_field_exists(field, &request);
+            if !record_fields.iter().any(|f| f.name == field.value) {
+                self.request_field_exists(field, &request);
+            }
             lookup.push(Lookup {
                 field: field.value.clone(),
                 matches: matches.iter().map(|m| m.value.clone()).collect(),

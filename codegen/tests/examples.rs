@@ -31,7 +31,7 @@ fn every_doc_example_breaks_exactly_the_rules_its_schema_lists() {
             }
         }
     }
-    assert_eq!(checked, 16, "number of doc examples recorded");
+    assert_eq!(checked, 17, "number of doc examples recorded");
 }
 
 #[test]
@@ -71,10 +71,11 @@ fn the_schemas_encode_every_seed_endpoint_and_their_flows() {
         "rpm.customer",
         "rpm.customer-add",
         "rpm.customer-contact-add",
+        "rpm.customer-edit",
     ] {
         assert!(ids.iter().any(|i| i == wanted), "{wanted} missing from {ids:?}");
     }
     let s = api.summary();
-    assert_eq!((s.vendors, s.endpoints, s.examples), (3, 12, 16), "{s}");
+    assert_eq!((s.vendors, s.endpoints, s.examples), (3, 13, 17), "{s}");
     assert!(s.rules_contested >= 3 && s.rules_site >= 2, "{s}");
 }

@@ -8,7 +8,7 @@
 //! | --- | --- |
 //! | [Expandable ERP](expandable) | [`auth_token_get`](expandable::auth_token_get), [`customer_contact_create`](expandable::customer_contact_create), [`customer_contact_query`](expandable::customer_contact_query), [`customer_contact_update`](expandable::customer_contact_update), [`customer_part_create`](expandable::customer_part_create), [`customer_part_delete`](expandable::customer_part_delete) |
 //! | [ManEx ERP](manex) | [`customer_add`](manex::customer_add), [`customer_edit`](manex::customer_edit), [`customer_get`](manex::customer_get) |
-//! | [RPM](rpm) | [`customer`](rpm::customer), [`customer_add`](rpm::customer_add), [`customer_contact_add`](rpm::customer_contact_add) |
+//! | [RPM](rpm) | [`customer`](rpm::customer), [`customer_add`](rpm::customer_add), [`customer_contact_add`](rpm::customer_contact_add), [`customer_edit`](rpm::customer_edit) |
 pub mod expandable;
 pub mod manex;
 pub mod rpm;
@@ -28,6 +28,7 @@ pub const ENDPOINTS: &[(&str, &str)] = &[
     ("rpm", "customer"),
     ("rpm", "customer-add"),
     ("rpm", "customer-contact-add"),
+    ("rpm", "customer-edit"),
 ];
 /// Reads a request body for an endpoint the way its vendor's dialect
 /// does; `None` for an unknown endpoint.
@@ -60,6 +61,7 @@ pub fn validate_wire(vendor: &str, endpoint: &str, body: &Value) -> Option<WireR
             ("rpm", "customer-contact-add") => {
                 rpm::customer_contact_add::Request::from_wire(body)
             }
+            ("rpm", "customer-edit") => rpm::customer_edit::Request::from_wire(body),
             _ => return None,
         },
     )
@@ -103,6 +105,9 @@ pub fn validate_wire_bytes(
             ("rpm", "customer-add") => rpm::customer_add::Request::from_wire_bytes(bytes),
             ("rpm", "customer-contact-add") => {
                 rpm::customer_contact_add::Request::from_wire_bytes(bytes)
+            }
+            ("rpm", "customer-edit") => {
+                rpm::customer_edit::Request::from_wire_bytes(bytes)
             }
             _ => return None,
         },
@@ -173,6 +178,9 @@ pub fn validate_typed(
             }
             ("rpm", "customer-contact-add") => {
                 rpm::customer_contact_add::Request::parse(body).map(|r| r.validate())
+            }
+            ("rpm", "customer-edit") => {
+                rpm::customer_edit::Request::parse(body).map(|r| r.validate())
             }
             _ => return None,
         },

@@ -950,7 +950,14 @@ impl Engine {
             let key = serde_json::to_string(&values).unwrap_or_default();
             asked = format!("key {key}");
             found = tx.get(&self.v.name, &r.name, &key)?;
-        } else if let Some((lk, value)) = op.lookup.iter().find_map(|lk| normalized.get(&lk.field).map(|v| (lk, v))) {
+        } else if let Some((lk, value)) = {
+            // A lookup names a request field, or a field of the record member.
+            let request = Value::Object(normalized.clone());
+            op.lookup
+                .iter()
+                .find_map(|lk| get_path(&request, member, &lk.field).cloned().map(|v| (lk, v)))
+        } {
+            let value = &value;
             asked = format!("{} {}", lk.field, util::text(value));
             found = tx
                 .all(&self.v.name, &r.name)?

@@ -187,6 +187,27 @@ fn entry_probe(plain: &mut Server, faulty: &mut Server, id: &str) -> Option<(Ans
             }
             return both(plain, faulty, &|s| s.call(&ep.id, body.clone()));
         }
+        if op.on_duplicate.as_deref() == Some(id) && op.kind == erpspec_codegen::ir::OperationKind::Update {
+            // An update collides when it gives a record another record's
+            // unique value: create one through the resource's create
+            // endpoint, then update the base record to its unique values.
+            let resource = v.resource(op.resource.as_deref()?)?;
+            let create = v
+                .endpoints
+                .iter()
+                .find(|c| c.operation.kind == erpspec_codegen::ir::OperationKind::Create && c.operation.resource == op.resource)?;
+            let other = base(&v, create);
+            let mut body = base(&v, ep);
+            for u in &resource.unique {
+                let at = |m: &Option<String>| m.as_ref().map(|m| format!("/{m}/{u}")).unwrap_or(format!("/{u}"));
+                let value = other.pointer(&at(&create.operation.record_member))?.clone();
+                *body.pointer_mut(&at(&op.record_member))? = value;
+            }
+            return both(plain, faulty, &|s| {
+                s.call(&create.id, other.clone());
+                s.call(&ep.id, body.clone())
+            });
+        }
         if op.on_duplicate.as_deref() == Some(id) {
             let body = base(&v, ep);
             return both(plain, faulty, &|s| {
@@ -407,6 +428,18 @@ fn persistence_probe(plain: &mut Server, faulty: &mut Server, name: &str) -> Res
             }
             ("rpm", "reference-unchecked=customer-contact-add.CustomerID") => {
                 s.call("customer-contact-add", json!({"CustomerID": 4242, "Contact": {}})).json()
+            }
+            ("rpm", "update-not-stored=customer-edit") => {
+                s.call(
+                    "customer-edit",
+                    json!({"Customer": {"CustomerID": 10023, "Website": "http://probe.example"}}),
+                );
+                s.call("customer", json!({"CustomerID": 10023})).json()["Result"]["Website"].clone()
+            }
+            ("rpm", "duplicate-accepted=customer-edit") => {
+                s.call("customer-add", json!({"Customer": {"Name": "PROBE"}}));
+                s.call("customer-edit", json!({"Customer": {"CustomerID": 10023, "Name": "PROBE"}}))
+                    .json()
             }
             (v, n) => panic!("no probe for {v} fault {n}: add one"),
         }

@@ -232,3 +232,38 @@ fn transport_answers() {
     );
     assert_eq!(a.status, 404, "paths match exactly");
 }
+
+#[test]
+fn customer_edit_renames_by_id_finds_by_name_and_refuses_what_the_docs_refuse() {
+    let mut s = start("rpm", &[]);
+    let added = s.call("customer-add", json!({"Customer": {"Name": "PUMPCO"}}));
+    let id = added.json()["Result"]["CustomerID"].clone();
+    assert!(id.is_i64(), "{}", added.json());
+    // By id, a Name renames; members left out are unchanged.
+    let a = s.call(
+        "customer-edit",
+        json!({"Customer": {"CustomerID": id, "Name": "PUMPCO WEST", "Website": "http://w.example"}}),
+    );
+    assert_eq!(a.json()["Result"]["Name"], json!("PUMPCO WEST"), "{}", a.json());
+    let a = s.call(
+        "customer-edit",
+        json!({"Customer": {"Name": "PUMPCO WEST", "Website": "http://x.example"}}),
+    );
+    assert_eq!(a.json()["Result"]["CustomerID"], id, "found by name: {}", a.json());
+    let read = s.call("customer", json!({"CustomerID": id}));
+    assert_eq!(read.json()["Result"]["Name"], json!("PUMPCO WEST"));
+    assert_eq!(read.json()["Result"]["Website"], json!("http://x.example"), "the edit is stored");
+    // The documented refusals.
+    assert_eq!(
+        error_of(&s.call("customer-edit", json!({"Customer": {"Website": "http://y.example"}}))),
+        "Customer name or ID must be specified"
+    );
+    assert_eq!(
+        error_of(&s.call("customer-edit", json!({"Customer": {"CustomerID": 99}}))),
+        "Customer not found"
+    );
+    assert_eq!(
+        error_of(&s.call("customer-edit", json!({"Customer": {"CustomerID": id, "Name": "ABCCORP"}}))),
+        "A customer with that name already exists"
+    );
+}

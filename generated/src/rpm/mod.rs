@@ -7,10 +7,16 @@ use erpspec_rules as rules;
 pub mod customer;
 pub mod customer_add;
 pub mod customer_contact_add;
+pub mod customer_edit;
 /// How this vendor matches parameter names.
 pub const NAME_MATCHING: rules::NameMatching = rules::NameMatching::Exact;
 /// Whether a string may carry a number or boolean (query strings
 /// carry only text).
 pub const STRINGS_CARRY_SCALARS: bool = false;
 /// Every endpoint of this vendor, by id.
-pub const ENDPOINTS: &[&str] = &["customer", "customer-add", "customer-contact-add"];
+pub const ENDPOINTS: &[&str] = &[
+    "customer",
+    "customer-add",
+    "customer-contact-add",
+    "customer-edit",
+];
