@@ -149,7 +149,7 @@ fn max_length_is_counted_in_code_points_and_contested() {
         violation(
             "/NOTES",
             "expandable.customer-contact-create.NOTES.max_length",
-            "NOTES is at most 32765 characters long",
+            "NOTES must be at most 32765 characters long",
             Strength::Contested
         )
     );
@@ -170,7 +170,7 @@ fn enum_values_keep_their_documented_case() {
         violation(
             "/Status",
             "manex.customer-add.Status.enum",
-            "Status is one of: Active, Inactive, Quote",
+            "Status must be one of: Active, Inactive, Quote",
             Strength::Documented
         )
     );
@@ -225,7 +225,7 @@ fn coded_enum() {
         violation(
             "/Contact/PhoneNumbers/0/Type",
             "rpm.customer-contact-add.Contact.PhoneNumbers.Type.coded_enum",
-            "Type is one of the codes: Business=1, Home=2, Fax=3, Other=6",
+            "Type must be one of the codes: Business=1, Home=2, Fax=3, Other=6",
             Strength::Documented
         )
     );
@@ -247,7 +247,7 @@ fn minimum() {
         violation(
             "/Credlimit",
             "manex.customer-add.Credlimit.minimum",
-            "Credlimit is greater than or equal to 0",
+            "Credlimit must be greater than or equal to 0",
             Strength::Documented
         )
     );
@@ -274,7 +274,7 @@ fn format() {
         violation(
             "/Acct_date",
             "manex.customer-add.Acct_date.format",
-            "Acct_date is a date in MM/DD/YYYY format",
+            "Acct_date must be a date in MM/DD/YYYY format",
             Strength::Documented
         )
     );
@@ -284,7 +284,7 @@ fn format() {
         violation(
             "/Custno",
             "manex.customer-edit.Custno.format",
-            "Custno is exactly 10 digits",
+            "Custno must be exactly 10 digits",
             Strength::Documented
         )
     );
@@ -306,7 +306,7 @@ fn max_items() {
         violation(
             "/Contact/PhoneNumbers",
             "rpm.customer-contact-add.Contact.PhoneNumbers.max_items",
-            "PhoneNumbers has at most 4 items",
+            "PhoneNumbers must have at most 4 items",
             Strength::Documented
         )
     );

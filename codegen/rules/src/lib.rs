@@ -210,7 +210,9 @@ impl RuleKind {
         }
     }
 
-    /// What the rule says, in words, for docs and failure messages.
+    /// What the rule demands, as a predicate that follows a field's name
+    /// ("Credlimit must be greater than or equal to 0"): the failure
+    /// message where the vendor documents none, and the docs' wording.
     pub fn describe(&self) -> String {
         match self {
             RuleKind::Required => "is required".to_string(),
@@ -223,26 +225,26 @@ impl RuleKind {
                     LengthUnit::Bytes => "bytes (UTF-8)",
                     LengthUnit::Utf16Units => "UTF-16 code units",
                 };
-                format!("is at most {max} {unit} long")
+                format!("must be at most {max} {unit} long")
             }
             RuleKind::Enum { values, case } => {
                 let case = match case {
                     Case::Exact => "",
                     Case::Insensitive => " (any case)",
                 };
-                format!("is one of: {}{case}", values.join(", "))
+                format!("must be one of: {}{case}", values.join(", "))
             }
             RuleKind::CodedEnum { values } => {
                 let list: Vec<String> = values.iter().map(|v| format!("{}={}", v.name, v.code)).collect();
-                format!("is one of the codes: {}", list.join(", "))
+                format!("must be one of the codes: {}", list.join(", "))
             }
-            RuleKind::Minimum { value } => format!("is greater than or equal to {value}"),
+            RuleKind::Minimum { value } => format!("must be greater than or equal to {value}"),
             RuleKind::Format { format } => match format {
-                Format::UsDate => "is a date in MM/DD/YYYY format".to_string(),
-                Format::IsoDate => "is a date in YYYY-MM-DD format".to_string(),
-                Format::Digits { count } => format!("is exactly {count} digits"),
+                Format::UsDate => "must be a date in MM/DD/YYYY format".to_string(),
+                Format::IsoDate => "must be a date in YYYY-MM-DD format".to_string(),
+                Format::Digits { count } => format!("must be exactly {count} digits"),
             },
-            RuleKind::MaxItems { max } => format!("has at most {max} items"),
+            RuleKind::MaxItems { max } => format!("must have at most {max} items"),
         }
     }
 

@@ -1294,7 +1294,7 @@ impl Request {
                                 rt::violation(
                                     &path,
                                     "expandable.customer-contact-update.NOTES.max_length",
-                                    "NOTES is at most 32765 characters long",
+                                    "NOTES must be at most 32765 characters long",
                                     rules::Strength::Contested,
                                 ),
                             );
@@ -1484,7 +1484,7 @@ impl Request {
 /// Free text.
 ///
 /// The value of `NOTES`. Rules:
-/// - `expandable.customer-contact-update.NOTES.max_length` (contested): is at most 32765 characters long. The example value says notes "can be up to 32,765 characters long"; what a server does with a longer value (refuse it or truncate it) is not documented.
+/// - `expandable.customer-contact-update.NOTES.max_length` (contested): must be at most 32765 characters long. The example value says notes "can be up to 32,765 characters long"; what a server does with a longer value (refuse it or truncate it) is not documented.
 ///
 /// No documented rule constrains it: every value can be held, and `validate()` reports the others.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -1522,7 +1522,7 @@ impl Notes {
                 rt::violation(
                     path,
                     "expandable.customer-contact-update.NOTES.max_length",
-                    "NOTES is at most 32765 characters long",
+                    "NOTES must be at most 32765 characters long",
                     rules::Strength::Contested,
                 ),
             );

@@ -248,7 +248,7 @@ impl Request {
                                 rt::violation(
                                     &path,
                                     "manex.customer-add.Status.enum",
-                                    "Status is one of: Active, Inactive, Quote",
+                                    "Status must be one of: Active, Inactive, Quote",
                                     rules::Strength::Documented,
                                 ),
                             );
@@ -367,7 +367,7 @@ impl Request {
                                 rt::violation(
                                     &path,
                                     "manex.customer-add.Territory.enum",
-                                    "Territory is one of: SOUTHERN CA, NORTHERN CA, EAST, WEST, MIDWEST, NEW ENGLAND, SOUTH, GREAT LAKES, MEXICO, CANADA, UNITED KINGDOM",
+                                    "Territory must be one of: SOUTHERN CA, NORTHERN CA, EAST, WEST, MIDWEST, NEW ENGLAND, SOUTH, GREAT LAKES, MEXICO, CANADA, UNITED KINGDOM",
                                     rules::Strength::Site,
                                 ),
                             );
@@ -421,7 +421,7 @@ impl Request {
                                 rt::violation(
                                     &path,
                                     "manex.customer-add.Terms.enum",
-                                    "Terms is one of: NET 10, NET 15, NET 30, NET 30/2% 10, NET 45, COD, NONE",
+                                    "Terms must be one of: NET 10, NET 15, NET 30, NET 30/2% 10, NET 45, COD, NONE",
                                     rules::Strength::Site,
                                 ),
                             );
@@ -460,7 +460,7 @@ impl Request {
                                 rt::violation(
                                     &path,
                                     "manex.customer-add.Credlimit.minimum",
-                                    "Credlimit is greater than or equal to 0",
+                                    "Credlimit must be greater than or equal to 0",
                                     rules::Strength::Documented,
                                 ),
                             );
@@ -506,7 +506,7 @@ impl Request {
                                 rt::violation(
                                     &path,
                                     "manex.customer-add.Creditok.enum",
-                                    "Creditok is one of: OK, HOLD, REJECT",
+                                    "Creditok must be one of: OK, HOLD, REJECT",
                                     rules::Strength::Documented,
                                 ),
                             );
@@ -545,7 +545,7 @@ impl Request {
                                 rt::violation(
                                     &path,
                                     "manex.customer-add.Ar_highBal.minimum",
-                                    "Ar_highBal is greater than or equal to 0",
+                                    "Ar_highBal must be greater than or equal to 0",
                                     rules::Strength::Documented,
                                 ),
                             );
@@ -587,7 +587,7 @@ impl Request {
                                 rt::violation(
                                     &path,
                                     "manex.customer-add.Acct_date.format",
-                                    "Acct_date is a date in MM/DD/YYYY format",
+                                    "Acct_date must be a date in MM/DD/YYYY format",
                                     rules::Strength::Documented,
                                 ),
                             );
@@ -687,7 +687,7 @@ impl Request {
 /// Account Status ("please note must be camel-cased").
 ///
 /// The value of `Status`. Rules:
-/// - `manex.customer-add.Status.enum` (documented): is one of: Active, Inactive, Quote
+/// - `manex.customer-add.Status.enum` (documented): must be one of: Active, Inactive, Quote
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Status {
     /// `Active`
@@ -733,7 +733,7 @@ impl TryFrom<&str> for Status {
                         rt::violation(
                             "",
                             "manex.customer-add.Status.enum",
-                            "Status is one of: Active, Inactive, Quote",
+                            "Status must be one of: Active, Inactive, Quote",
                             rules::Strength::Documented,
                         ),
                     ]),
@@ -750,7 +750,7 @@ impl core::fmt::Display for Status {
 /// The customer's territory.
 ///
 /// The value of `Territory`. Rules:
-/// - `manex.customer-add.Territory.enum` (site): is one of: SOUTHERN CA, NORTHERN CA, EAST, WEST, MIDWEST, NEW ENGLAND, SOUTH, GREAT LAKES, MEXICO, CANADA, UNITED KINGDOM. Territories are a lookup table each site sets up; these are the demo database's.
+/// - `manex.customer-add.Territory.enum` (site): must be one of: SOUTHERN CA, NORTHERN CA, EAST, WEST, MIDWEST, NEW ENGLAND, SOUTH, GREAT LAKES, MEXICO, CANADA, UNITED KINGDOM. Territories are a lookup table each site sets up; these are the demo database's.
 ///
 /// No documented rule constrains it: every value can be held, and `validate()` reports the others.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -800,7 +800,7 @@ impl Territory {
                 rt::violation(
                     path,
                     "manex.customer-add.Territory.enum",
-                    "Territory is one of: SOUTHERN CA, NORTHERN CA, EAST, WEST, MIDWEST, NEW ENGLAND, SOUTH, GREAT LAKES, MEXICO, CANADA, UNITED KINGDOM",
+                    "Territory must be one of: SOUTHERN CA, NORTHERN CA, EAST, WEST, MIDWEST, NEW ENGLAND, SOUTH, GREAT LAKES, MEXICO, CANADA, UNITED KINGDOM",
                     rules::Strength::Site,
                 ),
             );
@@ -810,7 +810,7 @@ impl Territory {
 /// The customer's sales terms.
 ///
 /// The value of `Terms`. Rules:
-/// - `manex.customer-add.Terms.enum` (site): is one of: NET 10, NET 15, NET 30, NET 30/2% 10, NET 45, COD, NONE. Sales terms are a lookup table each site sets up; these are the demo database's.
+/// - `manex.customer-add.Terms.enum` (site): must be one of: NET 10, NET 15, NET 30, NET 30/2% 10, NET 45, COD, NONE. Sales terms are a lookup table each site sets up; these are the demo database's.
 ///
 /// No documented rule constrains it: every value can be held, and `validate()` reports the others.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -848,7 +848,7 @@ impl Terms {
                 rt::violation(
                     path,
                     "manex.customer-add.Terms.enum",
-                    "Terms is one of: NET 10, NET 15, NET 30, NET 30/2% 10, NET 45, COD, NONE",
+                    "Terms must be one of: NET 10, NET 15, NET 30, NET 30/2% 10, NET 45, COD, NONE",
                     rules::Strength::Site,
                 ),
             );
@@ -858,7 +858,7 @@ impl Terms {
 /// Credit Limit. "Must be Greater than or equal to 0".
 ///
 /// The value of `Credlimit`. Rules:
-/// - `manex.customer-add.Credlimit.minimum` (documented): is greater than or equal to 0
+/// - `manex.customer-add.Credlimit.minimum` (documented): must be greater than or equal to 0
 ///
 /// Built only through `TryFrom`, which checks the documented rules: an invalid value cannot be held.
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -874,7 +874,7 @@ impl TryFrom<f64> for Credlimit {
                     rt::violation(
                         "",
                         "manex.customer-add.Credlimit.minimum",
-                        "Credlimit is greater than or equal to 0",
+                        "Credlimit must be greater than or equal to 0",
                         rules::Strength::Documented,
                     ),
                 );
@@ -904,7 +904,7 @@ impl Credlimit {
 /// Credit Status.
 ///
 /// The value of `Creditok`. Rules:
-/// - `manex.customer-add.Creditok.enum` (documented): is one of: OK, HOLD, REJECT
+/// - `manex.customer-add.Creditok.enum` (documented): must be one of: OK, HOLD, REJECT
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Creditok {
     /// `OK`
@@ -948,7 +948,7 @@ impl TryFrom<&str> for Creditok {
                         rt::violation(
                             "",
                             "manex.customer-add.Creditok.enum",
-                            "Creditok is one of: OK, HOLD, REJECT",
+                            "Creditok must be one of: OK, HOLD, REJECT",
                             rules::Strength::Documented,
                         ),
                     ]),
@@ -965,7 +965,7 @@ impl core::fmt::Display for Creditok {
 /// Accounts Receivable balance. "Must be greater than or equal to 0".
 ///
 /// The value of `Ar_highBal`. Rules:
-/// - `manex.customer-add.Ar_highBal.minimum` (documented): is greater than or equal to 0
+/// - `manex.customer-add.Ar_highBal.minimum` (documented): must be greater than or equal to 0
 ///
 /// Built only through `TryFrom`, which checks the documented rules: an invalid value cannot be held.
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -981,7 +981,7 @@ impl TryFrom<f64> for ArHighBal {
                     rt::violation(
                         "",
                         "manex.customer-add.Ar_highBal.minimum",
-                        "Ar_highBal is greater than or equal to 0",
+                        "Ar_highBal must be greater than or equal to 0",
                         rules::Strength::Documented,
                     ),
                 );
@@ -1011,7 +1011,7 @@ impl ArHighBal {
 /// Date the account was created, "In MM/DD/YYYY format".
 ///
 /// The value of `Acct_date`. Rules:
-/// - `manex.customer-add.Acct_date.format` (documented): is a date in MM/DD/YYYY format
+/// - `manex.customer-add.Acct_date.format` (documented): must be a date in MM/DD/YYYY format
 ///
 /// Built only through `TryFrom`, which checks the documented rules: an invalid value cannot be held.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -1027,7 +1027,7 @@ impl TryFrom<String> for AcctDate {
                     rt::violation(
                         "",
                         "manex.customer-add.Acct_date.format",
-                        "Acct_date is a date in MM/DD/YYYY format",
+                        "Acct_date must be a date in MM/DD/YYYY format",
                         rules::Strength::Documented,
                     ),
                 );

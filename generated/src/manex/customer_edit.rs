@@ -216,7 +216,7 @@ impl Request {
                                 rt::violation(
                                     &path,
                                     "manex.customer-edit.Custno.format",
-                                    "Custno is exactly 10 digits",
+                                    "Custno must be exactly 10 digits",
                                     rules::Strength::Documented,
                                 ),
                             );
@@ -305,7 +305,7 @@ impl Request {
                                 rt::violation(
                                     &path,
                                     "manex.customer-edit.Status.enum",
-                                    "Status is one of: ACTIVE, INACTIVE, QUOTE",
+                                    "Status must be one of: ACTIVE, INACTIVE, QUOTE",
                                     rules::Strength::Contested,
                                 ),
                             );
@@ -413,7 +413,7 @@ impl Request {
                                 rt::violation(
                                     &path,
                                     "manex.customer-edit.Territory.enum",
-                                    "Territory is one of: SOUTHERN CA, NORTHERN CA, EAST, WEST, MIDWEST, NEW ENGLAND, SOUTH, GREAT LAKES, MEXICO, CANADA, UNITED KINGDOM",
+                                    "Territory must be one of: SOUTHERN CA, NORTHERN CA, EAST, WEST, MIDWEST, NEW ENGLAND, SOUTH, GREAT LAKES, MEXICO, CANADA, UNITED KINGDOM",
                                     rules::Strength::Site,
                                 ),
                             );
@@ -467,7 +467,7 @@ impl Request {
                                 rt::violation(
                                     &path,
                                     "manex.customer-edit.Terms.enum",
-                                    "Terms is one of: NET 10, NET 15, NET 30, NET 30/2% 10, NET 45, COD, NONE",
+                                    "Terms must be one of: NET 10, NET 15, NET 30, NET 30/2% 10, NET 45, COD, NONE",
                                     rules::Strength::Site,
                                 ),
                             );
@@ -506,7 +506,7 @@ impl Request {
                                 rt::violation(
                                     &path,
                                     "manex.customer-edit.Credlimit.minimum",
-                                    "Credlimit is greater than or equal to 0",
+                                    "Credlimit must be greater than or equal to 0",
                                     rules::Strength::Documented,
                                 ),
                             );
@@ -552,7 +552,7 @@ impl Request {
                                 rt::violation(
                                     &path,
                                     "manex.customer-edit.Creditok.enum",
-                                    "Creditok is one of: OK, HOLD, REJECT",
+                                    "Creditok must be one of: OK, HOLD, REJECT",
                                     rules::Strength::Documented,
                                 ),
                             );
@@ -591,7 +591,7 @@ impl Request {
                                 rt::violation(
                                     &path,
                                     "manex.customer-edit.Ar_highBal.minimum",
-                                    "Ar_highBal is greater than or equal to 0",
+                                    "Ar_highBal must be greater than or equal to 0",
                                     rules::Strength::Documented,
                                 ),
                             );
@@ -633,7 +633,7 @@ impl Request {
                                 rt::violation(
                                     &path,
                                     "manex.customer-edit.Acct_date.format",
-                                    "Acct_date is a date in MM/DD/YYYY format",
+                                    "Acct_date must be a date in MM/DD/YYYY format",
                                     rules::Strength::Contested,
                                 ),
                             );
@@ -750,7 +750,7 @@ impl Request {
                                 rt::violation(
                                     &path,
                                     "manex.customer-edit.Inactdt.format",
-                                    "Inactdt is a date in MM/DD/YYYY format",
+                                    "Inactdt must be a date in MM/DD/YYYY format",
                                     rules::Strength::Documented,
                                 ),
                             );
@@ -817,7 +817,7 @@ impl Request {
                                 rt::violation(
                                     &path,
                                     "manex.customer-edit.modifieddate.format",
-                                    "modifieddate is a date in MM/DD/YYYY format",
+                                    "modifieddate must be a date in MM/DD/YYYY format",
                                     rules::Strength::Documented,
                                 ),
                             );
@@ -871,7 +871,7 @@ impl Request {
 /// Customer Number. "Must be unique and ten digits."
 ///
 /// The value of `Custno`. Rules:
-/// - `manex.customer-edit.Custno.format` (documented): is exactly 10 digits
+/// - `manex.customer-edit.Custno.format` (documented): must be exactly 10 digits
 ///
 /// Built only through `TryFrom`, which checks the documented rules: an invalid value cannot be held.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -892,7 +892,7 @@ impl TryFrom<String> for Custno {
                     rt::violation(
                         "",
                         "manex.customer-edit.Custno.format",
-                        "Custno is exactly 10 digits",
+                        "Custno must be exactly 10 digits",
                         rules::Strength::Documented,
                     ),
                 );
@@ -922,7 +922,7 @@ impl Custno {
 /// Account Status.
 ///
 /// The value of `Status`. Rules:
-/// - `manex.customer-edit.Status.enum` (contested): is one of: ACTIVE, INACTIVE, QUOTE; or is one of: Active, Inactive, Quote. Edit's table says "Can be: ACTIVE, INACTIVE, QUOTE", but Edit's own example sends 'Active' and Add demands the camel-cased spelling.
+/// - `manex.customer-edit.Status.enum` (contested): must be one of: ACTIVE, INACTIVE, QUOTE; or must be one of: Active, Inactive, Quote. Edit's table says "Can be: ACTIVE, INACTIVE, QUOTE", but Edit's own example sends 'Active' and Add demands the camel-cased spelling.
 ///
 /// No documented rule constrains it: every value can be held, and `validate()` reports the others.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -966,7 +966,7 @@ impl Status {
                 rt::violation(
                     path,
                     "manex.customer-edit.Status.enum",
-                    "Status is one of: ACTIVE, INACTIVE, QUOTE",
+                    "Status must be one of: ACTIVE, INACTIVE, QUOTE",
                     rules::Strength::Contested,
                 ),
             );
@@ -976,7 +976,7 @@ impl Status {
 /// The customer's territory.
 ///
 /// The value of `Territory`. Rules:
-/// - `manex.customer-edit.Territory.enum` (site): is one of: SOUTHERN CA, NORTHERN CA, EAST, WEST, MIDWEST, NEW ENGLAND, SOUTH, GREAT LAKES, MEXICO, CANADA, UNITED KINGDOM. Territories are a lookup table each site sets up; these are the demo database's.
+/// - `manex.customer-edit.Territory.enum` (site): must be one of: SOUTHERN CA, NORTHERN CA, EAST, WEST, MIDWEST, NEW ENGLAND, SOUTH, GREAT LAKES, MEXICO, CANADA, UNITED KINGDOM. Territories are a lookup table each site sets up; these are the demo database's.
 ///
 /// No documented rule constrains it: every value can be held, and `validate()` reports the others.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -1026,7 +1026,7 @@ impl Territory {
                 rt::violation(
                     path,
                     "manex.customer-edit.Territory.enum",
-                    "Territory is one of: SOUTHERN CA, NORTHERN CA, EAST, WEST, MIDWEST, NEW ENGLAND, SOUTH, GREAT LAKES, MEXICO, CANADA, UNITED KINGDOM",
+                    "Territory must be one of: SOUTHERN CA, NORTHERN CA, EAST, WEST, MIDWEST, NEW ENGLAND, SOUTH, GREAT LAKES, MEXICO, CANADA, UNITED KINGDOM",
                     rules::Strength::Site,
                 ),
             );
@@ -1036,7 +1036,7 @@ impl Territory {
 /// The customer's sales terms.
 ///
 /// The value of `Terms`. Rules:
-/// - `manex.customer-edit.Terms.enum` (site): is one of: NET 10, NET 15, NET 30, NET 30/2% 10, NET 45, COD, NONE. Sales terms are a lookup table each site sets up; these are the demo database's.
+/// - `manex.customer-edit.Terms.enum` (site): must be one of: NET 10, NET 15, NET 30, NET 30/2% 10, NET 45, COD, NONE. Sales terms are a lookup table each site sets up; these are the demo database's.
 ///
 /// No documented rule constrains it: every value can be held, and `validate()` reports the others.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -1074,7 +1074,7 @@ impl Terms {
                 rt::violation(
                     path,
                     "manex.customer-edit.Terms.enum",
-                    "Terms is one of: NET 10, NET 15, NET 30, NET 30/2% 10, NET 45, COD, NONE",
+                    "Terms must be one of: NET 10, NET 15, NET 30, NET 30/2% 10, NET 45, COD, NONE",
                     rules::Strength::Site,
                 ),
             );
@@ -1084,7 +1084,7 @@ impl Terms {
 /// Credit Limit. "Must be Greater than or equal to 0".
 ///
 /// The value of `Credlimit`. Rules:
-/// - `manex.customer-edit.Credlimit.minimum` (documented): is greater than or equal to 0
+/// - `manex.customer-edit.Credlimit.minimum` (documented): must be greater than or equal to 0
 ///
 /// Built only through `TryFrom`, which checks the documented rules: an invalid value cannot be held.
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1100,7 +1100,7 @@ impl TryFrom<f64> for Credlimit {
                     rt::violation(
                         "",
                         "manex.customer-edit.Credlimit.minimum",
-                        "Credlimit is greater than or equal to 0",
+                        "Credlimit must be greater than or equal to 0",
                         rules::Strength::Documented,
                     ),
                 );
@@ -1130,7 +1130,7 @@ impl Credlimit {
 /// Credit Status.
 ///
 /// The value of `Creditok`. Rules:
-/// - `manex.customer-edit.Creditok.enum` (documented): is one of: OK, HOLD, REJECT
+/// - `manex.customer-edit.Creditok.enum` (documented): must be one of: OK, HOLD, REJECT
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Creditok {
     /// `OK`
@@ -1174,7 +1174,7 @@ impl TryFrom<&str> for Creditok {
                         rt::violation(
                             "",
                             "manex.customer-edit.Creditok.enum",
-                            "Creditok is one of: OK, HOLD, REJECT",
+                            "Creditok must be one of: OK, HOLD, REJECT",
                             rules::Strength::Documented,
                         ),
                     ]),
@@ -1191,7 +1191,7 @@ impl core::fmt::Display for Creditok {
 /// Accounts Receivable balance. "Must be greater than or equal to 0".
 ///
 /// The value of `Ar_highBal`. Rules:
-/// - `manex.customer-edit.Ar_highBal.minimum` (documented): is greater than or equal to 0
+/// - `manex.customer-edit.Ar_highBal.minimum` (documented): must be greater than or equal to 0
 ///
 /// Built only through `TryFrom`, which checks the documented rules: an invalid value cannot be held.
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1207,7 +1207,7 @@ impl TryFrom<f64> for ArHighBal {
                     rt::violation(
                         "",
                         "manex.customer-edit.Ar_highBal.minimum",
-                        "Ar_highBal is greater than or equal to 0",
+                        "Ar_highBal must be greater than or equal to 0",
                         rules::Strength::Documented,
                     ),
                 );
@@ -1237,7 +1237,7 @@ impl ArHighBal {
 /// Date the account was created.
 ///
 /// The value of `Acct_date`. Rules:
-/// - `manex.customer-edit.Acct_date.format` (contested): is a date in MM/DD/YYYY format. The table says "In MM/DD/YYYY format"; the example sends 'YYYY-MM-DD00:00:00'.
+/// - `manex.customer-edit.Acct_date.format` (contested): must be a date in MM/DD/YYYY format. The table says "In MM/DD/YYYY format"; the example sends 'YYYY-MM-DD00:00:00'.
 ///
 /// No documented rule constrains it: every value can be held, and `validate()` reports the others.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -1271,7 +1271,7 @@ impl AcctDate {
                 rt::violation(
                     path,
                     "manex.customer-edit.Acct_date.format",
-                    "Acct_date is a date in MM/DD/YYYY format",
+                    "Acct_date must be a date in MM/DD/YYYY format",
                     rules::Strength::Contested,
                 ),
             );
@@ -1281,7 +1281,7 @@ impl AcctDate {
 /// Account inactive date, "Must be in MM/DD/YYYY".
 ///
 /// The value of `Inactdt`. Rules:
-/// - `manex.customer-edit.Inactdt.format` (documented): is a date in MM/DD/YYYY format
+/// - `manex.customer-edit.Inactdt.format` (documented): must be a date in MM/DD/YYYY format
 ///
 /// Built only through `TryFrom`, which checks the documented rules: an invalid value cannot be held.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -1297,7 +1297,7 @@ impl TryFrom<String> for Inactdt {
                     rt::violation(
                         "",
                         "manex.customer-edit.Inactdt.format",
-                        "Inactdt is a date in MM/DD/YYYY format",
+                        "Inactdt must be a date in MM/DD/YYYY format",
                         rules::Strength::Documented,
                     ),
                 );
@@ -1327,7 +1327,7 @@ impl Inactdt {
 /// Account Modified Date, "Must be in MM/DD/YYYY format."
 ///
 /// The value of `modifieddate`. Rules:
-/// - `manex.customer-edit.modifieddate.format` (documented): is a date in MM/DD/YYYY format
+/// - `manex.customer-edit.modifieddate.format` (documented): must be a date in MM/DD/YYYY format
 ///
 /// Built only through `TryFrom`, which checks the documented rules: an invalid value cannot be held.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -1343,7 +1343,7 @@ impl TryFrom<String> for Modifieddate {
                     rt::violation(
                         "",
                         "manex.customer-edit.modifieddate.format",
-                        "modifieddate is a date in MM/DD/YYYY format",
+                        "modifieddate must be a date in MM/DD/YYYY format",
                         rules::Strength::Documented,
                     ),
                 );

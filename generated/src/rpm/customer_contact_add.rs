@@ -316,7 +316,7 @@ impl Contact {
                                 rt::violation(
                                     &path,
                                     "rpm.customer-contact-add.Contact.PhoneNumbers.max_items",
-                                    "PhoneNumbers has at most 4 items",
+                                    "PhoneNumbers must have at most 4 items",
                                     rules::Strength::Documented,
                                 ),
                             );
@@ -513,7 +513,7 @@ impl PhoneNumbersItem {
                                 rt::violation(
                                     &path,
                                     "rpm.customer-contact-add.Contact.PhoneNumbers.Type.coded_enum",
-                                    "Type is one of the codes: Business=1, Home=2, Fax=3, Other=6",
+                                    "Type must be one of the codes: Business=1, Home=2, Fax=3, Other=6",
                                     rules::Strength::Documented,
                                 ),
                             );
@@ -549,7 +549,7 @@ impl PhoneNumbersItem {
 /// The phone type.
 ///
 /// The value of `Type`. Rules:
-/// - `rpm.customer-contact-add.Contact.PhoneNumbers.Type.coded_enum` (documented): is one of the codes: Business=1, Home=2, Fax=3, Other=6
+/// - `rpm.customer-contact-add.Contact.PhoneNumbers.Type.coded_enum` (documented): must be one of the codes: Business=1, Home=2, Fax=3, Other=6
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(try_from = "i64", into = "i64")]
 pub enum Type {
@@ -600,7 +600,7 @@ impl TryFrom<i64> for Type {
                         rt::violation(
                             "",
                             "rpm.customer-contact-add.Contact.PhoneNumbers.Type.coded_enum",
-                            "Type is one of the codes: Business=1, Home=2, Fax=3, Other=6",
+                            "Type must be one of the codes: Business=1, Home=2, Fax=3, Other=6",
                             rules::Strength::Documented,
                         ),
                     ]),
@@ -617,7 +617,7 @@ impl From<Type> for i64 {
 /// List of up to 4 phone numbers for this contact.
 ///
 /// The value of `PhoneNumbers`. Rules:
-/// - `rpm.customer-contact-add.Contact.PhoneNumbers.max_items` (documented): has at most 4 items
+/// - `rpm.customer-contact-add.Contact.PhoneNumbers.max_items` (documented): must have at most 4 items
 ///
 /// Built only through `TryFrom`, which checks the documented rules: an invalid value cannot be held.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -633,7 +633,7 @@ impl TryFrom<Vec<PhoneNumbersItem>> for PhoneNumbers {
                     rt::violation(
                         "",
                         "rpm.customer-contact-add.Contact.PhoneNumbers.max_items",
-                        "PhoneNumbers has at most 4 items",
+                        "PhoneNumbers must have at most 4 items",
                         rules::Strength::Documented,
                     ),
                 );
