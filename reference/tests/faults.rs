@@ -436,11 +436,6 @@ fn persistence_probe(plain: &mut Server, faulty: &mut Server, name: &str) -> Res
                 );
                 s.call("customer", json!({"CustomerID": 10023})).json()["Result"]["Website"].clone()
             }
-            ("rpm", "duplicate-accepted=customer-edit") => {
-                s.call("customer-add", json!({"Customer": {"Name": "PROBE"}}));
-                s.call("customer-edit", json!({"Customer": {"CustomerID": 10023, "Name": "PROBE"}}))
-                    .json()
-            }
             (v, n) => panic!("no probe for {v} fault {n}: add one"),
         }
     };
