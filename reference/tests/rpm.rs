@@ -239,12 +239,21 @@ fn customer_edit_renames_by_id_finds_by_name_and_refuses_what_the_docs_refuse() 
     let added = s.call("customer-add", json!({"Customer": {"Name": "PUMPCO"}}));
     let id = added.json()["Result"]["CustomerID"].clone();
     assert!(id.is_i64(), "{}", added.json());
+    let created = added.json()["Result"]["Modified"]
+        .as_str()
+        .expect("Modified is set on create")
+        .to_string();
+    // Timestamps have whole seconds: let one pass so a refreshed Modified shows.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
     // By id, a Name renames; members left out are unchanged.
     let a = s.call(
         "customer-edit",
         json!({"Customer": {"CustomerID": id, "Name": "PUMPCO WEST", "Website": "http://w.example"}}),
     );
     assert_eq!(a.json()["Result"]["Name"], json!("PUMPCO WEST"), "{}", a.json());
+    let modified = a.json()["Result"]["Modified"].as_str().expect("Modified").to_string();
+    assert!(modified > created, "an edit refreshes Modified: {created} -> {modified}");
+    assert_eq!(a.json()["Result"]["Added"], added.json()["Result"]["Added"], "and keeps Added");
     let a = s.call(
         "customer-edit",
         json!({"Customer": {"Name": "PUMPCO WEST", "Website": "http://x.example"}}),
