@@ -1,8 +1,15 @@
-//! Loads the workspace schemas, prints what they encode, or every diagnostic.
-//! (`cargo xtask codegen --check` does the same and checks generated files.)
+//! Loads the workspace schemas and prints what they encode, per vendor and
+//! in total, or every diagnostic. (`cargo xtask codegen --check` does the
+//! same and also checks the generated files.)
 fn main() {
     match erpspec_codegen::load_workspace() {
-        Ok(api) => println!("{}", api.summary()),
+        Ok(api) => {
+            for v in &api.vendors {
+                let one = erpspec_codegen::ir::Api { vendors: vec![v.clone()] };
+                println!("{:<11} {}", v.name, one.summary());
+            }
+            println!("{:<11} {}", "total", api.summary());
+        }
         Err(d) => {
             for x in &d.items {
                 eprintln!("{}", x.render(false));
