@@ -310,6 +310,7 @@ impl VendorCx<'_> {
             endpoint: t.endpoint.value.clone(),
             credential_fields: t.credential_fields.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect(),
             response_field: t.response_field.value.clone(),
+            principal: t.principal.as_ref().map(|p| p.value.clone()),
         });
         let auth = Auth {
             credentials: a.credentials.iter().map(|c| c.value.clone()).collect(),
@@ -550,6 +551,16 @@ impl VendorCx<'_> {
                         "name the login request's field that carries this credential",
                     );
                 }
+            }
+            if let Some(p) = &ts.principal
+                && !ts.credential_fields.contains_key(&p.value)
+            {
+                let pos = self.p(p);
+                self.diags.error_help(
+                    pos,
+                    format!("`principal` names `{}`, which no `credential_fields` entry carries", p.value),
+                    "name the credential that identifies the user, e.g. `principal: USER_NAME`",
+                );
             }
             if !login.response.fields.iter().any(|f| f.name == t.response_field) {
                 let pos = self.p(&ts.response_field);

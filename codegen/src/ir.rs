@@ -142,6 +142,8 @@ pub struct TokenIssue {
     pub credential_fields: BTreeMap<String, String>,
     /// Field of the login response carrying the token.
     pub response_field: String,
+    /// The credential that names the user (audit fields record it).
+    pub principal: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -135,6 +135,8 @@ pub struct TokenSyntax {
     pub endpoint: S<String>,
     pub credential_fields: BTreeMap<String, S<String>>,
     pub response_field: S<String>,
+    #[serde(default)]
+    pub principal: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize)]

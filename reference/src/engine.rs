@@ -295,8 +295,18 @@ impl Engine {
             return self.unknown_route(req);
         };
         if !self.faults.has(&Fault::AcceptAnyMethod) && !self.v.transport.methods.iter().any(|m| m.eq_ignore_ascii_case(&req.method)) {
-            let entry = self.entry(self.v.transport.on_wrong_method.as_deref());
-            let detail = format!("Request method must be {}.", self.v.transport.methods.join(" or "));
+            // The vendor's own answer; where it documents none, the answer
+            // to a request no route takes (ASP.NET binds no action), else the
+            // endpoint's refusal.
+            let t = &self.v.transport;
+            let entry = self
+                .entry(t.on_wrong_method.as_deref())
+                .or_else(|| self.entry(t.on_unknown_route.as_deref()))
+                .or_else(|| self.violation_entry(Some(ep), None));
+            let detail = match entry {
+                Some(e) if Some(&e.id) != t.on_wrong_method.as_ref() && matches!(e.message, MessageRule::Prefix(_)) => uri_detail(req),
+                _ => format!("Request method must be {}.", t.methods.join(" or ")),
+            };
             return self.error(entry, 405, &detail, req);
         }
         let params = match self.read_params(req) {
@@ -444,7 +454,12 @@ impl Engine {
 
     fn unknown_route(&self, req: &Request) -> Response {
         let entry = self.entry(self.v.transport.on_unknown_route.as_deref());
-        let detail = format!("No API call matches {} '{}'.", req.method, req.uri());
+        let detail = match entry {
+            // A documented prefix ("No HTTP resource was found that matches
+            // the request URI") is followed by the URI, as the docs show.
+            Some(e) if matches!(e.message, MessageRule::Prefix(_)) => uri_detail(req),
+            _ => format!("No API call matches {} '{}'.", req.method, req.uri()),
+        };
         self.error(entry, 404, &detail, req)
     }
 
@@ -614,13 +629,13 @@ impl Engine {
             let detail = format!("Login failed: {} not valid.", fields.join(", "));
             return Err(Abort::Answer(self.error(entry, 401, &detail, req)));
         }
-        // The user named in audit fields: the credential whose name says it
-        // is the user (USER_NAME), else the first credential's name.
+        // The user named in audit fields: the credential the schema says
+        // names the user (`auth.token.principal`), else the first credential's name.
         let principal = token
-            .credential_fields
-            .iter()
-            .find(|(c, _)| c.to_ascii_uppercase().contains("USER"))
-            .and_then(|(_, f)| normalized.get(f))
+            .principal
+            .as_ref()
+            .and_then(|c| token.credential_fields.get(c))
+            .and_then(|f| normalized.get(f))
             .map(util::text)
             .unwrap_or_else(|| self.v.auth.credentials.first().cloned().unwrap_or_default());
         let (text, hash) = auth::issue_token();
@@ -1145,11 +1160,12 @@ impl Engine {
                 for (k, v) in &e.vars {
                     values.insert(k.clone(), v.clone());
                 }
-                values.insert("any".into(), Value::String(e.id.clone()));
+                // `{{any}}` is a member whose value the docs leave open.
+                values.insert("any".into(), Value::String(String::new()));
                 (status, message, code, e.body.as_ref().unwrap_or(&env.body))
             }
             None => {
-                values.insert("any".into(), Value::String("undocumented".into()));
+                values.insert("any".into(), Value::String(String::new()));
                 (fallback_status, detail.to_string(), Value::from(fallback_status), &env.body)
             }
         };
@@ -1162,6 +1178,11 @@ impl Engine {
         }
         Response { status, body }
     }
+}
+
+/// The URI as the ASP.NET "No HTTP resource" message quotes it.
+fn uri_detail(req: &Request) -> String {
+    format!("'{}'.", req.uri())
 }
 
 /// A catalogue message for a case: exact text, or the documented prefix

@@ -213,9 +213,10 @@ fn create_add_contacts_read_round_trip() {
 #[test]
 fn transport_answers() {
     let s = start("rpm", &[]);
+    // RPM documents POST only and no answer for other methods: a
+    // Result.Error (its HTTP status is undocumented, like every error's).
     let a = send(s.addr, "GET", "/rpm/Api2.svc/Customer", &[("RpmApiKey", KEY)], b"");
-    assert_eq!(a.status, 405);
-    assert!(!error_of(&a).is_empty());
+    assert!(error_of(&a).contains("POST"), "{}", a.json());
     let a = send(s.addr, "POST", "/rpm/Api2.svc/Customer", &[("RpmApiKey", KEY)], b"{\"CustomerID\":");
     assert!(error_of(&a).starts_with("Request JSON is invalid"));
     let a = send(s.addr, "POST", "/rpm/Api2.svc/Customer", &[("RpmApiKey", KEY)], b"");
