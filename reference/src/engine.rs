@@ -1246,6 +1246,9 @@ fn project(v: &Value, ty: &Type, nullable: bool) -> Value {
         (_, Value::Null) => default_for(ty, nullable),
         (Type::Object { fields, .. }, Value::Object(_)) => project_object(v, fields),
         (Type::Array { items }, Value::Array(list)) => Value::Array(list.iter().map(|i| project(i, items, false)).collect()),
+        // A value stored as text ("true", "100") is answered in the type the
+        // response documents, where it reads as one; else it is kept.
+        (Type::Scalar { scalar }, _) => erpspec_rules::coerce_scalar(*scalar, v, true).unwrap_or_else(|_| v.clone()),
         _ => v.clone(),
     }
 }

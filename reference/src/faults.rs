@@ -182,12 +182,16 @@ pub fn catalogue(v: &Vendor) -> Vec<FaultInfo> {
         format!("serve methods other than {}", v.transport.methods.join(", ")),
         Fault::AcceptAnyMethod,
     );
-    push(
-        "invalid-json-accepted".into(),
-        format!("{vn}.transport.on_invalid_json"),
-        "read a body that is not JSON as {}".into(),
-        Fault::InvalidJsonAccepted,
-    );
+    // Only where the vendor documents how invalid JSON is answered: elsewhere
+    // reading it leniently breaks no documented rule.
+    if v.transport.on_invalid_json.is_some() {
+        push(
+            "invalid-json-accepted".into(),
+            format!("{vn}.transport.on_invalid_json"),
+            "read a body that is not JSON as {}".into(),
+            Fault::InvalidJsonAccepted,
+        );
+    }
 
     // Persistence.
     for ep in &v.endpoints {

@@ -17,7 +17,7 @@ pub const ENDPOINT: &str = "customer-contact-update";
 /// Updates an existing Customer Contact using the supplied data and returns the details of the updated Customer Contact.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Request {
-    /// Wire name `CUSTOMER_ID`; required (`expandable.customer-contact-update.CUSTOMER_ID.required`, documented). Names a `customer` by its `CUSTOMER_ID`.
+    /// Wire name `CUSTOMER_ID`; required (`expandable.customer-contact-update.CUSTOMER_ID.required`, documented).
     #[serde(rename = "CUSTOMER_ID")]
     pub customer_id: String,
     /// Wire name `CUST_CONTACT`; required (`expandable.customer-contact-update.CUST_CONTACT.required`, documented).

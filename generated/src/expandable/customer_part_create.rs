@@ -17,10 +17,10 @@ pub const ENDPOINT: &str = "customer-part-create";
 /// Creates a new Customer Part using the supplied data and returns the details of the created Customer Part.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Request {
-    /// Wire name `PART_ID`; required (`expandable.customer-part-create.PART_ID.required`, documented). Names a `part` by its `PART_ID`.
+    /// Wire name `PART_ID`; required (`expandable.customer-part-create.PART_ID.required`, documented).
     #[serde(rename = "PART_ID")]
     pub part_id: String,
-    /// Wire name `CUSTOMER_ID`; required (`expandable.customer-part-create.CUSTOMER_ID.required`, documented). Names a `customer` by its `CUSTOMER_ID`.
+    /// Wire name `CUSTOMER_ID`; required (`expandable.customer-part-create.CUSTOMER_ID.required`, documented).
     #[serde(rename = "CUSTOMER_ID")]
     pub customer_id: String,
     /// Wire name `CUST_PART_ID`; required (`expandable.customer-part-create.CUST_PART_ID.required`, documented).

@@ -77,11 +77,11 @@ pub struct Request {
     /// Wire name `Saledsctid`; optional.
     #[serde(rename = "Saledsctid", default, skip_serializing_if = "Option::is_none")]
     pub saledsctid: Option<String>,
-    /// Account Taxable. Its type is not stated; the record's ACTTAXABLE is a boolean.
+    /// Account Taxable.
     ///
     /// Wire name `Acctaxable`; optional.
     #[serde(rename = "Acctaxable", default, skip_serializing_if = "Option::is_none")]
-    pub acctaxable: Option<bool>,
+    pub acctaxable: Option<String>,
 }
 impl Request {
     /// Reads a request body the way the vendor's dialect does and
@@ -639,7 +639,7 @@ impl Request {
         if let Some(v) = f12 {
             let path = rt::child(path, "Acctaxable");
             let nv = match rules::coerce_scalar(
-                rules::ScalarType::Boolean,
+                rules::ScalarType::String,
                 v,
                 super::STRINGS_CARRY_SCALARS,
             ) {
@@ -651,7 +651,7 @@ impl Request {
                             rt::violation(
                                 &path,
                                 "manex.customer-add.Acctaxable.type",
-                                "Acctaxable must be a JSON boolean",
+                                "Acctaxable must be a JSON string",
                                 rules::Strength::Documented,
                             ),
                         );
