@@ -341,6 +341,10 @@ fn persistence_probe(plain: &mut Server, faulty: &mut Server, name: &str) -> Res
                 s.call("customer-contact-query", json!({"CUST_CONTACT": "P1"})).json()
             }
             ("expandable", "duplicate-accepted=customer-contact-create") => {
+                s.call(
+                    "customer-contact-create",
+                    json!({"CUSTOMER_ID": "ABCCORP", "CUST_CONTACT": "JHERNANDEZ"}),
+                );
                 let a = s.call(
                     "customer-contact-create",
                     json!({"CUSTOMER_ID": "ABCCORP", "CUST_CONTACT": "JHERNANDEZ"}),
@@ -348,6 +352,10 @@ fn persistence_probe(plain: &mut Server, faulty: &mut Server, name: &str) -> Res
                 json!(a.status)
             }
             ("expandable", "update-not-stored=customer-contact-update") => {
+                s.call(
+                    "customer-contact-create",
+                    json!({"CUSTOMER_ID": "ABCCORP", "CUST_CONTACT": "JHERNANDEZ"}),
+                );
                 s.call(
                     "customer-contact-update",
                     json!({"CUSTOMER_ID": "ABCCORP", "CUST_CONTACT": "JHERNANDEZ", "TITLE": "Buyer"}),
