@@ -947,13 +947,35 @@ impl EndpointCx<'_, '_> {
         }
         let mut quirks = Vec::new();
         for (id, q) in &e.quirks.0 {
+            if q.pads_strings != Some(true)
+                && let Some(u) = q.unpadded.first()
+            {
+                let pos = self.p(u);
+                self.diags().error_help(
+                    pos,
+                    "`unpadded` without `pads_strings: true`",
+                    "`unpadded` lists exceptions to padding; add `pads_strings: true` or remove it",
+                );
+            }
+            for u in &q.unpadded {
+                if !response.fields.iter().any(|f| f.name == u.value) {
+                    let pos = self.p(u);
+                    self.diags().error_help(
+                        pos,
+                        format!("`{}` is not a response field", u.value),
+                        "list fields of this endpoint's response",
+                    );
+                }
+            }
             let kind = match (&q.reads_back_as, q.pads_strings) {
                 (Some(r), None) => QuirkKind::ReadsBackAs {
                     path: r.path.clone(),
                     written: r.written.clone(),
                     read: r.read.clone(),
                 },
-                (None, Some(true)) => QuirkKind::PadsStrings,
+                (None, Some(true)) => QuirkKind::PadsStrings {
+                    unpadded: q.unpadded.iter().map(|u| u.value.clone()).collect(),
+                },
                 _ => {
                     let pos = self.p(id);
                     self.diags().error_help(

@@ -487,7 +487,10 @@ pub enum QuirkKind {
     ReadsBackAs { path: String, written: Value, read: Value },
     /// Returned strings may carry trailing spaces (ManEx CHAR columns):
     /// compare read-backs after trimming the end.
-    PadsStrings,
+    PadsStrings {
+        /// Fields the docs show unpadded (text memos, date-times).
+        unpadded: Vec<String>,
+    },
 }
 
 /// A request example from the docs, with what the rules say about it.

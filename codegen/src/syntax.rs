@@ -575,6 +575,9 @@ pub struct QuirkSyntax {
     pub reads_back_as: Option<ReadsBackSyntax>,
     #[serde(default)]
     pub pads_strings: Option<bool>,
+    /// With `pads_strings`: fields the docs show without padding.
+    #[serde(default)]
+    pub unpadded: Vec<S<String>>,
     pub description: String,
     pub sources: Vec<S<String>>,
 }

@@ -369,3 +369,16 @@ fn query_criteria_are_checked() {
         &["unknown value `qbf`", "did you mean `qbe`?"],
     );
 }
+
+#[test]
+fn unpadded_fields_must_be_response_fields_of_a_padding_quirk() {
+    let errors = errors_after("manex/customer-get.yaml", |t| {
+        t.replace("unpadded: [PROFILE,", "unpadded: [PROFIL,")
+    });
+    assert_one(&errors, &["`PROFIL` is not a response field"]);
+    let errors = errors_after("manex/customer-get.yaml", |t| t.replace("    pads_strings: true\n", ""));
+    assert!(
+        errors.iter().any(|e| e.contains("`unpadded` without `pads_strings: true`")),
+        "{errors:#?}"
+    );
+}

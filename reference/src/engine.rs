@@ -1044,12 +1044,16 @@ impl Engine {
             }
         }
         for q in &ep.quirks {
-            if matches!(q.kind, QuirkKind::PadsStrings) && !self.faults.has(&Fault::QuirkMissing(q.id.clone())) {
-                // Key and server-assigned columns are full width: no padding.
+            if let QuirkKind::PadsStrings { unpadded } = &q.kind
+                && !self.faults.has(&Fault::QuirkMissing(q.id.clone()))
+            {
+                // Key and server-assigned columns are full width, and the docs
+                // show some fields unpadded: no padding there.
                 let skip: Vec<&str> = r
                     .key
                     .iter()
                     .chain(r.assigned.iter().map(|a| &a.field))
+                    .chain(unpadded)
                     .map(String::as_str)
                     .collect();
                 if let Value::Object(m) = &mut out {

@@ -115,6 +115,10 @@ fn get_returns_padded_strings_and_the_docs_message() {
     let rec = &b["ResponseObject"];
     assert_eq!(rec["CUSTNO"], json!("0000000010"));
     assert_eq!(rec["CUSTNAME"], json!("Customer "), "CHAR columns come back padded");
+    // As the docs' Get example shows: memo columns and the date-time unpadded.
+    assert_eq!(rec["PROFILE"], json!(""));
+    assert_eq!(rec["ACCT_DATE"], json!("2014-11-19T13:28:00"));
+    assert_eq!(rec["FAX"], json!(" "), "a blank CHAR column is one space");
     assert_eq!(rec["TERRITORY"], json!("NEW ENGLAND "));
     assert_eq!(rec["STATUS"], json!("Active "));
     assert_eq!(rec["PHONE"], json!(" "));
