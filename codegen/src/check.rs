@@ -213,7 +213,7 @@ impl VendorCx<'_> {
                 message,
                 code: e.code.clone(),
                 vars: e.vars.clone(),
-                body: e.body.clone(),
+                body: e.body.as_ref().map(Template::parse),
                 sources: srcs,
             });
         }
@@ -245,6 +245,7 @@ impl VendorCx<'_> {
         let transport = Transport {
             path: t.path.value.clone(),
             path_case_insensitive: t.path_case_insensitive,
+            methods_documented: t.methods_documented,
             methods: t.methods.iter().map(|m| m.value.to_ascii_uppercase()).collect(),
             parameters,
             names: match t.names {
@@ -326,7 +327,7 @@ impl VendorCx<'_> {
             error: envelope(&api.envelopes.error),
             sources: self.source_refs(&api.envelopes.sources),
         };
-        if !template_has_slot(&envelopes.success.body, "payload") {
+        if !envelopes.success.body.has_slot("payload") {
             let pos = Pos::start(&self.file);
             self.diags.error_help(
                 pos,
@@ -415,7 +416,7 @@ impl VendorCx<'_> {
                 }
             }
         }
-        for slot in unfilled_slots(&api.envelopes.success.body, &api.envelopes.success.vars) {
+        for slot in unfilled_slots(&Template::parse(&api.envelopes.success.body), &api.envelopes.success.vars) {
             let pos = Pos::start(&self.file);
             self.diags.error_help(
                 pos,
@@ -427,7 +428,7 @@ impl VendorCx<'_> {
             let body = e.body.as_ref().unwrap_or(&api.envelopes.error.body);
             let mut vars = api.envelopes.error.vars.clone();
             vars.extend(e.vars.clone());
-            for slot in unfilled_slots(body, &vars) {
+            for slot in unfilled_slots(&Template::parse(body), &vars) {
                 let pos = self.p(id);
                 self.diags.error_help(
                     pos,
@@ -577,41 +578,19 @@ impl VendorCx<'_> {
 
 /// Named slots of a template (`{{is_valid_user}}`) that `vars` does not fill;
 /// `payload`, `message`, `code` and `any` are filled by every answer.
-fn unfilled_slots(t: &serde_json::Value, vars: &BTreeMap<String, serde_json::Value>) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stack = vec![t];
-    while let Some(v) = stack.pop() {
-        match v {
-            serde_json::Value::String(s) => {
-                if let Some(slot) = s.strip_prefix("{{").and_then(|r| r.strip_suffix("}}"))
-                    && !["payload", "message", "code", "any"].contains(&slot)
-                    && !vars.contains_key(slot)
-                {
-                    out.push(slot.to_string());
-                }
-            }
-            serde_json::Value::Array(a) => stack.extend(a),
-            serde_json::Value::Object(m) => stack.extend(m.values()),
-            _ => {}
-        }
-    }
-    out
+fn unfilled_slots(t: &Template, vars: &BTreeMap<String, serde_json::Value>) -> Vec<String> {
+    t.slots()
+        .into_iter()
+        .filter(|slot| !crate::template::BUILTIN_SLOTS.contains(slot) && !vars.contains_key(*slot))
+        .map(str::to_string)
+        .collect()
 }
 
 fn envelope(e: &syntax::EnvelopeSyntax) -> Envelope {
     Envelope {
         status: e.status,
-        body: e.body.clone(),
+        body: Template::parse(&e.body),
         vars: e.vars.clone(),
-    }
-}
-
-fn template_has_slot(v: &serde_json::Value, slot: &str) -> bool {
-    match v {
-        serde_json::Value::String(s) => s == &format!("{{{{{slot}}}}}"),
-        serde_json::Value::Array(a) => a.iter().any(|x| template_has_slot(x, slot)),
-        serde_json::Value::Object(m) => m.values().any(|x| template_has_slot(x, slot)),
-        _ => false,
     }
 }
 

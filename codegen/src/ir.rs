@@ -8,6 +8,7 @@
 //! and nothing else. It serialises to JSON for snapshots and for tools
 //! outside Rust.
 
+pub use crate::template::Template;
 use erpspec_rules::{NameMatching, RuleKind, ScalarType, Strength};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -88,6 +89,9 @@ pub struct Transport {
     pub path_case_insensitive: bool,
     /// Methods the vendor documents for every endpoint.
     pub methods: Vec<String>,
+    /// Whether the docs state the methods; `false` where the examples only
+    /// imply them (serving another method is then a warning, not a failure).
+    pub methods_documented: bool,
     /// Where parameters may travel; several means "any of these".
     pub parameters: Vec<ParamLocation>,
     pub names: NameMatching,
@@ -186,7 +190,7 @@ pub struct Envelope {
     /// HTTP status; `None` where the vendor does not document it (the error
     /// envelope's status then comes from each catalogue entry, or is free).
     pub status: Option<u16>,
-    pub body: Value,
+    pub body: Template,
     /// Values for the template's slots other than payload/message/code.
     pub vars: BTreeMap<String, Value>,
 }
@@ -234,7 +238,7 @@ pub struct ErrorEntry {
     pub vars: BTreeMap<String, Value>,
     /// A body that replaces the vendor's error envelope for this entry
     /// (ManEx's ASP.NET "No HTTP resource" body, RPM's `{Message}` error).
-    pub body: Option<Value>,
+    pub body: Option<Template>,
     pub sources: Vec<String>,
 }
 

@@ -5,12 +5,14 @@
 //! `emit` modules write Rust, OpenAPI/JSON Schema and docs from the IR.
 //! [`validate`] is the IR-driven request validator (the conformance oracle).
 
+pub mod answers;
 pub mod check;
 pub mod diag;
 pub mod emit;
 pub mod ir;
 pub mod load;
 pub mod syntax;
+pub mod template;
 pub mod validate;
 
 use diag::Diagnostics;
@@ -48,6 +50,23 @@ pub fn load_dir(dir: &Path) -> Result<ir::Api, Diagnostics> {
         d
     })?;
     load_tree(&tree)
+}
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/schemas.rs"));
+}
+
+/// The IR of every vendor, from the schema files built into this library
+/// (`build.rs` embeds `schemas/`), so a binary works wherever it is run.
+pub fn load_embedded() -> Result<ir::Api, String> {
+    let tree = SchemaTree {
+        root: "schemas".into(),
+        files: embedded::SCHEMA_FILES
+            .iter()
+            .map(|(p, t)| (std::path::PathBuf::from(p), t.to_string()))
+            .collect(),
+    };
+    load_tree(&tree).map_err(|d| d.items.iter().map(|x| x.render(false)).collect::<Vec<_>>().join("\n"))
 }
 
 /// Loads this workspace's schemas (for tests and tools built in the workspace).

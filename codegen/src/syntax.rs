@@ -98,6 +98,8 @@ pub struct TransportSyntax {
     #[serde(default)]
     pub path_case_insensitive: bool,
     pub methods: Vec<S<String>>,
+    #[serde(default = "yes")]
+    pub methods_documented: bool,
     pub parameters: Vec<S<LocationSyntax>>,
     pub names: NamesSyntax,
     #[serde(default)]

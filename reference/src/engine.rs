@@ -13,18 +13,18 @@
 //!    envelope (or an entry's own body) for a catalogue entry.
 //!
 //! Which catalogue entry answers a failure, and the choices made where the
-//! vendors document nothing, are described on [`Engine::violation_entry`]
-//! and [`Engine::entry_status`].
+//! vendors document nothing, come from the shared model of expected answers
+//! ([`erpspec_codegen::answers`]), which the conformance oracle reads too.
 
 use crate::auth;
-use crate::envelope;
 use crate::faults::{Fault, Faults};
 use crate::qbe;
 use crate::store::{Store, Tx};
 use crate::util::{self, get_path, parents_mut, record_of, record_of_mut};
+use erpspec_codegen::answers::{self, Situation};
 use erpspec_codegen::ir::{
     AssignedHow, Criteria, Endpoint, ErrorEntry, Field, MessageRule, OperationKind, ParamLocation, Payload, PresentationLocation,
-    QuirkKind, Resource, Rule, Type, Vendor,
+    QuirkKind, Resource, Type, Vendor,
 };
 use erpspec_rules::{ScalarType, lookup_field};
 use serde_json::{Map, Value, json};
@@ -179,7 +179,7 @@ impl Engine {
                 .split('/')
                 .filter(|s| !s.is_empty())
                 .map(
-                    |s| match envelope::slot(s).or_else(|| s.strip_prefix('{').and_then(|r| r.strip_suffix('}'))) {
+                    |s| match erpspec_codegen::template::slot(s).or_else(|| s.strip_prefix('{').and_then(|r| r.strip_suffix('}'))) {
                         Some(name) => Segment::Variable(name.to_string()),
                         None => Segment::Literal(s.to_string()),
                     },
@@ -299,10 +299,7 @@ impl Engine {
             // to a request no route takes (ASP.NET binds no action), else the
             // endpoint's refusal.
             let t = &self.v.transport;
-            let entry = self
-                .entry(t.on_wrong_method.as_deref())
-                .or_else(|| self.entry(t.on_unknown_route.as_deref()))
-                .or_else(|| self.violation_entry(Some(ep), None));
+            let entry = self.served(Some(ep), Situation::WrongMethod);
             let detail = match entry {
                 Some(e) if Some(&e.id) != t.on_wrong_method.as_ref() && matches!(e.message, MessageRule::Prefix(_)) => uri_detail(req),
                 _ => format!("Request method must be {}.", t.methods.join(" or ")),
@@ -312,9 +309,7 @@ impl Engine {
         let params = match self.read_params(req) {
             Ok(p) => p,
             Err(problem) => {
-                let entry = self
-                    .entry(self.v.transport.on_invalid_json.as_deref())
-                    .or_else(|| self.violation_entry(Some(ep), None));
+                let entry = self.served(Some(ep), Situation::InvalidJson);
                 return self.error(entry, 400, &problem.describe(), req);
             }
         };
@@ -347,13 +342,12 @@ impl Engine {
                         AuthFailure::Rejected => self.faults.has(&Fault::AuthAcceptRejected),
                     };
                     if !accepted {
-                        let a = &self.v.auth;
-                        let (id, detail) = match failure {
-                            AuthFailure::Missing => (a.on_missing.as_deref(), "No credentials were presented."),
-                            AuthFailure::Malformed => (a.on_malformed.as_deref().or(a.on_rejected.as_deref()), "The token is malformed."),
-                            AuthFailure::Rejected => (a.on_rejected.as_deref(), "The credentials were not accepted."),
+                        let (situation, detail) = match failure {
+                            AuthFailure::Missing => (Situation::AuthMissing, "No credentials were presented."),
+                            AuthFailure::Malformed => (Situation::AuthMalformed, "The token is malformed."),
+                            AuthFailure::Rejected => (Situation::AuthRejected, "The credentials were not accepted."),
                         };
-                        return Err(Abort::Answer(self.error(self.entry(id), 401, detail, req)));
+                        return Err(Abort::Answer(self.error(self.served(Some(ep), situation), 401, detail, req)));
                     }
                     "anonymous".to_string()
                 }
@@ -370,7 +364,7 @@ impl Engine {
             .find(|x| !self.faults.ignores_rule(&x.rule) && !self.is_credential_path(&x.path));
         if let Some(x) = first {
             let rule = ep.all_rules().into_iter().map(|(_, r)| r).find(|r| r.id == x.rule);
-            let entry = self.violation_entry(Some(ep), rule);
+            let entry = self.served(Some(ep), Situation::RuleBroken(rule));
             let offending = report.normalized.pointer(&x.path).or_else(|| body.pointer(&x.path));
             let detail = match (entry.map(|e| &e.message), offending) {
                 // A message documented as "text: <value>" is followed by the value.
@@ -453,7 +447,7 @@ impl Engine {
     }
 
     fn unknown_route(&self, req: &Request) -> Response {
-        let entry = self.entry(self.v.transport.on_unknown_route.as_deref());
+        let entry = self.served(None, Situation::UnknownRoute);
         let detail = match entry {
             // A documented prefix ("No HTTP resource was found that matches
             // the request URI") is followed by the URI, as the docs show.
@@ -620,11 +614,7 @@ impl Engine {
         if !ok && !self.faults.has(&Fault::AuthAcceptRejected) {
             // The login endpoint documents its own failures; the
             // presented-credential answer only if it lists it.
-            let listed = self.v.auth.on_rejected.as_ref().filter(|id| ep.errors.contains(id));
-            let entry = match listed {
-                Some(id) => self.entry(Some(id)),
-                None => self.violation_entry(Some(ep), None),
-            };
+            let entry = self.served(Some(ep), Situation::LoginRejected);
             let fields: Vec<&str> = token.credential_fields.values().map(String::as_str).collect();
             let detail = format!("Login failed: {} not valid.", fields.join(", "));
             return Err(Abort::Answer(self.error(entry, 401, &detail, req)));
@@ -761,9 +751,7 @@ impl Engine {
                     .any(|row| get_path(&row.doc, member, &reference.field) == Some(&value))
             };
             if !found {
-                let entry = self
-                    .entry(reference.on_missing.as_deref())
-                    .or_else(|| self.violation_entry(Some(ep), None));
+                let entry = self.served(Some(ep), Situation::MissingReference(reference));
                 let detail = format!("No {} record has {} {}.", target.name, reference.field, util::text(&value));
                 return Err(Abort::Answer(self.error(entry, 404, &detail, req)));
             }
@@ -795,9 +783,7 @@ impl Engine {
         }
         match clash {
             Some(detail) => {
-                let entry = self
-                    .entry(ep.operation.on_duplicate.as_deref())
-                    .or_else(|| self.violation_entry(Some(ep), None));
+                let entry = self.served(Some(ep), Situation::Duplicate);
                 Err(Abort::Answer(self.error(entry, 409, &detail, req)))
             }
             None => Ok(()),
@@ -836,7 +822,7 @@ impl Engine {
         self.assign(tx, r, &mut doc, principal, OperationKind::Create, &[])?;
         self.apply_write_quirks(ep, member, &mut doc);
         let Some(key) = self.key_of(r, &doc) else {
-            let entry = self.violation_entry(Some(ep), None);
+            let entry = self.served(Some(ep), Situation::RuleBroken(None));
             let detail = format!("The {} record's key ({}) is incomplete.", r.name, r.key.join(", "));
             return Err(Abort::Answer(self.error(entry, 400, &detail, req)));
         };
@@ -915,7 +901,7 @@ impl Engine {
                 (Criteria::Qbe, Value::String(s)) => match qbe::Criterion::parse(&s) {
                     Ok(c) => Test::Qbe(c),
                     Err(why) => {
-                        let entry = self.violation_entry(Some(ep), None);
+                        let entry = self.served(Some(ep), Situation::RuleBroken(None));
                         let detail = format!("{k}: {why}.");
                         return Err(Abort::Answer(self.error(entry, 400, &detail, req)));
                     }
@@ -982,9 +968,7 @@ impl Engine {
         match found {
             Some(row) => Ok(row),
             None => {
-                let entry = self
-                    .entry(op.on_not_found.as_deref())
-                    .or_else(|| self.violation_entry(Some(ep), None));
+                let entry = self.served(Some(ep), Situation::NotFound);
                 let detail = if asked.is_empty() {
                     format!("No {} record was named.", r.name)
                 } else {
@@ -1089,47 +1073,16 @@ impl Engine {
         let status = env.status.unwrap_or(200);
         values.insert("code".into(), Value::from(status));
         values.insert("any".into(), Value::Null);
-        let mut body = envelope::fill(&env.body, &values);
+        let mut body = env.body.fill(&values);
         for p in self.faults.envelope_drops(true) {
-            envelope::remove_pointer(&mut body, p);
+            erpspec_codegen::template::remove_pointer(&mut body, p);
         }
         Response { status, body }
     }
 
-    fn entry(&self, id: Option<&str>) -> Option<&ErrorEntry> {
-        id.and_then(|id| self.v.error(id))
-    }
-
-    /// The entry answering a broken rule: the rule's own `on_violation`,
-    /// else the endpoint's, else the transport's. Where the IR names none,
-    /// the vendor's catch-all entry (one whose message is "any text" and
-    /// which has no body of its own, e.g. RPM's undocumented refusal), else
-    /// the unknown-route entry (an ASP.NET action whose parameters cannot be
-    /// bound matches no route: ManEx Get's documented `?CustName=` answer).
-    fn violation_entry(&self, ep: Option<&Endpoint>, rule: Option<&Rule>) -> Option<&ErrorEntry> {
-        let t = &self.v.transport;
-        let named = rule
-            .and_then(|r| r.on_violation.as_deref())
-            .or(ep.and_then(|e| e.on_rule_violation.as_deref()))
-            .or(t.on_rule_violation.as_deref());
-        self.entry(named)
-            .or_else(|| {
-                self.v
-                    .errors
-                    .iter()
-                    .find(|e| matches!(e.message, MessageRule::Any) && e.body.is_none())
-            })
-            .or_else(|| self.entry(t.on_unknown_route.as_deref()))
-    }
-
-    /// HTTP status of an entry: documented, else 404 for the entry that
-    /// answers unknown routes, else the error envelope's, else 200 (the
-    /// envelope carries the outcome: ManEx `Code`, RPM `Result.Error`).
-    fn entry_status(&self, e: &ErrorEntry) -> u16 {
-        e.status
-            .or_else(|| (self.v.transport.on_unknown_route.as_deref() == Some(e.id.as_str())).then_some(404))
-            .or(self.v.envelopes.error.status)
-            .unwrap_or(200)
+    /// The entry answering a situation (see [`answers::served_entry`]).
+    fn served(&self, ep: Option<&Endpoint>, s: Situation<'_>) -> Option<&ErrorEntry> {
+        answers::served_entry(&self.v, ep, &s)
     }
 
     /// Renders an error answer. Without a catalogue entry (the vendor
@@ -1146,11 +1099,11 @@ impl Engine {
                 } else {
                     detail.to_string()
                 };
-                let mut message = compose(&e.message, &detail);
+                let mut message = answers::compose(&e.message, &detail);
                 if self.faults.has(&Fault::WrongMessage(e.id.clone())) {
                     message = format!("Altered: {message}");
                 }
-                let mut status = self.entry_status(e);
+                let mut status = answers::served_status(&self.v, e);
                 if self.faults.has(&Fault::WrongStatus(e.id.clone())) {
                     status = 200;
                 }
@@ -1166,7 +1119,7 @@ impl Engine {
                 }
                 // `{{any}}` is a member whose value the docs leave open.
                 values.insert("any".into(), Value::String(String::new()));
-                (status, message, code, e.body.as_ref().unwrap_or(&env.body))
+                (status, message, code, answers::error_template(&self.v, e))
             }
             None => {
                 values.insert("any".into(), Value::String(String::new()));
@@ -1176,9 +1129,9 @@ impl Engine {
         values.insert("message".into(), Value::String(message));
         values.insert("code".into(), code);
         values.insert("payload".into(), Value::Null);
-        let mut body = envelope::fill(template, &values);
+        let mut body = template.fill(&values);
         for p in self.faults.envelope_drops(false) {
-            envelope::remove_pointer(&mut body, p);
+            erpspec_codegen::template::remove_pointer(&mut body, p);
         }
         Response { status, body }
     }
@@ -1187,21 +1140,6 @@ impl Engine {
 /// The URI as the ASP.NET "No HTTP resource" message quotes it.
 fn uri_detail(req: &Request) -> String {
     format!("'{}'.", req.uri())
-}
-
-/// A catalogue message for a case: exact text, or the documented prefix
-/// followed by the case's detail, or the detail itself.
-fn compose(rule: &MessageRule, detail: &str) -> String {
-    match rule {
-        MessageRule::Exact(m) => m.clone(),
-        MessageRule::Prefix(p) if detail.starts_with(p.as_str()) => detail.to_string(),
-        MessageRule::Prefix(p) if p.ends_with(|c: char| c.is_whitespace() || c == '.' || c == ':') || detail.is_empty() => {
-            format!("{p}{detail}")
-        }
-        MessageRule::Prefix(p) => format!("{p} {detail}"),
-        MessageRule::Any if detail.is_empty() => "Error".into(),
-        MessageRule::Any => detail.to_string(),
-    }
 }
 
 /// Shallow merge of an update into a stored document (inside the record
@@ -1302,34 +1240,6 @@ fn pad_strings(v: &mut Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn messages_follow_their_documented_form() {
-        assert_eq!(compose(&MessageRule::Exact("Invalid API Key.".into()), "x"), "Invalid API Key.");
-        assert_eq!(
-            compose(&MessageRule::Prefix("Customer add failed.".into()), "Custname is required"),
-            "Customer add failed.Custname is required"
-        );
-        assert_eq!(
-            compose(
-                &MessageRule::Prefix("Customer edit failed.".into()),
-                "Customer edit failed.Customer Number"
-            ),
-            "Customer edit failed.Customer Number"
-        );
-        assert_eq!(
-            compose(&MessageRule::Prefix("Unrecognized type for phone number: ".into()), "4"),
-            "Unrecognized type for phone number: 4"
-        );
-        assert_eq!(
-            compose(
-                &MessageRule::Prefix("No HTTP resource was found that matches the request URI".into()),
-                "'u'."
-            ),
-            "No HTTP resource was found that matches the request URI 'u'."
-        );
-        assert_eq!(compose(&MessageRule::Any, "boom"), "boom");
-    }
 
     #[test]
     fn projection_fills_absent_fields_with_empty_values() {

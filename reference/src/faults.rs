@@ -136,7 +136,7 @@ pub fn catalogue(v: &Vendor) -> Vec<FaultInfo> {
     // Envelope elements.
     for (success, env) in [(true, &v.envelopes.success), (false, &v.envelopes.error)] {
         let which = if success { "success" } else { "error" };
-        for m in crate::envelope::members(&env.body) {
+        for m in env.body.members() {
             push(
                 format!("envelope-drop={which}:{m}"),
                 format!("{vn}.envelopes.{which}{m}"),

@@ -13,7 +13,6 @@
 
 pub mod auth;
 pub mod engine;
-pub mod envelope;
 pub mod faults;
 pub mod qbe;
 pub mod store;
@@ -31,10 +30,6 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-mod embedded {
-    include!(concat!(env!("OUT_DIR"), "/schemas.rs"));
-}
-
 /// Largest request body read, in bytes. The largest documented value is a
 /// NOTES of 32,765 characters (at most 131,060 bytes of UTF-8).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -44,14 +39,7 @@ pub const BODY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The IR of every vendor, from the schema files built into this binary.
 pub fn load_api() -> Result<Api, String> {
-    let tree = erpspec_codegen::SchemaTree {
-        root: "schemas".into(),
-        files: embedded::SCHEMA_FILES
-            .iter()
-            .map(|(p, t)| (PathBuf::from(p), t.to_string()))
-            .collect(),
-    };
-    erpspec_codegen::load_tree(&tree).map_err(|d| d.items.iter().map(|x| x.render(false)).collect::<Vec<_>>().join("\n"))
+    erpspec_codegen::load_embedded()
 }
 
 /// The vendor named on the command line.

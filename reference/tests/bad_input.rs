@@ -14,10 +14,10 @@ type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, Vec<u8>);
 /// The key sets an error answer of this vendor may have.
 fn error_shapes(s: &Server) -> BTreeSet<Vec<String>> {
     let mut out = BTreeSet::new();
-    out.insert(keys(&s.vendor.envelopes.error.body));
+    out.insert(keys(&s.vendor.envelopes.error.body.to_value()));
     for e in &s.vendor.errors {
         if let Some(b) = &e.body {
-            out.insert(keys(b));
+            out.insert(keys(&b.to_value()));
         }
     }
     out

@@ -315,53 +315,132 @@ impl RuleKind {
         k
     }
 
-    /// Boundary values for a value-level rule: `(at_limit, one_step_past)`.
+    /// Boundary values for a value-level rule: `(at_limit, one_step_past)`:
+    /// the first case that holds and the first that does not.
     /// `None` for kinds that have no single boundary (object-level kinds).
     pub fn boundary(&self) -> Option<(Value, Value)> {
+        let cases = self.cases();
+        let at = cases.iter().find(|c| c.holds)?.value.clone();
+        let past = cases.iter().find(|c| !c.holds)?.value.clone();
+        Some((at, past))
+    }
+
+    /// The deterministic cases of a value-level rule, each with a stable id:
+    /// values at the limit (which hold) and one step past it (which do not).
+    /// Object-level kinds have none: their cases remove members.
+    pub fn cases(&self) -> Vec<BoundaryCase> {
+        let case = |id: &str, value: Value, holds: bool| BoundaryCase {
+            id: id.to_string(),
+            value,
+            holds,
+        };
         match self {
-            RuleKind::Required | RuleKind::AtLeastOneOf { .. } => None,
+            RuleKind::Required | RuleKind::AtLeastOneOf { .. } => Vec::new(),
             RuleKind::MaxLength { max, unit } => {
-                let max = usize::try_from(*max).ok()?;
-                // A multi-byte character sits at the boundary so that a
-                // server counting bytes instead of the documented unit is caught.
+                let Ok(max) = usize::try_from(*max) else { return Vec::new() };
                 let (at, past) = match unit {
+                    // A multi-byte character sits at the boundary, so that a
+                    // server counting bytes instead of code points is caught.
+                    LengthUnit::CodePoints if max == 0 => (String::new(), "é".to_string()),
                     LengthUnit::CodePoints => {
-                        let at = "é".to_string() + &"x".repeat(max.saturating_sub(1));
+                        let at = "x".repeat(max - 1) + "é";
                         let past = at.clone() + "é";
                         (at, past)
                     }
                     LengthUnit::Bytes | LengthUnit::Utf16Units => ("x".repeat(max), "x".repeat(max + 1)),
                 };
-                Some((Value::String(at), Value::String(past)))
+                vec![
+                    case("at_limit", Value::String(at), true),
+                    case("past_limit", Value::String(past), false),
+                ]
             }
-            RuleKind::Enum { values, case } => {
-                let first = values.first()?.clone();
-                let outside = outside_enum(values, *case);
-                Some((Value::String(first), Value::String(outside)))
+            RuleKind::Enum { values, case: c } => {
+                let mut out: Vec<BoundaryCase> = values
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| case(&format!("value.{}", i + 1), Value::String(v.clone()), true))
+                    .collect();
+                if *c == Case::Exact
+                    && let Some(wrong) = values.iter().map(|v| v.to_lowercase()).find(|l| !one_of(l, values, *c))
+                {
+                    out.push(case("wrong_case", Value::String(wrong), false));
+                }
+                out.push(case("outside", Value::String(outside_enum(values, *c)), false));
+                out
             }
             RuleKind::CodedEnum { values } => {
-                let first = values.first()?.code;
+                let mut out: Vec<BoundaryCase> = values
+                    .iter()
+                    .map(|v| case(&format!("code.{}", v.code), v.code.into(), true))
+                    .collect();
                 let mut outside = 0;
                 while values.iter().any(|v| v.code == outside) {
                     outside += 1;
                 }
-                Some((first.into(), outside.into()))
+                out.push(case("outside", outside.into(), false));
+                out
             }
             RuleKind::Minimum { value } => {
-                let below = if value.fract() == 0.0 { value - 1.0 } else { value - 0.01 };
-                Some((number(*value), number(below)))
+                let below = below(*value);
+                vec![case("at_limit", number(*value), true), case("below", number(below), false)]
             }
-            RuleKind::Format { format } => Some(match format {
-                Format::UsDate => ("12/31/2024".into(), "2024-12-31".into()),
-                Format::IsoDate => ("2024-12-31".into(), "12/31/2024".into()),
+            RuleKind::Format { format } => match format {
+                Format::UsDate => vec![
+                    case("at_limit", "12/31/2024".into(), true),
+                    case("leap_day", "02/29/2024".into(), true),
+                    case("wrong", "2024-12-31".into(), false),
+                    case("not_a_date", "02/30/2024".into(), false),
+                ],
+                Format::IsoDate => vec![
+                    case("at_limit", "2024-12-31".into(), true),
+                    case("wrong", "12/31/2024".into(), false),
+                    case("not_a_date", "2024-02-30".into(), false),
+                ],
                 Format::Digits { count } => {
                     let n = *count as usize;
-                    let at = format!("{:0>width$}", 10, width = n);
-                    (Value::String(at), Value::String("9".repeat(n + 1)))
+                    let mut out = vec![
+                        case("at_limit", Value::String(format!("{:0>n$}", 1)), true),
+                        case("too_long", Value::String("9".repeat(n + 1)), false),
+                    ];
+                    if n > 1 {
+                        out.push(case("too_short", Value::String("9".repeat(n - 1)), false));
+                    }
+                    out
                 }
-            }),
-            RuleKind::MaxItems { .. } => None,
+            },
+            RuleKind::MaxItems { max } => {
+                let Ok(max) = usize::try_from(*max) else { return Vec::new() };
+                vec![
+                    case("at_limit", Value::Array(vec![Value::Object(Default::default()); max]), true),
+                    case("past_limit", Value::Array(vec![Value::Object(Default::default()); max + 1]), false),
+                ]
+            }
         }
+    }
+}
+
+/// One deterministic case of a rule: a value and whether the rule holds for it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BoundaryCase {
+    /// Stable within the rule (`at_limit`, `past_limit`, `below`, `outside`).
+    pub id: String,
+    pub value: Value,
+    pub holds: bool,
+}
+
+/// The nearest value below a limit that is still a different `f64`
+/// (`1e300 - 1` is `1e300` again).
+fn below(v: f64) -> f64 {
+    let step = if v.fract() == 0.0 && v.abs() < 9.0e15 {
+        1.0
+    } else {
+        (v.abs() * 1e-9).max(0.01)
+    };
+    let b = v - step;
+    if b < v {
+        b
+    } else {
+        f64::from_bits(if v > 0.0 { v.to_bits() - 1 } else { v.to_bits() + 1 })
     }
 }
 

@@ -13,7 +13,7 @@
 //! the emitted schema exactly when the validators find no documented-rule
 //! violation — `generated/tests/agree.rs` checks that on random requests.
 
-use crate::ir::{Api, Endpoint, ErrorEntry, Field, ParamLocation, Payload, PresentationLocation, Rule, Type, Vendor};
+use crate::ir::{Api, Endpoint, ErrorEntry, Field, ParamLocation, Payload, PresentationLocation, Rule, Template, Type, Vendor};
 use erpspec_rules::{RuleKind, ScalarType, Strength};
 use serde_json::{Map, Value, json};
 
@@ -176,29 +176,26 @@ fn response_schema(ep: &Endpoint) -> Value {
 
 /// Replaces template slots: `{{payload}}` by `payload`, `{{message}}` and
 /// `{{any}}` by their schemas, vars and `{{code}}` by constants.
-fn template_schema(t: &Value, payload: &Value, message: &Value, vars: &Map<String, Value>) -> Value {
+fn template_schema(t: &Template, payload: &Value, message: &Value, vars: &Map<String, Value>) -> Value {
     match t {
-        Value::String(s) if s.starts_with("{{") && s.ends_with("}}") => {
-            let slot = &s[2..s.len() - 2];
-            match slot {
-                "payload" => payload.clone(),
-                "message" => message.clone(),
-                "any" => json!({}),
-                other => match vars.get(other) {
-                    Some(v) => json!({ "const": v }),
-                    None => json!({}),
-                },
-            }
-        }
-        Value::Object(m) => {
+        Template::Slot(slot) => match slot.as_str() {
+            "payload" => payload.clone(),
+            "message" => message.clone(),
+            "any" => json!({}),
+            other => match vars.get(other) {
+                Some(v) => json!({ "const": v }),
+                None => json!({}),
+            },
+        },
+        Template::Object(m) => {
             let props: Map<String, Value> = m
                 .iter()
                 .map(|(k, v)| (k.clone(), template_schema(v, payload, message, vars)))
                 .collect();
-            let required: Vec<Value> = m.keys().map(|k| Value::String(k.clone())).collect();
+            let required: Vec<Value> = m.iter().map(|(k, _)| Value::String(k.clone())).collect();
             json!({ "type": "object", "properties": props, "required": required })
         }
-        other => json!({ "const": other }),
+        other => json!({ "const": other.to_value() }),
     }
 }
 

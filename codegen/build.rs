@@ -1,6 +1,6 @@
-//! Embeds the workspace's schema files into the server, so the binary serves
-//! exactly the IR it was built from (the same one the generated validators
-//! were emitted from) wherever it is run.
+//! Embeds the workspace's schema files into the library, so the reference
+//! server and the conformance harness carry exactly the IR they were built
+//! from (the one the generated validators were emitted from) wherever they run.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -32,7 +32,7 @@ fn main() {
     }
     assert!(
         !files.is_empty(),
-        "no schema files under {}: the server would serve nothing",
+        "no schema files under {}: nothing would be embedded",
         dir.display()
     );
     files.sort();

@@ -1,0 +1,209 @@
+//! What a server must answer in each situation: the one model of expected
+//! answers, read by the reference server (which answers through it) and by
+//! the conformance oracle (which judges answers against it).
+//!
+//! Two questions have two answers each, and both live here so they cannot
+//! drift apart:
+//! - *which catalogue entry answers a situation*: [`documented_entry`] is what
+//!   the docs (through the schemas) name, or `None` for "undocumented: any
+//!   refusal"; [`served_entry`] adds the reference server's choice where the
+//!   docs are silent;
+//! - *which HTTP status*: [`documented_status`] (`None`: any status) and
+//!   [`served_status`].
+
+use crate::ir::{Endpoint, ErrorEntry, MessageRule, Reference, Rule, Template, Vendor};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// Every situation a request can put a server in.
+#[derive(Clone, Copy, Debug)]
+pub enum Situation<'a> {
+    /// No endpoint's route matches the path.
+    UnknownRoute,
+    /// A method the transport does not list.
+    WrongMethod,
+    /// The body is not a JSON object (or cannot be read).
+    InvalidJson,
+    /// No credentials were presented.
+    AuthMissing,
+    /// A token that is not in the token format.
+    AuthMalformed,
+    /// Wrong credentials, or a token never issued.
+    AuthRejected,
+    /// The login endpoint refused the credentials it exchanges for a token.
+    LoginRejected,
+    /// A request rule is broken; `None` for a request the rules cannot read
+    /// (a value of the wrong type, a criterion that does not parse).
+    RuleBroken(Option<&'a Rule>),
+    /// The record the request names does not exist.
+    NotFound,
+    /// A create (or rename) collides with an existing key or unique value.
+    Duplicate,
+    /// A reference names a record that does not exist.
+    MissingReference(&'a Reference),
+}
+
+/// The documented id for situations that are the dialect's, not a field
+/// rule's: `manex.auth.on_rejected`, `expandable.transport.on_wrong_method`.
+/// The fault switches name the same ids.
+pub fn dialect_check_id(v: &Vendor, s: &Situation<'_>) -> String {
+    let part = match s {
+        Situation::UnknownRoute => "transport.on_unknown_route",
+        Situation::WrongMethod => "transport.methods",
+        Situation::InvalidJson => "transport.on_invalid_json",
+        Situation::AuthMissing => "auth.on_missing",
+        Situation::AuthMalformed => "auth.on_malformed",
+        Situation::AuthRejected | Situation::LoginRejected => "auth.on_rejected",
+        Situation::RuleBroken(_) => "transport.on_rule_violation",
+        Situation::NotFound => "operation.on_not_found",
+        Situation::Duplicate => "operation.on_duplicate",
+        Situation::MissingReference(_) => "refers_to",
+    };
+    format!("{}.{part}", v.name)
+}
+
+/// The entry the docs name for a situation, or `None`: the docs leave the
+/// answer open, so any refusal is right.
+pub fn documented_entry<'v>(v: &'v Vendor, ep: Option<&Endpoint>, s: &Situation<'_>) -> Option<&'v ErrorEntry> {
+    let t = &v.transport;
+    let a = &v.auth;
+    let id: Option<&str> = match s {
+        Situation::UnknownRoute => t.on_unknown_route.as_deref(),
+        Situation::WrongMethod => t.on_wrong_method.as_deref(),
+        Situation::InvalidJson => t.on_invalid_json.as_deref(),
+        Situation::AuthMissing => a.on_missing.as_deref(),
+        Situation::AuthMalformed => a.on_malformed.as_deref().or(a.on_rejected.as_deref()),
+        Situation::AuthRejected => a.on_rejected.as_deref(),
+        // The login endpoint documents its own failures: the presented-
+        // credential answer only if it lists it, else its rule-violation answer.
+        Situation::LoginRejected => match (a.on_rejected.as_ref(), ep) {
+            (Some(id), Some(ep)) if ep.errors.contains(id) => Some(id.as_str()),
+            _ => return documented_entry(v, ep, &Situation::RuleBroken(None)),
+        },
+        Situation::RuleBroken(rule) => rule
+            .and_then(|r| r.on_violation.as_deref())
+            .or(ep.and_then(|e| e.on_rule_violation.as_deref()))
+            .or(t.on_rule_violation.as_deref()),
+        Situation::NotFound => ep.and_then(|e| e.operation.on_not_found.as_deref()),
+        Situation::Duplicate => ep.and_then(|e| e.operation.on_duplicate.as_deref()),
+        Situation::MissingReference(r) => r.on_missing.as_deref(),
+    };
+    id.and_then(|id| v.error(id))
+}
+
+/// The entry the reference server answers with: the documented one, else its
+/// choice where the docs are silent (reference/README.md): for a wrong method
+/// the unknown-route entry (ASP.NET binds no action for it); for the rest the
+/// rule-violation chain, then the vendor's catch-all entry (a message of any
+/// text and no body of its own: RPM's undocumented refusal), then the
+/// unknown-route entry (an action whose parameters cannot be bound matches no
+/// route: ManEx Get's documented `?CustName=` answer).
+pub fn served_entry<'v>(v: &'v Vendor, ep: Option<&Endpoint>, s: &Situation<'_>) -> Option<&'v ErrorEntry> {
+    if let Some(e) = documented_entry(v, ep, s) {
+        return Some(e);
+    }
+    let unknown_route = || v.transport.on_unknown_route.as_deref().and_then(|id| v.error(id));
+    let catch_all = || v.errors.iter().find(|e| matches!(e.message, MessageRule::Any) && e.body.is_none());
+    match s {
+        Situation::WrongMethod => unknown_route().or_else(|| served_entry(v, ep, &Situation::RuleBroken(None))),
+        Situation::UnknownRoute | Situation::AuthMissing | Situation::AuthMalformed | Situation::AuthRejected => None,
+        Situation::RuleBroken(_) => catch_all().or_else(unknown_route),
+        _ => served_entry(v, ep, &Situation::RuleBroken(None)),
+    }
+}
+
+/// The HTTP status the docs give an entry: its own, else the error
+/// envelope's; `None` where neither is documented (any status is right).
+pub fn documented_status(v: &Vendor, e: &ErrorEntry) -> Option<u16> {
+    e.status.or(v.envelopes.error.status)
+}
+
+/// The status the reference server sends for an entry: the documented one,
+/// else 404 for the entry answering unknown routes, else 200 (the envelope
+/// carries the outcome: ManEx `Code`, RPM `Result.Error`).
+pub fn served_status(v: &Vendor, e: &ErrorEntry) -> u16 {
+    e.status
+        .or_else(|| (v.transport.on_unknown_route.as_deref() == Some(e.id.as_str())).then_some(404))
+        .or(v.envelopes.error.status)
+        .unwrap_or(200)
+}
+
+/// The body template of an entry: its own, else the vendor's error envelope.
+pub fn error_template<'v>(v: &'v Vendor, e: &'v ErrorEntry) -> &'v Template {
+    e.body.as_ref().unwrap_or(&v.envelopes.error.body)
+}
+
+/// The value each slot of an entry's body must have, where the docs fix it
+/// (`{{code}}`, vars); a slot not listed takes any value, `{{message}}` is
+/// judged by the entry's [`MessageRule`].
+pub fn fixed_error_slots(v: &Vendor, e: &ErrorEntry) -> BTreeMap<String, Value> {
+    let mut fixed: BTreeMap<String, Value> = v.envelopes.error.vars.clone();
+    fixed.extend(e.vars.clone());
+    if let Some(c) = &e.code {
+        fixed.insert("code".into(), c.clone());
+    }
+    fixed
+}
+
+/// The values the success envelope's slots must have for an endpoint
+/// (`{{message}}` where the endpoint documents one, the envelope's vars;
+/// `{{code}}` is the success status where documented).
+pub fn fixed_success_slots(v: &Vendor, ep: &Endpoint) -> BTreeMap<String, Value> {
+    let env = &v.envelopes.success;
+    let mut fixed: BTreeMap<String, Value> = env.vars.clone();
+    if let Some(m) = &ep.response.message {
+        fixed.insert("message".into(), Value::String(m.clone()));
+    }
+    if let Some(s) = env.status {
+        fixed.insert("code".into(), Value::from(s));
+    }
+    fixed
+}
+
+/// A catalogue message for a case: the exact text, or the documented prefix
+/// followed by the case's detail, or the detail itself.
+pub fn compose(rule: &MessageRule, detail: &str) -> String {
+    match rule {
+        MessageRule::Exact(m) => m.clone(),
+        MessageRule::Prefix(p) if detail.starts_with(p.as_str()) => detail.to_string(),
+        MessageRule::Prefix(p) if p.ends_with(|c: char| c.is_whitespace() || c == '.' || c == ':') || detail.is_empty() => {
+            format!("{p}{detail}")
+        }
+        MessageRule::Prefix(p) => format!("{p} {detail}"),
+        MessageRule::Any if detail.is_empty() => "Error".into(),
+        MessageRule::Any => detail.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_follow_their_documented_form() {
+        assert_eq!(compose(&MessageRule::Exact("Invalid API Key.".into()), "x"), "Invalid API Key.");
+        assert_eq!(
+            compose(&MessageRule::Prefix("Customer add failed.".into()), "Custname is required"),
+            "Customer add failed.Custname is required"
+        );
+        assert_eq!(
+            compose(
+                &MessageRule::Prefix("Customer edit failed.".into()),
+                "Customer edit failed.Customer Number"
+            ),
+            "Customer edit failed.Customer Number"
+        );
+        assert_eq!(
+            compose(&MessageRule::Prefix("Unrecognized type for phone number: ".into()), "4"),
+            "Unrecognized type for phone number: 4"
+        );
+        assert_eq!(
+            compose(
+                &MessageRule::Prefix("No HTTP resource was found that matches the request URI".into()),
+                "'u'."
+            ),
+            "No HTTP resource was found that matches the request URI 'u'."
+        );
+        assert_eq!(compose(&MessageRule::Any, "boom"), "boom");
+    }
+}
