@@ -1,0 +1,223 @@
+//! The generated layer: proptest strategies from the IR give valid requests
+//! with random documented values, and requests with exactly one rule broken.
+//! Every case is replayable from the run's seed; a failing one is shrunk by
+//! the runner to a minimal request (see [`crate::run`]).
+
+use crate::oracle::Expect;
+use crate::plan::{Check, Family, Planner, Severity, pointer_segments, set_path};
+use crate::target::Presenting;
+use erpspec_codegen::answers::{self, Situation};
+use erpspec_codegen::ir::{Endpoint, Field, OperationKind, Type};
+use erpspec_rules::{Format, RuleKind, ScalarType};
+use proptest::prelude::*;
+use proptest::strategy::ValueTree;
+use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+use serde_json::{Value, json};
+
+/// A strategy for values satisfying every rule of a scalar field.
+fn value_strategy(f: &Field) -> Option<BoxedStrategy<Value>> {
+    let scalar = f.ty.scalar()?;
+    for r in &f.rules {
+        match &r.kind {
+            RuleKind::Enum { values, .. } => return Some(proptest::sample::select(values.clone()).prop_map(Value::String).boxed()),
+            RuleKind::CodedEnum { values } => {
+                let codes: Vec<i64> = values.iter().map(|v| v.code).collect();
+                return Some(proptest::sample::select(codes).prop_map(Value::from).boxed());
+            }
+            RuleKind::Format { format } => {
+                return Some(match *format {
+                    Format::UsDate => (1u32..=12, 1u32..=28, 1990u32..=2035)
+                        .prop_map(|(m, d, y)| json!(format!("{m:02}/{d:02}/{y}")))
+                        .boxed(),
+                    Format::IsoDate => (1u32..=12, 1u32..=28, 1990u32..=2035)
+                        .prop_map(|(m, d, y)| json!(format!("{y}-{m:02}-{d:02}")))
+                        .boxed(),
+                    Format::Digits { count } => proptest::collection::vec(0u8..=9, count as usize)
+                        .prop_map(|d| json!(d.iter().map(|x| char::from(b'0' + x)).collect::<String>()))
+                        .boxed(),
+                });
+            }
+            RuleKind::Minimum { value } => {
+                let min = *value;
+                return Some(
+                    (0u32..100_000)
+                        .prop_map(move |n| erpspec_rules::number(min + f64::from(n) / 100.0))
+                        .boxed(),
+                );
+            }
+            _ => {}
+        }
+    }
+    let max_len = f.rules.iter().find_map(|r| match &r.kind {
+        RuleKind::MaxLength { max, .. } => Some((*max).min(40) as usize),
+        _ => None,
+    });
+    Some(match scalar {
+        // Letters, digits, spaces and a multi-byte letter; never a leading
+        // QBE operator, so a criterion reads as plain equality.
+        ScalarType::String => proptest::collection::vec(
+            proptest::sample::select(vec!['a', 'Z', '7', ' ', 'é', 'q']),
+            1..=max_len.unwrap_or(20).max(1),
+        )
+        .prop_map(|c| json!(format!("G{}", c.into_iter().collect::<String>()).trim_end().to_string()))
+        .boxed(),
+        ScalarType::Integer => (0i64..1_000_000).prop_map(Value::from).boxed(),
+        ScalarType::Number => (0u32..1_000_000).prop_map(|n| erpspec_rules::number(f64::from(n) / 100.0)).boxed(),
+        ScalarType::Boolean => any::<bool>().prop_map(Value::Bool).boxed(),
+    })
+}
+
+/// Generated checks for every endpoint: `cases` valid requests and `cases`
+/// requests breaking exactly one rule each.
+pub fn checks(p: &mut Planner<'_>, cases: u32, seed: u64) -> Vec<Check> {
+    let mut out = Vec::new();
+    if cases == 0 {
+        return out;
+    }
+    let v = &p.t.vendor;
+    let mut bytes = [0u8; 32];
+    bytes[..8].copy_from_slice(&seed.to_le_bytes());
+    let mut runner = TestRunner::new_with_rng(
+        Config {
+            failure_persistence: None,
+            ..Config::default()
+        },
+        TestRng::from_seed(RngAlgorithm::ChaCha, &bytes),
+    );
+    for ep in &v.endpoints {
+        if matches!(ep.operation.kind, OperationKind::Login | OperationKind::Delete) {
+            continue;
+        }
+        let optional = optional_fields(p, ep);
+        let rules: Vec<(String, erpspec_codegen::ir::Rule)> = ep
+            .all_rules()
+            .into_iter()
+            .filter(|(path, r)| !path.contains('*') && !path.is_empty() && !r.kind.cases().is_empty())
+            .filter(|(path, _)| pointer_segments(path).len() == 1 || ep.operation.record_member.is_some())
+            .map(|(path, r)| (path, r.clone()))
+            .collect();
+        let mut made = 0;
+        let mut tries = 0;
+        while made < cases * 2 && tries < cases * 8 {
+            tries += 1;
+            let negative = made % 2 == 1;
+            let mut built = p.base(ep);
+            let mut removable = Vec::new();
+            for (path, f) in &optional {
+                let Some(strategy) = value_strategy(f) else { continue };
+                let Ok(tree) = (any::<bool>(), strategy).new_tree(&mut runner) else {
+                    continue;
+                };
+                let (include, value) = tree.current();
+                if include {
+                    set_path(&mut built.body, path, value, v.transport.names);
+                    removable.push(path.clone());
+                }
+            }
+            let mut broken = None;
+            if negative {
+                let Ok(pick) = proptest::sample::select((0..rules.len().max(1)).collect::<Vec<_>>()).new_tree(&mut runner) else {
+                    continue;
+                };
+                let Some((path, rule)) = rules.get(pick.current()) else { break };
+                let Some(case) = rule.kind.cases().into_iter().find(|c| !c.holds) else {
+                    continue;
+                };
+                let segs = pointer_segments(path);
+                set_path(&mut built.body, &segs, case.value.clone(), v.transport.names);
+                removable.retain(|r| r != &segs);
+                broken = Some((rule.clone(), case.id));
+            }
+            let report = erpspec_codegen::validate::validate_request(v, ep, &crate::plan::with_body_credentials(v, &built.body));
+            let (expect, severity, rule_id, what) = match &broken {
+                None if report.violations.is_empty() => (
+                    Expect::Success { asserts: Vec::new() },
+                    Severity::Fail,
+                    format!("{}.{}.operation", v.name, ep.id),
+                    "a generated valid request succeeds".to_string(),
+                ),
+                Some((rule, case)) if report.violations.len() == 1 && report.violations[0].rule == rule.id => (
+                    Expect::Refusal {
+                        entries: answers::documented_entry(v, Some(ep), &Situation::RuleBroken(Some(rule)))
+                            .map(|e| vec![e.id.clone()])
+                            .unwrap_or_default(),
+                    },
+                    Severity::of(rule.strength),
+                    rule.id.clone(),
+                    format!("a generated request breaking only {} ({case}) is refused", rule.id),
+                ),
+                _ => continue,
+            };
+            made += 1;
+            let steps = vec![crate::plan::json_step(ep, built.body, Presenting::Valid, expect)]
+                .into_iter()
+                .map(|mut s| {
+                    if let crate::plan::Call::Json { method, .. } = &mut s.call {
+                        *method = crate::plan::method_for(v);
+                    }
+                    s
+                })
+                .collect();
+            out.push(Check {
+                id: format!(
+                    "{}.{}.generated.{}.{made}",
+                    v.name,
+                    ep.id,
+                    if negative { "rejected" } else { "accepted" }
+                ),
+                family: Family::Generated,
+                removable,
+                endpoint: Some(ep.id.clone()),
+                rule: rule_id,
+                severity,
+                sources: ep.sources.clone(),
+                what: format!("{what} (seed {seed}, case {made})"),
+                steps,
+            });
+        }
+    }
+    out
+}
+
+/// Optional scalar fields a generated request may carry: not naming a
+/// record, not unique, not credentials.
+fn optional_fields<'e>(p: &Planner<'_>, ep: &'e Endpoint) -> Vec<(Vec<String>, &'e Field)> {
+    let v = &p.t.vendor;
+    let mut scopes: Vec<(Vec<String>, &[Field])> = vec![(vec![], &ep.request)];
+    if let Some(m) = &ep.operation.record_member
+        && let Some(Field {
+            ty: Type::Object { fields, .. },
+            ..
+        }) = ep.field(m)
+    {
+        scopes.push((vec![m.clone()], fields));
+    }
+    let identity: Vec<&str> = ep
+        .operation
+        .key
+        .iter()
+        .chain(ep.operation.lookup.iter().map(|l| &l.field))
+        .map(String::as_str)
+        .collect();
+    let resource = ep.operation.resource.as_deref().and_then(|r| v.resource(r));
+    let mut out = Vec::new();
+    for (prefix, fields) in scopes {
+        for f in fields {
+            let unique = resource.is_some_and(|r| r.unique.iter().chain(&r.key).any(|u| v.transport.names.matches(u, &f.name)));
+            if f.required
+                || f.refers_to.is_some()
+                || unique
+                || identity.contains(&f.name.as_str())
+                || p.t.fixtures.contains_key(&f.name)
+                || v.auth.presentations.iter().any(|x| v.transport.names.matches(&x.name, &f.name))
+                || !matches!(f.ty, Type::Scalar { .. })
+            {
+                continue;
+            }
+            let mut path = prefix.clone();
+            path.push(f.name.clone());
+            out.push((path, f));
+        }
+    }
+    out
+}

@@ -1,0 +1,337 @@
+//! `conformance check --api <expandable|manex|rpm|DIR> --base-url URL [--credential NAME=VALUE]...
+//!     [--fixture NAME=VALUE]... [--seed N] [--cases N] [--report json=PATH] [--report junit=PATH]
+//!     [--expect-failure CHECK_ID]...`
+//! `conformance replay CHECK_ID [--base-url URL] [--credential NAME=VALUE]...`
+//!
+//! Exit codes: 0 no check failed (warnings allowed), 1 a check failed,
+//! 2 a usage or configuration error or an unreachable server.
+
+use clap::{Parser, Subcommand};
+use conformance::report;
+use conformance::run::{self, Options, SetupError, Verdict};
+use conformance::target::Target;
+use conformance::transport::{BaseUrl, Limits};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// Proves a server against the vendor's documented rules.
+#[derive(Parser)]
+#[command(name = "conformance", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run every check against a server.
+    Check(CheckArgs),
+    /// Re-send a failing check saved by the last run (in .conformance/failures/).
+    Replay(ReplayArgs),
+    /// Prove the harness: the suite against a reference server binary once per
+    /// fault switch, and once without faults (what `cargo xtask mutation` runs).
+    #[command(hide = true)]
+    Mutation(MutationArgs),
+}
+
+#[derive(clap::Args)]
+struct MutationArgs {
+    /// The reference server binary.
+    #[arg(long, value_name = "PATH")]
+    reference: PathBuf,
+    /// APIs to prove against (repeatable; default: every built-in one).
+    #[arg(long)]
+    api: Vec<String>,
+    /// Only these faults (repeatable; default: every fault the server lists).
+    #[arg(long)]
+    fault: Vec<String>,
+    #[arg(long, default_value_t = 2)]
+    cases: u32,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Write the table as JSON too.
+    #[arg(long, value_name = "PATH")]
+    json: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct Connect {
+    /// Credential, e.g. `API_KEY=...` (also read from ERPSPEC_CREDENTIAL_<NAME>; never printed).
+    #[arg(long = "credential", value_name = "NAME=VALUE")]
+    credentials: Vec<String>,
+    /// A record the harness cannot create, e.g. `CUSTOMER_ID=ABCCORP` (default: the docs' example values).
+    #[arg(long = "fixture", value_name = "NAME=VALUE")]
+    fixtures: Vec<String>,
+    /// Time limit per request, in seconds.
+    #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
+    timeout: f64,
+    /// Largest answer read, in bytes.
+    #[arg(long, default_value_t = 16 * 1024 * 1024, value_name = "BYTES")]
+    max_answer: usize,
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// The vendor API: expandable, manex, rpm, or a directory of schemas.
+    #[arg(long)]
+    api: String,
+    /// Where the server is, e.g. http://127.0.0.1:8080.
+    #[arg(long, value_name = "URL")]
+    base_url: String,
+    #[command(flatten)]
+    connect: Connect,
+    /// Seed for generated cases and run-unique values (default: from the clock; printed).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Generated cases per endpoint: this many valid requests and as many breaking one rule.
+    #[arg(long, default_value_t = 8)]
+    cases: u32,
+    /// A report file: `json=PATH` or `junit=PATH` (repeatable).
+    #[arg(long = "report", value_name = "KIND=PATH")]
+    reports: Vec<String>,
+    /// A check id the server is known to fail: reported, but not counted as a failure.
+    #[arg(long = "expect-failure", value_name = "CHECK_ID")]
+    expect_failure: Vec<String>,
+    /// Requests in flight at once.
+    #[arg(long, default_value_t = 4)]
+    concurrency: usize,
+    /// Time limit for the whole run, in seconds.
+    #[arg(long, default_value_t = 600.0, value_name = "SECONDS")]
+    run_timeout: f64,
+    /// No progress line.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(clap::Args)]
+struct ReplayArgs {
+    /// The check id (a file under .conformance/failures/).
+    id: String,
+    /// Another server than the one the failure was seen on.
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+    #[command(flatten)]
+    connect: Connect,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check(a) => check(a),
+        Command::Replay(a) => replay(a),
+        Command::Mutation(a) => mutation(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn pairs(what: &str, items: &[String]) -> Result<BTreeMap<String, String>, String> {
+    let mut out = BTreeMap::new();
+    for c in items {
+        let (k, v) = c.split_once('=').ok_or_else(|| format!("`--{what} {c}`: write NAME=VALUE"))?;
+        out.insert(k.to_string(), v.to_string());
+    }
+    Ok(out)
+}
+
+fn target(api: &str, base_url: &str, c: &Connect) -> Result<(Target, Limits), String> {
+    let vendor = conformance::load_vendor(api)?;
+    let mut credentials = BTreeMap::new();
+    for name in &vendor.auth.credentials {
+        if let Ok(v) = std::env::var(format!("ERPSPEC_CREDENTIAL_{name}")) {
+            credentials.insert(name.clone(), v);
+        }
+    }
+    for (k, v) in pairs("credential", &c.credentials)? {
+        if !vendor.auth.credentials.contains(&k) {
+            return Err(format!(
+                "unknown credential `{k}` for {}; it takes: {}",
+                vendor.name,
+                vendor.auth.credentials.join(", ")
+            ));
+        }
+        credentials.insert(k, v);
+    }
+    let missing: Vec<&String> = vendor.auth.credentials.iter().filter(|n| !credentials.contains_key(*n)).collect();
+    if !missing.is_empty() {
+        return Err(format!(
+            "{} needs the credential{} {}: pass --credential NAME=VALUE or set ERPSPEC_CREDENTIAL_<NAME>",
+            vendor.name,
+            if missing.len() == 1 { "" } else { "s" },
+            missing.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    let mut fixtures = conformance::default_fixtures(&vendor);
+    for (k, v) in pairs("fixture", &c.fixtures)? {
+        if !fixtures.contains_key(&k) {
+            let known: Vec<&String> = fixtures.keys().collect();
+            return Err(format!("unknown fixture `{k}` for {}; it takes: {known:?}", vendor.name));
+        }
+        fixtures.insert(k, v);
+    }
+    if !(c.timeout > 0.0 && c.timeout.is_finite()) {
+        return Err("--timeout must be a positive number of seconds".into());
+    }
+    let limits = Limits {
+        request_timeout: Duration::from_secs_f64(c.timeout),
+        max_answer_bytes: c.max_answer,
+    };
+    let t = Target {
+        vendor,
+        base: BaseUrl::parse(base_url)?,
+        credentials,
+        fixtures,
+        token: None,
+    };
+    Ok((t, limits))
+}
+
+fn check(a: CheckArgs) -> Result<ExitCode, String> {
+    let (mut t, limits) = target(&a.api, &a.base_url, &a.connect)?;
+    let mut reports = Vec::new();
+    for r in &a.reports {
+        match r.split_once('=') {
+            Some(("json", p)) | Some(("junit", p)) if !p.is_empty() => {
+                reports.push((r[..r.find('=').unwrap_or(0)].to_string(), PathBuf::from(p)))
+            }
+            _ => return Err(format!("`--report {r}`: write json=PATH or junit=PATH")),
+        }
+    }
+    let seed = a.seed.unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(1)
+    });
+    let opts = Options {
+        seed,
+        cases: a.cases,
+        concurrency: a.concurrency.max(1),
+        limits,
+        run_timeout: Duration::from_secs_f64(a.run_timeout.max(1.0)),
+        expect_failure: a.expect_failure.clone(),
+    };
+    let progress = report::Progress::new(a.quiet);
+    let result = run::run(&mut t, &opts, &progress);
+    progress.finish();
+    let run = match result {
+        Ok(r) => r,
+        Err(e @ SetupError::Unreachable(_)) | Err(e @ SetupError::Credentials(_)) => return Err(t.redact(&e.to_string())),
+    };
+    let wrong_credentials = run::credentials_look_wrong(&t, &run.outcomes);
+    print!("{}", report::summary(&t, &run, wrong_credentials));
+    println!("seed {seed} (pass --seed {seed} to repeat this run)");
+    for id in &a.expect_failure {
+        if let Some(o) = run.outcomes.iter().find(|o| &o.check.id == id)
+            && o.verdict == Verdict::Passed
+        {
+            println!("note: {id} is listed with --expect-failure but passed");
+        }
+    }
+    for (kind, path) in &reports {
+        let text = if kind == "json" {
+            serde_json::to_string_pretty(&report::json_report(&t, &run, seed)).unwrap_or_default()
+        } else {
+            report::junit(&t, &run)
+        };
+        std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    let saved = report::save_failures(&report::failures_dir(), &t, &a.api, &run).unwrap_or(0);
+    if saved > 0 {
+        println!(
+            "{saved} failing checks saved in {}/ (conformance replay ID)",
+            report::failures_dir().display()
+        );
+    }
+    let failed = run.outcomes.iter().any(|o| o.verdict == Verdict::Failed);
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn replay(a: ReplayArgs) -> Result<ExitCode, String> {
+    let path = report::failures_dir().join(format!("{}.json", a.id));
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("no saved failure {} ({}): {e}", a.id, path.display()))?;
+    let saved: report::Saved = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let base = a.base_url.clone().unwrap_or(saved.base_url.clone());
+    let (mut t, limits) = target(&saved.api, &base, &a.connect)?;
+    let outcome = run::replay(&mut t, &saved.check, limits).map_err(|e| t.redact(&e.to_string()))?;
+    match outcome.verdict {
+        Verdict::Passed => {
+            println!("FIXED {}: the server now answers as documented", a.id);
+            Ok(ExitCode::SUCCESS)
+        }
+        _ => {
+            println!("{}", report::failure_text(&t, &outcome).trim_end());
+            Ok(if outcome.verdict == Verdict::Failed {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+    }
+}
+
+fn mutation(a: MutationArgs) -> Result<ExitCode, String> {
+    use conformance::mutation;
+    let apis = if a.api.is_empty() {
+        erpspec_codegen::load_embedded()?.vendors.iter().map(|v| v.name.clone()).collect()
+    } else {
+        a.api.clone()
+    };
+    let opts = Options {
+        seed: a.seed,
+        cases: a.cases,
+        concurrency: 4,
+        limits: Limits {
+            request_timeout: Duration::from_secs(5),
+            ..Limits::default()
+        },
+        run_timeout: Duration::from_secs(120),
+        expect_failure: Vec::new(),
+    };
+    let mut rows = Vec::new();
+    for api in &apis {
+        let vendor = conformance::load_vendor(api)?;
+        let credentials = mutation::generated_credentials(&vendor);
+        let start = |fault: Option<&str>| mutation::spawn_reference(&a.reference, api, &credentials, fault);
+        let mut faults: Vec<Option<mutation::Fault>> = vec![None];
+        faults.extend(
+            mutation::list_faults(&a.reference, api)?
+                .into_iter()
+                .filter(|f| a.fault.is_empty() || a.fault.contains(&f.name))
+                .map(Some),
+        );
+        for f in &faults {
+            let row = mutation::run_one(&vendor, f.as_ref(), &opts, &start);
+            eprintln!(
+                "{api} {}: {}",
+                row.fault.as_deref().unwrap_or("(no fault)"),
+                if row.ok() { "ok" } else { "NOT OK" }
+            );
+            rows.push((api.clone(), row));
+        }
+    }
+    print!("{}", mutation::table(&rows));
+    if let Some(p) = &a.json {
+        let v: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|(api, r)| {
+                let mut j = serde_json::to_value(r).unwrap_or_default();
+                j["api"] = serde_json::json!(api);
+                j
+            })
+            .collect();
+        std::fs::write(p, serde_json::to_string_pretty(&v).unwrap_or_default()).map_err(|e| format!("{}: {e}", p.display()))?;
+    }
+    Ok(if rows.iter().all(|(_, r)| r.ok()) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}

@@ -1,0 +1,292 @@
+//! The oracle: is this answer what the docs say the situation must get?
+//!
+//! Judgement reads only the shared model ([`erpspec_codegen::answers`]) and
+//! the envelope templates, and is fair by construction: a refusal the docs
+//! leave open accepts any refusal; a message documented as "any text" accepts
+//! any text; a status the docs do not give accepts any status; members the
+//! templates do not name are allowed.
+
+use crate::transport::Reply;
+use erpspec_codegen::answers;
+use erpspec_codegen::ir::{Endpoint, ErrorEntry, MessageRule, Payload, Vendor};
+use erpspec_codegen::template::{Mismatch, brief, same_json};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// What a step's answer must be.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Expect {
+    /// The success envelope with the endpoint's payload; then each assertion
+    /// on the returned record.
+    Success {
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        asserts: Vec<Assert>,
+    },
+    /// A refusal with one of these catalogue entries; empty: the docs leave
+    /// the answer open, any refusal is right.
+    Refusal { entries: Vec<String> },
+}
+
+/// A value the record returned by a step must hold.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Assert {
+    /// Member path within the record (names matched by the dialect's rule).
+    pub path: Vec<String>,
+    pub value: Value,
+    pub compare: Compare,
+    /// The rule or quirk this assertion holds the server to.
+    pub because: String,
+}
+
+/// How a read-back value is compared with what was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Compare {
+    Exact,
+    /// After trimming trailing spaces (documented padding).
+    Trimmed,
+    /// Padded with trailing spaces, as the docs show.
+    Padded,
+}
+
+/// The oracle's finding for one answer.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Finding {
+    /// As documented. For a success, the payload it returned.
+    Pass { payload: Option<Value> },
+    /// Not as documented, and why.
+    Wrong(String),
+}
+
+/// Does any catalogue entry recognise this body (its template with its fixed
+/// slots and message rule)? Returns the first such entry.
+pub fn refusal_entry<'v>(v: &'v Vendor, body: &Value) -> Option<&'v ErrorEntry> {
+    v.errors.iter().find(|e| entry_body_mismatch(v, e, body).is_none())
+}
+
+fn entry_body_mismatch(v: &Vendor, e: &ErrorEntry, body: &Value) -> Option<Mismatch> {
+    let fixed = answers::fixed_error_slots(v, e);
+    let slot_ok = |slot: &str, value: &Value| -> Option<String> {
+        if slot == "message" {
+            return match value.as_str() {
+                Some(m) if e.message.accepts(m) => None,
+                Some(m) => Some(format!("message {m:?} is not {}", describe_message(&e.message))),
+                None => Some(format!("the message is not a string: {}", brief(value))),
+            };
+        }
+        match fixed.get(slot) {
+            Some(want) if !same_json(want, value) => Some(format!("expected {want}, found {}", brief(value))),
+            _ => None,
+        }
+    };
+    answers::error_template(v, e).matches(body, &slot_ok).err()
+}
+
+pub fn describe_message(m: &MessageRule) -> String {
+    match m {
+        MessageRule::Exact(t) => format!("the documented {t:?}"),
+        MessageRule::Prefix(p) => format!("a message starting with {p:?}"),
+        MessageRule::Any => "any text".into(),
+    }
+}
+
+/// Judges one answer.
+pub fn judge(v: &Vendor, ep: Option<&Endpoint>, expect: &Expect, reply: &Reply) -> Finding {
+    let json: Option<Value> = serde_json::from_slice(&reply.body).ok();
+    match expect {
+        Expect::Success { asserts } => {
+            let Some(ep) = ep else {
+                return Finding::Wrong("a success was expected from no endpoint".into());
+            };
+            let Some(body) = json else {
+                return Finding::Wrong(not_json(reply));
+            };
+            let _ = asserts; // checked on the located record, see [`check_asserts`]
+            match success_payload(v, ep, reply.status, &body) {
+                Ok(payload) => Finding::Pass { payload: Some(payload) },
+                Err(why) => Finding::Wrong(why),
+            }
+        }
+        Expect::Refusal { entries } if entries.is_empty() => {
+            if let Some(body) = &json
+                && let Some(ep) = ep
+                && success_payload(v, ep, reply.status, body).is_ok()
+            {
+                return Finding::Wrong(format!("accepted (HTTP {}) where a refusal is due", reply.status));
+            }
+            if json.is_none() && reply.status < 400 {
+                return Finding::Wrong(not_json(reply));
+            }
+            Finding::Pass { payload: None }
+        }
+        Expect::Refusal { entries } => {
+            let Some(body) = json else {
+                return Finding::Wrong(not_json(reply));
+            };
+            let mut problems = Vec::new();
+            for id in entries {
+                let Some(e) = v.error(id) else { continue };
+                match refusal_mismatch(v, e, reply.status, &body) {
+                    None => return Finding::Pass { payload: None },
+                    Some(p) => problems.push(format!("`{id}`: {p}")),
+                }
+            }
+            let accepted = ep.is_some_and(|ep| success_payload(v, ep, reply.status, &body).is_ok());
+            if accepted {
+                Finding::Wrong(format!(
+                    "accepted (HTTP {}) where the docs say it is refused with {}",
+                    reply.status,
+                    entries.join(" or ")
+                ))
+            } else {
+                Finding::Wrong(format!("not the documented refusal: {}", problems.join("; ")))
+            }
+        }
+    }
+}
+
+/// Why an answer is not entry `e` (status, then body), if it is not.
+fn refusal_mismatch(v: &Vendor, e: &ErrorEntry, status: u16, body: &Value) -> Option<String> {
+    if let Some(want) = answers::documented_status(v, e)
+        && want != status
+    {
+        return Some(format!("HTTP status {status}, documented {want}"));
+    }
+    entry_body_mismatch(v, e, body).map(|m| m.to_string())
+}
+
+/// The payload of a success answer, or why the answer is not a success.
+pub fn success_payload(v: &Vendor, ep: &Endpoint, status: u16, body: &Value) -> Result<Value, String> {
+    let env = &v.envelopes.success;
+    match env.status {
+        Some(want) if want != status => return Err(status_refusal(v, status, body, Some(want))),
+        None if status >= 400 => return Err(status_refusal(v, status, body, None)),
+        _ => {}
+    }
+    if let Some(e) = refusal_entry(v, body) {
+        let message = message_of(v, e, body).unwrap_or_default();
+        return Err(format!("refused with `{}`{message}", e.id));
+    }
+    let fixed = answers::fixed_success_slots(v, ep);
+    let slot_ok = |slot: &str, value: &Value| -> Option<String> {
+        match fixed.get(slot) {
+            Some(want) if !same_json(want, value) => Some(format!("expected {want}, found {}", brief(value))),
+            _ => None,
+        }
+    };
+    let bound = env
+        .body
+        .matches(body, &slot_ok)
+        .map_err(|m| format!("not the success envelope: {m}"))?;
+    let payload = bound.get("payload").map(|p| (*p).clone()).unwrap_or(Value::Null);
+    let shape_ok = match &ep.response.payload {
+        Payload::Record | Payload::EmptyObject => payload.is_object(),
+        Payload::Records => payload.as_array().is_some_and(|a| a.iter().all(Value::is_object)),
+        Payload::Null => payload.is_null(),
+        Payload::Wrapped { member } => payload.get(member).is_some_and(Value::is_object),
+    };
+    if !shape_ok {
+        let want = match &ep.response.payload {
+            Payload::Record => "a record (a JSON object)".to_string(),
+            Payload::EmptyObject => "an empty object".to_string(),
+            Payload::Records => "a list of records".to_string(),
+            Payload::Null => "null".to_string(),
+            Payload::Wrapped { member } => format!("an object with a `{member}` record"),
+        };
+        return Err(format!("the payload should be {want}, found {}", brief(&payload)));
+    }
+    Ok(payload)
+}
+
+fn status_refusal(v: &Vendor, status: u16, body: &Value, want: Option<u16>) -> String {
+    let entry = refusal_entry(v, body).map(|e| format!(", refused with `{}`{}", e.id, message_of(v, e, body).unwrap_or_default()));
+    match want {
+        Some(w) => format!("HTTP status {status}, documented {w}{}", entry.unwrap_or_default()),
+        None => format!("HTTP status {status}{}", entry.unwrap_or_default()),
+    }
+}
+
+/// `: "the message"` of a refusal body, for reports.
+fn message_of(v: &Vendor, e: &ErrorEntry, body: &Value) -> Option<String> {
+    let bound = answers::error_template(v, e).matches(body, &|_, _| None).ok()?;
+    bound.get("message").and_then(|m| m.as_str()).map(|m| format!(": {m:?}"))
+}
+
+fn not_json(reply: &Reply) -> String {
+    let ct = reply.header("content-type").unwrap_or("none");
+    let text = String::from_utf8_lossy(&reply.body);
+    let shown: String = text.chars().take(120).collect();
+    format!("the answer is not JSON (HTTP {}, content type {ct}): {shown:?}", reply.status)
+}
+
+/// The record of a success payload: the payload itself (a record, or a
+/// wrapped record in the request's shape), or the first item of a list.
+pub fn record_of(ep: &Endpoint, payload: &Value) -> Option<Value> {
+    match &ep.response.payload {
+        Payload::Records => payload.as_array().and_then(|a| a.first()).cloned(),
+        Payload::Null | Payload::EmptyObject => None,
+        _ => Some(payload.clone()),
+    }
+}
+
+/// The member at a path, names matched by the dialect's rule.
+pub fn get_path<'a>(v: &Vendor, record: &'a Value, path: &[String]) -> Option<&'a Value> {
+    let mut at = record;
+    for seg in path {
+        at = match at {
+            Value::Object(m) => m.iter().find(|(k, _)| v.transport.names.matches(seg, k)).map(|(_, x)| x)?,
+            Value::Array(items) => items.get(seg.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(at)
+}
+
+/// Text of a scalar for comparisons across the dialect's readings (`100` and
+/// `"100"` where strings carry scalars).
+pub fn text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Checks a record read back against what was written. `member` is the
+/// record member of the resource (RPM `Contact`): a path written under it is
+/// also looked up without it, for reads that return the member's object.
+pub fn check_asserts(v: &Vendor, record: &Value, member: Option<&str>, asserts: &[Assert]) -> Option<String> {
+    let mut wrong: BTreeMap<String, String> = BTreeMap::new();
+    for a in asserts {
+        let shown = a.path.join("/");
+        let found = get_path(v, record, &a.path).or_else(|| match (member, a.path.split_first()) {
+            (Some(m), Some((first, rest))) if first == m => get_path(v, record, rest),
+            _ => None,
+        });
+        match found {
+            None => {
+                wrong.insert(shown, format!("missing, expected {} ({})", a.value, a.because));
+            }
+            Some(got) => {
+                let (g, w) = (text(got), text(&a.value));
+                let ok = match a.compare {
+                    Compare::Exact => g == w,
+                    Compare::Trimmed => g.trim_end() == w.trim_end(),
+                    Compare::Padded => g.len() > w.trim_end().len() && g.ends_with(' ') && g.trim_end() == w.trim_end(),
+                };
+                if !ok {
+                    wrong.insert(shown, format!("{} where {} was written ({})", brief(got), a.value, a.because));
+                }
+            }
+        }
+    }
+    if wrong.is_empty() {
+        None
+    } else {
+        Some(format!(
+            "read back differently: {}",
+            wrong.iter().map(|(k, w)| format!("{k} is {w}")).collect::<Vec<_>>().join("; ")
+        ))
+    }
+}

@@ -1,0 +1,466 @@
+//! Reports people act on: a progress line, a summary by endpoint and rule,
+//! each failure with its rule, source, request, answer and a `curl` line,
+//! JSON and JUnit XML files, and saved failures for `conformance replay`.
+//! Every text that leaves the harness goes through [`Target::redact`].
+
+use crate::plan::Check;
+use crate::run::{Exchange, Outcome, Run, Verdict};
+use crate::target::Target;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// A value shortened for one-line descriptions.
+pub fn short(v: &Value) -> String {
+    let s = match v {
+        Value::String(s) if s.chars().count() > 24 => {
+            let n = s.chars().count();
+            let head: String = s.chars().take(8).collect();
+            let tail: String = s.chars().skip(n - 4).collect();
+            return format!("\"{head}...{tail}\" ({n} characters)");
+        }
+        other => other.to_string(),
+    };
+    if s.chars().count() > 60 {
+        format!("{}...", s.chars().take(57).collect::<String>())
+    } else {
+        s
+    }
+}
+
+fn shell_quote(s: &str) -> String {
+    // Single quotes, except around placeholders, which the shell expands.
+    let mut out = String::from("'");
+    let mut rest = s;
+    while let Some(i) = rest.find("${") {
+        let Some(j) = rest[i..].find('}') else { break };
+        out.push_str(&rest[..i].replace('\'', "'\\''"));
+        out.push_str("'\"");
+        out.push_str(&rest[i..i + j + 1]);
+        out.push_str("\"'");
+        rest = &rest[i + j + 1..];
+    }
+    out.push_str(&rest.replace('\'', "'\\''"));
+    out.push('\'');
+    out
+}
+
+/// A one-line `curl` that sends the same request (secrets as placeholders).
+pub fn curl(t: &Target, ex: &Exchange) -> String {
+    let r = &ex.request;
+    let mut line = format!("curl -sS -X {} {}", r.method, shell_quote(&t.redact(&t.base.url(&r.target))));
+    for (k, v) in &r.headers {
+        let _ = write!(line, " -H {}", shell_quote(&t.redact(&format!("{k}: {v}"))));
+    }
+    if !r.body.is_empty() {
+        let body = String::from_utf8_lossy(&r.body);
+        let body = if body.len() > 2000 {
+            // Long bodies (NOTES of 32,766 characters) are written out by jq-free shell.
+            body.into_owned()
+        } else {
+            body.into_owned()
+        };
+        let _ = write!(line, " --data-binary {}", shell_quote(&t.redact(&body)));
+    }
+    line
+}
+
+fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() > max {
+        format!("{}... ({} characters)", s.chars().take(max).collect::<String>(), s.chars().count())
+    } else {
+        s.to_string()
+    }
+}
+
+/// Where a source can be read: its seed file and/or URL.
+fn source_text(t: &Target, ids: &[String]) -> String {
+    let v = &t.vendor;
+    let list: Vec<String> = ids
+        .iter()
+        .map(|id| match v.sources.get(id) {
+            Some(s) => {
+                let at = [s.seed.as_ref().map(|x| format!("seeds/{x}")), s.url.clone()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                format!("{} ({at})", s.title)
+            }
+            None => id.clone(),
+        })
+        .collect();
+    if list.is_empty() {
+        "the vendor's pages".into()
+    } else {
+        list.join("; ")
+    }
+}
+
+/// One failure, as a user reads it.
+pub fn failure_text(t: &Target, o: &Outcome) -> String {
+    let c = &o.check;
+    let mut s = String::new();
+    let label = match o.verdict {
+        Verdict::Warned => "WARN",
+        Verdict::ExpectedFailure => "EXPECTED FAIL",
+        _ => "FAIL",
+    };
+    let _ = writeln!(s, "{label} {}", c.id);
+    let _ = writeln!(s, "  check:    {}", c.what);
+    let _ = writeln!(s, "  rule:     {}", c.rule);
+    let _ = writeln!(s, "  source:   {}", source_text(t, &c.sources));
+    if let Some(r) = &o.reason {
+        let _ = writeln!(s, "  problem:  {}", t.redact(r));
+    }
+    if let Some(ex) = o.exchanges.last() {
+        if o.exchanges.len() > 1 {
+            let _ = writeln!(
+                s,
+                "  (step {} of {}; the earlier steps succeeded)",
+                o.exchanges.len(),
+                c.steps.len()
+            );
+        }
+        let body = String::from_utf8_lossy(&ex.request.body);
+        let _ = writeln!(
+            s,
+            "  request:  {} {} {}",
+            ex.request.method,
+            t.redact(&t.base.url(&ex.request.target)),
+            clip(&t.redact(&body), 300)
+        );
+        match &ex.reply {
+            Ok(r) => {
+                let _ = writeln!(
+                    s,
+                    "  response: HTTP {} {}",
+                    r.status,
+                    clip(&t.redact(&String::from_utf8_lossy(&r.body)), 300)
+                );
+            }
+            Err(p) => {
+                let _ = writeln!(s, "  response: none ({p})");
+            }
+        }
+        let _ = writeln!(s, "  reproduce: {}", clip(&curl(t, ex), 600));
+        if o.exchanges.len() > 1 || c.steps.len() > 1 {
+            let _ = writeln!(s, "  replay:   conformance replay {}", c.id);
+        }
+    }
+    s
+}
+
+/// Counts by verdict.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Tally {
+    pub passed: usize,
+    pub failed: usize,
+    pub warned: usize,
+    pub expected_failures: usize,
+    pub skipped: usize,
+}
+
+impl Tally {
+    pub fn add(&mut self, v: Verdict) {
+        match v {
+            Verdict::Passed => self.passed += 1,
+            Verdict::Failed => self.failed += 1,
+            Verdict::Warned => self.warned += 1,
+            Verdict::ExpectedFailure => self.expected_failures += 1,
+            Verdict::Skipped => self.skipped += 1,
+        }
+    }
+    pub fn of<'a>(outcomes: impl IntoIterator<Item = &'a Outcome>) -> Tally {
+        let mut t = Tally::default();
+        for o in outcomes {
+            t.add(o.verdict);
+        }
+        t
+    }
+}
+
+/// The summary: a table by endpoint, the rules that failed, totals.
+pub fn summary(t: &Target, run: &Run, credentials_wrong: bool) -> String {
+    let mut s = String::new();
+    let mut by_endpoint: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut by_family: BTreeMap<&str, Tally> = BTreeMap::new();
+    for o in &run.outcomes {
+        by_endpoint
+            .entry(o.check.endpoint.clone().unwrap_or_else(|| "(transport)".into()))
+            .or_default()
+            .add(o.verdict);
+        by_family.entry(o.check.family.name()).or_default().add(o.verdict);
+    }
+    for note in &run.setup_notes {
+        let _ = writeln!(s, "note: {}", t.redact(note));
+    }
+    if credentials_wrong {
+        let _ = writeln!(
+            s,
+            "\nerror: most failures are refusals of the credentials: the credentials look wrong.\n       Check --credential {} (or ERPSPEC_CREDENTIAL_<NAME>); failures are not listed one by one.",
+            t.vendor.auth.credentials.join(", --credential ")
+        );
+    } else {
+        for o in run
+            .outcomes
+            .iter()
+            .filter(|o| matches!(o.verdict, Verdict::Failed | Verdict::Warned | Verdict::ExpectedFailure))
+        {
+            let _ = writeln!(s, "\n{}", failure_text(t, o).trim_end());
+        }
+    }
+    let _ = writeln!(s, "\n{} at {}", t.vendor.title, t.base.url(""));
+    let _ = writeln!(
+        s,
+        "  {:<34} {:>7} {:>7} {:>7} {:>7}",
+        "endpoint", "passed", "failed", "warned", "skipped"
+    );
+    for (ep, c) in &by_endpoint {
+        let _ = writeln!(
+            s,
+            "  {:<34} {:>7} {:>7} {:>7} {:>7}",
+            ep,
+            c.passed,
+            c.failed + c.expected_failures,
+            c.warned,
+            c.skipped
+        );
+    }
+    let fam: Vec<String> = by_family
+        .iter()
+        .map(|(f, c)| {
+            format!(
+                "{f} {}/{}",
+                c.passed,
+                c.passed + c.failed + c.warned + c.expected_failures + c.skipped
+            )
+        })
+        .collect();
+    let _ = writeln!(s, "  by family (passed/total): {}", fam.join(", "));
+    let mut failed_rules: BTreeMap<&str, usize> = BTreeMap::new();
+    for o in run.outcomes.iter().filter(|o| o.verdict == Verdict::Failed) {
+        *failed_rules.entry(o.check.rule.as_str()).or_default() += 1;
+    }
+    if !failed_rules.is_empty() {
+        let _ = writeln!(s, "  rules broken:");
+        for (r, n) in &failed_rules {
+            let _ = writeln!(s, "    {r} ({n} check{})", if *n == 1 { "" } else { "s" });
+        }
+    }
+    let total = Tally::of(&run.outcomes);
+    let secs = run.elapsed.as_secs_f64().max(1e-9);
+    let _ = writeln!(
+        s,
+        "{} checks: {} passed, {} failed, {} warned, {} expected failures, {} skipped; {} requests in {:.2} s ({:.0} checks/s, {:.0} requests/s)",
+        run.outcomes.len(),
+        total.passed,
+        total.failed,
+        total.warned,
+        total.expected_failures,
+        total.skipped,
+        run.requests,
+        secs,
+        run.outcomes.len() as f64 / secs,
+        run.requests as f64 / secs
+    );
+    s
+}
+
+fn exchange_json(t: &Target, ex: &Exchange) -> Value {
+    let reply = match &ex.reply {
+        Ok(r) => json!({
+            "status": r.status,
+            "headers": r.headers.iter().map(|(k, v)| json!([k, t.redact(v)])).collect::<Vec<_>>(),
+            "body": t.redact(&String::from_utf8_lossy(&r.body)),
+            "millis": r.millis,
+        }),
+        Err(p) => json!({ "problem": p.to_string() }),
+    };
+    json!({
+        "request": {
+            "method": ex.request.method,
+            "url": t.redact(&t.base.url(&ex.request.target)),
+            "headers": ex.request.headers.iter().map(|(k, v)| json!([k, t.redact(v)])).collect::<Vec<_>>(),
+            "body": t.redact(&String::from_utf8_lossy(&ex.request.body)),
+        },
+        "response": reply,
+        "curl": curl(t, ex),
+    })
+}
+
+/// The JSON report: every check with its verdict; failures with their exchanges.
+pub fn json_report(t: &Target, run: &Run, seed: u64) -> Value {
+    let checks: Vec<Value> = run
+        .outcomes
+        .iter()
+        .map(|o| {
+            let mut c = json!({
+                "id": o.check.id,
+                "family": o.check.family,
+                "endpoint": o.check.endpoint,
+                "rule": o.check.rule,
+                "severity": o.check.severity,
+                "sources": o.check.sources,
+                "what": o.check.what,
+                "verdict": o.verdict,
+                "millis": o.millis,
+            });
+            if o.verdict != Verdict::Passed {
+                c["reason"] = json!(o.reason.as_ref().map(|r| t.redact(r)));
+                c["exchanges"] = Value::Array(o.exchanges.iter().map(|e| exchange_json(t, e)).collect());
+            }
+            c
+        })
+        .collect();
+    let tally = Tally::of(&run.outcomes);
+    json!({
+        "api": t.vendor.name,
+        "base_url": t.base.url(""),
+        "seed": seed,
+        "summary": tally,
+        "requests": run.requests,
+        "seconds": run.elapsed.as_secs_f64(),
+        "setup_notes": run.setup_notes.iter().map(|n| t.redact(n)).collect::<Vec<_>>(),
+        "checks": checks,
+    })
+}
+
+/// JUnit XML: a suite per endpoint, a test case per check.
+pub fn junit(t: &Target, run: &Run) -> String {
+    use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+    let mut report = Report::new(format!("erpspec conformance: {}", t.vendor.name));
+    let mut suites: BTreeMap<String, TestSuite> = BTreeMap::new();
+    for o in &run.outcomes {
+        let name = format!(
+            "{}.{}",
+            t.vendor.name,
+            o.check.endpoint.clone().unwrap_or_else(|| "transport".into())
+        );
+        let suite = suites.entry(name.clone()).or_insert_with(|| TestSuite::new(name));
+        let status = match o.verdict {
+            Verdict::Passed => TestCaseStatus::success(),
+            Verdict::Skipped => {
+                let mut s = TestCaseStatus::skipped();
+                if let Some(r) = &o.reason {
+                    s.set_message(t.redact(r));
+                }
+                s
+            }
+            Verdict::Warned | Verdict::ExpectedFailure => {
+                let mut s = TestCaseStatus::success();
+                let _ = &mut s;
+                s
+            }
+            Verdict::Failed => {
+                let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                if let Some(r) = &o.reason {
+                    s.set_message(t.redact(r));
+                }
+                s.set_description(failure_text(t, o));
+                s
+            }
+        };
+        let mut case = TestCase::new(o.check.id.clone(), status);
+        case.set_classname(o.check.rule.clone());
+        case.set_time(std::time::Duration::from_millis(o.millis));
+        if matches!(o.verdict, Verdict::Warned | Verdict::ExpectedFailure) {
+            case.set_system_out(failure_text(t, o));
+        }
+        suite.add_test_case(case);
+    }
+    for (_, s) in suites {
+        report.add_test_suite(s);
+    }
+    report.to_string().unwrap_or_default()
+}
+
+/// A failing check saved for `conformance replay`: what to send and expect,
+/// never the secrets (replay reads them again from flags or the environment).
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct Saved {
+    pub api: String,
+    pub base_url: String,
+    pub check: Check,
+    pub reason: Option<String>,
+}
+
+/// The folder saved failures go to.
+pub fn failures_dir() -> std::path::PathBuf {
+    std::path::PathBuf::from(".conformance/failures")
+}
+
+/// Saves every failed or warned check, replacing the previous run's.
+pub fn save_failures(dir: &Path, t: &Target, api: &str, run: &Run) -> std::io::Result<usize> {
+    let _ = std::fs::remove_dir_all(dir);
+    let mut n = 0;
+    for o in run
+        .outcomes
+        .iter()
+        .filter(|o| matches!(o.verdict, Verdict::Failed | Verdict::Warned | Verdict::ExpectedFailure))
+    {
+        std::fs::create_dir_all(dir)?;
+        let saved = Saved {
+            api: api.to_string(),
+            base_url: t.base.url(""),
+            check: o.check.clone(),
+            reason: o.reason.clone(),
+        };
+        let text = t.redact(&serde_json::to_string_pretty(&saved).unwrap_or_default());
+        std::fs::write(dir.join(format!("{}.json", o.check.id)), text)?;
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// The progress line: indicatif on a terminal, a plain line per finding otherwise.
+pub struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    plain: bool,
+}
+
+impl Progress {
+    pub fn new(quiet: bool) -> Progress {
+        use std::io::IsTerminal;
+        let tty = std::io::stderr().is_terminal();
+        Progress {
+            bar: (tty && !quiet).then(|| {
+                let b = indicatif::ProgressBar::new(0);
+                b.set_style(
+                    indicatif::ProgressStyle::with_template("{spinner} [{elapsed}] {bar:30} {pos}/{len} checks, {msg}")
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                );
+                b
+            }),
+            plain: !tty && !quiet,
+        }
+    }
+    pub fn finish(&self) {
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
+        }
+    }
+}
+
+impl crate::run::Progress for Progress {
+    fn start(&self, total: usize) {
+        if let Some(b) = &self.bar {
+            b.set_length(total as u64);
+        }
+        if self.plain {
+            eprintln!("running {total} checks");
+        }
+    }
+    fn done(&self, o: &Outcome) {
+        if let Some(b) = &self.bar {
+            b.inc(1);
+            if o.verdict == Verdict::Failed {
+                b.set_message(format!("last failure: {}", o.check.id));
+            }
+        }
+        if self.plain && matches!(o.verdict, Verdict::Failed | Verdict::Warned) {
+            eprintln!("{} {}", if o.verdict == Verdict::Failed { "FAIL" } else { "WARN" }, o.check.id);
+        }
+    }
+}

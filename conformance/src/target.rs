@@ -1,0 +1,254 @@
+//! The server under test as the vendor's dialect addresses it: where each
+//! endpoint lives, how credentials travel (path, header, body, a token from
+//! the login endpoint), and how to keep them out of every report.
+
+use crate::transport::{BaseUrl, WireRequest};
+use erpspec_codegen::ir::{Endpoint, PresentationLocation, Vendor};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+/// How a call presents credentials.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Presenting {
+    /// The documented way: the first presentation that is not deprecated.
+    Valid,
+    /// No credentials at all.
+    Nothing,
+    /// A wrong credential, or a token of the right form that was never issued.
+    Wrong,
+    /// A token that is not in any token format.
+    Malformed,
+    /// Only the deprecated presentation (RPM's body `Key`).
+    Deprecated,
+    /// The valid credential in the first presentation and a wrong one in
+    /// every later one: the first must win.
+    Precedence,
+}
+
+/// The server under test.
+#[derive(Clone, Debug)]
+pub struct Target {
+    pub vendor: Vendor,
+    pub base: BaseUrl,
+    /// By the names in `auth.credentials`.
+    pub credentials: BTreeMap<String, String>,
+    /// Values naming records the harness cannot create, by request field name.
+    pub fixtures: BTreeMap<String, String>,
+    /// The token the login endpoint issued, once logged in.
+    pub token: Option<String>,
+}
+
+/// Percent-encodes one path segment (RFC 3986 unreserved characters stay).
+pub fn encode_segment(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Percent-encodes a query component (spaces as `%20`).
+pub fn encode_query(s: &str) -> String {
+    encode_segment(s)
+}
+
+impl Target {
+    /// A wrong value of the same form as the real one: one character changed.
+    fn wrong(value: &str) -> String {
+        let mut chars: Vec<char> = value.chars().collect();
+        match chars.last_mut() {
+            Some(c) if c.is_ascii_digit() => *c = if *c == '9' { '0' } else { (*c as u8 + 1) as char },
+            Some(c) if c.is_ascii_lowercase() => *c = if *c == 'z' { 'a' } else { (*c as u8 + 1) as char },
+            Some(c) if c.is_ascii_uppercase() => *c = if *c == 'Z' { 'A' } else { (*c as u8 + 1) as char },
+            Some(c) => *c = 'X',
+            None => return "WRONG".into(),
+        }
+        chars.into_iter().collect()
+    }
+
+    /// The path of an endpoint; `path_credential` fills `{NAME}` segments,
+    /// `None` leaves them out (a request without credentials).
+    pub fn path(&self, route: &str, path_credential: Option<&str>) -> String {
+        let path = self.vendor.transport.path.replace("{route}", route);
+        let mut out = String::new();
+        for seg in path.split('/').filter(|s| !s.is_empty()) {
+            if seg.starts_with('{') && seg.ends_with('}') {
+                if let Some(v) = path_credential {
+                    out.push('/');
+                    out.push_str(&encode_segment(v));
+                }
+            } else {
+                out.push('/');
+                out.push_str(seg);
+            }
+        }
+        out
+    }
+
+    /// The value presented for a presentation's credential, as asked.
+    fn presented(&self, value_name: &str, how: Presenting) -> Option<String> {
+        let real = if value_name == "token" {
+            self.token.clone()
+        } else {
+            self.credentials.get(value_name).cloned()
+        };
+        match how {
+            Presenting::Nothing => None,
+            Presenting::Malformed => Some("not a token!".into()),
+            Presenting::Wrong => Some(Self::wrong(real.as_deref().unwrap_or("WRONGKEY00"))),
+            Presenting::Valid | Presenting::Deprecated | Presenting::Precedence => real,
+        }
+    }
+
+    /// A JSON call to an endpoint, credentials presented as asked.
+    pub fn request(&self, ep: &Endpoint, method: &str, body: &Value, how: Presenting) -> WireRequest {
+        let mut body = body.clone();
+        let mut headers: Vec<(String, String)> = vec![("content-type".into(), "application/json".into())];
+        let mut path_credential = None;
+        if ep.authenticated {
+            let presentations = &self.vendor.auth.presentations;
+            let chosen: Vec<(usize, _)> = match how {
+                Presenting::Deprecated => presentations.iter().enumerate().filter(|(_, p)| p.deprecated).take(1).collect(),
+                Presenting::Precedence => presentations.iter().enumerate().collect(),
+                _ => presentations.iter().enumerate().filter(|(_, p)| !p.deprecated).take(1).collect(),
+            };
+            for (i, p) in chosen {
+                let how = if how == Presenting::Precedence && i > 0 {
+                    Presenting::Wrong
+                } else {
+                    how
+                };
+                let value = self.presented(&p.value, how);
+                match (p.location, value) {
+                    (PresentationLocation::Path, v) => path_credential = v,
+                    (PresentationLocation::Header, Some(v)) => headers.push((p.name.to_ascii_lowercase(), v)),
+                    (PresentationLocation::Body, v) => {
+                        if let Value::Object(m) = &mut body {
+                            m.retain(|k, _| !self.vendor.transport.names.matches(&p.name, k));
+                            if let Some(v) = v {
+                                // A body credential goes first: RPM documents its
+                                // deprecated `Key` as the first property.
+                                let mut n = Map::new();
+                                n.insert(p.name.clone(), Value::String(v));
+                                n.extend(std::mem::take(m));
+                                *m = n;
+                            }
+                        }
+                    }
+                    (PresentationLocation::Query, Some(v)) => path_credential = Some(format!("?{}={}", p.name, encode_query(&v))),
+                    _ => {}
+                }
+            }
+        }
+        let target = match path_credential.as_deref() {
+            Some(q) if q.starts_with('?') => format!("{}{q}", self.path(&ep.route, None)),
+            other => self.path(&ep.route, other),
+        };
+        WireRequest {
+            method: method.to_string(),
+            target,
+            headers,
+            body: body.to_string().into_bytes(),
+        }
+    }
+
+    /// Raw bytes to an endpoint with valid header and path credentials (body
+    /// credentials cannot travel in a body that is not JSON).
+    pub fn raw(&self, ep: &Endpoint, method: &str, content_type: &str, body: &[u8]) -> WireRequest {
+        let mut headers = vec![("content-type".to_string(), content_type.to_string())];
+        let mut path_credential = None;
+        for p in self.vendor.auth.presentations.iter().filter(|p| !p.deprecated) {
+            let Some(v) = self.presented(&p.value, Presenting::Valid) else {
+                continue;
+            };
+            match p.location {
+                PresentationLocation::Header => headers.push((p.name.to_ascii_lowercase(), v)),
+                PresentationLocation::Path => path_credential = Some(v),
+                _ => {}
+            }
+        }
+        WireRequest {
+            method: method.to_string(),
+            target: self.path(&ep.route, path_credential.as_deref()),
+            headers,
+            body: body.to_vec(),
+        }
+    }
+
+    /// A GET with the parameters in the query string, exactly as the docs
+    /// print it (spaces encoded), credentials in the path or a header.
+    pub fn query_request(&self, ep: &Endpoint, query: &str) -> WireRequest {
+        let mut req = self.raw(ep, "GET", "application/json", b"");
+        req.headers.retain(|(k, _)| k != "content-type");
+        let q = query.strip_prefix('?').unwrap_or(query).replace(' ', "%20");
+        req.target = format!("{}?{q}", req.target);
+        req
+    }
+
+    /// The login call (where the vendor issues tokens): endpoint and body.
+    pub fn login(&self) -> Option<(&Endpoint, Value)> {
+        let issue = self.vendor.auth.token.as_ref()?;
+        let ep = self.vendor.endpoint(&issue.endpoint)?;
+        let mut body = Map::new();
+        for (cred, field) in &issue.credential_fields {
+            body.insert(
+                field.clone(),
+                Value::String(self.credentials.get(cred).cloned().unwrap_or_default()),
+            );
+        }
+        Some((ep, Value::Object(body)))
+    }
+
+    /// Every secret and the placeholder that replaces it in output.
+    pub fn secrets(&self) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = self
+            .credentials
+            .iter()
+            .filter(|(_, v)| v.len() >= 3)
+            .map(|(k, v)| (v.clone(), format!("${{ERPSPEC_CREDENTIAL_{k}}}")))
+            .collect();
+        if let Some(t) = &self.token {
+            out.push((t.clone(), "${AUTH_TOKEN}".into()));
+        }
+        // Longest first, so a secret containing another is replaced whole.
+        out.sort_by_key(|(v, _)| std::cmp::Reverse(v.len()));
+        out
+    }
+
+    /// Text with every secret (raw, percent-encoded and JSON-escaped) replaced
+    /// by its placeholder.
+    pub fn redact(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for (secret, placeholder) in self.secrets() {
+            for form in [
+                secret.clone(),
+                encode_segment(&secret),
+                serde_json::to_string(&secret).unwrap_or_default().trim_matches('"').to_string(),
+            ] {
+                if !form.is_empty() {
+                    out = out.replace(&form, &placeholder);
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrong_values_keep_their_form() {
+        assert_eq!(Target::wrong("K123456789"), "K123456780");
+        assert_eq!(Target::wrong("abcz"), "abca");
+        assert_eq!(Target::wrong("ab-"), "abX");
+        assert_eq!(encode_segment("a b/é"), "a%20b%2F%C3%A9");
+    }
+}

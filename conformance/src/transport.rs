@@ -1,0 +1,317 @@
+//! The harness's HTTP client: keep-alive connections over hyper, each
+//! request bounded in time and in answer size, so any server's behaviour
+//! (silence, a trickle, a flood, a reset, bytes that are not HTTP) ends in a
+//! [`Problem`] that names it, never a hang or a crash.
+//!
+//! Blocking on purpose: each worker thread of the runner owns one
+//! [`Connection`] and drives it through a shared tokio runtime, so checks
+//! (sequences of dependent requests) read as straight-line code.
+
+use http_body_util::{BodyExt, Full};
+use hyper::body::Bytes;
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::time::{Duration, Instant};
+
+/// A request exactly as it goes on the wire.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct WireRequest {
+    pub method: String,
+    /// Path and query, percent-encoded as sent.
+    pub target: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+/// An answer off the wire.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Reply {
+    pub status: u16,
+    /// Header names in lower case.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    /// Milliseconds from sending to the last byte.
+    pub millis: u64,
+}
+
+impl Reply {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Why no usable answer came back.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum Problem {
+    /// Nothing listens, or the connection could not be made.
+    Connect(String),
+    /// No complete answer within the time limit.
+    Timeout { seconds: f64, received: usize },
+    /// The answer is larger than the cap.
+    TooLarge { limit: usize },
+    /// The connection closed or was reset before the answer was complete.
+    Closed(String),
+    /// What came back is not HTTP/1.1.
+    InvalidHttp(String),
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Problem::Connect(e) => write!(f, "cannot connect: {e}"),
+            Problem::Timeout { seconds, received } => {
+                write!(f, "no complete answer within {seconds} s ({received} bytes of body received)")
+            }
+            Problem::TooLarge { limit } => write!(f, "the answer is larger than {limit} bytes"),
+            Problem::Closed(e) => write!(f, "the connection closed before the answer was complete: {e}"),
+            Problem::InvalidHttp(e) => write!(f, "the answer is not valid HTTP: {e}"),
+        }
+    }
+}
+
+/// Limits that hold for every request.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    pub request_timeout: Duration,
+    pub max_answer_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            request_timeout: Duration::from_secs(10),
+            max_answer_bytes: 16 * 1024 * 1024,
+        }
+    }
+}
+
+/// Where the server is: `http://host:port` plus a path prefix.
+#[derive(Clone, Debug)]
+pub struct BaseUrl {
+    pub host: String,
+    pub port: u16,
+    /// Prefix for every path, without a trailing `/` (`""` for none).
+    pub prefix: String,
+}
+
+impl BaseUrl {
+    pub fn parse(url: &str) -> Result<BaseUrl, String> {
+        let rest = if let Some(r) = url.strip_prefix("http://") {
+            r
+        } else if url.starts_with("https://") {
+            return Err(format!(
+                "`{url}`: https is not supported yet; run the harness against an http endpoint (a TLS-terminating proxy on loopback works)"
+            ));
+        } else {
+            return Err(format!("`{url}` is not an http:// URL"));
+        };
+        let (authority, path) = rest
+            .split_once('/')
+            .map(|(a, p)| (a, format!("/{p}")))
+            .unwrap_or((rest, String::new()));
+        let (host, port) = match authority.rsplit_once(':') {
+            Some((h, p)) if !h.ends_with(']') || authority.starts_with('[') => {
+                (h.to_string(), p.parse::<u16>().map_err(|_| format!("`{url}`: bad port `{p}`"))?)
+            }
+            _ => (authority.to_string(), 80),
+        };
+        if host.is_empty() {
+            return Err(format!("`{url}` names no host"));
+        }
+        Ok(BaseUrl {
+            host,
+            port,
+            prefix: path.trim_end_matches('/').to_string(),
+        })
+    }
+
+    pub fn authority(&self) -> String {
+        if self.port == 80 {
+            self.host.clone()
+        } else {
+            format!("{}:{}", self.host, self.port)
+        }
+    }
+
+    pub fn url(&self, target: &str) -> String {
+        format!("http://{}{}{}", self.authority(), self.prefix, target)
+    }
+
+    fn addr(&self) -> Result<SocketAddr, Problem> {
+        let host = self.host.trim_start_matches('[').trim_end_matches(']');
+        (host, self.port)
+            .to_socket_addrs()
+            .map_err(|e| Problem::Connect(format!("{}: {e}", self.host)))?
+            .next()
+            .ok_or_else(|| Problem::Connect(format!("{} resolves to no address", self.host)))
+    }
+}
+
+type Sender = hyper::client::conn::http1::SendRequest<Full<Bytes>>;
+
+/// One keep-alive connection, reopened when the server closes it or a
+/// request fails.
+pub struct Connection {
+    rt: tokio::runtime::Handle,
+    base: BaseUrl,
+    limits: Limits,
+    sender: Option<Sender>,
+}
+
+impl Connection {
+    pub fn new(rt: tokio::runtime::Handle, base: BaseUrl, limits: Limits) -> Connection {
+        Connection {
+            rt,
+            base,
+            limits,
+            sender: None,
+        }
+    }
+
+    /// Sends one request; the time limit covers connecting, sending and
+    /// reading the whole answer.
+    pub fn send(&mut self, req: &WireRequest) -> Result<Reply, Problem> {
+        let started = Instant::now();
+        let limits = self.limits;
+        let base = self.base.clone();
+        let sender = self.sender.take();
+        let received = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = received.clone();
+        let outcome = self
+            .rt
+            .block_on(async move { tokio::time::timeout(limits.request_timeout, exchange(sender, &base, req, limits, &counter)).await });
+        match outcome {
+            Ok(Ok((mut reply, sender))) => {
+                self.sender = sender;
+                reply.millis = started.elapsed().as_millis() as u64;
+                Ok(reply)
+            }
+            Ok(Err(p)) => Err(p),
+            Err(_) => Err(Problem::Timeout {
+                seconds: limits.request_timeout.as_secs_f64(),
+                received: received.load(std::sync::atomic::Ordering::Relaxed),
+            }),
+        }
+    }
+}
+
+async fn connect(base: &BaseUrl) -> Result<Sender, Problem> {
+    let addr = base.addr()?;
+    let stream = tokio::net::TcpStream::connect(addr)
+        .await
+        .map_err(|e| Problem::Connect(format!("{addr}: {e}")))?;
+    let _ = stream.set_nodelay(true);
+    let io = hyper_util::rt::TokioIo::new(stream);
+    let (sender, conn) = hyper::client::conn::http1::Builder::new()
+        .max_buf_size(64 * 1024)
+        .handshake(io)
+        .await
+        .map_err(|e| Problem::Connect(e.to_string()))?;
+    tokio::spawn(async move {
+        let _ = conn.await;
+    });
+    Ok(sender)
+}
+
+async fn exchange(
+    sender: Option<Sender>,
+    base: &BaseUrl,
+    req: &WireRequest,
+    limits: Limits,
+    received: &std::sync::atomic::AtomicUsize,
+) -> Result<(Reply, Option<Sender>), Problem> {
+    let reusable = match sender {
+        Some(mut s) => s.ready().await.is_ok().then_some(s),
+        None => None,
+    };
+    let mut sender = match reusable {
+        Some(s) => s,
+        None => connect(base).await?,
+    };
+    let mut builder = hyper::Request::builder()
+        .method(req.method.as_str())
+        .uri(format!("{}{}", base.prefix, req.target))
+        .header(hyper::header::HOST, base.authority());
+    for (k, v) in &req.headers {
+        builder = builder.header(k.as_str(), v.as_str());
+    }
+    let request = builder
+        .body(Full::new(Bytes::from(req.body.clone())))
+        .map_err(|e| Problem::Connect(format!("the request cannot be sent: {e}")))?;
+    let answer = sender.send_request(request).await.map_err(classify)?;
+    let status = answer.status().as_u16();
+    let headers: Vec<(String, String)> = answer
+        .headers()
+        .iter()
+        .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .collect();
+    if let Some(n) = answer
+        .headers()
+        .get(hyper::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        && n > limits.max_answer_bytes as u64
+    {
+        return Err(Problem::TooLarge {
+            limit: limits.max_answer_bytes,
+        });
+    }
+    let mut body = answer.into_body();
+    let mut bytes = Vec::new();
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(classify)?;
+        if let Some(data) = frame.data_ref() {
+            if bytes.len() + data.len() > limits.max_answer_bytes {
+                return Err(Problem::TooLarge {
+                    limit: limits.max_answer_bytes,
+                });
+            }
+            bytes.extend_from_slice(data);
+            received.store(bytes.len(), std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+    let keep = !headers.iter().any(|(k, v)| k == "connection" && v.eq_ignore_ascii_case("close"));
+    Ok((
+        Reply {
+            status,
+            headers,
+            body: bytes,
+            millis: 0,
+        },
+        keep.then_some(sender),
+    ))
+}
+
+fn classify(e: hyper::Error) -> Problem {
+    if e.is_parse() || e.is_parse_status() {
+        Problem::InvalidHttp(e.to_string())
+    } else if e.is_incomplete_message() || e.is_closed() || e.is_canceled() {
+        Problem::Closed(e.to_string())
+    } else {
+        let mut text = e.to_string();
+        let mut source = std::error::Error::source(&e);
+        while let Some(s) = source {
+            text = format!("{text}: {s}");
+            source = s.source();
+        }
+        Problem::Closed(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls_parse_host_port_and_prefix() {
+        let b = BaseUrl::parse("http://127.0.0.1:8080/erp/").unwrap();
+        assert_eq!((b.host.as_str(), b.port, b.prefix.as_str()), ("127.0.0.1", 8080, "/erp"));
+        assert_eq!(b.url("/api/x"), "http://127.0.0.1:8080/erp/api/x");
+        let b = BaseUrl::parse("http://localhost").unwrap();
+        assert_eq!((b.port, b.prefix.as_str()), (80, ""));
+        assert!(BaseUrl::parse("https://example.com").unwrap_err().contains("https"));
+        assert!(BaseUrl::parse("ftp://x").is_err());
+    }
+}
