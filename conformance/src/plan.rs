@@ -455,6 +455,16 @@ impl<'t> Planner<'t> {
 
     /// The first example that breaks no rule (or the first), as the base.
     pub fn base(&mut self, ep: &Endpoint) -> Built {
+        // The login endpoint's base carries the configured credentials.
+        if ep.operation.kind == OperationKind::Login
+            && let Some((login, body)) = self.t.login()
+            && login.id == ep.id
+        {
+            return Built {
+                body,
+                identity: Vec::new(),
+            };
+        }
         let example = ep.examples.iter().find(|e| e.breaks.is_empty()).or(ep.examples.first()).cloned();
         let mut built = self.build(ep, example.as_ref(), false);
         if let Some(ex) = &example {
@@ -529,7 +539,7 @@ fn container<'a>(v: &'a mut Value, segs: &[String], names: erpspec_rules::NameMa
     let child = if first == "*" {
         let arr = v.as_array_mut()?;
         if arr.is_empty() {
-            arr.push(if rest.is_empty() { json!(null) } else { empty() });
+            arr.push(if rest.is_empty() && !leaf_is_array { json!({}) } else { empty() });
         }
         &mut arr[0]
     } else {
@@ -914,9 +924,6 @@ impl Planner<'_> {
         let v = self.v();
         let names = v.transport.names;
         let mut out = Vec::new();
-        if ep.operation.kind == OperationKind::Login {
-            return out;
-        }
         for (path, rule) in ep.all_rules() {
             let segs = pointer_segments(&path);
             if segs.len() == 1 && is_credential(v, &segs[0]) {
@@ -965,6 +972,9 @@ impl Planner<'_> {
                     }
                 }
                 kind => {
+                    for c in kind.cases().into_iter().filter(|c| !c.holds) {
+                        cases.push(self.existing_identity_case(ep, rule, &segs, &c.id, &c.value));
+                    }
                     for c in kind.cases() {
                         let (case, value, accepted) = (c.id, c.value, c.holds);
                         let s2 = segs.clone();
@@ -984,6 +994,60 @@ impl Planner<'_> {
         }
         out.extend(self.type_checks(ep));
         out
+    }
+
+    /// A rule on a value that names the record (ManEx Edit's ten-digit
+    /// `Custno`) is only observable against a record that exists under a
+    /// value breaking it: created through the resource's create endpoint
+    /// where that endpoint does not have the rule, then named.
+    fn existing_identity_case(&mut self, ep: &Endpoint, rule: &Rule, segs: &[String], case: &str, value: &Value) -> Option<Check> {
+        let v = self.v();
+        let names = v.transport.names;
+        let built = self.base(ep);
+        let (_, record_path) = built.identity.iter().find(|(p, _)| p == segs)?.clone();
+        let creator = self.creator(ep.operation.resource.as_deref()?)?;
+        let field = creator
+            .request
+            .iter()
+            .find(|f| self.record_name(creator, &f.name) == record_path[0] && !f.rules.iter().any(|r| r.kind.name() == rule.kind.name()))?
+            .clone();
+        let mut create = self.base(creator);
+        set_path(&mut create.body, std::slice::from_ref(&field.name), value.clone(), names);
+        let report = erpspec_codegen::validate::validate_request(v, creator, &with_body_credentials(v, &create.body));
+        if !report.violations.is_empty() {
+            return None;
+        }
+        let mut call = built.body;
+        set_path(&mut call, segs, value.clone(), names);
+        let report = erpspec_codegen::validate::validate_request(v, ep, &with_body_credentials(v, &call));
+        if !report.violations.iter().any(|x| x.rule == rule.id) {
+            return None;
+        }
+        Some(Check {
+            id: format!("{}.{case}.existing", rule.id),
+            family: Family::Rejected,
+            removable: Vec::new(),
+            endpoint: Some(ep.id.clone()),
+            rule: rule.id.clone(),
+            severity: Severity::of(rule.strength),
+            sources: sources(Some(rule), Some(ep), &[]),
+            what: format!(
+                "a record created by {} with {} = {} exists, and {} naming it by that value is refused",
+                creator.id,
+                field.name,
+                crate::report::short(value),
+                ep.id
+            ),
+            steps: vec![
+                self.step(creator, create.body, Presenting::Valid, success()),
+                self.step(
+                    ep,
+                    call,
+                    Presenting::Valid,
+                    refusal(v, Some(ep), &Situation::RuleBroken(Some(rule))),
+                ),
+            ],
+        })
     }
 
     /// A value of the wrong JSON type for every scalar field: refused, with
@@ -1495,10 +1559,13 @@ impl Planner<'_> {
                 }
             }
             OperationKind::Update => {
-                if let Some(creator) = self.creator(&resource.name)
-                    && let Some(check) = self.update_read_back(ep, creator, resource)
-                {
-                    out.push(check);
+                if let Some(creator) = self.creator(&resource.name) {
+                    if let Some(check) = self.update_read_back(ep, creator, resource) {
+                        out.push(check);
+                    }
+                    if let Some(check) = self.duplicate_update(ep, creator, resource) {
+                        out.push(check);
+                    }
                 }
             }
             _ => {}
@@ -1640,6 +1707,64 @@ impl Planner<'_> {
                 change.name
             ),
             steps: vec![self.step(creator, created.body, Presenting::Valid, success()), upd, read],
+        })
+    }
+}
+
+impl Planner<'_> {
+    /// Create two records, then give the second the first one's unique
+    /// value: refused.
+    fn duplicate_update(&mut self, ep: &Endpoint, creator: &Endpoint, resource: &Resource) -> Option<Check> {
+        let v = self.v();
+        let names = v.transport.names;
+        let update = self.base(ep);
+        let identity: Vec<&str> = update.identity.iter().filter_map(|(p, _)| p.last().map(String::as_str)).collect();
+        let (scope, fields): (Vec<String>, &[Field]) = match ep.operation.record_member.as_deref().and_then(|m| ep.field(m)) {
+            Some(Field {
+                ty: Type::Object { fields, .. },
+                name,
+                ..
+            }) => (vec![name.clone()], fields),
+            _ => (vec![], &ep.request),
+        };
+        let unique = fields
+            .iter()
+            .find(|f| !identity.contains(&f.name.as_str()) && resource.unique.contains(&self.record_name(ep, &f.name)))?;
+        let record_field = self.record_name(ep, &unique.name);
+        let (first, second) = (self.base(creator), self.base(creator));
+        let mut body = json!({});
+        let mut fills = Vec::new();
+        for (into, record_path) in &update.identity {
+            set_path(&mut body, into, json!(null), names);
+            fills.push(Fill {
+                from_step: 1,
+                record_path: record_path.clone(),
+                into: into.clone(),
+            });
+        }
+        let into = join(&scope, &unique.name);
+        set_path(&mut body, &into, json!(null), names);
+        fills.push(Fill {
+            from_step: 0,
+            record_path: vec![record_field.clone()],
+            into,
+        });
+        let mut step = self.step(ep, body, Presenting::Valid, refusal(v, Some(ep), &Situation::Duplicate));
+        step.fills = fills;
+        Some(Check {
+            id: format!("{}.{}.stateful.duplicate", v.name, ep.id),
+            family: Family::Stateful,
+            removable: Vec::new(),
+            endpoint: Some(ep.id.clone()),
+            rule: format!("{}.{}.operation.on_duplicate", v.name, ep.id),
+            severity: Severity::Fail,
+            sources: ep.sources.clone(),
+            what: format!("giving a record another record's {record_field} is refused"),
+            steps: vec![
+                self.step(creator, first.body, Presenting::Valid, success()),
+                self.step(creator, second.body, Presenting::Valid, success()),
+                step,
+            ],
         })
     }
 }

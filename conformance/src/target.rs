@@ -59,15 +59,25 @@ pub fn encode_query(s: &str) -> String {
 }
 
 impl Target {
-    /// A wrong value of the same form as the real one: one character changed.
+    /// A wrong value of the same form as the real one: its last digit
+    /// changed (else its last letter, staying within `a-f` for hex), so a
+    /// server reads it as a credential it does not know, not a malformed one.
     fn wrong(value: &str) -> String {
         let mut chars: Vec<char> = value.chars().collect();
-        match chars.last_mut() {
-            Some(c) if c.is_ascii_digit() => *c = if *c == '9' { '0' } else { (*c as u8 + 1) as char },
-            Some(c) if c.is_ascii_lowercase() => *c = if *c == 'z' { 'a' } else { (*c as u8 + 1) as char },
-            Some(c) if c.is_ascii_uppercase() => *c = if *c == 'Z' { 'A' } else { (*c as u8 + 1) as char },
-            Some(c) => *c = 'X',
-            None => return "WRONG".into(),
+        let next = |c: char, lo: char, hi: char| if c == hi { lo } else { (c as u8 + 1) as char };
+        if let Some(c) = chars.iter_mut().rev().find(|c| c.is_ascii_digit()) {
+            *c = next(*c, '0', '9');
+        } else if let Some(c) = chars.iter_mut().rev().find(|c| c.is_ascii_alphabetic()) {
+            *c = match *c {
+                'a'..='f' => next(*c, 'a', 'f'),
+                'A'..='F' => next(*c, 'A', 'F'),
+                x if x.is_ascii_lowercase() => next(x, 'a', 'z'),
+                x => next(x, 'A', 'Z'),
+            };
+        } else if let Some(c) = chars.last_mut() {
+            *c = if *c == 'X' { 'Y' } else { 'X' };
+        } else {
+            return "WRONG".into();
         }
         chars.into_iter().collect()
     }
@@ -247,8 +257,10 @@ mod tests {
     #[test]
     fn wrong_values_keep_their_form() {
         assert_eq!(Target::wrong("K123456789"), "K123456780");
-        assert_eq!(Target::wrong("abcz"), "abca");
-        assert_eq!(Target::wrong("ab-"), "abX");
+        assert_eq!(Target::wrong("0f3e"), "0f4e");
+        assert_eq!(Target::wrong("abcf"), "abca");
+        assert_eq!(Target::wrong("xyz"), "xya");
+        assert_eq!(Target::wrong("--"), "-X");
         assert_eq!(encode_segment("a b/é"), "a%20b%2F%C3%A9");
     }
 }

@@ -597,6 +597,14 @@ impl Engine {
             .any(|c| path.strip_prefix('/').is_some_and(|p| names.matches(c, p)))
     }
 
+    /// Whether a fault switch has the server ignore the required rule of
+    /// this request field (see [`crate::faults`]).
+    fn lax_required(&self, ep: &Endpoint, field: &str) -> bool {
+        ep.field(field)
+            .and_then(|f| f.rules.iter().find(|r| matches!(r.kind, erpspec_rules::RuleKind::Required)))
+            .is_some_and(|r| self.faults.ignores_rule(&r.id))
+    }
+
     /// Exchanges credentials for a token.
     fn login(&self, tx: &Tx<'_>, req: &Request, ep: &Endpoint, normalized: &Map<String, Value>) -> Step<Response> {
         let Some(token) = &self.v.auth.token else {
@@ -604,6 +612,9 @@ impl Engine {
         };
         let mut ok = true;
         for (cred, field) in &token.credential_fields {
+            if normalized.get(field).is_none() && self.lax_required(ep, field) {
+                continue;
+            }
             let given = normalized.get(field).map(util::text).unwrap_or_default();
             let good = self
                 .credentials
@@ -709,7 +720,15 @@ impl Engine {
                     AssignedHow::PaddedSequence { .. } | AssignedHow::IntegerSequence => {
                         if let (true, Some(g)) = (choosable, given) {
                             let used = g.as_i64().or_else(|| g.as_str().and_then(|s| s.trim().parse().ok()));
-                            if let Some(n) = used {
+                            // The sequence moves past a value it could have
+                            // produced: not past one wider than its width.
+                            let fits = match a.how {
+                                AssignedHow::PaddedSequence { width } => {
+                                    used.is_some_and(|n| n >= 0 && n.to_string().len() <= width as usize)
+                                }
+                                _ => true,
+                            };
+                            if let (Some(n), true) = (used, fits) {
                                 tx.bump_sequence(&self.v.name, &r.name, &a.field, n)?;
                             }
                             continue;
@@ -819,6 +838,21 @@ impl Engine {
     ) -> Step<Response> {
         self.check_references(tx, req, ep, normalized)?;
         let mut doc = self.build_doc(ep, member, normalized);
+        // A server ignoring a required rule stores what it was given: an
+        // empty record member, empty key fields.
+        if let (Some(m), Value::Object(d)) = (member, &mut doc)
+            && !d.contains_key(m)
+            && self.lax_required(ep, m)
+        {
+            d.insert(m.to_string(), json!({}));
+        }
+        if let Value::Object(d) = &mut doc {
+            for (i, k) in ep.operation.key.iter().enumerate() {
+                if member.is_none() && !d.contains_key(k) && self.lax_required(ep, k) {
+                    d.insert(r.key.get(i).cloned().unwrap_or(k.clone()), json!(""));
+                }
+            }
+        }
         self.assign(tx, r, &mut doc, principal, OperationKind::Create, &[])?;
         self.apply_write_quirks(ep, member, &mut doc);
         let Some(key) = self.key_of(r, &doc) else {
@@ -947,10 +981,21 @@ impl Engine {
         } else {
             op.key.iter().map(|k| normalized.get(k)).collect()
         };
+        let partial =
+            !op.key.is_empty() && key_values.is_none() && op.key.iter().any(|k| normalized.get(k).is_none() && self.lax_required(ep, k));
         if let Some(values) = key_values {
             let key = serde_json::to_string(&values).unwrap_or_default();
             asked = format!("key {key}");
             found = tx.get(&self.v.name, &r.name, &key)?;
+        } else if partial {
+            // A server ignoring a required key field finds a record by the others.
+            asked = "a partial key".into();
+            found = tx.all(&self.v.name, &r.name)?.into_iter().find(|row| {
+                op.key
+                    .iter()
+                    .zip(&r.key)
+                    .all(|(k, rk)| normalized.get(k).is_none_or(|want| get_path(&row.doc, member, rk) == Some(want)))
+            });
         } else if let Some((lk, value)) = {
             // A lookup names a request field, or a field of the record member.
             let request = Value::Object(normalized.clone());

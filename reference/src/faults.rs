@@ -87,7 +87,7 @@ pub fn catalogue(v: &Vendor) -> Vec<FaultInfo> {
             if credential_members.contains(&path) {
                 continue;
             }
-            if seen.insert(r.id.clone()) {
+            if seen.insert(r.id.clone()) && !equivalent_when_ignored(ep, &path, r) {
                 push(
                     format!("ignore-rule={}", r.id),
                     r.id.clone(),
@@ -250,6 +250,26 @@ pub fn catalogue(v: &Vendor) -> Vec<FaultInfo> {
         }
     }
     out
+}
+
+/// Whether ignoring this rule changes no documented answer, so no harness
+/// could tell (an equivalent mutant): the required record member of an
+/// endpoint that still needs something inside it, a required field of its
+/// own (RPM CustomerAdd's `Customer.Name`) or the values that locate the
+/// record (RPM CustomerEdit): without the member, that refusal answers instead.
+pub fn equivalent_when_ignored(ep: &Endpoint, path: &str, r: &erpspec_codegen::ir::Rule) -> bool {
+    let Some(member) = ep.operation.record_member.as_deref() else {
+        return false;
+    };
+    if !matches!(r.kind, erpspec_rules::RuleKind::Required) || path != format!("/{member}") {
+        return false;
+    }
+    match ep.field(member).map(|f| &f.ty) {
+        Some(Type::Object { fields, .. }) => {
+            fields.iter().any(|f| f.required) || ep.operation.lookup.iter().any(|l| fields.iter().any(|f| f.name == l.field))
+        }
+        _ => false,
+    }
 }
 
 /// Can a request of `ep` carry the record field at this dotted path?

@@ -462,7 +462,7 @@ fn every_fault_names_a_rule_and_each_rule_kind_has_one() {
         for ep in &v.endpoints {
             for (path, r) in ep.all_rules() {
                 let credential = v.auth.presentations.iter().any(|p| path == format!("/{}", p.name));
-                if !credential {
+                if !credential && !reference::faults::equivalent_when_ignored(ep, &path, r) {
                     assert!(cat.iter().any(|f| f.fault == Fault::IgnoreRule(r.id.clone())), "{}", r.id);
                 }
             }
