@@ -8,7 +8,7 @@
 
 use clap::{Parser, Subcommand};
 use conformance::report;
-use conformance::run::{self, Options, SetupError, Verdict};
+use conformance::run::{self, Options, Verdict};
 use conformance::target::Target;
 use conformance::transport::{BaseUrl, Limits};
 use std::collections::BTreeMap;
@@ -34,6 +34,26 @@ enum Command {
     /// fault switch, and once without faults (what `cargo xtask mutation` runs).
     #[command(hide = true)]
     Mutation(MutationArgs),
+    /// Run the suite against a reference server binary for each vendor (what
+    /// `cargo xtask conformance` runs).
+    #[command(hide = true)]
+    ReferenceSuite(SuiteArgs),
+}
+
+#[derive(clap::Args)]
+struct SuiteArgs {
+    /// The reference server binary.
+    #[arg(long, value_name = "PATH")]
+    reference: PathBuf,
+    /// APIs (repeatable; default: every built-in one).
+    #[arg(long)]
+    api: Vec<String>,
+    #[arg(long)]
+    seed: Option<u64>,
+    #[arg(long, default_value_t = 8)]
+    cases: u32,
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 #[derive(clap::Args)]
@@ -122,6 +142,7 @@ fn main() -> ExitCode {
         Command::Check(a) => check(a),
         Command::Replay(a) => replay(a),
         Command::Mutation(a) => mutation(a),
+        Command::ReferenceSuite(a) => reference_suite(a),
     };
     match result {
         Ok(code) => code,
@@ -217,41 +238,91 @@ fn check(a: CheckArgs) -> Result<ExitCode, String> {
         limits,
         run_timeout: Duration::from_secs_f64(a.run_timeout.max(1.0)),
         expect_failure: a.expect_failure.clone(),
+        run_nonce: None,
     };
-    let progress = report::Progress::new(a.quiet);
-    let result = run::run(&mut t, &opts, &progress);
+    let failed = run_and_report(&mut t, &opts, &a.api, a.quiet, &reports)?;
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// Runs the suite, prints the report, writes report files and saves
+/// failures; returns whether any check failed.
+fn run_and_report(t: &mut Target, opts: &Options, api: &str, quiet: bool, reports: &[(String, PathBuf)]) -> Result<bool, String> {
+    let seed = opts.seed;
+    let progress = report::Progress::new(quiet);
+    let result = run::run(t, opts, &progress);
     progress.finish();
     let run = match result {
         Ok(r) => r,
-        Err(e @ SetupError::Unreachable(_)) | Err(e @ SetupError::Credentials(_)) => return Err(t.redact(&e.to_string())),
+        Err(e) => return Err(t.redact(&e.to_string())),
     };
-    let wrong_credentials = run::credentials_look_wrong(&t, &run.outcomes);
-    print!("{}", report::summary(&t, &run, wrong_credentials));
+    let wrong_credentials = run::credentials_look_wrong(t, &run.outcomes);
+    print!("{}", report::summary(t, &run, wrong_credentials));
     println!("seed {seed} (pass --seed {seed} to repeat this run)");
-    for id in &a.expect_failure {
+    for id in &opts.expect_failure {
         if let Some(o) = run.outcomes.iter().find(|o| &o.check.id == id)
             && o.verdict == Verdict::Passed
         {
             println!("note: {id} is listed with --expect-failure but passed");
         }
     }
-    for (kind, path) in &reports {
+    for (kind, path) in reports {
         let text = if kind == "json" {
-            serde_json::to_string_pretty(&report::json_report(&t, &run, seed)).unwrap_or_default()
+            serde_json::to_string_pretty(&report::json_report(t, &run, seed)).unwrap_or_default()
         } else {
-            report::junit(&t, &run)
+            report::junit(t, &run)
         };
         std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
-    let saved = report::save_failures(&report::failures_dir(), &t, &a.api, &run).unwrap_or(0);
+    let saved = report::save_failures(&report::failures_dir(), t, api, &run).unwrap_or(0);
     if saved > 0 {
         println!(
             "{saved} failing checks saved in {}/ (conformance replay ID)",
             report::failures_dir().display()
         );
     }
-    let failed = run.outcomes.iter().any(|o| o.verdict == Verdict::Failed);
-    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(run.outcomes.iter().any(|o| o.verdict == Verdict::Failed))
+}
+
+/// The main job: each vendor's reference server on a free loopback port with
+/// generated credentials, the whole suite against it.
+fn reference_suite(a: SuiteArgs) -> Result<ExitCode, String> {
+    use conformance::mutation;
+    let apis = if a.api.is_empty() {
+        erpspec_codegen::load_embedded()?.vendors.iter().map(|v| v.name.clone()).collect()
+    } else {
+        a.api.clone()
+    };
+    let seed = a.seed.unwrap_or(1);
+    let mut failed_apis = Vec::new();
+    for api in &apis {
+        let vendor = conformance::load_vendor(api)?;
+        let credentials = mutation::generated_credentials(&vendor);
+        let server = mutation::spawn_reference(&a.reference, api, &credentials, None)?;
+        println!("== {api}: reference server at {} ==", server.base_url);
+        let mut t = Target {
+            fixtures: conformance::default_fixtures(&vendor),
+            vendor,
+            base: BaseUrl::parse(&server.base_url)?,
+            credentials,
+            token: None,
+        };
+        let opts = Options {
+            seed,
+            cases: a.cases,
+            ..Options::default()
+        };
+        if run_and_report(&mut t, &opts, api, a.quiet, &[])? {
+            failed_apis.push(api.clone());
+        }
+        println!();
+    }
+    if failed_apis.is_empty() {
+        println!("conformance: the reference server passes for {}", apis.join(", "));
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!("conformance: checks failed for {}", failed_apis.join(", "));
+        Ok(ExitCode::from(1))
+    }
 }
 
 fn replay(a: ReplayArgs) -> Result<ExitCode, String> {
@@ -294,6 +365,7 @@ fn mutation(a: MutationArgs) -> Result<ExitCode, String> {
         },
         run_timeout: Duration::from_secs(120),
         expect_failure: Vec::new(),
+        run_nonce: None,
     };
     let mut rows = Vec::new();
     for api in &apis {

@@ -164,11 +164,22 @@ impl Uniq {
         format!("ERPSPEC{}{n:03}", self.tag)
     }
 
+    /// Fresh digits for a value the harness chooses: high in the range
+    /// (servers that assign sequences move past them), distinct per run.
     pub fn digits(&mut self, width: usize) -> String {
+        self.digits_from(7, width)
+    }
+
+    /// Digits no record has: below the fresh values, so a sequence that
+    /// moved past those never assigns them, and far above any sequence that
+    /// counts from the start.
+    pub fn missing_digits(&mut self, width: usize) -> String {
+        self.digits_from(3, width)
+    }
+
+    fn digits_from(&mut self, lead: u128, width: usize) -> String {
         let n = self.next();
-        // High in the range (servers that assign sequences move past them),
-        // distinct per run.
-        let base = 10u128.pow(width.saturating_sub(1) as u32) * 7;
+        let base = 10u128.pow(width.saturating_sub(1) as u32) * lead;
         let run = (self.seed % 100_000) as u128 * 1000;
         let v = base + run + n as u128;
         format!("{v:0width$}")
@@ -213,11 +224,12 @@ pub struct Built {
 }
 
 impl<'t> Planner<'t> {
-    pub fn new(t: &'t Target, seed: u64) -> Planner<'t> {
+    /// `nonce` makes the run's unique values (see [`Uniq`]).
+    pub fn new(t: &'t Target, nonce: u64) -> Planner<'t> {
         Planner {
             t,
             subjects: BTreeMap::new(),
-            uniq: Uniq::new(seed),
+            uniq: Uniq::new(nonce),
         }
     }
 
@@ -322,7 +334,7 @@ impl<'t> Planner<'t> {
                 format: erpspec_rules::Format::Digits { count },
             } = &r.kind
             {
-                return json!(self.uniq.digits(*count as usize));
+                return json!(self.uniq.missing_digits(*count as usize));
             }
         }
         json!(format!("{}NONE", self.uniq.text()))

@@ -23,6 +23,10 @@ pub struct Options {
     pub run_timeout: Duration,
     /// Check ids the target accepts as known deviations.
     pub expect_failure: Vec<String>,
+    /// Makes the values that must be unique (new keys and names) unique to
+    /// this run, so a repeated run (even with the same seed) never collides
+    /// with an earlier one's records. `None`: from the clock.
+    pub run_nonce: Option<u64>,
 }
 
 impl Default for Options {
@@ -34,6 +38,7 @@ impl Default for Options {
             limits: Limits::default(),
             run_timeout: Duration::from_secs(600),
             expect_failure: Vec::new(),
+            run_nonce: None,
         }
     }
 }
@@ -369,7 +374,13 @@ pub fn run(target: &mut Target, opts: &Options, progress: &dyn Progress) -> Resu
     let target: &Target = target;
     let (checks, setup_notes) = {
         let mut exec = Executor { target, conn, requests: 0 };
-        let mut planner = Planner::new(target, opts.seed);
+        let nonce = opts.run_nonce.unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_micros() as u64)
+                .unwrap_or(1)
+        });
+        let mut planner = Planner::new(target, nonce);
         let notes = setup_subjects(&mut exec, &mut planner)?;
         let mut checks = planner.checks();
         checks.extend(crate::generated::checks(&mut planner, opts.cases, opts.seed));

@@ -59,25 +59,39 @@ pub fn encode_query(s: &str) -> String {
 }
 
 impl Target {
-    /// A wrong value of the same form as the real one: its last digit
-    /// changed (else its last letter, staying within `a-f` for hex), so a
-    /// server reads it as a credential it does not know, not a malformed one.
+    /// A wrong value of the same form as the real one (length and kinds of
+    /// character kept: digits become `0`, hex letters `a`/`A`, other letters
+    /// `x`/`X`), so a server reads it as a credential it does not know, not a
+    /// malformed one; and it reveals nothing of the real value in reports.
     fn wrong(value: &str) -> String {
-        let mut chars: Vec<char> = value.chars().collect();
-        let next = |c: char, lo: char, hi: char| if c == hi { lo } else { (c as u8 + 1) as char };
-        if let Some(c) = chars.iter_mut().rev().find(|c| c.is_ascii_digit()) {
-            *c = next(*c, '0', '9');
-        } else if let Some(c) = chars.iter_mut().rev().find(|c| c.is_ascii_alphabetic()) {
-            *c = match *c {
-                'a'..='f' => next(*c, 'a', 'f'),
-                'A'..='F' => next(*c, 'A', 'F'),
-                x if x.is_ascii_lowercase() => next(x, 'a', 'z'),
-                x => next(x, 'A', 'Z'),
-            };
-        } else if let Some(c) = chars.last_mut() {
-            *c = if *c == 'X' { 'Y' } else { 'X' };
-        } else {
+        let masked: String = value
+            .chars()
+            .map(|c| match c {
+                '0'..='9' => '0',
+                'a'..='f' => 'a',
+                'A'..='F' => 'A',
+                c if c.is_ascii_lowercase() => 'x',
+                c if c.is_ascii_uppercase() => 'X',
+                c => c,
+            })
+            .collect();
+        if masked.is_empty() {
             return "WRONG".into();
+        }
+        if masked != value {
+            return masked;
+        }
+        // The real value is the mask itself: change its last character.
+        let mut chars: Vec<char> = masked.chars().collect();
+        if let Some(c) = chars.last_mut() {
+            *c = match *c {
+                '0' => '1',
+                'a' => 'b',
+                'A' => 'B',
+                'x' => 'y',
+                'X' => 'Y',
+                _ => 'X',
+            };
         }
         chars.into_iter().collect()
     }
@@ -256,10 +270,10 @@ mod tests {
 
     #[test]
     fn wrong_values_keep_their_form() {
-        assert_eq!(Target::wrong("K123456789"), "K123456780");
-        assert_eq!(Target::wrong("0f3e"), "0f4e");
-        assert_eq!(Target::wrong("abcf"), "abca");
-        assert_eq!(Target::wrong("xyz"), "xya");
+        assert_eq!(Target::wrong("K123456789"), "X000000000");
+        assert_eq!(Target::wrong("0f3e9c"), "0a0a0a");
+        assert_eq!(Target::wrong("ffff-ffff"), "aaaa-aaaa");
+        assert_eq!(Target::wrong("0a0a"), "0a0b");
         assert_eq!(Target::wrong("--"), "-X");
         assert_eq!(encode_segment("a b/é"), "a%20b%2F%C3%A9");
     }

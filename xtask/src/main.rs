@@ -3,6 +3,7 @@
 //! arguments returning the process's exit code.
 
 mod codegen;
+mod harness;
 mod serve;
 
 use clap::{Parser, Subcommand};
@@ -20,6 +21,10 @@ struct Cli {
 enum Command {
     /// Check schemas/ and regenerate generated/ from them.
     Codegen(codegen::Args),
+    /// The main job: the whole conformance suite against each vendor's reference server.
+    Conformance(harness::Args),
+    /// Prove the harness: the suite once per reference-server fault switch, and once without.
+    Mutation(harness::Args),
     /// Run the reference server: `cargo xtask serve --api expandable|manex|rpm [--listen ADDR] [--db PATH] [--credential NAME=VALUE]...`.
     Serve(serve::Args),
 }
@@ -28,6 +33,8 @@ fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Codegen(args) => codegen::run(&args),
         Command::Serve(args) => serve::run(&args),
+        Command::Conformance(args) => harness::run(&args, "reference-suite"),
+        Command::Mutation(args) => harness::run(&args, "mutation"),
     }
 }
 

@@ -1,0 +1,129 @@
+//! The command line as other scripts call it: exit codes, report files,
+//! `--expect-failure`, `replay`, and credentials that never leave the process.
+
+use std::collections::BTreeMap;
+use std::process::Command;
+
+const KEY: &str = "SecretKey1";
+
+fn server(fault: Option<&str>) -> reference::Running {
+    let mut config = reference::Config::new("rpm");
+    config.credentials = BTreeMap::from([("API_KEY".to_string(), KEY.to_string())]);
+    config.faults = fault.map(|f| vec![f.to_string()]).unwrap_or_default();
+    reference::spawn(config).expect("server starts")
+}
+
+fn harness(dir: &std::path::Path, args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_conformance"))
+        .current_dir(dir)
+        .args(args)
+        .env("ERPSPEC_CREDENTIAL_API_KEY", KEY)
+        .output()
+        .expect("the harness runs");
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    (out.status.code().unwrap_or(-1), text)
+}
+
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("erpspec-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[test]
+fn a_conformant_server_exits_0_and_a_faulty_one_exits_1_with_reports_and_no_secret() {
+    let dir = temp_dir("faulty");
+    let clean = server(None);
+    let (code, out) = harness(
+        &dir,
+        &["check", "--api", "rpm", "--base-url", &clean.base_url(), "--seed", "5", "-q"],
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("0 failed"), "{out}");
+
+    let faulty = server(Some("wrong-message=customer-not-found"));
+    let (code, out) = harness(
+        &dir,
+        &[
+            "check",
+            "--api",
+            "rpm",
+            "--base-url",
+            &faulty.base_url(),
+            "--seed",
+            "5",
+            "--report",
+            "json=report.json",
+            "--report",
+            "junit=report.xml",
+            "-q",
+        ],
+    );
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("FAIL rpm.customer.stateful.not_found"), "{out}");
+    assert!(out.contains("reproduce: curl"), "{out}");
+    let json = std::fs::read_to_string(dir.join("report.json")).unwrap();
+    let xml = std::fs::read_to_string(dir.join("report.xml")).unwrap();
+    assert!(json.contains("\"verdict\": \"failed\""));
+    assert!(xml.contains("<testsuite") && xml.contains("<failure"));
+    let saved: Vec<String> = std::fs::read_dir(dir.join(".conformance/failures"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    assert!(!saved.is_empty());
+    for (what, text) in [("output", &out), ("json", &json), ("junit", &xml)]
+        .into_iter()
+        .chain(saved.iter().map(|s| ("saved", s)))
+    {
+        assert!(!text.contains(KEY), "the credential appears in the {what}");
+    }
+    assert!(out.contains("${ERPSPEC_CREDENTIAL_API_KEY}"), "{out}");
+
+    // The same failure, accepted as a known deviation.
+    let failing: Vec<String> = serde_json::from_str::<serde_json::Value>(&json).unwrap()["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["verdict"] == "failed")
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect();
+    let faulty_url = faulty.base_url();
+    let mut args = vec!["check", "--api", "rpm", "--base-url", &faulty_url, "--seed", "5", "-q"];
+    for id in &failing {
+        args.push("--expect-failure");
+        args.push(id);
+    }
+    let (code, out) = harness(&dir, &args);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("EXPECTED FAIL"), "{out}");
+
+    // Replay re-sends the saved failure: still failing on the faulty server,
+    // fixed on the clean one.
+    let (code, out) = harness(&dir, &["replay", "rpm.customer.stateful.not_found"]);
+    assert_eq!(code, 1, "{out}");
+    let (code, out) = harness(
+        &dir,
+        &["replay", "rpm.customer.stateful.not_found", "--base-url", &clean.base_url()],
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("FIXED"), "{out}");
+}
+
+#[test]
+fn usage_errors_and_unreachable_servers_exit_2() {
+    let dir = temp_dir("usage");
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let url = format!("http://127.0.0.1:{port}");
+    let (code, out) = harness(&dir, &["check", "--api", "rpm", "--base-url", &url]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("unreachable"), "{out}");
+    let (code, out) = harness(&dir, &["check", "--api", "nosuch", "--base-url", &url]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("unknown API"), "{out}");
+    let (code, out) = harness(&dir, &["check", "--api", "rpm", "--base-url", &url, "--credential", "NOPE=1"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("unknown credential"), "{out}");
+    let (code, _) = harness(&dir, &["check", "--api", "rpm"]);
+    assert_eq!(code, 2);
+}

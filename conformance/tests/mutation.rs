@@ -1,0 +1,93 @@
+//! The harness proves itself against the reference server: every fault
+//! switch is caught, the fault-free server passes, and one fault's report is
+//! held in a snapshot at a fixed seed.
+
+use conformance::mutation::{self, Fault, Server};
+use conformance::run::{self, Options, Verdict};
+use conformance::target::Target;
+use conformance::transport::BaseUrl;
+use std::collections::BTreeMap;
+
+fn credentials(api: &str) -> BTreeMap<String, String> {
+    let vendor = conformance::load_vendor(api).unwrap();
+    mutation::generated_credentials(&vendor)
+}
+
+fn start(api: &str, creds: &BTreeMap<String, String>, fault: Option<&str>) -> Result<Server, String> {
+    let mut config = reference::Config::new(api);
+    config.credentials = creds.clone();
+    config.faults = fault.map(|f| vec![f.to_string()]).unwrap_or_default();
+    let running = reference::spawn(config)?;
+    Ok(Server {
+        base_url: running.base_url(),
+        credentials: creds.clone(),
+        guard: Box::new(running),
+    })
+}
+
+fn opts() -> Options {
+    Options {
+        seed: 7,
+        cases: 2,
+        run_nonce: Some(7),
+        ..Options::default()
+    }
+}
+
+#[test]
+fn every_fault_is_caught_and_the_fault_free_server_passes() {
+    let mut rows = Vec::new();
+    for api in ["expandable", "manex", "rpm"] {
+        let vendor = conformance::load_vendor(api).unwrap();
+        let creds = credentials(api);
+        let mut faults: Vec<Option<Fault>> = vec![None];
+        faults.extend(reference::faults::catalogue(&vendor).into_iter().map(|f| {
+            Some(Fault {
+                name: f.name,
+                rule: f.rule,
+            })
+        }));
+        for f in &faults {
+            let row = mutation::run_one(&vendor, f.as_ref(), &opts(), &|fault| start(api, &creds, fault));
+            rows.push((api.to_string(), row));
+        }
+    }
+    let table = mutation::table(&rows);
+    println!("{table}");
+    let bad: Vec<String> = rows
+        .iter()
+        .filter(|(_, r)| !r.ok())
+        .map(|(api, r)| format!("{api} {:?}: {:?}", r.fault, r.error))
+        .collect();
+    assert!(bad.is_empty(), "not caught or not clean:\n{}\n\n{table}", bad.join("\n"));
+    assert!(rows.len() > 100, "{} rows", rows.len());
+}
+
+#[test]
+fn the_report_of_one_fault_at_a_fixed_seed() {
+    let api = "manex";
+    let vendor = conformance::load_vendor(api).unwrap();
+    let creds: BTreeMap<String, String> = [("API_KEY".to_string(), "K123456789".to_string())].into();
+    let server = start(api, &creds, Some("wrong-message=invalid-api-key")).unwrap();
+    let mut t = Target {
+        fixtures: conformance::default_fixtures(&vendor),
+        vendor,
+        base: BaseUrl::parse(&server.base_url).unwrap(),
+        credentials: creds,
+        token: None,
+    };
+    struct Silent;
+    impl run::Progress for Silent {
+        fn start(&self, _: usize) {}
+        fn done(&self, _: &run::Outcome) {}
+    }
+    let r = run::run(&mut t, &opts(), &Silent).unwrap();
+    let failures: Vec<String> = r
+        .outcomes
+        .iter()
+        .filter(|o| o.verdict == Verdict::Failed)
+        .map(|o| conformance::report::failure_text(&t, o).replace(&server.base_url, "http://SERVER"))
+        .collect();
+    assert!(!failures.is_empty());
+    insta::assert_snapshot!(failures.join("\n"));
+}

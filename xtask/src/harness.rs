@@ -1,0 +1,73 @@
+//! `cargo xtask conformance` and `cargo xtask mutation`: build the reference
+//! server and the harness (release), then let the harness start a reference
+//! server per vendor on a free loopback port with generated credentials.
+//! The logic lives in the `conformance` binary (hidden subcommands
+//! `reference-suite` and `mutation`), so these stay one build and one call.
+
+use crate::project_root;
+use std::process::{Command, ExitCode};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Only these APIs (repeatable; default: expandable, manex, rpm).
+    #[arg(long)]
+    pub api: Vec<String>,
+    /// Only these faults (mutation; repeatable).
+    #[arg(long)]
+    pub fault: Vec<String>,
+    /// Generated cases per endpoint.
+    #[arg(long)]
+    pub cases: Option<u32>,
+    #[arg(long)]
+    pub seed: Option<u64>,
+}
+
+fn build() -> Result<(), ExitCode> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = Command::new(cargo)
+        .current_dir(project_root())
+        .args(["build", "--quiet", "--release", "-p", "reference", "-p", "conformance"])
+        .status();
+    match status {
+        Ok(s) if s.success() => Ok(()),
+        Ok(_) => Err(ExitCode::FAILURE),
+        Err(e) => {
+            eprintln!("error: cannot run cargo: {e}");
+            Err(ExitCode::FAILURE)
+        }
+    }
+}
+
+pub fn run(args: &Args, subcommand: &str) -> ExitCode {
+    if let Err(code) = build() {
+        return code;
+    }
+    let release = project_root().join("target/release");
+    let mut cmd = Command::new(release.join("conformance"));
+    cmd.current_dir(project_root())
+        .arg(subcommand)
+        .arg("--reference")
+        .arg(release.join("reference"));
+    for a in &args.api {
+        cmd.args(["--api", a]);
+    }
+    if subcommand == "mutation" {
+        for f in &args.fault {
+            cmd.args(["--fault", f]);
+        }
+    }
+    if let Some(c) = args.cases {
+        cmd.args(["--cases", &c.to_string()]);
+    }
+    if let Some(s) = args.seed {
+        cmd.args(["--seed", &s.to_string()]);
+    }
+    match cmd.status() {
+        Ok(s) if s.success() => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("error: cannot run the harness: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
