@@ -564,6 +564,31 @@ impl Endpoint {
     }
 }
 
+impl Endpoint {
+    /// Every rule of the request, mutably, in the order of [`Endpoint::all_rules`]
+    /// (a target profile replacing a site rule's values).
+    pub fn for_each_rule_mut(&mut self, f: &mut dyn FnMut(&mut Rule)) {
+        fn fields_mut(fields: &mut [Field], f: &mut dyn FnMut(&mut Rule)) {
+            for field in fields {
+                field.rules.iter_mut().for_each(&mut *f);
+                type_mut(&mut field.ty, f);
+            }
+        }
+        fn type_mut(ty: &mut Type, f: &mut dyn FnMut(&mut Rule)) {
+            match ty {
+                Type::Scalar { .. } => {}
+                Type::Array { items } => type_mut(items, f),
+                Type::Object { fields, rules } => {
+                    rules.iter_mut().for_each(&mut *f);
+                    fields_mut(fields, f);
+                }
+            }
+        }
+        self.rules.iter_mut().for_each(&mut *f);
+        fields_mut(&mut self.request, f);
+    }
+}
+
 fn collect_rules<'a>(fields: &'a [Field], prefix: &str, out: &mut Vec<(String, &'a Rule)>) {
     for f in fields {
         let path = format!("{prefix}/{}", pointer_escape(&f.name));

@@ -76,3 +76,96 @@ pub fn default_fixtures(v: &Vendor) -> BTreeMap<String, String> {
     }
     out
 }
+
+/// A target profile: what belongs to the installation rather than to the
+/// docs. `site` replaces the values of site rules (ManEx Territory and
+/// Terms are lookup tables each site sets up), by rule id:
+///
+/// ```json
+/// { "site": { "manex.customer-add.Territory.enum": ["EAST", "WEST"] } }
+/// ```
+///
+/// A replaced rule is the site's own statement, so breaking it fails a
+/// check; without a profile, site rules are the demo's and only warn.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    #[serde(default)]
+    pub site: BTreeMap<String, Vec<String>>,
+}
+
+impl Profile {
+    pub fn read(path: &Path) -> Result<Profile, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read the profile {}: {e}", path.display()))?;
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    /// Applies the profile to a vendor's rules; an id that names no site
+    /// rule is an error (a typo must not silently keep the demo's values).
+    pub fn apply(&self, v: &mut Vendor) -> Result<(), String> {
+        let mut unused: std::collections::BTreeSet<&String> = self.site.keys().collect();
+        for ep in &mut v.endpoints {
+            ep.for_each_rule_mut(&mut |r| {
+                if let Some(values) = self.site.get(&r.id)
+                    && r.strength == erpspec_rules::Strength::Site
+                    && let erpspec_rules::RuleKind::Enum { values: old, .. } = &mut r.kind
+                {
+                    *old = values.clone();
+                    r.strength = erpspec_rules::Strength::Documented;
+                    unused.remove(&r.id);
+                }
+            });
+        }
+        match unused.into_iter().next() {
+            None => Ok(()),
+            Some(id) => Err(format!(
+                "the profile names `{id}`, which is not a site rule of {} with a list of values",
+                v.name
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_profile_replaces_site_values_and_refuses_unknown_ids() {
+        let mut v = load_vendor("manex").unwrap();
+        let id = "manex.customer-add.Territory.enum";
+        let p = Profile {
+            site: BTreeMap::from([(id.to_string(), vec!["NORTH POLE".to_string()])]),
+        };
+        p.apply(&mut v).unwrap();
+        let ep = v.endpoint("customer-add").unwrap();
+        let (_, r) = ep.all_rules().into_iter().find(|(_, r)| r.id == id).unwrap();
+        assert_eq!(r.strength, erpspec_rules::Strength::Documented);
+        assert!(r.holds(&serde_json::json!("NORTH POLE")) && !r.holds(&serde_json::json!("EAST")));
+        let typo = Profile {
+            site: BTreeMap::from([("manex.customer-add.Teritory.enum".to_string(), vec![])]),
+        };
+        assert!(typo.apply(&mut load_vendor("manex").unwrap()).unwrap_err().contains("Teritory"));
+        // A documented rule is not the site's to replace.
+        let documented = Profile {
+            site: BTreeMap::from([("manex.customer-add.Status.enum".to_string(), vec!["x".to_string()])]),
+        };
+        assert!(documented.apply(&mut load_vendor("manex").unwrap()).is_err());
+    }
+
+    #[test]
+    fn fixtures_default_to_the_docs_example_values() {
+        let v = load_vendor("expandable").unwrap();
+        let f = default_fixtures(&v);
+        assert_eq!(f.get("CUSTOMER_ID").map(String::as_str), Some("ABCCORP"));
+        assert_eq!(f.get("PART_ID").map(String::as_str), Some("PUMP002"));
+        assert!(default_fixtures(&load_vendor("manex").unwrap()).is_empty());
+    }
+
+    #[test]
+    fn a_schemas_directory_is_an_api() {
+        let dir = erpspec_codegen::schemas_dir();
+        assert_eq!(load_vendor(dir.join("rpm").to_str().unwrap()).unwrap().name, "rpm");
+        assert!(load_vendor(dir.to_str().unwrap()).unwrap_err().contains("vendors"));
+    }
+}

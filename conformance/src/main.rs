@@ -90,6 +90,10 @@ struct Connect {
     /// Largest answer read, in bytes.
     #[arg(long, default_value_t = 16 * 1024 * 1024, value_name = "BYTES")]
     max_answer: usize,
+    /// A target profile (JSON): the site's own values for site rules, e.g.
+    /// `{"site": {"manex.customer-add.Territory.enum": ["EAST", "WEST"]}}`.
+    #[arg(long, value_name = "FILE")]
+    profile: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -163,7 +167,10 @@ fn pairs(what: &str, items: &[String]) -> Result<BTreeMap<String, String>, Strin
 }
 
 fn target(api: &str, base_url: &str, c: &Connect) -> Result<(Target, Limits), String> {
-    let vendor = conformance::load_vendor(api)?;
+    let mut vendor = conformance::load_vendor(api)?;
+    if let Some(p) = &c.profile {
+        conformance::Profile::read(p)?.apply(&mut vendor)?;
+    }
     let mut credentials = BTreeMap::new();
     for name in &vendor.auth.credentials {
         if let Ok(v) = std::env::var(format!("ERPSPEC_CREDENTIAL_{name}")) {

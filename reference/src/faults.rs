@@ -4,11 +4,14 @@
 //! Off unless `--fault NAME` is given (a hidden flag); `--list-faults` prints
 //! the catalogue for a vendor. Every fault is derived from the IR and names
 //! the rule it breaks: an IR rule id (`manex.customer-add.Credlimit.minimum`)
-//! or, for rules of the dialect that are not field rules, an id of the form
+//! or, for rules of the dialect that are not field rules, the id the shared
+//! model gives the situation ([`dialect_check_id`], which the conformance
+//! checks name too) or an id of the form
 //! `<vendor>.auth.on_missing`, `<vendor>.transport.methods`,
 //! `<vendor>.envelopes.error/MESSAGE`, `<vendor>.errors.<entry>.status`,
 //! `<vendor>.<endpoint>.operation`, `<vendor>.<endpoint>.quirks.<quirk>`.
 
+use erpspec_codegen::answers::{Situation, dialect_check_id};
 use erpspec_codegen::ir::{Endpoint, Field, MessageRule, OperationKind, PresentationLocation, Type, Vendor};
 use std::collections::BTreeSet;
 
@@ -103,7 +106,7 @@ pub fn catalogue(v: &Vendor) -> Vec<FaultInfo> {
     if a.on_missing.is_some() {
         push(
             "auth-accept-missing".into(),
-            format!("{vn}.auth.on_missing"),
+            dialect_check_id(v, &Situation::AuthMissing),
             "serve requests that present no credentials".into(),
             Fault::AuthAcceptMissing,
         );
@@ -111,7 +114,7 @@ pub fn catalogue(v: &Vendor) -> Vec<FaultInfo> {
     if a.on_malformed.is_some() {
         push(
             "auth-accept-malformed".into(),
-            format!("{vn}.auth.on_malformed"),
+            dialect_check_id(v, &Situation::AuthMalformed),
             "serve requests presenting a malformed token".into(),
             Fault::AuthAcceptMalformed,
         );
@@ -119,7 +122,7 @@ pub fn catalogue(v: &Vendor) -> Vec<FaultInfo> {
     if a.on_rejected.is_some() {
         push(
             "auth-accept-rejected".into(),
-            format!("{vn}.auth.on_rejected"),
+            dialect_check_id(v, &Situation::AuthRejected),
             "serve requests presenting wrong credentials".into(),
             Fault::AuthAcceptRejected,
         );
@@ -178,7 +181,7 @@ pub fn catalogue(v: &Vendor) -> Vec<FaultInfo> {
     // Transport.
     push(
         "accept-any-method".into(),
-        format!("{vn}.transport.methods"),
+        dialect_check_id(v, &Situation::WrongMethod),
         format!("serve methods other than {}", v.transport.methods.join(", ")),
         Fault::AcceptAnyMethod,
     );
@@ -187,7 +190,7 @@ pub fn catalogue(v: &Vendor) -> Vec<FaultInfo> {
     if v.transport.on_invalid_json.is_some() {
         push(
             "invalid-json-accepted".into(),
-            format!("{vn}.transport.on_invalid_json"),
+            dialect_check_id(v, &Situation::InvalidJson),
             "read a body that is not JSON as {}".into(),
             Fault::InvalidJsonAccepted,
         );
