@@ -666,11 +666,46 @@ mod tests {
                 format: Format::Digits { count: 10 },
             },
         ];
-        for kind in kinds {
+        let edges = vec![
+            RuleKind::Format {
+                format: Format::Digits { count: 1 },
+            },
+            RuleKind::MaxLength {
+                max: 0,
+                unit: LengthUnit::CodePoints,
+            },
+            RuleKind::MaxLength {
+                max: 1,
+                unit: LengthUnit::CodePoints,
+            },
+            RuleKind::Minimum { value: 1e300 },
+            RuleKind::Minimum { value: -1e300 },
+            RuleKind::Minimum { value: -0.5 },
+            RuleKind::MaxItems { max: 0 },
+            RuleKind::MaxItems { max: 4 },
+        ];
+        for kind in kinds.into_iter().chain(edges) {
             let (at, past) = kind.boundary().expect("value-level kind has a boundary");
             assert!(kind.holds(&at), "{kind:?} should accept {at}");
             assert!(!kind.holds(&past), "{kind:?} should reject {past}");
+            for c in kind.cases() {
+                assert_eq!(kind.holds(&c.value), c.holds, "{kind:?} case {} ({})", c.id, c.value);
+            }
+            let mut ids: Vec<String> = kind.cases().into_iter().map(|c| c.id).collect();
+            ids.sort();
+            ids.dedup();
+            assert_eq!(ids.len(), kind.cases().len(), "{kind:?}: case ids are unique");
         }
+        // The multi-byte character sits at the boundary: a byte counter refuses
+        // the at-limit value.
+        let cp = RuleKind::MaxLength {
+            max: 32765,
+            unit: LengthUnit::CodePoints,
+        };
+        let (at, past) = cp.boundary().unwrap();
+        assert_eq!(at.as_str().unwrap().chars().count(), 32765);
+        assert_eq!(past.as_str().unwrap().chars().count(), 32766);
+        assert!(at.as_str().unwrap().ends_with('é') && at.as_str().unwrap().len() > 32765);
     }
 
     #[test]
