@@ -1,0 +1,470 @@
+//! Requests that work on the server under test: built from the docs'
+//! examples, naming records that exist, with values unique to the run.
+
+use super::*;
+use crate::target::Target;
+use erpspec_codegen::ir::{AssignedHow, Endpoint, Example, Field, OperationKind, PresentationLocation, Resource, Type, Vendor};
+use erpspec_rules::{RuleKind, ScalarType};
+use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
+
+/// The roles a request field plays.
+pub(crate) fn is_credential(v: &Vendor, name: &str) -> bool {
+    v.auth
+        .presentations
+        .iter()
+        .any(|p| p.location == PresentationLocation::Body && v.transport.names.matches(&p.name, name))
+}
+
+/// Everything needed to derive checks for one vendor against one target.
+pub struct Planner<'t> {
+    pub t: &'t Target,
+    /// A record of each resource that exists on the server: created by the
+    /// harness in setup, or named by a fixture.
+    pub subjects: BTreeMap<String, Value>,
+    pub uniq: Uniq,
+}
+
+/// A request body and where its identity (key, lookup) values came from.
+#[derive(Clone, Debug, Default)]
+pub struct Built {
+    pub body: Value,
+    /// (request path, record path) of the values that name the record.
+    pub identity: Vec<(Vec<String>, Vec<String>)>,
+}
+
+impl<'t> Planner<'t> {
+    /// `nonce` makes the run's unique values (see [`Uniq`]).
+    pub fn new(t: &'t Target, nonce: u64) -> Planner<'t> {
+        Planner {
+            t,
+            subjects: BTreeMap::new(),
+            uniq: Uniq::new(nonce),
+        }
+    }
+
+    pub(crate) fn v(&self) -> &'t Vendor {
+        &self.t.vendor
+    }
+
+    pub(crate) fn resource(&self, ep: &Endpoint) -> Option<&'t Resource> {
+        ep.operation.resource.as_deref().and_then(|r| self.v().resource(r))
+    }
+
+    /// The endpoint creating records of a resource.
+    pub fn creator(&self, resource: &str) -> Option<&'t Endpoint> {
+        self.v()
+            .endpoints
+            .iter()
+            .find(|e| e.operation.kind == OperationKind::Create && e.operation.resource.as_deref() == Some(resource))
+    }
+
+    pub(crate) fn reader(&self, resource: &str) -> Option<&'t Endpoint> {
+        let eps = &self.v().endpoints;
+        let is = |e: &&Endpoint, k| e.operation.kind == k && e.operation.resource.as_deref() == Some(resource);
+        eps.iter()
+            .find(|e| is(e, OperationKind::Read))
+            .or_else(|| eps.iter().find(|e| is(e, OperationKind::Query)))
+    }
+
+    /// Resources in the order setup creates them: those others refer to first.
+    pub fn setup_order(&self) -> Vec<&'t Endpoint> {
+        let mut creators: Vec<&Endpoint> = self
+            .v()
+            .endpoints
+            .iter()
+            .filter(|e| e.operation.kind == OperationKind::Create)
+            .collect();
+        creators.sort_by_key(|e| usize::from(!refs_of(&e.request).is_empty()));
+        creators
+    }
+
+    /// The record field a request field stores under (`stores`, else the
+    /// field of the resource's records that matches under the dialect).
+    pub(crate) fn record_name(&self, ep: &Endpoint, name: &str) -> String {
+        if let Some(to) = ep.operation.stores.get(name) {
+            return to.clone();
+        }
+        let names = self.v().transport.names;
+        let Some(res) = ep.operation.resource.as_deref() else {
+            return name.to_string();
+        };
+        for e in self.v().endpoints.iter().filter(|e| e.operation.resource.as_deref() == Some(res)) {
+            if let Some(f) = e.response.fields.iter().find(|f| names.matches(&f.name, name)) {
+                return f.name.clone();
+            }
+        }
+        if let Some(r) = self.resource(ep)
+            && let Some(k) = r.key.iter().chain(&r.unique).find(|k| names.matches(k, name))
+        {
+            return k.clone();
+        }
+        name.to_string()
+    }
+
+    /// A value satisfying a field's rules, for a field the request must carry.
+    pub(crate) fn valid_value(&mut self, f: &Field) -> Value {
+        for r in &f.rules {
+            match &r.kind {
+                RuleKind::Enum { values, .. } => return json!(values[0]),
+                RuleKind::CodedEnum { values } => return json!(values[0].code),
+                RuleKind::Format { .. } => {
+                    if let Some((at, _)) = r.kind.boundary() {
+                        return at;
+                    }
+                }
+                RuleKind::Minimum { value } => return erpspec_rules::number(value.max(1.0)),
+                _ => {}
+            }
+        }
+        match &f.ty {
+            Type::Scalar { scalar } => match scalar {
+                ScalarType::String => json!(self.uniq.text()),
+                ScalarType::Integer | ScalarType::Number => json!(1),
+                ScalarType::Boolean => json!(true),
+            },
+            Type::Array { .. } => json!([]),
+            Type::Object { fields, .. } => {
+                let mut m = Map::new();
+                for c in fields.iter().filter(|c| c.required) {
+                    m.insert(c.name.clone(), self.valid_value(c));
+                }
+                Value::Object(m)
+            }
+        }
+    }
+
+    /// A value no record has, for a field naming one.
+    pub(crate) fn missing_value(&mut self, f: &Field) -> Value {
+        if matches!(f.ty.scalar(), Some(ScalarType::Integer | ScalarType::Number)) {
+            return json!(self.uniq.integer());
+        }
+        for r in &f.rules {
+            if let RuleKind::Format {
+                format: erpspec_rules::Format::Digits { count },
+            } = &r.kind
+            {
+                return json!(self.uniq.missing_digits(*count as usize));
+            }
+        }
+        json!(format!("{}NONE", self.uniq.text()))
+    }
+
+    /// A fresh value for a field whose values must be unique.
+    pub(crate) fn fresh_value(&mut self, ep: &Endpoint, f: &Field) -> Value {
+        let record_field = self.record_name(ep, &f.name);
+        let width = self.resource(ep).and_then(|r| {
+            r.assigned.iter().find_map(|a| match a.how {
+                AssignedHow::PaddedSequence { width } if a.field == record_field => Some(width as usize),
+                _ => None,
+            })
+        });
+        let digits = f.rules.iter().find_map(|r| match &r.kind {
+            RuleKind::Format {
+                format: erpspec_rules::Format::Digits { count },
+            } => Some(*count as usize),
+            _ => None,
+        });
+        match (width.or(digits), f.ty.scalar()) {
+            (Some(w), _) => json!(self.uniq.digits(w)),
+            (None, Some(ScalarType::Integer | ScalarType::Number)) => json!(self.uniq.integer()),
+            _ => json!(self.uniq.text()),
+        }
+    }
+
+    /// The subject record's value for a record path.
+    pub(crate) fn subject_value(&self, resource: &str, path: &[String]) -> Option<Value> {
+        let rec = self.subjects.get(resource)?;
+        crate::oracle::get_path(self.v(), rec, path).cloned()
+    }
+
+    /// The request built from an example (or nothing), made to work on this
+    /// server: keys and lookups name records that exist, references name
+    /// records that exist, values that must be unique are fresh, required
+    /// fields are present, credentials are left to the transport.
+    /// `as_written` keeps the example's spelling of names.
+    pub fn build(&mut self, ep: &Endpoint, example: Option<&Example>, as_written: bool) -> Built {
+        let v = self.v();
+        let names = v.transport.names;
+        let mut body = example.map(|e| e.request.clone()).unwrap_or(json!({}));
+        if !body.is_object() {
+            body = json!({});
+        }
+        if let Value::Object(m) = &mut body {
+            m.retain(|k, _| !is_credential(v, k));
+            if !as_written {
+                *m = rename_declared(m, &ep.request, names);
+                if let Some(member) = &ep.operation.record_member
+                    && let (
+                        Some(Value::Object(inner)),
+                        Some(Field {
+                            ty: Type::Object { fields, .. },
+                            ..
+                        }),
+                    ) = (m.get_mut(member), ep.field(member))
+                {
+                    *inner = rename_declared(inner, fields, names);
+                }
+            }
+        }
+        let mut identity = Vec::new();
+        let op = &ep.operation;
+        let resource = self.resource(ep);
+        // The containers whose fields can name or identify records.
+        let mut scopes: Vec<(Vec<String>, &[Field])> = vec![(vec![], &ep.request)];
+        if let Some(member) = &op.record_member
+            && let Some(Field {
+                ty: Type::Object { fields, .. },
+                ..
+            }) = ep.field(member)
+        {
+            scopes.push((vec![member.clone()], fields));
+        }
+        let chosen_lookup = op
+            .lookup
+            .iter()
+            .find(|lk| scopes.iter().any(|(p, _)| present(&body, &join(p, &lk.field), names)))
+            .or(op.lookup.first());
+        for (prefix, fields) in scopes {
+            for f in fields {
+                if is_credential(v, &f.name) {
+                    continue;
+                }
+                let path = join(&prefix, &f.name);
+                let here = present(&body, &path, names);
+                let record_field = self.record_name(ep, &f.name);
+                let mut value = None;
+                if let Some(r) = &f.refers_to {
+                    if here || f.required {
+                        value = self.subject_value(&r.resource, std::slice::from_ref(&r.field));
+                    }
+                } else if let Some(fx) = self.t.fixtures.get(&f.name) {
+                    if here || f.required {
+                        value = Some(json!(fx));
+                    }
+                } else if op.kind != OperationKind::Create
+                    && let (Some(res), Some(i)) = (resource, op.key.iter().position(|k| k == &f.name))
+                {
+                    let rpath: Vec<String> = res
+                        .key
+                        .get(i)
+                        .map(|k| k.split('.').map(str::to_string).collect())
+                        .unwrap_or_default();
+                    value = self.subject_value(&res.name, &rpath);
+                    identity.push((path.clone(), rpath));
+                } else if op.kind != OperationKind::Create
+                    && let (Some(res), Some(lk)) = (resource, chosen_lookup.filter(|lk| lk.field == f.name))
+                {
+                    let rpath = vec![lk.matches[0].clone()];
+                    value = self.subject_value(&res.name, &rpath);
+                    identity.push((path.clone(), rpath));
+                } else if let Some(res) = resource
+                    && (here || f.required)
+                    && matches!(op.kind, OperationKind::Create | OperationKind::Update)
+                    && (res.unique.contains(&record_field) || (op.kind == OperationKind::Create && res.key.contains(&record_field)))
+                {
+                    value = Some(self.fresh_value(ep, f));
+                } else if !here && f.required {
+                    value = Some(self.valid_value(f));
+                }
+                if let Some(val) = value {
+                    set_path(&mut body, &path, val, names);
+                }
+            }
+        }
+        Built { body, identity }
+    }
+
+    /// The first example that breaks no rule (or the first), as the base.
+    pub fn base(&mut self, ep: &Endpoint) -> Built {
+        // The login endpoint's base carries the configured credentials.
+        if ep.operation.kind == OperationKind::Login
+            && let Some((login, body)) = self.t.login()
+            && login.id == ep.id
+        {
+            return Built {
+                body,
+                identity: Vec::new(),
+            };
+        }
+        let example = ep.examples.iter().find(|e| e.breaks.is_empty()).or(ep.examples.first()).cloned();
+        let mut built = self.build(ep, example.as_ref(), false);
+        if let Some(ex) = &example {
+            for id in &ex.breaks {
+                if let Some((path, _)) = ep.all_rules().into_iter().find(|(_, r)| &r.id == id) {
+                    remove_path(&mut built.body, &pointer_segments(&path), self.v().transport.names);
+                }
+            }
+        }
+        built
+    }
+}
+
+pub(crate) fn join(prefix: &[String], name: &str) -> Vec<String> {
+    let mut p = prefix.to_vec();
+    p.push(name.to_string());
+    p
+}
+
+pub(crate) fn rename_declared(m: &Map<String, Value>, fields: &[Field], names: erpspec_rules::NameMatching) -> Map<String, Value> {
+    m.iter()
+        .map(|(k, x)| {
+            let declared = fields
+                .iter()
+                .find(|f| names.matches(&f.name, k))
+                .map(|f| f.name.clone())
+                .unwrap_or(k.clone());
+            (declared, x.clone())
+        })
+        .collect()
+}
+
+pub(crate) fn refs_of(fields: &[Field]) -> Vec<&Field> {
+    let mut out = Vec::new();
+    for f in fields {
+        if f.refers_to.is_some() {
+            out.push(f);
+        }
+        if let Type::Object { fields, .. } = &f.ty {
+            out.extend(refs_of(fields));
+        }
+    }
+    out
+}
+
+/// `/a/*/b` -> `[a, *, b]`.
+pub fn pointer_segments(p: &str) -> Vec<String> {
+    p.split('/').skip(1).map(|s| s.replace("~1", "/").replace("~0", "~")).collect()
+}
+
+pub fn present(body: &Value, path: &[String], names: erpspec_rules::NameMatching) -> bool {
+    let mut at = body;
+    for seg in path {
+        match at {
+            Value::Object(m) => match m.iter().find(|(k, _)| names.matches(seg, k)) {
+                Some((_, x)) => at = x,
+                None => return false,
+            },
+            _ => return false,
+        }
+    }
+    !at.is_null()
+}
+
+/// The container at a path (`*` is the first item), created as needed.
+pub(crate) fn container<'a>(
+    v: &'a mut Value,
+    segs: &[String],
+    names: erpspec_rules::NameMatching,
+    leaf_is_array: bool,
+) -> Option<&'a mut Value> {
+    let Some((first, rest)) = segs.split_first() else {
+        return Some(v);
+    };
+    let next_is_array = rest.first().is_some_and(|s| s == "*") || (rest.is_empty() && leaf_is_array);
+    let empty = || if next_is_array { json!([]) } else { json!({}) };
+    let child = if first == "*" {
+        let arr = v.as_array_mut()?;
+        if arr.is_empty() {
+            arr.push(if rest.is_empty() && !leaf_is_array { json!({}) } else { empty() });
+        }
+        &mut arr[0]
+    } else {
+        let m = v.as_object_mut()?;
+        let key = m.keys().find(|k| names.matches(first, k)).cloned().unwrap_or_else(|| first.clone());
+        let slot = m.entry(key).or_insert_with(empty);
+        if slot.is_null() {
+            *slot = empty();
+        }
+        slot
+    };
+    container(child, rest, names, leaf_is_array)
+}
+
+pub fn set_path(body: &mut Value, path: &[String], value: Value, names: erpspec_rules::NameMatching) {
+    let Some((last, parent)) = path.split_last() else {
+        *body = value;
+        return;
+    };
+    let Some(p) = container(body, parent, names, last == "*") else {
+        return;
+    };
+    match (last.as_str(), p) {
+        ("*", Value::Array(a)) => {
+            if a.is_empty() {
+                a.push(value);
+            } else {
+                a[0] = value;
+            }
+        }
+        (_, Value::Object(m)) => {
+            let key = m.keys().find(|k| names.matches(last, k)).cloned().unwrap_or_else(|| last.clone());
+            m.insert(key, value);
+        }
+        _ => {}
+    }
+}
+
+pub fn remove_path(body: &mut Value, path: &[String], names: erpspec_rules::NameMatching) {
+    let Some((last, parent)) = path.split_last() else { return };
+    if let Some(Value::Object(m)) = container(body, parent, names, false) {
+        m.retain(|k, _| !names.matches(last, k));
+    }
+}
+
+/// The declared item of the array at a pointer, if it is an object.
+pub(crate) fn array_item(ep: &Endpoint, segs: &[String]) -> Option<Field> {
+    let mut fields = &ep.request;
+    let mut found: Option<&Field> = None;
+    for seg in segs.iter().filter(|s| *s != "*") {
+        let f = fields.iter().find(|f| &f.name == seg)?;
+        found = Some(f);
+        fields = match &f.ty {
+            Type::Object { fields, .. } => fields,
+            Type::Array { items } => match items.as_ref() {
+                Type::Object { fields, .. } => fields,
+                _ => return None,
+            },
+            _ => return None,
+        };
+    }
+    let f = found?;
+    match &f.ty {
+        Type::Array { items } => Some(Field {
+            ty: (**items).clone(),
+            rules: Vec::new(),
+            ..f.clone()
+        }),
+        _ => None,
+    }
+}
+
+/// The body as the validator sees it on the wire: body credentials filled
+/// with a placeholder (their rules are authentication's).
+pub fn with_body_credentials(v: &Vendor, body: &Value) -> Value {
+    let mut b = body.clone();
+    if let Value::Object(m) = &mut b {
+        for p in v
+            .auth
+            .presentations
+            .iter()
+            .filter(|p| p.location == PresentationLocation::Body && !p.deprecated)
+        {
+            m.insert(p.name.clone(), json!("credential"));
+        }
+    }
+    b
+}
+
+pub(crate) fn field_at(ep: &Endpoint, path: &[String]) -> Option<Field> {
+    let mut fields = &ep.request;
+    let mut found = None;
+    for seg in path {
+        let f = fields.iter().find(|f| &f.name == seg)?;
+        found = Some(f.clone());
+        if let Type::Object { fields: inner, .. } = &f.ty {
+            fields = inner;
+        }
+    }
+    found
+}

@@ -1,0 +1,244 @@
+//! Checks derived from the IR: every rule's boundary cases, every dialect
+//! feature (auth, transport), every doc example, and stateful sequences.
+//!
+//! A check is (endpoint, rule, case) with a stable id
+//! (`manex.customer-add.Credlimit.minimum.below`), the rule it holds the
+//! server to and that rule's sources, and one or more steps, each a request
+//! and the answer the shared model says it must get.
+
+mod build;
+mod checks;
+mod stateful;
+
+pub use build::{Built, Planner, pointer_segments, present, remove_path, set_path, with_body_credentials};
+pub use stateful::read_back_asserts;
+
+use crate::oracle::Expect;
+use crate::target::Presenting;
+use erpspec_codegen::answers::{self, Situation};
+use erpspec_codegen::ir::{Endpoint, Rule, Vendor};
+use erpspec_rules::Strength;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// The families checks are grouped in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Family {
+    Accepted,
+    Rejected,
+    Auth,
+    Transport,
+    Stateful,
+    Generated,
+}
+
+impl Family {
+    pub fn name(self) -> &'static str {
+        match self {
+            Family::Accepted => "accepted",
+            Family::Rejected => "rejected",
+            Family::Auth => "auth",
+            Family::Transport => "transport",
+            Family::Stateful => "stateful",
+            Family::Generated => "generated",
+        }
+    }
+}
+
+/// What a wrong answer means for the run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// A documented rule: a wrong answer fails the check.
+    Fail,
+    /// A contested or site rule, or behaviour the docs only imply: a wrong
+    /// answer is a warning.
+    Warn,
+}
+
+impl Severity {
+    pub fn of(s: Strength) -> Severity {
+        match s {
+            Strength::Documented => Severity::Fail,
+            Strength::Contested | Strength::Site => Severity::Warn,
+        }
+    }
+}
+
+/// One request of a check.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Call {
+    /// A JSON body to an endpoint, credentials presented as asked.
+    Json {
+        endpoint: String,
+        method: String,
+        body: Value,
+        presenting: Presenting,
+    },
+    /// The parameters as a query string (GET), as the docs print them.
+    Query { endpoint: String, query: String },
+    /// Raw bytes to an endpoint's path (or to another path) with valid
+    /// header and path credentials.
+    Raw {
+        endpoint: Option<String>,
+        /// Replaces the endpoint's route, for unknown-route checks.
+        route: Option<String>,
+        method: String,
+        content_type: String,
+        body: String,
+    },
+}
+
+/// A value taken from the record an earlier step returned.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Fill {
+    pub from_step: usize,
+    pub record_path: Vec<String>,
+    /// Where it goes in this step's JSON body.
+    pub into: Vec<String>,
+}
+
+/// Where a read step finds the record to check: an item of a list member of
+/// the returned record (RPM `Customer.Contacts`) whose key equals the key of
+/// the record an earlier step returned.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Locate {
+    pub member: String,
+    pub key: Vec<String>,
+    pub from_step: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Step {
+    pub call: Call,
+    pub expect: Expect,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fills: Vec<Fill>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locate: Option<Locate>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Check {
+    pub id: String,
+    pub family: Family,
+    pub endpoint: Option<String>,
+    /// The rule (or dialect feature) it holds the server to.
+    pub rule: String,
+    pub severity: Severity,
+    pub sources: Vec<String>,
+    /// One line: what the check sends and expects.
+    pub what: String,
+    pub steps: Vec<Step>,
+    /// For generated checks: members of the last step's body that can be
+    /// left out while shrinking a failure to a minimal request.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removable: Vec<Vec<String>>,
+}
+
+/// Values unique to a run, so the harness's records never collide with the
+/// server's or an earlier run's.
+#[derive(Clone, Debug)]
+pub struct Uniq {
+    tag: String,
+    seed: u64,
+    n: u64,
+}
+
+impl Uniq {
+    pub fn new(seed: u64) -> Uniq {
+        let mut tag = String::new();
+        let mut x = seed;
+        for _ in 0..6 {
+            tag.push(b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789"[(x % 32) as usize] as char);
+            x /= 32;
+        }
+        Uniq { tag, seed, n: 0 }
+    }
+
+    pub(crate) fn next(&mut self) -> u64 {
+        self.n += 1;
+        self.n
+    }
+
+    pub fn text(&mut self) -> String {
+        let n = self.next();
+        format!("ERPSPEC{}{n:03}", self.tag)
+    }
+
+    /// Fresh digits for a value the harness chooses: high in the range
+    /// (servers that assign sequences move past them), distinct per run.
+    pub fn digits(&mut self, width: usize) -> String {
+        self.digits_from(7, width)
+    }
+
+    /// Digits no record has: below the fresh values, so a sequence that
+    /// moved past those never assigns them, and far above any sequence that
+    /// counts from the start.
+    pub fn missing_digits(&mut self, width: usize) -> String {
+        self.digits_from(3, width)
+    }
+
+    pub(crate) fn digits_from(&mut self, lead: u128, width: usize) -> String {
+        let n = self.next();
+        let base = 10u128.pow(width.saturating_sub(1) as u32) * lead;
+        let run = (self.seed % 100_000) as u128 * 1000;
+        let v = base + run + n as u128;
+        format!("{v:0width$}")
+            .chars()
+            .rev()
+            .take(width)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect()
+    }
+
+    pub fn integer(&mut self) -> i64 {
+        let n = self.next() as i64;
+        1_900_000_000 + (self.seed % 50_000) as i64 * 1000 + n
+    }
+}
+
+/// The sources a check cites: the rule's, else the endpoint's.
+pub(crate) fn sources(rule: Option<&Rule>, ep: Option<&Endpoint>, fallback: &[String]) -> Vec<String> {
+    rule.map(|r| r.sources.clone())
+        .filter(|s| !s.is_empty())
+        .or_else(|| ep.map(|e| e.sources.clone()).filter(|s| !s.is_empty()))
+        .unwrap_or_else(|| fallback.to_vec())
+}
+
+pub(crate) fn refusal(v: &Vendor, ep: Option<&Endpoint>, s: &Situation<'_>) -> Expect {
+    Expect::Refusal {
+        entries: answers::documented_entry(v, ep, s).map(|e| vec![e.id.clone()]).unwrap_or_default(),
+    }
+}
+
+pub(crate) fn success() -> Expect {
+    Expect::Success { asserts: Vec::new() }
+}
+
+pub fn json_step(ep: &Endpoint, body: Value, presenting: Presenting, expect: Expect) -> Step {
+    Step {
+        call: Call::Json {
+            endpoint: ep.id.clone(),
+            method: "POST".into(),
+            body,
+            presenting,
+        },
+        expect,
+        fills: Vec::new(),
+        locate: None,
+    }
+}
+
+/// The method requests are sent with: POST where listed (JSON bodies), else the first.
+pub fn method_for(v: &Vendor) -> String {
+    if v.transport.methods.iter().any(|m| m.eq_ignore_ascii_case("POST")) {
+        "POST".into()
+    } else {
+        v.transport.methods.first().cloned().unwrap_or_else(|| "POST".into())
+    }
+}

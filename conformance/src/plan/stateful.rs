@@ -1,0 +1,541 @@
+//! Stateful checks: create then read back, update then read back, duplicates,
+//! missing records and references, delete twice, documented read-back quirks.
+
+use super::*;
+use crate::oracle::{Assert, Compare, Expect};
+use crate::target::Presenting;
+use build::{field_at, is_credential, join};
+use erpspec_codegen::answers::Situation;
+use erpspec_codegen::ir::{Endpoint, Field, OperationKind, QuirkKind, Resource, Type};
+use erpspec_rules::ScalarType;
+use serde_json::{Value, json};
+
+/// Assertions that a record read back holds what `body` wrote.
+pub fn read_back_asserts(p: &Planner, writer: &Endpoint, reader: &Endpoint, body: &Value, include_fields: Option<&[Field]>) -> Vec<Assert> {
+    let v = &p.t.vendor;
+    let names = v.transport.names;
+    let padded = reader.quirks.iter().any(|q| matches!(q.kind, QuirkKind::PadsStrings { .. }));
+    let mut out = Vec::new();
+    let resp_fields: &[Field] = include_fields.unwrap_or(&reader.response.fields);
+    let assigned: Vec<String> = p
+        .resource(writer)
+        .map(|r| r.assigned.iter().map(|a| a.field.clone()).collect())
+        .unwrap_or_default();
+    let mut leaves = Vec::new();
+    flatten(body, &mut Vec::new(), &mut leaves);
+    let member = writer.operation.record_member.as_deref();
+    for (path, value) in leaves {
+        if path.len() == 1 && is_credential(v, &path[0]) {
+            continue;
+        }
+        // Record spelling of the top-level name (`stores`, case).
+        let mut rpath = path.clone();
+        let top_index = usize::from(member.is_some_and(|m| path.first().map(String::as_str) == Some(m)));
+        if let Some(seg) = rpath.get_mut(top_index) {
+            *seg = p.record_name(writer, seg);
+        }
+        if assigned.iter().any(|a| {
+            a.split('.').collect::<Vec<_>>()
+                == rpath
+                    .iter()
+                    .filter(|s| s.parse::<usize>().is_err())
+                    .map(String::as_str)
+                    .collect::<Vec<_>>()
+        }) {
+            continue;
+        }
+        let declared = declared_at(resp_fields, &rpath, names) || (top_index == 1 && declared_at(resp_fields, &rpath[1..], names));
+        if !declared {
+            continue;
+        }
+        // A documented read-back quirk changes what is read.
+        let within: Vec<String> = rpath[top_index..].to_vec();
+        let mut expected = value.clone();
+        let mut because = format!("written by {}", writer.id);
+        for q in &writer.quirks {
+            if let QuirkKind::ReadsBackAs {
+                path: pattern,
+                written,
+                read,
+            } = &q.kind
+                && pattern_matches(pattern, &within)
+                && &value == written
+            {
+                expected = read.clone();
+                because = format!("quirk {}: {}", q.id, q.description.trim());
+            }
+        }
+        out.push(Assert {
+            path: rpath,
+            value: expected,
+            compare: if padded { Compare::Trimmed } else { Compare::Exact },
+            because,
+        });
+    }
+    out
+}
+
+pub(crate) fn flatten(v: &Value, at: &mut Vec<String>, out: &mut Vec<(Vec<String>, Value)>) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                at.push(k.clone());
+                flatten(x, at, out);
+                at.pop();
+            }
+        }
+        Value::Array(items) => {
+            for (i, x) in items.iter().enumerate() {
+                at.push(i.to_string());
+                flatten(x, at, out);
+                at.pop();
+            }
+        }
+        Value::Null => {}
+        scalar => out.push((at.clone(), scalar.clone())),
+    }
+}
+
+pub(crate) fn pattern_matches(pattern: &str, path: &[String]) -> bool {
+    let segs = pointer_segments(pattern);
+    segs.len() == path.len() && segs.iter().zip(path).all(|(s, p)| s == "*" || s == p)
+}
+
+pub(crate) fn declared_at(fields: &[Field], path: &[String], names: erpspec_rules::NameMatching) -> bool {
+    let Some((first, rest)) = path.split_first() else {
+        return false;
+    };
+    let Some(f) = fields.iter().find(|f| names.matches(&f.name, first)) else {
+        return false;
+    };
+    if rest.is_empty() {
+        return matches!(f.ty, Type::Scalar { .. });
+    }
+    let mut ty = &f.ty;
+    let mut rest = rest;
+    loop {
+        match ty {
+            Type::Array { items } if rest.first().is_some_and(|s| s.parse::<usize>().is_ok()) => {
+                ty = items;
+                rest = &rest[1..];
+                if rest.is_empty() {
+                    return matches!(ty, Type::Scalar { .. });
+                }
+            }
+            Type::Object { fields, .. } => return declared_at(fields, rest, names),
+            _ => return false,
+        }
+    }
+}
+
+impl Planner<'_> {
+    /// The read of a record a step created: the reader with its identity
+    /// taken from that record; for a resource read through its parent
+    /// (RPM contacts inside `Customer`), the parent's read and where the
+    /// record sits in it.
+    pub(crate) fn read_after(&mut self, resource: &Resource, from_step: usize) -> Option<(Step, &'static str, Option<Vec<Field>>)> {
+        let v = self.v();
+        if let Some(reader) = self.reader(&resource.name) {
+            let built = self.base(reader);
+            let mut body = built.body.clone();
+            let mut fills = Vec::new();
+            if reader.operation.kind == OperationKind::Query {
+                // Query by the record's key only.
+                body = json!({});
+                for k in &resource.key {
+                    if reader.field(k).is_some() {
+                        fills.push(Fill {
+                            from_step,
+                            record_path: vec![k.clone()],
+                            into: vec![k.clone()],
+                        });
+                    }
+                }
+            } else {
+                fills = built
+                    .identity
+                    .iter()
+                    .map(|(into, record_path)| Fill {
+                        from_step,
+                        record_path: record_path.clone(),
+                        into: into.clone(),
+                    })
+                    .collect();
+            }
+            let mut step = self.step(reader, body, Presenting::Valid, success());
+            step.fills = fills;
+            let name: &'static str = Box::leak(reader.id.clone().into_boxed_str());
+            return Some((step, name, None));
+        }
+        // Read through a parent that includes this resource.
+        let (parent, inc) = v
+            .resources
+            .iter()
+            .find_map(|r| r.includes.iter().find(|i| i.resource == resource.name).map(|i| (r, i)))?;
+        let reader = self.reader(&parent.name)?;
+        let built = self.base(reader);
+        let mut step = self.step(reader, built.body, Presenting::Valid, success());
+        step.locate = Some(Locate {
+            member: inc.member.clone(),
+            key: resource.key.first()?.split('.').map(str::to_string).collect(),
+            from_step,
+        });
+        let item_fields = reader
+            .response
+            .fields
+            .iter()
+            .find(|f| f.name == inc.member)
+            .and_then(|f| match &f.ty {
+                Type::Array { items } => match items.as_ref() {
+                    Type::Object { fields, .. } => Some(fields.clone()),
+                    _ => None,
+                },
+                _ => None,
+            });
+        let name: &'static str = Box::leak(reader.id.clone().into_boxed_str());
+        Some((step, name, item_fields))
+    }
+
+    pub(crate) fn stateful_checks(&mut self, ep: &Endpoint) -> Vec<Check> {
+        let v = self.v();
+        let mut out = Vec::new();
+        let Some(resource) = self.resource(ep) else { return out };
+        let op = &ep.operation;
+        let rule = |part: &str| format!("{}.{}.{part}", v.name, ep.id);
+        match op.kind {
+            OperationKind::Create => {
+                // Create, then read back.
+                let built = self.base(ep);
+                if let Some((mut read, reader_id, include_fields)) = self.read_after(resource, 0) {
+                    let reader = v.endpoint(reader_id).unwrap_or(ep);
+                    let asserts = read_back_asserts(self, ep, reader, &built.body, include_fields.as_deref());
+                    read.expect = Expect::Success { asserts };
+                    out.push(Check {
+                        id: format!("{}.{}.stateful.read_back", v.name, ep.id),
+                        family: Family::Stateful,
+                        removable: Vec::new(),
+                        endpoint: Some(ep.id.clone()),
+                        rule: rule("operation"),
+                        severity: Severity::Fail,
+                        sources: ep.sources.clone(),
+                        what: format!("a created record reads back through {reader_id} as written"),
+                        steps: vec![self.step(ep, built.body.clone(), Presenting::Valid, success()), read],
+                    });
+                    // Padding the docs show is a warning when absent.
+                    for q in &reader.quirks {
+                        if let QuirkKind::PadsStrings { unpadded } = &q.kind {
+                            let built = self.base(ep);
+                            let Some((mut read, _, _)) = self.read_after(resource, 0) else {
+                                continue;
+                            };
+                            let asserts: Vec<Assert> = read_back_asserts(self, ep, reader, &built.body, None)
+                                .into_iter()
+                                .filter(|a| a.value.is_string() && !unpadded.iter().any(|u| a.path.last() == Some(u)))
+                                .map(|a| Assert {
+                                    compare: Compare::Padded,
+                                    because: format!("quirk {}: {}", q.id, q.description.trim()),
+                                    ..a
+                                })
+                                .collect();
+                            if asserts.is_empty() {
+                                continue;
+                            }
+                            read.expect = Expect::Success { asserts };
+                            out.push(Check {
+                                id: format!("{}.{}.quirks.{}", v.name, reader.id, q.id),
+                                family: Family::Stateful,
+                                removable: Vec::new(),
+                                endpoint: Some(reader.id.clone()),
+                                rule: format!("{}.{}.quirks.{}", v.name, reader.id, q.id),
+                                severity: Severity::Warn,
+                                sources: q.sources.clone(),
+                                what: "text written comes back padded with spaces, as the docs show".into(),
+                                steps: vec![self.step(ep, built.body, Presenting::Valid, success()), read],
+                            });
+                        }
+                    }
+                }
+                // The same key (or unique value) twice.
+                let mut dup = self.base(ep);
+                let chosen: Vec<&Field> = ep
+                    .request
+                    .iter()
+                    .chain(
+                        op.record_member
+                            .as_deref()
+                            .and_then(|m| ep.field(m))
+                            .and_then(|f| match &f.ty {
+                                Type::Object { fields, .. } => Some(fields.iter()),
+                                _ => None,
+                            })
+                            .into_iter()
+                            .flatten(),
+                    )
+                    .filter(|f| {
+                        let r = self.record_name(ep, &f.name);
+                        f.refers_to.is_none()
+                            && !self.t.fixtures.contains_key(&f.name)
+                            && (resource.key.contains(&r) || resource.unique.contains(&r))
+                    })
+                    .collect();
+                if !chosen.is_empty() {
+                    let names = v.transport.names;
+                    for f in &chosen {
+                        let path = match &op.record_member {
+                            Some(m) if ep.field(&f.name).is_none() => vec![m.clone(), f.name.clone()],
+                            _ => vec![f.name.clone()],
+                        };
+                        if !present(&dup.body, &path, names) {
+                            let fresh = self.fresh_value(ep, f);
+                            set_path(&mut dup.body, &path, fresh, names);
+                        }
+                    }
+                    let s = Situation::Duplicate;
+                    out.push(Check {
+                        id: format!("{}.{}.stateful.duplicate", v.name, ep.id),
+                        family: Family::Stateful,
+                        removable: Vec::new(),
+                        endpoint: Some(ep.id.clone()),
+                        rule: rule("operation.on_duplicate"),
+                        severity: Severity::Fail,
+                        sources: ep.sources.clone(),
+                        what: format!(
+                            "a second create with the same {} is refused",
+                            chosen.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(", ")
+                        ),
+                        steps: vec![
+                            self.step(ep, dup.body.clone(), Presenting::Valid, success()),
+                            self.step(ep, dup.body, Presenting::Valid, refusal(v, Some(ep), &s)),
+                        ],
+                    });
+                }
+                // References to records that do not exist.
+                for f in ep.request.iter().filter(|f| f.refers_to.is_some()) {
+                    let Some(r) = &f.refers_to else { continue };
+                    let mut built = self.base(ep);
+                    let missing = self.missing_value(f);
+                    built.body[&f.name] = missing;
+                    let s = Situation::MissingReference(r);
+                    out.push(Check {
+                        id: format!("{}.{}.{}.refers_to.missing", v.name, ep.id, f.name),
+                        family: Family::Stateful,
+                        removable: Vec::new(),
+                        endpoint: Some(ep.id.clone()),
+                        rule: format!("{}.{}.{}.refers_to", v.name, ep.id, f.name),
+                        severity: Severity::Fail,
+                        sources: f.sources.clone(),
+                        what: format!("a {} naming no {} is refused", f.name, r.resource),
+                        steps: vec![self.step(ep, built.body, Presenting::Valid, refusal(v, Some(ep), &s))],
+                    });
+                }
+            }
+            OperationKind::Update => {
+                if let Some(creator) = self.creator(&resource.name) {
+                    if let Some(check) = self.update_read_back(ep, creator, resource) {
+                        out.push(check);
+                    }
+                    if let Some(check) = self.duplicate_update(ep, creator, resource) {
+                        out.push(check);
+                    }
+                }
+            }
+            _ => {}
+        }
+        if matches!(op.kind, OperationKind::Read | OperationKind::Update | OperationKind::Delete) {
+            let mut built = self.base(ep);
+            let names = v.transport.names;
+            for (path, _) in &built.identity.clone() {
+                let f = field_at(ep, path);
+                if let Some(f) = f {
+                    let missing = self.missing_value(&f);
+                    set_path(&mut built.body, path, missing, names);
+                }
+            }
+            if !built.identity.is_empty() {
+                let s = Situation::NotFound;
+                out.push(Check {
+                    id: format!("{}.{}.stateful.not_found", v.name, ep.id),
+                    family: Family::Stateful,
+                    removable: Vec::new(),
+                    endpoint: Some(ep.id.clone()),
+                    rule: rule("operation.on_not_found"),
+                    severity: Severity::Fail,
+                    sources: ep.sources.clone(),
+                    what: "a record that does not exist is refused".into(),
+                    steps: vec![self.step(ep, built.body, Presenting::Valid, refusal(v, Some(ep), &s))],
+                });
+            }
+        }
+        if op.kind == OperationKind::Delete {
+            let built = self.base(ep);
+            let mut steps = self.on_fresh_record(ep, built, Presenting::Valid, success());
+            if steps.len() == 2 {
+                let mut again = steps[1].clone();
+                again.expect = refusal(v, Some(ep), &Situation::NotFound);
+                steps.push(again);
+                out.push(Check {
+                    id: format!("{}.{}.stateful.delete", v.name, ep.id),
+                    family: Family::Stateful,
+                    removable: Vec::new(),
+                    endpoint: Some(ep.id.clone()),
+                    rule: rule("operation"),
+                    severity: Severity::Fail,
+                    sources: ep.sources.clone(),
+                    what: "a created record is deleted, and a second delete is refused".into(),
+                    steps,
+                });
+            }
+        }
+        out
+    }
+
+    /// Create, update one field, read back: the field changed and what the
+    /// update did not send is unchanged.
+    pub(crate) fn update_read_back(&mut self, ep: &Endpoint, creator: &Endpoint, resource: &Resource) -> Option<Check> {
+        let v = self.v();
+        let names = v.transport.names;
+        let created = self.base(creator);
+        let (mut read, reader_id, include_fields) = self.read_after(resource, 0)?;
+        let reader = v.endpoint(reader_id)?;
+        let update = self.base(ep);
+        let op = &ep.operation;
+        // The field to change: a plain text field of the record, not naming it.
+        let identity: Vec<&str> = update.identity.iter().filter_map(|(p, _)| p.last().map(String::as_str)).collect();
+        let (scope, fields): (Vec<String>, &[Field]) = match op.record_member.as_deref().and_then(|m| ep.field(m)) {
+            Some(Field {
+                ty: Type::Object { fields, .. },
+                name,
+                ..
+            }) => (vec![name.clone()], fields),
+            _ => (vec![], &ep.request),
+        };
+        let change = fields.iter().find(|f| {
+            f.ty.scalar() == Some(ScalarType::String)
+                && f.rules.is_empty()
+                && f.refers_to.is_none()
+                && !is_credential(v, &f.name)
+                && !identity.contains(&f.name.as_str())
+                && !op.lookup.iter().any(|l| l.field == f.name)
+                && !resource.unique.contains(&self.record_name(ep, &f.name))
+                && declared_at(
+                    include_fields.as_deref().unwrap_or(&reader.response.fields),
+                    &[self.record_name(ep, &f.name)],
+                    names,
+                )
+        })?;
+        let new_value = json!(self.uniq.text());
+        let mut body = json!({});
+        let mut fills = Vec::new();
+        for (into, record_path) in &update.identity {
+            fills.push(Fill {
+                from_step: 0,
+                record_path: record_path.clone(),
+                into: into.clone(),
+            });
+            set_path(&mut body, into, json!(null), names);
+        }
+        // Keep the other fields a rule requires (RPM's Customer object).
+        let change_path = join(&scope, &change.name);
+        set_path(&mut body, &change_path, new_value.clone(), names);
+        for f in ep.request.iter().filter(|f| f.required && !is_credential(v, &f.name)) {
+            if !present(&body, std::slice::from_ref(&f.name), names)
+                && !update.identity.iter().any(|(p, _)| p.first() == Some(&f.name))
+                && let Some(x) = update.body.get(&f.name)
+            {
+                body[&f.name] = x.clone();
+            }
+        }
+        let mut upd = self.step(ep, body, Presenting::Valid, success());
+        upd.fills = fills;
+        let mut asserts = read_back_asserts(self, creator, reader, &created.body, include_fields.as_deref());
+        let changed_record_path = {
+            let mut p = change_path.clone();
+            let top = usize::from(!scope.is_empty());
+            p[top] = self.record_name(ep, &change.name);
+            p
+        };
+        asserts.retain(|a| {
+            let strip = |p: &[String]| p.iter().filter(|s| Some(*s) != scope.first()).cloned().collect::<Vec<_>>();
+            strip(&a.path) != strip(&changed_record_path)
+        });
+        asserts.push(Assert {
+            path: changed_record_path,
+            value: new_value,
+            compare: asserts.first().map(|a| a.compare).unwrap_or(Compare::Exact),
+            because: format!("written by {}", ep.id),
+        });
+        read.expect = Expect::Success { asserts };
+        Some(Check {
+            id: format!("{}.{}.stateful.update_read_back", v.name, ep.id),
+            family: Family::Stateful,
+            removable: Vec::new(),
+            endpoint: Some(ep.id.clone()),
+            rule: format!("{}.{}.operation", v.name, ep.id),
+            severity: Severity::Fail,
+            sources: ep.sources.clone(),
+            what: format!(
+                "an update of {} reads back changed, with what it did not send unchanged",
+                change.name
+            ),
+            steps: vec![self.step(creator, created.body, Presenting::Valid, success()), upd, read],
+        })
+    }
+}
+
+impl Planner<'_> {
+    /// Create two records, then give the second the first one's unique
+    /// value: refused.
+    pub(crate) fn duplicate_update(&mut self, ep: &Endpoint, creator: &Endpoint, resource: &Resource) -> Option<Check> {
+        let v = self.v();
+        let names = v.transport.names;
+        let update = self.base(ep);
+        let identity: Vec<&str> = update.identity.iter().filter_map(|(p, _)| p.last().map(String::as_str)).collect();
+        let (scope, fields): (Vec<String>, &[Field]) = match ep.operation.record_member.as_deref().and_then(|m| ep.field(m)) {
+            Some(Field {
+                ty: Type::Object { fields, .. },
+                name,
+                ..
+            }) => (vec![name.clone()], fields),
+            _ => (vec![], &ep.request),
+        };
+        let unique = fields
+            .iter()
+            .find(|f| !identity.contains(&f.name.as_str()) && resource.unique.contains(&self.record_name(ep, &f.name)))?;
+        let record_field = self.record_name(ep, &unique.name);
+        let (first, second) = (self.base(creator), self.base(creator));
+        let mut body = json!({});
+        let mut fills = Vec::new();
+        for (into, record_path) in &update.identity {
+            set_path(&mut body, into, json!(null), names);
+            fills.push(Fill {
+                from_step: 1,
+                record_path: record_path.clone(),
+                into: into.clone(),
+            });
+        }
+        let into = join(&scope, &unique.name);
+        set_path(&mut body, &into, json!(null), names);
+        fills.push(Fill {
+            from_step: 0,
+            record_path: vec![record_field.clone()],
+            into,
+        });
+        let mut step = self.step(ep, body, Presenting::Valid, refusal(v, Some(ep), &Situation::Duplicate));
+        step.fills = fills;
+        Some(Check {
+            id: format!("{}.{}.stateful.duplicate", v.name, ep.id),
+            family: Family::Stateful,
+            removable: Vec::new(),
+            endpoint: Some(ep.id.clone()),
+            rule: format!("{}.{}.operation.on_duplicate", v.name, ep.id),
+            severity: Severity::Fail,
+            sources: ep.sources.clone(),
+            what: format!("giving a record another record's {record_field} is refused"),
+            steps: vec![
+                self.step(creator, first.body, Presenting::Valid, success()),
+                self.step(creator, second.body, Presenting::Valid, success()),
+                step,
+            ],
+        })
+    }
+}
