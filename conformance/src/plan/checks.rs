@@ -394,6 +394,16 @@ impl Planner<'_> {
         let names = v.transport.names;
         let built = self.base(ep);
         let (_, record_path) = built.identity.iter().find(|(p, _)| p == segs)?.clone();
+        // The record is new to the run: a value of digits gets fresh digits of
+        // the same (breaking) length.
+        let fresh;
+        let value = match value.as_str() {
+            Some(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => {
+                fresh = json!(self.uniq.digits(s.len()));
+                &fresh
+            }
+            _ => value,
+        };
         let creator = self.creator(ep.operation.resource.as_deref()?)?;
         let field = creator
             .request
