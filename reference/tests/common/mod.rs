@@ -1,5 +1,7 @@
-//! Shared by the HTTP tests: a server on a loopback port, and a minimal
-//! HTTP/1.1 client over `std::net::TcpStream`.
+//! Shared by the HTTP tests: a server on a loopback port, the conformance
+//! harness's dialect-aware addressing (path, credentials, login: one
+//! implementation for the harness and these tests), and a minimal HTTP/1.1
+//! client over `std::net::TcpStream` to send its requests.
 //!
 //! Why a hand-written client: the bad-input tests must send bytes no
 //! well-behaved client library sends (invalid UTF-8, a lying Content-Length,
@@ -8,8 +10,10 @@
 
 #![allow(dead_code)]
 
-use erpspec_codegen::ir::{Endpoint, PresentationLocation, Vendor};
-use serde_json::{Value, json};
+use conformance::target::{Presenting, Target};
+use conformance::transport::{BaseUrl, WireRequest};
+use erpspec_codegen::ir::{Endpoint, Vendor};
+use serde_json::Value;
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -143,24 +147,55 @@ pub enum Auth {
     Deprecated,
 }
 
+impl Auth {
+    fn presenting(self) -> Presenting {
+        match self {
+            Auth::Valid => Presenting::Valid,
+            Auth::None => Presenting::Nothing,
+            Auth::Wrong => Presenting::Wrong,
+            Auth::Malformed => Presenting::Malformed,
+            Auth::Deprecated => Presenting::Deprecated,
+        }
+    }
+}
+
+/// Sends a request the harness built, over a fresh connection.
+fn send_wire(addr: SocketAddr, req: &WireRequest) -> Answer {
+    let h: Vec<(&str, &str)> = req.headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    send(addr, &req.method, &req.target, &h, &req.body)
+}
+
 impl Server {
     pub fn endpoint(&self, id: &str) -> &Endpoint {
         self.vendor.endpoint(id).unwrap_or_else(|| panic!("no endpoint {id}"))
     }
 
+    /// The harness's view of this server: the dialect's addressing,
+    /// credentials and login, shared with the conformance harness.
+    fn harness(&mut self) -> Target {
+        if self.token.is_none() && self.vendor.auth.token.is_some() {
+            self.token();
+        }
+        Target {
+            token: self.token.clone(),
+            ..self.bare_target()
+        }
+    }
+
+    /// The target before logging in.
+    fn bare_target(&self) -> Target {
+        Target {
+            vendor: self.vendor.clone(),
+            base: BaseUrl::parse(&format!("http://{}", self.addr)).expect("loopback URL"),
+            credentials: self.creds.clone(),
+            fixtures: Default::default(),
+            token: None,
+        }
+    }
+
     /// The request target of an endpoint, with path credentials filled in.
     pub fn target(&self, ep: &Endpoint, path_credential: Option<&str>) -> String {
-        let mut path = self.vendor.transport.path.replace("{route}", &ep.route);
-        for p in &self.vendor.auth.presentations {
-            if p.location == PresentationLocation::Path {
-                let placeholder = format!("{{{}}}", p.name);
-                path = match path_credential {
-                    Some(v) => path.replace(&placeholder, v),
-                    None => path.replace(&format!("/{placeholder}"), ""),
-                };
-            }
-        }
-        path
+        self.bare_target().path(&ep.route, path_credential)
     }
 
     /// Logs in (where the vendor issues tokens) and returns the token.
@@ -169,22 +204,13 @@ impl Server {
             return t.clone();
         }
         let issue = self.vendor.auth.token.clone().expect("vendor issues tokens");
-        let mut body = serde_json::Map::new();
-        for (cred, field) in &issue.credential_fields {
-            body.insert(field.clone(), json!(self.creds[cred]));
-        }
-        let ep = self.endpoint(&issue.endpoint).clone();
-        let a = send(
-            self.addr,
-            "POST",
-            &self.target(&ep, None),
-            &[("Content-Type", "application/json")],
-            Value::Object(body).to_string().as_bytes(),
-        );
+        let t = self.bare_target();
+        let (ep, body) = t.login().expect("a login endpoint");
+        let a = send_wire(self.addr, &t.request(ep, "POST", &body, Presenting::Valid));
         assert_eq!(a.status, 200, "login: {}", String::from_utf8_lossy(&a.body));
-        let t = a.json()[&issue.response_field].as_str().expect("token").to_string();
-        self.token = Some(t.clone());
-        t
+        let token = a.json()[&issue.response_field].as_str().expect("token").to_string();
+        self.token = Some(token.clone());
+        token
     }
 
     /// Calls an endpoint with a JSON body, presenting credentials as asked.
@@ -193,74 +219,21 @@ impl Server {
     }
 
     pub fn call_method(&mut self, id: &str, method: &str, body: &Value, auth: Auth) -> Answer {
-        let ep = self.endpoint(id).clone();
-        let mut body = body.clone();
-        let mut headers: Vec<(String, String)> = vec![("Content-Type".into(), "application/json".into())];
-        let mut path_credential = None;
-        if ep.authenticated {
-            let presentations: Vec<_> = self.vendor.auth.presentations.clone();
-            let chosen = match auth {
-                Auth::Deprecated => presentations.iter().find(|p| p.deprecated),
-                _ => presentations.iter().find(|p| !p.deprecated),
-            }
-            .cloned();
-            if let Some(p) = chosen {
-                let value = match (auth, p.value.as_str()) {
-                    (Auth::None, _) => None,
-                    (Auth::Malformed, _) => Some("not a token!".to_string()),
-                    (Auth::Wrong, "token") => Some("0123456789abcdef0123456789abcdef".to_string()),
-                    (Auth::Wrong, _) => Some("WRONGKEY00".to_string()),
-                    (_, "token") => Some(self.token()),
-                    (_, cred) => Some(self.creds[cred].clone()),
-                };
-                match (p.location, value) {
-                    (PresentationLocation::Path, v) => path_credential = v,
-                    (PresentationLocation::Header, Some(v)) => headers.push((p.name.clone(), v)),
-                    (PresentationLocation::Body, Some(v)) => {
-                        if let Value::Object(m) = &mut body {
-                            // The deprecated body key goes first, as documented.
-                            let mut n = serde_json::Map::new();
-                            n.insert(p.name.clone(), json!(v));
-                            for (k, x) in std::mem::take(m) {
-                                n.entry(k).or_insert(x);
-                            }
-                            *m = n;
-                        }
-                    }
-                    (PresentationLocation::Body, None) => {
-                        if let Value::Object(m) = &mut body {
-                            m.remove(&p.name);
-                        }
-                    }
-                    (PresentationLocation::Query, Some(v)) => path_credential = Some(format!("?{}={v}", p.name)),
-                    _ => {}
-                }
-            }
-        }
-        let target = self.target(&ep, path_credential.as_deref());
-        let h: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        send(self.addr, method, &target, &h, body.to_string().as_bytes())
+        let t = self.harness();
+        let ep = self.endpoint(id);
+        send_wire(self.addr, &t.request(ep, method, body, auth.presenting()))
     }
 
     /// Sends raw body bytes to an endpoint, with header and path
     /// credentials (body credentials cannot travel in a body that is not JSON).
     pub fn call_raw(&mut self, id: &str, method: &str, headers: &[(&str, &str)], body: &[u8]) -> Answer {
-        let ep = self.endpoint(id).clone();
-        let mut h: Vec<(String, String)> = headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        let mut path_credential = None;
-        for p in self.vendor.auth.presentations.clone() {
-            if p.deprecated || !self.creds.contains_key(&p.value) {
-                continue;
-            }
-            match p.location {
-                PresentationLocation::Header => h.push((p.name.clone(), self.creds[&p.value].clone())),
-                PresentationLocation::Path => path_credential = Some(self.creds[&p.value].clone()),
-                _ => {}
-            }
-        }
-        let target = self.target(&ep, path_credential.as_deref());
-        let h: Vec<(&str, &str)> = h.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        send(self.addr, method, &target, &h, body)
+        let t = self.harness();
+        let ep = self.endpoint(id);
+        let mut req = t.raw(ep, method, "application/json", body);
+        // The caller's headers replace the default content type.
+        req.headers.retain(|(k, _)| k != "content-type");
+        req.headers.extend(headers.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        send_wire(self.addr, &req)
     }
 
     pub fn call(&mut self, id: &str, body: Value) -> Answer {
@@ -269,10 +242,9 @@ impl Server {
 
     /// Sends a query string (dialects that take one) with valid credentials.
     pub fn call_query(&mut self, id: &str, query: &str) -> Answer {
-        let ep = self.endpoint(id).clone();
-        let key = self.creds.get("API_KEY").cloned();
-        let target = format!("{}{query}", self.target(&ep, key.as_deref()));
-        send(self.addr, "GET", &target, &[], b"")
+        let t = self.harness();
+        let ep = self.endpoint(id);
+        send_wire(self.addr, &t.query_request(ep, query))
     }
 }
 
