@@ -555,18 +555,24 @@ impl Endpoint {
     /// Every rule of the endpoint's request, depth-first, with the JSON
     /// pointer of the value it constrains (`*` for any array index).
     pub fn all_rules(&self) -> Vec<(String, &Rule)> {
-        let mut out = Vec::new();
-        for r in &self.rules {
-            out.push((String::new(), r));
-        }
-        collect_rules(&self.request, "", &mut out);
+        let mut out: Vec<(String, &Rule)> = self.rules.iter().map(|r| (String::new(), r)).collect();
+        walk_fields(&self.request, &mut |node| {
+            let pointer = node.pointer();
+            if !node.item {
+                out.extend(node.field.rules.iter().map(|r| (pointer.clone(), r)));
+            }
+            if let Type::Object { rules, .. } = node.ty {
+                out.extend(rules.iter().map(|r| (pointer.clone(), r)));
+            }
+        });
         out
     }
 }
 
 impl Endpoint {
     /// Every rule of the request, mutably, in the order of [`Endpoint::all_rules`]
-    /// (a target profile replacing a site rule's values).
+    /// (a target profile replacing a site rule's values). The mutable twin of
+    /// [`walk_fields`].
     pub fn for_each_rule_mut(&mut self, f: &mut dyn FnMut(&mut Rule)) {
         fn fields_mut(fields: &mut [Field], f: &mut dyn FnMut(&mut Rule)) {
             for field in fields {
@@ -589,27 +595,65 @@ impl Endpoint {
     }
 }
 
-fn collect_rules<'a>(fields: &'a [Field], prefix: &str, out: &mut Vec<(String, &'a Rule)>) {
-    for f in fields {
-        let path = format!("{prefix}/{}", pointer_escape(&f.name));
-        for r in &f.rules {
-            out.push((path.clone(), r));
-        }
-        collect_type_rules(&f.ty, &path, out);
+/// One place in a request's field tree, as [`walk_fields`] visits it.
+pub struct FieldNode<'a> {
+    /// Member names from the top, `*` for any item of an array.
+    pub path: Vec<&'a str>,
+    pub field: &'a Field,
+    /// The type at this place: the field's own, or an array's item type.
+    pub ty: &'a Type,
+    /// Whether this is an array's item rather than the field itself.
+    pub item: bool,
+}
+
+impl FieldNode<'_> {
+    /// The JSON pointer (`/Contact/PhoneNumbers/*/Type`).
+    pub fn pointer(&self) -> String {
+        self.path
+            .iter()
+            .map(|s| format!("/{}", if *s == "*" { "*".to_string() } else { pointer_escape(s) }))
+            .collect()
+    }
+
+    /// The dotted path without array items (`Contact.PhoneNumbers.Type`).
+    pub fn dotted(&self) -> String {
+        self.path.iter().filter(|s| **s != "*").copied().collect::<Vec<_>>().join(".")
+    }
+
+    /// Whether the place is inside an array.
+    pub fn in_array(&self) -> bool {
+        self.path.contains(&"*")
     }
 }
 
-fn collect_type_rules<'a>(ty: &'a Type, path: &str, out: &mut Vec<(String, &'a Rule)>) {
-    match ty {
-        Type::Scalar { .. } => {}
-        Type::Array { items } => collect_type_rules(items, &format!("{path}/*"), out),
-        Type::Object { fields, rules } => {
-            for r in rules {
-                out.push((path.to_string(), r));
-            }
-            collect_rules(fields, path, out);
+/// The one walk over a field tree: every field, depth-first in declared
+/// order, then (for an array) its item, through objects and arrays alike.
+pub fn walk_fields<'a>(fields: &'a [Field], visit: &mut dyn FnMut(&FieldNode<'a>)) {
+    fn go<'a>(fields: &'a [Field], prefix: &[&'a str], visit: &mut dyn FnMut(&FieldNode<'a>)) {
+        for f in fields {
+            let mut path = prefix.to_vec();
+            path.push(f.name.as_str());
+            ty(f, &f.ty, path, false, visit);
         }
     }
+    fn ty<'a>(field: &'a Field, t: &'a Type, path: Vec<&'a str>, item: bool, visit: &mut dyn FnMut(&FieldNode<'a>)) {
+        visit(&FieldNode {
+            path: path.clone(),
+            field,
+            ty: t,
+            item,
+        });
+        match t {
+            Type::Scalar { .. } => {}
+            Type::Array { items } => {
+                let mut p = path;
+                p.push("*");
+                ty(field, items, p, true, visit);
+            }
+            Type::Object { fields, .. } => go(fields, &path, visit),
+        }
+    }
+    go(fields, &[], visit);
 }
 
 /// Escapes a member name for a JSON pointer (RFC 6901).
@@ -631,19 +675,9 @@ pub struct Summary {
 impl Api {
     pub fn summary(&self) -> Summary {
         fn count_fields(fields: &[Field]) -> usize {
-            fields
-                .iter()
-                .map(|f| {
-                    1 + match &f.ty {
-                        Type::Object { fields, .. } => count_fields(fields),
-                        Type::Array { items } => match items.as_ref() {
-                            Type::Object { fields, .. } => count_fields(fields),
-                            _ => 0,
-                        },
-                        Type::Scalar { .. } => 0,
-                    }
-                })
-                .sum()
+            let mut n = 0;
+            walk_fields(fields, &mut |node| n += usize::from(!node.item));
+            n
         }
         let mut s = Summary {
             vendors: self.vendors.len(),

@@ -8,59 +8,26 @@ use crate::plan::{Check, Family, Planner, Severity, pointer_segments, set_path};
 use crate::target::Presenting;
 use erpspec_codegen::answers::{self, Situation};
 use erpspec_codegen::ir::{Endpoint, Field, OperationKind, Type};
-use erpspec_rules::{Format, RuleKind, ScalarType};
+use erpspec_rules::ScalarType;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use serde_json::{Value, json};
 
-/// A strategy for values satisfying every rule of a scalar field.
+/// A strategy for values satisfying every rule of a scalar field: the
+/// first value-level rule's own strategy (see `erpspec_rules::kinds`), else
+/// one for the field's type.
 fn value_strategy(f: &Field) -> Option<BoxedStrategy<Value>> {
     let scalar = f.ty.scalar()?;
-    for r in &f.rules {
-        match &r.kind {
-            RuleKind::Enum { values, .. } => return Some(proptest::sample::select(values.clone()).prop_map(Value::String).boxed()),
-            RuleKind::CodedEnum { values } => {
-                let codes: Vec<i64> = values.iter().map(|v| v.code).collect();
-                return Some(proptest::sample::select(codes).prop_map(Value::from).boxed());
-            }
-            RuleKind::Format { format } => {
-                return Some(match *format {
-                    Format::UsDate => (1u32..=12, 1u32..=28, 1990u32..=2035)
-                        .prop_map(|(m, d, y)| json!(format!("{m:02}/{d:02}/{y}")))
-                        .boxed(),
-                    Format::IsoDate => (1u32..=12, 1u32..=28, 1990u32..=2035)
-                        .prop_map(|(m, d, y)| json!(format!("{y}-{m:02}-{d:02}")))
-                        .boxed(),
-                    Format::Digits { count } => proptest::collection::vec(0u8..=9, count as usize)
-                        .prop_map(|d| json!(d.iter().map(|x| char::from(b'0' + x)).collect::<String>()))
-                        .boxed(),
-                });
-            }
-            RuleKind::Minimum { value } => {
-                let min = *value;
-                return Some(
-                    (0u32..100_000)
-                        .prop_map(move |n| erpspec_rules::number(min + f64::from(n) / 100.0))
-                        .boxed(),
-                );
-            }
-            _ => {}
-        }
+    if let Some(s) = f.rules.iter().find_map(|r| r.kind.valid_values()) {
+        return Some(s);
     }
-    let max_len = f.rules.iter().find_map(|r| match &r.kind {
-        RuleKind::MaxLength { max, .. } => Some((*max).min(40) as usize),
-        _ => None,
-    });
     Some(match scalar {
         // Letters, digits, spaces and a multi-byte letter; never a leading
         // QBE operator, so a criterion reads as plain equality.
-        ScalarType::String => proptest::collection::vec(
-            proptest::sample::select(vec!['a', 'Z', '7', ' ', 'é', 'q']),
-            1..=max_len.unwrap_or(20).max(1),
-        )
-        .prop_map(|c| json!(format!("G{}", c.into_iter().collect::<String>()).trim_end().to_string()))
-        .boxed(),
+        ScalarType::String => proptest::collection::vec(proptest::sample::select(vec!['a', 'Z', '7', ' ', 'é', 'q']), 1..=20)
+            .prop_map(|c| json!(format!("G{}", c.into_iter().collect::<String>()).trim_end().to_string()))
+            .boxed(),
         ScalarType::Integer => (0i64..1_000_000).prop_map(Value::from).boxed(),
         ScalarType::Number => (0u32..1_000_000).prop_map(|n| erpspec_rules::number(f64::from(n) / 100.0)).boxed(),
         ScalarType::Boolean => any::<bool>().prop_map(Value::Bool).boxed(),
@@ -120,13 +87,14 @@ pub fn checks(p: &mut Planner<'_>, cases: u32, seed: u64) -> Vec<Check> {
                     continue;
                 };
                 let Some((path, rule)) = rules.get(pick.current()) else { break };
-                let Some(case) = rule.kind.cases().into_iter().find(|c| !c.holds) else {
-                    continue;
-                };
+                let Some(breaking) = rule.kind.breaking_values() else { continue };
+                let Ok(tree) = breaking.new_tree(&mut runner) else { continue };
+                let value = tree.current();
                 let segs = pointer_segments(path);
-                set_path(&mut built.body, &segs, case.value.clone(), v.transport.names);
+                let shown = crate::report::short(&value);
+                set_path(&mut built.body, &segs, value, v.transport.names);
                 removable.retain(|r| r != &segs);
-                broken = Some((rule.clone(), case.id));
+                broken = Some((rule.clone(), format!("{} = {shown}", segs.join("."))));
             }
             let report = erpspec_codegen::validate::validate_request(v, ep, &crate::plan::with_body_credentials(v, &built.body));
             let (expect, severity, rule_id, what) = match &broken {

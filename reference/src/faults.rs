@@ -12,7 +12,7 @@
 //! `<vendor>.<endpoint>.operation`, `<vendor>.<endpoint>.quirks.<quirk>`.
 
 use erpspec_codegen::answers::{Situation, dialect_check_id};
-use erpspec_codegen::ir::{Endpoint, Field, MessageRule, OperationKind, PresentationLocation, Type, Vendor};
+use erpspec_codegen::ir::{Endpoint, Field, MessageRule, OperationKind, PresentationLocation, Type, Vendor, walk_fields};
 use std::collections::BTreeSet;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -238,8 +238,13 @@ pub fn catalogue(v: &Vendor) -> Vec<FaultInfo> {
                 Fault::QuirkMissing(q.id.clone()),
             );
         }
+        // The engine checks references outside arrays (see `check_references`).
         let mut refs = Vec::new();
-        collect_references(&ep.request, "", &mut refs);
+        walk_fields(&ep.request, &mut |n| {
+            if !n.item && !n.in_array() && n.field.refers_to.is_some() {
+                refs.push(n.dotted());
+            }
+        });
         // A key field of an update names a record that exists, whose
         // references were checked when it was written: not observable.
         let located_by_key = |p: &String| op.kind != OperationKind::Create && op.key.contains(p);
@@ -330,50 +335,17 @@ fn reachable_entries(v: &Vendor) -> BTreeSet<String> {
         for (_, r) in ep.all_rules() {
             ids.push(r.on_violation.as_ref());
         }
-        let mut refs = Vec::new();
-        collect_reference_fields(&ep.request, &mut refs);
-        for f in refs {
-            ids.push(f.refers_to.as_ref().and_then(|r| r.on_missing.as_ref()));
-        }
+        walk_fields(&ep.request, &mut |n| {
+            if !n.item {
+                ids.push(n.field.refers_to.as_ref().and_then(|r| r.on_missing.as_ref()));
+            }
+        });
     }
     let mut out: BTreeSet<String> = ids.into_iter().flatten().cloned().collect();
     if let Some(e) = v.errors.iter().find(|e| matches!(e.message, MessageRule::Any) && e.body.is_none()) {
         out.insert(e.id.clone());
     }
     out
-}
-
-fn collect_reference_fields<'a>(fields: &'a [Field], out: &mut Vec<&'a Field>) {
-    for f in fields {
-        if f.refers_to.is_some() {
-            out.push(f);
-        }
-        match &f.ty {
-            Type::Object { fields, .. } => collect_reference_fields(fields, out),
-            Type::Array { items } => {
-                if let Type::Object { fields, .. } = items.as_ref() {
-                    collect_reference_fields(fields, out);
-                }
-            }
-            Type::Scalar { .. } => {}
-        }
-    }
-}
-
-fn collect_references(fields: &[Field], prefix: &str, out: &mut Vec<String>) {
-    for f in fields {
-        let path = if prefix.is_empty() {
-            f.name.clone()
-        } else {
-            format!("{prefix}.{}", f.name)
-        };
-        if f.refers_to.is_some() {
-            out.push(path.clone());
-        }
-        if let Type::Object { fields, .. } = &f.ty {
-            collect_references(fields, &path, out);
-        }
-    }
 }
 
 /// The faults switched on for a run.

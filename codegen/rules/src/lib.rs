@@ -14,7 +14,17 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::fmt;
 
+pub mod kinds;
 mod wire;
+// The checks generated code calls, one per kind.
+pub use kinds::BoundaryCase;
+pub use kinds::at_least_one_of::at_least_one_of;
+pub use kinds::coded_enum::{code_in, coded_one_of};
+pub use kinds::enumeration::one_of;
+pub use kinds::format::matches_format;
+pub use kinds::max_items::max_items;
+pub use kinds::max_length::max_length;
+pub use kinds::minimum::minimum;
 pub use wire::{NameMatching, WireError, coerce_scalar, lookup_field, member, percent_decode, pointer_escape, query_object};
 
 /// How strongly the vendors' documentation states a rule.
@@ -124,9 +134,9 @@ pub struct CodedValue {
 
 /// Every kind of rule a schema can state about a value or an object.
 ///
-/// Each variant has, side by side in this file: its check, its JSON Schema
-/// keywords, its description, and its boundary values (one at the limit, one
-/// a single step past it) used by the conformance cases.
+/// Each kind lives in its own module under [`kinds`], with its check, JSON
+/// Schema keywords, description, deterministic cases and proptest
+/// strategies side by side; these methods only dispatch to them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum RuleKind {
@@ -178,35 +188,14 @@ impl RuleKind {
     /// type check reports those).
     pub fn holds(&self, value: &Value) -> bool {
         match self {
-            RuleKind::Required => !value.is_null(),
-            RuleKind::AtLeastOneOf { fields } => match value {
-                Value::Object(map) => at_least_one_of(fields.iter().map(|f| map.contains_key(f))),
-                _ => true,
-            },
-            RuleKind::MaxLength { max, unit } => match value {
-                Value::String(s) => max_length(s, *max, *unit),
-                _ => true,
-            },
-            RuleKind::Enum { values, case } => match value {
-                Value::String(s) => one_of(s, values, *case),
-                _ => true,
-            },
-            RuleKind::CodedEnum { values } => match value.as_i64() {
-                Some(code) => coded_one_of(code, values),
-                None => true,
-            },
-            RuleKind::Minimum { value: min } => match value.as_f64() {
-                Some(v) => minimum(v, *min),
-                None => true,
-            },
-            RuleKind::Format { format } => match value {
-                Value::String(s) => matches_format(s, *format),
-                _ => true,
-            },
-            RuleKind::MaxItems { max } => match value {
-                Value::Array(items) => max_items(items.len(), *max),
-                _ => true,
-            },
+            RuleKind::Required => kinds::required::holds(value),
+            RuleKind::AtLeastOneOf { fields } => kinds::at_least_one_of::holds(fields, value),
+            RuleKind::MaxLength { max, unit } => kinds::max_length::holds(*max, *unit, value),
+            RuleKind::Enum { values, case } => kinds::enumeration::holds(values, *case, value),
+            RuleKind::CodedEnum { values } => kinds::coded_enum::holds(values, value),
+            RuleKind::Minimum { value: min } => kinds::minimum::holds(*min, value),
+            RuleKind::Format { format } => kinds::format::holds(*format, value),
+            RuleKind::MaxItems { max } => kinds::max_items::holds(*max, value),
         }
     }
 
@@ -215,36 +204,14 @@ impl RuleKind {
     /// message where the vendor documents none, and the docs' wording.
     pub fn describe(&self) -> String {
         match self {
-            RuleKind::Required => "is required".to_string(),
-            RuleKind::AtLeastOneOf { fields } => {
-                format!("needs at least one of: {}", fields.join(", "))
-            }
-            RuleKind::MaxLength { max, unit } => {
-                let unit = match unit {
-                    LengthUnit::CodePoints => "characters",
-                    LengthUnit::Bytes => "bytes (UTF-8)",
-                    LengthUnit::Utf16Units => "UTF-16 code units",
-                };
-                format!("must be at most {max} {unit} long")
-            }
-            RuleKind::Enum { values, case } => {
-                let case = match case {
-                    Case::Exact => "",
-                    Case::Insensitive => " (any case)",
-                };
-                format!("must be one of: {}{case}", values.join(", "))
-            }
-            RuleKind::CodedEnum { values } => {
-                let list: Vec<String> = values.iter().map(|v| format!("{}={}", v.name, v.code)).collect();
-                format!("must be one of the codes: {}", list.join(", "))
-            }
-            RuleKind::Minimum { value } => format!("must be greater than or equal to {value}"),
-            RuleKind::Format { format } => match format {
-                Format::UsDate => "must be a date in MM/DD/YYYY format".to_string(),
-                Format::IsoDate => "must be a date in YYYY-MM-DD format".to_string(),
-                Format::Digits { count } => format!("must be exactly {count} digits"),
-            },
-            RuleKind::MaxItems { max } => format!("must have at most {max} items"),
+            RuleKind::Required => kinds::required::describe(),
+            RuleKind::AtLeastOneOf { fields } => kinds::at_least_one_of::describe(fields),
+            RuleKind::MaxLength { max, unit } => kinds::max_length::describe(*max, *unit),
+            RuleKind::Enum { values, case } => kinds::enumeration::describe(values, *case),
+            RuleKind::CodedEnum { values } => kinds::coded_enum::describe(values),
+            RuleKind::Minimum { value } => kinds::minimum::describe(*value),
+            RuleKind::Format { format } => kinds::format::describe(*format),
+            RuleKind::MaxItems { max } => kinds::max_items::describe(*max),
         }
     }
 
@@ -253,66 +220,16 @@ impl RuleKind {
     /// object. Keywords JSON Schema cannot express exactly are omitted and
     /// the rule is described in `description` by the emitter instead.
     pub fn json_schema(&self) -> serde_json::Map<String, Value> {
-        let mut k = serde_json::Map::new();
         match self {
-            RuleKind::Required => {}
-            RuleKind::AtLeastOneOf { fields } => {
-                // JSON Schema has no keyword for "at least one of these
-                // names", so the emitted document (not the schema language)
-                // uses `anyOf` of `required` here.
-                let any: Vec<Value> = fields.iter().map(|f| serde_json::json!({ "required": [f] })).collect();
-                k.insert("anyOf".into(), Value::Array(any));
-            }
-            RuleKind::MaxLength { max, unit } => {
-                // JSON Schema counts code points; other units are only described.
-                if *unit == LengthUnit::CodePoints {
-                    k.insert("maxLength".into(), (*max).into());
-                }
-            }
-            RuleKind::Enum { values, case } => {
-                if *case == Case::Exact {
-                    k.insert("enum".into(), values.clone().into());
-                } else {
-                    let alternatives: Vec<String> = values.iter().map(|v| case_insensitive_pattern(v)).collect();
-                    k.insert("pattern".into(), format!("^(?:{})$", alternatives.join("|")).into());
-                }
-            }
-            RuleKind::CodedEnum { values } => {
-                let codes: Vec<Value> = values.iter().map(|v| v.code.into()).collect();
-                k.insert("enum".into(), Value::Array(codes));
-            }
-            RuleKind::Minimum { value } => {
-                k.insert("minimum".into(), number(*value));
-            }
-            RuleKind::Format { format } => {
-                let pattern = match format {
-                    Format::UsDate => format!(
-                        "^(?:(?:{m31})/(?:{d31})|(?:{m30})/(?:{d30})|02/(?:{d28}))/[0-9]{{4}}$|^02/29/(?:{leap})$",
-                        m31 = MONTHS_31,
-                        d31 = DAYS_31,
-                        m30 = MONTHS_30,
-                        d30 = DAYS_30,
-                        d28 = DAYS_28,
-                        leap = LEAP_YEARS
-                    ),
-                    Format::IsoDate => format!(
-                        "^[0-9]{{4}}-(?:(?:{m31})-(?:{d31})|(?:{m30})-(?:{d30})|02-(?:{d28}))$|^(?:{leap})-02-29$",
-                        m31 = MONTHS_31,
-                        d31 = DAYS_31,
-                        m30 = MONTHS_30,
-                        d30 = DAYS_30,
-                        d28 = DAYS_28,
-                        leap = LEAP_YEARS
-                    ),
-                    Format::Digits { count } => format!("^[0-9]{{{count}}}$"),
-                };
-                k.insert("pattern".into(), pattern.into());
-            }
-            RuleKind::MaxItems { max } => {
-                k.insert("maxItems".into(), (*max).into());
-            }
+            RuleKind::Required => serde_json::Map::new(),
+            RuleKind::AtLeastOneOf { fields } => kinds::at_least_one_of::json_schema(fields),
+            RuleKind::MaxLength { max, unit } => kinds::max_length::json_schema(*max, *unit),
+            RuleKind::Enum { values, case } => kinds::enumeration::json_schema(values, *case),
+            RuleKind::CodedEnum { values } => kinds::coded_enum::json_schema(values),
+            RuleKind::Minimum { value } => kinds::minimum::json_schema(*value),
+            RuleKind::Format { format } => kinds::format::json_schema(*format),
+            RuleKind::MaxItems { max } => kinds::max_items::json_schema(*max),
         }
-        k
     }
 
     /// Boundary values for a value-level rule: `(at_limit, one_step_past)`:
@@ -329,129 +246,46 @@ impl RuleKind {
     /// values at the limit (which hold) and one step past it (which do not).
     /// Object-level kinds have none: their cases remove members.
     pub fn cases(&self) -> Vec<BoundaryCase> {
-        let case = |id: &str, value: Value, holds: bool| BoundaryCase {
-            id: id.to_string(),
-            value,
-            holds,
-        };
         match self {
             RuleKind::Required | RuleKind::AtLeastOneOf { .. } => Vec::new(),
-            RuleKind::MaxLength { max, unit } => {
-                let Ok(max) = usize::try_from(*max) else { return Vec::new() };
-                let (at, past) = match unit {
-                    // A multi-byte character sits at the boundary, so that a
-                    // server counting bytes instead of code points is caught.
-                    LengthUnit::CodePoints if max == 0 => (String::new(), "é".to_string()),
-                    LengthUnit::CodePoints => {
-                        let at = "x".repeat(max - 1) + "é";
-                        let past = at.clone() + "é";
-                        (at, past)
-                    }
-                    LengthUnit::Bytes | LengthUnit::Utf16Units => ("x".repeat(max), "x".repeat(max + 1)),
-                };
-                vec![
-                    case("at_limit", Value::String(at), true),
-                    case("past_limit", Value::String(past), false),
-                ]
-            }
-            RuleKind::Enum { values, case: c } => {
-                let mut out: Vec<BoundaryCase> = values
-                    .iter()
-                    .enumerate()
-                    .map(|(i, v)| case(&format!("value.{}", i + 1), Value::String(v.clone()), true))
-                    .collect();
-                if *c == Case::Exact
-                    && let Some(wrong) = values.iter().map(|v| v.to_lowercase()).find(|l| !one_of(l, values, *c))
-                {
-                    out.push(case("wrong_case", Value::String(wrong), false));
-                }
-                out.push(case("outside", Value::String(outside_enum(values, *c)), false));
-                out
-            }
-            RuleKind::CodedEnum { values } => {
-                let mut out: Vec<BoundaryCase> = values
-                    .iter()
-                    .map(|v| case(&format!("code.{}", v.code), v.code.into(), true))
-                    .collect();
-                let mut outside = 0;
-                while values.iter().any(|v| v.code == outside) {
-                    outside += 1;
-                }
-                out.push(case("outside", outside.into(), false));
-                out
-            }
-            RuleKind::Minimum { value } => {
-                let below = below(*value);
-                vec![case("at_limit", number(*value), true), case("below", number(below), false)]
-            }
-            RuleKind::Format { format } => match format {
-                Format::UsDate => vec![
-                    case("at_limit", "12/31/2024".into(), true),
-                    case("leap_day", "02/29/2024".into(), true),
-                    case("wrong", "2024-12-31".into(), false),
-                    case("not_a_date", "02/30/2024".into(), false),
-                ],
-                Format::IsoDate => vec![
-                    case("at_limit", "2024-12-31".into(), true),
-                    case("wrong", "12/31/2024".into(), false),
-                    case("not_a_date", "2024-02-30".into(), false),
-                ],
-                Format::Digits { count } => {
-                    let n = *count as usize;
-                    let mut out = vec![
-                        case("at_limit", Value::String(format!("{:0>n$}", 1)), true),
-                        case("too_long", Value::String("9".repeat(n + 1)), false),
-                    ];
-                    if n > 1 {
-                        out.push(case("too_short", Value::String("9".repeat(n - 1)), false));
-                    }
-                    out
-                }
-            },
-            RuleKind::MaxItems { max } => {
-                let Ok(max) = usize::try_from(*max) else { return Vec::new() };
-                vec![
-                    case("at_limit", Value::Array(vec![Value::Object(Default::default()); max]), true),
-                    case("past_limit", Value::Array(vec![Value::Object(Default::default()); max + 1]), false),
-                ]
-            }
+            RuleKind::MaxLength { max, unit } => kinds::max_length::cases(*max, *unit),
+            RuleKind::Enum { values, case } => kinds::enumeration::cases(values, *case),
+            RuleKind::CodedEnum { values } => kinds::coded_enum::cases(values),
+            RuleKind::Minimum { value } => kinds::minimum::cases(*value),
+            RuleKind::Format { format } => kinds::format::cases(*format),
+            RuleKind::MaxItems { max } => kinds::max_items::cases(*max),
         }
     }
-}
 
-/// One deterministic case of a rule: a value and whether the rule holds for it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct BoundaryCase {
-    /// Stable within the rule (`at_limit`, `past_limit`, `below`, `outside`).
-    pub id: String,
-    pub value: Value,
-    pub holds: bool,
-}
+    /// Random values satisfying a value-level rule; `None` for object-level kinds.
+    #[cfg(feature = "strategies")]
+    pub fn valid_values(&self) -> Option<kinds::BoxedStrategy<Value>> {
+        Some(match self {
+            RuleKind::Required | RuleKind::AtLeastOneOf { .. } => return None,
+            RuleKind::MaxLength { max, unit } => kinds::max_length::strategies::valid(*max, *unit),
+            RuleKind::Enum { values, .. } => kinds::enumeration::strategies::valid(values),
+            RuleKind::CodedEnum { values } => kinds::coded_enum::strategies::valid(values),
+            RuleKind::Minimum { value } => kinds::minimum::strategies::valid(*value),
+            RuleKind::Format { format } => kinds::format::strategies::valid(*format),
+            RuleKind::MaxItems { max } => kinds::max_items::strategies::valid(*max),
+        })
+    }
 
-/// The nearest value below a limit that is still a different `f64`
-/// (`1e300 - 1` is `1e300` again).
-fn below(v: f64) -> f64 {
-    let step = if v.fract() == 0.0 && v.abs() < 9.0e15 {
-        1.0
-    } else {
-        (v.abs() * 1e-9).max(0.01)
-    };
-    let b = v - step;
-    if b < v {
-        b
-    } else {
-        f64::from_bits(if v > 0.0 { v.to_bits() - 1 } else { v.to_bits() + 1 })
+    /// Random values breaking exactly this rule (and no other rule of its
+    /// kind's type); `None` for object-level kinds.
+    #[cfg(feature = "strategies")]
+    pub fn breaking_values(&self) -> Option<kinds::BoxedStrategy<Value>> {
+        Some(match self {
+            RuleKind::Required | RuleKind::AtLeastOneOf { .. } => return None,
+            RuleKind::MaxLength { max, unit } => kinds::max_length::strategies::breaking(*max, *unit),
+            RuleKind::Enum { values, case } => kinds::enumeration::strategies::breaking(values, *case),
+            RuleKind::CodedEnum { values } => kinds::coded_enum::strategies::breaking(values),
+            RuleKind::Minimum { value } => kinds::minimum::strategies::breaking(*value),
+            RuleKind::Format { format } => kinds::format::strategies::breaking(*format),
+            RuleKind::MaxItems { max } => kinds::max_items::strategies::breaking(*max),
+        })
     }
 }
-
-// Calendar dates as regular expressions, so the JSON Schema `pattern`
-// accepts exactly the dates `matches_format` accepts (leap years included).
-const MONTHS_31: &str = "0[13578]|1[02]";
-const MONTHS_30: &str = "0[469]|11";
-const DAYS_31: &str = "0[1-9]|[12][0-9]|3[01]";
-const DAYS_30: &str = "0[1-9]|[12][0-9]|30";
-const DAYS_28: &str = "0[1-9]|1[0-9]|2[0-8]";
-const LEAP_YEARS: &str = "[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00|0000";
 
 /// A JSON number from an `f64`, written as an integer when it is one.
 pub fn number(v: f64) -> Value {
@@ -460,117 +294,6 @@ pub fn number(v: f64) -> Value {
     } else {
         serde_json::Number::from_f64(v).map(Value::Number).unwrap_or(Value::Null)
     }
-}
-
-fn case_insensitive_pattern(v: &str) -> String {
-    v.chars()
-        .map(|c| {
-            if c.is_ascii_alphabetic() {
-                format!("[{}{}]", c.to_ascii_uppercase(), c.to_ascii_lowercase())
-            } else if c.is_ascii_alphanumeric() || c == ' ' {
-                c.to_string()
-            } else {
-                format!("\\{c}")
-            }
-        })
-        .collect()
-}
-
-fn outside_enum(values: &[String], case: Case) -> String {
-    // The nearest wrong value: a documented one in the wrong case when case
-    // matters, else a documented one with a suffix.
-    if case == Case::Exact {
-        for v in values {
-            let lower = v.to_lowercase();
-            if lower != *v && !values.contains(&lower) {
-                return lower;
-            }
-        }
-    }
-    let mut candidate = format!("{}X", values.first().map(String::as_str).unwrap_or(""));
-    while one_of(&candidate, values, case) {
-        candidate.push('X');
-    }
-    candidate
-}
-
-// ---- the checks, one function per kind; generated code calls these ----
-
-/// `at_least_one_of`: true if any of the listed fields is present.
-pub fn at_least_one_of(present: impl IntoIterator<Item = bool>) -> bool {
-    present.into_iter().any(|p| p)
-}
-
-/// `max_length`: counted in the documented unit.
-pub fn max_length(s: &str, max: u64, unit: LengthUnit) -> bool {
-    let len = match unit {
-        LengthUnit::CodePoints => s.chars().count(),
-        LengthUnit::Bytes => s.len(),
-        LengthUnit::Utf16Units => s.encode_utf16().count(),
-    };
-    len as u64 <= max
-}
-
-/// `enum`: the value is one of the documented spellings.
-pub fn one_of<S: AsRef<str>>(s: &str, values: &[S], case: Case) -> bool {
-    values.iter().any(|v| match case {
-        Case::Exact => v.as_ref() == s,
-        Case::Insensitive => v.as_ref().to_lowercase() == s.to_lowercase(),
-    })
-}
-
-/// `coded_enum`: the integer is one of the documented codes.
-pub fn coded_one_of(code: i64, values: &[CodedValue]) -> bool {
-    values.iter().any(|v| v.code == code)
-}
-
-/// `coded_enum` over bare codes, for generated code.
-pub fn code_in(code: i64, codes: &[i64]) -> bool {
-    codes.contains(&code)
-}
-
-/// `minimum`: inclusive lower bound.
-pub fn minimum(v: f64, min: f64) -> bool {
-    v >= min
-}
-
-/// `max_items`.
-pub fn max_items(len: usize, max: u64) -> bool {
-    len as u64 <= max
-}
-
-/// `format`.
-pub fn matches_format(s: &str, format: Format) -> bool {
-    match format {
-        Format::UsDate => {
-            let b = s.as_bytes();
-            b.len() == 10 && b[2] == b'/' && b[5] == b'/' && calendar_date(&s[6..10], &s[0..2], &s[3..5])
-        }
-        Format::IsoDate => {
-            let b = s.as_bytes();
-            b.len() == 10 && b[4] == b'-' && b[7] == b'-' && calendar_date(&s[0..4], &s[5..7], &s[8..10])
-        }
-        Format::Digits { count } => s.len() == count as usize && s.bytes().all(|b| b.is_ascii_digit()),
-    }
-}
-
-fn calendar_date(year: &str, month: &str, day: &str) -> bool {
-    let all_digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
-    if !(all_digits(year) && all_digits(month) && all_digits(day)) {
-        return false;
-    }
-    let (Ok(y), Ok(m), Ok(d)) = (year.parse::<u32>(), month.parse::<u32>(), day.parse::<u32>()) else {
-        return false;
-    };
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1..=days).contains(&d)
 }
 
 /// Scalar wire types a field can declare.

@@ -3,7 +3,9 @@
 
 use super::*;
 use crate::target::Target;
-use erpspec_codegen::ir::{AssignedHow, Endpoint, Example, Field, OperationKind, PresentationLocation, Resource, Type, Vendor};
+use erpspec_codegen::ir::{
+    AssignedHow, Endpoint, Example, Field, OperationKind, PresentationLocation, Resource, Type, Vendor, walk_fields,
+};
 use erpspec_rules::{RuleKind, ScalarType};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
@@ -321,14 +323,11 @@ pub(crate) fn rename_declared(m: &Map<String, Value>, fields: &[Field], names: e
 
 pub(crate) fn refs_of(fields: &[Field]) -> Vec<&Field> {
     let mut out = Vec::new();
-    for f in fields {
-        if f.refers_to.is_some() {
-            out.push(f);
+    walk_fields(fields, &mut |n| {
+        if !n.item && n.field.refers_to.is_some() {
+            out.push(n.field);
         }
-        if let Type::Object { fields, .. } = &f.ty {
-            out.extend(refs_of(fields));
-        }
-    }
+    });
     out
 }
 
@@ -414,29 +413,17 @@ pub fn remove_path(body: &mut Value, path: &[String], names: erpspec_rules::Name
 
 /// The declared item of the array at a pointer, if it is an object.
 pub(crate) fn array_item(ep: &Endpoint, segs: &[String]) -> Option<Field> {
-    let mut fields = &ep.request;
-    let mut found: Option<&Field> = None;
-    for seg in segs.iter().filter(|s| *s != "*") {
-        let f = fields.iter().find(|f| &f.name == seg)?;
-        found = Some(f);
-        fields = match &f.ty {
-            Type::Object { fields, .. } => fields,
-            Type::Array { items } => match items.as_ref() {
-                Type::Object { fields, .. } => fields,
-                _ => return None,
-            },
-            _ => return None,
-        };
-    }
-    let f = found?;
-    match &f.ty {
-        Type::Array { items } => Some(Field {
-            ty: (**items).clone(),
-            rules: Vec::new(),
-            ..f.clone()
-        }),
-        _ => None,
-    }
+    let mut found = None;
+    walk_fields(&ep.request, &mut |n| {
+        if found.is_none() && n.item && n.path.len() == segs.len() + 1 && n.path.iter().zip(segs).all(|(a, b)| a == b) {
+            found = Some(Field {
+                ty: n.ty.clone(),
+                rules: Vec::new(),
+                ..n.field.clone()
+            });
+        }
+    });
+    found
 }
 
 /// The body as the validator sees it on the wire: body credentials filled
@@ -457,14 +444,11 @@ pub fn with_body_credentials(v: &Vendor, body: &Value) -> Value {
 }
 
 pub(crate) fn field_at(ep: &Endpoint, path: &[String]) -> Option<Field> {
-    let mut fields = &ep.request;
     let mut found = None;
-    for seg in path {
-        let f = fields.iter().find(|f| &f.name == seg)?;
-        found = Some(f.clone());
-        if let Type::Object { fields: inner, .. } = &f.ty {
-            fields = inner;
+    walk_fields(&ep.request, &mut |n| {
+        if found.is_none() && !n.item && n.path.len() == path.len() && n.path.iter().zip(path).all(|(a, b)| a == b) {
+            found = Some(n.field.clone());
         }
-    }
+    });
     found
 }

@@ -1,0 +1,69 @@
+//! `coded_enum`: one of the documented integer codes (RPM phone `Type`:
+//! Business=1, Home=2, Fax=3, Other=6).
+
+use super::{BoundaryCase, case};
+use crate::CodedValue;
+use serde_json::{Map, Value};
+
+/// The check the IR validator calls.
+pub fn coded_one_of(code: i64, values: &[CodedValue]) -> bool {
+    values.iter().any(|v| v.code == code)
+}
+
+/// The check over bare codes, for generated code.
+pub fn code_in(code: i64, codes: &[i64]) -> bool {
+    codes.contains(&code)
+}
+
+pub fn holds(values: &[CodedValue], value: &Value) -> bool {
+    match value.as_i64() {
+        Some(code) => coded_one_of(code, values),
+        None => true,
+    }
+}
+
+pub fn describe(values: &[CodedValue]) -> String {
+    let list: Vec<String> = values.iter().map(|v| format!("{}={}", v.name, v.code)).collect();
+    format!("must be one of the codes: {}", list.join(", "))
+}
+
+pub fn json_schema(values: &[CodedValue]) -> Map<String, Value> {
+    let mut k = Map::new();
+    k.insert("enum".into(), Value::Array(values.iter().map(|v| v.code.into()).collect()));
+    k
+}
+
+/// Each documented code, and the smallest code outside (0, or the first gap).
+pub fn cases(values: &[CodedValue]) -> Vec<BoundaryCase> {
+    let mut out: Vec<BoundaryCase> = values
+        .iter()
+        .map(|v| case(&format!("code.{}", v.code), v.code.into(), true))
+        .collect();
+    let mut outside = 0;
+    while values.iter().any(|v| v.code == outside) {
+        outside += 1;
+    }
+    out.push(case("outside", outside.into(), false));
+    out
+}
+
+#[cfg(feature = "strategies")]
+pub mod strategies {
+    use super::*;
+    use proptest::prelude::*;
+
+    pub fn valid(values: &[CodedValue]) -> BoxedStrategy<Value> {
+        proptest::sample::select(values.iter().map(|v| v.code).collect::<Vec<_>>())
+            .prop_map(Value::from)
+            .boxed()
+    }
+
+    /// Codes in -10..100 that are not documented.
+    pub fn breaking(values: &[CodedValue]) -> BoxedStrategy<Value> {
+        let codes: Vec<i64> = values.iter().map(|v| v.code).collect();
+        (-10i64..100)
+            .prop_filter("an undocumented code", move |c| !codes.contains(c))
+            .prop_map(Value::from)
+            .boxed()
+    }
+}

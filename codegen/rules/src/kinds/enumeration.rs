@@ -1,0 +1,110 @@
+//! `enum`: one of the documented spellings, in the documented case (ManEx
+//! Add's camel-cased `Status`) or any case.
+
+use super::{BoundaryCase, case};
+use crate::Case;
+use serde_json::{Map, Value};
+
+/// The check the generated validators call.
+pub fn one_of<S: AsRef<str>>(s: &str, values: &[S], case: Case) -> bool {
+    values.iter().any(|v| match case {
+        Case::Exact => v.as_ref() == s,
+        Case::Insensitive => v.as_ref().to_lowercase() == s.to_lowercase(),
+    })
+}
+
+pub fn holds(values: &[String], c: Case, value: &Value) -> bool {
+    match value {
+        Value::String(s) => one_of(s, values, c),
+        _ => true,
+    }
+}
+
+pub fn describe(values: &[String], c: Case) -> String {
+    let c = match c {
+        Case::Exact => "",
+        Case::Insensitive => " (any case)",
+    };
+    format!("must be one of: {}{c}", values.join(", "))
+}
+
+/// `enum` where case matters; a case-insensitive pattern where it does not.
+pub fn json_schema(values: &[String], c: Case) -> Map<String, Value> {
+    let mut k = Map::new();
+    if c == Case::Exact {
+        k.insert("enum".into(), values.to_vec().into());
+    } else {
+        let alternatives: Vec<String> = values.iter().map(|v| case_insensitive_pattern(v)).collect();
+        k.insert("pattern".into(), format!("^(?:{})$", alternatives.join("|")).into());
+    }
+    k
+}
+
+fn case_insensitive_pattern(v: &str) -> String {
+    v.chars()
+        .map(|c| {
+            if c.is_ascii_alphabetic() {
+                format!("[{}{}]", c.to_ascii_uppercase(), c.to_ascii_lowercase())
+            } else if c.is_ascii_alphanumeric() || c == ' ' {
+                c.to_string()
+            } else {
+                format!("\\{c}")
+            }
+        })
+        .collect()
+}
+
+/// Each documented value; a documented one in the wrong case where case
+/// matters; the nearest value outside.
+pub fn cases(values: &[String], c: Case) -> Vec<BoundaryCase> {
+    let mut out: Vec<BoundaryCase> = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| case(&format!("value.{}", i + 1), Value::String(v.clone()), true))
+        .collect();
+    if c == Case::Exact
+        && let Some(wrong) = values.iter().map(|v| v.to_lowercase()).find(|l| !one_of(l, values, c))
+    {
+        out.push(case("wrong_case", Value::String(wrong), false));
+    }
+    out.push(case("outside", Value::String(outside(values, c)), false));
+    out
+}
+
+/// The nearest wrong value: a documented one with a suffix.
+pub(crate) fn outside(values: &[String], c: Case) -> String {
+    let mut candidate = format!("{}X", values.first().map(String::as_str).unwrap_or(""));
+    while one_of(&candidate, values, c) {
+        candidate.push('X');
+    }
+    candidate
+}
+
+#[cfg(feature = "strategies")]
+pub mod strategies {
+    use super::*;
+    use proptest::prelude::*;
+
+    pub fn valid(values: &[String]) -> BoxedStrategy<Value> {
+        proptest::sample::select(values.to_vec()).prop_map(Value::String).boxed()
+    }
+
+    /// A documented value with a suffix, or in another case where case matters.
+    pub fn breaking(values: &[String], c: Case) -> BoxedStrategy<Value> {
+        let vals = values.to_vec();
+        (proptest::sample::select(values.to_vec()), "[A-Z]{1,3}", any::<bool>())
+            .prop_map(move |(v, suffix, lower)| {
+                let lowered = v.to_lowercase();
+                if lower && c == Case::Exact && !one_of(&lowered, &vals, c) {
+                    Value::String(lowered)
+                } else {
+                    let mut s = format!("{v}{suffix}");
+                    while one_of(&s, &vals, c) {
+                        s.push('X');
+                    }
+                    Value::String(s)
+                }
+            })
+            .boxed()
+    }
+}
