@@ -36,7 +36,7 @@ fn value_strategy(f: &Field) -> Option<BoxedStrategy<Value>> {
 
 /// Generated checks for every endpoint: `cases` valid requests and `cases`
 /// requests breaking exactly one rule each.
-pub fn checks(p: &mut Planner<'_>, cases: u32, seed: u64) -> Vec<Check> {
+pub fn checks(p: &mut Planner<'_>, cases: u32, seed: u64, label: &str) -> Vec<Check> {
     let mut out = Vec::new();
     if cases == 0 {
         return out;
@@ -128,7 +128,7 @@ pub fn checks(p: &mut Planner<'_>, cases: u32, seed: u64) -> Vec<Check> {
                 .collect();
             out.push(Check {
                 id: format!(
-                    "{}.{}.generated.{}.{made}",
+                    "{}.{}.generated.{}.{made}{label}",
                     v.name,
                     ep.id,
                     if negative { "rejected" } else { "accepted" }

@@ -246,6 +246,7 @@ fn check(a: CheckArgs) -> Result<ExitCode, String> {
         run_timeout: Duration::from_secs_f64(a.run_timeout.max(1.0)),
         expect_failure: a.expect_failure.clone(),
         run_nonce: None,
+        regression_seeds: report::regression_seeds(&report::state_dir(), &t.vendor.name),
     };
     let failed = run_and_report(&mut t, &opts, &a.api, a.quiet, &reports)?;
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
@@ -280,6 +281,7 @@ fn run_and_report(t: &mut Target, opts: &Options, api: &str, quiet: bool, report
         };
         std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
+    report::keep_regression_seed(&report::state_dir(), &t.vendor.name, seed, &run);
     let saved = report::save_failures(&report::failures_dir(), t, api, &run).unwrap_or(0);
     if saved > 0 {
         println!(
@@ -373,6 +375,7 @@ fn mutation(a: MutationArgs) -> Result<ExitCode, String> {
         run_timeout: Duration::from_secs(120),
         expect_failure: Vec::new(),
         run_nonce: None,
+        regression_seeds: Vec::new(),
     };
     let mut rows = Vec::new();
     for api in &apis {

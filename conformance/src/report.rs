@@ -43,7 +43,12 @@ fn shell_quote(s: &str) -> String {
     }
     out.push_str(&rest.replace('\'', "'\\''"));
     out.push('\'');
-    out
+    if out == "''" {
+        return out;
+    }
+    // Empty quoted pieces around placeholders carry nothing.
+    let trimmed = out.strip_prefix("''").unwrap_or(&out);
+    trimmed.strip_suffix("''").unwrap_or(trimmed).to_string()
 }
 
 /// A one-line `curl` that sends the same request (secrets as placeholders).
@@ -55,12 +60,6 @@ pub fn curl(t: &Target, ex: &Exchange) -> String {
     }
     if !r.body.is_empty() {
         let body = String::from_utf8_lossy(&r.body);
-        let body = if body.len() > 2000 {
-            // Long bodies (NOTES of 32,766 characters) are written out by jq-free shell.
-            body.into_owned()
-        } else {
-            body.into_owned()
-        };
         let _ = write!(line, " --data-binary {}", shell_quote(&t.redact(&body)));
     }
     line
@@ -348,11 +347,8 @@ pub fn junit(t: &Target, run: &Run) -> String {
                 }
                 s
             }
-            Verdict::Warned | Verdict::ExpectedFailure => {
-                let mut s = TestCaseStatus::success();
-                let _ = &mut s;
-                s
-            }
+            // Not failures; their findings go to the case's output.
+            Verdict::Warned | Verdict::ExpectedFailure => TestCaseStatus::success(),
             Verdict::Failed => {
                 let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
                 if let Some(r) = &o.reason {
@@ -386,9 +382,15 @@ pub struct Saved {
     pub reason: Option<String>,
 }
 
+/// The folder the harness keeps its state in (saved failures, kept
+/// regression seeds), in the working directory.
+pub fn state_dir() -> std::path::PathBuf {
+    std::path::PathBuf::from(".conformance")
+}
+
 /// The folder saved failures go to.
 pub fn failures_dir() -> std::path::PathBuf {
-    std::path::PathBuf::from(".conformance/failures")
+    state_dir().join("failures")
 }
 
 /// Saves every failed or warned check, replacing the previous run's.
@@ -412,6 +414,42 @@ pub fn save_failures(dir: &Path, t: &Target, api: &str, run: &Run) -> std::io::R
         n += 1;
     }
     Ok(n)
+}
+
+fn regressions_file(dir: &Path, api: &str) -> std::path::PathBuf {
+    dir.join(format!("regressions/{api}.seeds"))
+}
+
+/// Seeds whose generated cases failed in earlier runs against this API
+/// (kept in `.conformance/regressions/<api>.seeds`, newest last): every run
+/// generates their cases again, so a regression stays caught.
+pub fn regression_seeds(dir: &Path, api: &str) -> Vec<u64> {
+    std::fs::read_to_string(regressions_file(dir, api))
+        .map(|t| t.lines().filter_map(|l| l.trim().parse().ok()).collect())
+        .unwrap_or_default()
+}
+
+/// Keeps the run's seed when one of its generated cases failed (the last 20).
+pub fn keep_regression_seed(dir: &Path, api: &str, seed: u64, run: &Run) {
+    let failed = run.outcomes.iter().any(|o| {
+        o.check.family == crate::plan::Family::Generated
+            && matches!(o.verdict, Verdict::Failed | Verdict::Warned)
+            && !o.check.id.contains("@seed")
+    });
+    if !failed {
+        return;
+    }
+    let mut seeds = regression_seeds(dir, api);
+    if seeds.contains(&seed) {
+        return;
+    }
+    seeds.push(seed);
+    let keep: Vec<String> = seeds.iter().rev().take(20).rev().map(u64::to_string).collect();
+    let path = regressions_file(dir, api);
+    if let Some(dir) = path.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    let _ = std::fs::write(path, keep.join("\n") + "\n");
 }
 
 /// The progress line: indicatif on a terminal, a plain line per finding otherwise.
@@ -462,5 +500,56 @@ impl crate::run::Progress for Progress {
         if self.plain && matches!(o.verdict, Verdict::Failed | Verdict::Warned) {
             eprintln!("{} {}", if o.verdict == Verdict::Failed { "FAIL" } else { "WARN" }, o.check.id);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shell_quote;
+
+    #[test]
+    fn seeds_of_failing_generated_cases_are_kept() {
+        use crate::plan::{Check, Family, Severity};
+        use crate::run::{Outcome, Run, Verdict};
+        let dir = std::env::temp_dir().join(format!("erpspec-regressions-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let outcome = |family, verdict| Outcome {
+            check: Check {
+                id: "rpm.customer.generated.accepted.1".into(),
+                family,
+                endpoint: None,
+                rule: String::new(),
+                severity: Severity::Fail,
+                sources: Vec::new(),
+                what: String::new(),
+                steps: Vec::new(),
+                removable: Vec::new(),
+            },
+            verdict,
+            reason: None,
+            exchanges: Vec::new(),
+            millis: 0,
+        };
+        let run = |o| Run {
+            outcomes: vec![o],
+            setup_notes: Vec::new(),
+            requests: 0,
+            elapsed: std::time::Duration::ZERO,
+        };
+        super::keep_regression_seed(&dir, "rpm", 7, &run(outcome(Family::Generated, Verdict::Passed)));
+        super::keep_regression_seed(&dir, "rpm", 8, &run(outcome(Family::Accepted, Verdict::Failed)));
+        assert!(super::regression_seeds(&dir, "rpm").is_empty());
+        super::keep_regression_seed(&dir, "rpm", 9, &run(outcome(Family::Generated, Verdict::Failed)));
+        super::keep_regression_seed(&dir, "rpm", 9, &run(outcome(Family::Generated, Verdict::Failed)));
+        assert_eq!(super::regression_seeds(&dir, "rpm"), vec![9]);
+        assert!(super::regression_seeds(&dir, "manex").is_empty());
+    }
+
+    #[test]
+    fn placeholders_are_left_for_the_shell_to_expand() {
+        assert_eq!(shell_quote("http://h/API/${K}"), "'http://h/API/'\"${K}\"");
+        assert_eq!(shell_quote("${K}/x"), "\"${K}\"'/x'");
+        assert_eq!(shell_quote("it's"), "'it'\\''s'");
+        assert_eq!(shell_quote(""), "''");
     }
 }

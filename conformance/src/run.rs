@@ -27,6 +27,8 @@ pub struct Options {
     /// this run, so a repeated run (even with the same seed) never collides
     /// with an earlier one's records. `None`: from the clock.
     pub run_nonce: Option<u64>,
+    /// Seeds whose generated cases failed in earlier runs: run again.
+    pub regression_seeds: Vec<u64>,
 }
 
 impl Default for Options {
@@ -39,6 +41,7 @@ impl Default for Options {
             run_timeout: Duration::from_secs(600),
             expect_failure: Vec::new(),
             run_nonce: None,
+            regression_seeds: Vec::new(),
         }
     }
 }
@@ -111,6 +114,19 @@ pub struct Executor<'a> {
     pub target: &'a Target,
     pub conn: Connection,
     pub requests: usize,
+    /// Records the checks created (resource, record), for the cleanup.
+    pub created: Vec<(String, Value)>,
+}
+
+impl<'a> Executor<'a> {
+    pub fn new(target: &'a Target, conn: Connection) -> Executor<'a> {
+        Executor {
+            target,
+            conn,
+            requests: 0,
+            created: Vec::new(),
+        }
+    }
 }
 
 impl Executor<'_> {
@@ -201,6 +217,24 @@ impl Executor<'_> {
                             None => Some("the record written is not in the answer read back".to_string()),
                             Some(r) => oracle::check_asserts(v, r, member, asserts),
                         };
+                    }
+                    if let (Some(ep), Some(r)) = (ep, &record)
+                        && ep.operation.kind == erpspec_codegen::ir::OperationKind::Create
+                        && let Some(res) = &ep.operation.resource
+                    {
+                        self.created.push((res.clone(), r.clone()));
+                    }
+                    // A record the check deleted needs no cleanup.
+                    if let (Some(ep), Call::Json { body, .. }) = (ep, &call)
+                        && ep.operation.kind == erpspec_codegen::ir::OperationKind::Delete
+                    {
+                        self.created.retain(|(res, rec)| {
+                            Some(res) != ep.operation.resource.as_ref()
+                                || !ep.operation.key.iter().all(|k| {
+                                    let want = oracle::get_path(v, body, std::slice::from_ref(k));
+                                    want.is_some() && oracle::get_path(v, rec, std::slice::from_ref(k)) == want
+                                })
+                        });
                     }
                     records.push(record);
                     why
@@ -372,37 +406,36 @@ pub fn run(target: &mut Target, opts: &Options, progress: &dyn Progress) -> Resu
     let mut conn = Connection::new(rt.handle().clone(), target.base.clone(), opts.limits);
     let mut requests = login(&mut conn, target)?;
     let target: &Target = target;
-    let (checks, setup_notes) = {
-        let mut exec = Executor { target, conn, requests: 0 };
-        let nonce = opts.run_nonce.unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_micros() as u64)
-                .unwrap_or(1)
-        });
-        let mut planner = Planner::new(target, nonce);
-        let notes = setup_subjects(&mut exec, &mut planner)?;
-        let mut checks = planner.checks();
-        checks.extend(crate::generated::checks(&mut planner, opts.cases, opts.seed));
-        requests += exec.requests;
-        (checks, notes)
-    };
+    let nonce = opts.run_nonce.unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_micros() as u64)
+            .unwrap_or(1)
+    });
+    let mut planner = Planner::new(target, nonce);
+    let mut exec = Executor::new(target, conn);
+    let mut setup_notes = setup_subjects(&mut exec, &mut planner)?;
+    let mut checks = planner.checks();
+    checks.extend(crate::generated::checks(&mut planner, opts.cases, opts.seed, ""));
+    // Seeds whose generated cases failed before are run again (kept regressions).
+    for &s in opts.regression_seeds.iter().filter(|s| **s != opts.seed) {
+        checks.extend(crate::generated::checks(&mut planner, opts.cases, s, &format!("@seed{s}")));
+    }
+    requests += exec.requests;
+    exec.requests = 0;
     progress.start(checks.len());
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<(usize, Outcome)>> = Mutex::new(Vec::new());
     let sent = AtomicUsize::new(requests);
     let deadline = started + opts.run_timeout;
     let silent = AtomicUsize::new(0);
+    let created: Mutex<Vec<(String, Value)>> = Mutex::new(Vec::new());
     std::thread::scope(|scope| {
         for _ in 0..opts.concurrency.max(1) {
             let handle = rt.handle().clone();
-            let (checks, next, results, sent, limits, silent) = (&checks, &next, &results, &sent, opts.limits, &silent);
+            let (checks, next, results, sent, limits, silent, created) = (&checks, &next, &results, &sent, opts.limits, &silent, &created);
             scope.spawn(move || {
-                let mut exec = Executor {
-                    target,
-                    conn: Connection::new(handle, target.base.clone(), limits),
-                    requests: 0,
-                };
+                let mut exec = Executor::new(target, Connection::new(handle, target.base.clone(), limits));
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(check) = checks.get(i) else { break };
@@ -445,18 +478,88 @@ pub fn run(target: &mut Target, opts: &Options, progress: &dyn Progress) -> Resu
                     results.lock().unwrap_or_else(|p| p.into_inner()).push((i, outcome));
                 }
                 sent.fetch_add(exec.requests, Ordering::Relaxed);
+                created.lock().unwrap_or_else(|p| p.into_inner()).append(&mut exec.created);
             });
         }
     });
     let mut results = results.into_inner().unwrap_or_else(|p| p.into_inner());
     results.sort_by_key(|(i, _)| *i);
+    let mut created = created.into_inner().unwrap_or_else(|p| p.into_inner());
+    // Subjects the run created (not those named by fixtures).
+    created.extend(
+        planner
+            .subjects
+            .iter()
+            .filter(|(r, _)| planner.creator(r).is_some())
+            .map(|(r, rec)| (r.clone(), rec.clone())),
+    );
+    if let Some(note) = cleanup(&mut exec, &mut planner, created) {
+        setup_notes.push(note);
+    }
+    let cleanup_requests = exec.requests;
     drop(rt);
     Ok(Run {
         outcomes: results.into_iter().map(|(_, o)| o).collect(),
         setup_notes,
-        requests: sent.load(Ordering::Relaxed),
+        requests: sent.load(Ordering::Relaxed) + cleanup_requests,
         elapsed: started.elapsed(),
     })
+}
+
+/// Deletes the records the run created, where the API has a delete for
+/// them; says what it did and what it had to leave.
+fn cleanup(exec: &mut Executor<'_>, planner: &mut Planner<'_>, created: Vec<(String, Value)>) -> Option<String> {
+    let v = &exec.target.vendor;
+    let names = v.transport.names;
+    let mut deleted = 0;
+    let mut undeletable: std::collections::BTreeMap<String, usize> = Default::default();
+    let mut refused: std::collections::BTreeMap<String, usize> = Default::default();
+    let mut seen = std::collections::BTreeSet::new();
+    for (res, record) in created {
+        if !seen.insert((res.clone(), record.to_string())) {
+            continue;
+        }
+        let del = v
+            .endpoints
+            .iter()
+            .find(|e| e.operation.kind == erpspec_codegen::ir::OperationKind::Delete && e.operation.resource.as_deref() == Some(&res));
+        let Some(del) = del else {
+            *undeletable.entry(res).or_default() += 1;
+            continue;
+        };
+        let built = planner.base(del);
+        let mut body = built.body;
+        let mut named = !built.identity.is_empty();
+        for (into, record_path) in &built.identity {
+            match oracle::get_path(v, &record, record_path) {
+                Some(x) => set_path(&mut body, into, x.clone(), names),
+                None => named = false,
+            }
+        }
+        let req = exec.target.request(del, &crate::plan::method_for(v), &body, Presenting::Valid);
+        let ok = named
+            && exec.send(&req).is_ok_and(|r| {
+                let json: Value = serde_json::from_slice(&r.body).unwrap_or(Value::Null);
+                oracle::success_payload(v, del, r.status, &json).is_ok()
+            });
+        if ok {
+            deleted += 1;
+        } else {
+            *refused.entry(res).or_default() += 1;
+        }
+    }
+    if deleted == 0 && undeletable.is_empty() && refused.is_empty() {
+        return None;
+    }
+    let list = |m: &std::collections::BTreeMap<String, usize>| m.iter().map(|(r, n)| format!("{n} {r}")).collect::<Vec<_>>().join(", ");
+    let mut note = format!("cleanup: deleted {deleted} records the run created");
+    if !undeletable.is_empty() {
+        note.push_str(&format!("; left {} (the docs give no delete for them)", list(&undeletable)));
+    }
+    if !refused.is_empty() {
+        note.push_str(&format!("; {} could not be deleted", list(&refused)));
+    }
+    Some(note)
 }
 
 /// Whether most failures are refusals of the credentials (then the report
@@ -487,7 +590,7 @@ pub fn replay(target: &mut Target, check: &Check, limits: Limits) -> Result<Outc
         .map_err(|e| SetupError::Unreachable(format!("cannot start a runtime: {e}")))?;
     let mut conn = Connection::new(rt.handle().clone(), target.base.clone(), limits);
     login(&mut conn, target)?;
-    let mut exec = Executor { target, conn, requests: 0 };
+    let mut exec = Executor::new(target, conn);
     let t0 = Instant::now();
     let (verdict, reason, exchanges) = exec.run_check(check);
     Ok(Outcome {

@@ -126,4 +126,21 @@ fn usage_errors_and_unreachable_servers_exit_2() {
     assert!(out.contains("unknown credential"), "{out}");
     let (code, _) = harness(&dir, &["check", "--api", "rpm"]);
     assert_eq!(code, 2);
+    // Wrong credentials: one clear error, not a failure per check.
+    let s = server(None);
+    let (code, out) = harness(
+        &dir,
+        &[
+            "check",
+            "--api",
+            "rpm",
+            "--base-url",
+            &s.base_url(),
+            "--credential",
+            "API_KEY=NotTheKey99",
+        ],
+    );
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("the credentials look wrong"), "{out}");
+    assert!(!out.contains("NotTheKey99"), "{out}");
 }
