@@ -96,42 +96,45 @@ impl Planner<'_> {
                 if let Call::Json { method: m, .. } = &mut step.call {
                     *m = method.to_string();
                 }
-                out.push(Check {
-                    id: format!("{}.{}.transport.wrong_method", v.name, ep.id),
-                    family: Family::Transport,
-                    removable: Vec::new(),
-                    endpoint: Some(ep.id.clone()),
-                    rule: dialect_check_id(v, &s),
-                    severity: if documented { Severity::Fail } else { Severity::Warn },
-                    sources: v.transport.sources.clone(),
-                    what: format!("{method} is refused (the docs give {})", v.transport.methods.join(", ")),
-                    steps: vec![step],
-                });
+                out.push(
+                    Check::of(
+                        v,
+                        ep,
+                        "transport.wrong_method",
+                        Family::Transport,
+                        dialect_check_id(v, &s),
+                        format!("{method} is refused (the docs give {})", v.transport.methods.join(", ")),
+                        vec![step],
+                    )
+                    .severity(if documented { Severity::Fail } else { Severity::Warn })
+                    .sources(v.transport.sources.clone()),
+                );
             }
             if v.transport.on_invalid_json.is_some() {
                 let s = Situation::InvalidJson;
-                out.push(Check {
-                    id: format!("{}.{}.transport.invalid_json", v.name, ep.id),
-                    family: Family::Transport,
-                    removable: Vec::new(),
-                    endpoint: Some(ep.id.clone()),
-                    rule: dialect_check_id(v, &s),
-                    severity: Severity::Fail,
-                    sources: v.transport.sources.clone(),
-                    what: "a body that is not JSON is refused".into(),
-                    steps: vec![Step {
-                        call: Call::Raw {
-                            endpoint: Some(ep.id.clone()),
-                            route: None,
-                            method: method_for(v),
-                            content_type: "application/json".into(),
-                            body: "{\"".into(),
-                        },
-                        expect: refusal(v, Some(ep), &s),
-                        fills: Vec::new(),
-                        locate: None,
-                    }],
-                });
+                out.push(
+                    Check::of(
+                        v,
+                        ep,
+                        "transport.invalid_json",
+                        Family::Transport,
+                        dialect_check_id(v, &s),
+                        "a body that is not JSON is refused",
+                        vec![Step {
+                            call: Call::Raw {
+                                endpoint: Some(ep.id.clone()),
+                                route: None,
+                                method: method_for(v),
+                                content_type: "application/json".into(),
+                                body: "{\"".into(),
+                            },
+                            expect: refusal(v, Some(ep), &s),
+                            fills: Vec::new(),
+                            locate: None,
+                        }],
+                    )
+                    .sources(v.transport.sources.clone()),
+                );
             }
         }
         out
@@ -163,17 +166,15 @@ impl Planner<'_> {
         let mut out = Vec::new();
         if ep.operation.kind == OperationKind::Login {
             if let Some((_, body)) = self.t.login() {
-                out.push(Check {
-                    id: format!("{}.{}.accepted.credentials", v.name, ep.id),
-                    family: Family::Accepted,
-                    removable: Vec::new(),
-                    endpoint: Some(ep.id.clone()),
-                    rule: format!("{}.{}.operation", v.name, ep.id),
-                    severity: Severity::Fail,
-                    sources: ep.sources.clone(),
-                    what: "the configured credentials get a token".into(),
-                    steps: vec![self.step(ep, body.clone(), Presenting::Valid, success())],
-                });
+                out.push(Check::of(
+                    v,
+                    ep,
+                    "accepted.credentials",
+                    Family::Accepted,
+                    format!("{}.{}.operation", v.name, ep.id),
+                    "the configured credentials get a token",
+                    vec![self.step(ep, body.clone(), Presenting::Valid, success())],
+                ));
                 let mut wrong = body.clone();
                 if let Some(issue) = &v.auth.token
                     && let Some(field) = issue.credential_fields.values().last()
@@ -181,33 +182,29 @@ impl Planner<'_> {
                     wrong[field] = json!(format!("{}-wrong", self.uniq.text()));
                 }
                 let s = Situation::LoginRejected;
-                out.push(Check {
-                    id: format!("{}.{}.auth.rejected", v.name, ep.id),
-                    family: Family::Auth,
-                    removable: Vec::new(),
-                    endpoint: Some(ep.id.clone()),
-                    rule: dialect_check_id(v, &s),
-                    severity: Severity::Fail,
-                    sources: ep.sources.clone(),
-                    what: "wrong credentials get no token".into(),
-                    steps: vec![self.step(ep, wrong, Presenting::Valid, refusal(v, Some(ep), &s))],
-                });
+                out.push(Check::of(
+                    v,
+                    ep,
+                    "auth.rejected",
+                    Family::Auth,
+                    dialect_check_id(v, &s),
+                    "wrong credentials get no token",
+                    vec![self.step(ep, wrong, Presenting::Valid, refusal(v, Some(ep), &s))],
+                ));
             }
             return out;
         }
         let base = self.base(ep);
         let steps = self.on_fresh_record(ep, base, Presenting::Valid, success());
-        out.push(Check {
-            id: format!("{}.{}.accepted.base", v.name, ep.id),
-            family: Family::Accepted,
-            removable: Vec::new(),
-            endpoint: Some(ep.id.clone()),
-            rule: format!("{}.{}.operation", v.name, ep.id),
-            severity: Severity::Fail,
-            sources: ep.sources.clone(),
-            what: "a valid request built from the docs' example succeeds".into(),
+        out.push(Check::of(
+            v,
+            ep,
+            "accepted.base",
+            Family::Accepted,
+            format!("{}.{}.operation", v.name, ep.id),
+            "a valid request built from the docs' example succeeds",
             steps,
-        });
+        ));
         for (i, ex) in ep.examples.iter().enumerate() {
             let (expect, severity, rule) = self.example_expect(ep, ex);
             let built = self.build(ep, Some(ex), true);
@@ -549,17 +546,18 @@ impl Planner<'_> {
                 .map(|p| p.name.clone())
                 .unwrap_or_default();
             let built = self.base(ep);
-            out.push(Check {
-                id: format!("{}.{}.auth.deprecated", v.name, ep.id),
-                family: Family::Auth,
-                removable: Vec::new(),
-                endpoint: Some(ep.id.clone()),
-                rule: format!("{}.auth.presentations.{p}", v.name),
-                severity: Severity::Fail,
-                sources: v.auth.sources.clone(),
-                what: format!("the deprecated `{p}` alone is still accepted"),
-                steps: vec![self.step(ep, built.body, Presenting::Deprecated, success())],
-            });
+            out.push(
+                Check::of(
+                    v,
+                    ep,
+                    "auth.deprecated",
+                    Family::Auth,
+                    format!("{}.auth.presentations.{p}", v.name),
+                    format!("the deprecated `{p}` alone is still accepted"),
+                    vec![self.step(ep, built.body, Presenting::Deprecated, success())],
+                )
+                .sources(v.auth.sources.clone()),
+            );
         }
         if v.auth.presentations.len() > 1 && !v.auth.presentations[0].deprecated && !consumes {
             let built = self.base(ep);

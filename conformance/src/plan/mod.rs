@@ -138,6 +138,32 @@ pub struct Check {
     pub removable: Vec<Vec<String>>,
 }
 
+impl Check {
+    /// A check of one endpoint: id `<vendor>.<endpoint>.<suffix>`, citing
+    /// the endpoint's sources, failing when the answer is wrong.
+    pub fn of(v: &Vendor, ep: &Endpoint, suffix: &str, family: Family, rule: String, what: impl Into<String>, steps: Vec<Step>) -> Check {
+        Check {
+            id: format!("{}.{}.{suffix}", v.name, ep.id),
+            family,
+            endpoint: Some(ep.id.clone()),
+            rule,
+            severity: Severity::Fail,
+            sources: ep.sources.clone(),
+            what: what.into(),
+            steps,
+            removable: Vec::new(),
+        }
+    }
+
+    pub fn severity(self, severity: Severity) -> Check {
+        Check { severity, ..self }
+    }
+
+    pub fn sources(self, sources: Vec<String>) -> Check {
+        Check { sources, ..self }
+    }
+}
+
 /// Values unique to a run, so the harness's records never collide with the
 /// server's or an earlier run's.
 #[derive(Clone, Debug)]

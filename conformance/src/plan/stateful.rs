@@ -210,17 +210,15 @@ impl Planner<'_> {
                     let reader = v.endpoint(reader_id).unwrap_or(ep);
                     let asserts = read_back_asserts(self, ep, reader, &built.body, include_fields.as_deref());
                     read.expect = Expect::Success { asserts };
-                    out.push(Check {
-                        id: format!("{}.{}.stateful.read_back", v.name, ep.id),
-                        family: Family::Stateful,
-                        removable: Vec::new(),
-                        endpoint: Some(ep.id.clone()),
-                        rule: rule("operation"),
-                        severity: Severity::Fail,
-                        sources: ep.sources.clone(),
-                        what: format!("a created record reads back through {reader_id} as written"),
-                        steps: vec![self.step(ep, built.body.clone(), Presenting::Valid, success()), read],
-                    });
+                    out.push(Check::of(
+                        v,
+                        ep,
+                        "stateful.read_back",
+                        Family::Stateful,
+                        rule("operation"),
+                        format!("a created record reads back through {reader_id} as written"),
+                        vec![self.step(ep, built.body.clone(), Presenting::Valid, success()), read],
+                    ));
                     // Padding the docs show is a warning when absent.
                     for q in &reader.quirks {
                         if let QuirkKind::PadsStrings { unpadded } = &q.kind {
@@ -353,17 +351,15 @@ impl Planner<'_> {
             }
             if !built.identity.is_empty() {
                 let s = Situation::NotFound;
-                out.push(Check {
-                    id: format!("{}.{}.stateful.not_found", v.name, ep.id),
-                    family: Family::Stateful,
-                    removable: Vec::new(),
-                    endpoint: Some(ep.id.clone()),
-                    rule: rule("operation.on_not_found"),
-                    severity: Severity::Fail,
-                    sources: ep.sources.clone(),
-                    what: "a record that does not exist is refused".into(),
-                    steps: vec![self.step(ep, built.body, Presenting::Valid, refusal(v, Some(ep), &s))],
-                });
+                out.push(Check::of(
+                    v,
+                    ep,
+                    "stateful.not_found",
+                    Family::Stateful,
+                    rule("operation.on_not_found"),
+                    "a record that does not exist is refused",
+                    vec![self.step(ep, built.body, Presenting::Valid, refusal(v, Some(ep), &s))],
+                ));
             }
         }
         if op.kind == OperationKind::Delete {
@@ -373,17 +369,15 @@ impl Planner<'_> {
                 let mut again = steps[1].clone();
                 again.expect = refusal(v, Some(ep), &Situation::NotFound);
                 steps.push(again);
-                out.push(Check {
-                    id: format!("{}.{}.stateful.delete", v.name, ep.id),
-                    family: Family::Stateful,
-                    removable: Vec::new(),
-                    endpoint: Some(ep.id.clone()),
-                    rule: rule("operation"),
-                    severity: Severity::Fail,
-                    sources: ep.sources.clone(),
-                    what: "a created record is deleted, and a second delete is refused".into(),
+                out.push(Check::of(
+                    v,
+                    ep,
+                    "stateful.delete",
+                    Family::Stateful,
+                    rule("operation"),
+                    "a created record is deleted, and a second delete is refused",
                     steps,
-                });
+                ));
             }
         }
         out
