@@ -41,6 +41,42 @@ pub enum Situation<'a> {
     Duplicate,
     /// A reference names a record that does not exist.
     MissingReference(&'a Reference),
+    /// A valid request the operation carries out.
+    Success,
+}
+
+/// What the docs say a situation on an endpoint must get.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Expected<'v> {
+    /// The success envelope: this HTTP status where documented, and these
+    /// slot values (the endpoint's message, the envelope's vars).
+    Success {
+        status: Option<u16>,
+        slots: BTreeMap<String, Value>,
+    },
+    /// This catalogue entry: its body template, its message rule, its fixed
+    /// slots, and this HTTP status where documented.
+    Refusal { entry: &'v ErrorEntry, status: Option<u16> },
+    /// The docs leave the answer open: any refusal is right.
+    AnyRefusal,
+}
+
+/// The one function giving what the docs say for a situation on an endpoint.
+pub fn expected<'v>(v: &'v Vendor, ep: Option<&Endpoint>, s: &Situation<'_>) -> Expected<'v> {
+    match (s, ep) {
+        (Situation::Success, Some(ep)) => Expected::Success {
+            status: v.envelopes.success.status,
+            slots: fixed_success_slots(v, ep),
+        },
+        (Situation::Success, None) => Expected::AnyRefusal,
+        _ => match documented_entry(v, ep, s) {
+            Some(entry) => Expected::Refusal {
+                entry,
+                status: documented_status(v, entry),
+            },
+            None => Expected::AnyRefusal,
+        },
+    }
 }
 
 /// The documented id for situations that are the dialect's, not a field
@@ -58,6 +94,7 @@ pub fn dialect_check_id(v: &Vendor, s: &Situation<'_>) -> String {
         Situation::NotFound => "operation.on_not_found",
         Situation::Duplicate => "operation.on_duplicate",
         Situation::MissingReference(_) => "refers_to",
+        Situation::Success => "operation",
     };
     format!("{}.{part}", v.name)
 }
@@ -87,6 +124,7 @@ pub fn documented_entry<'v>(v: &'v Vendor, ep: Option<&Endpoint>, s: &Situation<
         Situation::NotFound => ep.and_then(|e| e.operation.on_not_found.as_deref()),
         Situation::Duplicate => ep.and_then(|e| e.operation.on_duplicate.as_deref()),
         Situation::MissingReference(r) => r.on_missing.as_deref(),
+        Situation::Success => None,
     };
     id.and_then(|id| v.error(id))
 }
@@ -106,7 +144,7 @@ pub fn served_entry<'v>(v: &'v Vendor, ep: Option<&Endpoint>, s: &Situation<'_>)
     let catch_all = || v.errors.iter().find(|e| matches!(e.message, MessageRule::Any) && e.body.is_none());
     match s {
         Situation::WrongMethod => unknown_route().or_else(|| served_entry(v, ep, &Situation::RuleBroken(None))),
-        Situation::UnknownRoute | Situation::AuthMissing | Situation::AuthMalformed | Situation::AuthRejected => None,
+        Situation::UnknownRoute | Situation::AuthMissing | Situation::AuthMalformed | Situation::AuthRejected | Situation::Success => None,
         Situation::RuleBroken(_) => catch_all().or_else(unknown_route),
         _ => served_entry(v, ep, &Situation::RuleBroken(None)),
     }

@@ -170,8 +170,8 @@ pub fn table(rows: &[(String, Row)]) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "{:<10} {:<58} {:<52} {:<8} {:>8}",
-        "api", "fault", "caught by", "verdict", "detect"
+        "{:<10} {:<58} {:<50} {:<52} {:<8} {:>8}",
+        "api", "fault", "rule broken", "caught by", "verdict", "detect"
     );
     for (api, r) in rows {
         let verdict = match (&r.fault, r.verdict) {
@@ -183,9 +183,10 @@ pub fn table(rows: &[(String, Row)]) -> String {
         };
         let _ = writeln!(
             s,
-            "{:<10} {:<58} {:<52} {:<8} {:>6}ms",
+            "{:<10} {:<58} {:<50} {:<52} {:<8} {:>6}ms",
             api,
             r.fault.as_deref().unwrap_or("(none)"),
+            if r.rule.is_empty() { "-" } else { r.rule.as_str() },
             r.caught_by.as_deref().or(r.error.as_deref()).unwrap_or("-"),
             verdict,
             r.detect_millis

@@ -160,7 +160,11 @@ fn refusal_mismatch(v: &Vendor, e: &ErrorEntry, status: u16, body: &Value) -> Op
 /// The payload of a success answer, or why the answer is not a success.
 pub fn success_payload(v: &Vendor, ep: &Endpoint, status: u16, body: &Value) -> Result<Value, String> {
     let env = &v.envelopes.success;
-    match env.status {
+    let (documented, fixed) = match answers::expected(v, Some(ep), &answers::Situation::Success) {
+        answers::Expected::Success { status, slots } => (status, slots),
+        _ => (env.status, Default::default()),
+    };
+    match documented {
         Some(want) if want != status => return Err(status_refusal(v, status, body, Some(want))),
         None if status >= 400 => return Err(status_refusal(v, status, body, None)),
         _ => {}
@@ -169,7 +173,6 @@ pub fn success_payload(v: &Vendor, ep: &Endpoint, status: u16, body: &Value) -> 
         let message = message_of(v, e, body).unwrap_or_default();
         return Err(format!("refused with `{}`{message}", e.id));
     }
-    let fixed = answers::fixed_success_slots(v, ep);
     let slot_ok = |slot: &str, value: &Value| -> Option<String> {
         match fixed.get(slot) {
             Some(want) if !same_json(want, value) => Some(format!("expected {want}, found {}", brief(value))),

@@ -238,15 +238,27 @@ pub fn summary(t: &Target, run: &Run, credentials_wrong: bool) -> String {
         })
         .collect();
     let _ = writeln!(s, "  by family (passed/total): {}", fam.join(", "));
-    let mut failed_rules: BTreeMap<&str, usize> = BTreeMap::new();
-    for o in run.outcomes.iter().filter(|o| o.verdict == Verdict::Failed) {
-        *failed_rules.entry(o.check.rule.as_str()).or_default() += 1;
+    let mut by_rule: BTreeMap<&str, Tally> = BTreeMap::new();
+    for o in &run.outcomes {
+        by_rule.entry(o.check.rule.as_str()).or_default().add(o.verdict);
     }
-    if !failed_rules.is_empty() {
-        let _ = writeln!(s, "  rules broken:");
-        for (r, n) in &failed_rules {
-            let _ = writeln!(s, "    {r} ({n} check{})", if *n == 1 { "" } else { "s" });
-        }
+    let passing = by_rule
+        .values()
+        .filter(|t| t.failed + t.warned + t.expected_failures + t.skipped == 0)
+        .count();
+    let _ = writeln!(s, "  by rule: {} rules checked, {passing} with every check passing", by_rule.len());
+    for (r, t) in by_rule
+        .iter()
+        .filter(|(_, t)| t.failed + t.warned + t.expected_failures + t.skipped > 0)
+    {
+        let _ = writeln!(
+            s,
+            "    {r}: {} passed, {} failed, {} warned, {} skipped",
+            t.passed,
+            t.failed + t.expected_failures,
+            t.warned,
+            t.skipped
+        );
     }
     let total = Tally::of(&run.outcomes);
     let secs = run.elapsed.as_secs_f64().max(1e-9);

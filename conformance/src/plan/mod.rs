@@ -237,8 +237,11 @@ pub(crate) fn sources(rule: Option<&Rule>, ep: Option<&Endpoint>, fallback: &[St
 }
 
 pub(crate) fn refusal(v: &Vendor, ep: Option<&Endpoint>, s: &Situation<'_>) -> Expect {
-    Expect::Refusal {
-        entries: answers::documented_entry(v, ep, s).map(|e| vec![e.id.clone()]).unwrap_or_default(),
+    match answers::expected(v, ep, s) {
+        answers::Expected::Refusal { entry, .. } => Expect::Refusal {
+            entries: vec![entry.id.clone()],
+        },
+        _ => Expect::Refusal { entries: Vec::new() },
     }
 }
 
