@@ -90,13 +90,13 @@ impl InputProblem {
     fn describe(&self) -> String {
         match self {
             InputProblem::Body(BodyError::TooLarge) => {
-                format!("Request JSON is invalid: the body is larger than {} bytes.", crate::MAX_BODY_BYTES)
+                format!("The body is larger than {} bytes.", crate::MAX_BODY_BYTES)
             }
-            InputProblem::Body(BodyError::Unreadable) => "Request JSON is invalid: the body could not be read.".into(),
-            InputProblem::ContentType(ct) => format!("Request JSON is invalid: content type `{ct}` is not JSON."),
-            InputProblem::NotJson(e) => format!("Request JSON is invalid: {e}."),
-            InputProblem::NotObject => "Request JSON is invalid: the body is not a JSON object.".into(),
-            InputProblem::NotUtf8 => "Request is invalid: the query string is not UTF-8.".into(),
+            InputProblem::Body(BodyError::Unreadable) => "The body could not be read.".into(),
+            InputProblem::ContentType(ct) => format!("The content type `{ct}` is not JSON."),
+            InputProblem::NotJson(e) => format!("The body is not JSON: {e}."),
+            InputProblem::NotObject => "The body is not a JSON object.".into(),
+            InputProblem::NotUtf8 => "The query string is not UTF-8.".into(),
         }
     }
 }

@@ -218,9 +218,9 @@ fn transport_answers() {
     let a = send(s.addr, "GET", "/rpm/Api2.svc/Customer", &[("RpmApiKey", KEY)], b"");
     assert!(error_of(&a).contains("POST"), "{}", a.json());
     let a = send(s.addr, "POST", "/rpm/Api2.svc/Customer", &[("RpmApiKey", KEY)], b"{\"CustomerID\":");
-    assert!(error_of(&a).starts_with("Request JSON is invalid"));
+    assert!(error_of(&a).starts_with("The body is not JSON"), "{}", error_of(&a));
     let a = send(s.addr, "POST", "/rpm/Api2.svc/Customer", &[("RpmApiKey", KEY)], b"");
-    assert!(error_of(&a).starts_with("Request JSON is invalid"), "an empty body is not {{}}");
+    assert!(error_of(&a).starts_with("The body is not JSON"), "an empty body is not {{}}");
     let a = send(s.addr, "POST", "/rpm/Api2.svc/NoSuchProcedure", &[("RpmApiKey", KEY)], b"{}");
     assert_eq!(a.status, 404);
     assert!(!error_of(&a).is_empty());
