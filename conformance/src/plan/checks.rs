@@ -235,9 +235,12 @@ impl Planner<'_> {
                     removable: Vec::new(),
                     endpoint: Some(ep.id.clone()),
                     rule,
-                    severity,
+                    // The docs print the query string but not the method it
+                    // travels with: where they state no method, a refusal of
+                    // this GET only warns.
+                    severity: if v.transport.methods_documented { severity } else { Severity::Warn },
                     sources: ex.sources.clone(),
-                    what: format!("the docs' example \"{}\" as a query string", ex.name),
+                    what: format!("the docs' example \"{}\" as a query string (GET)", ex.name),
                     steps,
                 });
             }
