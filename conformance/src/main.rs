@@ -90,6 +90,10 @@ struct Connect {
     /// Largest answer read, in bytes.
     #[arg(long, default_value_t = 16 * 1024 * 1024, value_name = "BYTES")]
     max_answer: usize,
+    /// Trust the certificates in this PEM file for an https base URL too (a
+    /// private CA, a self-signed server); Mozilla's roots are always trusted.
+    #[arg(long, value_name = "FILE")]
+    ca_cert: Option<PathBuf>,
     /// A target profile (JSON): the site's own values for site rules, e.g.
     /// `{"site": {"manex.customer-add.Territory.enum": ["EAST", "WEST"]}}`.
     #[arg(long, value_name = "FILE")]
@@ -211,9 +215,13 @@ fn target(api: &str, base_url: &str, c: &Connect) -> Result<(Target, Limits), St
         request_timeout: Duration::from_secs_f64(c.timeout),
         max_answer_bytes: c.max_answer,
     };
+    let mut base = BaseUrl::parse(base_url)?;
+    if let Some(pem) = &c.ca_cert {
+        base.trust_pem(pem)?;
+    }
     let t = Target {
         vendor,
-        base: BaseUrl::parse(base_url)?,
+        base,
         credentials,
         fixtures,
         token: None,

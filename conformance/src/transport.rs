@@ -10,6 +10,7 @@
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use std::net::{SocketAddr, ToSocketAddrs};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// A request exactly as it goes on the wire.
@@ -87,25 +88,42 @@ impl Default for Limits {
     }
 }
 
-/// Where the server is: `http://host:port` plus a path prefix.
+/// Where the server is: `http(s)://host:port` plus a path prefix.
 #[derive(Clone, Debug)]
 pub struct BaseUrl {
     pub host: String,
     pub port: u16,
     /// Prefix for every path, without a trailing `/` (`""` for none).
     pub prefix: String,
+    /// For https: the TLS client configuration (Mozilla's roots, plus any
+    /// `--ca-cert`).
+    pub tls: Option<Arc<tokio_rustls::rustls::ClientConfig>>,
+}
+
+fn tls_config(extra: &[rustls_pki_types::CertificateDer<'static>]) -> Result<Arc<tokio_rustls::rustls::ClientConfig>, String> {
+    use tokio_rustls::rustls;
+    let mut roots = rustls::RootCertStore::empty();
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    for c in extra {
+        roots.add(c.clone()).map_err(|e| format!("the CA certificate is not usable: {e}"))?;
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(Arc::new(config))
 }
 
 impl BaseUrl {
     pub fn parse(url: &str) -> Result<BaseUrl, String> {
-        let rest = if let Some(r) = url.strip_prefix("http://") {
-            r
-        } else if url.starts_with("https://") {
-            return Err(format!(
-                "`{url}`: https is not supported yet; run the harness against an http endpoint (a TLS-terminating proxy on loopback works)"
-            ));
+        let (rest, tls) = if let Some(r) = url.strip_prefix("http://") {
+            (r, false)
+        } else if let Some(r) = url.strip_prefix("https://") {
+            (r, true)
         } else {
-            return Err(format!("`{url}` is not an http:// URL"));
+            return Err(format!("`{url}` is not an http:// or https:// URL"));
         };
         let (authority, path) = rest
             .split_once('/')
@@ -115,7 +133,7 @@ impl BaseUrl {
             Some((h, p)) if !h.ends_with(']') || authority.starts_with('[') => {
                 (h.to_string(), p.parse::<u16>().map_err(|_| format!("`{url}`: bad port `{p}`"))?)
             }
-            _ => (authority.to_string(), 80),
+            _ => (authority.to_string(), if tls { 443 } else { 80 }),
         };
         if host.is_empty() {
             return Err(format!("`{url}` names no host"));
@@ -124,11 +142,34 @@ impl BaseUrl {
             host,
             port,
             prefix: path.trim_end_matches('/').to_string(),
+            tls: if tls { Some(tls_config(&[])?) } else { None },
         })
     }
 
+    /// Trusts the certificates of a PEM file too (a private CA, a
+    /// self-signed test server).
+    pub fn trust_pem(&mut self, path: &std::path::Path) -> Result<(), String> {
+        use rustls_pki_types::pem::PemObject;
+        let certs: Vec<rustls_pki_types::CertificateDer<'static>> = rustls_pki_types::CertificateDer::pem_file_iter(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        if certs.is_empty() {
+            return Err(format!("{} holds no PEM certificate", path.display()));
+        }
+        if self.tls.is_none() {
+            return Err("--ca-cert is for https base URLs".into());
+        }
+        self.tls = Some(tls_config(&certs)?);
+        Ok(())
+    }
+
+    fn default_port(&self) -> u16 {
+        if self.tls.is_some() { 443 } else { 80 }
+    }
+
     pub fn authority(&self) -> String {
-        if self.port == 80 {
+        if self.port == self.default_port() {
             self.host.clone()
         } else {
             format!("{}:{}", self.host, self.port)
@@ -136,7 +177,8 @@ impl BaseUrl {
     }
 
     pub fn url(&self, target: &str) -> String {
-        format!("http://{}{}{}", self.authority(), self.prefix, target)
+        let scheme = if self.tls.is_some() { "https" } else { "http" };
+        format!("{scheme}://{}{}{}", self.authority(), self.prefix, target)
     }
 
     fn addr(&self) -> Result<SocketAddr, Problem> {
@@ -203,10 +245,27 @@ async fn connect(base: &BaseUrl) -> Result<Sender, Problem> {
         .await
         .map_err(|e| Problem::Connect(format!("{addr}: {e}")))?;
     let _ = stream.set_nodelay(true);
-    let io = hyper_util::rt::TokioIo::new(stream);
+    match &base.tls {
+        None => handshake(stream).await,
+        Some(config) => {
+            let name = rustls_pki_types::ServerName::try_from(base.host.trim_start_matches('[').trim_end_matches(']').to_string())
+                .map_err(|e| Problem::Connect(format!("{}: {e}", base.host)))?;
+            let tls = tokio_rustls::TlsConnector::from(config.clone())
+                .connect(name, stream)
+                .await
+                .map_err(|e| Problem::Connect(format!("TLS with {}: {e}", base.host)))?;
+            handshake(tls).await
+        }
+    }
+}
+
+async fn handshake<T>(io: T) -> Result<Sender, Problem>
+where
+    T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
     let (sender, conn) = hyper::client::conn::http1::Builder::new()
         .max_buf_size(64 * 1024)
-        .handshake(io)
+        .handshake(hyper_util::rt::TokioIo::new(io))
         .await
         .map_err(|e| Problem::Connect(e.to_string()))?;
     tokio::spawn(async move {
@@ -311,7 +370,8 @@ mod tests {
         assert_eq!(b.url("/api/x"), "http://127.0.0.1:8080/erp/api/x");
         let b = BaseUrl::parse("http://localhost").unwrap();
         assert_eq!((b.port, b.prefix.as_str()), (80, ""));
-        assert!(BaseUrl::parse("https://example.com").unwrap_err().contains("https"));
+        let b = BaseUrl::parse("https://erp.example.com/rpm").unwrap();
+        assert_eq!((b.port, b.url("/x")), (443, "https://erp.example.com/rpm/x".to_string()));
         assert!(BaseUrl::parse("ftp://x").is_err());
     }
 }
