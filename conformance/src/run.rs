@@ -208,11 +208,8 @@ impl Executor<'_> {
                     if let Expect::Success { asserts } = &step.expect
                         && !asserts.is_empty()
                     {
-                        let member = ep
-                            .and_then(|e| e.operation.record_member.as_deref())
-                            .or(step.locate.as_ref().map(|_| ""))
-                            .filter(|m| !m.is_empty());
-                        let member = member.or_else(|| check_member(self.target, check));
+                        // Assertions are written in the writing endpoint's shape.
+                        let member = check_member(self.target, check);
                         why = match &record {
                             None => Some("the record written is not in the answer read back".to_string()),
                             Some(r) => oracle::check_asserts(v, r, member, asserts),
