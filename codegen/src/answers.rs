@@ -99,6 +99,32 @@ pub fn dialect_check_id(v: &Vendor, s: &Situation<'_>) -> String {
     format!("{}.{part}", v.name)
 }
 
+/// `<vendor>.<endpoint>.<part>`: the id of an endpoint's operation and of
+/// what hangs off it (`manex.customer-add.operation.on_duplicate`,
+/// `rpm.customer-contact-add.quirks.empty-phone-number-reads-none`,
+/// `rpm.customer-contact-add.CustomerID.refers_to`).
+pub fn endpoint_check_id(v: &Vendor, ep: &Endpoint, part: &str) -> String {
+    format!("{}.{}.{part}", v.name, ep.id)
+}
+
+/// `<vendor>.envelopes.<success|error><pointer>`: a member of an envelope.
+pub fn envelope_check_id(v: &Vendor, success: bool, pointer: &str) -> String {
+    format!("{}.envelopes.{}{pointer}", v.name, if success { "success" } else { "error" })
+}
+
+/// `<vendor>.errors.<entry>.<status|code|message>`: a part of a catalogue entry.
+pub fn entry_check_id(v: &Vendor, entry: &str, part: &str) -> String {
+    format!("{}.errors.{entry}.{part}", v.name)
+}
+
+/// `<vendor>.auth.presentations[.<name>]`: how credentials travel.
+pub fn presentation_check_id(v: &Vendor, name: Option<&str>) -> String {
+    match name {
+        Some(n) => format!("{}.auth.presentations.{n}", v.name),
+        None => format!("{}.auth.presentations", v.name),
+    }
+}
+
 /// The entry the docs name for a situation, or `None`: the docs leave the
 /// answer open, so any refusal is right.
 pub fn documented_entry<'v>(v: &'v Vendor, ep: Option<&Endpoint>, s: &Situation<'_>) -> Option<&'v ErrorEntry> {

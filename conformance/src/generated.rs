@@ -101,7 +101,7 @@ pub fn checks(p: &mut Planner<'_>, cases: u32, seed: u64, label: &str) -> Vec<Ch
                 None if report.violations.is_empty() => (
                     Expect::Success { asserts: Vec::new() },
                     Severity::Fail,
-                    format!("{}.{}.operation", v.name, ep.id),
+                    answers::endpoint_check_id(v, ep, "operation"),
                     "a generated valid request succeeds".to_string(),
                 ),
                 Some((rule, case)) if report.violations.len() == 1 && report.violations[0].rule == rule.id => (

@@ -11,7 +11,7 @@
 //! `<vendor>.envelopes.error/MESSAGE`, `<vendor>.errors.<entry>.status`,
 //! `<vendor>.<endpoint>.operation`, `<vendor>.<endpoint>.quirks.<quirk>`.
 
-use erpspec_codegen::answers::{Situation, dialect_check_id};
+use erpspec_codegen::answers::{Situation, dialect_check_id, endpoint_check_id, entry_check_id, envelope_check_id, presentation_check_id};
 use erpspec_codegen::ir::{Endpoint, Field, MessageRule, OperationKind, PresentationLocation, Type, Vendor, walk_fields};
 use std::collections::BTreeSet;
 
@@ -73,7 +73,6 @@ pub fn catalogue(v: &Vendor) -> Vec<FaultInfo> {
             fault,
         })
     };
-    let vn = &v.name;
 
     // Rules of every kind, endpoint by endpoint. Rules on members that carry
     // credentials (AUTH_TOKEN) are enforced by authentication, whose faults follow.
@@ -130,7 +129,7 @@ pub fn catalogue(v: &Vendor) -> Vec<FaultInfo> {
     for p in a.presentations.iter().filter(|p| p.deprecated) {
         push(
             format!("auth-ignore-deprecated={}", p.name),
-            format!("{vn}.auth.presentations.{}", p.name),
+            presentation_check_id(v, Some(&p.name)),
             format!("stop accepting the deprecated {:?} `{}`", p.location, p.name),
             Fault::AuthIgnorePresentation(p.name.clone()),
         );
@@ -142,7 +141,7 @@ pub fn catalogue(v: &Vendor) -> Vec<FaultInfo> {
         for m in env.body.members() {
             push(
                 format!("envelope-drop={which}:{m}"),
-                format!("{vn}.envelopes.{which}{m}"),
+                envelope_check_id(v, success, &m),
                 format!("leave `{m}` out of every {which} answer"),
                 Fault::EnvelopeDrop { success, pointer: m },
             );
@@ -155,7 +154,7 @@ pub fn catalogue(v: &Vendor) -> Vec<FaultInfo> {
         if e.status.is_some() {
             push(
                 format!("wrong-status={}", e.id),
-                format!("{vn}.errors.{}.status", e.id),
+                entry_check_id(v, &e.id, "status"),
                 format!("answer `{}` with HTTP 200 instead of {}", e.id, e.status.unwrap_or_default()),
                 Fault::WrongStatus(e.id.clone()),
             );
@@ -163,7 +162,7 @@ pub fn catalogue(v: &Vendor) -> Vec<FaultInfo> {
         if e.code.is_some() {
             push(
                 format!("wrong-code={}", e.id),
-                format!("{vn}.errors.{}.code", e.id),
+                entry_check_id(v, &e.id, "code"),
                 format!("answer `{}` with another code", e.id),
                 Fault::WrongCode(e.id.clone()),
             );
@@ -171,7 +170,7 @@ pub fn catalogue(v: &Vendor) -> Vec<FaultInfo> {
         if !matches!(e.message, MessageRule::Any) {
             push(
                 format!("wrong-message={}", e.id),
-                format!("{vn}.errors.{}.message", e.id),
+                entry_check_id(v, &e.id, "message"),
                 format!("answer `{}` with another message", e.id),
                 Fault::WrongMessage(e.id.clone()),
             );
@@ -202,14 +201,14 @@ pub fn catalogue(v: &Vendor) -> Vec<FaultInfo> {
         match op.kind {
             OperationKind::Update => push(
                 format!("update-not-stored={}", ep.id),
-                format!("{vn}.{}.operation", ep.id),
+                endpoint_check_id(v, ep, "operation"),
                 "answer success without storing the update".into(),
                 Fault::UpdateNotStored(ep.id.clone()),
             ),
             OperationKind::Create => {
                 push(
                     format!("create-not-stored={}", ep.id),
-                    format!("{vn}.{}.operation", ep.id),
+                    endpoint_check_id(v, ep, "operation"),
                     "answer success without storing the record".into(),
                     Fault::CreateNotStored(ep.id.clone()),
                 );
@@ -222,7 +221,7 @@ pub fn catalogue(v: &Vendor) -> Vec<FaultInfo> {
                 if guarded {
                     push(
                         format!("duplicate-accepted={}", ep.id),
-                        format!("{vn}.{}.operation.on_duplicate", ep.id),
+                        endpoint_check_id(v, ep, "operation.on_duplicate"),
                         "accept a create whose key or unique value exists (the new record is not stored)".into(),
                         Fault::DuplicateAccepted(ep.id.clone()),
                     );
@@ -233,7 +232,7 @@ pub fn catalogue(v: &Vendor) -> Vec<FaultInfo> {
         for q in &ep.quirks {
             push(
                 format!("quirk-missing={}", q.id),
-                format!("{vn}.{}.quirks.{}", ep.id, q.id),
+                endpoint_check_id(v, ep, &format!("quirks.{}", q.id)),
                 format!("do not apply the documented quirk: {}", q.description.trim()),
                 Fault::QuirkMissing(q.id.clone()),
             );
@@ -251,7 +250,7 @@ pub fn catalogue(v: &Vendor) -> Vec<FaultInfo> {
         for path in refs.into_iter().filter(|p| !located_by_key(p)) {
             push(
                 format!("reference-unchecked={}.{path}", ep.id),
-                format!("{vn}.{}.{path}.refers_to", ep.id),
+                endpoint_check_id(v, ep, &format!("{path}.refers_to")),
                 format!("accept a `{path}` naming a record that does not exist"),
                 Fault::ReferenceUnchecked(ep.id.clone(), path),
             );

@@ -149,7 +149,7 @@ impl Planner<'_> {
             .filter_map(|id| rules.iter().find(|(_, r)| &r.id == id).map(|(_, r)| *r))
             .collect();
         match broken.first() {
-            None => (success(), Severity::Fail, format!("{}.{}.operation", self.v().name, ep.id)),
+            None => (success(), Severity::Fail, answers::endpoint_check_id(self.v(), ep, "operation")),
             Some(r) => {
                 let severity = if broken.iter().any(|r| r.strength == Strength::Documented) {
                     Severity::Fail
@@ -171,7 +171,7 @@ impl Planner<'_> {
                     ep,
                     "accepted.credentials",
                     Family::Accepted,
-                    format!("{}.{}.operation", v.name, ep.id),
+                    answers::endpoint_check_id(v, ep, "operation"),
                     "the configured credentials get a token",
                     vec![self.step(ep, body.clone(), Presenting::Valid, success())],
                 ));
@@ -201,7 +201,7 @@ impl Planner<'_> {
             ep,
             "accepted.base",
             Family::Accepted,
-            format!("{}.{}.operation", v.name, ep.id),
+            answers::endpoint_check_id(v, ep, "operation"),
             "a valid request built from the docs' example succeeds",
             steps,
         ));
@@ -555,7 +555,7 @@ impl Planner<'_> {
                     ep,
                     "auth.deprecated",
                     Family::Auth,
-                    format!("{}.auth.presentations.{p}", v.name),
+                    answers::presentation_check_id(v, Some(&p)),
                     format!("the deprecated `{p}` alone is still accepted"),
                     vec![self.step(ep, built.body, Presenting::Deprecated, success())],
                 )
@@ -569,7 +569,7 @@ impl Planner<'_> {
                 family: Family::Auth,
                 removable: Vec::new(),
                 endpoint: Some(ep.id.clone()),
-                rule: format!("{}.auth.presentations", v.name),
+                rule: answers::presentation_check_id(v, None),
                 severity: Severity::Fail,
                 sources: v.auth.sources.clone(),
                 what: format!(

@@ -201,7 +201,7 @@ impl Planner<'_> {
         let mut out = Vec::new();
         let Some(resource) = self.resource(ep) else { return out };
         let op = &ep.operation;
-        let rule = |part: &str| format!("{}.{}.{part}", v.name, ep.id);
+        let rule = |part: &str| answers::endpoint_check_id(v, ep, part);
         match op.kind {
             OperationKind::Create => {
                 // Create, then read back.
@@ -244,7 +244,7 @@ impl Planner<'_> {
                                 family: Family::Stateful,
                                 removable: Vec::new(),
                                 endpoint: Some(reader.id.clone()),
-                                rule: format!("{}.{}.quirks.{}", v.name, reader.id, q.id),
+                                rule: answers::endpoint_check_id(v, reader, &format!("quirks.{}", q.id)),
                                 severity: Severity::Warn,
                                 sources: q.sources.clone(),
                                 what: "text written comes back padded with spaces, as the docs show".into(),
@@ -464,7 +464,7 @@ impl Planner<'_> {
             family: Family::Stateful,
             removable: Vec::new(),
             endpoint: Some(ep.id.clone()),
-            rule: format!("{}.{}.operation", v.name, ep.id),
+            rule: answers::endpoint_check_id(v, ep, "operation"),
             severity: Severity::Fail,
             sources: ep.sources.clone(),
             what: format!(
@@ -521,7 +521,7 @@ impl Planner<'_> {
             family: Family::Stateful,
             removable: Vec::new(),
             endpoint: Some(ep.id.clone()),
-            rule: format!("{}.{}.operation.on_duplicate", v.name, ep.id),
+            rule: answers::endpoint_check_id(v, ep, "operation.on_duplicate"),
             severity: Severity::Fail,
             sources: ep.sources.clone(),
             what: format!("giving a record another record's {record_field} is refused"),
