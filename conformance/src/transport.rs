@@ -181,13 +181,17 @@ impl BaseUrl {
         format!("{scheme}://{}{}{}", self.authority(), self.prefix, target)
     }
 
-    fn addr(&self) -> Result<SocketAddr, Problem> {
+    /// Every address the host resolves to, in the resolver's order.
+    fn addrs(&self) -> Result<Vec<SocketAddr>, Problem> {
         let host = self.host.trim_start_matches('[').trim_end_matches(']');
-        (host, self.port)
+        let addrs: Vec<SocketAddr> = (host, self.port)
             .to_socket_addrs()
             .map_err(|e| Problem::Connect(format!("{}: {e}", self.host)))?
-            .next()
-            .ok_or_else(|| Problem::Connect(format!("{} resolves to no address", self.host)))
+            .collect();
+        if addrs.is_empty() {
+            return Err(Problem::Connect(format!("{} resolves to no address", self.host)));
+        }
+        Ok(addrs)
     }
 }
 
@@ -240,10 +244,19 @@ impl Connection {
 }
 
 async fn connect(base: &BaseUrl) -> Result<Sender, Problem> {
-    let addr = base.addr()?;
-    let stream = tokio::net::TcpStream::connect(addr)
-        .await
-        .map_err(|e| Problem::Connect(format!("{addr}: {e}")))?;
+    // `localhost` may resolve to ::1 and 127.0.0.1: the first that answers.
+    let mut last = None;
+    let mut connected = None;
+    for addr in base.addrs()? {
+        match tokio::net::TcpStream::connect(addr).await {
+            Ok(s) => {
+                connected = Some(s);
+                break;
+            }
+            Err(e) => last = Some(format!("{addr}: {e}")),
+        }
+    }
+    let stream = connected.ok_or_else(|| Problem::Connect(last.unwrap_or_default()))?;
     let _ = stream.set_nodelay(true);
     match &base.tls {
         None => handshake(stream).await,
