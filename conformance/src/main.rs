@@ -122,6 +122,10 @@ struct CheckArgs {
     /// A check id the server is known to fail: reported, but not counted as a failure.
     #[arg(long = "expect-failure", value_name = "CHECK_ID")]
     expect_failure: Vec<String>,
+    /// Only the checks whose id starts with this (repeatable), e.g.
+    /// `manex.customer-add.` or `rpm.customer-contact-add.Contact.PhoneNumbers`.
+    #[arg(long, value_name = "ID_PREFIX")]
+    only: Vec<String>,
     /// Requests in flight at once.
     #[arg(long, default_value_t = 4)]
     concurrency: usize,
@@ -255,6 +259,7 @@ fn check(a: CheckArgs) -> Result<ExitCode, String> {
         expect_failure: a.expect_failure.clone(),
         run_nonce: None,
         regression_seeds: report::regression_seeds(&report::state_dir(), &t.vendor.name),
+        only: a.only.clone(),
     };
     let failed = run_and_report(&mut t, &opts, &a.api, a.quiet, &reports)?;
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
@@ -384,6 +389,7 @@ fn mutation(a: MutationArgs) -> Result<ExitCode, String> {
         expect_failure: Vec::new(),
         run_nonce: None,
         regression_seeds: Vec::new(),
+        only: Vec::new(),
     };
     let mut rows = Vec::new();
     for api in &apis {

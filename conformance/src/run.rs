@@ -29,6 +29,8 @@ pub struct Options {
     pub run_nonce: Option<u64>,
     /// Seeds whose generated cases failed in earlier runs: run again.
     pub regression_seeds: Vec<u64>,
+    /// Only checks whose id starts with one of these (all when empty).
+    pub only: Vec<String>,
 }
 
 impl Default for Options {
@@ -42,6 +44,7 @@ impl Default for Options {
             expect_failure: Vec::new(),
             run_nonce: None,
             regression_seeds: Vec::new(),
+            only: Vec::new(),
         }
     }
 }
@@ -417,6 +420,9 @@ pub fn run(target: &mut Target, opts: &Options, progress: &dyn Progress) -> Resu
     // Seeds whose generated cases failed before are run again (kept regressions).
     for &s in opts.regression_seeds.iter().filter(|s| **s != opts.seed) {
         checks.extend(crate::generated::checks(&mut planner, opts.cases, s, &format!("@seed{s}")));
+    }
+    if !opts.only.is_empty() {
+        checks.retain(|c| opts.only.iter().any(|p| c.id.starts_with(p.as_str())));
     }
     requests += exec.requests;
     exec.requests = 0;

@@ -80,6 +80,24 @@ fn a_conformant_server_exits_0_and_a_faulty_one_exits_1_with_reports_and_no_secr
     }
     assert!(out.contains("${ERPSPEC_CREDENTIAL_API_KEY}"), "{out}");
 
+    // A subset by id prefix.
+    let (code, out) = harness(
+        &dir,
+        &[
+            "check",
+            "--api",
+            "rpm",
+            "--base-url",
+            &clean.base_url(),
+            "--only",
+            "rpm.customer.",
+            "-q",
+        ],
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("rpm.customer.") || out.contains("customer "), "{out}");
+    assert!(!out.contains("customer-contact-add "), "only rpm.customer.* checks run: {out}");
+
     // The same failure, accepted as a known deviation.
     let failing: Vec<String> = serde_json::from_str::<serde_json::Value>(&json).unwrap()["checks"]
         .as_array()
