@@ -6,7 +6,7 @@ use crate::target::Target;
 use erpspec_codegen::ir::{
     AssignedHow, Endpoint, Example, Field, OperationKind, PresentationLocation, Resource, Type, Vendor, walk_fields,
 };
-use erpspec_rules::{RuleKind, ScalarType};
+use erpspec_rules::{RuleKind, ScalarType, Strength};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 
@@ -291,11 +291,27 @@ impl<'t> Planner<'t> {
         }
         let example = ep.examples.iter().find(|e| e.breaks.is_empty()).or(ep.examples.first()).cloned();
         let mut built = self.build(ep, example.as_ref(), false);
+        let names = self.v().transport.names;
         if let Some(ex) = &example {
             for id in &ex.breaks {
                 if let Some((path, _)) = ep.all_rules().into_iter().find(|(_, r)| &r.id == id) {
-                    remove_path(&mut built.body, &pointer_segments(&path), self.v().transport.names);
+                    remove_path(&mut built.body, &pointer_segments(&path), names);
                 }
+            }
+        }
+        // The base holds no value whose acceptance depends on a contested or
+        // site rule (ManEx Edit's example `Status: Active`, `territory`): a
+        // server following another documented reading must still accept it.
+        // Such optional members are left out; their own cases cover them.
+        let mut uncertain = Vec::new();
+        walk_fields(&ep.request, &mut |n| {
+            if !n.item && !n.in_array() && !n.field.required && n.field.rules.iter().any(|r| r.strength != Strength::Documented) {
+                uncertain.push(n.path.iter().map(|s| s.to_string()).collect::<Vec<String>>());
+            }
+        });
+        for path in uncertain {
+            if !built.identity.iter().any(|(p, _)| p == &path) {
+                remove_path(&mut built.body, &path, names);
             }
         }
         built
