@@ -112,6 +112,14 @@ pub trait Progress: Sync {
     fn done(&self, outcome: &Outcome);
 }
 
+/// No progress output (embedded runs, tests).
+pub struct Silent;
+
+impl Progress for Silent {
+    fn start(&self, _: usize) {}
+    fn done(&self, _: &Outcome) {}
+}
+
 /// Executes checks one step after another, on one connection.
 pub struct Executor<'a> {
     pub target: &'a Target,

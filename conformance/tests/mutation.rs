@@ -76,12 +76,7 @@ fn the_report_of_one_fault_at_a_fixed_seed() {
         credentials: creds,
         token: None,
     };
-    struct Silent;
-    impl run::Progress for Silent {
-        fn start(&self, _: usize) {}
-        fn done(&self, _: &run::Outcome) {}
-    }
-    let r = run::run(&mut t, &opts(), &Silent).unwrap();
+    let r = run::run(&mut t, &opts(), &run::Silent).unwrap();
     let failures: Vec<String> = r
         .outcomes
         .iter()

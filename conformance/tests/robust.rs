@@ -119,12 +119,7 @@ fn check_against(b: Behaviour, expect: &str) {
         ..Options::default()
     };
     let started = Instant::now();
-    struct Silent;
-    impl run::Progress for Silent {
-        fn start(&self, _: usize) {}
-        fn done(&self, _: &run::Outcome) {}
-    }
-    let r = run::run(&mut t, &opts, &Silent).expect("the server is reachable");
+    let r = run::run(&mut t, &opts, &run::Silent).expect("the server is reachable");
     let took = started.elapsed();
     assert!(took < Duration::from_secs(25), "took {took:?}");
     let failed: Vec<&run::Outcome> = r.outcomes.iter().filter(|o| o.verdict == Verdict::Failed).collect();
@@ -196,12 +191,7 @@ fn an_unreachable_server_is_a_setup_error() {
         credentials: [("API_KEY".to_string(), "k".to_string())].into(),
         token: None,
     };
-    struct Silent;
-    impl run::Progress for Silent {
-        fn start(&self, _: usize) {}
-        fn done(&self, _: &run::Outcome) {}
-    }
-    match run::run(&mut t, &Options::default(), &Silent) {
+    match run::run(&mut t, &Options::default(), &run::Silent) {
         Err(run::SetupError::Unreachable(e)) => assert!(e.contains("refused") || e.contains("127.0.0.1"), "{e}"),
         Err(e) => panic!("{e}"),
         Ok(_) => panic!("an unreachable server ran"),
