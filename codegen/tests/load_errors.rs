@@ -331,22 +331,31 @@ fn misplaced_keys_are_refused_not_ignored() {
 fn when_an_assigned_value_is_set_is_checked() {
     let manex = |from: &'static str, to: &'static str| errors_after("manex/api.yaml", move |t| t.replace(from, to));
     assert_one(
-        &manex("how: timestamp, on: [create, update]", "how: timestamp, on: []"),
+        &manex(
+            "modifiedDate: { how: timestamp, on: [create, update]",
+            "modifiedDate: { how: timestamp, on: []",
+        ),
         &["manex/api.yaml:", "`on` lists no operation", "help: write `on: [create]`"],
     );
     assert_one(
-        &manex("how: timestamp, on: [create, update]", "how: timestamp, on: [update, update]"),
+        &manex(
+            "modifiedDate: { how: timestamp, on: [create, update]",
+            "modifiedDate: { how: timestamp, on: [update, update]",
+        ),
         &["`on` lists `update` twice"],
     );
     assert_one(
         &manex(
-            "how: padded_sequence, width: 10 }",
-            "how: padded_sequence, width: 10, on: [create, update] }",
+            "CUSTNO: { how: padded_sequence, width: 10 }",
+            "CUSTNO: { how: padded_sequence, width: 10, on: [create, update] }",
         ),
         &["a sequence value cannot be assigned on update", "only `timestamp` and `user`"],
     );
     assert_one(
-        &manex("how: timestamp, on: [create, update]", "how: timestamp, on: [create, upate]"),
+        &manex(
+            "modifiedDate: { how: timestamp, on: [create, update]",
+            "modifiedDate: { how: timestamp, on: [create, upate]",
+        ),
         &["unknown value `upate`", "did you mean `update`?"],
     );
 }

@@ -154,7 +154,7 @@ impl Executor<'_> {
                 body,
                 presenting,
             } => t.request(self.endpoint(endpoint)?, method, body, *presenting),
-            Call::Query { endpoint, query } => t.query_request(self.endpoint(endpoint)?, query),
+            Call::Query { endpoint, params } => t.query_request(self.endpoint(endpoint)?, &crate::plan::query_string(params)),
             Call::Raw {
                 endpoint,
                 route,
@@ -233,7 +233,7 @@ impl Executor<'_> {
                         self.created.push((res.clone(), r.clone()));
                     }
                     // A record the check deleted needs no cleanup.
-                    if let (Some(ep), Call::Json { body, .. }) = (ep, &call)
+                    if let (Some(ep), Call::Json { body, .. } | Call::Query { params: body, .. }) = (ep, &call)
                         && ep.operation.kind == erpspec_codegen::ir::OperationKind::Delete
                     {
                         self.created.retain(|(res, rec)| {
@@ -294,7 +294,9 @@ fn apply_fills(t: &Target, step: &Step, records: &[Option<Value>], call: &mut Ca
     if step.fills.is_empty() {
         return Ok(());
     }
-    let Call::Json { body, .. } = call else { return Ok(()) };
+    let (Call::Json { body, .. } | Call::Query { params: body, .. }) = call else {
+        return Ok(());
+    };
     for f in &step.fills {
         let record = records
             .get(f.from_step)

@@ -6,8 +6,8 @@
 //!
 //! | vendor | endpoints |
 //! | --- | --- |
-//! | [Expandable ERP](expandable) | [`auth_token_get`](expandable::auth_token_get), [`customer_contact_create`](expandable::customer_contact_create), [`customer_contact_query`](expandable::customer_contact_query), [`customer_contact_update`](expandable::customer_contact_update), [`customer_part_create`](expandable::customer_part_create), [`customer_part_delete`](expandable::customer_part_delete) |
-//! | [ManEx ERP](manex) | [`customer_add`](manex::customer_add), [`customer_edit`](manex::customer_edit), [`customer_get`](manex::customer_get) |
+//! | [Expandable ERP](expandable) | [`auth_token_get`](expandable::auth_token_get), [`customer_contact_create`](expandable::customer_contact_create), [`customer_contact_delete`](expandable::customer_contact_delete), [`customer_contact_query`](expandable::customer_contact_query), [`customer_contact_update`](expandable::customer_contact_update), [`customer_part_create`](expandable::customer_part_create), [`customer_part_delete`](expandable::customer_part_delete), [`customer_part_query`](expandable::customer_part_query), [`customer_part_update`](expandable::customer_part_update) |
+//! | [ManEx ERP](manex) | [`customer_add`](manex::customer_add), [`customer_edit`](manex::customer_edit), [`customer_get`](manex::customer_get), [`ship_bill_add`](manex::ship_bill_add), [`ship_bill_delete`](manex::ship_bill_delete), [`ship_bill_edit`](manex::ship_bill_edit), [`ship_bill_get`](manex::ship_bill_get) |
 //! | [RPM](rpm) | [`customer`](rpm::customer), [`customer_add`](rpm::customer_add), [`customer_contact_add`](rpm::customer_contact_add), [`customer_edit`](rpm::customer_edit) |
 pub mod expandable;
 pub mod manex;
@@ -18,13 +18,20 @@ use serde_json::Value;
 pub const ENDPOINTS: &[(&str, &str)] = &[
     ("expandable", "auth-token-get"),
     ("expandable", "customer-contact-create"),
+    ("expandable", "customer-contact-delete"),
     ("expandable", "customer-contact-query"),
     ("expandable", "customer-contact-update"),
     ("expandable", "customer-part-create"),
     ("expandable", "customer-part-delete"),
+    ("expandable", "customer-part-query"),
+    ("expandable", "customer-part-update"),
     ("manex", "customer-add"),
     ("manex", "customer-edit"),
     ("manex", "customer-get"),
+    ("manex", "ship-bill-add"),
+    ("manex", "ship-bill-delete"),
+    ("manex", "ship-bill-edit"),
+    ("manex", "ship-bill-get"),
     ("rpm", "customer"),
     ("rpm", "customer-add"),
     ("rpm", "customer-contact-add"),
@@ -41,6 +48,9 @@ pub fn validate_wire(vendor: &str, endpoint: &str, body: &Value) -> Option<WireR
             ("expandable", "customer-contact-create") => {
                 expandable::customer_contact_create::Request::from_wire(body)
             }
+            ("expandable", "customer-contact-delete") => {
+                expandable::customer_contact_delete::Request::from_wire(body)
+            }
             ("expandable", "customer-contact-query") => {
                 expandable::customer_contact_query::Request::from_wire(body)
             }
@@ -53,9 +63,23 @@ pub fn validate_wire(vendor: &str, endpoint: &str, body: &Value) -> Option<WireR
             ("expandable", "customer-part-delete") => {
                 expandable::customer_part_delete::Request::from_wire(body)
             }
+            ("expandable", "customer-part-query") => {
+                expandable::customer_part_query::Request::from_wire(body)
+            }
+            ("expandable", "customer-part-update") => {
+                expandable::customer_part_update::Request::from_wire(body)
+            }
             ("manex", "customer-add") => manex::customer_add::Request::from_wire(body),
             ("manex", "customer-edit") => manex::customer_edit::Request::from_wire(body),
             ("manex", "customer-get") => manex::customer_get::Request::from_wire(body),
+            ("manex", "ship-bill-add") => manex::ship_bill_add::Request::from_wire(body),
+            ("manex", "ship-bill-delete") => {
+                manex::ship_bill_delete::Request::from_wire(body)
+            }
+            ("manex", "ship-bill-edit") => {
+                manex::ship_bill_edit::Request::from_wire(body)
+            }
+            ("manex", "ship-bill-get") => manex::ship_bill_get::Request::from_wire(body),
             ("rpm", "customer") => rpm::customer::Request::from_wire(body),
             ("rpm", "customer-add") => rpm::customer_add::Request::from_wire(body),
             ("rpm", "customer-contact-add") => {
@@ -80,6 +104,9 @@ pub fn validate_wire_bytes(
             ("expandable", "customer-contact-create") => {
                 expandable::customer_contact_create::Request::from_wire_bytes(bytes)
             }
+            ("expandable", "customer-contact-delete") => {
+                expandable::customer_contact_delete::Request::from_wire_bytes(bytes)
+            }
             ("expandable", "customer-contact-query") => {
                 expandable::customer_contact_query::Request::from_wire_bytes(bytes)
             }
@@ -92,6 +119,12 @@ pub fn validate_wire_bytes(
             ("expandable", "customer-part-delete") => {
                 expandable::customer_part_delete::Request::from_wire_bytes(bytes)
             }
+            ("expandable", "customer-part-query") => {
+                expandable::customer_part_query::Request::from_wire_bytes(bytes)
+            }
+            ("expandable", "customer-part-update") => {
+                expandable::customer_part_update::Request::from_wire_bytes(bytes)
+            }
             ("manex", "customer-add") => {
                 manex::customer_add::Request::from_wire_bytes(bytes)
             }
@@ -100,6 +133,18 @@ pub fn validate_wire_bytes(
             }
             ("manex", "customer-get") => {
                 manex::customer_get::Request::from_wire_bytes(bytes)
+            }
+            ("manex", "ship-bill-add") => {
+                manex::ship_bill_add::Request::from_wire_bytes(bytes)
+            }
+            ("manex", "ship-bill-delete") => {
+                manex::ship_bill_delete::Request::from_wire_bytes(bytes)
+            }
+            ("manex", "ship-bill-edit") => {
+                manex::ship_bill_edit::Request::from_wire_bytes(bytes)
+            }
+            ("manex", "ship-bill-get") => {
+                manex::ship_bill_get::Request::from_wire_bytes(bytes)
             }
             ("rpm", "customer") => rpm::customer::Request::from_wire_bytes(bytes),
             ("rpm", "customer-add") => rpm::customer_add::Request::from_wire_bytes(bytes),
@@ -124,6 +169,18 @@ pub fn validate_query(vendor: &str, endpoint: &str, query: &str) -> Option<WireR
                 manex::customer_edit::Request::from_query(query)
             }
             ("manex", "customer-get") => manex::customer_get::Request::from_query(query),
+            ("manex", "ship-bill-add") => {
+                manex::ship_bill_add::Request::from_query(query)
+            }
+            ("manex", "ship-bill-delete") => {
+                manex::ship_bill_delete::Request::from_query(query)
+            }
+            ("manex", "ship-bill-edit") => {
+                manex::ship_bill_edit::Request::from_query(query)
+            }
+            ("manex", "ship-bill-get") => {
+                manex::ship_bill_get::Request::from_query(query)
+            }
             _ => return None,
         },
     )
@@ -145,6 +202,10 @@ pub fn validate_typed(
                 expandable::customer_contact_create::Request::parse(body)
                     .map(|r| r.validate())
             }
+            ("expandable", "customer-contact-delete") => {
+                expandable::customer_contact_delete::Request::parse(body)
+                    .map(|r| r.validate())
+            }
             ("expandable", "customer-contact-query") => {
                 expandable::customer_contact_query::Request::parse(body)
                     .map(|r| r.validate())
@@ -161,6 +222,14 @@ pub fn validate_typed(
                 expandable::customer_part_delete::Request::parse(body)
                     .map(|r| r.validate())
             }
+            ("expandable", "customer-part-query") => {
+                expandable::customer_part_query::Request::parse(body)
+                    .map(|r| r.validate())
+            }
+            ("expandable", "customer-part-update") => {
+                expandable::customer_part_update::Request::parse(body)
+                    .map(|r| r.validate())
+            }
             ("manex", "customer-add") => {
                 manex::customer_add::Request::parse(body).map(|r| r.validate())
             }
@@ -169,6 +238,18 @@ pub fn validate_typed(
             }
             ("manex", "customer-get") => {
                 manex::customer_get::Request::parse(body).map(|r| r.validate())
+            }
+            ("manex", "ship-bill-add") => {
+                manex::ship_bill_add::Request::parse(body).map(|r| r.validate())
+            }
+            ("manex", "ship-bill-delete") => {
+                manex::ship_bill_delete::Request::parse(body).map(|r| r.validate())
+            }
+            ("manex", "ship-bill-edit") => {
+                manex::ship_bill_edit::Request::parse(body).map(|r| r.validate())
+            }
+            ("manex", "ship-bill-get") => {
+                manex::ship_bill_get::Request::parse(body).map(|r| r.validate())
             }
             ("rpm", "customer") => {
                 rpm::customer::Request::parse(body).map(|r| r.validate())

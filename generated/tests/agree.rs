@@ -325,7 +325,9 @@ fn the_strategies_break_every_rule_and_build_valid_requests() {
     }
     let never: Vec<&String> = every_rule.difference(&broken).collect();
     assert!(never.is_empty(), "rules no generated request breaks: {never:?}");
-    let few: Vec<(&String, &usize)> = parsed.iter().filter(|(_, n)| **n < (CASES as usize) / 20).collect();
+    // Three required keys and an at-least-one-of rule (Expandable's
+    // customer-part-update) leave about one request in thirty valid.
+    let few: Vec<(&String, &usize)> = parsed.iter().filter(|(_, n)| **n < (CASES as usize) / 40).collect();
     assert!(few.is_empty(), "endpoints with few requests that parse (of {CASES}): {few:?}");
 }
 
@@ -344,6 +346,37 @@ fn plain_json(fields: &[Field], body: &Value, names: erpspec_rules::NameMatching
             _ => false,
         }
     })
+}
+
+/// `body` with each member named by exactly one declared field renamed to
+/// that field's declared spelling, at every depth; a member sent twice in two
+/// spellings is left as it is (it is not plain JSON).
+fn declared_spelling(fields: &[Field], body: Value, names: erpspec_rules::NameMatching) -> Value {
+    let Value::Object(map) = body else { return body };
+    let twice = |f: &Field| erpspec_rules::lookup_field(&map, &f.name, names).len() > 1;
+    if fields.iter().any(twice) {
+        return Value::Object(map);
+    }
+    let renamed = map
+        .into_iter()
+        .map(|(k, v)| match fields.iter().find(|f| names.matches(&f.name, &k)) {
+            Some(f) => {
+                let v = match &f.ty {
+                    Type::Object { fields, .. } => declared_spelling(fields, v, names),
+                    Type::Array { items } => match (items.as_ref(), v) {
+                        (Type::Object { fields, .. }, Value::Array(xs)) => {
+                            Value::Array(xs.into_iter().map(|x| declared_spelling(fields, x, names)).collect())
+                        }
+                        (_, v) => v,
+                    },
+                    Type::Scalar { .. } => v,
+                };
+                (f.name.clone(), v)
+            }
+            None => (k, v),
+        })
+        .collect();
+    Value::Object(renamed)
 }
 
 fn plain_value(ty: &Type, v: &Value, names: erpspec_rules::NameMatching, strict_types: bool) -> bool {
@@ -395,6 +428,10 @@ fn emitted_json_schema_agrees_with_the_generated_validators() {
                     }
                     (_, _, g) => g,
                 };
+                // JSON Schema cannot match names ignoring case: it is given
+                // the declared spellings (the emitted schema states the
+                // dialect in `x-erpspec-dialect`).
+                let body = declared_spelling(&ep.request, body, v.transport.names);
                 if !plain_json(&ep.request, &body, v.transport.names, strict) {
                     continue;
                 }

@@ -368,6 +368,35 @@ fn persistence_probe(plain: &mut Server, faulty: &mut Server, name: &str) -> Res
                 s.call("customer-part-create", body.clone());
                 json!(s.call("customer-part-create", body).status)
             }
+            ("expandable", "update-not-stored=customer-part-update") => {
+                let key = json!({"PART_ID": "PUMP002", "CUSTOMER_ID": "ABCCORP", "CUST_PART_ID": "P4"});
+                s.call("customer-part-create", key.clone());
+                let mut update = key.clone();
+                update["SO_DESC"] = json!("Pump, Hydraulic, 1200 psi");
+                s.call("customer-part-update", update);
+                s.call("customer-part-query", json!({"CUST_PART_ID": "P4"})).json()[0]["SO_DESC"].clone()
+            }
+            ("manex", "create-not-stored=ship-bill-add") => {
+                let added = s.call("ship-bill-add", json!({"Custno": "0000000010", "Shipto": "Probe"})).json();
+                let linkadd = added["ResponseObject"]["LINKADD"].clone();
+                s.call("ship-bill-get", json!({"Linkadd": linkadd})).json()["Code"].clone()
+            }
+            ("manex", "duplicate-accepted=ship-bill-add") => s
+                .call("ship-bill-add", json!({"Linkadd": "056RU7J15B", "Custno": "0000000010"}))
+                .json()["Code"]
+                .clone(),
+            ("manex", "reference-unchecked=ship-bill-add.Custno") => {
+                s.call("ship-bill-add", json!({"Custno": "0000009999"})).json()["Code"].clone()
+            }
+            ("manex", "update-not-stored=ship-bill-edit") => {
+                let edit = json!({"Linkadd": "056RU7J15B", "Custno": "0000000010", "ShipVia": "UPS-BLUE", "FOB": "DESTINATION", "ShipCharge": "NO CHARGE", "City": "Boston"});
+                s.call("ship-bill-edit", edit);
+                s.call("ship-bill-get", json!({"Linkadd": "056RU7J15B"})).json()["ResponseObject"]["CITY"].clone()
+            }
+            ("manex", "reference-unchecked=ship-bill-edit.Custno") => {
+                let edit = json!({"Linkadd": "056RU7J15B", "Custno": "0000009999", "ShipVia": "UPS-BLUE", "FOB": "DESTINATION", "ShipCharge": "NO CHARGE"});
+                s.call("ship-bill-edit", edit).json()["Code"].clone()
+            }
             ("manex", "create-not-stored=customer-add") => {
                 s.call("customer-add", json!({"Custname": "Probe", "Status": "Active"}));
                 s.call("customer-get", json!({"CustNumOrName": "Probe"})).json()["Code"].clone()

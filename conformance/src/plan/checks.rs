@@ -221,12 +221,12 @@ impl Planner<'_> {
                 steps,
             });
             if ex.query.is_some() && v.transport.parameters.contains(&erpspec_codegen::ir::ParamLocation::Query) {
-                let query = query_string(&built.body);
+                let params = built.body.clone();
                 let mut steps = self.on_fresh_record(ep, built, Presenting::Valid, expect);
                 if let Some(last) = steps.last_mut() {
                     last.call = Call::Query {
                         endpoint: ep.id.clone(),
-                        query,
+                        params,
                     };
                 }
                 out.push(Check {

@@ -11,6 +11,7 @@ mod checks;
 mod stateful;
 
 pub use build::{Built, Planner, pointer_segments, present, remove_path, set_path, with_body_credentials};
+pub(crate) use checks::query_string;
 pub use stateful::read_back_asserts;
 
 use crate::oracle::Expect;
@@ -77,8 +78,10 @@ pub enum Call {
         body: Value,
         presenting: Presenting,
     },
-    /// The parameters as a query string (GET), as the docs print them.
-    Query { endpoint: String, query: String },
+    /// The parameters as a query string (GET), as the docs print them;
+    /// made into the query string when sent, after earlier steps' values
+    /// are filled in.
+    Query { endpoint: String, params: Value },
     /// Raw bytes to an endpoint's path (or to another path) with valid
     /// header and path credentials.
     Raw {

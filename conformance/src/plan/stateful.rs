@@ -307,25 +307,6 @@ impl Planner<'_> {
                         ],
                     });
                 }
-                // References to records that do not exist.
-                for f in ep.request.iter().filter(|f| f.refers_to.is_some()) {
-                    let Some(r) = &f.refers_to else { continue };
-                    let mut built = self.base(ep);
-                    let missing = self.missing_value(f);
-                    built.body[&f.name] = missing;
-                    let s = Situation::MissingReference(r);
-                    out.push(Check {
-                        id: format!("{}.{}.{}.refers_to.missing", v.name, ep.id, f.name),
-                        family: Family::Stateful,
-                        removable: Vec::new(),
-                        endpoint: Some(ep.id.clone()),
-                        rule: format!("{}.{}.{}.refers_to", v.name, ep.id, f.name),
-                        severity: Severity::Fail,
-                        sources: f.sources.clone(),
-                        what: format!("a {} naming no {} is refused", f.name, r.resource),
-                        steps: vec![self.step(ep, built.body, Presenting::Valid, refusal(v, Some(ep), &s))],
-                    });
-                }
             }
             OperationKind::Update => {
                 if let Some(creator) = self.creator(&resource.name) {
@@ -338,6 +319,27 @@ impl Planner<'_> {
                 }
             }
             _ => {}
+        }
+        if matches!(op.kind, OperationKind::Create | OperationKind::Update) {
+            // References to records that do not exist.
+            for f in ep.request.iter().filter(|f| f.refers_to.is_some()) {
+                let Some(r) = &f.refers_to else { continue };
+                let mut built = self.base(ep);
+                let missing = self.missing_value(f);
+                built.body[&f.name] = missing;
+                let s = Situation::MissingReference(r);
+                out.push(Check {
+                    id: format!("{}.{}.{}.refers_to.missing", v.name, ep.id, f.name),
+                    family: Family::Stateful,
+                    removable: Vec::new(),
+                    endpoint: Some(ep.id.clone()),
+                    rule: format!("{}.{}.{}.refers_to", v.name, ep.id, f.name),
+                    severity: Severity::Fail,
+                    sources: f.sources.clone(),
+                    what: format!("a {} naming no {} is refused", f.name, r.resource),
+                    steps: vec![self.step(ep, built.body, Presenting::Valid, refusal(v, Some(ep), &s))],
+                });
+            }
         }
         if matches!(op.kind, OperationKind::Read | OperationKind::Update | OperationKind::Delete) {
             let mut built = self.base(ep);

@@ -157,6 +157,9 @@ pub struct Request {
     /// Wire name `COMMENT_4`; optional. One of the numbered run `COMMENT_{1..4}`.
     #[serde(rename = "COMMENT_4", default, skip_serializing_if = "Option::is_none")]
     pub comment_4: Option<String>,
+    /// Wire name `SALE_DEC`; optional.
+    #[serde(rename = "SALE_DEC", default, skip_serializing_if = "Option::is_none")]
+    pub sale_dec: Option<String>,
     /// User-defined field of the Customer Part Editor.
     ///
     /// Wire name `SOFCP_USER_1`; optional. One of the numbered run `SOFCP_USER_{1..14}`.
@@ -1347,8 +1350,33 @@ impl Request {
             };
             out.insert("COMMENT_4".to_string(), nv);
         }
-        let f40 = rules::member(map, "SOFCP_USER_1", super::NAME_MATCHING);
+        let f40 = rules::member(map, "SALE_DEC", super::NAME_MATCHING);
         if let Some(v) = f40 {
+            let path = rt::child(path, "SALE_DEC");
+            let nv = match rules::coerce_scalar(
+                rules::ScalarType::String,
+                v,
+                super::STRINGS_CARRY_SCALARS,
+            ) {
+                Ok(nv) => nv,
+                Err(_) => {
+                    report
+                        .violations
+                        .push(
+                            rt::violation(
+                                &path,
+                                "expandable.customer-part-create.SALE_DEC.type",
+                                "SALE_DEC must be a JSON string",
+                                rules::Strength::Documented,
+                            ),
+                        );
+                    v.clone()
+                }
+            };
+            out.insert("SALE_DEC".to_string(), nv);
+        }
+        let f41 = rules::member(map, "SOFCP_USER_1", super::NAME_MATCHING);
+        if let Some(v) = f41 {
             let path = rt::child(path, "SOFCP_USER_1");
             let nv = match rules::coerce_scalar(
                 rules::ScalarType::String,
@@ -1372,8 +1400,8 @@ impl Request {
             };
             out.insert("SOFCP_USER_1".to_string(), nv);
         }
-        let f41 = rules::member(map, "SOFCP_USER_2", super::NAME_MATCHING);
-        if let Some(v) = f41 {
+        let f42 = rules::member(map, "SOFCP_USER_2", super::NAME_MATCHING);
+        if let Some(v) = f42 {
             let path = rt::child(path, "SOFCP_USER_2");
             let nv = match rules::coerce_scalar(
                 rules::ScalarType::String,
@@ -1397,8 +1425,8 @@ impl Request {
             };
             out.insert("SOFCP_USER_2".to_string(), nv);
         }
-        let f42 = rules::member(map, "SOFCP_USER_3", super::NAME_MATCHING);
-        if let Some(v) = f42 {
+        let f43 = rules::member(map, "SOFCP_USER_3", super::NAME_MATCHING);
+        if let Some(v) = f43 {
             let path = rt::child(path, "SOFCP_USER_3");
             let nv = match rules::coerce_scalar(
                 rules::ScalarType::String,
@@ -1422,8 +1450,8 @@ impl Request {
             };
             out.insert("SOFCP_USER_3".to_string(), nv);
         }
-        let f43 = rules::member(map, "SOFCP_USER_4", super::NAME_MATCHING);
-        if let Some(v) = f43 {
+        let f44 = rules::member(map, "SOFCP_USER_4", super::NAME_MATCHING);
+        if let Some(v) = f44 {
             let path = rt::child(path, "SOFCP_USER_4");
             let nv = match rules::coerce_scalar(
                 rules::ScalarType::String,
@@ -1447,8 +1475,8 @@ impl Request {
             };
             out.insert("SOFCP_USER_4".to_string(), nv);
         }
-        let f44 = rules::member(map, "SOFCP_USER_5", super::NAME_MATCHING);
-        if let Some(v) = f44 {
+        let f45 = rules::member(map, "SOFCP_USER_5", super::NAME_MATCHING);
+        if let Some(v) = f45 {
             let path = rt::child(path, "SOFCP_USER_5");
             let nv = match rules::coerce_scalar(
                 rules::ScalarType::String,
@@ -1472,8 +1500,8 @@ impl Request {
             };
             out.insert("SOFCP_USER_5".to_string(), nv);
         }
-        let f45 = rules::member(map, "SOFCP_USER_6", super::NAME_MATCHING);
-        if let Some(v) = f45 {
+        let f46 = rules::member(map, "SOFCP_USER_6", super::NAME_MATCHING);
+        if let Some(v) = f46 {
             let path = rt::child(path, "SOFCP_USER_6");
             let nv = match rules::coerce_scalar(
                 rules::ScalarType::String,
@@ -1497,8 +1525,8 @@ impl Request {
             };
             out.insert("SOFCP_USER_6".to_string(), nv);
         }
-        let f46 = rules::member(map, "SOFCP_USER_7", super::NAME_MATCHING);
-        if let Some(v) = f46 {
+        let f47 = rules::member(map, "SOFCP_USER_7", super::NAME_MATCHING);
+        if let Some(v) = f47 {
             let path = rt::child(path, "SOFCP_USER_7");
             let nv = match rules::coerce_scalar(
                 rules::ScalarType::String,
@@ -1522,8 +1550,8 @@ impl Request {
             };
             out.insert("SOFCP_USER_7".to_string(), nv);
         }
-        let f47 = rules::member(map, "SOFCP_USER_8", super::NAME_MATCHING);
-        if let Some(v) = f47 {
+        let f48 = rules::member(map, "SOFCP_USER_8", super::NAME_MATCHING);
+        if let Some(v) = f48 {
             let path = rt::child(path, "SOFCP_USER_8");
             let nv = match rules::coerce_scalar(
                 rules::ScalarType::String,
@@ -1547,8 +1575,8 @@ impl Request {
             };
             out.insert("SOFCP_USER_8".to_string(), nv);
         }
-        let f48 = rules::member(map, "SOFCP_USER_9", super::NAME_MATCHING);
-        if let Some(v) = f48 {
+        let f49 = rules::member(map, "SOFCP_USER_9", super::NAME_MATCHING);
+        if let Some(v) = f49 {
             let path = rt::child(path, "SOFCP_USER_9");
             let nv = match rules::coerce_scalar(
                 rules::ScalarType::String,
@@ -1572,8 +1600,8 @@ impl Request {
             };
             out.insert("SOFCP_USER_9".to_string(), nv);
         }
-        let f49 = rules::member(map, "SOFCP_USER_10", super::NAME_MATCHING);
-        if let Some(v) = f49 {
+        let f50 = rules::member(map, "SOFCP_USER_10", super::NAME_MATCHING);
+        if let Some(v) = f50 {
             let path = rt::child(path, "SOFCP_USER_10");
             let nv = match rules::coerce_scalar(
                 rules::ScalarType::String,
@@ -1597,8 +1625,8 @@ impl Request {
             };
             out.insert("SOFCP_USER_10".to_string(), nv);
         }
-        let f50 = rules::member(map, "SOFCP_USER_11", super::NAME_MATCHING);
-        if let Some(v) = f50 {
+        let f51 = rules::member(map, "SOFCP_USER_11", super::NAME_MATCHING);
+        if let Some(v) = f51 {
             let path = rt::child(path, "SOFCP_USER_11");
             let nv = match rules::coerce_scalar(
                 rules::ScalarType::String,
@@ -1622,8 +1650,8 @@ impl Request {
             };
             out.insert("SOFCP_USER_11".to_string(), nv);
         }
-        let f51 = rules::member(map, "SOFCP_USER_12", super::NAME_MATCHING);
-        if let Some(v) = f51 {
+        let f52 = rules::member(map, "SOFCP_USER_12", super::NAME_MATCHING);
+        if let Some(v) = f52 {
             let path = rt::child(path, "SOFCP_USER_12");
             let nv = match rules::coerce_scalar(
                 rules::ScalarType::String,
@@ -1647,8 +1675,8 @@ impl Request {
             };
             out.insert("SOFCP_USER_12".to_string(), nv);
         }
-        let f52 = rules::member(map, "SOFCP_USER_13", super::NAME_MATCHING);
-        if let Some(v) = f52 {
+        let f53 = rules::member(map, "SOFCP_USER_13", super::NAME_MATCHING);
+        if let Some(v) = f53 {
             let path = rt::child(path, "SOFCP_USER_13");
             let nv = match rules::coerce_scalar(
                 rules::ScalarType::String,
@@ -1672,8 +1700,8 @@ impl Request {
             };
             out.insert("SOFCP_USER_13".to_string(), nv);
         }
-        let f53 = rules::member(map, "SOFCP_USER_14", super::NAME_MATCHING);
-        if let Some(v) = f53 {
+        let f54 = rules::member(map, "SOFCP_USER_14", super::NAME_MATCHING);
+        if let Some(v) = f54 {
             let path = rt::child(path, "SOFCP_USER_14");
             let nv = match rules::coerce_scalar(
                 rules::ScalarType::String,
@@ -1697,8 +1725,8 @@ impl Request {
             };
             out.insert("SOFCP_USER_14".to_string(), nv);
         }
-        let f54 = rules::member(map, "NOTES", super::NAME_MATCHING);
-        if let Some(v) = f54 {
+        let f55 = rules::member(map, "NOTES", super::NAME_MATCHING);
+        if let Some(v) = f55 {
             let path = rt::child(path, "NOTES");
             let nv = match rules::coerce_scalar(
                 rules::ScalarType::String,
@@ -1743,8 +1771,8 @@ impl Request {
             };
             out.insert("NOTES".to_string(), nv);
         }
-        let f55 = rules::member(map, "ATTACHMENTS", super::NAME_MATCHING);
-        if let Some(v) = f55 {
+        let f56 = rules::member(map, "ATTACHMENTS", super::NAME_MATCHING);
+        if let Some(v) = f56 {
             let path = rt::child(path, "ATTACHMENTS");
             let nv = match rules::coerce_scalar(
                 rules::ScalarType::String,
@@ -1768,8 +1796,8 @@ impl Request {
             };
             out.insert("ATTACHMENTS".to_string(), nv);
         }
-        let f56 = rules::member(map, "AUTH_TOKEN", super::NAME_MATCHING);
-        if let Some(v) = f56 {
+        let f57 = rules::member(map, "AUTH_TOKEN", super::NAME_MATCHING);
+        if let Some(v) = f57 {
             let path = rt::child(path, "AUTH_TOKEN");
             let nv = match rules::coerce_scalar(
                 rules::ScalarType::String,
@@ -1847,6 +1875,7 @@ impl Request {
                 "COMMENT_2",
                 "COMMENT_3",
                 "COMMENT_4",
+                "SALE_DEC",
                 "SOFCP_USER_1",
                 "SOFCP_USER_2",
                 "SOFCP_USER_3",

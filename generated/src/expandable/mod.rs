@@ -6,10 +6,13 @@
 use erpspec_rules as rules;
 pub mod auth_token_get;
 pub mod customer_contact_create;
+pub mod customer_contact_delete;
 pub mod customer_contact_query;
 pub mod customer_contact_update;
 pub mod customer_part_create;
 pub mod customer_part_delete;
+pub mod customer_part_query;
+pub mod customer_part_update;
 /// How this vendor matches parameter names.
 pub const NAME_MATCHING: rules::NameMatching = rules::NameMatching::Exact;
 /// Whether a string may carry a number or boolean (query strings
@@ -19,8 +22,11 @@ pub const STRINGS_CARRY_SCALARS: bool = false;
 pub const ENDPOINTS: &[&str] = &[
     "auth-token-get",
     "customer-contact-create",
+    "customer-contact-delete",
     "customer-contact-query",
     "customer-contact-update",
     "customer-part-create",
     "customer-part-delete",
+    "customer-part-query",
+    "customer-part-update",
 ];

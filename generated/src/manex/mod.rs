@@ -7,10 +7,22 @@ use erpspec_rules as rules;
 pub mod customer_add;
 pub mod customer_edit;
 pub mod customer_get;
+pub mod ship_bill_add;
+pub mod ship_bill_delete;
+pub mod ship_bill_edit;
+pub mod ship_bill_get;
 /// How this vendor matches parameter names.
 pub const NAME_MATCHING: rules::NameMatching = rules::NameMatching::CaseInsensitive;
 /// Whether a string may carry a number or boolean (query strings
 /// carry only text).
 pub const STRINGS_CARRY_SCALARS: bool = true;
 /// Every endpoint of this vendor, by id.
-pub const ENDPOINTS: &[&str] = &["customer-add", "customer-edit", "customer-get"];
+pub const ENDPOINTS: &[&str] = &[
+    "customer-add",
+    "customer-edit",
+    "customer-get",
+    "ship-bill-add",
+    "ship-bill-delete",
+    "ship-bill-edit",
+    "ship-bill-get",
+];
