@@ -141,6 +141,18 @@ impl VendorCx<'_> {
         out
     }
 
+    /// A key naming a credential must name a declared one.
+    fn credential_name(&mut self, name: &S<String>, declared: &[String]) {
+        if !declared.contains(&name.value) {
+            let pos = self.p(name);
+            let help = match did_you_mean(&name.value, declared.iter().map(String::as_str)) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("name one of {}", one_of_list(declared)),
+            };
+            self.diags.error_help(pos, format!("`{}` is not a declared credential", name.value), help);
+        }
+    }
+
     fn vendor(
         &mut self,
         dir: &str,
@@ -313,8 +325,21 @@ impl VendorCx<'_> {
             response_field: t.response_field.value.clone(),
             principal: t.principal.as_ref().map(|p| p.value.clone()),
         });
+        let declared: Vec<String> = a.credentials.iter().map(|c| c.value.clone()).collect();
+        let mut example_values = BTreeMap::new();
+        for (name, value) in &a.example_values.0 {
+            self.credential_name(name, &declared);
+            example_values.insert(name.value.clone(), value.value.clone());
+        }
+        let mut lengths = BTreeMap::new();
+        for (name, n) in &a.lengths.0 {
+            self.credential_name(name, &declared);
+            lengths.insert(name.value.clone(), n.value);
+        }
         let auth = Auth {
-            credentials: a.credentials.iter().map(|c| c.value.clone()).collect(),
+            credentials: declared,
+            example_values,
+            lengths,
             token,
             presentations,
             on_missing: self.error_ref(&a.on_missing),

@@ -115,6 +115,14 @@ pub struct Auth {
     /// Names of the credentials a client is configured with (shared with
     /// the reference server's `--credential NAME=VALUE` and the harness).
     pub credentials: Vec<String>,
+    /// The value the docs' examples give each credential, where they give
+    /// one (`reference --docs-credentials`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub example_values: BTreeMap<String, String>,
+    /// The documented length of a credential, in characters (ManEx's
+    /// "unique 10 character API key"); generated credentials have it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub lengths: BTreeMap<String, u32>,
     /// A login endpoint that exchanges credentials for a token (Expandable).
     pub token: Option<TokenIssue>,
     /// Where the credential (or token) is presented, in order of precedence.

@@ -119,6 +119,12 @@ pub struct TransportSyntax {
 #[serde(deny_unknown_fields)]
 pub struct AuthSyntax {
     pub credentials: Vec<S<String>>,
+    /// credential -> the value the docs' examples use.
+    #[serde(default)]
+    pub example_values: Ordered<S<String>>,
+    /// credential -> its documented length in characters.
+    #[serde(default)]
+    pub lengths: Ordered<S<u32>>,
     #[serde(default)]
     pub token: Option<TokenSyntax>,
     pub present: Vec<PresentSyntax>,
