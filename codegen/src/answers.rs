@@ -41,6 +41,8 @@ pub enum Situation<'a> {
     Duplicate,
     /// A reference names a record that does not exist.
     MissingReference(&'a Reference),
+    /// A query found no record.
+    Empty,
     /// A valid request the operation carries out.
     Success,
 }
@@ -94,6 +96,7 @@ pub fn dialect_check_id(v: &Vendor, s: &Situation<'_>) -> String {
         Situation::NotFound => "operation.on_not_found",
         Situation::Duplicate => "operation.on_duplicate",
         Situation::MissingReference(_) => "refers_to",
+        Situation::Empty => "operation.on_empty",
         Situation::Success => "operation",
     };
     format!("{}.{part}", v.name)
@@ -150,6 +153,7 @@ pub fn documented_entry<'v>(v: &'v Vendor, ep: Option<&Endpoint>, s: &Situation<
         Situation::NotFound => ep.and_then(|e| e.operation.on_not_found.as_deref()),
         Situation::Duplicate => ep.and_then(|e| e.operation.on_duplicate.as_deref()),
         Situation::MissingReference(r) => r.on_missing.as_deref(),
+        Situation::Empty => ep.and_then(|e| e.operation.on_empty.as_deref()),
         Situation::Success => None,
     };
     id.and_then(|id| v.error(id))

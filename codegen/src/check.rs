@@ -149,7 +149,8 @@ impl VendorCx<'_> {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => format!("name one of {}", one_of_list(declared)),
             };
-            self.diags.error_help(pos, format!("`{}` is not a declared credential", name.value), help);
+            self.diags
+                .error_help(pos, format!("`{}` is not a declared credential", name.value), help);
         }
     }
 
@@ -416,14 +417,25 @@ impl VendorCx<'_> {
                     member: m.value.clone(),
                     resource: i.resource.value.clone(),
                     on: i.on.value.clone(),
+                    primary: i.primary.as_ref().map(|p| p.value.clone()),
                 })
                 .collect();
+            if r.singleton && r.demo.len() != 1 {
+                let pos = self.p(name);
+                self.diags.error_help(
+                    pos,
+                    format!("singleton resource `{}` has {} demo records", name.value, r.demo.len()),
+                    "a singleton is its one record: give exactly one under `demo:`",
+                );
+            }
             resources.push(Resource {
                 name: name.value.clone(),
                 key: r.key.iter().map(|k| k.value.clone()).collect(),
                 assigned,
                 unique: r.unique.iter().map(|u| u.value.clone()).collect(),
                 includes,
+                unique_within: r.unique_within.0.iter().map(|(f, w)| (f.value.clone(), w.value.clone())).collect(),
+                singleton: r.singleton,
                 demo: r.demo.clone(),
                 sources: srcs,
             });
@@ -861,6 +873,18 @@ impl EndpointCx<'_, '_> {
                 "remove it: only a query reads its request as criteria",
             );
         }
+        let creates = self.child_lists(op, kind, &record_fields, &request, &ep_sources);
+        let clears_omitted = self.clears_omitted(op, kind, &record_fields, &request, &ep_sources);
+        if let Some(e) = &op.on_empty
+            && kind != OperationKind::Query
+        {
+            let pos = self.p(e);
+            self.diags().error_help(
+                pos,
+                "`on_empty` applies to `kind: query` only",
+                "remove it: only a query can find nothing",
+            );
+        }
         let operation = Operation {
             kind,
             resource: op.resource.as_ref().map(|r| r.value.clone()),
@@ -871,6 +895,9 @@ impl EndpointCx<'_, '_> {
             record_member: op.record_member.as_ref().map(|m| m.value.clone()),
             on_not_found: self.error_ref(&op.on_not_found),
             on_duplicate: self.error_ref(&op.on_duplicate),
+            on_empty: self.error_ref(&op.on_empty),
+            creates,
+            clears_omitted,
             sources: self.sources_or(&op.sources, &ep_sources),
         };
 
@@ -936,10 +963,13 @@ impl EndpointCx<'_, '_> {
                 None => resp_fields.push(f),
             }
         }
+        let (beside, include_if) = self.response_extras(resp, &payload, &resp_fields, &request);
         let response = Response {
             payload,
             message: resp.message.clone(),
             fields: resp_fields,
+            beside,
+            include_if,
             sources: resp_sources,
         };
 
@@ -1067,6 +1097,196 @@ impl EndpointCx<'_, '_> {
         Some(ep)
     }
 
+    /// `operation.creates`: each member must be a list of the record, and
+    /// what is said of its items must name their fields.
+    fn child_lists(
+        &mut self,
+        op: &syntax::OperationSyntax,
+        kind: OperationKind,
+        record_fields: &[Field],
+        request: &[Field],
+        inherited: &[String],
+    ) -> Vec<ChildList> {
+        let mut out = Vec::new();
+        for (member, c) in &op.creates.0 {
+            if kind != OperationKind::Create {
+                let pos = self.p(member);
+                self.diags().error_help(
+                    pos,
+                    "`creates` applies to `kind: create` only",
+                    "remove it, or make the operation a create",
+                );
+                continue;
+            }
+            let fields = if record_fields.is_empty() { request } else { record_fields };
+            let items = match fields.iter().find(|f| f.name == member.value).map(|f| &f.ty) {
+                Some(Type::Array { items }) => match items.as_ref() {
+                    Type::Object { fields, .. } => fields.clone(),
+                    _ => Vec::new(),
+                },
+                _ => {
+                    let pos = self.p(member);
+                    self.diags().error_help(
+                        pos,
+                        format!("`creates` names `{}`, which is not a list of the record", member.value),
+                        "name an array field of the record (of the `record_member` object where there is one)",
+                    );
+                    continue;
+                }
+            };
+            let item_field = |cx: &mut Self, name: &S<String>| {
+                let first = name.value.split('.').next().unwrap_or_default();
+                if !items.iter().any(|f| f.name == first) {
+                    let pos = cx.p(name);
+                    let help = match did_you_mean(first, items.iter().map(|f| f.name.as_str())) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => format!("name a field of the items of `{}`", member.value),
+                    };
+                    cx.diags()
+                        .error_help(pos, format!("`{}` is not a field of the items", name.value), help);
+                }
+            };
+            let primary = c.primary.as_ref().map(|p| {
+                item_field(self, &p.flag);
+                if p.several.value == syntax::PickSyntax::None {
+                    let pos = self.p(&p.several);
+                    self.diags().error_help(
+                        pos,
+                        "`several: none` keeps no item primary",
+                        "write `several: first` or `several: last`",
+                    );
+                }
+                let pick = |k: syntax::PickSyntax| match k {
+                    syntax::PickSyntax::First => Pick::First,
+                    syntax::PickSyntax::Last => Pick::Last,
+                    syntax::PickSyntax::None => Pick::None,
+                };
+                Primary {
+                    flag: p.flag.value.clone(),
+                    several: pick(p.several.value),
+                    none: pick(p.none.value),
+                }
+            });
+            if let Some(d) = &c.drop_taken {
+                item_field(self, d);
+            }
+            if !c.primary_defaults.is_empty() && primary.is_none() {
+                let pos = self.p(member);
+                self.diags().error_help(
+                    pos,
+                    "`primary_defaults` without `primary`",
+                    "add `primary: { flag, several, none }`",
+                );
+            }
+            out.push(ChildList {
+                member: member.value.clone(),
+                when_none: c.when_none.as_ref().map(|w| w.value.clone()).unwrap_or_default(),
+                primary,
+                primary_defaults: c.primary_defaults.clone().into_iter().collect(),
+                drop_taken: c.drop_taken.as_ref().map(|d| d.value.clone()),
+                sources: self.sources_or(&c.sources, inherited),
+            });
+        }
+        out
+    }
+
+    /// `operation.clears_omitted`: fields of the record an update clears.
+    fn clears_omitted(
+        &mut self,
+        op: &syntax::OperationSyntax,
+        kind: OperationKind,
+        record_fields: &[Field],
+        request: &[Field],
+        inherited: &[String],
+    ) -> Option<ClearsOmitted> {
+        let c = op.clears_omitted.as_ref()?;
+        if kind != OperationKind::Update {
+            let pos = self.p(c);
+            self.diags().error_help(
+                pos,
+                "`clears_omitted` applies to `kind: update` only",
+                "remove it, or make the operation an update",
+            );
+            return None;
+        }
+        let fields = if record_fields.is_empty() { request } else { record_fields };
+        for f in c.value.param() {
+            if !fields.iter().any(|g| g.name == f.value) {
+                let pos = self.p(f);
+                self.diags().error_help(
+                    pos,
+                    format!("`{}` is not a field of the record", f.value),
+                    "name fields of the request's record (of the `record_member` object where there is one)",
+                );
+            }
+        }
+        let names = |v: &Vec<S<String>>| v.iter().map(|f| f.value.clone()).collect::<Vec<String>>();
+        let rule = self.rule(&c.value, RuleKind::Required, |_| RuleKind::Required, String::new(), inherited);
+        Some(ClearsOmitted {
+            fields: names(c.value.param()),
+            strength: rule.strength,
+            alternatives: c
+                .value
+                .attrs()
+                .map(|a| a.alternatives.iter().map(|x| names(&x.value)).collect())
+                .unwrap_or_default(),
+            note: rule.note,
+            sources: rule.sources,
+        })
+    }
+
+    /// `response.beside` (members beside a wrapped list) and
+    /// `response.include_if` (members a boolean request field leaves out).
+    fn response_extras(
+        &mut self,
+        resp: &syntax::ResponseSyntax,
+        payload: &Payload,
+        fields: &[Field],
+        request: &[Field],
+    ) -> (Vec<(String, Beside)>, BTreeMap<String, String>) {
+        let mut beside = Vec::new();
+        for (name, b) in &resp.beside.0 {
+            if !matches!(payload, Payload::Wrapped { .. }) {
+                let pos = self.p(name);
+                self.diags().error_help(
+                    pos,
+                    "`beside` needs `payload: wrapped`",
+                    "members go beside the wrapped list or record",
+                );
+            }
+            let value = match b.value {
+                syntax::BesideSyntax::LastModified => Beside::LastModified,
+                syntax::BesideSyntax::Count => Beside::Count,
+            };
+            beside.push((name.value.clone(), value));
+        }
+        let mut include_if = BTreeMap::new();
+        for (member, flag) in &resp.include_if.0 {
+            if !fields.iter().any(|f| f.name == member.value) {
+                let pos = self.p(member);
+                self.diags().error_help(
+                    pos,
+                    format!("`include_if` names `{}`, which is not a response field", member.value),
+                    "name a member of the response record",
+                );
+            }
+            match request.iter().find(|f| f.name == flag.value) {
+                Some(f) if f.ty.scalar() == Some(ScalarType::Boolean) => {}
+                Some(_) => {
+                    let pos = self.p(flag);
+                    self.diags().error_help(
+                        pos,
+                        format!("`{}` is not a boolean request field", flag.value),
+                        "`include_if` names a request field of `type: boolean`",
+                    );
+                }
+                None => self.request_field_exists(flag, request),
+            }
+            include_if.insert(member.value.clone(), flag.value.clone());
+        }
+        (beside, include_if)
+    }
+
     fn missing_resource(&mut self, r: &S<String>, vendor: &Vendor) {
         let known: Vec<&str> = vendor.resources.iter().map(|r| r.name.as_str()).collect();
         let help = match did_you_mean(&r.value, known.iter().copied()) {
@@ -1159,13 +1379,13 @@ impl EndpointCx<'_, '_> {
                 format!("`{rule}` applies to {applies}; {instead}"),
             );
         };
+        let unit = match f.length_unit.as_ref().map(|u| u.value) {
+            None | Some(syntax::UnitSyntax::CodePoints) => LengthUnit::CodePoints,
+            Some(syntax::UnitSyntax::Bytes) => LengthUnit::Bytes,
+            Some(syntax::UnitSyntax::Utf16Units) => LengthUnit::Utf16Units,
+        };
         if let Some(r) = &f.max_length {
             if scalar == Some(ScalarType::String) {
-                let unit = match f.length_unit.as_ref().map(|u| u.value) {
-                    None | Some(syntax::UnitSyntax::CodePoints) => LengthUnit::CodePoints,
-                    Some(syntax::UnitSyntax::Bytes) => LengthUnit::Bytes,
-                    Some(syntax::UnitSyntax::Utf16Units) => LengthUnit::Utf16Units,
-                };
                 let mk = |max: &u64| RuleKind::MaxLength { max: *max, unit };
                 rules.push(self.rule(&r.value, mk(r.value.param()), |p| mk(p), id("max_length"), &sources));
             } else {
@@ -1178,11 +1398,31 @@ impl EndpointCx<'_, '_> {
                     "for numbers use `minimum`, for arrays `max_items`",
                 );
             }
-        } else if let Some(u) = &f.length_unit {
+        }
+        if let Some(r) = &f.min_length {
+            if scalar != Some(ScalarType::String) {
+                let pos = self.p(r);
+                wrong_type(self, pos, "min_length", "strings", "for numbers use `minimum`");
+            } else if *r.value.param() == 0 {
+                let pos = self.p(r);
+                self.diags().error_help(
+                    pos,
+                    "`min_length: 0` holds for every string",
+                    "write `min_length: 1` for a value that must not be empty, or remove it",
+                );
+            } else {
+                let mk = |min: &u64| RuleKind::MinLength { min: *min, unit };
+                rules.push(self.rule(&r.value, mk(r.value.param()), |p| mk(p), id("min_length"), &sources));
+            }
+        }
+        if let Some(u) = &f.length_unit
+            && f.max_length.is_none()
+            && f.min_length.is_none()
+        {
             let pos = self.p(u);
             self.diags().error_help(
                 pos,
-                "`length_unit` without `max_length`",
+                "`length_unit` without `max_length` or `min_length`",
                 "add `max_length: N` or remove `length_unit`",
             );
         }
@@ -1320,6 +1560,15 @@ impl EndpointCx<'_, '_> {
                 wrong_type(self, pos, "format", "strings", "remove it or change the field's type");
             }
         }
+        if let Some(r) = &f.constant {
+            if scalar == Some(ScalarType::Boolean) {
+                let mk = |b: &bool| RuleKind::Const { value: *b };
+                rules.push(self.rule(&r.value, mk(r.value.param()), mk, id("const"), &sources));
+            } else {
+                let pos = self.p(r);
+                wrong_type(self, pos, "const", "booleans", "for text use `enum: [VALUE]`");
+            }
+        }
         if let Some(r) = &f.max_items {
             if f.ty.value == syntax::TypeSyntax::Array {
                 let mk = |m: &u64| RuleKind::MaxItems { max: *m };
@@ -1436,7 +1685,18 @@ impl EndpointCx<'_, '_> {
             self.diags()
                 .error_help(pos, format!("reference to missing resource `{}`", r.resource.value), help);
         }
+        if let Some(from) = &f.from
+            && !path.starts_with("response.")
+        {
+            let pos = self.p(from);
+            self.diags().error_help(
+                pos,
+                "`from` on a request field",
+                "`from` names the record field a response field shows; for a request field use `operation.stores`",
+            );
+        }
         Some(Field {
+            from: f.from.as_ref().map(|x| x.value.clone()),
             name: name.to_string(),
             description: f.description.clone(),
             ty,

@@ -263,6 +263,13 @@ pub struct Resource {
     /// Child records shown inside this resource's records on read (RPM
     /// `Customer.Contacts` lists the customer's contacts).
     pub includes: Vec<Include>,
+    /// Fields unique among the records sharing another field's value
+    /// (`Location.Name` within `CustomerID`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub unique_within: BTreeMap<String, String>,
+    /// Exactly one record (from `demo`); a read needs no key.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub singleton: bool,
     /// Records present on first start (from the docs' examples).
     pub demo: Vec<Value>,
     pub sources: Vec<String>,
@@ -276,6 +283,10 @@ pub struct Include {
     pub resource: String,
     /// The child's field naming the parent's key (`CustomerID`).
     pub on: String,
+    /// The child's flag marking the parent's one primary child: a write
+    /// setting it on one child clears it on the others.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -341,6 +352,71 @@ pub struct Operation {
     pub on_not_found: Option<String>,
     /// The catalogue entry answering a create of a key that exists.
     pub on_duplicate: Option<String>,
+    /// The catalogue entry answering a query that finds nothing (RPM
+    /// Customers: "No customers").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_empty: Option<String>,
+    /// What a create does with the record's lists of child records.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub creates: Vec<ChildList>,
+    /// Members of the record an update clears when the request leaves them out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clears_omitted: Option<ClearsOmitted>,
+    pub sources: Vec<String>,
+}
+
+/// A list member of a created record and what the create does with it
+/// (RPM CustomerAdd's `Locations`, `Contacts`, `Aliases`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChildList {
+    /// The member of the record (`Locations`).
+    pub member: String,
+    /// The items created when the request gives none (or an empty list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub when_none: Vec<Value>,
+    /// How the one primary item is chosen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary: Option<Primary>,
+    /// Values the primary item gets where it has none (`Name: Primary`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub primary_defaults: BTreeMap<String, Value>,
+    /// An item whose value of this member another record already has is
+    /// silently left out (an alias another customer has).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drop_taken: Option<String>,
+    pub sources: Vec<String>,
+}
+
+/// Which item of a list is its primary one.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Primary {
+    /// The items' boolean flag (`IsPrimary`).
+    pub flag: String,
+    /// The item kept primary when several are flagged.
+    pub several: Pick,
+    /// The item made primary when none is flagged (`None`: none is).
+    pub none: Pick,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Pick {
+    First,
+    Last,
+    None,
+}
+
+/// Members an update clears when the request leaves them out, and how
+/// strongly the docs say so.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClearsOmitted {
+    pub fields: Vec<String>,
+    pub strength: Strength,
+    /// The other documented readings (`[]`: nothing is cleared).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alternatives: Vec<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     pub sources: Vec<String>,
 }
 
@@ -398,6 +474,10 @@ pub struct Field {
     pub rules: Vec<Rule>,
     /// The field names a record of another resource.
     pub refers_to: Option<Reference>,
+    /// Response fields: the record field this one shows, where the names
+    /// differ (RPM Customers' `Customer` is the record's `Name`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
     /// Set when the field came from a numbered run (`SOFCT_USER_{1..16}`).
     pub run: Option<Run>,
     pub sources: Vec<String>,
@@ -467,7 +547,8 @@ pub enum Payload {
     EmptyObject,
     /// JSON `null`.
     Null,
-    /// The record under one member name (RPM `{"Contact": {...}}`).
+    /// The record under one member name (RPM `{"Contact": {...}}`); for a
+    /// query, the list of records under it (RPM `{"Customers": [...]}`).
     Wrapped { member: String },
 }
 
@@ -478,7 +559,25 @@ pub struct Response {
     pub message: Option<String>,
     /// Fields of the returned record.
     pub fields: Vec<Field>,
+    /// Members beside a wrapped list, and what each carries (RPM
+    /// Customers' `Age`: when the list last changed).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub beside: Vec<(String, Beside)>,
+    /// member -> the boolean request field that leaves it out when false
+    /// (absent means true: RPM Customer's `IncludeLocations`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub include_if: BTreeMap<String, String>,
     pub sources: Vec<String>,
+}
+
+/// What a member beside a wrapped list carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Beside {
+    /// When the list last changed, as Unix seconds.
+    LastModified,
+    /// How many records the list has.
+    Count,
 }
 
 /// A documented quirk of what the server returns.
@@ -556,6 +655,12 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
+    /// Does the payload wrap a list of records (a query with `payload:
+    /// wrapped`: RPM Customers' `{"Customers": [...]}`) rather than one record?
+    pub fn wraps_list(&self) -> bool {
+        self.operation.kind == OperationKind::Query && matches!(self.response.payload, Payload::Wrapped { .. })
+    }
+
     pub fn field(&self, name: &str) -> Option<&Field> {
         self.request.iter().find(|f| f.name == name)
     }

@@ -9,6 +9,7 @@ pub mod answers;
 pub mod check;
 pub mod diag;
 pub mod emit;
+pub mod fingerprint;
 pub mod ir;
 pub mod load;
 pub mod syntax;

@@ -218,6 +218,13 @@ pub struct ResourceSyntax {
     pub unique: Vec<S<String>>,
     #[serde(default)]
     pub includes: Ordered<IncludeSyntax>,
+    /// field -> the field within whose equal values it is unique
+    /// (`Location.Name: CustomerID`: one name per customer).
+    #[serde(default)]
+    pub unique_within: Ordered<S<String>>,
+    /// Exactly one record, from `demo`; a read needs no key (RPM `Info`).
+    #[serde(default)]
+    pub singleton: bool,
     #[serde(default)]
     pub demo: Vec<Value>,
     pub sources: Vec<S<String>>,
@@ -228,6 +235,9 @@ pub struct ResourceSyntax {
 pub struct IncludeSyntax {
     pub resource: S<String>,
     pub on: S<String>,
+    /// The child's flag marking the parent's one primary child.
+    #[serde(default)]
+    pub primary: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
@@ -348,8 +358,62 @@ pub struct OperationSyntax {
     pub on_not_found: Option<S<String>>,
     #[serde(default)]
     pub on_duplicate: Option<S<String>>,
+    /// `kind: query` only: the error answering a query that finds nothing.
+    #[serde(default)]
+    pub on_empty: Option<S<String>>,
+    /// `kind: create` only: what the create does with the record's lists
+    /// of child records (defaults, the primary one, values taken elsewhere).
+    #[serde(default)]
+    pub creates: Ordered<CreatesSyntax>,
+    /// `kind: update` only: members of the record an update clears when
+    /// the request leaves them out.
+    #[serde(default)]
+    pub clears_omitted: Option<S<RuleSyntax<Vec<S<String>>>>>,
     #[serde(default)]
     pub sources: Vec<S<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreatesSyntax {
+    /// The items created when the request gives none.
+    #[serde(default)]
+    pub when_none: Option<S<Vec<Value>>>,
+    #[serde(default)]
+    pub primary: Option<PrimarySyntax>,
+    /// Values the primary item gets where it has none.
+    #[serde(default)]
+    pub primary_defaults: BTreeMap<String, Value>,
+    /// An item whose value of this member another record already has is left out.
+    #[serde(default)]
+    pub drop_taken: Option<S<String>>,
+    #[serde(default)]
+    pub sources: Vec<S<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrimarySyntax {
+    pub flag: S<String>,
+    /// Which item is primary when several are flagged.
+    pub several: S<PickSyntax>,
+    /// Which item is primary when none is flagged.
+    pub none: S<PickSyntax>,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum PickSyntax {
+    First,
+    Last,
+    None,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum BesideSyntax {
+    LastModified,
+    Count,
 }
 
 #[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
@@ -380,7 +444,10 @@ pub struct FieldSyntax {
     pub required: Option<S<RuleSyntax<bool>>>,
     #[serde(default)]
     pub max_length: Option<S<RuleSyntax<u64>>>,
-    /// The unit `max_length` counts in (default: code points).
+    /// `min_length: 1` is "non-empty".
+    #[serde(default)]
+    pub min_length: Option<S<RuleSyntax<u64>>>,
+    /// The unit `max_length` and `min_length` count in (default: code points).
     #[serde(default)]
     pub length_unit: Option<S<UnitSyntax>>,
     #[serde(rename = "enum", default)]
@@ -397,6 +464,9 @@ pub struct FieldSyntax {
     pub format: Option<S<RuleSyntax<String>>>,
     #[serde(default)]
     pub max_items: Option<S<RuleSyntax<u64>>>,
+    /// `const: true`: the one value a boolean may take.
+    #[serde(rename = "const", default)]
+    pub constant: Option<S<RuleSyntax<bool>>>,
     #[serde(default)]
     pub refers_to: Option<RefSyntax>,
     /// `type: array` only.
@@ -408,6 +478,9 @@ pub struct FieldSyntax {
     /// `type: object` only.
     #[serde(default)]
     pub rules: Vec<ObjectRuleSyntax>,
+    /// Response fields only: the record field this one shows.
+    #[serde(default)]
+    pub from: Option<S<String>>,
     #[serde(default)]
     pub sources: Vec<S<String>>,
 }
@@ -572,6 +645,12 @@ pub struct ResponseSyntax {
     pub extends: Option<S<String>>,
     #[serde(default)]
     pub fields: Ordered<FieldSyntax>,
+    /// Members beside a wrapped list (RPM Customers' `Age`).
+    #[serde(default)]
+    pub beside: Ordered<S<BesideSyntax>>,
+    /// member -> the boolean request field that leaves it out when false.
+    #[serde(default)]
+    pub include_if: Ordered<S<String>>,
     #[serde(default)]
     pub sources: Vec<S<String>>,
 }

@@ -34,6 +34,7 @@ fn field(name: &str, ty: Type, rules: Vec<Rule>) -> Field {
         nullable: false,
         rules,
         refers_to: None,
+        from: None,
         run: None,
         sources: Vec::new(),
     }

@@ -266,8 +266,8 @@ fn every_error_in_every_file_is_reported_at_once() {
 fn references_between_declarations_are_checked() {
     let errors = errors_after("rpm/api.yaml", |t| {
         t.replace(
-            "Contacts: { resource: customer_contact, on: CustomerID }",
-            "Contacts: { resource: customer_contacts, on: CustomerID }",
+            "Contacts: { resource: customer_contact, on: CustomerID",
+            "Contacts: { resource: customer_contacts, on: CustomerID",
         )
     });
     assert_one(&errors, &["`includes` names missing resource `customer_contacts`"]);

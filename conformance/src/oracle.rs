@@ -188,6 +188,10 @@ pub fn success_payload(v: &Vendor, ep: &Endpoint, status: u16, body: &Value) -> 
         Payload::Record | Payload::EmptyObject => payload.is_object(),
         Payload::Records => payload.as_array().is_some_and(|a| a.iter().all(Value::is_object)),
         Payload::Null => payload.is_null(),
+        Payload::Wrapped { member } if ep.wraps_list() => payload
+            .get(member)
+            .and_then(Value::as_array)
+            .is_some_and(|a| a.iter().all(Value::is_object)),
         Payload::Wrapped { member } => payload.get(member).is_some_and(Value::is_object),
     };
     if !shape_ok {
@@ -196,6 +200,7 @@ pub fn success_payload(v: &Vendor, ep: &Endpoint, status: u16, body: &Value) -> 
             Payload::EmptyObject => "an empty object".to_string(),
             Payload::Records => "a list of records".to_string(),
             Payload::Null => "null".to_string(),
+            Payload::Wrapped { member } if ep.wraps_list() => format!("an object with a `{member}` list of records"),
             Payload::Wrapped { member } => format!("an object with a `{member}` record"),
         };
         return Err(format!("the payload should be {want}, found {}", brief(&payload)));
@@ -229,6 +234,7 @@ fn not_json(reply: &Reply) -> String {
 pub fn record_of(ep: &Endpoint, payload: &Value) -> Option<Value> {
     match &ep.response.payload {
         Payload::Records => payload.as_array().and_then(|a| a.first()).cloned(),
+        Payload::Wrapped { member } if ep.wraps_list() => payload.get(member)?.as_array()?.first().cloned(),
         Payload::Null | Payload::EmptyObject => None,
         _ => Some(payload.clone()),
     }

@@ -302,8 +302,18 @@ fn apply_fills(t: &Target, step: &Step, records: &[Option<Value>], call: &mut Ca
             .get(f.from_step)
             .and_then(|r| r.as_ref())
             .ok_or_else(|| format!("step {} returned no record to continue from", f.from_step + 1))?;
+        // The path as written, its last segment, or the path inside the
+        // record's one wrapping member (`{"Contact": {"ContactID": 3}}`).
+        let wrapped = || match record.as_object() {
+            Some(m) if m.len() == 1 => m
+                .values()
+                .next()
+                .and_then(|inner| oracle::get_path(&t.vendor, inner, &f.record_path)),
+            _ => None,
+        };
         let value = oracle::get_path(&t.vendor, record, &f.record_path)
             .or_else(|| oracle::get_path(&t.vendor, record, &f.record_path[f.record_path.len().saturating_sub(1)..]))
+            .or_else(wrapped)
             .ok_or_else(|| format!("the record step {} returned has no {}", f.from_step + 1, f.record_path.join(".")))?;
         // A padded key reads back with spaces the lookup must not carry.
         let value = match value {
@@ -323,9 +333,14 @@ fn locate(t: &Target, step: &Step, records: &[Option<Value>], ep: &Endpoint, pay
     let want = records.get(l.from_step)?.as_ref()?;
     let want_key = oracle::get_path(&t.vendor, want, &l.key)?;
     let items = oracle::get_path(&t.vendor, &record, std::slice::from_ref(&l.member))?.as_array()?;
+    // An item shows the child's record member, or the record proper (a
+    // location inside a customer has no `Location` wrapper).
+    let same = |item: &Value, key: &[String]| {
+        oracle::get_path(&t.vendor, item, key).is_some_and(|k| erpspec_codegen::template::same_json(k, want_key))
+    };
     items
         .iter()
-        .find(|item| oracle::get_path(&t.vendor, item, &l.key).is_some_and(|k| erpspec_codegen::template::same_json(k, want_key)))
+        .find(|item| same(item, &l.key) || same(item, &l.key[1.min(l.key.len())..]))
         .cloned()
 }
 
@@ -383,6 +398,13 @@ fn setup_subjects(exec: &mut Executor<'_>, planner: &mut Planner<'_>) -> Result<
                 match oracle::success_payload(v, ep, reply.status, &json) {
                     Ok(payload) => {
                         if let Some(rec) = oracle::record_of(ep, &payload) {
+                            // Children the create made from its lists (a
+                            // customer's default location) are subjects too.
+                            for inc in v.resource(&res).map(|r| r.includes.as_slice()).unwrap_or_default() {
+                                if let Some(first) = oracle::get_path(v, &rec, &[inc.member.clone(), "0".into()]) {
+                                    planner.subjects.entry(inc.resource.clone()).or_insert_with(|| first.clone());
+                                }
+                            }
                             planner.subjects.entry(res).or_insert(rec);
                         }
                     }

@@ -8,12 +8,16 @@
 //! | --- | --- |
 //! | [Expandable ERP](expandable) | [`auth_token_get`](expandable::auth_token_get), [`customer_contact_create`](expandable::customer_contact_create), [`customer_contact_delete`](expandable::customer_contact_delete), [`customer_contact_query`](expandable::customer_contact_query), [`customer_contact_update`](expandable::customer_contact_update), [`customer_part_create`](expandable::customer_part_create), [`customer_part_delete`](expandable::customer_part_delete), [`customer_part_query`](expandable::customer_part_query), [`customer_part_update`](expandable::customer_part_update) |
 //! | [ManEx ERP](manex) | [`customer_add`](manex::customer_add), [`customer_edit`](manex::customer_edit), [`customer_get`](manex::customer_get), [`ship_bill_add`](manex::ship_bill_add), [`ship_bill_delete`](manex::ship_bill_delete), [`ship_bill_edit`](manex::ship_bill_edit), [`ship_bill_get`](manex::ship_bill_get) |
-//! | [RPM](rpm) | [`customer`](rpm::customer), [`customer_add`](rpm::customer_add), [`customer_contact_add`](rpm::customer_contact_add), [`customer_edit`](rpm::customer_edit) |
+//! | [RPM](rpm) | [`customer`](rpm::customer), [`customer_add`](rpm::customer_add), [`customer_contact_add`](rpm::customer_contact_add), [`customer_contact_edit`](rpm::customer_contact_edit), [`customer_edit`](rpm::customer_edit), [`customer_location_edit`](rpm::customer_location_edit), [`customers`](rpm::customers), [`info`](rpm::info) |
 pub mod expandable;
 pub mod manex;
 pub mod rpm;
 use erpspec_rules::{Violation, WireReport};
 use serde_json::Value;
+/// The fingerprint of the IR these validators were generated from
+/// (`erpspec_codegen::fingerprint`): a program built with other
+/// schemas refuses to validate with them.
+pub const SCHEMA_FINGERPRINT: &str = "c99709a2dfd2ddae8ef33a1e89b64c83155b061e986ac1b90437514482cac855";
 /// Every endpoint, as `(vendor, endpoint id)`.
 pub const ENDPOINTS: &[(&str, &str)] = &[
     ("expandable", "auth-token-get"),
@@ -35,7 +39,11 @@ pub const ENDPOINTS: &[(&str, &str)] = &[
     ("rpm", "customer"),
     ("rpm", "customer-add"),
     ("rpm", "customer-contact-add"),
+    ("rpm", "customer-contact-edit"),
     ("rpm", "customer-edit"),
+    ("rpm", "customer-location-edit"),
+    ("rpm", "customers"),
+    ("rpm", "info"),
 ];
 /// Reads a request body for an endpoint the way its vendor's dialect
 /// does; `None` for an unknown endpoint.
@@ -85,7 +93,15 @@ pub fn validate_wire(vendor: &str, endpoint: &str, body: &Value) -> Option<WireR
             ("rpm", "customer-contact-add") => {
                 rpm::customer_contact_add::Request::from_wire(body)
             }
+            ("rpm", "customer-contact-edit") => {
+                rpm::customer_contact_edit::Request::from_wire(body)
+            }
             ("rpm", "customer-edit") => rpm::customer_edit::Request::from_wire(body),
+            ("rpm", "customer-location-edit") => {
+                rpm::customer_location_edit::Request::from_wire(body)
+            }
+            ("rpm", "customers") => rpm::customers::Request::from_wire(body),
+            ("rpm", "info") => rpm::info::Request::from_wire(body),
             _ => return None,
         },
     )
@@ -151,9 +167,17 @@ pub fn validate_wire_bytes(
             ("rpm", "customer-contact-add") => {
                 rpm::customer_contact_add::Request::from_wire_bytes(bytes)
             }
+            ("rpm", "customer-contact-edit") => {
+                rpm::customer_contact_edit::Request::from_wire_bytes(bytes)
+            }
             ("rpm", "customer-edit") => {
                 rpm::customer_edit::Request::from_wire_bytes(bytes)
             }
+            ("rpm", "customer-location-edit") => {
+                rpm::customer_location_edit::Request::from_wire_bytes(bytes)
+            }
+            ("rpm", "customers") => rpm::customers::Request::from_wire_bytes(bytes),
+            ("rpm", "info") => rpm::info::Request::from_wire_bytes(bytes),
             _ => return None,
         },
     )
@@ -260,9 +284,19 @@ pub fn validate_typed(
             ("rpm", "customer-contact-add") => {
                 rpm::customer_contact_add::Request::parse(body).map(|r| r.validate())
             }
+            ("rpm", "customer-contact-edit") => {
+                rpm::customer_contact_edit::Request::parse(body).map(|r| r.validate())
+            }
             ("rpm", "customer-edit") => {
                 rpm::customer_edit::Request::parse(body).map(|r| r.validate())
             }
+            ("rpm", "customer-location-edit") => {
+                rpm::customer_location_edit::Request::parse(body).map(|r| r.validate())
+            }
+            ("rpm", "customers") => {
+                rpm::customers::Request::parse(body).map(|r| r.validate())
+            }
+            ("rpm", "info") => rpm::info::Request::parse(body).map(|r| r.validate()),
             _ => return None,
         },
     )

@@ -137,7 +137,11 @@ fn value_for(f: &Field, ty: &Type, depth: u32) -> BoxedStrategy<Value> {
 
 /// The spellings a client might use for a declared name.
 fn spelling(name: &str) -> BoxedStrategy<String> {
+    // Mostly as declared, so that requests with several nested required
+    // members (RPM CustomerLocationEdit) are often complete.
     prop::sample::select(vec![
+        name.to_string(),
+        name.to_string(),
         name.to_string(),
         name.to_string(),
         name.to_string(),

@@ -10,9 +10,11 @@
 //! verifies it on every call; a memory-hard KDF tuned to resist offline
 //! guessing would cost tens of milliseconds per request and dominate the
 //! server's work. The credentials this server generates carry 128 bits of
-//! randomness, which no offline search can exhaust whatever the hash. A
-//! user who passes a weak credential with `--credential` trades that away
-//! knowingly; the database still never holds it in plain text.
+//! randomness, which no offline search can exhaust whatever the hash,
+//! unless the vendor documents a shorter length (ManEx's 10-character key:
+//! about 52 bits, generated as long as the docs say keys are). A user who passes a weak
+//! credential with `--credential` trades that away knowingly; the database
+//! still never holds it in plain text.
 
 use sha2::{Digest, Sha256};
 
@@ -44,6 +46,28 @@ fn hex(bytes: &[u8]) -> String {
 /// A new random credential value (32 lowercase hex digits).
 pub fn generate_secret() -> String {
     hex(&random_bytes::<SECRET_BYTES>())
+}
+
+/// A new random credential: [`generate_secret`] where no length is
+/// documented, else exactly `length` lowercase letters and digits (safe
+/// unescaped in a path, a header and JSON; more bits per character than hex).
+pub fn generate_credential(length: Option<u32>) -> String {
+    let Some(length) = length else {
+        return generate_secret();
+    };
+    const ALPHABET: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    // Bytes at or above the largest multiple of 36 are dropped, so every
+    // character is equally likely.
+    const LIMIT: u8 = 252;
+    let mut out = String::with_capacity(length as usize);
+    while out.len() < length as usize {
+        for b in random_bytes::<32>().into_iter().filter(|b| *b < LIMIT) {
+            if out.len() < length as usize {
+                out.push(ALPHABET[(b % 36) as usize] as char);
+            }
+        }
+    }
+    out
 }
 
 pub fn new_salt() -> Vec<u8> {
@@ -94,6 +118,17 @@ mod tests {
         assert!(!well_formed_token(&a.to_uppercase().replace(|c: char| c.is_ascii_digit(), "A")));
         assert!(!well_formed_token(&a[1..]));
         assert!(!well_formed_token("not a token"));
+    }
+
+    #[test]
+    fn generated_credentials_have_the_documented_length() {
+        for length in [1, 10, 64] {
+            let c = generate_credential(Some(length));
+            assert_eq!(c.len(), length as usize, "{c}");
+            assert!(c.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_lowercase()), "{c}");
+        }
+        assert_ne!(generate_credential(Some(10)), generate_credential(Some(10)));
+        assert_eq!(generate_credential(None).len(), TOKEN_HEX_DIGITS);
     }
 
     #[test]

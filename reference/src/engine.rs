@@ -23,7 +23,7 @@ use crate::store::{Store, Tx};
 use crate::util::{self, get_path, parents_mut, record_of, record_of_mut};
 use erpspec_codegen::answers::{self, Situation};
 use erpspec_codegen::ir::{
-    AssignedHow, Criteria, Endpoint, ErrorEntry, Field, MessageRule, OperationKind, ParamLocation, Payload, PresentationLocation,
+    AssignedHow, Beside, Criteria, Endpoint, ErrorEntry, Field, MessageRule, OperationKind, ParamLocation, Payload, PresentationLocation,
     QuirkKind, Resource, Type, Vendor,
 };
 use erpspec_rules::{ScalarType, lookup_field};
@@ -284,6 +284,7 @@ impl Engine {
                         tx.insert(&vendor, &r.name, &key, &doc)?;
                     }
                 }
+                tx.set_meta(&vendor, &format!("modified:{}", r.name), &util::now_unix().to_string())?;
             }
             tx.set_meta(&vendor, "demo-loaded", &util::now_iso())
         })
@@ -394,13 +395,15 @@ impl Engine {
             OperationKind::Update => self.update(tx, req, ep, resource, member, &normalized, &principal),
             OperationKind::Read => {
                 let row = self.locate(tx, req, ep, resource, member, &normalized)?;
-                let payload = self.record_payload(tx, ep, resource, member, &row.doc)?;
-                Ok(self.success(ep, payload))
+                let mut record = self.record_view(tx, ep, resource, member, &row.doc)?;
+                leave_out_unless_included(ep, &normalized, &mut record);
+                Ok(self.success(ep, self.shape_payload(ep, record)))
             }
             OperationKind::Query => self.query(tx, req, ep, resource, member, &normalized),
             OperationKind::Delete => {
                 let row = self.locate(tx, req, ep, resource, member, &normalized)?;
                 tx.delete(row.id)?;
+                self.touch(tx, resource)?;
                 let payload = self.record_payload(tx, ep, resource, member, &row.doc)?;
                 Ok(self.success(ep, payload))
             }
@@ -800,6 +803,29 @@ impl Engine {
                 }
             }
         }
+        if clash.is_none() && !r.unique_within.is_empty() {
+            let rows = tx.all(&self.v.name, &r.name)?;
+            let mine_key = self.key_of(r, doc);
+            'within: for (field, scope) in &r.unique_within {
+                let (Some(mine), Some(my_scope)) = (get_path(doc, member, field), get_path(doc, member, scope)) else {
+                    continue;
+                };
+                for row in rows
+                    .iter()
+                    .filter(|row| Some(row.id) != except && self.key_of(r, &row.doc) != mine_key)
+                {
+                    if get_path(&row.doc, member, scope) == Some(my_scope) && get_path(&row.doc, member, field) == Some(mine) {
+                        clash = Some(format!(
+                            "A {} record with {field} {} already exists for {scope} {}.",
+                            r.name,
+                            util::text(mine),
+                            util::text(my_scope)
+                        ));
+                        break 'within;
+                    }
+                }
+            }
+        }
         match clash {
             Some(detail) => {
                 let entry = self.served(Some(ep), Situation::Duplicate);
@@ -838,6 +864,7 @@ impl Engine {
     ) -> Step<Response> {
         self.check_references(tx, req, ep, normalized)?;
         let mut doc = self.build_doc(ep, member, normalized);
+        self.shape_child_lists(tx, ep, r, member, &mut doc)?;
         // A server ignoring a required rule stores what it was given: an
         // empty record member, empty key fields.
         if let (Some(m), Value::Object(d)) = (member, &mut doc)
@@ -867,11 +894,139 @@ impl Engine {
             }
             store = false;
         }
+        let children = self.split_children(ep, r, member, &mut doc);
         if store && !self.faults.has(&Fault::CreateNotStored(ep.id.clone())) {
             tx.insert(&self.v.name, &r.name, &key, &doc)?;
+            self.create_children(tx, r, member, &doc, children, principal)?;
+            self.keep_one_primary(tx, r, &doc)?;
+            self.touch(tx, r)?;
         }
         let payload = self.record_payload(tx, ep, r, member, &doc)?;
         Ok(self.success(ep, payload))
+    }
+
+    /// `operation.creates`: the record's lists get their documented
+    /// defaults, their one primary item, and lose items whose value another
+    /// record already has.
+    fn shape_child_lists(&self, tx: &Tx<'_>, ep: &Endpoint, r: &Resource, member: Option<&str>, doc: &mut Value) -> Step<()> {
+        let lists = &ep.operation.creates;
+        if lists.is_empty() {
+            return Ok(());
+        }
+        let others = if lists.iter().any(|l| l.drop_taken.is_some()) {
+            tx.all(&self.v.name, &r.name)?
+        } else {
+            Vec::new()
+        };
+        let taken = |list: &str, field: &str, value: &Value| {
+            others.iter().any(|row| {
+                record_of(&row.doc, member)
+                    .get(list)
+                    .and_then(Value::as_array)
+                    .is_some_and(|items| items.iter().any(|i| i.get(field) == Some(value)))
+            })
+        };
+        if let Some(rec) = record_of_mut(doc, member) {
+            crate::children::shape_lists(lists, rec, &taken);
+        }
+        Ok(())
+    }
+
+    /// Takes out of a record being created the lists that are records of an
+    /// included resource (RPM CustomerAdd's `Contacts`): they are created as
+    /// those records, so they get their own ids and the child endpoints
+    /// (CustomerContactEdit) find them.
+    fn split_children(&self, ep: &Endpoint, r: &Resource, member: Option<&str>, doc: &mut Value) -> Vec<(usize, Vec<Value>)> {
+        let mut out = Vec::new();
+        for (i, inc) in r.includes.iter().enumerate() {
+            let Some(rec) = record_of_mut(doc, member) else { continue };
+            let Some(Value::Array(items)) = rec.remove(&inc.member) else {
+                continue;
+            };
+            let child_member = self.v.resource(&inc.resource).and_then(|c| self.members.get(&c.name));
+            let item_holds_member = child_member.is_some_and(|m| list_item_fields(ep, member, &inc.member).iter().any(|f| &f.name == m));
+            let docs = items
+                .into_iter()
+                .map(|item| match (child_member, item) {
+                    // The item is written in the child's request shape
+                    // (`{IsPrimary, Contact: {...}}`): its record member exists.
+                    (Some(m), Value::Object(mut o)) if item_holds_member => {
+                        o.entry(m.clone()).or_insert_with(|| json!({}));
+                        Value::Object(o)
+                    }
+                    // The item is the child's record proper (a location).
+                    (Some(m), item) => json!({ m: item }),
+                    (None, item) => item,
+                })
+                .collect();
+            out.push((i, docs));
+        }
+        out
+    }
+
+    fn create_children(
+        &self,
+        tx: &Tx<'_>,
+        r: &Resource,
+        member: Option<&str>,
+        parent: &Value,
+        children: Vec<(usize, Vec<Value>)>,
+        principal: &str,
+    ) -> Step<()> {
+        for (i, docs) in children {
+            let inc = &r.includes[i];
+            let Some(child) = self.v.resource(&inc.resource) else { continue };
+            let Some(parent_value) = get_path(parent, member, &inc.on)
+                .or_else(|| r.key.first().and_then(|k| get_path(parent, member, k)))
+                .cloned()
+            else {
+                continue;
+            };
+            for mut cdoc in docs {
+                if let Value::Object(m) = &mut cdoc {
+                    m.insert(inc.on.clone(), parent_value.clone());
+                }
+                self.assign(tx, child, &mut cdoc, principal, OperationKind::Create, &[])?;
+                if let Some(key) = self.key_of(child, &cdoc) {
+                    tx.insert(&self.v.name, &child.name, &key, &cdoc)?;
+                }
+            }
+            self.touch(tx, child)?;
+        }
+        Ok(())
+    }
+
+    /// A record flagged as its parent's primary child takes the flag from
+    /// its siblings (`includes.<member>.primary`: CustomerContactAdd's
+    /// `IsPrimary` "makes it the primary contact").
+    fn keep_one_primary(&self, tx: &Tx<'_>, r: &Resource, doc: &Value) -> Step<()> {
+        let member = self.members.get(&r.name).map(String::as_str);
+        for inc in self.v.resources.iter().flat_map(|p| &p.includes).filter(|i| i.resource == r.name) {
+            let Some(flag) = &inc.primary else { continue };
+            if get_path(doc, member, flag) != Some(&Value::Bool(true)) {
+                continue;
+            }
+            let parent = get_path(doc, member, &inc.on).cloned();
+            let mine = self.key_of(r, doc);
+            for mut row in tx.all(&self.v.name, &r.name)? {
+                let sibling = get_path(&row.doc, member, &inc.on).cloned() == parent && self.key_of(r, &row.doc) != mine;
+                if sibling && get_path(&row.doc, member, flag) == Some(&Value::Bool(true)) {
+                    let (parents, last) = parents_mut(&mut row.doc, member, flag);
+                    for p in parents {
+                        p.insert(last.clone(), Value::Bool(false));
+                    }
+                    tx.replace(row.id, &row.doc)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Records when a resource's list last changed (`response.beside`'s
+    /// `last_modified`).
+    fn touch(&self, tx: &Tx<'_>, r: &Resource) -> Step<()> {
+        tx.set_meta(&self.v.name, &format!("modified:{}", r.name), &util::now_unix().to_string())?;
+        Ok(())
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -900,10 +1055,22 @@ impl Engine {
             .collect();
         let mut doc = row.doc.clone();
         merge(&mut doc, changes, member);
+        if let Some(c) = &ep.operation.clears_omitted
+            && let Some(rec) = record_of_mut(&mut doc, member)
+        {
+            let sent = record_of(&Value::Object(normalized.clone()), member).clone();
+            for f in &c.fields {
+                if sent.get(f).is_none_or(Value::is_null) {
+                    rec.remove(f);
+                }
+            }
+        }
         self.assign(tx, r, &mut doc, principal, OperationKind::Update, &keep)?;
         self.check_unique(tx, req, ep, r, &doc, Some(row.id))?;
         if !self.faults.has(&Fault::UpdateNotStored(ep.id.clone())) {
             tx.replace(row.id, &doc)?;
+            self.keep_one_primary(tx, r, &doc)?;
+            self.touch(tx, r)?;
         }
         let payload = self.record_payload(tx, ep, r, member, &doc)?;
         Ok(self.success(ep, payload))
@@ -956,10 +1123,39 @@ impl Engine {
                 }
             });
             if hit {
-                out.push(self.record_payload(tx, ep, r, member, &row.doc)?);
+                let mut record = self.record_view(tx, ep, r, member, &row.doc)?;
+                leave_out_unless_included(ep, normalized, &mut record);
+                out.push(record);
             }
         }
-        Ok(self.success(ep, Value::Array(out)))
+        if out.is_empty() && ep.operation.on_empty.is_some() {
+            let entry = self.served(Some(ep), Situation::Empty);
+            return Err(Abort::Answer(self.error(
+                entry,
+                404,
+                &format!("No {} record matches.", r.name),
+                req,
+            )));
+        }
+        let payload = match &ep.response.payload {
+            Payload::Wrapped { member: list } => {
+                let mut wrapped = Map::new();
+                for (name, beside) in &ep.response.beside {
+                    let value = match beside {
+                        Beside::Count => Value::from(out.len()),
+                        Beside::LastModified => {
+                            let at = tx.meta(&self.v.name, &format!("modified:{}", r.name))?;
+                            Value::from(at.and_then(|t| t.parse::<i64>().ok()).unwrap_or(0))
+                        }
+                    };
+                    wrapped.insert(name.clone(), value);
+                }
+                wrapped.insert(list.clone(), Value::Array(out));
+                Value::Object(wrapped)
+            }
+            _ => Value::Array(out),
+        };
+        Ok(self.success(ep, payload))
     }
 
     /// Finds the record a request names: by key, else by the first lookup
@@ -983,7 +1179,10 @@ impl Engine {
         };
         let partial =
             !op.key.is_empty() && key_values.is_none() && op.key.iter().any(|k| normalized.get(k).is_none() && self.lax_required(ep, k));
-        if let Some(values) = key_values {
+        if r.singleton {
+            asked = "the one record".into();
+            found = tx.all(&self.v.name, &r.name)?.into_iter().next();
+        } else if let Some(values) = key_values {
             let key = serde_json::to_string(&values).unwrap_or_default();
             asked = format!("key {key}");
             found = tx.get(&self.v.name, &r.name, &key)?;
@@ -1033,6 +1232,12 @@ impl Engine {
         if matches!(ep.response.payload, Payload::EmptyObject | Payload::Null) {
             return Ok(self.shape_payload(ep, Value::Null));
         }
+        let record = self.record_view(tx, ep, r, member, doc)?;
+        Ok(self.shape_payload(ep, record))
+    }
+
+    /// A record as the endpoint shows it, before the payload's shape.
+    fn record_view(&self, tx: &Tx<'_>, ep: &Endpoint, r: &Resource, member: Option<&str>, doc: &Value) -> Step<Value> {
         let rec = record_of(doc, member);
         let fields = if ep.response.fields.is_empty() {
             self.record_fields.get(&r.name).map(Vec::as_slice).unwrap_or(&[])
@@ -1045,6 +1250,10 @@ impl Engine {
             project_object(rec, fields)
         };
         for inc in &r.includes {
+            // A response that lists its fields shows only the includes among them.
+            if !fields.is_empty() && !fields.iter().any(|f| f.name == inc.member) {
+                continue;
+            }
             let Some(child) = self.v.resource(&inc.resource) else { continue };
             let child_member = self.members.get(&child.name).map(String::as_str);
             let Some(parent_value) = get_path(doc, member, &inc.on).or_else(|| r.key.first().and_then(|k| get_path(doc, member, k))) else {
@@ -1057,9 +1266,17 @@ impl Engine {
             let mut children: Vec<Value> = Vec::new();
             for row in tx.all(&self.v.name, &child.name)? {
                 if get_path(&row.doc, child_member, &inc.on) == Some(parent_value) {
+                    // Items show the child's stored shape, or its record
+                    // proper where the item type has no member for it.
+                    let shown = match (item_ty, child_member) {
+                        (Some(Type::Object { fields, .. }), Some(m)) if !fields.iter().any(|f| f.name == m) => {
+                            record_of(&row.doc, child_member)
+                        }
+                        _ => &row.doc,
+                    };
                     children.push(match item_ty {
-                        Some(t) => project(&row.doc, t, false),
-                        None => row.doc.clone(),
+                        Some(t) => project(shown, t, false),
+                        None => shown.clone(),
                     });
                 }
             }
@@ -1094,7 +1311,7 @@ impl Engine {
                 }
             }
         }
-        Ok(self.shape_payload(ep, out))
+        Ok(out)
     }
 
     /// Puts a record into the shape the endpoint's payload takes.
@@ -1226,6 +1443,35 @@ fn collect_refs<'f>(fields: &'f [Field], value: &Value, prefix: &str, out: &mut 
     }
 }
 
+/// `response.include_if`: a member the request's flag leaves out (RPM
+/// `IncludeLocations: false`); an absent flag includes it.
+fn leave_out_unless_included(ep: &Endpoint, normalized: &Map<String, Value>, record: &mut Value) {
+    for (member, flag) in &ep.response.include_if {
+        let record_member = ep.operation.record_member.as_deref();
+        let request = Value::Object(normalized.clone());
+        if get_path(&request, record_member, flag) == Some(&Value::Bool(false))
+            && let Value::Object(m) = record
+        {
+            m.remove(member);
+        }
+    }
+}
+
+/// The fields of the items of a list member of an endpoint's record.
+fn list_item_fields<'e>(ep: &'e Endpoint, member: Option<&str>, list: &str) -> &'e [Field] {
+    let fields: &[Field] = match member.and_then(|m| ep.field(m)).map(|f| &f.ty) {
+        Some(Type::Object { fields, .. }) => fields,
+        _ => &ep.request,
+    };
+    match fields.iter().find(|f| f.name == list).map(|f| &f.ty) {
+        Some(Type::Array { items }) => match items.as_ref() {
+            Type::Object { fields, .. } => fields,
+            _ => &[],
+        },
+        _ => &[],
+    }
+}
+
 /// A value projected on a declared type: objects keep exactly the declared
 /// fields (absent ones get their type's empty value), arrays project each item.
 fn project(v: &Value, ty: &Type, nullable: bool) -> Value {
@@ -1243,7 +1489,7 @@ fn project(v: &Value, ty: &Type, nullable: bool) -> Value {
 fn project_object(v: &Value, fields: &[Field]) -> Value {
     let mut out = Map::new();
     for f in fields {
-        let value = match v.get(&f.name) {
+        let value = match v.get(f.from.as_deref().unwrap_or(&f.name)) {
             Some(x) => project(x, &f.ty, f.nullable),
             None => default_for(&f.ty, f.nullable),
         };

@@ -84,12 +84,13 @@ pub fn catalogue(v: &Vendor) -> Vec<FaultInfo> {
         .map(|p| format!("/{}", p.name))
         .collect();
     let mut seen = BTreeSet::new();
+    let mut quirks_seen = BTreeSet::new();
     for ep in &v.endpoints {
         for (path, r) in ep.all_rules() {
             if credential_members.contains(&path) {
                 continue;
             }
-            if seen.insert(r.id.clone()) && !equivalent_when_ignored(ep, &path, r) {
+            if seen.insert(r.id.clone()) && !equivalent_when_ignored(v, ep, &path, r) {
                 push(
                     format!("ignore-rule={}", r.id),
                     r.id.clone(),
@@ -229,7 +230,9 @@ pub fn catalogue(v: &Vendor) -> Vec<FaultInfo> {
             }
             _ => {}
         }
-        for q in &ep.quirks {
+        // A quirk several endpoints document (an empty phone number read as
+        // " none") is one switch: it turns the quirk off everywhere.
+        for q in ep.quirks.iter().filter(|q| quirks_seen.insert(q.id.clone())) {
             push(
                 format!("quirk-missing={}", q.id),
                 endpoint_check_id(v, ep, &format!("quirks.{}", q.id)),
@@ -264,7 +267,10 @@ pub fn catalogue(v: &Vendor) -> Vec<FaultInfo> {
 /// endpoint that still needs something inside it, a required field of its
 /// own (RPM CustomerAdd's `Customer.Name`) or the values that locate the
 /// record (RPM CustomerEdit): without the member, that refusal answers instead.
-pub fn equivalent_when_ignored(ep: &Endpoint, path: &str, r: &erpspec_codegen::ir::Rule) -> bool {
+pub fn equivalent_when_ignored(v: &Vendor, ep: &Endpoint, path: &str, r: &erpspec_codegen::ir::Rule) -> bool {
+    if sole_locator_answered_alike(v, ep, path, r) {
+        return true;
+    }
     let Some(member) = ep.operation.record_member.as_deref() else {
         return false;
     };
@@ -277,6 +283,27 @@ pub fn equivalent_when_ignored(ep: &Endpoint, path: &str, r: &erpspec_codegen::i
         }
         _ => false,
     }
+}
+
+/// A required field that is the only way to find the record (RPM
+/// CustomerContactEdit's `Contact.ContactID`): without it the record is not
+/// found, and where "not found" and the broken rule are answered alike (both
+/// any refusal, or the same entry), ignoring the rule changes no documented
+/// answer.
+fn sole_locator_answered_alike(v: &Vendor, ep: &Endpoint, path: &str, r: &erpspec_codegen::ir::Rule) -> bool {
+    use erpspec_codegen::answers::documented_entry;
+    let op = &ep.operation;
+    let field = path.rsplit('/').next().unwrap_or_default();
+    let locates = matches!(op.kind, OperationKind::Read | OperationKind::Update | OperationKind::Delete)
+        && op.key.is_empty()
+        && matches!(op.lookup.as_slice(), [only] if only.field == field);
+    if !matches!(r.kind, erpspec_rules::RuleKind::Required) || !locates {
+        return false;
+    }
+    let any_refusal = |e: Option<&erpspec_codegen::ir::ErrorEntry>| e.is_none_or(|e| matches!(e.message, MessageRule::Any));
+    let broken = documented_entry(v, Some(ep), &Situation::RuleBroken(Some(r)));
+    let missing = documented_entry(v, Some(ep), &Situation::NotFound);
+    broken.map(|e| &e.id) == missing.map(|e| &e.id) || (any_refusal(broken) && any_refusal(missing))
 }
 
 /// Can a request of `ep` carry the record field at this dotted path?

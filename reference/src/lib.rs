@@ -8,13 +8,15 @@
 //! choices made where the vendors document nothing).
 //!
 //! ```text
-//! cargo run --release -p reference -- --api manex [--listen 127.0.0.1:0] [--db PATH] [--credential API_KEY=...]
+//! cargo run --release -p reference -- --api manex [--listen 127.0.0.1:0] [--db PATH] [--credential API_KEY=... | --docs-credentials]
 //! ```
 
 pub mod auth;
+pub mod children;
 pub mod engine;
 pub mod faults;
 pub mod qbe;
+pub mod startup;
 pub mod store;
 pub mod util;
 pub mod validate;
@@ -42,6 +44,19 @@ pub fn load_api() -> Result<Api, String> {
     erpspec_codegen::load_embedded()
 }
 
+/// The vendor to serve, from the schemas built into this binary; refused
+/// when the generated validators were emitted from other schemas (an edit
+/// without `cargo xtask codegen`), which would serve the old rules.
+pub fn load_vendor(name: &str) -> Result<Vendor, String> {
+    load_vendor_checked(name, erpspec_generated::SCHEMA_FINGERPRINT)
+}
+
+fn load_vendor_checked(name: &str, generated_fingerprint: &str) -> Result<Vendor, String> {
+    let api = load_api()?;
+    erpspec_codegen::fingerprint::ensure_fresh(&api, generated_fingerprint)?;
+    vendor(&api, name)
+}
+
 /// The vendor named on the command line.
 pub fn vendor(api: &Api, name: &str) -> Result<Vendor, String> {
     api.vendor(name).cloned().ok_or_else(|| {
@@ -58,6 +73,9 @@ pub struct Config {
     /// SQLite file; `None` keeps records in memory.
     pub db: Option<PathBuf>,
     pub credentials: BTreeMap<String, String>,
+    /// Start with the docs' example credentials (`auth.example_values`)
+    /// instead of `credentials`; loopback only.
+    pub docs_credentials: bool,
     /// Fault names (see [`faults`]); empty in normal use.
     pub faults: Vec<String>,
     /// How long a client may take to send its body before it is answered as
@@ -72,6 +90,7 @@ impl Config {
             listen: "127.0.0.1:0".into(),
             db: None,
             credentials: BTreeMap::new(),
+            docs_credentials: false,
             faults: Vec::new(),
             body_timeout: BODY_TIMEOUT,
         }
@@ -85,30 +104,46 @@ pub struct Prepared {
     pub listener: tokio::net::TcpListener,
     pub addr: SocketAddr,
     pub credentials: engine::CredentialSetup,
+    /// Credentials whose value is the docs' public example value (see
+    /// [`startup`]).
+    pub public_credentials: Vec<String>,
 }
 
-/// Loads the IR, opens the store, sets up credentials and demo records,
-/// and binds the listener.
+/// Loads the IR, opens the store, decides the credentials, binds the
+/// listener, then stores credentials and demo records.
 pub async fn prepare(config: &Config) -> Result<Prepared, String> {
-    let api = load_api()?;
-    let v = vendor(&api, &config.api)?;
+    let v = load_vendor(&config.api)?;
     let faults = faults::Faults::parse(&v, &config.faults)?;
-    let store = store::Store::open(config.db.as_deref()).map_err(|e| match &config.db {
+    let mut store = store::Store::open(config.db.as_deref()).map_err(|e| match &config.db {
         Some(p) => format!("cannot open the database {}: {e}", p.display()),
         None => format!("cannot open an in-memory database: {e}"),
     })?;
-    let (engine, credentials) = Engine::new(v, store, faults, &config.credentials)?;
+    let plan = startup::plan_credentials(&v, &mut store, &given_credentials(config, &v)?)?;
     let listener = tokio::net::TcpListener::bind(&config.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    // Before the engine stores anything: a refused start must not leave the
+    // public credentials in a database a later start would keep them from.
+    startup::ensure_private(&config.listen, addr, &plan.public)?;
+    let (engine, mut credentials) = Engine::new(v, store, faults, &plan.given)?;
+    credentials.generated = plan.generated;
     Ok(Prepared {
         engine: Arc::new(engine),
         body_timeout: config.body_timeout,
         listener,
         addr,
         credentials,
+        public_credentials: plan.public,
     })
+}
+
+fn given_credentials(config: &Config, v: &Vendor) -> Result<BTreeMap<String, String>, String> {
+    match (config.docs_credentials, config.credentials.is_empty()) {
+        (false, _) => Ok(config.credentials.clone()),
+        (true, true) => startup::docs_credentials(v),
+        (true, false) => Err("--docs-credentials takes the docs' values for every credential; leave out --credential".into()),
+    }
 }
 
 /// Serves until `shutdown` completes.
@@ -237,4 +272,67 @@ pub fn spawn(config: Config) -> Result<Running, String> {
         stop: Some(tx),
         thread: Some(thread),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_generated_validators_were_emitted_from_the_embedded_schemas() {
+        let api = load_api().expect("the embedded schemas load");
+        assert_eq!(
+            erpspec_codegen::fingerprint::of(&api),
+            erpspec_generated::SCHEMA_FINGERPRINT,
+            "{}",
+            erpspec_codegen::fingerprint::STALE
+        );
+        for v in &api.vendors {
+            assert!(load_vendor(&v.name).is_ok());
+        }
+    }
+
+    #[test]
+    fn a_server_refuses_validators_generated_from_other_schemas() {
+        let err = load_vendor_checked("manex", &"0".repeat(64)).unwrap_err();
+        assert!(
+            err.contains("generated/ is stale") && err.contains("run `cargo xtask codegen`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn generated_credentials_have_the_documented_length() {
+        let api = load_api().expect("the embedded schemas load");
+        assert!(
+            api.vendors.iter().any(|v| !v.auth.lengths.is_empty()),
+            "no vendor declares a length: nothing is tested"
+        );
+        for v in &api.vendors {
+            let running = spawn(Config::new(&v.name)).expect("server starts");
+            assert_eq!(running.credentials.generated.len(), v.auth.credentials.len(), "{}", v.name);
+            for (name, value) in &running.credentials.generated {
+                match v.auth.lengths.get(name) {
+                    Some(&n) => assert_eq!(value.chars().count(), n as usize, "{}.{name}: {value}", v.name),
+                    None => assert_eq!(value.len(), auth::TOKEN_HEX_DIGITS, "{}.{name}: {value}", v.name),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn docs_credentials_are_refused_off_loopback() {
+        for v in load_api().expect("the embedded schemas load").vendors {
+            let config = Config {
+                listen: "0.0.0.0:0".into(),
+                docs_credentials: true,
+                ..Config::new(&v.name)
+            };
+            let err = spawn(config).err().expect("refused");
+            assert!(
+                err.contains("refusing to listen on 0.0.0.0:0 ") && err.contains("loopback"),
+                "{err}"
+            );
+        }
+    }
 }

@@ -1,9 +1,11 @@
-//! `reference --api expandable|manex|rpm [--listen ADDR] [--db PATH] [--credential NAME=VALUE]...`
+//! `reference --api expandable|manex|rpm [--listen ADDR] [--db PATH] [--credential NAME=VALUE... | --docs-credentials]`
 //!
 //! Prints `listening on http://HOST:PORT` as its first line of standard
-//! output (scripts wait for it), then any generated credentials, once.
+//! output (scripts wait for it), then any generated credentials, once, then
+//! the routes it serves.
 
 use clap::Parser;
+use erpspec_codegen::ir::Vendor;
 use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -25,6 +27,9 @@ struct Cli {
     /// A credential, e.g. `API_KEY=...` (also read from ERPSPEC_CREDENTIAL_<NAME>). Generated when none is given.
     #[arg(long = "credential", value_name = "NAME=VALUE")]
     credentials: Vec<String>,
+    /// Accept the credentials the vendor docs' examples use, so they work as printed (loopback only: they are public).
+    #[arg(long, conflicts_with = "credentials")]
+    docs_credentials: bool,
     /// Break one documented rule (for proving the conformance harness detects it). Repeatable.
     #[arg(long = "fault", value_name = "NAME", hide = true)]
     faults: Vec<String>,
@@ -45,29 +50,23 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<(), String> {
-    let api = reference::load_api()?;
-    let vendor = reference::vendor(&api, &cli.api)?;
+    let vendor = reference::load_vendor(&cli.api)?;
     if cli.list_faults {
         for f in reference::faults::catalogue(&vendor) {
             println!("{}\t{}\t{}", f.name, f.rule, f.description);
         }
         return Ok(());
     }
-    let mut credentials = BTreeMap::new();
-    for name in &vendor.auth.credentials {
-        if let Ok(v) = std::env::var(format!("ERPSPEC_CREDENTIAL_{name}")) {
-            credentials.insert(name.clone(), v);
-        }
-    }
-    for c in &cli.credentials {
-        let (name, value) = c.split_once('=').ok_or_else(|| format!("`--credential {c}`: write NAME=VALUE"))?;
-        credentials.insert(name.to_string(), value.to_string());
-    }
     let config = reference::Config {
         api: cli.api.clone(),
+        credentials: if cli.docs_credentials {
+            BTreeMap::new()
+        } else {
+            given_credentials(&vendor, &cli)?
+        },
         listen: cli.listen,
         db: cli.db.clone(),
-        credentials,
+        docs_credentials: cli.docs_credentials,
         faults: cli.faults.clone(),
         body_timeout: reference::BODY_TIMEOUT,
     };
@@ -78,28 +77,57 @@ fn run(cli: Cli) -> Result<(), String> {
         .map_err(|e| format!("cannot start a runtime: {e}"))?;
     rt.block_on(async move {
         let prepared = reference::prepare(&config).await?;
-        let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "listening on http://{}", prepared.addr);
-        for (name, value) in &prepared.credentials.generated {
-            let _ = writeln!(out, "credential {name}={value} (generated; shown only now, stored hashed)");
-        }
-        if !prepared.credentials.kept.is_empty() {
-            let db = config.db.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "credentials {} kept from {db} (stored hashed; pass --credential to replace)",
-                prepared.credentials.kept.join(", ")
-            );
-        }
-        if !config.faults.is_empty() {
-            let _ = writeln!(out, "faults on: {}", config.faults.join(", "));
-        }
-        let _ = out.flush();
-        drop(out);
+        announce(&prepared, &config);
         reference::serve(prepared, shutdown_signal())
             .await
             .map_err(|e| format!("server failed: {e}"))
     })
+}
+
+/// `ERPSPEC_CREDENTIAL_<NAME>` variables, then `--credential` flags (which win).
+fn given_credentials(vendor: &Vendor, cli: &Cli) -> Result<BTreeMap<String, String>, String> {
+    let mut credentials = BTreeMap::new();
+    for name in &vendor.auth.credentials {
+        if let Ok(v) = std::env::var(format!("ERPSPEC_CREDENTIAL_{name}")) {
+            credentials.insert(name.clone(), v);
+        }
+    }
+    for c in &cli.credentials {
+        let (name, value) = c.split_once('=').ok_or_else(|| format!("`--credential {c}`: write NAME=VALUE"))?;
+        credentials.insert(name.to_string(), value.to_string());
+    }
+    Ok(credentials)
+}
+
+/// What a user needs to make the first request: the address, the
+/// credentials, the routes. The address comes first on standard output
+/// (scripts wait for it); the public-credentials warning goes to standard error.
+fn announce(prepared: &reference::Prepared, config: &reference::Config) {
+    let vendor = prepared.engine.vendor();
+    if let Some(warning) = reference::startup::public_warning(vendor, &prepared.public_credentials) {
+        eprintln!("{warning}");
+    }
+    let mut out = std::io::stdout().lock();
+    let base_url = format!("http://{}", prepared.addr);
+    let _ = writeln!(out, "listening on {base_url}");
+    for (name, value) in &prepared.credentials.generated {
+        let _ = writeln!(out, "credential {name}={value} (generated; shown only now, stored hashed)");
+    }
+    if !prepared.credentials.kept.is_empty() {
+        let db = config.db.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "credentials {} kept from {db} (stored hashed; pass --credential to replace)",
+            prepared.credentials.kept.join(", ")
+        );
+    }
+    for line in reference::startup::route_lines(vendor, &base_url) {
+        let _ = writeln!(out, "{line}");
+    }
+    if !config.faults.is_empty() {
+        let _ = writeln!(out, "faults on: {}", config.faults.join(", "));
+    }
+    let _ = out.flush();
 }
 
 async fn shutdown_signal() {

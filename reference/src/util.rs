@@ -20,11 +20,15 @@ pub fn query_pairs(q: &str) -> Option<Vec<(String, String)>> {
 
 /// The current time as ISO-8601 / RFC 3339 in UTC, to the second.
 pub fn now_iso() -> String {
-    let secs = std::time::SystemTime::now()
+    iso_from_unix(now_unix())
+}
+
+/// The current time as Unix seconds.
+pub fn now_unix() -> i64 {
+    std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
-    iso_from_unix(secs)
+        .unwrap_or(0)
 }
 
 pub fn iso_from_unix(secs: i64) -> String {

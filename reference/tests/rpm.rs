@@ -63,9 +63,17 @@ fn customer_reads_by_id_or_name_and_the_id_wins() {
     let r = a.json()["Result"].clone();
     assert_eq!(r["Name"], json!("ABCCORP"));
     assert_eq!(r["Contacts"], json!([]));
-    assert_eq!(r["Locations"], json!([]));
+    assert_eq!(
+        r["Locations"].as_array().map(Vec::len),
+        Some(1),
+        "the demo customer's primary location"
+    );
     let a = s.call("customer", json!({"Customer": "ABCCORP", "IncludeLocations": false}));
     assert_eq!(a.json()["Result"]["CustomerID"], json!(10023));
+    assert!(
+        a.json()["Result"].get("Locations").is_none(),
+        "IncludeLocations: false leaves Locations out"
+    );
     let a = s.call("customer", json!({"CustomerID": 10023, "Customer": "NOPE"}));
     assert_eq!(a.json()["Result"]["Name"], json!("ABCCORP"), "the id wins");
     assert_eq!(error_of(&s.call("customer", json!({"CustomerID": 1}))), "Customer not found");

@@ -30,6 +30,41 @@ pub fn run(args: &Args) -> ExitCode {
 /// Loads `root/schemas`, then writes (or checks) every generated file under
 /// `root`. Returns whether everything went right; what went wrong is on stderr.
 pub fn generate(root: &Path, check: bool) -> bool {
+    let Some((api, files)) = emit_all(root) else {
+        return false;
+    };
+    let ok = if check {
+        report_stale(&stale_files(root, &files))
+    } else {
+        write_all(root, &files)
+    };
+    if ok {
+        let verb = if check { "are up to date" } else { "written or already up to date" };
+        println!("{} generated files {verb} ({})", files.len(), api.summary());
+    }
+    ok
+}
+
+/// `Err` with a one-line message naming the fix when `root/generated` is
+/// not what `root/schemas` produce. `serve`, `conformance` and `mutation`
+/// run it before building anything: the reference server refuses to start
+/// with stale validators, and this says so before minutes of compiling.
+pub fn freshness(root: &Path) -> Result<(), String> {
+    let Some((_, files)) = emit_all(root) else {
+        return Err("schemas/ have errors (above); fix them, then run `cargo xtask codegen`".into());
+    };
+    match stale_files(root, &files).len() {
+        0 => Ok(()),
+        n => Err(format!(
+            "generated/ is stale: {n} file{} from what schemas/ produce; run `cargo xtask codegen`",
+            if n == 1 { " differs" } else { "s differ" }
+        )),
+    }
+}
+
+/// The IR and every generated file, emitted in memory; `None` (with the
+/// diagnostics on stderr) when the schemas have errors or the emitter fails.
+fn emit_all(root: &Path) -> Option<(erpspec_codegen::ir::Api, Vec<(String, String)>)> {
     let api = match erpspec_codegen::load_dir(&root.join("schemas")) {
         Ok(api) => api,
         Err(diags) => {
@@ -39,63 +74,79 @@ pub fn generate(root: &Path, check: bool) -> bool {
             }
             let n = diags.items.len();
             eprintln!("{n} error{} in schemas/", if n == 1 { "" } else { "s" });
-            return false;
+            return None;
         }
     };
-    let files = match emit::generate(&api) {
-        Ok(files) => files,
+    match emit::generate(&api) {
+        Ok(files) => Some((api, files)),
         Err(e) => {
             eprintln!("error: {e}");
-            return false;
+            None
         }
-    };
-    let mut stale = Vec::new();
-    let mut failed = false;
-    for (rel, contents) in &files {
-        match ensure_file_contents(&root.join(rel), contents, check) {
-            Ok(Outcome::Fresh) => {}
+    }
+}
+
+/// Generated files that are missing, differ, or are no longer generated.
+fn stale_files(root: &Path, files: &[(String, String)]) -> Vec<String> {
+    let mut stale: Vec<String> = files
+        .iter()
+        .filter(|(rel, contents)| !matches!(ensure_file_contents(&root.join(rel), contents, true), Ok(Outcome::Fresh)))
+        .map(|(rel, _)| rel.clone())
+        .collect();
+    stale.extend(unwanted(root, files).into_iter().map(|rel| format!("{rel} (no longer generated)")));
+    stale
+}
+
+fn report_stale(stale: &[String]) -> bool {
+    if stale.is_empty() {
+        return true;
+    }
+    eprintln!(
+        "{} generated file{} out of date with schemas/:",
+        stale.len(),
+        if stale.len() == 1 { " is" } else { "s are" }
+    );
+    for s in stale {
+        eprintln!("  {s}");
+    }
+    eprintln!("run `cargo xtask codegen` to update them");
+    false
+}
+
+/// Writes what changed and removes what is no longer generated.
+fn write_all(root: &Path, files: &[(String, String)]) -> bool {
+    let mut ok = true;
+    for (rel, contents) in files {
+        match ensure_file_contents(&root.join(rel), contents, false) {
             Ok(Outcome::Written) => println!("updated {rel}"),
-            Ok(Outcome::Stale) => stale.push(rel.clone()),
+            Ok(_) => {}
             Err(e) => {
                 eprintln!("error: cannot write {rel}: {e}");
-                failed = true;
+                ok = false;
             }
         }
     }
-    let wanted: BTreeSet<PathBuf> = files.iter().map(|(rel, _)| root.join(rel)).collect();
-    for dir in emit::OWNED_DIRS {
-        for path in files_under(&root.join(dir)) {
-            if wanted.contains(&path) {
-                continue;
-            }
-            let rel = path.strip_prefix(root).unwrap_or(&path).display().to_string();
-            if check {
-                stale.push(format!("{rel} (no longer generated)"));
-            } else if let Err(e) = std::fs::remove_file(&path) {
+    for rel in unwanted(root, files) {
+        match std::fs::remove_file(root.join(&rel)) {
+            Ok(()) => println!("removed {rel}"),
+            Err(e) => {
                 eprintln!("error: cannot remove {rel}: {e}");
-                failed = true;
-            } else {
-                println!("removed {rel}");
+                ok = false;
             }
         }
     }
-    if !stale.is_empty() {
-        eprintln!(
-            "{} generated file{} out of date with schemas/:",
-            stale.len(),
-            if stale.len() == 1 { " is" } else { "s are" }
-        );
-        for s in &stale {
-            eprintln!("  {s}");
-        }
-        eprintln!("run `cargo xtask codegen` to update them");
-        return false;
-    }
-    if !failed {
-        let verb = if check { "are up to date" } else { "written or already up to date" };
-        println!("{} generated files {verb} ({})", files.len(), api.summary());
-    }
-    !failed
+    ok
+}
+
+/// Files in the generated directories that no emitter produces, relative to `root`.
+fn unwanted(root: &Path, files: &[(String, String)]) -> Vec<String> {
+    let wanted: BTreeSet<PathBuf> = files.iter().map(|(rel, _)| root.join(rel)).collect();
+    emit::OWNED_DIRS
+        .iter()
+        .flat_map(|dir| files_under(&root.join(dir)))
+        .filter(|path| !wanted.contains(path))
+        .map(|path| path.strip_prefix(root).unwrap_or(&path).display().to_string())
+        .collect()
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -196,6 +247,24 @@ mod tests {
         assert!(generate(&root, false), "write mode repairs both");
         assert!(!stale.exists(), "a file no schema produces is removed");
         assert!(generate(&root, true));
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn freshness_names_the_fix_after_a_schema_edit_without_codegen() {
+        let root = scratch("fresh");
+        let err = freshness(&root).unwrap_err();
+        assert!(err.starts_with("generated/ is stale: "), "{err}");
+        assert!(generate(&root, false));
+        assert_eq!(freshness(&root), Ok(()));
+        let file = root.join("schemas/manex/api.yaml");
+        let text = std::fs::read_to_string(&file).unwrap().replacen("title: ", "title: Edited ", 1);
+        std::fs::write(&file, text).unwrap();
+        let err = freshness(&root).unwrap_err();
+        assert!(
+            err.ends_with("files differ from what schemas/ produce; run `cargo xtask codegen`"),
+            "{err}"
+        );
         std::fs::remove_dir_all(&root).unwrap();
     }
 

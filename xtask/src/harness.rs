@@ -3,6 +3,8 @@
 //! server per vendor on a free loopback port with generated credentials.
 //! The logic lives in the `conformance` binary (hidden subcommands
 //! `reference-suite` and `mutation`), so these stay one build and one call.
+//! Stale generated files are refused first, and cargo's build progress is
+//! shown (a first release build takes minutes).
 
 use crate::project_root;
 use std::process::{Command, ExitCode};
@@ -26,7 +28,7 @@ fn build() -> Result<(), ExitCode> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(cargo)
         .current_dir(project_root())
-        .args(["build", "--quiet", "--release", "-p", "reference", "-p", "conformance"])
+        .args(["build", "--release", "-p", "reference", "-p", "conformance"])
         .status();
     match status {
         Ok(s) if s.success() => Ok(()),
@@ -39,6 +41,10 @@ fn build() -> Result<(), ExitCode> {
 }
 
 pub fn run(args: &Args, subcommand: &str) -> ExitCode {
+    if let Err(e) = crate::codegen::freshness(&project_root()) {
+        eprintln!("error: {e}");
+        return ExitCode::FAILURE;
+    }
     if let Err(code) = build() {
         return code;
     }

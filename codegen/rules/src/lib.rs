@@ -20,10 +20,12 @@ mod wire;
 pub use kinds::BoundaryCase;
 pub use kinds::at_least_one_of::at_least_one_of;
 pub use kinds::coded_enum::{code_in, coded_one_of};
+pub use kinds::constant::constant_bool;
 pub use kinds::enumeration::one_of;
 pub use kinds::format::matches_format;
 pub use kinds::max_items::max_items;
 pub use kinds::max_length::max_length;
+pub use kinds::min_length::min_length;
 pub use kinds::minimum::minimum;
 pub use wire::{NameMatching, WireError, coerce_scalar, lookup_field, member, percent_decode, pointer_escape, query_object};
 
@@ -166,6 +168,14 @@ pub enum RuleKind {
     MaxItems {
         max: u64,
     },
+    MinLength {
+        min: u64,
+        unit: LengthUnit,
+    },
+    /// The one value a boolean may take.
+    Const {
+        value: bool,
+    },
 }
 
 impl RuleKind {
@@ -180,6 +190,8 @@ impl RuleKind {
             RuleKind::Minimum { .. } => "minimum",
             RuleKind::Format { .. } => "format",
             RuleKind::MaxItems { .. } => "max_items",
+            RuleKind::MinLength { .. } => "min_length",
+            RuleKind::Const { .. } => "const",
         }
     }
 
@@ -196,6 +208,8 @@ impl RuleKind {
             RuleKind::Minimum { value: min } => kinds::minimum::holds(*min, value),
             RuleKind::Format { format } => kinds::format::holds(*format, value),
             RuleKind::MaxItems { max } => kinds::max_items::holds(*max, value),
+            RuleKind::MinLength { min, unit } => kinds::min_length::holds(*min, *unit, value),
+            RuleKind::Const { value: want } => kinds::constant::holds(*want, value),
         }
     }
 
@@ -212,6 +226,8 @@ impl RuleKind {
             RuleKind::Minimum { value } => kinds::minimum::describe(*value),
             RuleKind::Format { format } => kinds::format::describe(*format),
             RuleKind::MaxItems { max } => kinds::max_items::describe(*max),
+            RuleKind::MinLength { min, unit } => kinds::min_length::describe(*min, *unit),
+            RuleKind::Const { value } => kinds::constant::describe(*value),
         }
     }
 
@@ -229,6 +245,8 @@ impl RuleKind {
             RuleKind::Minimum { value } => kinds::minimum::json_schema(*value),
             RuleKind::Format { format } => kinds::format::json_schema(*format),
             RuleKind::MaxItems { max } => kinds::max_items::json_schema(*max),
+            RuleKind::MinLength { min, unit } => kinds::min_length::json_schema(*min, *unit),
+            RuleKind::Const { value } => kinds::constant::json_schema(*value),
         }
     }
 
@@ -254,6 +272,8 @@ impl RuleKind {
             RuleKind::Minimum { value } => kinds::minimum::cases(*value),
             RuleKind::Format { format } => kinds::format::cases(*format),
             RuleKind::MaxItems { max } => kinds::max_items::cases(*max),
+            RuleKind::MinLength { min, unit } => kinds::min_length::cases(*min, *unit),
+            RuleKind::Const { value } => kinds::constant::cases(*value),
         }
     }
 
@@ -268,6 +288,8 @@ impl RuleKind {
             RuleKind::Minimum { value } => kinds::minimum::strategies::valid(*value),
             RuleKind::Format { format } => kinds::format::strategies::valid(*format),
             RuleKind::MaxItems { max } => kinds::max_items::strategies::valid(*max),
+            RuleKind::MinLength { min, unit } => kinds::min_length::strategies::valid(*min, *unit),
+            RuleKind::Const { value } => kinds::constant::strategies::valid(*value),
         })
     }
 
@@ -283,6 +305,8 @@ impl RuleKind {
             RuleKind::Minimum { value } => kinds::minimum::strategies::breaking(*value),
             RuleKind::Format { format } => kinds::format::strategies::breaking(*format),
             RuleKind::MaxItems { max } => kinds::max_items::strategies::breaking(*max),
+            RuleKind::MinLength { min, unit } => kinds::min_length::strategies::breaking(*min, *unit),
+            RuleKind::Const { value } => kinds::constant::strategies::breaking(*value),
         })
     }
 }

@@ -80,10 +80,14 @@ fn dialect(v: &Vendor) -> Value {
 fn object_schema(fields: &[Field], rules: &[Rule]) -> Value {
     let mut properties = Map::new();
     let mut required = Vec::new();
+    let mut contested_required = Vec::new();
     for f in fields {
         properties.insert(f.name.clone(), field_schema(f));
-        if f.required {
-            required.push(Value::String(f.name.clone()));
+        match f.rules.iter().find(|r| matches!(r.kind, RuleKind::Required)) {
+            // A requirement only one reading of the docs makes is described, not asserted.
+            Some(r) if r.strength != Strength::Documented => contested_required.push(r.clone()),
+            _ if f.required => required.push(Value::String(f.name.clone())),
+            _ => {}
         }
     }
     let mut m = Map::new();
@@ -92,10 +96,11 @@ fn object_schema(fields: &[Field], rules: &[Rule]) -> Value {
     if !required.is_empty() {
         m.insert("required".into(), Value::Array(required));
     }
-    let (asserted, described) = split(rules);
+    let (asserted, mut described) = split(rules);
     for r in asserted {
         m.append(&mut r.kind.json_schema());
     }
+    described.extend(contested_required.iter().map(describe_rule));
     if !described.is_empty() {
         m.insert("x-erpspec-rules".into(), Value::Array(described));
     }
@@ -114,17 +119,22 @@ fn split(rules: &[Rule]) -> (Vec<&Rule>, Vec<Value>) {
         if r.strength == Strength::Documented {
             asserted.push(r);
         } else {
-            let mut d = json!({ "id": r.id, "strength": r.strength, "rule": r.kind.describe(), "sources": r.sources });
-            if let Some(n) = &r.note {
-                d["note"] = n.clone().into();
-            }
-            if !r.alternatives.is_empty() {
-                d["alternatives"] = r.alternatives.iter().map(|a| Value::String(a.describe())).collect();
-            }
-            described.push(d);
+            described.push(describe_rule(r));
         }
     }
     (asserted, described)
+}
+
+/// A rule JSON Schema does not assert, as an `x-erpspec-rules` entry.
+fn describe_rule(r: &Rule) -> Value {
+    let mut d = json!({ "id": r.id, "strength": r.strength, "rule": r.kind.describe(), "sources": r.sources });
+    if let Some(n) = &r.note {
+        d["note"] = n.clone().into();
+    }
+    if !r.alternatives.is_empty() {
+        d["alternatives"] = r.alternatives.iter().map(|a| Value::String(a.describe())).collect();
+    }
+    d
 }
 
 fn field_schema(f: &Field) -> Value {
@@ -170,6 +180,14 @@ fn response_schema(ep: &Endpoint) -> Value {
         Payload::Records => json!({ "type": "array", "items": record }),
         Payload::EmptyObject => json!({ "type": "object", "maxProperties": 0 }),
         Payload::Null => json!({ "type": "null" }),
+        Payload::Wrapped { member } if ep.wraps_list() => {
+            let mut properties = Map::new();
+            for (name, _) in &ep.response.beside {
+                properties.insert(name.clone(), json!({ "type": "integer" }));
+            }
+            properties.insert(member.clone(), json!({ "type": "array", "items": record }));
+            json!({ "type": "object", "properties": properties, "required": [member] })
+        }
         Payload::Wrapped { member } => json!({ "type": "object", "properties": { member.clone(): record }, "required": [member] }),
     }
 }

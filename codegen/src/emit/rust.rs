@@ -428,6 +428,11 @@ fn wire_holds(kind: &RuleKind, v: &TokenStream) -> TokenStream {
             let max = Literal::u64_suffixed(*max);
             quote!(#v.as_array().is_none_or(|a| rules::max_items(a.len(), #max)))
         }
+        RuleKind::MinLength { min, unit } => {
+            let (min, unit) = (Literal::u64_suffixed(*min), unit_tokens(*unit));
+            quote!(#v.as_str().is_none_or(|s| rules::min_length(s, #min, #unit)))
+        }
+        RuleKind::Const { value } => quote!(#v.as_bool().is_none_or(|b| rules::constant_bool(b, #value))),
     }
 }
 
@@ -498,6 +503,11 @@ fn typed_holds(kind: &RuleKind, base: &Ty, x: &TokenStream) -> Result<Option<Tok
             let max = Literal::u64_suffixed(*max);
             Some(quote!(rules::max_items(#x.len(), #max)))
         }
+        (RuleKind::MinLength { min, unit }, Ty::Str) => {
+            let (min, unit) = (Literal::u64_suffixed(*min), unit_tokens(*unit));
+            Some(quote!(rules::min_length(#x.as_str(), #min, #unit)))
+        }
+        (RuleKind::Const { value }, Ty::Bool) => Some(quote!(rules::constant_bool(#x, #value))),
         _ => None,
     })
 }
@@ -1645,6 +1655,7 @@ fn lib_file(api: &Api, layout: &Layout) -> Result<String, EmitError> {
             })
         }
     };
+    let fingerprint = crate::fingerprint::of(api);
     let tokens = quote! {
         #![cfg_attr(rustfmt, rustfmt::skip)]
         #doc
@@ -1653,6 +1664,11 @@ fn lib_file(api: &Api, layout: &Layout) -> Result<String, EmitError> {
 
         use erpspec_rules::{Violation, WireReport};
         use serde_json::Value;
+
+        /// The fingerprint of the IR these validators were generated from
+        /// (`erpspec_codegen::fingerprint`): a program built with other
+        /// schemas refuses to validate with them.
+        pub const SCHEMA_FINGERPRINT: &str = #fingerprint;
 
         /// Every endpoint, as `(vendor, endpoint id)`.
         pub const ENDPOINTS: &[(&str, &str)] = &[#(#endpoints),*];

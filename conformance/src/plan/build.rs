@@ -116,6 +116,7 @@ impl<'t> Planner<'t> {
                     }
                 }
                 RuleKind::Minimum { value } => return erpspec_rules::number(value.max(1.0)),
+                RuleKind::Const { value } => return json!(value),
                 _ => {}
             }
         }

@@ -134,6 +134,11 @@ pub struct Customer {
     /// Wire name `Contacts`; optional.
     #[serde(rename = "Contacts", default, skip_serializing_if = "Option::is_none")]
     pub contacts: Option<Vec<ContactsItem>>,
+    /// Custom fields, each a Field name and its Value.
+    ///
+    /// Wire name `Fields`; optional.
+    #[serde(rename = "Fields", default, skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<FieldsItem>>,
 }
 impl Customer {
     /// Reads this object from the wire at `path` (a JSON pointer),
@@ -303,9 +308,37 @@ impl Customer {
             };
             out.insert("Contacts".to_string(), nv);
         }
+        let f5 = rules::member(map, "Fields", super::NAME_MATCHING);
+        if let Some(v) = f5 {
+            let path = rt::child(path, "Fields");
+            let nv = match v.as_array() {
+                Some(items) => {
+                    let mut list = Vec::with_capacity(items.len());
+                    for (i, v) in items.iter().enumerate() {
+                        let path = rt::index(&path, i);
+                        list.push(FieldsItem::read_wire(v, &path, report));
+                    }
+                    Value::Array(list)
+                }
+                None => {
+                    report
+                        .violations
+                        .push(
+                            rt::violation(
+                                &path,
+                                "rpm.customer-add.Customer.Fields.type",
+                                "Customer.Fields must be a JSON array",
+                                rules::Strength::Documented,
+                            ),
+                        );
+                    v.clone()
+                }
+            };
+            out.insert("Fields".to_string(), nv);
+        }
         rt::unknown_members(
             map,
-            &["Name", "Website", "Aliases", "Locations", "Contacts"],
+            &["Name", "Website", "Aliases", "Locations", "Contacts", "Fields"],
             super::NAME_MATCHING,
             path,
             &mut report.unknown,
@@ -837,6 +870,99 @@ impl Contact {
         rt::unknown_members(
             map,
             &["FirstName", "LastName", "Email", "Salutation", "Title"],
+            super::NAME_MATCHING,
+            path,
+            &mut report.unknown,
+        );
+        Value::Object(out)
+    }
+}
+/// One item of `Fields`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FieldsItem {
+    /// Wire name `Field`; optional.
+    #[serde(rename = "Field", default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// Wire name `Value`; optional.
+    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+impl FieldsItem {
+    /// Reads this object from the wire at `path` (a JSON pointer),
+    /// pushing what it finds into `report`; returns the normalized value.
+    #[doc(hidden)]
+    pub fn read_wire(
+        value: &Value,
+        path: &str,
+        report: &mut rules::WireReport,
+    ) -> Value {
+        let Some(map) = value.as_object() else {
+            report
+                .violations
+                .push(
+                    rt::violation(
+                        path,
+                        "rpm.customer-add.Customer.Fields.type",
+                        "Customer.Fields must be a JSON object",
+                        rules::Strength::Documented,
+                    ),
+                );
+            return Value::Null;
+        };
+        let mut out = serde_json::Map::new();
+        let f0 = rules::member(map, "Field", super::NAME_MATCHING);
+        if let Some(v) = f0 {
+            let path = rt::child(path, "Field");
+            let nv = match rules::coerce_scalar(
+                rules::ScalarType::String,
+                v,
+                super::STRINGS_CARRY_SCALARS,
+            ) {
+                Ok(nv) => nv,
+                Err(_) => {
+                    report
+                        .violations
+                        .push(
+                            rt::violation(
+                                &path,
+                                "rpm.customer-add.Customer.Fields.Field.type",
+                                "Customer.Fields.Field must be a JSON string",
+                                rules::Strength::Documented,
+                            ),
+                        );
+                    v.clone()
+                }
+            };
+            out.insert("Field".to_string(), nv);
+        }
+        let f1 = rules::member(map, "Value", super::NAME_MATCHING);
+        if let Some(v) = f1 {
+            let path = rt::child(path, "Value");
+            let nv = match rules::coerce_scalar(
+                rules::ScalarType::String,
+                v,
+                super::STRINGS_CARRY_SCALARS,
+            ) {
+                Ok(nv) => nv,
+                Err(_) => {
+                    report
+                        .violations
+                        .push(
+                            rt::violation(
+                                &path,
+                                "rpm.customer-add.Customer.Fields.Value.type",
+                                "Customer.Fields.Value must be a JSON string",
+                                rules::Strength::Documented,
+                            ),
+                        );
+                    v.clone()
+                }
+            };
+            out.insert("Value".to_string(), nv);
+        }
+        rt::unknown_members(
+            map,
+            &["Field", "Value"],
             super::NAME_MATCHING,
             path,
             &mut report.unknown,

@@ -135,6 +135,11 @@ pub struct Customer {
     /// Wire name `Website`; optional.
     #[serde(rename = "Website", default, skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
+    /// Shown in the page's JSON sample; not described.
+    ///
+    /// Wire name `Address`; optional.
+    #[serde(rename = "Address", default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
     /// Custom fields to set.
     ///
     /// Wire name `Fields`; optional.
@@ -253,8 +258,33 @@ impl Customer {
             };
             out.insert("Website".to_string(), nv);
         }
-        let f3 = rules::member(map, "Fields", super::NAME_MATCHING);
+        let f3 = rules::member(map, "Address", super::NAME_MATCHING);
         if let Some(v) = f3 {
+            let path = rt::child(path, "Address");
+            let nv = match rules::coerce_scalar(
+                rules::ScalarType::String,
+                v,
+                super::STRINGS_CARRY_SCALARS,
+            ) {
+                Ok(nv) => nv,
+                Err(_) => {
+                    report
+                        .violations
+                        .push(
+                            rt::violation(
+                                &path,
+                                "rpm.customer-edit.Customer.Address.type",
+                                "Customer.Address must be a JSON string",
+                                rules::Strength::Documented,
+                            ),
+                        );
+                    v.clone()
+                }
+            };
+            out.insert("Address".to_string(), nv);
+        }
+        let f4 = rules::member(map, "Fields", super::NAME_MATCHING);
+        if let Some(v) = f4 {
             let path = rt::child(path, "Fields");
             let nv = match v.as_array() {
                 Some(items) => {
@@ -283,7 +313,7 @@ impl Customer {
         }
         rt::unknown_members(
             map,
-            &["CustomerID", "Name", "Website", "Fields"],
+            &["CustomerID", "Name", "Website", "Address", "Fields"],
             super::NAME_MATCHING,
             path,
             &mut report.unknown,

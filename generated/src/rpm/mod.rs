@@ -7,7 +7,11 @@ use erpspec_rules as rules;
 pub mod customer;
 pub mod customer_add;
 pub mod customer_contact_add;
+pub mod customer_contact_edit;
 pub mod customer_edit;
+pub mod customer_location_edit;
+pub mod customers;
+pub mod info;
 /// How this vendor matches parameter names.
 pub const NAME_MATCHING: rules::NameMatching = rules::NameMatching::Exact;
 /// Whether a string may carry a number or boolean (query strings
@@ -18,5 +22,9 @@ pub const ENDPOINTS: &[&str] = &[
     "customer",
     "customer-add",
     "customer-contact-add",
+    "customer-contact-edit",
     "customer-edit",
+    "customer-location-edit",
+    "customers",
+    "info",
 ];

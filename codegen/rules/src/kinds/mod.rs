@@ -11,10 +11,12 @@
 
 pub mod at_least_one_of;
 pub mod coded_enum;
+pub mod constant;
 pub mod enumeration;
 pub mod format;
 pub mod max_items;
 pub mod max_length;
+pub mod min_length;
 pub mod minimum;
 pub mod required;
 
@@ -75,6 +77,16 @@ mod tests {
                 format: Format::Digits { count: 1 },
             },
             RuleKind::MaxItems { max: 4 },
+            RuleKind::MinLength {
+                min: 1,
+                unit: LengthUnit::CodePoints,
+            },
+            RuleKind::MinLength {
+                min: 3,
+                unit: LengthUnit::Bytes,
+            },
+            RuleKind::Const { value: true },
+            RuleKind::Const { value: false },
         ]
     }
 

@@ -1,0 +1,46 @@
+//! `const`: the one value a boolean may take (RPM CustomerContactEdit's
+//! `IsPrimary`: "true makes it primary; setting false is not allowed").
+
+use super::{BoundaryCase, case};
+use serde_json::{Map, Value};
+
+/// The check the generated validators call.
+pub fn constant_bool(v: bool, want: bool) -> bool {
+    v == want
+}
+
+pub fn holds(want: bool, value: &Value) -> bool {
+    match value {
+        Value::Bool(b) => constant_bool(*b, want),
+        _ => true,
+    }
+}
+
+pub fn describe(want: bool) -> String {
+    format!("must be {want}")
+}
+
+pub fn json_schema(want: bool) -> Map<String, Value> {
+    let mut k = Map::new();
+    k.insert("const".into(), Value::Bool(want));
+    k
+}
+
+/// The value, and the other boolean.
+pub fn cases(want: bool) -> Vec<BoundaryCase> {
+    vec![case("equal", Value::Bool(want), true), case("other", Value::Bool(!want), false)]
+}
+
+#[cfg(feature = "strategies")]
+pub mod strategies {
+    use super::*;
+    use proptest::prelude::*;
+
+    pub fn valid(want: bool) -> BoxedStrategy<Value> {
+        Just(Value::Bool(want)).boxed()
+    }
+
+    pub fn breaking(want: bool) -> BoxedStrategy<Value> {
+        Just(Value::Bool(!want)).boxed()
+    }
+}
