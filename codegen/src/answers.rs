@@ -110,6 +110,12 @@ pub fn endpoint_check_id(v: &Vendor, ep: &Endpoint, part: &str) -> String {
     format!("{}.{}.{part}", v.name, ep.id)
 }
 
+/// `<vendor>.resources.<resource>.<part>`: what a resource declares
+/// (`rpm.resources.customer.includes.Contacts.primary`).
+pub fn resource_check_id(v: &Vendor, resource: &str, part: &str) -> String {
+    format!("{}.resources.{resource}.{part}", v.name)
+}
+
 /// `<vendor>.envelopes.<success|error><pointer>`: a member of an envelope.
 pub fn envelope_check_id(v: &Vendor, success: bool, pointer: &str) -> String {
     format!("{}.envelopes.{}{pointer}", v.name, if success { "success" } else { "error" })

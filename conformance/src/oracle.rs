@@ -49,6 +49,12 @@ pub enum Compare {
     Trimmed,
     /// Padded with trailing spaces, as the docs show.
     Padded,
+    /// The member must not be there (a response member a request flag
+    /// leaves out). `value` is unused.
+    Absent,
+    /// Cleared: absent, null or empty text (an update clearing an omitted
+    /// member). `value` is unused.
+    Empty,
 }
 
 /// The oracle's finding for one answer.
@@ -188,10 +194,17 @@ pub fn success_payload(v: &Vendor, ep: &Endpoint, status: u16, body: &Value) -> 
         Payload::Record | Payload::EmptyObject => payload.is_object(),
         Payload::Records => payload.as_array().is_some_and(|a| a.iter().all(Value::is_object)),
         Payload::Null => payload.is_null(),
-        Payload::Wrapped { member } if ep.wraps_list() => payload
-            .get(member)
-            .and_then(Value::as_array)
-            .is_some_and(|a| a.iter().all(Value::is_object)),
+        Payload::Wrapped { member } if ep.wraps_list() => {
+            payload
+                .get(member)
+                .and_then(Value::as_array)
+                .is_some_and(|a| a.iter().all(Value::is_object))
+                && ep
+                    .response
+                    .beside
+                    .iter()
+                    .all(|(name, _)| payload.get(name).is_some_and(Value::is_i64))
+        }
         Payload::Wrapped { member } => payload.get(member).is_some_and(Value::is_object),
     };
     if !shape_ok {
@@ -200,7 +213,13 @@ pub fn success_payload(v: &Vendor, ep: &Endpoint, status: u16, body: &Value) -> 
             Payload::EmptyObject => "an empty object".to_string(),
             Payload::Records => "a list of records".to_string(),
             Payload::Null => "null".to_string(),
-            Payload::Wrapped { member } if ep.wraps_list() => format!("an object with a `{member}` list of records"),
+            Payload::Wrapped { member } if ep.wraps_list() => {
+                let beside: Vec<String> = ep.response.beside.iter().map(|(n, _)| format!("`{n}`")).collect();
+                match beside.is_empty() {
+                    true => format!("an object with a `{member}` list of records"),
+                    false => format!("an object with a `{member}` list of records and the integer {}", beside.join(", ")),
+                }
+            }
             Payload::Wrapped { member } => format!("an object with a `{member}` record"),
         };
         return Err(format!("the payload should be {want}, found {}", brief(&payload)));
@@ -246,11 +265,25 @@ pub fn get_path<'a>(v: &Vendor, record: &'a Value, path: &[String]) -> Option<&'
     for seg in path {
         at = match at {
             Value::Object(m) => m.iter().find(|(k, _)| v.transport.names.matches(seg, k)).map(|(_, x)| x)?,
+            // `?Contact.FirstName=Ana`: the item whose member has that text
+            // (a list whose order the docs do not fix).
+            Value::Array(items) if seg.starts_with('?') => {
+                let (member, want) = seg[1..].split_once('=')?;
+                let member: Vec<String> = member.split('.').map(str::to_string).collect();
+                items
+                    .iter()
+                    .find(|i| get_path(v, i, &member).is_some_and(|x| text(x).trim_end() == want))?
+            }
             Value::Array(items) => items.get(seg.parse::<usize>().ok()?)?,
             _ => return None,
         };
     }
     Some(at)
+}
+
+/// The path segment selecting the list item whose `member` (dotted) reads `value`.
+pub fn item_where(member: &[String], value: &str) -> String {
+    format!("?{}={value}", member.join("."))
 }
 
 /// Text of a scalar for comparisons across the dialect's readings (`100` and
@@ -273,16 +306,25 @@ pub fn check_asserts(v: &Vendor, record: &Value, member: Option<&str>, asserts: 
             (Some(m), Some((first, rest))) if first == m => get_path(v, record, rest),
             _ => None,
         });
-        match found {
-            None => {
+        match (found, a.compare) {
+            (None, Compare::Absent | Compare::Empty) => {}
+            (None, _) => {
                 wrong.insert(shown, format!("missing, expected {} ({})", a.value, a.because));
             }
-            Some(got) => {
+            (Some(got), Compare::Absent) => {
+                wrong.insert(shown, format!("{}, where it should be left out ({})", brief(got), a.because));
+            }
+            (Some(got), Compare::Empty) => {
+                if !(got.is_null() || text(got).trim().is_empty()) {
+                    wrong.insert(shown, format!("{}, where it should be cleared ({})", brief(got), a.because));
+                }
+            }
+            (Some(got), compare) => {
                 let (g, w) = (text(got), text(&a.value));
-                let ok = match a.compare {
-                    Compare::Exact => g == w,
+                let ok = match compare {
                     Compare::Trimmed => g.trim_end() == w.trim_end(),
                     Compare::Padded => g.len() > w.trim_end().len() && g.ends_with(' ') && g.trim_end() == w.trim_end(),
+                    _ => g == w,
                 };
                 if !ok {
                     wrong.insert(shown, format!("{} where {} was written ({})", brief(got), a.value, a.because));

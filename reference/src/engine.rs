@@ -23,8 +23,8 @@ use crate::store::{Store, Tx};
 use crate::util::{self, get_path, parents_mut, record_of, record_of_mut};
 use erpspec_codegen::answers::{self, Situation};
 use erpspec_codegen::ir::{
-    AssignedHow, Beside, Criteria, Endpoint, ErrorEntry, Field, MessageRule, OperationKind, ParamLocation, Payload, PresentationLocation,
-    QuirkKind, Resource, Type, Vendor,
+    AssignedHow, Beside, ChildList, Criteria, Endpoint, ErrorEntry, Field, MessageRule, OperationKind, ParamLocation, Payload,
+    PresentationLocation, QuirkKind, Resource, Type, Vendor,
 };
 use erpspec_rules::{ScalarType, lookup_field};
 use serde_json::{Map, Value, json};
@@ -396,7 +396,7 @@ impl Engine {
             OperationKind::Read => {
                 let row = self.locate(tx, req, ep, resource, member, &normalized)?;
                 let mut record = self.record_view(tx, ep, resource, member, &row.doc)?;
-                leave_out_unless_included(ep, &normalized, &mut record);
+                self.leave_out_unless_included(ep, &normalized, &mut record);
                 Ok(self.success(ep, self.shape_payload(ep, record)))
             }
             OperationKind::Query => self.query(tx, req, ep, resource, member, &normalized),
@@ -909,7 +909,26 @@ impl Engine {
     /// defaults, their one primary item, and lose items whose value another
     /// record already has.
     fn shape_child_lists(&self, tx: &Tx<'_>, ep: &Endpoint, r: &Resource, member: Option<&str>, doc: &mut Value) -> Step<()> {
-        let lists = &ep.operation.creates;
+        // What the fault switches leave undone.
+        let lists: Vec<ChildList> = ep
+            .operation
+            .creates
+            .iter()
+            .map(|l| {
+                let mut l = l.clone();
+                let (id, m) = (ep.id.clone(), l.member.clone());
+                if self.faults.has(&Fault::ListDefaultsMissing(id.clone(), m.clone())) {
+                    l.when_none.clear();
+                }
+                if self.faults.has(&Fault::PrimaryUnresolved(id.clone(), m.clone())) {
+                    l.primary = None;
+                }
+                if self.faults.has(&Fault::TakenKept(id, m)) {
+                    l.drop_taken = None;
+                }
+                l
+            })
+            .collect();
         if lists.is_empty() {
             return Ok(());
         }
@@ -927,7 +946,7 @@ impl Engine {
             })
         };
         if let Some(rec) = record_of_mut(doc, member) {
-            crate::children::shape_lists(lists, rec, &taken);
+            crate::children::shape_lists(&lists, rec, &taken);
         }
         Ok(())
     }
@@ -1001,8 +1020,12 @@ impl Engine {
     /// `IsPrimary` "makes it the primary contact").
     fn keep_one_primary(&self, tx: &Tx<'_>, r: &Resource, doc: &Value) -> Step<()> {
         let member = self.members.get(&r.name).map(String::as_str);
-        for inc in self.v.resources.iter().flat_map(|p| &p.includes).filter(|i| i.resource == r.name) {
+        let includes = self.v.resources.iter().flat_map(|p| p.includes.iter().map(move |i| (p, i)));
+        for (parent, inc) in includes.filter(|(_, i)| i.resource == r.name) {
             let Some(flag) = &inc.primary else { continue };
+            if self.faults.has(&Fault::PrimaryShared(parent.name.clone(), inc.member.clone())) {
+                continue;
+            }
             if get_path(doc, member, flag) != Some(&Value::Bool(true)) {
                 continue;
             }
@@ -1020,6 +1043,10 @@ impl Engine {
             }
         }
         Ok(())
+    }
+
+    fn leave_out_unless_included(&self, ep: &Endpoint, normalized: &Map<String, Value>, record: &mut Value) {
+        leave_out_unless_included(ep, normalized, record, &self.faults);
     }
 
     /// Records when a resource's list last changed (`response.beside`'s
@@ -1056,6 +1083,7 @@ impl Engine {
         let mut doc = row.doc.clone();
         merge(&mut doc, changes, member);
         if let Some(c) = &ep.operation.clears_omitted
+            && !self.faults.has(&Fault::ClearsOmittedIgnored(ep.id.clone()))
             && let Some(rec) = record_of_mut(&mut doc, member)
         {
             let sent = record_of(&Value::Object(normalized.clone()), member).clone();
@@ -1124,7 +1152,7 @@ impl Engine {
             });
             if hit {
                 let mut record = self.record_view(tx, ep, r, member, &row.doc)?;
-                leave_out_unless_included(ep, normalized, &mut record);
+                self.leave_out_unless_included(ep, normalized, &mut record);
                 out.push(record);
             }
         }
@@ -1141,6 +1169,9 @@ impl Engine {
             Payload::Wrapped { member: list } => {
                 let mut wrapped = Map::new();
                 for (name, beside) in &ep.response.beside {
+                    if self.faults.has(&Fault::BesideMissing(ep.id.clone(), name.clone())) {
+                        continue;
+                    }
                     let value = match beside {
                         Beside::Count => Value::from(out.len()),
                         Beside::LastModified => {
@@ -1445,8 +1476,11 @@ fn collect_refs<'f>(fields: &'f [Field], value: &Value, prefix: &str, out: &mut 
 
 /// `response.include_if`: a member the request's flag leaves out (RPM
 /// `IncludeLocations: false`); an absent flag includes it.
-fn leave_out_unless_included(ep: &Endpoint, normalized: &Map<String, Value>, record: &mut Value) {
+fn leave_out_unless_included(ep: &Endpoint, normalized: &Map<String, Value>, record: &mut Value, faults: &Faults) {
     for (member, flag) in &ep.response.include_if {
+        if faults.has(&Fault::IncludeIfIgnored(ep.id.clone(), member.clone())) {
+            continue;
+        }
         let record_member = ep.operation.record_member.as_deref();
         let request = Value::Object(normalized.clone());
         if get_path(&request, record_member, flag) == Some(&Value::Bool(false))

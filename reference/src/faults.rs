@@ -11,7 +11,9 @@
 //! `<vendor>.envelopes.error/MESSAGE`, `<vendor>.errors.<entry>.status`,
 //! `<vendor>.<endpoint>.operation`, `<vendor>.<endpoint>.quirks.<quirk>`.
 
-use erpspec_codegen::answers::{Situation, dialect_check_id, endpoint_check_id, entry_check_id, envelope_check_id, presentation_check_id};
+use erpspec_codegen::answers::{
+    Situation, dialect_check_id, endpoint_check_id, entry_check_id, envelope_check_id, presentation_check_id, resource_check_id,
+};
 use erpspec_codegen::ir::{Endpoint, Field, MessageRule, OperationKind, PresentationLocation, Type, Vendor, walk_fields};
 use std::collections::BTreeSet;
 
@@ -49,6 +51,20 @@ pub enum Fault {
     DuplicateAccepted(String),
     /// A reference to a missing record is accepted (`endpoint`, `field`).
     ReferenceUnchecked(String, String),
+    /// A create leaves out the documented items of a list given none (`endpoint`, `member`).
+    ListDefaultsMissing(String, String),
+    /// A create keeps a list's primary flags as sent (`endpoint`, `member`).
+    PrimaryUnresolved(String, String),
+    /// A create keeps list items whose value another record has (`endpoint`, `member`).
+    TakenKept(String, String),
+    /// A response member a request flag leaves out is kept (`endpoint`, `member`).
+    IncludeIfIgnored(String, String),
+    /// An update keeps the members it clears when they are omitted.
+    ClearsOmittedIgnored(String),
+    /// A child flagged primary leaves its siblings flagged (`parent resource`, `member`).
+    PrimaryShared(String, String),
+    /// A member beside a wrapped list is left out (`endpoint`, `member`).
+    BesideMissing(String, String),
 }
 
 /// One fault of a vendor's catalogue.
@@ -230,6 +246,58 @@ pub fn catalogue(v: &Vendor) -> Vec<FaultInfo> {
             }
             _ => {}
         }
+        for list in &op.creates {
+            let m = &list.member;
+            let part = |what: &str| endpoint_check_id(v, ep, &format!("operation.creates.{m}.{what}"));
+            if !list.when_none.is_empty() {
+                push(
+                    format!("list-defaults-missing={}.{m}", ep.id),
+                    part("when_none"),
+                    format!("create no {m} when the request gives none"),
+                    Fault::ListDefaultsMissing(ep.id.clone(), m.clone()),
+                );
+            }
+            if list.primary.is_some() {
+                push(
+                    format!("primary-unresolved={}.{m}", ep.id),
+                    part("primary"),
+                    format!("keep the {m}' primary flags as sent"),
+                    Fault::PrimaryUnresolved(ep.id.clone(), m.clone()),
+                );
+            }
+            if list.drop_taken.is_some() {
+                push(
+                    format!("taken-kept={}.{m}", ep.id),
+                    part("drop_taken"),
+                    format!("keep {m} whose value another record already has"),
+                    Fault::TakenKept(ep.id.clone(), m.clone()),
+                );
+            }
+        }
+        for member in ep.response.include_if.keys() {
+            push(
+                format!("include-if-ignored={}.{member}", ep.id),
+                endpoint_check_id(v, ep, &format!("response.include_if.{member}")),
+                format!("answer {member} even when the request leaves it out"),
+                Fault::IncludeIfIgnored(ep.id.clone(), member.clone()),
+            );
+        }
+        if op.clears_omitted.is_some() {
+            push(
+                format!("clears-omitted-ignored={}", ep.id),
+                endpoint_check_id(v, ep, "operation.clears_omitted"),
+                "keep the members an update clears when they are omitted".into(),
+                Fault::ClearsOmittedIgnored(ep.id.clone()),
+            );
+        }
+        for (name, _) in &ep.response.beside {
+            push(
+                format!("beside-missing={}.{name}", ep.id),
+                endpoint_check_id(v, ep, &format!("response.beside.{name}")),
+                format!("leave `{name}` out of the answer"),
+                Fault::BesideMissing(ep.id.clone(), name.clone()),
+            );
+        }
         // A quirk several endpoints document (an empty phone number read as
         // " none") is one switch: it turns the quirk off everywhere.
         for q in ep.quirks.iter().filter(|q| quirks_seen.insert(q.id.clone())) {
@@ -256,6 +324,17 @@ pub fn catalogue(v: &Vendor) -> Vec<FaultInfo> {
                 endpoint_check_id(v, ep, &format!("{path}.refers_to")),
                 format!("accept a `{path}` naming a record that does not exist"),
                 Fault::ReferenceUnchecked(ep.id.clone(), path),
+            );
+        }
+    }
+    // A parent's one primary child.
+    for r in &v.resources {
+        for inc in r.includes.iter().filter(|i| i.primary.is_some()) {
+            push(
+                format!("primary-shared={}.{}", r.name, inc.member),
+                resource_check_id(v, &r.name, &format!("includes.{}.primary", inc.member)),
+                format!("leave the other {} flagged when one is made primary", inc.member),
+                Fault::PrimaryShared(r.name.clone(), inc.member.clone()),
             );
         }
     }

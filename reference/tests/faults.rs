@@ -513,6 +513,72 @@ fn persistence_probe(plain: &mut Server, faulty: &mut Server, name: &str) -> Res
                     json!({"CustomerID": 4242, "Location": {"LocationID": 1, "Name": "X"}}),
                 )
                 .json(),
+            ("rpm", "list-defaults-missing=customer-add.Locations" | "list-defaults-missing=customer-add.Contacts") => {
+                let r = s.call("customer-add", json!({"Customer": {"Name": "DEFAULTS"}})).json();
+                json!([r["Result"]["Locations"], r["Result"]["Contacts"]])
+            }
+            ("rpm", "primary-unresolved=customer-add.Locations") => {
+                let locations = json!([{"Name": "A", "IsPrimary": true}, {"Name": "B", "IsPrimary": true}]);
+                s.call("customer-add", json!({"Customer": {"Name": "PRIMARY", "Locations": locations}}))
+                    .json()["Result"]["Locations"]
+                    .clone()
+            }
+            ("rpm", "primary-unresolved=customer-add.Contacts") => {
+                let contacts = json!([{"Contact": {"FirstName": "A"}}, {"Contact": {"FirstName": "B"}}]);
+                s.call("customer-add", json!({"Customer": {"Name": "PRIMARY", "Contacts": contacts}}))
+                    .json()["Result"]["Contacts"]
+                    .clone()
+            }
+            ("rpm", "taken-kept=customer-add.Aliases") => {
+                s.call(
+                    "customer-add",
+                    json!({"Customer": {"Name": "ONE", "Aliases": [{"Alias": "TAKEN"}]}}),
+                );
+                s.call(
+                    "customer-add",
+                    json!({"Customer": {"Name": "TWO", "Aliases": [{"Alias": "TAKEN"}]}}),
+                )
+                .json()["Result"]["Aliases"]
+                    .clone()
+            }
+            ("rpm", "include-if-ignored=customer.Locations") => {
+                s.call("customer", json!({"CustomerID": 10023, "IncludeLocations": false})).json()["Result"]["Locations"].clone()
+            }
+            ("rpm", "clears-omitted-ignored=customer-contact-edit") => {
+                let added = s.call(
+                    "customer-contact-add",
+                    json!({"CustomerID": 10023, "Contact": {"FirstName": "P", "Title": "Buyer"}}),
+                );
+                let id = added.json()["Result"]["Contact"]["ContactID"].clone();
+                s.call(
+                    "customer-contact-edit",
+                    json!({"CustomerID": 10023, "IsPrimary": true, "Contact": {"ContactID": id, "FirstName": "P", "LastName": "Q"}}),
+                )
+                .json()["Result"]["Contact"]["Title"]
+                    .clone()
+            }
+            ("rpm", "beside-missing=customers.Age") => s.call("customers", json!({})).json()["Result"]["Age"].is_number().into(),
+            ("rpm", "primary-shared=customer.Contacts") => {
+                for name in ["A", "B"] {
+                    s.call(
+                        "customer-contact-add",
+                        json!({"CustomerID": 10023, "IsPrimary": true, "Contact": {"FirstName": name}}),
+                    );
+                }
+                s.call("customer", json!({"CustomerID": 10023})).json()["Result"]["Contacts"].clone()
+            }
+            ("rpm", "primary-shared=customer.Locations") => {
+                let locations = json!([{"Name": "A", "IsPrimary": true}, {"Name": "B"}]);
+                let r = s
+                    .call("customer-add", json!({"Customer": {"Name": "SHARED", "Locations": locations}}))
+                    .json();
+                let (customer, b) = (r["Result"]["CustomerID"].clone(), r["Result"]["Locations"][1]["LocationID"].clone());
+                s.call(
+                    "customer-location-edit",
+                    json!({"CustomerID": customer, "Location": {"LocationID": b, "Name": "B", "IsPrimary": true}}),
+                );
+                s.call("customer", json!({"CustomerID": customer})).json()["Result"]["Locations"].clone()
+            }
             ("rpm", "update-not-stored=customer-edit") => {
                 s.call(
                     "customer-edit",

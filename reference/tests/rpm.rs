@@ -285,3 +285,59 @@ fn customer_edit_renames_by_id_finds_by_name_and_refuses_what_the_docs_refuse() 
         "A customer with that name already exists"
     );
 }
+
+#[test]
+fn customer_add_creates_its_contacts_and_locations_as_records_and_saves_nothing_on_error() {
+    let mut s = start("rpm", &[]);
+    let body = json!({"Customer": {
+        "Name": "VALVECO",
+        "Locations": [{"Name": "Head Office", "IsPrimary": true}, {"Name": "Plant", "IsPrimary": true}],
+        "Contacts": [{"Contact": {"FirstName": "Joseph"}}, {"Contact": {"FirstName": "Ana"}}]
+    }});
+    let r = s.call("customer-add", body).json()["Result"].clone();
+    let locations = r["Locations"].as_array().expect("Locations").clone();
+    let contacts = r["Contacts"].as_array().expect("Contacts").clone();
+    let ids: Vec<i64> = locations.iter().map(|l| l["LocationID"].as_i64().unwrap_or(0)).collect();
+    assert!(ids.iter().all(|i| *i > 0) && ids[0] != ids[1], "locations get ids: {ids:?}");
+    let ids: Vec<i64> = contacts.iter().map(|c| c["Contact"]["ContactID"].as_i64().unwrap_or(0)).collect();
+    assert!(ids.iter().all(|i| *i > 0) && ids[0] != ids[1], "contacts get ids: {ids:?}");
+    assert_eq!(locations[1]["IsPrimary"], json!(true), "several flagged: the last wins");
+    assert_eq!(locations[0]["IsPrimary"], json!(false));
+    assert_eq!(contacts[0]["IsPrimary"], json!(true), "none flagged: the first");
+    // The contact is a record CustomerContactEdit finds.
+    let edit = s.call(
+        "customer-contact-edit",
+        json!({"CustomerID": r["CustomerID"], "IsPrimary": true, "Contact": {"ContactID": ids[1], "FirstName": "Ana", "LastName": "Ruiz"}}),
+    );
+    assert_eq!(edit.json()["Result"]["Contact"]["LastName"], json!("Ruiz"), "{}", edit.json());
+    // A refused create saves nothing: neither the customer nor its children.
+    let before = s.call("customers", json!({})).json()["Result"]["Customers"]
+        .as_array()
+        .map(Vec::len);
+    let dup = json!({"Customer": {"Name": "VALVECO", "Contacts": [{"Contact": {"FirstName": "Lost"}}]}});
+    assert_eq!(error_of(&s.call("customer-add", dup)), "A unique customer name is required");
+    let after = s.call("customers", json!({})).json()["Result"]["Customers"]
+        .as_array()
+        .map(Vec::len);
+    assert_eq!(before, after);
+    let again = s.call("customer", json!({"Customer": "VALVECO"})).json();
+    assert_eq!(
+        again["Result"]["Contacts"].as_array().map(Vec::len),
+        Some(2),
+        "no contact of the refused create: {again}"
+    );
+}
+
+#[test]
+fn customers_lists_every_customer_with_its_name_and_the_lists_age() {
+    let mut s = start("rpm", &[]);
+    let r = s.call("customers", json!({})).json()["Result"].clone();
+    assert!(r["Age"].is_i64(), "{r}");
+    assert_eq!(
+        r["Customers"][0]["Customer"],
+        json!("ABCCORP"),
+        "the record's Name shown as Customer"
+    );
+    assert_eq!(r["Customers"][0]["CustomerID"], json!(10023));
+    assert!(r["Customers"][0].get("Locations").is_none(), "only the documented members");
+}

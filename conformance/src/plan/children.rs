@@ -32,7 +32,86 @@ impl Planner<'_> {
         let mut out = Vec::new();
         out.extend(self.child_update_read_back(ep, child, creator, parent, inc));
         out.extend(self.child_duplicate_within(ep, child, creator, inc));
+        out.extend(self.child_primary_update(ep, child, creator, parent, inc));
         out
+    }
+
+    /// A parent's one primary child: an update making a second child
+    /// primary clears the first one's flag.
+    fn child_primary_update(
+        &mut self,
+        ep: &Endpoint,
+        child: &Resource,
+        creator: &Endpoint,
+        parent: &Resource,
+        inc: &Include,
+    ) -> Option<Check> {
+        let v = self.v();
+        let names = v.transport.names;
+        let flag = inc.primary.clone()?;
+        let label = child.unique_within.keys().next()?.clone();
+        if !record_fields(ep).iter().any(|f| f.name == flag) {
+            return None;
+        }
+        let reader = self.reader(&parent.name)?;
+        let (first, second) = (self.uniq.text(), self.uniq.text());
+        let items = vec![
+            json!({ label.clone(): first, flag.clone(): true }),
+            json!({ label.clone(): second }),
+        ];
+        let create = self.parent_with_children(creator, inc, items);
+        let (mut body, fills) = self.update_of_child(ep, parent, inc, 1);
+        let scope: Vec<String> = ep.operation.record_member.iter().cloned().collect();
+        set_path(&mut body, &join(&scope, &label), json!(second), names);
+        set_path(&mut body, &join(&scope, &flag), json!(true), names);
+        let mut upd = self.step(ep, body, Presenting::Valid, success());
+        upd.fills = fills;
+        let item = |l: &str| {
+            vec![
+                inc.member.clone(),
+                crate::oracle::item_where(std::slice::from_ref(&label), l),
+                flag.clone(),
+            ]
+        };
+        let asserts = vec![
+            Assert {
+                path: item(&second),
+                value: json!(true),
+                compare: Compare::Exact,
+                because: format!("{} made it primary", ep.id),
+            },
+            Assert {
+                path: item(&first),
+                value: json!(false),
+                compare: Compare::Exact,
+                because: format!("a {} has one primary {}", parent.name, inc.member),
+            },
+        ];
+        let read_built = self.base(reader);
+        let mut read = self.step(reader, read_built.body, Presenting::Valid, Expect::Success { asserts });
+        read.fills = read_built
+            .identity
+            .iter()
+            .map(|(into, record_path)| Fill {
+                from_step: 0,
+                record_path: record_path.clone(),
+                into: into.clone(),
+            })
+            .collect();
+        Some(Check {
+            id: format!("{}.{}.stateful.{}.primary", v.name, ep.id, inc.member),
+            family: Family::Stateful,
+            removable: Vec::new(),
+            endpoint: Some(ep.id.clone()),
+            rule: answers::resource_check_id(v, &parent.name, &format!("includes.{}.primary", inc.member)),
+            severity: Severity::Fail,
+            sources: parent.sources.clone(),
+            what: format!(
+                "a {} has one primary {}: making a second one primary clears the first",
+                parent.name, inc.member
+            ),
+            steps: vec![create, upd, read],
+        })
     }
 
     /// The parent's create with `items` as its list of children.

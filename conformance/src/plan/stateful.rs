@@ -329,6 +329,7 @@ impl Planner<'_> {
                     if let Some(check) = self.update_read_back(ep, creator, resource) {
                         out.push(check);
                     }
+                    out.extend(self.clears_omitted_check(ep, creator, resource));
                     if let Some(check) = self.duplicate_update(ep, creator, resource) {
                         out.push(check);
                     }
@@ -337,6 +338,11 @@ impl Planner<'_> {
                 }
             }
             _ => {}
+        }
+        out.extend(self.list_checks(ep));
+        out.extend(self.include_if_checks(ep));
+        if op.kind == OperationKind::Create {
+            out.extend(self.primary_child_checks(ep, resource));
         }
         if matches!(op.kind, OperationKind::Create | OperationKind::Update) {
             // References to records that do not exist.
