@@ -14,7 +14,11 @@ use erpspec_rules::{Case, CodedValue, Format, LengthUnit, NameMatching, RuleKind
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-pub fn check(files: Vec<VendorFiles>, diags: &mut Diagnostics) -> Api {
+/// `seeds`: the file names in the seed documents' directory
+/// (`../shared/seeds/`), which every source's `seed:` must name; `None`
+/// where that directory is not at hand (schemas embedded in a binary), and
+/// then `seed:` is not checked against it.
+pub fn check(files: Vec<VendorFiles>, seeds: Option<&[String]>, diags: &mut Diagnostics) -> Api {
     let mut vendors = Vec::new();
     for vf in files {
         let Some((api_file, api)) = vf.api else {
@@ -38,6 +42,7 @@ pub fn check(files: Vec<VendorFiles>, diags: &mut Diagnostics) -> Api {
             errors: BTreeSet::new(),
             resources: BTreeSet::new(),
             identifying: BTreeMap::new(),
+            seeds: seeds.map(<[String]>::to_vec),
         };
         let vendor = cx.vendor(&vf.dir_name, api, &vf.endpoints, &vf.unparsed);
         vendors.push(vendor);
@@ -54,6 +59,8 @@ struct VendorCx<'d> {
     resources: BTreeSet<String>,
     /// Per resource, the fields that identify a record (key and unique).
     identifying: BTreeMap<String, Vec<String>>,
+    /// The seed documents' file names, where known (see [`check`]).
+    seeds: Option<Vec<String>>,
 }
 
 fn pos<T>(file: &Arc<SourceFile>, s: &S<T>) -> Pos {
@@ -180,6 +187,19 @@ impl VendorCx<'_> {
                     format!("`{}` is not a seed file name", seed.value),
                     "write the file name as listed in ../shared/seeds/README.md, e.g. `003_ce6f3b901637b304.txt`",
                 );
+            }
+            if let (Some(seed), Some(files)) = (&s.seed, &self.seeds)
+                && seed.value.ends_with(".txt")
+                && !seed.value.contains('/')
+                && !files.contains(&seed.value)
+            {
+                let pos = self.p(seed);
+                let help = match did_you_mean(&seed.value, files.iter().map(String::as_str)) {
+                    Some(f) => format!("did you mean `{f}`?"),
+                    None => format!("name a file of ../shared/seeds/ (see its README.md): {}", one_of_list(files)),
+                };
+                self.diags
+                    .error_help(pos, format!("`{}` is not a file in ../shared/seeds/", seed.value), help);
             }
             if s.seed.is_none() && s.url.is_none() {
                 let pos = self.p(id);
@@ -335,6 +355,14 @@ impl VendorCx<'_> {
         let mut lengths = BTreeMap::new();
         for (name, n) in &a.lengths.0 {
             self.credential_name(name, &declared);
+            if n.value == 0 {
+                let pos = self.p(n);
+                self.diags.error_help(
+                    pos,
+                    format!("credential `{}` has length 0", name.value),
+                    "write the documented length in characters (ManEx: `API_KEY: 10`), or remove the entry",
+                );
+            }
             lengths.insert(name.value.clone(), n.value);
         }
         let auth = Auth {
@@ -353,6 +381,14 @@ impl VendorCx<'_> {
             error: envelope(&api.envelopes.error),
             sources: self.source_refs(&api.envelopes.sources),
         };
+        if let Some(m) = &api.envelopes.error.payload_members {
+            let pos = self.p(m);
+            self.diags.error_help(
+                pos,
+                "`payload_members` is given for the error envelope",
+                "error answers carry no payload; put `payload_members` under `envelopes.success`",
+            );
+        }
         if !envelopes.success.body.has_slot("payload") {
             let pos = Pos::start(&self.file);
             self.diags.error_help(
@@ -396,6 +432,17 @@ impl VendorCx<'_> {
                     }
                 };
                 let on = self.assigned_on(a, &how);
+                let unless_given = a.unless_given.as_ref().is_some_and(|u| u.value);
+                if let Some(u) = a.unless_given.as_ref().filter(|u| u.value)
+                    && !matches!(how, AssignedHow::Timestamp | AssignedHow::User)
+                {
+                    let pos = self.p(u);
+                    self.diags.error_help(
+                        pos,
+                        "`unless_given` applies to `timestamp` and `user` values",
+                        "a sequence value is kept when given where the field is the key or `unique`; remove `unless_given`",
+                    );
+                }
                 let srcs = if a.sources.is_empty() {
                     self.source_refs(&r.sources)
                 } else {
@@ -405,6 +452,7 @@ impl VendorCx<'_> {
                     field: field.value.clone(),
                     how,
                     on,
+                    unless_given,
                     sources: srcs,
                 });
             }
@@ -623,11 +671,26 @@ fn unfilled_slots(t: &Template, vars: &BTreeMap<String, serde_json::Value>) -> V
         .collect()
 }
 
+/// A format by its name in the schema language (`us_date`, `digits10`).
+fn format_named(s: &str) -> Option<Format> {
+    match s {
+        "us_date" => Some(Format::UsDate),
+        "iso_date" => Some(Format::IsoDate),
+        "iso_date_time" => Some(Format::IsoDateTime),
+        "iso_date_time_unseparated" => Some(Format::IsoDateTimeUnseparated),
+        _ => s
+            .strip_prefix("digits")
+            .and_then(|n| n.parse().ok())
+            .map(|count| Format::Digits { count }),
+    }
+}
+
 fn envelope(e: &syntax::EnvelopeSyntax) -> Envelope {
     Envelope {
         status: e.status,
         body: Template::parse(&e.body),
         vars: e.vars.clone(),
+        payload_members: e.payload_members.as_ref().map(|m| m.value.clone()).unwrap_or_default(),
     }
 }
 
@@ -875,6 +938,7 @@ impl EndpointCx<'_, '_> {
         }
         let creates = self.child_lists(op, kind, &record_fields, &request, &ep_sources);
         let clears_omitted = self.clears_omitted(op, kind, &record_fields, &request, &ep_sources);
+        let merge_items = self.merge_items(op, kind, &record_fields, &request);
         if let Some(e) = &op.on_empty
             && kind != OperationKind::Query
         {
@@ -898,6 +962,7 @@ impl EndpointCx<'_, '_> {
             on_empty: self.error_ref(&op.on_empty),
             creates,
             clears_omitted,
+            merge_items,
             sources: self.sources_or(&op.sources, &ep_sources),
         };
 
@@ -1001,21 +1066,25 @@ impl EndpointCx<'_, '_> {
                     );
                 }
             }
-            let kind = match (&q.reads_back_as, q.pads_strings) {
-                (Some(r), None) => QuirkKind::ReadsBackAs {
+            let kind = match (&q.reads_back_as, q.pads_strings, &q.dates_read_back_as) {
+                (Some(r), None, None) => QuirkKind::ReadsBackAs {
                     path: r.path.clone(),
                     written: r.written.clone(),
                     read: r.read.clone(),
                 },
-                (None, Some(true)) => QuirkKind::PadsStrings {
+                (None, Some(true), None) => QuirkKind::PadsStrings {
                     unpadded: q.unpadded.iter().map(|u| u.value.clone()).collect(),
+                },
+                (None, None, Some(d)) => match self.dates_read_back_as(d) {
+                    Some(kind) => kind,
+                    None => continue,
                 },
                 _ => {
                     let pos = self.p(id);
                     self.diags().error_help(
                         pos,
-                        "a quirk is exactly one of `reads_back_as` or `pads_strings: true`",
-                        "keep one of the two keys",
+                        "a quirk is exactly one of `reads_back_as`, `pads_strings: true` or `dates_read_back_as`",
+                        "keep one of the keys",
                     );
                     continue;
                 }
@@ -1097,6 +1166,33 @@ impl EndpointCx<'_, '_> {
         Some(ep)
     }
 
+    /// `dates_read_back_as`: JSON pointers, and a format that writes dates.
+    fn dates_read_back_as(&mut self, d: &syntax::DatesReadBackSyntax) -> Option<QuirkKind> {
+        for p in &d.paths {
+            if !p.value.starts_with('/') {
+                let pos = self.p(p);
+                self.diags().error_help(
+                    pos,
+                    format!("`{}` is not a JSON pointer", p.value),
+                    format!("write the record field as a JSON pointer: `/{}`", p.value),
+                );
+            }
+        }
+        let format = format_named(&d.format.value).filter(|f| erpspec_rules::kinds::format::DATE_FORMATS.contains(f));
+        if format.is_none() {
+            let pos = self.p(&d.format);
+            self.diags().error_help(
+                pos,
+                format!("`{}` is not a date format", d.format.value),
+                "write `us_date`, `iso_date`, `iso_date_time` or `iso_date_time_unseparated`",
+            );
+        }
+        Some(QuirkKind::DatesReadBackAs {
+            paths: d.paths.iter().map(|p| p.value.clone()).collect(),
+            format: format?,
+        })
+    }
+
     /// `operation.creates`: each member must be a list of the record, and
     /// what is said of its items must name their fields.
     fn child_lists(
@@ -1110,13 +1206,14 @@ impl EndpointCx<'_, '_> {
         let mut out = Vec::new();
         for (member, c) in &op.creates.0 {
             if kind != OperationKind::Create {
+                // One diagnostic for the key, not one per list it names.
                 let pos = self.p(member);
                 self.diags().error_help(
                     pos,
                     "`creates` applies to `kind: create` only",
                     "remove it, or make the operation a create",
                 );
-                continue;
+                return Vec::new();
             }
             let fields = if record_fields.is_empty() { request } else { record_fields };
             let items = match fields.iter().find(|f| f.name == member.value).map(|f| &f.ty) {
@@ -1125,11 +1222,21 @@ impl EndpointCx<'_, '_> {
                     _ => Vec::new(),
                 },
                 _ => {
+                    let lists: Vec<&str> = fields
+                        .iter()
+                        .filter(|f| matches!(f.ty, Type::Array { .. }))
+                        .map(|f| f.name.as_str())
+                        .collect();
+                    let help = match did_you_mean(&member.value, lists.iter().copied()) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None if lists.is_empty() => "the record has no list (`type: array`) field; remove this entry".to_string(),
+                        None => format!("name a list (`type: array`) of the record: {}", one_of_list(&lists)),
+                    };
                     let pos = self.p(member);
                     self.diags().error_help(
                         pos,
                         format!("`creates` names `{}`, which is not a list of the record", member.value),
-                        "name an array field of the record (of the `record_member` object where there is one)",
+                        help,
                     );
                     continue;
                 }
@@ -1138,9 +1245,11 @@ impl EndpointCx<'_, '_> {
                 let first = name.value.split('.').next().unwrap_or_default();
                 if !items.iter().any(|f| f.name == first) {
                     let pos = cx.p(name);
-                    let help = match did_you_mean(first, items.iter().map(|f| f.name.as_str())) {
+                    let names: Vec<&str> = items.iter().map(|f| f.name.as_str()).collect();
+                    let help = match did_you_mean(first, names.iter().copied()) {
                         Some(s) => format!("did you mean `{s}`?"),
-                        None => format!("name a field of the items of `{}`", member.value),
+                        None if names.is_empty() => format!("the items of `{}` are not objects: they have no fields", member.value),
+                        None => format!("name a field of the items of `{}`: {}", member.value, one_of_list(&names)),
                     };
                     cx.diags()
                         .error_help(pos, format!("`{}` is not a field of the items", name.value), help);
@@ -1175,8 +1284,26 @@ impl EndpointCx<'_, '_> {
                 self.diags().error_help(
                     pos,
                     "`primary_defaults` without `primary`",
-                    "add `primary: { flag, several, none }`",
+                    "the defaults go to the primary item: add `primary: { flag, several, none }`, or remove `primary_defaults`",
                 );
+            }
+            // The defaults' names carry no position of their own: point at the list.
+            for name in c.primary_defaults.keys() {
+                if !items.iter().any(|f| &f.name == name) {
+                    let pos = self.p(member);
+                    let help = match did_you_mean(name, items.iter().map(|f| f.name.as_str())) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => format!("name fields of the items of `{}`", member.value),
+                    };
+                    self.diags().error_help(
+                        pos,
+                        format!(
+                            "`primary_defaults` of `{}` names `{name}`, which is not a field of the items",
+                            member.value
+                        ),
+                        help,
+                    );
+                }
             }
             out.push(ChildList {
                 member: member.value.clone(),
@@ -1186,6 +1313,57 @@ impl EndpointCx<'_, '_> {
                 drop_taken: c.drop_taken.as_ref().map(|d| d.value.clone()),
                 sources: self.sources_or(&c.sources, inherited),
             });
+        }
+        out
+    }
+
+    /// `operation.merge_items`: a list of the record, and members of its items.
+    fn merge_items(
+        &mut self,
+        op: &syntax::OperationSyntax,
+        kind: OperationKind,
+        record_fields: &[Field],
+        request: &[Field],
+    ) -> BTreeMap<String, Vec<String>> {
+        let mut out = BTreeMap::new();
+        let fields = if record_fields.is_empty() { request } else { record_fields };
+        for (list, by) in &op.merge_items.0 {
+            if kind != OperationKind::Update {
+                let pos = self.p(list);
+                self.diags().error_help(
+                    pos,
+                    "`merge_items` applies to `kind: update` only",
+                    "remove it, or make the operation an update",
+                );
+                continue;
+            }
+            let items = match fields.iter().find(|f| f.name == list.value).map(|f| &f.ty) {
+                Some(Type::Array { items }) => match items.as_ref() {
+                    Type::Object { fields, .. } => fields.clone(),
+                    _ => Vec::new(),
+                },
+                _ => {
+                    let pos = self.p(list);
+                    self.diags().error_help(
+                        pos,
+                        format!("`merge_items` names `{}`, which is not a list of objects of the record", list.value),
+                        "name an array field of the record whose items are objects",
+                    );
+                    continue;
+                }
+            };
+            for b in by {
+                if !items.iter().any(|f| f.name == b.value) {
+                    let pos = self.p(b);
+                    let help = match did_you_mean(&b.value, items.iter().map(|f| f.name.as_str())) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => format!("name a member of the items of `{}`", list.value),
+                    };
+                    self.diags()
+                        .error_help(pos, format!("`{}` is not a member of the items", b.value), help);
+                }
+            }
+            out.insert(list.value.clone(), by.iter().map(|b| b.value.clone()).collect());
         }
         out
     }
@@ -1210,14 +1388,17 @@ impl EndpointCx<'_, '_> {
             return None;
         }
         let fields = if record_fields.is_empty() { request } else { record_fields };
-        for f in c.value.param() {
+        // The fields of `value` and of every alternative reading.
+        let alternatives = c.value.attrs().map(|a| a.alternatives.as_slice()).unwrap_or_default();
+        for f in c.value.param().iter().chain(alternatives.iter().flat_map(|x| &x.value)) {
             if !fields.iter().any(|g| g.name == f.value) {
                 let pos = self.p(f);
-                self.diags().error_help(
-                    pos,
-                    format!("`{}` is not a field of the record", f.value),
-                    "name fields of the request's record (of the `record_member` object where there is one)",
-                );
+                let help = match did_you_mean(&f.value, fields.iter().map(|g| g.name.as_str())) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => "name fields of the request's record (of the `record_member` object where there is one)".to_string(),
+                };
+                self.diags()
+                    .error_help(pos, format!("`{}` is not a field of the record", f.value), help);
             }
         }
         let names = |v: &Vec<S<String>>| v.iter().map(|f| f.value.clone()).collect::<Vec<String>>();
@@ -1245,15 +1426,18 @@ impl EndpointCx<'_, '_> {
         request: &[Field],
     ) -> (Vec<(String, Beside)>, BTreeMap<String, String>) {
         let mut beside = Vec::new();
+        if let Some((name, _)) = resp.beside.0.first()
+            && !matches!(payload, Payload::Wrapped { .. })
+        {
+            // One diagnostic for the key, not one per member.
+            let pos = self.p(name);
+            self.diags().error_help(
+                pos,
+                "`beside` needs `payload: wrapped`",
+                "write `payload: wrapped` and `member: <name>` (a query's list goes under `member`, these members beside it), or remove `beside`",
+            );
+        }
         for (name, b) in &resp.beside.0 {
-            if !matches!(payload, Payload::Wrapped { .. }) {
-                let pos = self.p(name);
-                self.diags().error_help(
-                    pos,
-                    "`beside` needs `payload: wrapped`",
-                    "members go beside the wrapped list or record",
-                );
-            }
             let value = match b.value {
                 syntax::BesideSyntax::LastModified => Beside::LastModified,
                 syntax::BesideSyntax::Count => Beside::Count,
@@ -1264,21 +1448,31 @@ impl EndpointCx<'_, '_> {
         for (member, flag) in &resp.include_if.0 {
             if !fields.iter().any(|f| f.name == member.value) {
                 let pos = self.p(member);
+                let help = match did_you_mean(&member.value, fields.iter().map(|f| f.name.as_str())) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => "name a member of the response record".to_string(),
+                };
                 self.diags().error_help(
                     pos,
                     format!("`include_if` names `{}`, which is not a response field", member.value),
-                    "name a member of the response record",
+                    help,
                 );
             }
             match request.iter().find(|f| f.name == flag.value) {
                 Some(f) if f.ty.scalar() == Some(ScalarType::Boolean) => {}
                 Some(_) => {
+                    let flags: Vec<&str> = request
+                        .iter()
+                        .filter(|f| f.ty.scalar() == Some(ScalarType::Boolean))
+                        .map(|f| f.name.as_str())
+                        .collect();
+                    let help = match flags.is_empty() {
+                        true => "`include_if` names a request field of `type: boolean`; this request has none".to_string(),
+                        false => format!("`include_if` names a request field of `type: boolean`: {}", one_of_list(&flags)),
+                    };
                     let pos = self.p(flag);
-                    self.diags().error_help(
-                        pos,
-                        format!("`{}` is not a boolean request field", flag.value),
-                        "`include_if` names a request field of `type: boolean`",
-                    );
+                    self.diags()
+                        .error_help(pos, format!("`{}` is not a boolean request field", flag.value), help);
                 }
                 None => self.request_field_exists(flag, request),
             }
@@ -1510,16 +1704,7 @@ impl EndpointCx<'_, '_> {
         }
         if let Some(r) = &f.format {
             if scalar == Some(ScalarType::String) {
-                let parse = |s: &str| -> Option<Format> {
-                    match s {
-                        "us_date" => Some(Format::UsDate),
-                        "iso_date" => Some(Format::IsoDate),
-                        _ => s
-                            .strip_prefix("digits")
-                            .and_then(|n| n.parse().ok())
-                            .map(|count| Format::Digits { count }),
-                    }
-                };
+                let parse = format_named;
                 match parse(r.value.param()) {
                     Some(fmt) => {
                         let alt_ok = r
@@ -1531,7 +1716,7 @@ impl EndpointCx<'_, '_> {
                             self.diags().error_help(
                                 pos,
                                 "an alternative format is unknown",
-                                "formats are `us_date`, `iso_date` or `digits<N>`",
+                                "formats are `us_date`, `iso_date`, `iso_date_time`, `iso_date_time_unseparated` or `digits<N>`",
                             );
                         }
                         rules.push(self.rule(
@@ -1546,11 +1731,12 @@ impl EndpointCx<'_, '_> {
                     }
                     None => {
                         let pos = self.p(r);
-                        let help = match did_you_mean(r.value.param(), ["us_date", "iso_date", "digits10"]) {
-                            Some(s) => format!("did you mean `{s}`? (formats: `us_date` MM/DD/YYYY, `iso_date` YYYY-MM-DD, `digits<N>`)"),
-                            None => {
-                                "formats are `us_date` (MM/DD/YYYY), `iso_date` (YYYY-MM-DD) and `digits<N>` (exactly N digits)".to_string()
-                            }
+                        let known = ["us_date", "iso_date", "iso_date_time", "iso_date_time_unseparated", "digits10"];
+                        let help = match did_you_mean(r.value.param(), known) {
+                            Some(s) => format!(
+                                "did you mean `{s}`? (formats: `us_date` MM/DD/YYYY, `iso_date` YYYY-MM-DD, `iso_date_time` YYYY-MM-DDThh:mm:ss, `iso_date_time_unseparated` YYYY-MM-DDhh:mm:ss, `digits<N>`)"
+                            ),
+                            None => "formats are `us_date` (MM/DD/YYYY), `iso_date` (YYYY-MM-DD), `iso_date_time` (YYYY-MM-DDThh:mm:ss), `iso_date_time_unseparated` (YYYY-MM-DDhh:mm:ss) and `digits<N>` (exactly N digits)".to_string(),
                         };
                         self.diags().error_help(pos, format!("unknown format `{}`", r.value.param()), help);
                     }

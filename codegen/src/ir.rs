@@ -57,6 +57,18 @@ impl Vendor {
     pub fn resource(&self, name: &str) -> Option<&Resource> {
         self.resources.iter().find(|r| r.name == name)
     }
+    /// The credential a login request's member carries (`pointer`: `/DATA_SOURCE`
+    /// of the token endpoint), if it carries one: changing its value changes
+    /// whether the login succeeds, whatever the member's rules say.
+    pub fn login_credential(&self, ep: &Endpoint, pointer: &str) -> Option<&str> {
+        let token = self.auth.token.as_ref().filter(|t| t.endpoint == ep.id)?;
+        let name = pointer.strip_prefix('/')?;
+        token
+            .credential_fields
+            .iter()
+            .find(|(_, field)| self.transport.names.matches(field, name))
+            .map(|(cred, _)| cred.as_str())
+    }
 }
 
 /// A document a rule cites: a seed page in `../shared/seeds/` and/or a URL.
@@ -201,6 +213,12 @@ pub struct Envelope {
     pub body: Template,
     /// Values for the template's slots other than payload/message/code.
     pub vars: BTreeMap<String, Value>,
+    /// Success only: members a record payload carries before its own
+    /// fields, as the docs' samples show them (ManEx's Json.NET reference id
+    /// `"$id": "2"`). Servers write them; the harness does not require them
+    /// nor check their values (serialiser artefacts, numbered in output order).
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub payload_members: serde_json::Map<String, Value>,
 }
 
 /// What an error's message is documented to be.
@@ -299,6 +317,10 @@ pub struct Assigned {
     /// fields named "modified" or "last update" are refreshed by updates).
     /// Sequences are `Create` only.
     pub on: Vec<OperationKind>,
+    /// The server assigns the value only when the request gives none; a
+    /// given value is kept (ManEx `ACCT_DATE`, set at creation when not sent).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unless_given: bool,
     pub sources: Vec<String>,
 }
 
@@ -362,6 +384,12 @@ pub struct Operation {
     /// Members of the record an update clears when the request leaves them out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clears_omitted: Option<ClearsOmitted>,
+    /// List member of the record -> the item members that find the stored
+    /// item an update's item edits, in order (RPM CustomerContactEdit's
+    /// phone numbers: by `PhoneNumberID`, else by `Type`); an item matching
+    /// none is added, stored items not sent are kept.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub merge_items: BTreeMap<String, Vec<String>>,
     pub sources: Vec<String>,
 }
 
@@ -602,6 +630,11 @@ pub enum QuirkKind {
         /// Fields the docs show unpadded (text memos, date-times).
         unpadded: Vec<String>,
     },
+    /// A date written in any date format reads back in `format` (ManEx: a
+    /// `MM/DD/YYYY` `Acct_date` reads back as `YYYY-MM-DDT00:00:00`, the
+    /// ISO date-time the Get sample shows). `paths` are JSON pointer
+    /// patterns into the stored record, as for `ReadsBackAs`.
+    DatesReadBackAs { paths: Vec<String>, format: erpspec_rules::Format },
 }
 
 /// A request example from the docs, with what the rules say about it.

@@ -174,6 +174,10 @@ pub struct EnvelopeSyntax {
     pub body: Value,
     #[serde(default)]
     pub vars: BTreeMap<String, Value>,
+    /// `success` only: members a record payload carries before its own, as
+    /// the docs' samples show them (Json.NET's `"$id": "2"`).
+    #[serde(default)]
+    pub payload_members: Option<S<serde_json::Map<String, Value>>>,
 }
 
 /// `message: "exact"`, `message: { prefix: "..." }` or `message: { any: true }`.
@@ -266,6 +270,10 @@ pub struct AssignedSyntax {
     /// Operations that set the value; default `[create]`.
     #[serde(default)]
     pub on: Option<S<Vec<S<AssignedOnSyntax>>>>,
+    /// `timestamp` and `user` only: a value the request gives is kept; the
+    /// server assigns one only when none is given.
+    #[serde(default)]
+    pub unless_given: Option<S<bool>>,
     #[serde(default)]
     pub sources: Vec<S<String>>,
 }
@@ -369,6 +377,10 @@ pub struct OperationSyntax {
     /// the request leaves them out.
     #[serde(default)]
     pub clears_omitted: Option<S<RuleSyntax<Vec<S<String>>>>>,
+    /// `kind: update` only: list member of the record -> the item members
+    /// that find the stored item an update's item edits.
+    #[serde(default)]
+    pub merge_items: Ordered<Vec<S<String>>>,
     #[serde(default)]
     pub sources: Vec<S<String>>,
 }
@@ -662,11 +674,22 @@ pub struct QuirkSyntax {
     pub reads_back_as: Option<ReadsBackSyntax>,
     #[serde(default)]
     pub pads_strings: Option<bool>,
+    #[serde(default)]
+    pub dates_read_back_as: Option<DatesReadBackSyntax>,
     /// With `pads_strings`: fields the docs show without padding.
     #[serde(default)]
     pub unpadded: Vec<S<String>>,
     pub description: String,
     pub sources: Vec<S<String>>,
+}
+
+/// Dates written in any date format read back in `format`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatesReadBackSyntax {
+    /// JSON pointers into the record (`/ACCT_DATE`), `*` for any array index.
+    pub paths: Vec<S<String>>,
+    pub format: S<String>,
 }
 
 #[derive(Debug, Deserialize)]

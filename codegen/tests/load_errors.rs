@@ -332,14 +332,14 @@ fn when_an_assigned_value_is_set_is_checked() {
     let manex = |from: &'static str, to: &'static str| errors_after("manex/api.yaml", move |t| t.replace(from, to));
     assert_one(
         &manex(
-            "modifiedDate: { how: timestamp, on: [create, update]",
+            "modifiedDate: { how: timestamp, on: [update]",
             "modifiedDate: { how: timestamp, on: []",
         ),
         &["manex/api.yaml:", "`on` lists no operation", "help: write `on: [create]`"],
     );
     assert_one(
         &manex(
-            "modifiedDate: { how: timestamp, on: [create, update]",
+            "modifiedDate: { how: timestamp, on: [update]",
             "modifiedDate: { how: timestamp, on: [update, update]",
         ),
         &["`on` lists `update` twice"],
@@ -353,8 +353,8 @@ fn when_an_assigned_value_is_set_is_checked() {
     );
     assert_one(
         &manex(
-            "modifiedDate: { how: timestamp, on: [create, update]",
-            "modifiedDate: { how: timestamp, on: [create, upate]",
+            "modifiedDate: { how: timestamp, on: [update]",
+            "modifiedDate: { how: timestamp, on: [upate]",
         ),
         &["unknown value `upate`", "did you mean `update`?"],
     );
@@ -390,4 +390,333 @@ fn unpadded_fields_must_be_response_fields_of_a_padding_quirk() {
         errors.iter().any(|e| e.contains("`unpadded` without `pads_strings: true`")),
         "{errors:#?}"
     );
+}
+
+/// Edits `file` (`from` -> `to`, once) and asserts the one diagnostic: `error`
+/// at the place `at` marks with `^` (a unique piece of the edited file, so the
+/// expected `file:line:col` follows the file when lines are added above),
+/// and its `help`.
+fn assert_edit(file: &str, from: &str, to: &str, at: &str, error: &str, help: &str) {
+    let text = std::fs::read_to_string(erpspec_codegen::schemas_dir().join(file)).expect("readable");
+    assert!(text.contains(from), "{file} contains {from:?}");
+    let edited = text.replacen(from, to, 1);
+    let (before, after) = at.split_once('^').expect("`at` marks the place with ^");
+    let piece = format!("{before}{after}");
+    let found: Vec<usize> = edited.match_indices(&piece).map(|(i, _)| i).collect();
+    assert_eq!(found.len(), 1, "{piece:?} occurs once in the edited {file}");
+    let start = found[0] + before.len();
+    let line = edited[..start].matches('\n').count() + 1;
+    let col = edited[..start].rsplit('\n').next().unwrap_or_default().chars().count() + 1;
+    let errors = errors_after(file, |t| t.replacen(from, to, 1));
+    assert_one(
+        &errors,
+        &[&format!("schemas/{file}:{line}:{col}: error: {error}"), &format!("help: {help}")],
+    );
+}
+
+/// `min_length` counts like `max_length`, on strings only, and says something.
+#[test]
+fn min_length_applies_to_strings_and_is_at_least_one() {
+    assert_edit(
+        "rpm/customer-location-edit.yaml",
+        "LocationID: { type: integer, required:",
+        "LocationID: { type: integer, min_length: 1, required:",
+        "LocationID: { type: integer, min_length: ^1,",
+        "`min_length` does not apply to a field of type `integer`",
+        "`min_length` applies to strings; for numbers use `minimum`",
+    );
+    assert_edit(
+        "rpm/customer-location-edit.yaml",
+        "min_length: { value: 1,",
+        "min_length: { value: 0,",
+        "min_length: ^{ value: 0,",
+        "`min_length: 0` holds for every string",
+        "write `min_length: 1` for a value that must not be empty, or remove it",
+    );
+}
+
+#[test]
+fn const_applies_to_booleans_only() {
+    assert_edit(
+        "rpm/customer-contact-edit.yaml",
+        "      Salutation: { type: string }",
+        "      Salutation: { type: string, const: true }",
+        "Salutation: { type: string, const: ^true }",
+        "`const` does not apply to a field of type `string`",
+        "`const` applies to booleans; for text use `enum: [VALUE]`",
+    );
+}
+
+#[test]
+fn from_is_for_response_fields_only() {
+    assert_edit(
+        "rpm/customer.yaml",
+        "  Customer: { type: string, description:",
+        "  Customer: { type: string, from: Name, description:",
+        "from: ^Name,",
+        "`from` on a request field",
+        "`from` names the record field a response field shows; for a request field use `operation.stores`",
+    );
+}
+
+#[test]
+fn a_singleton_has_exactly_one_demo_record() {
+    assert_edit(
+        "rpm/api.yaml",
+        "        TimeFormat: 1\n",
+        "        TimeFormat: 1\n      - { InstanceID: 2 }\n",
+        "  ^instance:\n",
+        "singleton resource `instance` has 2 demo records",
+        "a singleton is its one record: give exactly one under `demo:`",
+    );
+    assert_edit(
+        "rpm/api.yaml",
+        "    sources: [contact-add, customer]\n",
+        "    singleton: true\n    sources: [contact-add, customer]\n",
+        "  ^customer_contact:\n",
+        "singleton resource `customer_contact` has 0 demo records",
+        "a singleton is its one record: give exactly one under `demo:`",
+    );
+}
+
+#[test]
+fn auth_example_values_and_lengths_name_declared_credentials() {
+    assert_edit(
+        "rpm/api.yaml",
+        "example_values: { API_KEY:",
+        "example_values: { APIKEY:",
+        "example_values: { ^APIKEY:",
+        "`APIKEY` is not a declared credential",
+        "did you mean `API_KEY`?",
+    );
+    assert_edit(
+        "rpm/api.yaml",
+        "  present:\n",
+        "  lengths: { KEY: 36 }\n  present:\n",
+        "lengths: { ^KEY:",
+        "`KEY` is not a declared credential",
+        "name one of `API_KEY`",
+    );
+}
+
+#[test]
+fn on_empty_is_for_queries_only() {
+    assert_edit(
+        "rpm/customer.yaml",
+        "  on_not_found: customer-not-found\n",
+        "  on_not_found: customer-not-found\n  on_empty: customer-not-found\n",
+        "on_empty: ^customer-not-found",
+        "`on_empty` applies to `kind: query` only",
+        "remove it: only a query can find nothing",
+    );
+    assert_edit(
+        "rpm/customers.yaml",
+        "on_empty: no-customers",
+        "on_empty: no-customer",
+        "on_empty: ^no-customer",
+        "unknown error `no-customer`",
+        "did you mean `no-customers`?",
+    );
+}
+
+#[test]
+fn creates_is_checked_against_the_created_records_lists() {
+    // Only a create makes records; one diagnostic however many lists it names.
+    assert_edit(
+        "rpm/customer-contact-edit.yaml",
+        "  clears_omitted:\n",
+        "  creates: { PhoneNumbers: { drop_taken: Number }, Other: {} }\n  clears_omitted:\n",
+        "creates: { ^PhoneNumbers:",
+        "`creates` applies to `kind: create` only",
+        "remove it, or make the operation a create",
+    );
+    let add = "rpm/customer-add.yaml";
+    assert_edit(
+        add,
+        "    Aliases:\n      # \"An alias",
+        "    Alias:\n      # \"An alias",
+        "    ^Alias:\n",
+        "`creates` names `Alias`, which is not a list of the record",
+        "did you mean `Aliases`?",
+    );
+    assert_edit(
+        add,
+        "    Aliases:\n      # \"An alias",
+        "    Website:\n      # \"An alias",
+        "    ^Website:\n",
+        "`creates` names `Website`, which is not a list of the record",
+        "name a list (`type: array`) of the record: `Aliases`, `Locations`, `Contacts` or `Fields`",
+    );
+    assert_edit(
+        add,
+        "primary: { flag: IsPrimary, several: last, none: first }\n      primary_defaults",
+        "primary: { flag: Primary, several: last, none: first }\n      primary_defaults",
+        "flag: ^Primary,",
+        "`Primary` is not a field of the items",
+        "did you mean `IsPrimary`?",
+    );
+    assert_edit(
+        add,
+        "primary: { flag: IsPrimary, several: last, none: first }\n      primary_defaults",
+        "primary: { flag: IsPrimary, several: none, none: first }\n      primary_defaults",
+        "several: ^none,",
+        "`several: none` keeps no item primary",
+        "write `several: first` or `several: last`",
+    );
+    assert_edit(
+        add,
+        "drop_taken: Alias",
+        "drop_taken: Name",
+        "drop_taken: ^Name",
+        "`Name` is not a field of the items",
+        "name a field of the items of `Aliases`: `Alias`",
+    );
+    assert_edit(
+        add,
+        "      primary: { flag: IsPrimary, several: last, none: first }\n      primary_defaults: { Name: Primary }",
+        "      primary_defaults: { Name: Primary }",
+        "  creates:\n    ^Locations:\n",
+        "`primary_defaults` without `primary`",
+        "the defaults go to the primary item: add `primary: { flag, several, none }`, or remove `primary_defaults`",
+    );
+    assert_edit(
+        add,
+        "primary_defaults: { Name: Primary }",
+        "primary_defaults: { Nme: Primary }",
+        "  creates:\n    ^Locations:\n",
+        "`primary_defaults` of `Locations` names `Nme`, which is not a field of the items",
+        "did you mean `Name`?",
+    );
+}
+
+#[test]
+fn clears_omitted_is_for_updates_and_names_fields_of_the_record() {
+    assert_edit(
+        "rpm/customer-add.yaml",
+        "  on_duplicate: customer-name-not-unique\n",
+        "  on_duplicate: customer-name-not-unique\n  clears_omitted: [Website]\n",
+        "clears_omitted: ^[Website]",
+        "`clears_omitted` applies to `kind: update` only",
+        "remove it, or make the operation an update",
+    );
+    let edit = "rpm/customer-contact-edit.yaml";
+    assert_edit(
+        edit,
+        "value: [Salutation, Title, Email]",
+        "value: [Salutation, Title, EMail]",
+        "Title, ^EMail]",
+        "`EMail` is not a field of the record",
+        "did you mean `Email`?",
+    );
+    // The other readings name fields too.
+    assert_edit(
+        edit,
+        "alternatives: [[]]",
+        "alternatives: [[Titel]]",
+        "alternatives: [[^Titel]]",
+        "`Titel` is not a field of the record",
+        "did you mean `Title`?",
+    );
+}
+
+#[test]
+fn beside_needs_a_wrapped_payload() {
+    // One diagnostic however many members it lists.
+    assert_edit(
+        "rpm/customer.yaml",
+        "  payload: record\n",
+        "  payload: record\n  beside: { Age: last_modified, Count: count }\n",
+        "beside: { ^Age:",
+        "`beside` needs `payload: wrapped`",
+        "write `payload: wrapped` and `member: <name>` (a query's list goes under `member`, these members beside it), or remove `beside`",
+    );
+    assert_edit(
+        "rpm/customers.yaml",
+        "beside: { Age: last_modified }",
+        "beside: { Age: last_modifed }",
+        "Age: ^last_modifed",
+        "unknown value `last_modifed`",
+        "did you mean `last_modified`?",
+    );
+}
+
+#[test]
+fn include_if_names_a_response_member_and_a_boolean_request_field() {
+    let customer = "rpm/customer.yaml";
+    let from = "include_if: { Locations: IncludeLocations }";
+    assert_edit(
+        customer,
+        from,
+        "include_if: { Locations: Customer }",
+        "Locations: ^Customer }",
+        "`Customer` is not a boolean request field",
+        "`include_if` names a request field of `type: boolean`: `IncludeLocations`",
+    );
+    assert_edit(
+        customer,
+        from,
+        "include_if: { Locations: IncludeLocation }",
+        "Locations: ^IncludeLocation }",
+        "`IncludeLocation` is not a request field",
+        "did you mean `IncludeLocations`?",
+    );
+    assert_edit(
+        customer,
+        from,
+        "include_if: { Location: IncludeLocations }",
+        "include_if: { ^Location:",
+        "`include_if` names `Location`, which is not a response field",
+        "did you mean `Locations`?",
+    );
+}
+
+/// A source's `seed:` names a file of `../shared/seeds/` (the seeds
+/// directory must be there: CI checks `shared/` out beside the workspace); a
+/// misspelt one is an error with its position and the closest file name.
+/// Schemas embedded in a binary, loaded where no seeds directory is at hand,
+/// skip the check.
+#[test]
+fn a_seed_names_a_file_of_the_seeds_directory() {
+    let seeds = erpspec_codegen::read_seed_names(&erpspec_codegen::seeds_dir())
+        .expect("../shared/seeds/ is beside the workspace (CI checks out shared/ there)");
+    assert!(seeds.contains(&"003_ce6f3b901637b304.txt".to_string()), "{seeds:?}");
+    assert!(!seeds.iter().any(|s| s == "README.md"), "the index is not a seed");
+    let with_seeds = |file: &str, from: &str, to: &str| -> Vec<String> {
+        let mut tree = real_tree();
+        let slot = tree.files.iter_mut().find(|(p, _)| p == &PathBuf::from(file)).expect("file exists");
+        assert!(slot.1.contains(from), "{file} contains {from:?}");
+        slot.1 = slot.1.replacen(from, to, 1);
+        match erpspec_codegen::load_tree_with_seeds(&tree, Some(&seeds)) {
+            Ok(_) => Vec::new(),
+            Err(d) => d.items.iter().map(ToString::to_string).collect(),
+        }
+    };
+    // The real schemas cite existing seeds.
+    assert!(with_seeds("manex/api.yaml", "title: ManEx ERP", "title: ManEx ERP").is_empty());
+    let text = std::fs::read_to_string(erpspec_codegen::schemas_dir().join("manex/api.yaml")).unwrap();
+    let at = text.find("seed: 003_ce6f3b901637b304.txt").unwrap() + "seed: ".len();
+    let line = text[..at].matches('\n').count() + 1;
+    let col = text[..at].rsplit('\n').next().unwrap().chars().count() + 1;
+    assert_one(
+        &with_seeds("manex/api.yaml", "seed: 003_ce6f3b901637b304.txt", "seed: 003_ce6f3b901637b305.txt"),
+        &[
+            &format!("schemas/manex/api.yaml:{line}:{col}: error: `003_ce6f3b901637b305.txt` is not a file in ../shared/seeds/"),
+            "help: did you mean `003_ce6f3b901637b304.txt`?",
+        ],
+    );
+    // Nothing close: the help lists the seed files.
+    assert_one(
+        &with_seeds("manex/api.yaml", "seed: 003_ce6f3b901637b304.txt", "seed: customer-main.txt"),
+        &[
+            "`customer-main.txt` is not a file in ../shared/seeds/",
+            "help: name a file of ../shared/seeds/ (see its README.md): `000_f926099f9f3535f2.txt`",
+        ],
+    );
+    // Without the seeds directory (embedded schemas) the name is not checked.
+    let errors = errors_after("manex/api.yaml", |t| {
+        t.replacen("seed: 003_ce6f3b901637b304.txt", "seed: 003_ce6f3b901637b305.txt", 1)
+    });
+    assert!(errors.is_empty(), "{errors:#?}");
+    // The workspace loader checks seeds when the directory is there.
+    erpspec_codegen::load_workspace().unwrap_or_else(|d| panic!("{}", d.items[0]));
 }

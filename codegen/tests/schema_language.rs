@@ -230,7 +230,7 @@ fn the_json_schema_encodes_the_checkers_per_type_and_per_strength_rules() {
             "manex/api.yaml",
             "how: timestamp, on: [create, update]",
             "how: timestamp, on: []",
-            "/resources/customer/assigned/modifiedDate",
+            "/resources/address/assigned/ModifiedDate",
         ),
         (
             "expandable/customer-contact-create.yaml",
@@ -249,6 +249,60 @@ fn the_json_schema_encodes_the_checkers_per_type_and_per_strength_rules() {
             "description: 'Sales Discount Id.'",
             "description: Sales, Discount Id.",
             "/request/Saledsctid",
+        ),
+        (
+            "rpm/customer-location-edit.yaml",
+            "min_length: { value: 1,",
+            "min_length: { value: 0,",
+            "/request/Location/fields/Name",
+        ),
+        (
+            "rpm/customer-location-edit.yaml",
+            "LocationID: { type: integer, required:",
+            "LocationID: { type: integer, min_length: 1, required:",
+            "/request/Location/fields/LocationID",
+        ),
+        (
+            "rpm/customer-contact-edit.yaml",
+            "      Salutation: { type: string }",
+            "      Salutation: { type: string, const: true }",
+            "/request/Contact/fields/Salutation",
+        ),
+        (
+            "rpm/customer.yaml",
+            "  on_not_found: customer-not-found\n",
+            "  on_not_found: customer-not-found\n  on_empty: customer-not-found\n",
+            "/operation",
+        ),
+        (
+            "rpm/customer-contact-edit.yaml",
+            "  clears_omitted:\n",
+            "  creates: { PhoneNumbers: {} }\n  clears_omitted:\n",
+            "/operation",
+        ),
+        (
+            "rpm/customer-add.yaml",
+            "  on_duplicate: customer-name-not-unique\n",
+            "  on_duplicate: customer-name-not-unique\n  clears_omitted: [Website]\n",
+            "/operation",
+        ),
+        (
+            "rpm/customer-contact-edit.yaml",
+            "    alternatives: [[]]\n    note: >-\n",
+            "    alternatives: [[]]\n    nonote: >-\n",
+            "/operation/clears_omitted",
+        ),
+        (
+            "rpm/customer-add.yaml",
+            "      primary: { flag: IsPrimary, several: last, none: first }\n      primary_defaults",
+            "      primary_defaults",
+            "/operation/creates/Locations",
+        ),
+        (
+            "rpm/customer.yaml",
+            "  payload: record\n",
+            "  payload: record\n  beside: { Age: last_modified }\n",
+            "/response",
         ),
     ];
     for (file, from, to, at) in cases {

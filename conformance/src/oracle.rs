@@ -55,6 +55,10 @@ pub enum Compare {
     /// Cleared: absent, null or empty text (an update clearing an omitted
     /// member). `value` is unused.
     Empty,
+    /// The same date and time of day as `value`, read as ISO 8601 date-times
+    /// (a fraction of a second and a zone may follow, as the docs' samples
+    /// show: `erpspec_rules::read_iso_date_time`).
+    DateTime,
 }
 
 /// The oracle's finding for one answer.
@@ -324,6 +328,9 @@ pub fn check_asserts(v: &Vendor, record: &Value, member: Option<&str>, asserts: 
                 let ok = match compare {
                     Compare::Trimmed => g.trim_end() == w.trim_end(),
                     Compare::Padded => g.len() > w.trim_end().len() && g.ends_with(' ') && g.trim_end() == w.trim_end(),
+                    Compare::DateTime => {
+                        erpspec_rules::read_iso_date_time(&g).is_some_and(|d| Some(d) == erpspec_rules::read_iso_date_time(&w))
+                    }
                     _ => g == w,
                 };
                 if !ok {

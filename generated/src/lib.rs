@@ -17,7 +17,7 @@ use serde_json::Value;
 /// The fingerprint of the IR these validators were generated from
 /// (`erpspec_codegen::fingerprint`): a program built with other
 /// schemas refuses to validate with them.
-pub const SCHEMA_FINGERPRINT: &str = "c99709a2dfd2ddae8ef33a1e89b64c83155b061e986ac1b90437514482cac855";
+pub const SCHEMA_FINGERPRINT: &str = "ee65b073212232a31f8c9297e4076e361fb54aed4fd7d1baed0b9876dfbce5ba";
 /// Every endpoint, as `(vendor, endpoint id)`.
 pub const ENDPOINTS: &[(&str, &str)] = &[
     ("expandable", "auth-token-get"),

@@ -483,3 +483,27 @@ fn date_patterns_accept_exactly_the_real_dates() {
         }
     }
 }
+
+/// The date-time patterns accept exactly what the check accepts: every day
+/// of a leap and a non-leap February and a 31-day month's edges, with times
+/// at and past each field's limit, in both notations and with the other's
+/// separator.
+#[test]
+fn date_time_patterns_accept_exactly_the_real_date_times() {
+    use erpspec_rules::Format;
+    for format in [Format::IsoDateTime, Format::IsoDateTimeUnseparated] {
+        let kind = RuleKind::Format { format };
+        let schema = json!({ "type": "string", "pattern": kind.json_schema()["pattern"] });
+        let validator = jsonschema::validator_for(&schema).expect("pattern compiles");
+        for year in ["2023", "2024", "1900", "2000"] {
+            for (m, d) in (0..=32).map(|d| (2, d)).chain([(12, 31), (12, 32), (4, 31), (13, 1), (0, 1)]) {
+                for time in ["00:00:00", "23:59:59", "24:00:00", "12:60:00", "12:00:60", "9:00:00"] {
+                    for sep in ["T", "", " "] {
+                        let s = format!("{year}-{m:02}-{d:02}{sep}{time}");
+                        assert_eq!(validator.is_valid(&json!(s)), kind.holds(&json!(s)), "{s}");
+                    }
+                }
+            }
+        }
+    }
+}

@@ -16,7 +16,11 @@
 //! credential with `--credential` trades that away knowingly; the database
 //! still never holds it in plain text.
 
+use erpspec_codegen::ir::{Endpoint, OperationKind, Vendor};
+use erpspec_rules::{Strength, Violation};
+use serde_json::Value;
 use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
 
 /// Bytes of randomness in generated credentials and tokens.
 const SECRET_BYTES: usize = 16;
@@ -102,6 +106,32 @@ pub fn token_hash(token: &str) -> Vec<u8> {
 /// Does the value have the issued tokens' format?
 pub fn well_formed_token(token: &str) -> bool {
     token.len() == TOKEN_HEX_DIGITS && token.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// Is `violation` a site rule on a login field carrying a credential, broken
+/// by the very value this server is configured with? A site rule's values
+/// are the demo installation's (Expandable's data sources ESI, ESICAN,
+/// DEMO); the configured credential is this installation's own value, so the
+/// rule does not lock it out (the docs' example `EXPANDABLE` logs in under
+/// `--docs-credentials`). `request` is the request as read (a JSON object).
+pub fn configured_site_value(
+    v: &Vendor,
+    credentials: &BTreeMap<String, (Vec<u8>, Vec<u8>)>,
+    ep: &Endpoint,
+    violation: &Violation,
+    request: &Value,
+) -> bool {
+    if violation.strength != Strength::Site || ep.operation.kind != OperationKind::Login {
+        return false;
+    }
+    let Some(cred) = v.login_credential(ep, &violation.path) else {
+        return false;
+    };
+    let given = request.pointer(&violation.path).map(crate::util::text);
+    match (given, credentials.get(cred)) {
+        (Some(g), Some((salt, hash))) => same_hash(hash, &credential_hash(salt, cred, &g)),
+        _ => false,
+    }
 }
 
 #[cfg(test)]

@@ -359,10 +359,11 @@ impl Engine {
 
         let body = Value::Object(params);
         let report = crate::validate::report(&self.v, ep, &body);
-        let first = report
-            .violations
-            .iter()
-            .find(|x| !self.faults.ignores_rule(&x.rule) && !self.is_credential_path(&x.path));
+        let first = report.violations.iter().find(|x| {
+            !self.faults.ignores_rule(&x.rule)
+                && !self.is_credential_path(&x.path)
+                && !auth::configured_site_value(&self.v, &self.credentials, ep, x, &report.normalized)
+        });
         if let Some(x) = first {
             let rule = ep.all_rules().into_iter().map(|(_, r)| r).find(|r| r.id == x.rule);
             let entry = self.served(Some(ep), Situation::RuleBroken(rule));
@@ -719,6 +720,10 @@ impl Engine {
             let (parents, last) = parents_mut(doc, member, &a.field);
             for parent in parents {
                 let given = parent.get(&last).filter(|v| !v.is_null() && v.as_str() != Some(""));
+                // A value the server sets only when the request gives none.
+                if a.unless_given && given.is_some() {
+                    continue;
+                }
                 let value = match &a.how {
                     AssignedHow::PaddedSequence { .. } | AssignedHow::IntegerSequence => {
                         if let (true, Some(g)) = (choosable, given) {
@@ -844,6 +849,17 @@ impl Engine {
             {
                 let mut v = Value::Object(std::mem::take(rec));
                 util::replace_at_pattern(&mut v, path, written, read);
+                if let Value::Object(m) = v {
+                    *rec = m;
+                }
+            } else if let QuirkKind::DatesReadBackAs { paths, format } = &q.kind
+                && !self.faults.has(&Fault::QuirkMissing(q.id.clone()))
+                && let Some(rec) = record_of_mut(doc, member)
+            {
+                let mut v = Value::Object(std::mem::take(rec));
+                for path in paths {
+                    util::reformat_dates_at_pattern(&mut v, path, *format);
+                }
                 if let Value::Object(m) = v {
                     *rec = m;
                 }
@@ -1045,6 +1061,36 @@ impl Engine {
         Ok(())
     }
 
+    /// Items an update adds to a merged list (`operation.merge_items`) get
+    /// the sequence values their resource assigns on create (RPM's
+    /// `PhoneNumberID` of a phone registered by CustomerContactEdit).
+    fn number_new_items(&self, tx: &Tx<'_>, ep: &Endpoint, r: &Resource, member: Option<&str>, doc: &mut Value) -> Step<()> {
+        for a in &r.assigned {
+            let through_merged = ep.operation.merge_items.keys().any(|list| {
+                let path: Vec<&str> = a.field.split('.').collect();
+                path.contains(&list.as_str())
+            });
+            if !through_merged || !matches!(a.how, AssignedHow::IntegerSequence | AssignedHow::PaddedSequence { .. }) {
+                continue;
+            }
+            let (parents, last) = parents_mut(doc, member, &a.field);
+            for parent in parents {
+                let missing = parent
+                    .get(&last)
+                    .is_none_or(|v| v.is_null() || v.as_i64() == Some(0) || v.as_str() == Some(""));
+                if missing {
+                    let n = tx.next_in_sequence(&self.v.name, &r.name, &a.field)?;
+                    let value = match a.how {
+                        AssignedHow::PaddedSequence { width } => Value::String(format!("{n:0w$}", w = width as usize)),
+                        _ => Value::from(n),
+                    };
+                    parent.insert(last.clone(), value);
+                }
+            }
+        }
+        Ok(())
+    }
+
     fn leave_out_unless_included(&self, ep: &Endpoint, normalized: &Map<String, Value>, record: &mut Value) {
         leave_out_unless_included(ep, normalized, record, &self.faults);
     }
@@ -1081,7 +1127,11 @@ impl Engine {
             .filter(|f| get_path(&changes, member, f).is_some_and(|v| v.as_str() != Some("")))
             .collect();
         let mut doc = row.doc.clone();
+        if !self.faults.has(&Fault::ItemsReplaced(ep.id.clone())) {
+            merge_items(&ep.operation.merge_items, member, &doc, &mut changes);
+        }
         merge(&mut doc, changes, member);
+        self.number_new_items(tx, ep, r, member, &mut doc)?;
         if let Some(c) = &ep.operation.clears_omitted
             && !self.faults.has(&Fault::ClearsOmittedIgnored(ep.id.clone()))
             && let Some(rec) = record_of_mut(&mut doc, member)
@@ -1358,7 +1408,7 @@ impl Engine {
     fn success(&self, ep: &Endpoint, payload: Value) -> Response {
         let env = &self.v.envelopes.success;
         let mut values: BTreeMap<String, Value> = env.vars.clone().into_iter().collect();
-        values.insert("payload".into(), payload);
+        values.insert("payload".into(), with_payload_members(&env.payload_members, ep, payload));
         values.insert(
             "message".into(),
             ep.response.message.clone().map(Value::String).unwrap_or(Value::Null),
@@ -1430,6 +1480,19 @@ impl Engine {
     }
 }
 
+/// A record payload with the members the success envelope's samples show
+/// before its fields (`"$id": "2"`); other payloads as they are.
+fn with_payload_members(members: &Map<String, Value>, ep: &Endpoint, payload: Value) -> Value {
+    match (ep.response.payload == Payload::Record, payload) {
+        (true, Value::Object(record)) if !members.is_empty() => {
+            let mut out = members.clone();
+            out.extend(record);
+            Value::Object(out)
+        }
+        (_, payload) => payload,
+    }
+}
+
 /// The URI as the ASP.NET "No HTTP resource" message quotes it.
 fn uri_detail(req: &Request) -> String {
     format!("'{}'.", req.uri())
@@ -1471,6 +1534,40 @@ fn collect_refs<'f>(fields: &'f [Field], value: &Value, prefix: &str, out: &mut 
         if let Type::Object { fields, .. } = &f.ty {
             collect_refs(fields, v, &path, out);
         }
+    }
+}
+
+/// `operation.merge_items`: each list item an update sends edits the stored
+/// item found by the first of the `by` members it carries, or is added;
+/// stored items it does not send are kept.
+fn merge_items(lists: &BTreeMap<String, Vec<String>>, member: Option<&str>, stored: &Value, changes: &mut Value) {
+    for (list, by) in lists {
+        let Some(sent) = record_of_mut(changes, member)
+            .and_then(|rec| rec.get_mut(list))
+            .and_then(Value::as_array_mut)
+        else {
+            continue;
+        };
+        let mut merged: Vec<Value> = record_of(stored, member)
+            .get(list)
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        for item in sent.drain(..) {
+            let found = by
+                .iter()
+                .filter_map(|b| item.get(b).filter(|v| !v.is_null()).map(|v| (b, v)))
+                .find_map(|(b, v)| merged.iter().position(|m| m.get(b) == Some(v)));
+            match (found, item) {
+                (Some(i), Value::Object(fields)) => {
+                    if let Value::Object(m) = &mut merged[i] {
+                        m.extend(fields);
+                    }
+                }
+                (_, item) => merged.push(item),
+            }
+        }
+        *sent = merged;
     }
 }
 

@@ -65,6 +65,8 @@ pub enum Fault {
     PrimaryShared(String, String),
     /// A member beside a wrapped list is left out (`endpoint`, `member`).
     BesideMissing(String, String),
+    /// An update's list items replace the stored list instead of merging into it.
+    ItemsReplaced(String),
 }
 
 /// One fault of a vendor's catalogue.
@@ -282,6 +284,14 @@ pub fn catalogue(v: &Vendor) -> Vec<FaultInfo> {
                 Fault::IncludeIfIgnored(ep.id.clone(), member.clone()),
             );
         }
+        if !op.merge_items.is_empty() {
+            push(
+                format!("items-replaced={}", ep.id),
+                endpoint_check_id(v, ep, "operation.merge_items"),
+                "replace a list's stored items with the update's instead of merging".into(),
+                Fault::ItemsReplaced(ep.id.clone()),
+            );
+        }
         if op.clears_omitted.is_some() {
             push(
                 format!("clears-omitted-ignored={}", ep.id),
@@ -347,7 +357,7 @@ pub fn catalogue(v: &Vendor) -> Vec<FaultInfo> {
 /// own (RPM CustomerAdd's `Customer.Name`) or the values that locate the
 /// record (RPM CustomerEdit): without the member, that refusal answers instead.
 pub fn equivalent_when_ignored(v: &Vendor, ep: &Endpoint, path: &str, r: &erpspec_codegen::ir::Rule) -> bool {
-    if sole_locator_answered_alike(v, ep, path, r) {
+    if sole_locator_answered_alike(v, ep, path, r) || credential_value_answered_alike(v, ep, path, r) {
         return true;
     }
     let Some(member) = ep.operation.record_member.as_deref() else {
@@ -362,6 +372,22 @@ pub fn equivalent_when_ignored(v: &Vendor, ep: &Endpoint, path: &str, r: &erpspe
         }
         _ => false,
     }
+}
+
+/// A value rule on a login member carrying a credential (Expandable's site
+/// list of `DATA_SOURCE`s): a value breaking it is not the configured
+/// credential either (the server accepts its own under a site rule), so the
+/// login refuses it anyway; where a broken rule and a failed login are
+/// answered alike, ignoring the rule changes no documented answer.
+fn credential_value_answered_alike(v: &Vendor, ep: &Endpoint, path: &str, r: &erpspec_codegen::ir::Rule) -> bool {
+    use erpspec_codegen::answers::documented_entry;
+    if matches!(r.kind, erpspec_rules::RuleKind::Required) || v.login_credential(ep, path).is_none() {
+        return false;
+    }
+    let any_refusal = |e: Option<&erpspec_codegen::ir::ErrorEntry>| e.is_none_or(|e| matches!(e.message, MessageRule::Any));
+    let broken = documented_entry(v, Some(ep), &Situation::RuleBroken(Some(r)));
+    let rejected = documented_entry(v, Some(ep), &Situation::LoginRejected);
+    broken.map(|e| &e.id) == rejected.map(|e| &e.id) || (any_refusal(broken) && any_refusal(rejected))
 }
 
 /// A required field that is the only way to find the record (RPM

@@ -159,6 +159,40 @@ pub fn replace_at_pattern(v: &mut Value, pattern: &str, from: &Value, to: &Value
     go(v, &segs, from, to);
 }
 
+/// Rewrites each date a JSON-pointer pattern (`/ACCT_DATE`) reaches in
+/// `format` (the `dates_read_back_as` quirk); a value in no date format is
+/// left as written.
+pub fn reformat_dates_at_pattern(v: &mut Value, pattern: &str, format: erpspec_rules::Format) {
+    let segs: Vec<String> = pattern
+        .split('/')
+        .skip(1)
+        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+        .collect();
+    fn go(v: &mut Value, segs: &[String], format: erpspec_rules::Format) {
+        let Some((first, rest)) = segs.split_first() else {
+            if let Some(d) = v.as_str().and_then(|s| erpspec_rules::reformat_date(s, format)) {
+                *v = Value::String(d);
+            }
+            return;
+        };
+        match v {
+            Value::Array(items) if first == "*" => items.iter_mut().for_each(|it| go(it, rest, format)),
+            Value::Array(items) => {
+                if let Some(it) = first.parse::<usize>().ok().and_then(|i| items.get_mut(i)) {
+                    go(it, rest, format);
+                }
+            }
+            Value::Object(map) => {
+                if let Some(child) = map.get_mut(first.as_str()) {
+                    go(child, rest, format);
+                }
+            }
+            _ => {}
+        }
+    }
+    go(v, &segs, format);
+}
+
 /// A value as text for messages: strings bare, everything else as JSON.
 pub fn text(v: &Value) -> String {
     match v {

@@ -23,6 +23,44 @@ const AUTHENTICATED: [&str; 5] = [
     "customer-part-delete",
 ];
 
+/// DATA_SOURCE's list (ESI, ESICAN, DEMO) is the demo site's: a server
+/// configured with another data source (the docs' own example EXPANDABLE,
+/// the test servers' credential) logs in with it, and one configured with a
+/// listed data source logs in with that; any other value is refused, whether
+/// listed or not (the site rule's 500, or a failed login's).
+#[test]
+fn the_data_source_list_is_the_sites_and_never_locks_out_the_configured_one() {
+    let login = |addr, ds: &str| {
+        let body = json!({"DATA_SOURCE": ds, "USER_NAME": "APIUSER", "PASSWORD": "password"});
+        send(
+            addr,
+            "POST",
+            "/api/auth-token-get",
+            &[("Content-Type", "application/json")],
+            body.to_string().as_bytes(),
+        )
+    };
+    let mut config = reference::Config::new("expandable");
+    config.credentials = [("DATA_SOURCE", "DEMO"), ("USER_NAME", "APIUSER"), ("PASSWORD", "password")]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let demo = reference::spawn(config).expect("server starts");
+    assert_eq!(login(demo.addr, "DEMO").status, 200);
+    for other in ["ESI", "EXPANDABLE", "NOT-A-SOURCE"] {
+        assert_error(&login(demo.addr, other), 500, None);
+    }
+    let s = start("expandable", &[]);
+    assert_eq!(
+        login(s.addr, "EXPANDABLE").status,
+        200,
+        "the configured data source, outside the list"
+    );
+    for other in ["DEMO", "NOT-A-SOURCE"] {
+        assert_error(&login(s.addr, other), 500, None);
+    }
+}
+
 #[test]
 fn auth_token_get_issues_tokens_for_the_configured_credentials() {
     let s = start("expandable", &[]);

@@ -265,7 +265,7 @@ fn an_edit_refreshes_modified_date_unless_it_sends_one() {
     let mut s = start("manex", &[]);
     let get = |s: &mut common::Server| s.call("customer-get", json!({"CustNumOrName": "0000000010"})).json()["ResponseObject"].clone();
     let before = get(&mut s)["modifiedDate"].as_str().unwrap().to_string();
-    assert!(before.starts_with("20"), "the demo record gets one on create: {before}");
+    assert_eq!(before, "2014-11-19T13:27:49.25", "the Get sample's");
     while reference::util::now_iso() <= before {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
@@ -275,8 +275,86 @@ fn an_edit_refreshes_modified_date_unless_it_sends_one() {
     );
     let after = get(&mut s)["modifiedDate"].as_str().unwrap().to_string();
     assert!(after > before, "{before} -> {after}");
-    // Edit documents a `modifieddate` parameter: a value the client sends is kept.
+    // Edit documents a `modifieddate` parameter: a value the client sends is
+    // kept, and reads back as the ISO date-time the Get sample shows.
     let a = s.call("customer-edit", json!({"Custno": "0000000010", "modifieddate": "01/15/2024"}));
     assert_eq!(a.json()["Code"], json!(200), "{}", a.json());
-    assert_eq!(get(&mut s)["modifiedDate"], json!("01/15/2024"));
+    assert_eq!(get(&mut s)["modifiedDate"], json!("2024-01-15T00:00:00"));
+}
+
+/// Add's answer as the docs' sample shows it (seed 003): the record carries
+/// its own Json.NET `"$id": "2"` first, `modifiedDate` is null until an Edit,
+/// and `ACCT_DATE` is the time of the Add when the request gives none.
+#[test]
+fn add_answers_like_the_docs_sample() {
+    let mut s = start("manex", &[]);
+    let a = s.call("customer-add", json!({"Custname": "CustomerName", "Status": "Active"}));
+    let b = a.json();
+    let rec = b["ResponseObject"].as_object().unwrap();
+    assert_eq!(rec.keys().next().map(String::as_str), Some("$id"), "{b}");
+    assert_eq!(rec["$id"], json!("2"));
+    assert_eq!(b["$id"], json!("1"));
+    assert_eq!(rec["modifiedDate"], Value::Null, "{b}");
+    let acct = rec["ACCT_DATE"].as_str().unwrap();
+    let at = erpspec_rules::read_iso_date_time(acct).unwrap_or_else(|| panic!("{acct} is an ISO date-time"));
+    let today = erpspec_rules::read_iso_date_time(&reference::util::now_iso()).unwrap();
+    assert_eq!((at.year, at.month), (today.year, today.month), "{acct}");
+    let custno = rec["CUSTNO"].as_str().unwrap().to_string();
+
+    // Get shows the same record, its `$id` too; Edit's null stays null.
+    let get = |s: &mut common::Server| s.call("customer-get", json!({"CustNumOrName": custno})).json();
+    let g = get(&mut s);
+    assert_eq!(g["ResponseObject"]["$id"], json!("2"));
+    assert_eq!(g["ResponseObject"]["ACCT_DATE"], json!(acct));
+    assert_eq!(g["ResponseObject"]["modifiedDate"], Value::Null);
+    let e = s.call("customer-edit", json!({"Custno": custno, "Phone": "555-0101"})).json();
+    assert_eq!(e["Code"], json!(200), "{e}");
+    assert_eq!(e["ResponseObject"], Value::Null);
+    let g = get(&mut s);
+    assert!(
+        g["ResponseObject"]["modifiedDate"].as_str().is_some_and(|m| m.starts_with("20")),
+        "{g}"
+    );
+    assert_eq!(g["ResponseObject"]["ACCT_DATE"], json!(acct), "an Edit keeps the creation date");
+    // Errors carry no payload.
+    let err = s.call("customer-get", json!({"CustNumOrName": "no such customer"})).json();
+    assert_eq!(err["ResponseObject"], Value::Null);
+}
+
+/// A date written as MM/DD/YYYY (Add, Edit) or in the Edit example's shape
+/// (`YYYY-MM-DD00:00:00` with a real date, or the ISO date-time the answers
+/// carry) reads back as the ISO date-time of the Get sample; the example's
+/// placeholder letters are still refused.
+#[test]
+fn dates_read_back_as_iso_date_times() {
+    let mut s = start("manex", &[]);
+    let a = s
+        .call(
+            "customer-add",
+            json!({"Custname": "Dated", "Status": "Active", "Acct_date": "12/31/2024"}),
+        )
+        .json();
+    assert_eq!(a["ResponseObject"]["ACCT_DATE"], json!("2024-12-31T00:00:00"), "{a}");
+    let custno = a["ResponseObject"]["CUSTNO"].as_str().unwrap().to_string();
+    let acct =
+        |s: &mut common::Server| s.call("customer-get", json!({"CustNumOrName": custno})).json()["ResponseObject"]["ACCT_DATE"].clone();
+    assert_eq!(acct(&mut s), json!("2024-12-31T00:00:00"));
+    for (sent, read) in [
+        ("2014-11-1900:00:00", "2014-11-19T00:00:00"),
+        ("2014-11-19T13:28:00", "2014-11-19T13:28:00"),
+        ("01/02/2015", "2015-01-02T00:00:00"),
+    ] {
+        let e = s.call("customer-edit", json!({"CUSTNO": custno, "ACCT_DATE": sent})).json();
+        assert_eq!(e["Code"], json!(200), "{sent}: {e}");
+        assert_eq!(acct(&mut s), json!(read), "{sent}");
+    }
+    // The URL form of the docs' Edit example, with a real date in its shape.
+    let q = format!("?CUSTNO={custno}&CUSTNAME=CustomerName&ACCT_DATE=2016-02-2900:00:00&STATUS=Active&territory=NEW%20ENGLAND");
+    let e = s.call_query("customer-edit", &q).json();
+    assert_eq!(e["Code"], json!(200), "{e}");
+    assert_eq!(acct(&mut s), json!("2016-02-29T00:00:00"));
+    // The docs' placeholder is no date.
+    let e = s.call("customer-edit", json!({"CUSTNO": custno, "ACCT_DATE": "YYYY-MM-DD00:00:00"}));
+    assert_failure(&e, "Customer edit failed.");
+    assert_eq!(acct(&mut s), json!("2016-02-29T00:00:00"));
 }

@@ -30,6 +30,16 @@ pub fn run(args: &Args) -> ExitCode {
 /// Loads `root/schemas`, then writes (or checks) every generated file under
 /// `root`. Returns whether everything went right; what went wrong is on stderr.
 pub fn generate(root: &Path, check: bool) -> bool {
+    // Every source's `seed:` must name a seed document; without the seeds
+    // directory that cannot be checked, so codegen refuses to go on.
+    let seeds = erpspec_codegen::seeds_dir_of(&root.join("schemas"));
+    if !seeds.is_dir() {
+        eprintln!(
+            "error: the seed documents are not at {}: every source's `seed:` must name one of them\n  help: check out `shared/` beside the workspace (as CI does), then run this again",
+            seeds.display()
+        );
+        return false;
+    }
     let Some((api, files)) = emit_all(root) else {
         return false;
     };
@@ -219,17 +229,27 @@ mod tests {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
-    /// A scratch workspace holding a copy of the real schemas.
+    /// A scratch workspace holding a copy of the real schemas, with a copy
+    /// of the seed documents beside it (`../shared/seeds`). Remove it with
+    /// [`remove_scratch`].
     fn scratch(name: &str) -> PathBuf {
-        let root = std::env::temp_dir().join(format!("xtask-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&root);
-        let schemas = project_root().join("schemas");
-        for path in files_under(&schemas) {
-            let to = root.join("schemas").join(path.strip_prefix(&schemas).unwrap());
-            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-            std::fs::copy(&path, &to).unwrap();
-        }
+        let base = std::env::temp_dir().join(format!("xtask-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&base);
+        let root = base.join("main");
+        let copy = |from: &Path, to: &Path| {
+            for path in files_under(from) {
+                let dest = to.join(path.strip_prefix(from).unwrap());
+                std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+                std::fs::copy(&path, &dest).unwrap();
+            }
+        };
+        copy(&project_root().join("schemas"), &root.join("schemas"));
+        copy(&erpspec_codegen::seeds_dir(), &base.join("shared/seeds"));
         root
+    }
+
+    fn remove_scratch(root: &Path) {
+        std::fs::remove_dir_all(root.parent().unwrap()).unwrap();
     }
 
     #[test]
@@ -247,7 +267,7 @@ mod tests {
         assert!(generate(&root, false), "write mode repairs both");
         assert!(!stale.exists(), "a file no schema produces is removed");
         assert!(generate(&root, true));
-        std::fs::remove_dir_all(&root).unwrap();
+        remove_scratch(&root);
     }
 
     #[test]
@@ -265,7 +285,7 @@ mod tests {
             err.ends_with("files differ from what schemas/ produce; run `cargo xtask codegen`"),
             "{err}"
         );
-        std::fs::remove_dir_all(&root).unwrap();
+        remove_scratch(&root);
     }
 
     #[test]
@@ -276,6 +296,25 @@ mod tests {
         std::fs::write(&file, text).unwrap();
         assert!(!generate(&root, false));
         assert!(!root.join("generated").exists(), "no file is written from schemas with errors");
-        std::fs::remove_dir_all(&root).unwrap();
+        remove_scratch(&root);
+    }
+
+    #[test]
+    fn codegen_checks_seed_names_and_needs_the_seeds_directory() {
+        let root = scratch("seeds");
+        let file = root.join("schemas/manex/api.yaml");
+        let text = std::fs::read_to_string(&file).unwrap();
+        std::fs::write(
+            &file,
+            text.replace("seed: 003_ce6f3b901637b304.txt", "seed: 003_ce6f3b901637b305.txt"),
+        )
+        .unwrap();
+        assert!(!generate(&root, false), "a seed naming no file is an error");
+        assert!(!root.join("generated").exists());
+        std::fs::write(&file, text).unwrap();
+        std::fs::remove_dir_all(root.parent().unwrap().join("shared")).unwrap();
+        assert!(!generate(&root, false), "without ../shared/seeds the seeds cannot be checked");
+        assert!(!root.join("generated").exists());
+        remove_scratch(&root);
     }
 }

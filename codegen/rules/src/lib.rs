@@ -22,7 +22,7 @@ pub use kinds::at_least_one_of::at_least_one_of;
 pub use kinds::coded_enum::{code_in, coded_one_of};
 pub use kinds::constant::constant_bool;
 pub use kinds::enumeration::one_of;
-pub use kinds::format::matches_format;
+pub use kinds::format::{DateTime, matches_format, read_iso_date_time, reformat_date};
 pub use kinds::max_items::max_items;
 pub use kinds::max_length::max_length;
 pub use kinds::min_length::min_length;
@@ -123,6 +123,12 @@ pub enum Format {
     UsDate,
     /// `YYYY-MM-DD`, a real calendar date.
     IsoDate,
+    /// `YYYY-MM-DDThh:mm:ss`, a real date and time of day (ISO 8601, no
+    /// fraction, no zone).
+    IsoDateTime,
+    /// `YYYY-MM-DDhh:mm:ss`: the same with nothing between the date and
+    /// the time, as a document may print it.
+    IsoDateTimeUnseparated,
     /// Exactly `count` ASCII digits (ManEx's ten-digit zero-padded CUSTNO).
     Digits { count: u32 },
 }
@@ -375,6 +381,63 @@ mod tests {
     }
 
     #[test]
+    fn date_times_must_be_real_dates_and_times() {
+        assert!(matches_format("2024-02-29T23:59:59", Format::IsoDateTime));
+        assert!(!matches_format("2023-02-29T00:00:00", Format::IsoDateTime));
+        assert!(!matches_format("2024-01-01T24:00:00", Format::IsoDateTime));
+        assert!(!matches_format("2024-01-01T00:60:00", Format::IsoDateTime));
+        assert!(!matches_format("2024-01-01 00:00:00", Format::IsoDateTime));
+        assert!(!matches_format("2024-01-0100:00:00", Format::IsoDateTime));
+        assert!(matches_format("2014-11-1900:00:00", Format::IsoDateTimeUnseparated));
+        assert!(!matches_format("2014-11-19T00:00:00", Format::IsoDateTimeUnseparated));
+        assert!(!matches_format("YYYY-MM-DD00:00:00", Format::IsoDateTimeUnseparated));
+        assert!(!matches_format("2014-11-1é0:00:00", Format::IsoDateTimeUnseparated));
+        assert!(!matches_format("2014-11-19é:00:00", Format::IsoDateTimeUnseparated));
+    }
+
+    #[test]
+    fn dates_are_rewritten_in_another_format() {
+        assert_eq!(
+            reformat_date("12/31/2024", Format::IsoDateTime).as_deref(),
+            Some("2024-12-31T00:00:00")
+        );
+        assert_eq!(
+            reformat_date("2014-11-1913:28:00", Format::IsoDateTime).as_deref(),
+            Some("2014-11-19T13:28:00")
+        );
+        assert_eq!(reformat_date("2014-11-19T13:28:00", Format::UsDate).as_deref(), Some("11/19/2014"));
+        assert_eq!(
+            reformat_date("2014-11-19", Format::IsoDateTime).as_deref(),
+            Some("2014-11-19T00:00:00")
+        );
+        // Not a date in any format: read back as written.
+        assert_eq!(reformat_date("YYYY-MM-DD00:00:00", Format::IsoDateTime), None);
+        assert_eq!(reformat_date("02/30/2024", Format::IsoDateTime), None);
+        assert_eq!(reformat_date("12/31/2024", Format::Digits { count: 8 }), None);
+    }
+
+    #[test]
+    fn iso_date_times_are_read_with_or_without_fraction_and_zone() {
+        let at = |s: &str| read_iso_date_time(s).map(|d| (d.year, d.month, d.day, d.hour, d.minute, d.second));
+        assert_eq!(at("2014-11-19T13:28:00"), Some((2014, 11, 19, 13, 28, 0)));
+        assert_eq!(at("2014-11-19T13:27:49.25"), Some((2014, 11, 19, 13, 27, 49)));
+        assert_eq!(at("2014-11-19T10:09:57.041868-05:00"), Some((2014, 11, 19, 10, 9, 57)));
+        assert_eq!(at("2024-12-31T00:00:00Z"), Some((2024, 12, 31, 0, 0, 0)));
+        assert_eq!(at("2024-12-31 00:00:00 "), Some((2024, 12, 31, 0, 0, 0)));
+        assert_eq!(at("2024-12-31"), Some((2024, 12, 31, 0, 0, 0)));
+        for bad in [
+            "12/31/2024",
+            "2024-12-31T00:00",
+            "2024-12-31T00:00:00.",
+            "2024-12-31T00:00:00+5",
+            "2024-12-3é",
+            "é",
+        ] {
+            assert_eq!(at(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
     fn every_boundary_pair_straddles_its_rule() {
         let kinds = vec![
             RuleKind::MaxLength {
@@ -409,6 +472,12 @@ mod tests {
             RuleKind::Minimum { value: 0.5 },
             RuleKind::Format { format: Format::UsDate },
             RuleKind::Format { format: Format::IsoDate },
+            RuleKind::Format {
+                format: Format::IsoDateTime,
+            },
+            RuleKind::Format {
+                format: Format::IsoDateTimeUnseparated,
+            },
             RuleKind::Format {
                 format: Format::Digits { count: 10 },
             },

@@ -173,10 +173,10 @@ fn type_schema(t: &Type) -> Value {
     }
 }
 
-fn response_schema(ep: &Endpoint) -> Value {
+fn response_schema(v: &Vendor, ep: &Endpoint) -> Value {
     let record = object_schema(&ep.response.fields, &[]);
     match &ep.response.payload {
-        Payload::Record => record,
+        Payload::Record => with_payload_members(v, record),
         Payload::Records => json!({ "type": "array", "items": record }),
         Payload::EmptyObject => json!({ "type": "object", "maxProperties": 0 }),
         Payload::Null => json!({ "type": "null" }),
@@ -190,6 +190,31 @@ fn response_schema(ep: &Endpoint) -> Value {
         }
         Payload::Wrapped { member } => json!({ "type": "object", "properties": { member.clone(): record }, "required": [member] }),
     }
+}
+
+/// A record payload with the members the success envelope's samples show
+/// beside its fields (`$id`): described, not required, any value of their type.
+fn with_payload_members(v: &Vendor, mut record: Value) -> Value {
+    let members = &v.envelopes.success.payload_members;
+    if let Some(Value::Object(props)) = record.get_mut("properties") {
+        let mut all = Map::new();
+        for (name, shown) in members {
+            let ty = match shown {
+                Value::String(_) => json!({ "type": "string" }),
+                Value::Number(_) => json!({ "type": "number" }),
+                Value::Bool(_) => json!({ "type": "boolean" }),
+                _ => json!({}),
+            };
+            let mut schema = ty;
+            schema["description"] = json!(format!(
+                "Shown in the docs' samples (as {shown}); not required, and its value is not fixed."
+            ));
+            all.insert(name.clone(), schema);
+        }
+        all.append(props);
+        *props = all;
+    }
+    record
 }
 
 /// Replaces template slots: `{{payload}}` by `payload`, `{{message}}` and
@@ -295,7 +320,7 @@ pub fn openapi(v: &Vendor) -> Value {
             };
             let success = template_schema(
                 &v.envelopes.success.body,
-                &response_schema(ep),
+                &response_schema(v, ep),
                 &message,
                 &v.envelopes.success.vars.clone().into_iter().collect(),
             );

@@ -347,6 +347,8 @@ fn format_tokens(f: Format) -> TokenStream {
     match f {
         Format::UsDate => quote!(rules::Format::UsDate),
         Format::IsoDate => quote!(rules::Format::IsoDate),
+        Format::IsoDateTime => quote!(rules::Format::IsoDateTime),
+        Format::IsoDateTimeUnseparated => quote!(rules::Format::IsoDateTimeUnseparated),
         Format::Digits { count } => {
             let count = Literal::u32_suffixed(count);
             quote!(rules::Format::Digits { count: #count })

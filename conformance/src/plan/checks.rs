@@ -357,7 +357,11 @@ impl Planner<'_> {
                     for c in kind.cases().into_iter().filter(|c| !c.holds) {
                         cases.push(self.existing_identity_case(ep, rule, &segs, &c.id, &c.value));
                     }
-                    for c in kind.cases() {
+                    // A login member carrying a credential logs in only with
+                    // the configured value: another value the rule accepts
+                    // cannot be shown to be accepted.
+                    let credential = v.login_credential(ep, &path).is_some();
+                    for c in kind.cases().into_iter().filter(|c| !(credential && c.holds)) {
                         let (case, value, accepted) = (c.id, c.value, c.holds);
                         let s2 = segs.clone();
                         let shown = crate::report::short(&value);

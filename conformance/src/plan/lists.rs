@@ -384,3 +384,90 @@ impl Planner<'_> {
         })
     }
 }
+
+impl Planner<'_> {
+    /// An update's list item matching no stored item is added, and the
+    /// stored items it does not send are kept (`operation.merge_items`).
+    pub(crate) fn merge_items_checks(&mut self, ep: &Endpoint, creator: &Endpoint, resource: &Resource) -> Vec<Check> {
+        let v = self.v();
+        let names = v.transport.names;
+        let mut out = Vec::new();
+        let scope: Vec<String> = ep.operation.record_member.iter().cloned().collect();
+        for (list, by) in &ep.operation.merge_items {
+            let items = list_item_fields(ep, list);
+            let (Some(label), Some(kind)) = (label_path(items), by.last().and_then(|b| items.iter().find(|f| &f.name == b))) else {
+                continue;
+            };
+            // Two values of the last matching member (phone Types 1 and 2).
+            let values: Vec<Value> = kind
+                .rules
+                .iter()
+                .flat_map(|r| r.kind.cases())
+                .filter(|c| c.holds)
+                .map(|c| c.value)
+                .collect();
+            let (Some(a_kind), Some(b_kind)) = (values.first().cloned(), values.iter().find(|x| Some(*x) != values.first()).cloned())
+            else {
+                continue;
+            };
+            let Some((mut read, _, _)) = self.read_after(resource, 0) else {
+                continue;
+            };
+            let (kept, added) = (self.uniq.text(), self.uniq.text());
+            let mut created = self.base(creator);
+            let mut first = labelled(&label, &kept, None);
+            first[&kind.name] = a_kind;
+            set_path(&mut created.body, &join(&scope, list), json!([first]), names);
+            let update = self.base(ep);
+            let mut body = update.body.clone();
+            let mut second = labelled(&label, &added, None);
+            second[&kind.name] = b_kind;
+            set_path(&mut body, &join(&scope, list), json!([second]), names);
+            let mut upd = self.step(ep, body, Presenting::Valid, success());
+            upd.fills = update
+                .identity
+                .iter()
+                .map(|(into, record_path)| Fill {
+                    from_step: 0,
+                    record_path: record_path.clone(),
+                    into: into.clone(),
+                })
+                .collect();
+            let at = |l: &str| {
+                let mut p = join(&scope, list);
+                p.push(item_where(&label, l));
+                p.extend(label.iter().cloned());
+                p
+            };
+            read.expect = Expect::Success {
+                asserts: vec![
+                    Assert {
+                        path: at(&kept),
+                        value: json!(kept),
+                        compare: Compare::Trimmed,
+                        because: format!("an update keeps the {list} it does not send"),
+                    },
+                    Assert {
+                        path: at(&added),
+                        value: json!(added),
+                        compare: Compare::Trimmed,
+                        because: format!("an update adds an item of {list} matching no stored one"),
+                    },
+                ],
+            };
+            read.locate = read.locate.map(|l| Locate { from_step: 1, ..l });
+            out.push(Check {
+                id: format!("{}.{}.stateful.{list}.merge_items", v.name, ep.id),
+                family: Family::Stateful,
+                removable: Vec::new(),
+                endpoint: Some(ep.id.clone()),
+                rule: answers::endpoint_check_id(v, ep, "operation.merge_items"),
+                severity: Severity::Fail,
+                sources: ep.operation.sources.clone(),
+                what: format!("an update's {list} merge into the stored ones (by {})", by.join(", then ")),
+                steps: vec![self.step(creator, created.body, Presenting::Valid, success()), upd, read],
+            });
+        }
+        out
+    }
+}

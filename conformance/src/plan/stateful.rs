@@ -17,9 +17,11 @@ pub fn read_back_asserts(p: &Planner, writer: &Endpoint, reader: &Endpoint, body
     let padded = reader.quirks.iter().any(|q| matches!(q.kind, QuirkKind::PadsStrings { .. }));
     let mut out = Vec::new();
     let resp_fields: &[Field] = include_fields.unwrap_or(&reader.response.fields);
+    // Values the server assigns whatever is written (those it keeps when
+    // given, `unless_given`, read back as written).
     let assigned: Vec<String> = p
         .resource(writer)
-        .map(|r| r.assigned.iter().map(|a| a.field.clone()).collect())
+        .map(|r| r.assigned.iter().filter(|a| !a.unless_given).map(|a| a.field.clone()).collect())
         .unwrap_or_default();
     // A parent's primary-child flag moves when a sibling takes it, which
     // another check may do at any time: it is not read back as written.
@@ -68,6 +70,7 @@ pub fn read_back_asserts(p: &Planner, writer: &Endpoint, reader: &Endpoint, body
         let within: Vec<String> = rpath[top_index..].to_vec();
         let mut expected = value.clone();
         let mut because = format!("written by {}", writer.id);
+        let mut compare = if padded { Compare::Trimmed } else { Compare::Exact };
         for q in &writer.quirks {
             if let QuirkKind::ReadsBackAs {
                 path: pattern,
@@ -80,11 +83,20 @@ pub fn read_back_asserts(p: &Planner, writer: &Endpoint, reader: &Endpoint, body
                 expected = read.clone();
                 because = format!("quirk {}: {}", q.id, q.description.trim());
             }
+            // A date reads back as the same date-time in the quirk's format.
+            if let QuirkKind::DatesReadBackAs { paths, format } = &q.kind
+                && paths.iter().any(|pattern| pattern_matches(pattern, &within))
+                && let Some(date) = value.as_str().and_then(|s| erpspec_rules::reformat_date(s, *format))
+            {
+                expected = json!(date);
+                compare = Compare::DateTime;
+                because = format!("quirk {}: {}", q.id, q.description.trim());
+            }
         }
         out.push(Assert {
             path: rpath,
             value: expected,
-            compare: if padded { Compare::Trimmed } else { Compare::Exact },
+            compare,
             because,
         });
     }
@@ -235,6 +247,7 @@ impl Planner<'_> {
                         format!("a created record reads back through {reader_id} as written"),
                         vec![self.step(ep, built.body.clone(), Presenting::Valid, success()), read],
                     ));
+                    out.extend(self.dates_quirk_checks(ep, reader));
                     // Padding the docs show is a warning when absent.
                     for q in &reader.quirks {
                         if let QuirkKind::PadsStrings { unpadded } = &q.kind {
@@ -330,6 +343,7 @@ impl Planner<'_> {
                         out.push(check);
                     }
                     out.extend(self.clears_omitted_check(ep, creator, resource));
+                    out.extend(self.merge_items_checks(ep, creator, resource));
                     if let Some(check) = self.duplicate_update(ep, creator, resource) {
                         out.push(check);
                     }
@@ -569,5 +583,66 @@ impl Planner<'_> {
                 step,
             ],
         })
+    }
+}
+
+impl Planner<'_> {
+    /// A create's `dates_read_back_as` quirk: the record created with a
+    /// date in each of the quirk's fields (a value its documented rules
+    /// accept, so every reading of the docs accepts it) reads back with each
+    /// date in the quirk's format.
+    pub(crate) fn dates_quirk_checks(&mut self, ep: &Endpoint, reader: &Endpoint) -> Vec<Check> {
+        let v = self.v();
+        let names = v.transport.names;
+        let mut out = Vec::new();
+        let Some(resource) = self.resource(ep) else { return out };
+        for q in &ep.quirks {
+            let QuirkKind::DatesReadBackAs { paths, .. } = &q.kind else {
+                continue;
+            };
+            let mut built = self.base(ep);
+            let mut dates = json!({});
+            for f in &ep.request {
+                let record = self.record_name(ep, &f.name);
+                let dated = f.rules.iter().any(|r| {
+                    matches!(r.kind, erpspec_rules::RuleKind::Format { format } if erpspec_rules::kinds::format::DATE_FORMATS.contains(&format))
+                });
+                let documented = f.rules.iter().all(|r| r.strength == erpspec_rules::Strength::Documented);
+                if dated && documented && paths.iter().any(|p| pattern_matches(p, std::slice::from_ref(&record))) {
+                    let value = self.valid_value(f);
+                    set_path(&mut built.body, std::slice::from_ref(&f.name), value.clone(), names);
+                    dates[&f.name] = value;
+                }
+            }
+            if dates.as_object().is_none_or(|m| m.is_empty()) {
+                continue;
+            }
+            let Some((mut read, _, include_fields)) = self.read_after(resource, 0) else {
+                continue;
+            };
+            let asserts = read_back_asserts(self, ep, reader, &dates, include_fields.as_deref());
+            if !asserts.iter().any(|a| a.compare == Compare::DateTime) {
+                continue;
+            }
+            read.expect = Expect::Success { asserts };
+            out.push(Check {
+                id: format!("{}.{}.quirks.{}", v.name, ep.id, q.id),
+                family: Family::Stateful,
+                removable: Vec::new(),
+                endpoint: Some(ep.id.clone()),
+                rule: answers::endpoint_check_id(v, ep, &format!("quirks.{}", q.id)),
+                severity: Severity::Fail,
+                sources: q.sources.clone(),
+                what: format!(
+                    "dates written ({}) read back in the documented format",
+                    dates
+                        .as_object()
+                        .map(|m| m.keys().cloned().collect::<Vec<_>>().join(", "))
+                        .unwrap_or_default()
+                ),
+                steps: vec![self.step(ep, built.body, Presenting::Valid, success()), read],
+            });
+        }
+        out
     }
 }

@@ -17,11 +17,11 @@ pub const ENDPOINT: &str = "auth-token-get";
 /// Authenticates Expandable credentials and returns an Auth Token for the other calls.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Request {
-    /// One of the configured data sources (Data Sources, Get). The demo site lists ESI, ESICAN and DEMO, but its own example sends EXPANDABLE, so the list is the site's, not a rule.
+    /// One of the configured data sources (Data Sources, Get).
     ///
     /// Wire name `DATA_SOURCE`; required (`expandable.auth-token-get.DATA_SOURCE.required`, documented).
     #[serde(rename = "DATA_SOURCE")]
-    pub data_source: String,
+    pub data_source: DataSource,
     /// Wire name `USER_NAME`; required (`expandable.auth-token-get.USER_NAME.required`, documented).
     #[serde(rename = "USER_NAME")]
     pub user_name: String,
@@ -66,7 +66,18 @@ impl Request {
     /// rules hold by construction, so these are the contested and
     /// site rules and `at_least_one_of`.
     pub fn validate(&self) -> Vec<rules::Violation> {
-        Vec::new()
+        let mut out = Vec::new();
+        self.validate_at("", &mut out);
+        out
+    }
+    /// [`Self::validate`] for a value at `path` (a JSON pointer).
+    #[doc(hidden)]
+    pub fn validate_at(&self, path: &str, out: &mut Vec<rules::Violation>) {
+        {
+            let x = &self.data_source;
+            let path = rt::child(path, "DATA_SOURCE");
+            x.validate_at(&path, out);
+        }
     }
     /// Reads this object from the wire at `path` (a JSON pointer),
     /// pushing what it finds into `report`; returns the normalized value.
@@ -98,7 +109,28 @@ impl Request {
                 v,
                 super::STRINGS_CARRY_SCALARS,
             ) {
-                Ok(nv) => nv,
+                Ok(nv) => {
+                    if !(nv
+                        .as_str()
+                        .is_none_or(|s| rules::one_of(
+                            s,
+                            &["ESI", "ESICAN", "DEMO"],
+                            rules::Case::Exact,
+                        )))
+                    {
+                        report
+                            .violations
+                            .push(
+                                rt::violation(
+                                    &path,
+                                    "expandable.auth-token-get.DATA_SOURCE.enum",
+                                    "DATA_SOURCE must be one of: ESI, ESICAN, DEMO",
+                                    rules::Strength::Site,
+                                ),
+                            );
+                    }
+                    nv
+                }
                 Err(_) => {
                     report
                         .violations
@@ -206,5 +238,53 @@ impl Request {
             &mut report.unknown,
         );
         Value::Object(out)
+    }
+}
+/// One of the configured data sources (Data Sources, Get).
+///
+/// The value of `DATA_SOURCE`. Rules:
+/// - `expandable.auth-token-get.DATA_SOURCE.enum` (site): must be one of: ESI, ESICAN, DEMO. DATA_SOURCE must be one of the data sources an installation configures (Data Sources, Get lists them); ESI, ESICAN and DEMO are the demo site's. A server accepts the data source it is configured with.
+///
+/// No documented rule constrains it: every value can be held, and `validate()` reports the others.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(from = "String", into = "String")]
+pub struct DataSource(String);
+impl From<String> for DataSource {
+    fn from(value: String) -> Self {
+        Self(value)
+    }
+}
+impl From<DataSource> for String {
+    fn from(value: DataSource) -> Self {
+        value.0
+    }
+}
+impl DataSource {
+    /// The value as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The wrapped value.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+    /// Reports the rules a held value can still break (contested and
+    /// site rules) for a value at `path` (a JSON pointer).
+    #[doc(hidden)]
+    pub fn validate_at(&self, path: &str, out: &mut Vec<rules::Violation>) {
+        if !(rules::one_of(
+            self.0.as_str(),
+            &["ESI", "ESICAN", "DEMO"],
+            rules::Case::Exact,
+        )) {
+            out.push(
+                rt::violation(
+                    path,
+                    "expandable.auth-token-get.DATA_SOURCE.enum",
+                    "DATA_SOURCE must be one of: ESI, ESICAN, DEMO",
+                    rules::Strength::Site,
+                ),
+            );
+        }
     }
 }

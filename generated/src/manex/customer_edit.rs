@@ -625,7 +625,19 @@ impl Request {
                 Ok(nv) => {
                     if !(nv
                         .as_str()
-                        .is_none_or(|s| rules::matches_format(s, rules::Format::UsDate)))
+                        .is_none_or(|s| rules::matches_format(s, rules::Format::UsDate))
+                        || nv
+                            .as_str()
+                            .is_none_or(|s| rules::matches_format(
+                                s,
+                                rules::Format::IsoDateTimeUnseparated,
+                            ))
+                        || nv
+                            .as_str()
+                            .is_none_or(|s| rules::matches_format(
+                                s,
+                                rules::Format::IsoDateTime,
+                            )))
                     {
                         report
                             .violations
@@ -1237,7 +1249,7 @@ impl ArHighBal {
 /// Date the account was created.
 ///
 /// The value of `Acct_date`. Rules:
-/// - `manex.customer-edit.Acct_date.format` (contested): must be a date in MM/DD/YYYY format. The table says "In MM/DD/YYYY format"; the example sends 'YYYY-MM-DD00:00:00'.
+/// - `manex.customer-edit.Acct_date.format` (contested): must be a date in MM/DD/YYYY format; or must be a date-time in YYYY-MM-DDhh:mm:ss format (no separator before the time); or must be a date-time in YYYY-MM-DDThh:mm:ss format. The table says "In MM/DD/YYYY format"; the example sends 'YYYY-MM-DD00:00:00'.
 ///
 /// No documented rule constrains it: every value can be held, and `validate()` reports the others.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -1266,7 +1278,12 @@ impl AcctDate {
     /// site rules) for a value at `path` (a JSON pointer).
     #[doc(hidden)]
     pub fn validate_at(&self, path: &str, out: &mut Vec<rules::Violation>) {
-        if !(rules::matches_format(self.0.as_str(), rules::Format::UsDate)) {
+        if !(rules::matches_format(self.0.as_str(), rules::Format::UsDate)
+            || rules::matches_format(
+                self.0.as_str(),
+                rules::Format::IsoDateTimeUnseparated,
+            ) || rules::matches_format(self.0.as_str(), rules::Format::IsoDateTime))
+        {
             out.push(
                 rt::violation(
                     path,

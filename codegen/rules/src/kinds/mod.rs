@@ -74,6 +74,12 @@ mod tests {
             RuleKind::Format { format: Format::UsDate },
             RuleKind::Format { format: Format::IsoDate },
             RuleKind::Format {
+                format: Format::IsoDateTime,
+            },
+            RuleKind::Format {
+                format: Format::IsoDateTimeUnseparated,
+            },
+            RuleKind::Format {
                 format: Format::Digits { count: 1 },
             },
             RuleKind::MaxItems { max: 4 },
