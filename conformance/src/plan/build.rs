@@ -319,6 +319,19 @@ impl<'t> Planner<'t> {
     }
 }
 
+/// Fills taking a request's identity values (`Built::identity`) from the
+/// record step `from_step` returned (a record the check created for itself).
+pub(crate) fn identity_from(identity: &[(Vec<String>, Vec<String>)], from_step: usize) -> Vec<Fill> {
+    identity
+        .iter()
+        .map(|(into, record_path)| Fill {
+            from_step,
+            record_path: record_path.clone(),
+            into: into.clone(),
+        })
+        .collect()
+}
+
 pub(crate) fn join(prefix: &[String], name: &str) -> Vec<String> {
     let mut p = prefix.to_vec();
     p.push(name.to_string());

@@ -32,15 +32,7 @@ impl Planner<'_> {
         };
         let create = self.base(creator);
         let mut call = self.step(ep, built.body, presenting, expect);
-        call.fills = built
-            .identity
-            .iter()
-            .map(|(into, record_path)| Fill {
-                from_step: 0,
-                record_path: record_path.clone(),
-                into: into.clone(),
-            })
-            .collect();
+        call.fills = build::identity_from(&built.identity, 0);
         vec![self.step(creator, create.body, Presenting::Valid, success()), call]
     }
 

@@ -89,15 +89,7 @@ impl Planner<'_> {
         ];
         let read_built = self.base(reader);
         let mut read = self.step(reader, read_built.body, Presenting::Valid, Expect::Success { asserts });
-        read.fills = read_built
-            .identity
-            .iter()
-            .map(|(into, record_path)| Fill {
-                from_step: 0,
-                record_path: record_path.clone(),
-                into: into.clone(),
-            })
-            .collect();
+        read.fills = build::identity_from(&read_built.identity, 0);
         Some(Check {
             id: format!("{}.{}.stateful.{}.primary", v.name, ep.id, inc.member),
             family: Family::Stateful,
@@ -210,15 +202,7 @@ impl Planner<'_> {
                 }],
             },
         );
-        read.fills = read_built
-            .identity
-            .iter()
-            .map(|(into, record_path)| Fill {
-                from_step: 0,
-                record_path: record_path.clone(),
-                into: into.clone(),
-            })
-            .collect();
+        read.fills = build::identity_from(&read_built.identity, 0);
         read.locate = Some(Locate {
             member: inc.member.clone(),
             key: child.key.first()?.split('.').map(str::to_string).collect(),

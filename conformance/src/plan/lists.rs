@@ -285,15 +285,7 @@ impl Planner<'_> {
                 because: format!("a second {} made primary takes the flag", inc.member),
             }];
             let mut read = self.step(reader, read_built.body, Presenting::Valid, Expect::Success { asserts });
-            read.fills = read_built
-                .identity
-                .iter()
-                .map(|(into, record_path)| Fill {
-                    from_step: 0,
-                    record_path: record_path.clone(),
-                    into: into.clone(),
-                })
-                .collect();
+            read.fills = build::identity_from(&read_built.identity, 0);
             read.locate = Some(Locate {
                 member: inc.member.clone(),
                 key: child
@@ -346,15 +338,7 @@ impl Planner<'_> {
             remove_path(&mut body, &join(&scope, f), names);
         }
         let mut upd = self.step(ep, body, Presenting::Valid, success());
-        upd.fills = update
-            .identity
-            .iter()
-            .map(|(into, record_path)| Fill {
-                from_step: 0,
-                record_path: record_path.clone(),
-                into: into.clone(),
-            })
-            .collect();
+        upd.fills = build::identity_from(&update.identity, 0);
         let asserts = c
             .fields
             .iter()
@@ -424,15 +408,7 @@ impl Planner<'_> {
             second[&kind.name] = b_kind;
             set_path(&mut body, &join(&scope, list), json!([second]), names);
             let mut upd = self.step(ep, body, Presenting::Valid, success());
-            upd.fills = update
-                .identity
-                .iter()
-                .map(|(into, record_path)| Fill {
-                    from_step: 0,
-                    record_path: record_path.clone(),
-                    into: into.clone(),
-                })
-                .collect();
+            upd.fills = build::identity_from(&update.identity, 0);
             let at = |l: &str| {
                 let mut p = join(&scope, list);
                 p.push(item_where(&label, l));

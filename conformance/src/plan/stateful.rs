@@ -180,15 +180,7 @@ impl Planner<'_> {
                     }
                 }
             } else {
-                fills = built
-                    .identity
-                    .iter()
-                    .map(|(into, record_path)| Fill {
-                        from_step,
-                        record_path: record_path.clone(),
-                        into: into.clone(),
-                    })
-                    .collect();
+                fills = build::identity_from(&built.identity, from_step);
             }
             let mut step = self.step(reader, body, Presenting::Valid, success());
             step.fills = fills;
