@@ -183,6 +183,8 @@ async fn answer(State((engine, body_timeout)): State<(Arc<Engine>, Duration)>, r
         headers,
         body,
     };
+    // RFC 9110: a 405 lists the methods the resource takes.
+    let allow = engine.vendor().transport.methods.join(", ");
     let answered = tokio::task::spawn_blocking(move || engine.handle(&request)).await;
     let (status, text) = match answered {
         Ok(r) => (r.status, r.body.to_string()),
@@ -190,12 +192,18 @@ async fn answer(State((engine, body_timeout)): State<(Arc<Engine>, Duration)>, r
         Err(_) => (500, serde_json::json!({ "error": "internal error" }).to_string()),
     };
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (
+    let mut response = (
         status,
         [(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"))],
         text,
     )
-        .into_response()
+        .into_response();
+    if status == StatusCode::METHOD_NOT_ALLOWED
+        && let Ok(methods) = HeaderValue::from_str(&allow)
+    {
+        response.headers_mut().insert(header::ALLOW, methods);
+    }
+    response
 }
 
 fn is_length_limit(e: &axum::Error) -> bool {

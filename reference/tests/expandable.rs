@@ -119,8 +119,15 @@ fn the_three_documented_401s_on_every_business_endpoint() {
         with_empty["AUTH_TOKEN"] = json!(12345);
         let a = send(s.addr, "POST", &format!("/api/{id}"), &[], with_empty.to_string().as_bytes());
         assert_error(&a, 401, Some("Auth Token is malformed."));
-        for m in ["GET", "PUT", "DELETE", "PATCH"] {
-            assert_error(&s.call_method(id, m, &body, Auth::Valid), 405, Some("Request method must be POST."));
+        for m in ["GET", "PUT", "DELETE", "PATCH", "TRACE"] {
+            let a = s.call_method(id, m, &body, Auth::Valid);
+            assert_error(&a, 405, Some("Request method must be POST."));
+            let allow = a
+                .headers
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case("allow"))
+                .map(|(_, v)| v.as_str());
+            assert_eq!(allow, Some("POST"), "RFC 9110: a 405 lists the methods allowed");
         }
         let a = send(
             s.addr,

@@ -257,6 +257,42 @@ fn error_schema(v: &Vendor, e: &ErrorEntry) -> Value {
     template_schema(body, &Value::Null, &message, &vars)
 }
 
+/// The entries a request to `ep` can be answered with: those the endpoint
+/// lists, and those the shared model answers its situations with (a body
+/// that is not JSON, each broken rule, each auth failure, a missing record
+/// or reference), so a peer tool reading the document sees every answer.
+fn answerable_entries(v: &Vendor, ep: &Endpoint) -> Vec<String> {
+    use crate::answers::{Situation, served_entry};
+    let mut situations = vec![
+        Situation::InvalidJson,
+        Situation::RuleBroken(None),
+        Situation::NotFound,
+        Situation::Duplicate,
+        Situation::Empty,
+    ];
+    if ep.authenticated {
+        situations.extend([Situation::AuthMissing, Situation::AuthMalformed, Situation::AuthRejected]);
+    }
+    let rules = ep.all_rules();
+    situations.extend(rules.iter().map(|(_, r)| Situation::RuleBroken(Some(*r))));
+    let mut refs = Vec::new();
+    crate::ir::walk_fields(&ep.request, &mut |n| {
+        if let Some(r) = &n.field.refers_to {
+            refs.push(r);
+        }
+    });
+    situations.extend(refs.into_iter().map(Situation::MissingReference));
+    let mut ids = ep.errors.clone();
+    for s in &situations {
+        if let Some(e) = served_entry(v, Some(ep), s)
+            && !ids.contains(&e.id)
+        {
+            ids.push(e.id.clone());
+        }
+    }
+    ids
+}
+
 fn regex_escape(s: &str) -> String {
     s.chars().fold(String::new(), |mut out, c| {
         if "\\.+*?()|[]{}^$".contains(c) {
@@ -326,17 +362,32 @@ pub fn openapi(v: &Vendor) -> Value {
             );
             let mut responses = Map::new();
             let ok_status = v.envelopes.success.status.map(|s| s.to_string()).unwrap_or_else(|| "200".into());
-            responses.insert(
-                ok_status,
-                json!({ "description": "Success.", "content": { "application/json": { "schema": success } } }),
-            );
             let mut by_status: std::collections::BTreeMap<String, Vec<&ErrorEntry>> = Default::default();
-            for id in &ep.errors {
+            for id in &answerable_entries(v, ep) {
                 if let Some(e) = v.error(id) {
                     let status = e.status.map(|s| s.to_string()).unwrap_or_else(|| "default".into());
                     by_status.entry(status).or_default().push(e);
                 }
             }
+            // A refusal whose HTTP status the docs leave open may come with
+            // the success status (ManEx `Code: 403`, RPM `Result.Error`, both
+            // under HTTP 200): that status's answer is either envelope.
+            let open_status: Vec<Value> = by_status.get("default").into_iter().flatten().map(|e| error_schema(v, e)).collect();
+            let (ok_schema, ok_description) = if open_status.is_empty() {
+                (success, "Success.".to_string())
+            } else {
+                let mut any = vec![success];
+                any.extend(open_status);
+                (
+                    json!({ "anyOf": any }),
+                    "Success, or a refusal: the docs do not give refusals an HTTP status of their own, and the envelope carries the outcome."
+                        .to_string(),
+                )
+            };
+            responses.insert(
+                ok_status,
+                json!({ "description": ok_description, "content": { "application/json": { "schema": ok_schema } } }),
+            );
             for (status, entries) in by_status {
                 let schemas: Vec<Value> = entries.iter().map(|e| error_schema(v, e)).collect();
                 let text: Vec<String> = entries
