@@ -6,6 +6,7 @@
 //! `generated/tests/drift.rs`) can compare them with the files on disk.
 
 pub mod openapi;
+pub mod openapi30;
 pub mod rust;
 
 use crate::ir::Api;

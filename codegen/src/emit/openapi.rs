@@ -1,4 +1,5 @@
-//! IR -> OpenAPI 3.1 documents and JSON Schema 2020-12 request schemas.
+//! IR -> OpenAPI 3.1 documents (and, through [`super::openapi30`], their
+//! 3.0.3 variants) and JSON Schema 2020-12 request schemas.
 //!
 //! Every rule's keywords come from [`erpspec_rules::RuleKind::json_schema`],
 //! so this file only arranges them. What JSON Schema cannot say is kept
@@ -26,7 +27,12 @@ pub const JSON_SCHEMA_DIR: &str = "generated/json-schema";
 pub fn files(api: &Api) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for v in &api.vendors {
-        out.push((format!("{OPENAPI_DIR}/{}.openapi.json", v.name), pretty(&openapi(v))));
+        let doc = openapi(v);
+        out.push((
+            format!("{OPENAPI_DIR}/{}.openapi-3.0.3.json", v.name),
+            pretty(&super::openapi30::from_31(&doc)),
+        ));
+        out.push((format!("{OPENAPI_DIR}/{}.openapi.json", v.name), pretty(&doc)));
         for ep in &v.endpoints {
             out.push((
                 format!("{JSON_SCHEMA_DIR}/{}/{}.request.json", v.name, ep.id),
