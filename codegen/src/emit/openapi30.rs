@@ -4,8 +4,8 @@
 //! variant is a rewrite of every schema in it:
 //! - `const: v` becomes `enum: [v]`;
 //! - `type: [t, "null"]` becomes `type: t, nullable: true`;
-//! - `type: "null"` and `const: null` become `nullable: true, enum: [null]`
-//!   (3.0 has no null type; `nullable` admits it).
+//! - `type: "null"` and `const: null` become `type: object, nullable: true,
+//!   enum: [null]` (3.0 has no null type; `nullable` admits it).
 //!
 //! Everything else (`x-erpspec-*` extensions, descriptions, `anyOf`,
 //! `pattern`) means the same in both.
@@ -54,14 +54,19 @@ fn rewrite_content(content: &mut Value) {
     }
 }
 
+/// A schema admitting only `null`: 3.0 has no null type, and `nullable`
+/// goes with a type, so an object type that `enum: [null]` narrows to null.
+fn null_only(m: &mut Map<String, Value>) {
+    m.insert("type".into(), json!("object"));
+    m.insert("nullable".into(), json!(true));
+    m.insert("enum".into(), json!([null]));
+}
+
 /// Rewrites one schema and every schema inside it.
 fn rewrite(schema: &mut Value) {
     let Some(m) = schema.as_object_mut() else { return };
     match m.remove("const") {
-        Some(Value::Null) => {
-            m.insert("nullable".into(), json!(true));
-            m.insert("enum".into(), json!([null]));
-        }
+        Some(Value::Null) => null_only(m),
         Some(v) => {
             m.insert("enum".into(), json!([v]));
         }
@@ -78,10 +83,7 @@ fn rewrite(schema: &mut Value) {
                 m.insert("nullable".into(), json!(true));
             }
         }
-        Some(Value::String(t)) if t == "null" => {
-            m.insert("nullable".into(), json!(true));
-            m.insert("enum".into(), json!([null]));
-        }
+        Some(Value::String(t)) if t == "null" => null_only(m),
         Some(t) => {
             m.insert("type".into(), t);
         }
@@ -130,13 +132,16 @@ mod tests {
         assert_eq!(out["openapi"], json!("3.0.3"));
         let ok = &out["paths"]["/x"]["post"]["responses"]["200"]["content"]["application/json"]["schema"]["anyOf"];
         assert_eq!(ok[0]["properties"]["Code"], json!({ "enum": [200] }));
-        assert_eq!(ok[0]["properties"]["SessionId"], json!({ "nullable": true, "enum": [null] }));
+        assert_eq!(
+            ok[0]["properties"]["SessionId"],
+            json!({ "type": "object", "nullable": true, "enum": [null] })
+        );
         assert_eq!(
             ok[0]["properties"]["const"],
             json!({ "type": "string" }),
             "a member named const is a member"
         );
-        assert_eq!(ok[1], json!({ "nullable": true, "enum": [null] }));
+        assert_eq!(ok[1], json!({ "type": "object", "nullable": true, "enum": [null] }));
         assert_eq!(
             out["components"]["schemas"]["r"]["properties"]["D"],
             json!({ "type": "string", "nullable": true })
