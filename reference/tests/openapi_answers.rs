@@ -1,7 +1,8 @@
-//! Peers read our OpenAPI documents: every answer the reference server gives
-//! (a success, each kind of refusal) validates against the emitted
-//! document's response schema for its HTTP status, or `default` where the
-//! document gives the status none. Without this, a tool such as
+//! Peers read our OpenAPI documents and JSON Schemas: every answer the
+//! reference server gives (a success, each kind of refusal) validates
+//! against the emitted response schema for its HTTP status, or `default`
+//! where the document gives the status none, in the OpenAPI document and in
+//! the standalone `generated/json-schema/<vendor>/<endpoint>.response-<status>.json`. Without this, a tool such as
 //! Schemathesis reports "response violates schema" for answers the docs
 //! describe (ManEx and RPM refuse inside HTTP 200).
 
@@ -25,6 +26,21 @@ fn misfit(doc: &Value, path: &str, answer: &Answer) -> Option<String> {
     let body = answer.json();
     let errors: Vec<String> = validator.iter_errors(&body).map(|e| e.to_string()).collect();
     (!errors.is_empty()).then(|| format!("HTTP {} {body}: {}", answer.status, errors.join("; ")))
+}
+
+/// The same against the standalone JSON Schema 2020-12 document of the
+/// endpoint's answers under that status (`generated/json-schema/`).
+fn misfit_standalone(api: &str, endpoint: &str, answer: &Answer) -> Option<String> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../generated/json-schema/{api}"));
+    let file = [answer.status.to_string(), "default".to_string()]
+        .into_iter()
+        .map(|s| dir.join(format!("{endpoint}.response-{s}.json")))
+        .find(|f| f.exists())?;
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(&file).expect("readable")).expect("JSON");
+    let validator = jsonschema::options().build(&schema).expect("the response document compiles");
+    let body = answer.json();
+    let errors: Vec<String> = validator.iter_errors(&body).map(|e| e.to_string()).collect();
+    (!errors.is_empty()).then(|| format!("{} HTTP {} {body}: {}", file.display(), answer.status, errors.join("; ")))
 }
 
 #[test]
@@ -56,6 +72,9 @@ fn every_answer_validates_against_the_emitted_response_schema_for_its_status() {
                     Some(_) => {
                         if let Some(why) = misfit(&doc, &path, a) {
                             wrong.push(format!("{api} {}: {why}", ep.id));
+                        }
+                        if let Some(why) = misfit_standalone(api, &ep.id, a) {
+                            wrong.push(format!("{api} {} (generated/json-schema): {why}", ep.id));
                         }
                     }
                 }
