@@ -364,7 +364,10 @@ impl Planner<'_> {
                     removable: Vec::new(),
                     endpoint: Some(ep.id.clone()),
                     rule: format!("{}.{}.{}.refers_to", v.name, ep.id, f.name),
-                    severity: Severity::Fail,
+                    // Where the docs give the answer ("Customer not found") a
+                    // server must refuse; where they say nothing, the refusal
+                    // is the schema's reading of the reference: a warning.
+                    severity: if r.on_missing.is_some() { Severity::Fail } else { Severity::Warn },
                     sources: f.sources.clone(),
                     what: format!("a {} naming no {} is refused", f.name, r.resource),
                     steps: vec![self.step(ep, built.body, Presenting::Valid, refusal(v, Some(ep), &s))],
