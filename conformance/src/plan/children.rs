@@ -87,9 +87,7 @@ impl Planner<'_> {
                 because: format!("a {} has one primary {}", parent.name, inc.member),
             },
         ];
-        let read_built = self.base(reader);
-        let mut read = self.step(reader, read_built.body, Presenting::Valid, Expect::Success { asserts });
-        read.fills = build::identity_from(&read_built.identity, 0);
+        let read = self.read_created(reader, asserts);
         Some(Check {
             id: format!("{}.{}.stateful.{}.primary", v.name, ep.id, inc.member),
             family: Family::Stateful,
@@ -104,6 +102,15 @@ impl Planner<'_> {
             ),
             steps: vec![create, upd, read],
         })
+    }
+
+    /// A read of the record the check's step 0 created, through `reader`,
+    /// its identity taken from that step's answer.
+    pub(crate) fn read_created(&mut self, reader: &Endpoint, asserts: Vec<Assert>) -> Step {
+        let built = self.base(reader);
+        let mut read = self.step(reader, built.body, Presenting::Valid, Expect::Success { asserts });
+        read.fills = build::identity_from(&built.identity, 0);
+        read
     }
 
     /// The parent's create with `items` as its list of children.
@@ -188,21 +195,15 @@ impl Planner<'_> {
         set_path(&mut body, &join(&scope, &change.name), new_value.clone(), names);
         let mut upd = self.step(ep, body, Presenting::Valid, success());
         upd.fills = fills;
-        let read_built = self.base(reader);
-        let mut read = self.step(
+        let mut read = self.read_created(
             reader,
-            read_built.body,
-            Presenting::Valid,
-            Expect::Success {
-                asserts: vec![Assert {
-                    path: vec![change.name.clone()],
-                    value: new_value,
-                    compare: Compare::Trimmed,
-                    because: format!("written by {}", ep.id),
-                }],
-            },
+            vec![Assert {
+                path: vec![change.name.clone()],
+                value: new_value,
+                compare: Compare::Trimmed,
+                because: format!("written by {}", ep.id),
+            }],
         );
-        read.fills = build::identity_from(&read_built.identity, 0);
         read.locate = Some(Locate {
             member: inc.member.clone(),
             key: child.key.first()?.split('.').map(str::to_string).collect(),

@@ -277,15 +277,13 @@ impl Planner<'_> {
                 }];
                 children.push(step);
             }
-            let read_built = self.base(reader);
             let asserts = vec![Assert {
                 path: vec![flag.clone()],
                 value: json!(false),
                 compare: Compare::Exact,
                 because: format!("a second {} made primary takes the flag", inc.member),
             }];
-            let mut read = self.step(reader, read_built.body, Presenting::Valid, Expect::Success { asserts });
-            read.fills = build::identity_from(&read_built.identity, 0);
+            let mut read = self.read_created(reader, asserts);
             read.locate = Some(Locate {
                 member: inc.member.clone(),
                 key: child
