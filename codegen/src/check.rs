@@ -1114,6 +1114,7 @@ impl EndpointCx<'_, '_> {
             on_rule_violation: self.error_ref(&e.on_rule_violation),
             quirks,
             examples: Vec::new(),
+            response_examples: Vec::new(),
             sources: ep_sources.clone(),
         };
 
@@ -1163,7 +1164,69 @@ impl EndpointCx<'_, '_> {
                 sources: srcs,
             });
         }
+        for ex in &e.response_examples {
+            if let Some(checked) = self.response_example(ex, &ep, vendor, &ep_sources) {
+                ep.response_examples.push(checked);
+            }
+        }
         Some(ep)
+    }
+
+    /// A sample answer: the success envelope with this endpoint's payload,
+    /// or the named entry's refusal, recognised as the harness recognises
+    /// answers; a sample the recognisers refuse must say why under `differs`.
+    fn response_example(
+        &mut self,
+        ex: &syntax::ResponseExampleSyntax,
+        ep: &Endpoint,
+        vendor: &Vendor,
+        ep_sources: &[String],
+    ) -> Option<ResponseExample> {
+        let sources = self.sources_or(&ex.sources, ep_sources);
+        let body = &ex.body.value;
+        let (answer, status, mismatch) = if ex.answer.value == "success" {
+            let status = ex.status.or(vendor.envelopes.success.status);
+            let found = crate::recognise::success_payload(vendor, ep, status.unwrap_or(200), body).err();
+            (None, status, found)
+        } else {
+            let id = self.error_ref(&Some(ex.answer.clone()))?;
+            let entry = vendor.error(&id)?;
+            let status = ex.status.or(crate::answers::documented_status(vendor, entry));
+            let found = match status {
+                Some(s) => crate::recognise::refusal_mismatch(vendor, entry, s, body),
+                None => crate::recognise::entry_body_mismatch(vendor, entry, body).map(|m| m.to_string()),
+            };
+            (Some(id), status, found)
+        };
+        match (&mismatch, &ex.differs) {
+            (Some(found), None) => {
+                let pos = self.p(&ex.body);
+                self.diags().error_help(
+                    pos,
+                    format!("sample answer `{}` is not what the schemas say: {found}", ex.name),
+                    "fix the sample to match the docs, or write `differs:` saying why the docs' sample disagrees",
+                );
+            }
+            (None, Some(_)) => {
+                let pos = self.p(&ex.body);
+                self.diags().error_help(
+                    pos,
+                    format!("sample answer `{}` says it differs, but it is recognised as documented", ex.name),
+                    "remove `differs:`",
+                );
+            }
+            _ => {}
+        }
+        Some(ResponseExample {
+            name: ex.name.clone(),
+            answer,
+            status,
+            body: body.clone(),
+            note: ex.note.clone(),
+            differs: ex.differs.clone(),
+            mismatch,
+            sources,
+        })
     }
 
     /// `dates_read_back_as`: JSON pointers, and a format that writes dates.

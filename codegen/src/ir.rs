@@ -57,6 +57,34 @@ impl Vendor {
     pub fn resource(&self, name: &str) -> Option<&Resource> {
         self.resources.iter().find(|r| r.name == name)
     }
+    /// Every source an endpoint cites (its own, its rules', its quirks' and
+    /// examples'), in the order first cited.
+    pub fn sources_of(&self, ep: &Endpoint) -> Vec<&Source> {
+        let mut ids: Vec<&str> = Vec::new();
+        let rules = ep.all_rules();
+        let cited = ep
+            .sources
+            .iter()
+            .chain(rules.iter().flat_map(|(_, r)| &r.sources))
+            .chain(ep.quirks.iter().flat_map(|q| &q.sources))
+            .chain(ep.examples.iter().flat_map(|e| &e.sources))
+            .chain(ep.response_examples.iter().flat_map(|e| &e.sources));
+        for id in cited {
+            if !ids.contains(&id.as_str()) {
+                ids.push(id);
+            }
+        }
+        ids.into_iter().filter_map(|id| self.sources.get(id)).collect()
+    }
+    /// The contradictions that concern an endpoint: those citing one of the
+    /// sources it cites.
+    pub fn contradictions_of(&self, ep: &Endpoint) -> Vec<&Contradiction> {
+        let cited: Vec<&str> = self.sources_of(ep).iter().map(|s| s.id.as_str()).collect();
+        self.contradictions
+            .iter()
+            .filter(|c| c.sources.iter().any(|s| cited.contains(&s.as_str())))
+            .collect()
+    }
     /// The credential a login request's member carries (`pointer`: `/DATA_SOURCE`
     /// of the token endpoint), if it carries one: changing its value changes
     /// whether the login succeeds, whatever the member's rules say.
@@ -651,6 +679,25 @@ pub struct Example {
     pub sources: Vec<String>,
 }
 
+/// A sample answer from the docs, and whether the envelopes recognise it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ResponseExample {
+    pub name: String,
+    /// The catalogue entry the sample shows; `None`: the success answer.
+    pub answer: Option<String>,
+    /// The HTTP status it is shown with (given, else the documented one).
+    pub status: Option<u16>,
+    pub body: Value,
+    /// How the sample was completed or cleaned from the docs.
+    pub note: Option<String>,
+    /// Why the docs' sample differs from the schemas, where it does.
+    pub differs: Option<String>,
+    /// What the answer recognisers ([`crate::recognise`]) found wrong with
+    /// it; present exactly when `differs` is.
+    pub mismatch: Option<String>,
+    pub sources: Vec<String>,
+}
+
 /// A contradiction between sources, shown on the docs page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Contradiction {
@@ -684,6 +731,8 @@ pub struct Endpoint {
     pub on_rule_violation: Option<String>,
     pub quirks: Vec<Quirk>,
     pub examples: Vec<Example>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub response_examples: Vec<ResponseExample>,
     pub sources: Vec<String>,
 }
 

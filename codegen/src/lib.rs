@@ -12,6 +12,7 @@ pub mod emit;
 pub mod fingerprint;
 pub mod ir;
 pub mod load;
+pub mod recognise;
 pub mod syntax;
 pub mod template;
 pub mod validate;

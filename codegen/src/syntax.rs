@@ -320,6 +320,9 @@ pub struct EndpointFile {
     pub quirks: Ordered<QuirkSyntax>,
     #[serde(default)]
     pub examples: Vec<ExampleSyntax>,
+    /// The docs' sample answers, each checked against the envelopes.
+    #[serde(default)]
+    pub response_examples: Vec<ResponseExampleSyntax>,
 }
 
 fn yes() -> bool {
@@ -711,5 +714,24 @@ pub struct ExampleSyntax {
     pub breaks: Vec<S<String>>,
     #[serde(default)]
     pub note: Option<String>,
+    pub sources: Vec<S<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseExampleSyntax {
+    pub name: String,
+    /// `success`, or the id of the catalogue entry the sample shows.
+    pub answer: S<String>,
+    /// The HTTP status the sample was printed with, where the docs give one.
+    #[serde(default)]
+    pub status: Option<u16>,
+    pub body: S<Value>,
+    /// How the sample was completed or cleaned from the docs.
+    #[serde(default)]
+    pub note: Option<String>,
+    /// Why the docs' sample is not what the schemas say the answer is.
+    #[serde(default)]
+    pub differs: Option<String>,
     pub sources: Vec<S<String>>,
 }

@@ -90,3 +90,64 @@ fn the_schemas_encode_every_seed_endpoint_and_their_flows() {
     assert_eq!((s.vendors, s.endpoints, s.examples), (3, 24, 30), "{s}");
     assert!(s.rules_contested >= 3 && s.rules_site >= 2, "{s}");
 }
+
+/// The docs' sample answers and the emitted documents agree: a sample the
+/// recognisers accept (the harness's reading) validates against the emitted
+/// JSON Schema of its endpoint's answers under its status, and each OpenAPI
+/// example of a request validates against the request schema.
+#[test]
+fn every_recognised_sample_answer_validates_against_the_emitted_response_schema() {
+    let api = erpspec_codegen::load_workspace().unwrap_or_else(|d| panic!("{}", d.items[0]));
+    let files: std::collections::BTreeMap<String, String> = erpspec_codegen::emit::openapi::files(&api).into_iter().collect();
+    let compile = |path: &str| {
+        let schema: serde_json::Value = serde_json::from_str(&files[path]).expect("JSON");
+        jsonschema::options().build(&schema).unwrap_or_else(|e| panic!("{path}: {e}"))
+    };
+    let mut samples = 0;
+    let mut requests = 0;
+    for v in &api.vendors {
+        let doc: serde_json::Value = serde_json::from_str(&files[&format!("generated/openapi/{}.openapi.json", v.name)]).expect("JSON");
+        for ep in &v.endpoints {
+            for ex in ep.response_examples.iter().filter(|e| e.differs.is_none()) {
+                let ok = v.envelopes.success.status.unwrap_or(200).to_string();
+                let status = ex.status.map(|s| s.to_string()).unwrap_or(ok);
+                let dir = format!("generated/json-schema/{}/{}", v.name, ep.id);
+                let path = [format!("{dir}.response-{status}.json"), format!("{dir}.response-default.json")]
+                    .into_iter()
+                    .find(|p| files.contains_key(p))
+                    .unwrap_or_else(|| panic!("{dir}: no response schema for {status}"));
+                let errors: Vec<String> = compile(&path).iter_errors(&ex.body).map(|e| e.to_string()).collect();
+                assert!(
+                    errors.is_empty(),
+                    "{}.{} sample `{}` against {path}: {errors:?}",
+                    v.name,
+                    ep.id,
+                    ex.name
+                );
+                samples += 1;
+            }
+            let request = compile(&format!("generated/json-schema/{}/{}.request.json", v.name, ep.id));
+            for op in doc["paths"]
+                .as_object()
+                .unwrap()
+                .values()
+                .flat_map(|item| item.as_object().unwrap().values())
+            {
+                if op["operationId"]
+                    .as_str()
+                    .and_then(|id| id.rsplit_once('-'))
+                    .is_some_and(|(id, _)| id == ep.id)
+                    && let Some(examples) = op["requestBody"]["content"]["application/json"]["examples"].as_object()
+                {
+                    for (name, ex) in examples {
+                        let errors: Vec<String> = request.iter_errors(&ex["value"]).map(|e| e.to_string()).collect();
+                        assert!(errors.is_empty(), "{}.{} OpenAPI example `{name}`: {errors:?}", v.name, ep.id);
+                        requests += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(samples, 18, "recognised sample answers");
+    assert!(requests >= 20, "OpenAPI request examples checked: {requests}");
+}

@@ -720,3 +720,60 @@ fn a_seed_names_a_file_of_the_seeds_directory() {
     // The workspace loader checks seeds when the directory is there.
     erpspec_codegen::load_workspace().unwrap_or_else(|d| panic!("{}", d.items[0]));
 }
+
+#[test]
+fn a_sample_answer_is_recognised_or_says_why_not() {
+    // A sample with the wrong message is refused, and the refusal names where.
+    let errors = errors_after("manex/customer-get.yaml", |t| {
+        t.replacen(
+            "\"Message\": \"Customer does not exists.\"",
+            "\"Message\": \"Customer does not exist.\"",
+            1,
+        )
+    });
+    assert_one(
+        &errors,
+        &[
+            "sample answer `Non-Existent Customer` is not what the schemas say: at /Message: message \"Customer does not exist.\" is not the documented \"Customer does not exists.\"",
+            "help: fix the sample to match the docs, or write `differs:`",
+        ],
+    );
+    // A success sample under a refusal's Code is not a success.
+    let errors = errors_after("manex/customer-edit.yaml", |t| {
+        t.replacen(
+            "\"Code\": 200, \"Message\": \"Customer edited successfully.\"",
+            "\"Code\": 403, \"Message\": \"Customer edited successfully.\"",
+            1,
+        )
+    });
+    assert_one(
+        &errors,
+        &["sample answer `A successful edit` is not what the schemas say: not the success envelope: at /Code: expected 200, found 403"],
+    );
+    // `differs` on a sample that is recognised is a stale excuse.
+    let errors = errors_after("manex/customer-get.yaml", |t| {
+        t.replacen(
+            "answer: customer-does-not-exist\n",
+            "answer: customer-does-not-exist\n    differs: no reason\n",
+            1,
+        )
+    });
+    assert_one(
+        &errors,
+        &[
+            "sample answer `Non-Existent Customer` says it differs, but it is recognised as documented",
+            "help: remove `differs:`",
+        ],
+    );
+    // An unknown entry is named, with a suggestion.
+    let errors = errors_after("manex/customer-get.yaml", |t| {
+        t.replacen("answer: customer-does-not-exist", "answer: customer-does-not-exists", 1)
+    });
+    assert_one(
+        &errors,
+        &[
+            "unknown error `customer-does-not-exists`",
+            "did you mean `customer-does-not-exist`?",
+        ],
+    );
+}

@@ -7,9 +7,10 @@
 //! templates do not name are allowed.
 
 use crate::transport::Reply;
-use erpspec_codegen::answers;
-use erpspec_codegen::ir::{Endpoint, ErrorEntry, MessageRule, Payload, Vendor};
-use erpspec_codegen::template::{Mismatch, brief, same_json};
+use erpspec_codegen::ir::{Endpoint, Payload, Vendor};
+use erpspec_codegen::recognise::refusal_mismatch;
+pub use erpspec_codegen::recognise::{describe_message, refusal_entry, success_payload};
+use erpspec_codegen::template::brief;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -70,38 +71,6 @@ pub enum Finding {
     Wrong(String),
 }
 
-/// Does any catalogue entry recognise this body (its template with its fixed
-/// slots and message rule)? Returns the first such entry.
-pub fn refusal_entry<'v>(v: &'v Vendor, body: &Value) -> Option<&'v ErrorEntry> {
-    v.errors.iter().find(|e| entry_body_mismatch(v, e, body).is_none())
-}
-
-fn entry_body_mismatch(v: &Vendor, e: &ErrorEntry, body: &Value) -> Option<Mismatch> {
-    let fixed = answers::fixed_error_slots(v, e);
-    let slot_ok = |slot: &str, value: &Value| -> Option<String> {
-        if slot == "message" {
-            return match value.as_str() {
-                Some(m) if e.message.accepts(m) => None,
-                Some(m) => Some(format!("message {m:?} is not {}", describe_message(&e.message))),
-                None => Some(format!("the message is not a string: {}", brief(value))),
-            };
-        }
-        match fixed.get(slot) {
-            Some(want) if !same_json(want, value) => Some(format!("expected {want}, found {}", brief(value))),
-            _ => None,
-        }
-    };
-    answers::error_template(v, e).matches(body, &slot_ok).err()
-}
-
-pub fn describe_message(m: &MessageRule) -> String {
-    match m {
-        MessageRule::Exact(t) => format!("the documented {t:?}"),
-        MessageRule::Prefix(p) => format!("a message starting with {p:?}"),
-        MessageRule::Any => "any text".into(),
-    }
-}
-
 /// Judges one answer.
 pub fn judge(v: &Vendor, ep: Option<&Endpoint>, expect: &Expect, reply: &Reply) -> Finding {
     let json: Option<Value> = serde_json::from_slice(&reply.body).ok();
@@ -155,94 +124,6 @@ pub fn judge(v: &Vendor, ep: Option<&Endpoint>, expect: &Expect, reply: &Reply) 
             }
         }
     }
-}
-
-/// Why an answer is not entry `e` (status, then body), if it is not.
-fn refusal_mismatch(v: &Vendor, e: &ErrorEntry, status: u16, body: &Value) -> Option<String> {
-    if let Some(want) = answers::documented_status(v, e)
-        && want != status
-    {
-        return Some(format!("HTTP status {status}, documented {want}"));
-    }
-    entry_body_mismatch(v, e, body).map(|m| m.to_string())
-}
-
-/// The payload of a success answer, or why the answer is not a success.
-pub fn success_payload(v: &Vendor, ep: &Endpoint, status: u16, body: &Value) -> Result<Value, String> {
-    let env = &v.envelopes.success;
-    let (documented, fixed) = match answers::expected(v, Some(ep), &answers::Situation::Success) {
-        answers::Expected::Success { status, slots } => (status, slots),
-        _ => (env.status, Default::default()),
-    };
-    match documented {
-        Some(want) if want != status => return Err(status_refusal(v, status, body, Some(want))),
-        None if status >= 400 => return Err(status_refusal(v, status, body, None)),
-        _ => {}
-    }
-    if let Some(e) = refusal_entry(v, body) {
-        let message = message_of(v, e, body).unwrap_or_default();
-        return Err(format!("refused with `{}`{message}", e.id));
-    }
-    let slot_ok = |slot: &str, value: &Value| -> Option<String> {
-        match fixed.get(slot) {
-            Some(want) if !same_json(want, value) => Some(format!("expected {want}, found {}", brief(value))),
-            _ => None,
-        }
-    };
-    let bound = env
-        .body
-        .matches(body, &slot_ok)
-        .map_err(|m| format!("not the success envelope: {m}"))?;
-    let payload = bound.get("payload").map(|p| (*p).clone()).unwrap_or(Value::Null);
-    let shape_ok = match &ep.response.payload {
-        Payload::Record | Payload::EmptyObject => payload.is_object(),
-        Payload::Records => payload.as_array().is_some_and(|a| a.iter().all(Value::is_object)),
-        Payload::Null => payload.is_null(),
-        Payload::Wrapped { member } if ep.wraps_list() => {
-            payload
-                .get(member)
-                .and_then(Value::as_array)
-                .is_some_and(|a| a.iter().all(Value::is_object))
-                && ep
-                    .response
-                    .beside
-                    .iter()
-                    .all(|(name, _)| payload.get(name).is_some_and(Value::is_i64))
-        }
-        Payload::Wrapped { member } => payload.get(member).is_some_and(Value::is_object),
-    };
-    if !shape_ok {
-        let want = match &ep.response.payload {
-            Payload::Record => "a record (a JSON object)".to_string(),
-            Payload::EmptyObject => "an empty object".to_string(),
-            Payload::Records => "a list of records".to_string(),
-            Payload::Null => "null".to_string(),
-            Payload::Wrapped { member } if ep.wraps_list() => {
-                let beside: Vec<String> = ep.response.beside.iter().map(|(n, _)| format!("`{n}`")).collect();
-                match beside.is_empty() {
-                    true => format!("an object with a `{member}` list of records"),
-                    false => format!("an object with a `{member}` list of records and the integer {}", beside.join(", ")),
-                }
-            }
-            Payload::Wrapped { member } => format!("an object with a `{member}` record"),
-        };
-        return Err(format!("the payload should be {want}, found {}", brief(&payload)));
-    }
-    Ok(payload)
-}
-
-fn status_refusal(v: &Vendor, status: u16, body: &Value, want: Option<u16>) -> String {
-    let entry = refusal_entry(v, body).map(|e| format!(", refused with `{}`{}", e.id, message_of(v, e, body).unwrap_or_default()));
-    match want {
-        Some(w) => format!("HTTP status {status}, documented {w}{}", entry.unwrap_or_default()),
-        None => format!("HTTP status {status}{}", entry.unwrap_or_default()),
-    }
-}
-
-/// `: "the message"` of a refusal body, for reports.
-fn message_of(v: &Vendor, e: &ErrorEntry, body: &Value) -> Option<String> {
-    let bound = answers::error_template(v, e).matches(body, &|_, _| None).ok()?;
-    bound.get("message").and_then(|m| m.as_str()).map(|m| format!(": {m:?}"))
 }
 
 fn not_json(reply: &Reply) -> String {

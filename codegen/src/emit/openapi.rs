@@ -394,6 +394,167 @@ fn answerable_entries(v: &Vendor, ep: &Endpoint) -> Vec<String> {
     ids
 }
 
+/// An example's key in an `examples` map: its caption, as a slug.
+fn example_key(name: &str) -> String {
+    let mut key = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            key.push(c.to_ascii_lowercase());
+        } else if !key.ends_with('-') {
+            key.push('-');
+        }
+    }
+    key.trim_matches('-').to_string()
+}
+
+/// The docs' JSON request examples that satisfy every rule in plain JSON
+/// (declared spelling, JSON types: what the emitted schema asserts), as
+/// OpenAPI examples a peer tool may send and expect a success. Every
+/// example, with its verdict, is in `x-erpspec-request-examples`.
+fn request_examples(ep: &Endpoint) -> Map<String, Value> {
+    let mut out = Map::new();
+    let plain = |e: &&crate::ir::Example| e.breaks.is_empty() && e.query.is_none() && plain_json(&ep.request, &e.request);
+    for ex in ep.examples.iter().filter(plain) {
+        let mut example = json!({ "summary": ex.name, "value": ex.request });
+        if let Some(n) = &ex.note {
+            example["description"] = n.clone().into();
+        }
+        out.insert(example_key(&ex.name), example);
+    }
+    out
+}
+
+/// Is a request plain JSON for these fields: every member spelled as
+/// declared, every value of its declared JSON type, no nulls? (The dialect
+/// may accept more: names in any case, numbers carried in strings.)
+fn plain_json(fields: &[Field], value: &Value) -> bool {
+    let Value::Object(members) = value else { return false };
+    members
+        .iter()
+        .all(|(name, v)| fields.iter().find(|f| &f.name == name).is_some_and(|f| plain_value(&f.ty, v)))
+}
+
+fn plain_value(t: &Type, v: &Value) -> bool {
+    match (t, v) {
+        (Type::Scalar { scalar }, _) => match scalar {
+            ScalarType::String => v.is_string(),
+            ScalarType::Integer => v.is_i64(),
+            ScalarType::Number => v.is_number(),
+            ScalarType::Boolean => v.is_boolean(),
+        },
+        (Type::Array { items }, Value::Array(a)) => a.iter().all(|x| plain_value(items, x)),
+        (Type::Object { fields, .. }, _) => plain_json(fields, v),
+        _ => false,
+    }
+}
+
+/// The docs' sample answers the recognisers accept, as examples of the
+/// response for their status (the success status where the docs give a
+/// refusal none). Samples that differ are in `x-erpspec-response-examples`.
+fn add_response_examples(v: &Vendor, ep: &Endpoint, responses: &mut Map<String, Value>) {
+    let ok_status = v.envelopes.success.status.unwrap_or(200).to_string();
+    for ex in ep.response_examples.iter().filter(|e| e.differs.is_none()) {
+        let status = ex.status.map(|s| s.to_string()).unwrap_or_else(|| ok_status.clone());
+        let Some(media) = responses
+            .get_mut(&status)
+            .and_then(|r| r.get_mut("content"))
+            .and_then(|c| c.get_mut("application/json"))
+        else {
+            continue;
+        };
+        let mut example = json!({ "summary": ex.name, "value": ex.body });
+        if let Some(n) = &ex.note {
+            example["description"] = n.clone().into();
+        }
+        let examples = media
+            .as_object_mut()
+            .expect("media objects")
+            .entry("examples")
+            .or_insert_with(|| json!({}));
+        examples[example_key(&ex.name)] = example;
+    }
+}
+
+/// What OpenAPI cannot say about an operation, as `x-erpspec-*` members
+/// (documented in README.md): the documents it comes from, the vendor's
+/// program, quirks of its answers, the contradictions between its sources,
+/// and every doc example with what the rules say of it.
+fn extensions(v: &Vendor, ep: &Endpoint) -> Map<String, Value> {
+    let mut m = Map::new();
+    let sources: Vec<Value> = v.sources_of(ep).iter().map(|s| source_value(s)).collect();
+    m.insert("x-erpspec-sources".into(), Value::Array(sources));
+    if let Some(p) = &ep.program {
+        m.insert("x-erpspec-program".into(), p.clone().into());
+    }
+    if !ep.quirks.is_empty() {
+        let quirks = ep
+            .quirks
+            .iter()
+            .map(|q| json!({ "id": q.id, "description": q.description, "sources": q.sources }))
+            .collect();
+        m.insert("x-erpspec-quirks".into(), Value::Array(quirks));
+    }
+    let contradictions: Vec<Value> = v
+        .contradictions_of(ep)
+        .iter()
+        .map(|c| json!({ "summary": c.summary, "sources": c.sources }))
+        .collect();
+    if !contradictions.is_empty() {
+        m.insert("x-erpspec-contradictions".into(), Value::Array(contradictions));
+    }
+    if !ep.examples.is_empty() {
+        let examples = ep
+            .examples
+            .iter()
+            .map(|e| {
+                let mut x = json!({ "name": e.name, "request": e.request, "satisfies_rules": e.breaks.is_empty(), "sources": e.sources });
+                if let Some(q) = &e.query {
+                    x["query"] = q.clone().into();
+                }
+                if !e.breaks.is_empty() {
+                    x["breaks"] = json!(e.breaks);
+                }
+                if let Some(n) = &e.note {
+                    x["note"] = n.clone().into();
+                }
+                x
+            })
+            .collect();
+        m.insert("x-erpspec-request-examples".into(), Value::Array(examples));
+    }
+    if !ep.response_examples.is_empty() {
+        let examples = ep
+            .response_examples
+            .iter()
+            .map(|e| {
+                let mut x = json!({ "name": e.name, "answer": e.answer.as_deref().unwrap_or("success"), "body": e.body, "recognised": e.differs.is_none(), "sources": e.sources });
+                if let Some(s) = e.status {
+                    x["status"] = s.into();
+                }
+                for (key, text) in [("note", &e.note), ("differs", &e.differs), ("mismatch", &e.mismatch)] {
+                    if let Some(t) = text {
+                        x[key] = t.clone().into();
+                    }
+                }
+                x
+            })
+            .collect();
+        m.insert("x-erpspec-response-examples".into(), Value::Array(examples));
+    }
+    m
+}
+
+fn source_value(s: &crate::ir::Source) -> Value {
+    let mut x = json!({ "id": s.id, "title": s.title });
+    if let Some(u) = &s.url {
+        x["url"] = u.clone().into();
+    }
+    if let Some(seed) = &s.seed {
+        x["seed"] = format!("../shared/seeds/{seed}").into();
+    }
+    x
+}
+
 fn regex_escape(s: &str) -> String {
     s.chars().fold(String::new(), |mut out, c| {
         if "\\.+*?()|[]{}^$".contains(c) {
@@ -439,9 +600,14 @@ pub fn openapi(v: &Vendor) -> Value {
             let mut params = path_params.clone();
             let body_allowed = method != "GET" && v.transport.parameters.contains(&ParamLocation::Body);
             if body_allowed {
+                let mut media = json!({ "schema": { "$ref": format!("#/components/schemas/{}-request", ep.id) } });
+                let examples = request_examples(ep);
+                if !examples.is_empty() {
+                    media["examples"] = Value::Object(examples);
+                }
                 op.insert(
                     "requestBody".into(),
-                    json!({ "required": true, "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{}-request", ep.id) } } } }),
+                    json!({ "required": true, "content": { "application/json": media } }),
                 );
             } else if v.transport.parameters.contains(&ParamLocation::Query) {
                 for f in &ep.request {
@@ -451,8 +617,10 @@ pub fn openapi(v: &Vendor) -> Value {
             if !params.is_empty() {
                 op.insert("parameters".into(), Value::Array(params));
             }
-            let responses = responses(v, ep);
+            let mut responses = responses(v, ep);
+            add_response_examples(v, ep, &mut responses);
             op.insert("responses".into(), Value::Object(responses));
+            op.append(&mut extensions(v, ep));
             // Credentials OpenAPI has no scheme for (a token in the body, a
             // key in the path) are the documented fields and parameters
             // themselves: no security requirement beyond them.
