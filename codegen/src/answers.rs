@@ -234,6 +234,41 @@ pub fn fixed_success_slots(v: &Vendor, ep: &Endpoint) -> BTreeMap<String, Value>
     fixed
 }
 
+/// The entries a request to `ep` can be answered with: those the endpoint
+/// lists, and those the shared model answers its situations with (a body
+/// that is not JSON, each broken rule, each auth failure, a missing record
+/// or reference), so a peer tool reading the document sees every answer.
+pub fn answerable_entries(v: &Vendor, ep: &Endpoint) -> Vec<String> {
+    let mut situations = vec![
+        Situation::InvalidJson,
+        Situation::RuleBroken(None),
+        Situation::NotFound,
+        Situation::Duplicate,
+        Situation::Empty,
+    ];
+    if ep.authenticated {
+        situations.extend([Situation::AuthMissing, Situation::AuthMalformed, Situation::AuthRejected]);
+    }
+    let rules = ep.all_rules();
+    situations.extend(rules.iter().map(|(_, r)| Situation::RuleBroken(Some(*r))));
+    let mut refs = Vec::new();
+    crate::ir::walk_fields(&ep.request, &mut |n| {
+        if let Some(r) = &n.field.refers_to {
+            refs.push(r);
+        }
+    });
+    situations.extend(refs.into_iter().map(Situation::MissingReference));
+    let mut ids = ep.errors.clone();
+    for s in &situations {
+        if let Some(e) = served_entry(v, Some(ep), s)
+            && !ids.contains(&e.id)
+        {
+            ids.push(e.id.clone());
+        }
+    }
+    ids
+}
+
 /// A catalogue message for a case: the exact text, or the documented prefix
 /// followed by the case's detail, or the detail itself.
 pub fn compose(rule: &MessageRule, detail: &str) -> String {

@@ -75,8 +75,20 @@ pub fn freshness(root: &Path) -> Result<(), String> {
 /// The IR and every generated file, emitted in memory; `None` (with the
 /// diagnostics on stderr) when the schemas have errors or the emitter fails.
 fn emit_all(root: &Path) -> Option<(erpspec_codegen::ir::Api, Vec<(String, String)>)> {
-    let api = match erpspec_codegen::load_dir(&root.join("schemas")) {
-        Ok(api) => api,
+    let api = load_schemas(root)?;
+    match emit::generate(&api) {
+        Ok(files) => Some((api, files)),
+        Err(e) => {
+            eprintln!("error: {e}");
+            None
+        }
+    }
+}
+
+/// The schemas under `root/schemas`, or every diagnostic printed to stderr.
+pub fn load_schemas(root: &Path) -> Option<erpspec_codegen::ir::Api> {
+    match erpspec_codegen::load_dir(&root.join("schemas")) {
+        Ok(api) => Some(api),
         Err(diags) => {
             let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
             for d in &diags.items {
@@ -84,13 +96,6 @@ fn emit_all(root: &Path) -> Option<(erpspec_codegen::ir::Api, Vec<(String, Strin
             }
             let n = diags.items.len();
             eprintln!("{n} error{} in schemas/", if n == 1 { "" } else { "s" });
-            return None;
-        }
-    };
-    match emit::generate(&api) {
-        Ok(files) => Some((api, files)),
-        Err(e) => {
-            eprintln!("error: {e}");
             None
         }
     }

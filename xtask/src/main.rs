@@ -3,6 +3,7 @@
 //! arguments returning the process's exit code.
 
 mod codegen;
+mod docs;
 mod harness;
 mod serve;
 
@@ -21,6 +22,8 @@ struct Cli {
 enum Command {
     /// Check schemas/ and regenerate generated/ from them.
     Codegen(codegen::Args),
+    /// Render the documentation pages (generated/docs/, generated/site/); `--browser` checks the site in headless Chromium.
+    Docs(docs::Args),
     /// The main job: the whole conformance suite against each vendor's reference server.
     Conformance(harness::Args),
     /// Prove the harness: the suite once per reference-server fault switch, and once without.
@@ -33,6 +36,7 @@ fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Codegen(args) => codegen::run(&args),
         Command::Serve(args) => serve::run(&args),
+        Command::Docs(args) => docs::run(&args),
         Command::Conformance(args) => harness::run(&args, "reference-suite"),
         Command::Mutation(args) => harness::run(&args, "mutation"),
     }

@@ -5,6 +5,7 @@
 //! `cargo xtask codegen` can write them and `--check` (and the drift test in
 //! `generated/tests/drift.rs`) can compare them with the files on disk.
 
+pub mod docs;
 pub mod openapi;
 pub mod openapi30;
 pub mod rust;
@@ -14,7 +15,13 @@ use std::fmt;
 
 /// Directories whose every file is generated: a file in them that no
 /// emitter produces is stale and `cargo xtask codegen` removes it.
-pub const OWNED_DIRS: &[&str] = &[rust::SRC_DIR, openapi::OPENAPI_DIR, openapi::JSON_SCHEMA_DIR];
+pub const OWNED_DIRS: &[&str] = &[
+    rust::SRC_DIR,
+    openapi::OPENAPI_DIR,
+    openapi::JSON_SCHEMA_DIR,
+    docs::DOCS_DIR,
+    docs::SITE_DIR,
+];
 
 /// The emitter produced something it cannot stand behind (invalid Rust, or
 /// an IR combination it cannot represent). Always a bug in the emitter or
@@ -38,6 +45,7 @@ impl std::error::Error for EmitError {}
 pub fn generate(api: &Api) -> Result<Vec<(String, String)>, EmitError> {
     let mut files = rust::files(api)?;
     files.extend(openapi::files(api));
+    files.extend(docs::files(api)?);
     files.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(files)
 }

@@ -313,7 +313,7 @@ fn responses(v: &Vendor, ep: &Endpoint) -> Map<String, Value> {
     let mut responses = Map::new();
     let ok_status = v.envelopes.success.status.map(|s| s.to_string()).unwrap_or_else(|| "200".into());
     let mut by_status: std::collections::BTreeMap<String, Vec<&ErrorEntry>> = Default::default();
-    for id in &answerable_entries(v, ep) {
+    for id in &crate::answers::answerable_entries(v, ep) {
         if let Some(e) = v.error(id) {
             let status = e.status.map(|s| s.to_string()).unwrap_or_else(|| "default".into());
             by_status.entry(status).or_default().push(e);
@@ -356,42 +356,6 @@ fn responses(v: &Vendor, ep: &Endpoint) -> Map<String, Value> {
         responses.insert(status, resp);
     }
     responses
-}
-
-/// The entries a request to `ep` can be answered with: those the endpoint
-/// lists, and those the shared model answers its situations with (a body
-/// that is not JSON, each broken rule, each auth failure, a missing record
-/// or reference), so a peer tool reading the document sees every answer.
-fn answerable_entries(v: &Vendor, ep: &Endpoint) -> Vec<String> {
-    use crate::answers::{Situation, served_entry};
-    let mut situations = vec![
-        Situation::InvalidJson,
-        Situation::RuleBroken(None),
-        Situation::NotFound,
-        Situation::Duplicate,
-        Situation::Empty,
-    ];
-    if ep.authenticated {
-        situations.extend([Situation::AuthMissing, Situation::AuthMalformed, Situation::AuthRejected]);
-    }
-    let rules = ep.all_rules();
-    situations.extend(rules.iter().map(|(_, r)| Situation::RuleBroken(Some(*r))));
-    let mut refs = Vec::new();
-    crate::ir::walk_fields(&ep.request, &mut |n| {
-        if let Some(r) = &n.field.refers_to {
-            refs.push(r);
-        }
-    });
-    situations.extend(refs.into_iter().map(Situation::MissingReference));
-    let mut ids = ep.errors.clone();
-    for s in &situations {
-        if let Some(e) = served_entry(v, Some(ep), s)
-            && !ids.contains(&e.id)
-        {
-            ids.push(e.id.clone());
-        }
-    }
-    ids
 }
 
 /// An example's key in an `examples` map: its caption, as a slug.
