@@ -305,7 +305,13 @@ impl Engine {
                 Some(e) if Some(&e.id) != t.on_wrong_method.as_ref() && matches!(e.message, MessageRule::Prefix(_)) => uri_detail(req),
                 _ => format!("Request method must be {}.", t.methods.join(" or ")),
             };
-            return self.error(entry, 405, &detail, req);
+            let mut answer = self.error(entry, 405, &detail, req);
+            // Where the docs give that answer no HTTP status, HTTP's own: 405
+            // (with `Allow`), what every client and peer tool expects.
+            if entry.is_some_and(|e| answers::documented_status(&self.v, e).is_none()) {
+                answer.status = 405;
+            }
+            return answer;
         }
         let params = match self.read_params(req) {
             Ok(p) => p,
@@ -1611,8 +1617,10 @@ fn project(v: &Value, ty: &Type, nullable: bool) -> Value {
         (Type::Object { fields, .. }, Value::Object(_)) => project_object(v, fields),
         (Type::Array { items }, Value::Array(list)) => Value::Array(list.iter().map(|i| project(i, items, false)).collect()),
         // A value stored as text ("true", "100") is answered in the type the
-        // response documents, where it reads as one; else it is kept.
-        (Type::Scalar { scalar }, _) => erpspec_rules::coerce_scalar(*scalar, v, true).unwrap_or_else(|_| v.clone()),
+        // response documents, where it reads as one; one that does not (free
+        // text written to a boolean column: the docs do not say) is answered
+        // as the type's empty value, so every answer has its documented types.
+        (Type::Scalar { scalar }, _) => erpspec_rules::coerce_scalar(*scalar, v, true).unwrap_or_else(|_| default_for(ty, nullable)),
         _ => v.clone(),
     }
 }

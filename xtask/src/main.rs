@@ -5,6 +5,7 @@
 mod codegen;
 mod docs;
 mod harness;
+mod interop;
 mod serve;
 
 use clap::{Parser, Subcommand};
@@ -24,6 +25,8 @@ enum Command {
     Codegen(codegen::Args),
     /// Render the documentation pages (generated/docs/, generated/site/); `--browser` checks the site in headless Chromium.
     Docs(docs::Args),
+    /// Peers' tools on the emitted documents: a progenitor client per vendor (compiled), Schemathesis against each reference server.
+    Interop(interop::Args),
     /// The main job: the whole conformance suite against each vendor's reference server.
     Conformance(harness::Args),
     /// Prove the harness: the suite once per reference-server fault switch, and once without.
@@ -37,6 +40,7 @@ fn main() -> ExitCode {
         Command::Codegen(args) => codegen::run(&args),
         Command::Serve(args) => serve::run(&args),
         Command::Docs(args) => docs::run(&args),
+        Command::Interop(args) => interop::run(&args),
         Command::Conformance(args) => harness::run(&args, "reference-suite"),
         Command::Mutation(args) => harness::run(&args, "mutation"),
     }
