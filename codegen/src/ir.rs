@@ -118,6 +118,16 @@ pub enum ParamLocation {
     Query,
 }
 
+impl ParamLocation {
+    /// For docs: "a JSON body", "the query string".
+    pub fn describe(self) -> &'static str {
+        match self {
+            ParamLocation::Body => "a JSON body",
+            ParamLocation::Query => "the query string",
+        }
+    }
+}
+
 /// How a call is addressed and how its parameters travel.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Transport {

@@ -12,7 +12,7 @@
 //! out, so both formats always say the same thing.
 
 use crate::answers::{answerable_entries, documented_status};
-use crate::ir::{Api, Endpoint, Field, MessageRule, ParamLocation, PresentationLocation, Rule, Source, Type, Vendor, walk_fields};
+use crate::ir::{Api, Endpoint, Field, MessageRule, PresentationLocation, Rule, Source, Type, Vendor, walk_fields};
 use erpspec_rules::{RuleKind, Strength};
 use minijinja::{Environment, context};
 use serde_json::{Value, json};
@@ -188,15 +188,7 @@ fn url(v: &Vendor, ep: &Endpoint) -> String {
 }
 
 fn parameters(v: &Vendor) -> String {
-    let parts: Vec<&str> = v
-        .transport
-        .parameters
-        .iter()
-        .map(|p| match p {
-            ParamLocation::Body => "a JSON body",
-            ParamLocation::Query => "the query string",
-        })
-        .collect();
+    let parts: Vec<&str> = v.transport.parameters.iter().map(|p| p.describe()).collect();
     parts.join(" or ")
 }
 

@@ -1793,14 +1793,7 @@ fn lib_file(api: &Api, layout: &Layout) -> Result<String, EmitError> {
 fn vendor_file(v: &Vendor, vl: &VendorLayout) -> Result<String, EmitError> {
     let file = format!("{SRC_DIR}/{}/mod.rs", vl.module);
     let t = &v.transport;
-    let params: Vec<&str> = t
-        .parameters
-        .iter()
-        .map(|p| match p {
-            ParamLocation::Body => "a JSON body",
-            ParamLocation::Query => "the query string",
-        })
-        .collect();
+    let params: Vec<&str> = t.parameters.iter().map(|p| p.describe()).collect();
     let doc = inner_doc_lines(&[
         format!("{} ({}): one module per documented endpoint.", v.title, code(&v.name)),
         String::new(),
