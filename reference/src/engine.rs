@@ -148,6 +148,9 @@ pub struct Engine {
     credentials: BTreeMap<String, (Vec<u8>, Vec<u8>)>,
     /// Body members that carry credentials (never stored in records).
     body_credentials: Vec<String>,
+    /// Requests answered so far (printed at shutdown: what load tools
+    /// really sent, counted where they arrive).
+    answered: std::sync::atomic::AtomicU64,
 }
 
 /// What setting up credentials did, for the command line to report.
@@ -247,6 +250,7 @@ impl Engine {
             members,
             credentials,
             body_credentials,
+            answered: std::sync::atomic::AtomicU64::new(0),
         };
         engine.load_demo().map_err(|e| format!("cannot store the demo records: {e}"))?;
         Ok((engine, setup))
@@ -290,8 +294,14 @@ impl Engine {
         })
     }
 
+    /// How many requests [`Engine::handle`] has answered.
+    pub fn requests_answered(&self) -> u64 {
+        self.answered.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// Answers one request. Never panics on any input.
     pub fn handle(&self, req: &Request) -> Response {
+        self.answered.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let Some((ep, vars)) = self.route(req) else {
             return self.unknown_route(req);
         };

@@ -78,9 +78,18 @@ fn run(cli: Cli) -> Result<(), String> {
     rt.block_on(async move {
         let prepared = reference::prepare(&config).await?;
         announce(&prepared, &config);
-        reference::serve(prepared, shutdown_signal())
+        let engine = prepared.engine.clone();
+        let started = std::time::Instant::now();
+        let served = reference::serve(prepared, shutdown_signal())
             .await
-            .map_err(|e| format!("server failed: {e}"))
+            .map_err(|e| format!("server failed: {e}"));
+        // For load measurements: what arrived, counted here.
+        println!(
+            "served {} requests in {:.2} s",
+            engine.requests_answered(),
+            started.elapsed().as_secs_f64()
+        );
+        served
     })
 }
 

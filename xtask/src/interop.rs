@@ -170,7 +170,7 @@ regress = "0.10"
 }
 
 /// Findings of one Schemathesis run: `(finding, count)` from its summary.
-type Findings = Vec<(String, u32)>;
+pub(crate) type Findings = Vec<(String, u32)>;
 
 fn schemathesis_all(root: &Path, vendors: &[&Vendor], args: &Args) -> Result<bool, String> {
     let st = schemathesis(root)?;
@@ -221,7 +221,7 @@ fn schemathesis_all(root: &Path, vendors: &[&Vendor], args: &Args) -> Result<boo
 }
 
 /// The `st` executable of the ignored virtualenv, installed on first use.
-fn schemathesis(root: &Path) -> Result<PathBuf, String> {
+pub(crate) fn schemathesis(root: &Path) -> Result<PathBuf, String> {
     let venv = root.join("target/interop-venv");
     let st = venv.join("bin/st");
     if st.exists() {
@@ -242,11 +242,13 @@ fn schemathesis(root: &Path) -> Result<PathBuf, String> {
     Ok(st)
 }
 
-/// A reference server for one vendor on a free loopback port, accepting
-/// the docs' example credentials; killed when dropped.
-struct Server {
+/// A reference server for one vendor on a free loopback port; killed when
+/// dropped, or stopped with [`Server::stop`] to learn how many requests it
+/// answered.
+pub(crate) struct Server {
     child: Child,
-    url: String,
+    pub url: String,
+    lines: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl Drop for Server {
@@ -256,33 +258,69 @@ impl Drop for Server {
     }
 }
 
-fn start_server(root: &Path, v: &Vendor) -> Result<Server, String> {
-    let mut child = Command::new(root.join("target/debug/reference"))
-        .args(["--api", &v.name, "--listen", "127.0.0.1:0", "--docs-credentials"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| format!("cannot start the reference server: {e}"))?;
-    let stdout = child.stdout.take().expect("piped");
-    let mut lines = BufReader::new(stdout).lines();
-    let url = lines
-        .by_ref()
-        .map_while(Result::ok)
-        .find_map(|l| l.strip_prefix("listening on ").map(str::to_string));
-    // Keep reading what it prints so it never blocks on a full pipe.
-    std::thread::spawn(move || lines.for_each(drop));
-    match url {
-        Some(url) => Ok(Server { child, url }),
-        None => {
-            let _ = child.kill();
-            Err(format!("the {} reference server did not say where it listens", v.name))
+impl Server {
+    /// `binary --api <vendor> --listen 127.0.0.1:0 <extra>`, once it says
+    /// where it listens.
+    pub(crate) fn start(binary: &Path, vendor: &str, extra: &[&str]) -> Result<Server, String> {
+        let mut child = Command::new(binary)
+            .args(["--api", vendor, "--listen", "127.0.0.1:0"])
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
+        let stdout = child.stdout.take().expect("piped");
+        let mut lines = BufReader::new(stdout).lines();
+        let url = lines
+            .by_ref()
+            .map_while(Result::ok)
+            .find_map(|l| l.strip_prefix("listening on ").map(str::to_string));
+        // Keep reading what it prints so it never blocks on a full pipe.
+        let kept = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = kept.clone();
+        std::thread::spawn(move || {
+            for line in lines.map_while(Result::ok) {
+                sink.lock().unwrap_or_else(|p| p.into_inner()).push(line);
+            }
+        });
+        match url {
+            Some(url) => Ok(Server { child, url, lines: kept }),
+            None => {
+                let _ = child.kill();
+                Err(format!("the {vendor} reference server did not say where it listens"))
+            }
         }
     }
+
+    /// Stops the server gracefully (SIGTERM) and returns how many requests
+    /// it answered, as it reports on the way out.
+    pub(crate) fn stop(mut self) -> Result<u64, String> {
+        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        let _ = self.child.wait();
+        // The reader thread sees the last line once the pipe closes.
+        for _ in 0..50 {
+            let lines = self.lines.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(n) = lines.iter().find_map(|l| {
+                l.strip_prefix("served ")
+                    .and_then(|r| r.split(' ').next())
+                    .and_then(|n| n.parse().ok())
+            }) {
+                return Ok(n);
+            }
+            drop(lines);
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        Err("the reference server did not report how many requests it answered".into())
+    }
+}
+
+fn start_server(root: &Path, v: &Vendor) -> Result<Server, String> {
+    Server::start(&root.join("target/debug/reference"), &v.name, &["--docs-credentials"])
 }
 
 /// Schemathesis's configuration for a vendor: the docs' example credentials
 /// where OpenAPI lets a tool present them (path, header, query).
-fn schemathesis_config(v: &Vendor) -> String {
+pub(crate) fn schemathesis_config(v: &Vendor) -> String {
     let mut parameters = Vec::new();
     let mut headers = Vec::new();
     for p in &v.auth.presentations {
@@ -315,38 +353,43 @@ fn serde_json_quote(s: &str) -> String {
 
 fn schemathesis_one(root: &Path, st: &Path, v: &Vendor, args: &Args) -> Result<Findings, String> {
     let server = start_server(root, v)?;
+    println!("\n== Schemathesis: {} ({}) against {}", v.name, spec_path(v, false), server.url);
+    let text = run_schemathesis(root, st, v, &server.url, args.max_examples, args.seed)?;
+    // Its summary is what a reader needs; the findings' details are above it.
+    let summary: Vec<&str> = text.lines().skip_while(|l| !l.contains(" SUMMARY ")).collect();
+    println!("{}", summary.join("\n"));
+    Ok(parse_findings(&text))
+}
+
+/// One Schemathesis run of the vendor's 3.1 document against `url`, with
+/// the docs' credentials; its standard output.
+pub(crate) fn run_schemathesis(root: &Path, st: &Path, v: &Vendor, url: &str, max_examples: u32, seed: u64) -> Result<String, String> {
     let dir = root.join("target/interop");
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let config = dir.join(format!("schemathesis-{}.toml", v.name));
     std::fs::write(&config, schemathesis_config(v)).map_err(|e| format!("cannot write {}: {e}", config.display()))?;
-    println!("\n== Schemathesis: {} ({}) against {}", v.name, spec_path(v, false), server.url);
     let out = Command::new(st)
         .current_dir(&dir)
         .arg("--config-file")
         .arg(&config)
         .arg("run")
         .arg(root.join(spec_path(v, false)))
-        .args(["--url", &server.url])
-        .args(["--max-examples", &args.max_examples.to_string()])
-        .args(["--seed", &args.seed.to_string()])
+        .args(["--url", url])
+        .args(["--max-examples", &max_examples.to_string()])
+        .args(["--seed", &seed.to_string()])
         .env("NO_COLOR", "1")
         .output()
         .map_err(|e| format!("cannot run Schemathesis: {e}"))?;
-    let text = String::from_utf8_lossy(&out.stdout);
-    // Its summary, and every finding's first lines, are what a reader needs.
-    let summary: Vec<&str> = text.lines().skip_while(|l| !l.contains(" SUMMARY ")).collect();
-    println!("{}", summary.join("\n"));
-    let findings = parse_findings(&text);
-    let passed_or_found = out.status.success() || !findings.is_empty();
-    if !passed_or_found {
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    if !out.status.success() && parse_findings(&text).is_empty() {
         let err = String::from_utf8_lossy(&out.stderr);
         return Err(format!("Schemathesis failed on {} without findings:\n{text}\n{err}", v.name));
     }
-    Ok(findings)
+    Ok(text)
 }
 
 /// `❌ ST108 Response violates schema: 3` lines of the summary's `Failures:`.
-fn parse_findings(text: &str) -> Findings {
+pub(crate) fn parse_findings(text: &str) -> Findings {
     text.lines()
         .skip_while(|l| l.trim() != "Failures:")
         .skip(1)

@@ -2,6 +2,7 @@
 //! `.cargo/config.toml`). One module per command; each is a function of its
 //! arguments returning the process's exit code.
 
+mod bench;
 mod codegen;
 mod docs;
 mod harness;
@@ -21,6 +22,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// The figures of BENCHMARKS.md (`--quick`: CI's smoke run, no thresholds).
+    Bench(bench::Args),
     /// Check schemas/ and regenerate generated/ from them.
     Codegen(codegen::Args),
     /// Render the documentation pages (generated/docs/, generated/site/); `--browser` checks the site in headless Chromium.
@@ -38,6 +41,7 @@ enum Command {
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Codegen(args) => codegen::run(&args),
+        Command::Bench(args) => bench::run(&args),
         Command::Serve(args) => serve::run(&args),
         Command::Docs(args) => docs::run(&args),
         Command::Interop(args) => interop::run(&args),

@@ -1,0 +1,382 @@
+//! `cargo xtask bench [--quick] [--only SECTION]...`: the figures of
+//! BENCHMARKS.md, each printed as a Markdown table with the command behind
+//! it, the median of the runs with min and max, and the peer measured in the
+//! same run. `--quick` is CI's smoke run: one run each, small budgets, no
+//! thresholds (a figure from it is not a measurement).
+//!
+//! Sections:
+//! - `harness`: the whole conformance suite against each vendor's reference
+//!   server (release), checks and requests per second as the harness reports;
+//! - `versus`: requests per second the reference server answers (counted by
+//!   the server) from Schemathesis and, for the same wall time, from the
+//!   harness, one vendor server each;
+//! - `faults`: which fault switches of the reference server each tool
+//!   catches (erpspec: `conformance mutation`; Schemathesis: its findings
+//!   differ from the fault-free run's).
+
+use crate::interop::{Server, parse_findings, run_schemathesis, schemathesis};
+use crate::project_root;
+use erpspec_codegen::ir::Vendor;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::Instant;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// A smoke run: one run each, small budgets, no thresholds.
+    #[arg(long)]
+    quick: bool,
+    /// Only these sections (repeatable; default: all).
+    #[arg(long, value_enum)]
+    only: Vec<Section>,
+    /// Only these APIs (repeatable; default: every vendor).
+    #[arg(long)]
+    api: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum Section {
+    Harness,
+    Versus,
+    Faults,
+}
+
+/// Schemathesis settings: those of `cargo xtask interop`.
+const ST_MAX_EXAMPLES: u32 = 8;
+
+pub fn run(args: &Args) -> ExitCode {
+    let root = project_root();
+    match run_sections(&root, args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(why) => {
+            eprintln!("error: {why}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_sections(root: &Path, args: &Args) -> Result<(), String> {
+    crate::codegen::freshness(root)?;
+    let api = crate::codegen::load_schemas(root).ok_or("the schemas do not load")?;
+    let vendors: Vec<&Vendor> = api
+        .vendors
+        .iter()
+        .filter(|v| args.api.is_empty() || args.api.contains(&v.name))
+        .collect();
+    build_release(root)?;
+    let wanted = |s: Section| args.only.is_empty() || args.only.contains(&s);
+    let runs = if args.quick { 1 } else { 5 };
+    println!("# cargo xtask bench{} — {}\n", if args.quick { " --quick" } else { "" }, machine());
+    if wanted(Section::Harness) {
+        harness(root, &vendors, runs)?;
+    }
+    if wanted(Section::Versus) {
+        versus(root, &vendors, runs)?;
+    }
+    if wanted(Section::Faults) {
+        faults(root, &vendors, args.quick)?;
+    }
+    Ok(())
+}
+
+fn build_release(root: &Path) -> Result<(), String> {
+    let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        .current_dir(root)
+        .args(["build", "--quiet", "--release", "-p", "reference", "-p", "conformance"])
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    status.success().then_some(()).ok_or_else(|| "the release build failed".into())
+}
+
+fn release(root: &Path, bin: &str) -> PathBuf {
+    root.join("target/release").join(bin)
+}
+
+/// The machine, the date and the commit, for every table's heading.
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|t| {
+            t.lines().find_map(|l| {
+                l.strip_prefix("model name")
+                    .map(|m| m.trim_start_matches([' ', '\t', ':']).to_string())
+            })
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let out = |cmd: &mut Command| {
+        cmd.output()
+            .ok()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+            .unwrap_or_default()
+    };
+    let date = out(Command::new("date").args(["-u", "+%Y-%m-%d %H:%M UTC"]));
+    let commit = out(Command::new("git").args(["rev-parse", "--short", "HEAD"]));
+    format!("{cores} cores ({cpu}), {date}, commit {commit}")
+}
+
+/// Median, min and max of a sample.
+fn spread(mut xs: Vec<f64>) -> (f64, f64, f64) {
+    xs.sort_by(f64::total_cmp);
+    let n = xs.len();
+    let median = if n % 2 == 1 { xs[n / 2] } else { (xs[n / 2 - 1] + xs[n / 2]) / 2.0 };
+    (median, xs[0], xs[n - 1])
+}
+
+fn show((median, min, max): (f64, f64, f64)) -> String {
+    format!("{median:.0} ({min:.0}–{max:.0})")
+}
+
+/// `(checks, requests, checks/s, requests/s)` from the harness's summary line
+/// `207 checks: ... 231 requests in 0.11 s (1897 checks/s, 2117 requests/s)`.
+fn parse_rates(text: &str) -> Option<(u64, u64, f64, f64)> {
+    let line = text.lines().find(|l| l.contains(" checks: ") && l.contains(" requests in "))?;
+    let checks = line.split(' ').next()?.parse().ok()?;
+    let requests = line.split("; ").nth(1)?.split(' ').next()?.parse().ok()?;
+    let rates = line.rsplit_once('(')?.1.trim_end_matches(')');
+    let mut parts = rates.split(", ").map(|p| p.split(' ').next().and_then(|n| n.parse::<f64>().ok()));
+    Some((checks, requests, parts.next()??, parts.next()??))
+}
+
+fn harness(root: &Path, vendors: &[&Vendor], runs: usize) -> Result<(), String> {
+    println!("## The conformance suite against the reference server\n");
+    println!(
+        "```sh\ntarget/release/conformance reference-suite --reference target/release/reference --api VENDOR --seed 1 -q   # {runs} runs\n```\n"
+    );
+    println!("| vendor | checks | requests | checks/s median (min–max) | requests/s median (min–max) |");
+    println!("| --- | --- | --- | --- | --- |");
+    for v in vendors {
+        let mut checks_s = Vec::new();
+        let mut requests_s = Vec::new();
+        let mut sizes = (0, 0);
+        for _ in 0..runs {
+            let out = Command::new(release(root, "conformance"))
+                .args(["reference-suite", "--reference"])
+                .arg(release(root, "reference"))
+                .args(["--api", &v.name, "--seed", "1", "-q"])
+                .output()
+                .map_err(|e| format!("cannot run the harness: {e}"))?;
+            let text = String::from_utf8_lossy(&out.stdout);
+            let (c, r, cs, rs) = parse_rates(&text).ok_or_else(|| format!("no summary from the {} run:\n{text}", v.name))?;
+            if !out.status.success() {
+                return Err(format!("the {} reference server failed its suite:\n{text}", v.name));
+            }
+            sizes = (c, r);
+            checks_s.push(cs);
+            requests_s.push(rs);
+        }
+        println!(
+            "| {} | {} | {} | {} | {} |",
+            v.name,
+            sizes.0,
+            sizes.1,
+            show(spread(checks_s)),
+            show(spread(requests_s))
+        );
+    }
+    println!();
+    Ok(())
+}
+
+/// `--credential NAME=VALUE` for every credential the docs give an example of.
+fn docs_credentials(v: &Vendor) -> Vec<String> {
+    v.auth
+        .example_values
+        .iter()
+        .flat_map(|(name, value)| ["--credential".to_string(), format!("{name}={value}")])
+        .collect()
+}
+
+/// Requests per second the server answered while `work` ran.
+fn answered_rate(root: &Path, v: &Vendor, work: impl FnOnce(&str) -> Result<(), String>) -> Result<(f64, f64), String> {
+    let server = Server::start(&release(root, "reference"), &v.name, &["--docs-credentials"])?;
+    let t = Instant::now();
+    work(&server.url)?;
+    let secs = t.elapsed().as_secs_f64();
+    let answered = server.stop()?;
+    Ok((answered as f64 / secs, secs))
+}
+
+fn versus(root: &Path, vendors: &[&Vendor], runs: usize) -> Result<(), String> {
+    let st = schemathesis(root)?;
+    println!("## Requests per second: the harness against Schemathesis, same server, same time\n");
+    println!(
+        "Each round: a fresh release reference server per tool; Schemathesis runs to its end \
+         (`st run generated/openapi/VENDOR.openapi.json --max-examples {ST_MAX_EXAMPLES} --seed ROUND`, \
+         the docs' credentials); then the harness (`conformance check --api VENDOR --seed N -q`, \
+         N = ROUND, ROUND+100, ...) runs again and again until it has run as long. Requests are \
+         counted by the server (it prints how many it answered on SIGTERM). {runs} rounds.\n"
+    );
+    println!("| vendor | Schemathesis requests/s median (min–max) | harness requests/s median (min–max) | ratio of medians |");
+    println!("| --- | --- | --- | --- |");
+    for v in vendors {
+        let mut theirs = Vec::new();
+        let mut ours = Vec::new();
+        for round in 0..runs as u64 {
+            let seed = round + 1;
+            let (rate, budget) = answered_rate(root, v, |url| run_schemathesis(root, &st, v, url, ST_MAX_EXAMPLES, seed).map(drop))?;
+            theirs.push(rate);
+            let (rate, _) = answered_rate(root, v, |url| {
+                let t = Instant::now();
+                let mut n = 0;
+                while n == 0 || t.elapsed().as_secs_f64() < budget {
+                    let status = Command::new(release(root, "conformance"))
+                        .args(["check", "--api", &v.name, "--base-url", url, "-q"])
+                        .args(docs_credentials(v))
+                        .args(["--seed", &(seed + 100 * n).to_string()])
+                        .stdout(Stdio::null())
+                        .stderr(Stdio::null())
+                        .status()
+                        .map_err(|e| format!("cannot run the harness: {e}"))?;
+                    if !status.success() {
+                        return Err(format!(
+                            "the harness failed the {} reference server (seed {})",
+                            v.name,
+                            seed + 100 * n
+                        ));
+                    }
+                    n += 1;
+                }
+                Ok(())
+            })?;
+            ours.push(rate);
+        }
+        let (t, o) = (spread(theirs), spread(ours));
+        println!("| {} | {} | {} | {:.1}x |", v.name, show(t), show(o), o.0 / t.0);
+    }
+    println!();
+    Ok(())
+}
+
+/// Fault name -> whether the harness caught it, from `conformance mutation --json`.
+fn harness_catches(root: &Path, v: &Vendor, quick: bool) -> Result<BTreeMap<String, bool>, String> {
+    let json = root.join(format!("target/bench/mutation-{}.json", v.name));
+    std::fs::create_dir_all(json.parent().expect("a parent")).map_err(|e| e.to_string())?;
+    let mut cmd = Command::new(release(root, "conformance"));
+    cmd.args(["mutation", "--reference"])
+        .arg(release(root, "reference"))
+        .args(["--api", &v.name, "--json"])
+        .arg(&json);
+    if quick {
+        cmd.args(["--fault", &first_fault(root, v)?]);
+    }
+    cmd.stdout(Stdio::null())
+        .status()
+        .map_err(|e| format!("cannot run the harness: {e}"))?;
+    let text = std::fs::read_to_string(&json).map_err(|e| format!("no mutation table at {}: {e}", json.display()))?;
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", json.display()))?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| {
+            let fault = r["fault"].as_str()?;
+            let caught = matches!(r["verdict"].as_str(), Some("failed" | "warned"));
+            Some((fault.to_string(), caught))
+        })
+        .collect())
+}
+
+fn faults_of(root: &Path, v: &Vendor) -> Result<Vec<String>, String> {
+    let out = Command::new(release(root, "reference"))
+        .args(["--api", &v.name, "--list-faults"])
+        .output()
+        .map_err(|e| format!("cannot list faults: {e}"))?;
+    Ok(String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.split('\t').next().map(str::to_string))
+        .filter(|f| !f.is_empty())
+        .collect())
+}
+
+fn first_fault(root: &Path, v: &Vendor) -> Result<String, String> {
+    faults_of(root, v)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| format!("{} lists no fault", v.name))
+}
+
+/// One fault switch and which tool caught it.
+struct FaultRow {
+    vendor: String,
+    fault: String,
+    ours: bool,
+    theirs: bool,
+}
+
+fn faults(root: &Path, vendors: &[&Vendor], quick: bool) -> Result<(), String> {
+    let st = schemathesis(root)?;
+    println!("## Which fault switches each tool catches\n");
+    println!(
+        "erpspec: `conformance mutation --api VENDOR` (a fault is caught by a failed or warned check). \
+         Schemathesis: `st run ... --max-examples {ST_MAX_EXAMPLES} --seed 1` against the server with \
+         `--fault F --docs-credentials`; a fault is caught when its findings (each kind and count) differ \
+         from the fault-free run's.\n"
+    );
+    let mut rows: Vec<FaultRow> = Vec::new();
+    for v in vendors {
+        let ours = harness_catches(root, v, quick)?;
+        let findings = |extra: &[&str]| -> Result<Vec<(String, u32)>, String> {
+            let mut args = vec!["--docs-credentials"];
+            args.extend_from_slice(extra);
+            let server = Server::start(&release(root, "reference"), &v.name, &args)?;
+            let text = run_schemathesis(root, &st, v, &server.url, ST_MAX_EXAMPLES, 1)?;
+            Ok(parse_findings(&text))
+        };
+        let baseline = findings(&[])?;
+        let mut list = faults_of(root, v)?;
+        if quick {
+            list.truncate(1);
+        }
+        for fault in list {
+            let theirs = findings(&["--fault", &fault])? != baseline;
+            let ours = ours.get(&fault).copied().unwrap_or(false);
+            rows.push(FaultRow {
+                vendor: v.name.clone(),
+                fault,
+                ours,
+                theirs,
+            });
+        }
+    }
+    println!("| | faults | caught by erpspec | caught by Schemathesis | by Schemathesis only | by erpspec only |");
+    println!("| --- | --- | --- | --- | --- | --- |");
+    for v in vendors {
+        let of: Vec<&FaultRow> = rows.iter().filter(|r| r.vendor == v.name).collect();
+        let count = |f: fn(&FaultRow) -> bool| of.iter().filter(|r| f(r)).count();
+        println!(
+            "| {} | {} | {} | {} | {} | {} |",
+            v.name,
+            of.len(),
+            count(|r| r.ours),
+            count(|r| r.theirs),
+            count(|r| r.theirs && !r.ours),
+            count(|r| r.ours && !r.theirs)
+        );
+    }
+    println!("\n<details><summary>Every fault</summary>\n");
+    println!("| vendor | fault | erpspec | Schemathesis |\n| --- | --- | --- | --- |");
+    let mark = |b: bool| if b { "caught" } else { "—" };
+    for r in &rows {
+        println!("| {} | `{}` | {} | {} |", r.vendor, r.fault, mark(r.ours), mark(r.theirs));
+    }
+    println!("\n</details>\n");
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_harness_summary_line_is_read() {
+        let line = "207 checks: 207 passed, 0 failed, 0 warned, 0 expected failures, 0 skipped; 231 requests in 0.11 s (1897 checks/s, 2117 requests/s)";
+        assert_eq!(parse_rates(line), Some((207, 231, 1897.0, 2117.0)));
+        assert_eq!(parse_rates("nothing"), None);
+    }
+
+    #[test]
+    fn spread_is_median_min_max() {
+        assert_eq!(spread(vec![5.0, 1.0, 3.0]), (3.0, 1.0, 5.0));
+        assert_eq!(spread(vec![4.0, 1.0, 3.0, 2.0]), (2.5, 1.0, 4.0));
+    }
+}
