@@ -18,6 +18,7 @@
 
 use crate::auth;
 use crate::faults::{Fault, Faults};
+use crate::index::{Extract, Indexes};
 use crate::qbe;
 use crate::store::{Store, Tx};
 use crate::util::{self, get_path, parents_mut, record_of, record_of_mut};
@@ -148,6 +149,8 @@ pub struct Engine {
     credentials: BTreeMap<String, (Vec<u8>, Vec<u8>)>,
     /// Body members that carry credentials (never stored in records).
     body_credentials: Vec<String>,
+    /// The fields each resource's records are looked up by.
+    index: Indexes,
 }
 
 /// What setting up credentials did, for the command line to report.
@@ -204,6 +207,7 @@ impl Engine {
             }
         }
         let body_credentials = v.auth.body_credential_fields();
+        let index = Indexes::from_ir(&v, &members, &|ep, k| record_name(&v, &record_fields, ep, k));
 
         let vendor = v.name.clone();
         let mut setup = CredentialSetup::default();
@@ -247,6 +251,7 @@ impl Engine {
             members,
             credentials,
             body_credentials,
+            index,
         };
         engine.load_demo().map_err(|e| format!("cannot store the demo records: {e}"))?;
         Ok((engine, setup))
@@ -261,6 +266,16 @@ impl Engine {
         let mut store = self.store.lock().unwrap_or_else(|p| p.into_inner());
         let vendor = self.v.name.clone();
         store.transaction(|tx| {
+            // A database written with other lookup fields (or none) gets
+            // this build's.
+            for r in &self.v.resources {
+                let signature = self.index.signature(&r.name);
+                let name = format!("index:{}", r.name);
+                if tx.meta(&vendor, &name)?.as_deref() != Some(signature.as_str()) {
+                    tx.reindex(&vendor, &r.name, &|doc| self.index.rows(&r.name, doc))?;
+                    tx.set_meta(&vendor, &name, &signature)?;
+                }
+            }
             if tx.meta(&vendor, "demo-loaded")?.is_some() {
                 return Ok(());
             }
@@ -281,7 +296,7 @@ impl Engine {
                     if let Some(key) = self.key_of(r, &doc)
                         && tx.get(&vendor, &r.name, &key)?.is_none()
                     {
-                        tx.insert(&vendor, &r.name, &key, &doc)?;
+                        tx.insert(&vendor, &r.name, &key, &doc, &self.index.rows(&r.name, &doc))?;
                     }
                 }
                 tx.set_meta(&vendor, &format!("modified:{}", r.name), &util::now_unix().to_string())?;
@@ -663,26 +678,9 @@ impl Engine {
                 doc.insert(k.clone(), v.clone());
             }
         }
-        let record_names: Vec<&str> = ep
-            .operation
-            .resource
-            .as_ref()
-            .and_then(|r| self.record_fields.get(r))
-            .map(|fs| fs.iter().map(|f| f.name.as_str()).collect())
-            .unwrap_or_default();
         let rename = |rec: Map<String, Value>| -> Map<String, Value> {
             rec.into_iter()
-                .map(|(k, v)| {
-                    let name = match ep.operation.stores.get(&k) {
-                        Some(to) => to.clone(),
-                        None => record_names
-                            .iter()
-                            .find(|r| names.matches(r, &k))
-                            .map(|r| r.to_string())
-                            .unwrap_or(k),
-                    };
-                    (name, v)
-                })
+                .map(|(k, v)| (record_name(&self.v, &self.record_fields, ep, &k), v))
                 .collect()
         };
         match member {
@@ -694,6 +692,12 @@ impl Engine {
             }
             None => Value::Object(rename(doc)),
         }
+    }
+
+    /// The records a lookup reads: those the index narrows it to, or every
+    /// record of the resource where the index cannot say.
+    fn candidates(&self, tx: &Tx<'_>, r: &Resource, clause: Option<crate::store::Clause>) -> Step<Vec<crate::store::Row>> {
+        Ok(tx.select(&self.v.name, &r.name, clause.as_slice(), None)?)
     }
 
     /// Canonical text of a record's key, `None` if a key field is missing.
@@ -773,7 +777,8 @@ impl Engine {
                 tx.get(&self.v.name, &target.name, &serde_json::to_string(&[&value]).unwrap_or_default())?
                     .is_some()
             } else {
-                tx.all(&self.v.name, &target.name)?
+                let by = [Extract::Path(reference.field.clone())];
+                self.candidates(tx, target, self.index.equals(&target.name, &by, &value))?
                     .iter()
                     .any(|row| get_path(&row.doc, member, &reference.field) == Some(&value))
             };
@@ -797,9 +802,9 @@ impl Engine {
             clash = Some(format!("A {} record with key {key} already exists.", r.name));
         }
         if clash.is_none() && !r.unique.is_empty() {
-            let rows = tx.all(&self.v.name, &r.name)?;
             'fields: for u in &r.unique {
                 let Some(mine) = get_path(doc, member, u) else { continue };
+                let rows = self.candidates(tx, r, self.index.equals(&r.name, &[Extract::Path(u.clone())], mine))?;
                 for row in rows.iter().filter(|row| Some(row.id) != except) {
                     if get_path(&row.doc, member, u) == Some(mine) {
                         clash = Some(format!("A {} record with {u} {} already exists.", r.name, util::text(mine)));
@@ -809,12 +814,19 @@ impl Engine {
             }
         }
         if clash.is_none() && !r.unique_within.is_empty() {
-            let rows = tx.all(&self.v.name, &r.name)?;
             let mine_key = self.key_of(r, doc);
             'within: for (field, scope) in &r.unique_within {
                 let (Some(mine), Some(my_scope)) = (get_path(doc, member, field), get_path(doc, member, scope)) else {
                     continue;
                 };
+                let clauses: Vec<_> = [
+                    self.index.equals(&r.name, &[Extract::Path(field.clone())], mine),
+                    self.index.equals(&r.name, &[Extract::Path(scope.clone())], my_scope),
+                ]
+                .into_iter()
+                .flatten()
+                .collect();
+                let rows = tx.select(&self.v.name, &r.name, &clauses, None)?;
                 for row in rows
                     .iter()
                     .filter(|row| Some(row.id) != except && self.key_of(r, &row.doc) != mine_key)
@@ -912,7 +924,7 @@ impl Engine {
         }
         let children = self.split_children(ep, r, member, &mut doc);
         if store && !self.faults.has(&Fault::CreateNotStored(ep.id.clone())) {
-            tx.insert(&self.v.name, &r.name, &key, &doc)?;
+            tx.insert(&self.v.name, &r.name, &key, &doc, &self.index.rows(&r.name, &doc))?;
             self.create_children(tx, r, member, &doc, children, principal)?;
             self.keep_one_primary(tx, r, &doc)?;
             self.touch(tx, r)?;
@@ -948,19 +960,33 @@ impl Engine {
         if lists.is_empty() {
             return Ok(());
         }
-        let others = if lists.iter().any(|l| l.drop_taken.is_some()) {
-            tx.all(&self.v.name, &r.name)?
-        } else {
-            Vec::new()
-        };
-        let taken = |list: &str, field: &str, value: &Value| {
-            others.iter().any(|row| {
-                record_of(&row.doc, member)
-                    .get(list)
-                    .and_then(Value::as_array)
-                    .is_some_and(|items| items.iter().any(|i| i.get(field) == Some(value)))
-            })
-        };
+        // The values of `drop_taken` members another record already has,
+        // among those the request's items (or the defaults) carry.
+        let mut taken_values: Vec<(&str, &str, Value)> = Vec::new();
+        for l in &lists {
+            let Some(field) = l.drop_taken.as_deref() else { continue };
+            let sent = record_of(doc, member).get(&l.member).and_then(Value::as_array);
+            let wanted: Vec<&Value> = sent
+                .into_iter()
+                .flatten()
+                .chain(&l.when_none)
+                .filter_map(|i| i.get(field))
+                .filter(|v| !v.is_null())
+                .collect();
+            for value in wanted {
+                let rows = self.candidates(tx, r, self.index.item_equals(&r.name, &l.member, field, value))?;
+                let other_has = rows.iter().any(|row| {
+                    record_of(&row.doc, member)
+                        .get(&l.member)
+                        .and_then(Value::as_array)
+                        .is_some_and(|items| items.iter().any(|i| i.get(field) == Some(value)))
+                });
+                if other_has {
+                    taken_values.push((&l.member, field, value.clone()));
+                }
+            }
+        }
+        let taken = |list: &str, field: &str, value: &Value| taken_values.iter().any(|(l, f, v)| *l == list && *f == field && v == value);
         if let Some(rec) = record_of_mut(doc, member) {
             crate::children::shape_lists(&lists, rec, &taken);
         }
@@ -1023,7 +1049,7 @@ impl Engine {
                 }
                 self.assign(tx, child, &mut cdoc, principal, OperationKind::Create, &[])?;
                 if let Some(key) = self.key_of(child, &cdoc) {
-                    tx.insert(&self.v.name, &child.name, &key, &cdoc)?;
+                    tx.insert(&self.v.name, &child.name, &key, &cdoc, &self.index.rows(&child.name, &cdoc))?;
                 }
             }
             self.touch(tx, child)?;
@@ -1047,14 +1073,17 @@ impl Engine {
             }
             let parent = get_path(doc, member, &inc.on).cloned();
             let mine = self.key_of(r, doc);
-            for mut row in tx.all(&self.v.name, &r.name)? {
+            let siblings = parent
+                .as_ref()
+                .and_then(|p| self.index.equals(&r.name, &[Extract::Path(inc.on.clone())], p));
+            for mut row in self.candidates(tx, r, siblings)? {
                 let sibling = get_path(&row.doc, member, &inc.on).cloned() == parent && self.key_of(r, &row.doc) != mine;
                 if sibling && get_path(&row.doc, member, flag) == Some(&Value::Bool(true)) {
                     let (parents, last) = parents_mut(&mut row.doc, member, flag);
                     for p in parents {
                         p.insert(last.clone(), Value::Bool(false));
                     }
-                    tx.replace(row.id, &row.doc)?;
+                    tx.replace(row.id, &row.doc, &self.index.rows(&r.name, &row.doc))?;
                 }
             }
         }
@@ -1146,7 +1175,7 @@ impl Engine {
         self.assign(tx, r, &mut doc, principal, OperationKind::Update, &keep)?;
         self.check_unique(tx, req, ep, r, &doc, Some(row.id))?;
         if !self.faults.has(&Fault::UpdateNotStored(ep.id.clone())) {
-            tx.replace(row.id, &doc)?;
+            tx.replace(row.id, &doc, &self.index.rows(&r.name, &doc))?;
             self.keep_one_primary(tx, r, &doc)?;
             self.touch(tx, r)?;
         }
@@ -1189,9 +1218,18 @@ impl Engine {
             };
             tests.push((k, test));
         }
+        // The criteria the index answers narrow the records read; each
+        // record read is still tested against every criterion.
+        let clauses: Vec<_> = tests
+            .iter()
+            .filter_map(|(k, test)| match test {
+                Test::Equals(want) => self.index.criterion_equals(&r.name, k, want),
+                Test::Qbe(c) => self.index.criterion_qbe(&r.name, k, c),
+            })
+            .collect();
         let empty = Value::String(String::new());
         let mut out = Vec::new();
-        for row in tx.all(&self.v.name, &r.name)? {
+        for row in tx.select(&self.v.name, &r.name, &clauses, None)? {
             let rec = record_of(&row.doc, member);
             let hit = tests.iter().all(|(k, test)| {
                 let have = rec.get(k).filter(|v| !v.is_null()).unwrap_or(&empty);
@@ -1262,7 +1300,7 @@ impl Engine {
             !op.key.is_empty() && key_values.is_none() && op.key.iter().any(|k| normalized.get(k).is_none() && self.lax_required(ep, k));
         if r.singleton {
             asked = "the one record".into();
-            found = tx.all(&self.v.name, &r.name)?.into_iter().next();
+            found = tx.first(&self.v.name, &r.name)?;
         } else if let Some(values) = key_values {
             let key = serde_json::to_string(&values).unwrap_or_default();
             asked = format!("key {key}");
@@ -1270,7 +1308,13 @@ impl Engine {
         } else if partial {
             // A server ignoring a required key field finds a record by the others.
             asked = "a partial key".into();
-            found = tx.all(&self.v.name, &r.name)?.into_iter().find(|row| {
+            let clauses: Vec<_> = op
+                .key
+                .iter()
+                .zip(&r.key)
+                .filter_map(|(k, rk)| self.index.equals(&r.name, &[Extract::Path(rk.clone())], normalized.get(k)?))
+                .collect();
+            found = tx.select(&self.v.name, &r.name, &clauses, None)?.into_iter().find(|row| {
                 op.key
                     .iter()
                     .zip(&r.key)
@@ -1285,8 +1329,9 @@ impl Engine {
         } {
             let value = &value;
             asked = format!("{} {}", lk.field, util::text(value));
-            found = tx
-                .all(&self.v.name, &r.name)?
+            let by: Vec<Extract> = lk.matches.iter().map(|m| Extract::Path(m.clone())).collect();
+            found = self
+                .candidates(tx, r, self.index.equals(&r.name, &by, value))?
                 .into_iter()
                 .find(|row| lk.matches.iter().any(|m| get_path(&row.doc, member, m) == Some(value)));
         }
@@ -1345,7 +1390,8 @@ impl Engine {
                 _ => None,
             });
             let mut children: Vec<Value> = Vec::new();
-            for row in tx.all(&self.v.name, &child.name)? {
+            let of_parent = self.index.equals(&child.name, &[Extract::Path(inc.on.clone())], parent_value);
+            for row in self.candidates(tx, child, of_parent)? {
                 if get_path(&row.doc, child_member, &inc.on) == Some(parent_value) {
                     // Items show the child's stored shape, or its record
                     // proper where the item type has no member for it.
@@ -1478,6 +1524,22 @@ impl Engine {
         }
         Response { status, body }
     }
+}
+
+/// The record field a request field of an endpoint stores under: the
+/// operation's `stores`, else the record field of the same name under the
+/// dialect's name matching (`Custname` -> `CUSTNAME`), else its own name.
+fn record_name(v: &Vendor, record_fields: &BTreeMap<String, Vec<Field>>, ep: &Endpoint, k: &str) -> String {
+    if let Some(to) = ep.operation.stores.get(k) {
+        return to.clone();
+    }
+    ep.operation
+        .resource
+        .as_ref()
+        .and_then(|r| record_fields.get(r))
+        .and_then(|fs| fs.iter().find(|f| v.transport.names.matches(&f.name, k)))
+        .map(|f| f.name.clone())
+        .unwrap_or_else(|| k.to_string())
 }
 
 /// A record payload with the members the success envelope's samples show

@@ -15,6 +15,7 @@ pub mod auth;
 pub mod children;
 pub mod engine;
 pub mod faults;
+pub mod index;
 pub mod qbe;
 pub mod startup;
 pub mod store;
