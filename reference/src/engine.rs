@@ -30,7 +30,6 @@ use erpspec_codegen::ir::{
 use erpspec_rules::{ScalarType, lookup_field};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
-use std::sync::Mutex;
 
 /// A request as it came off the wire.
 #[derive(Clone, Debug)]
@@ -138,7 +137,6 @@ type Step<T> = Result<T, Abort>;
 
 pub struct Engine {
     v: Vendor,
-    store: Mutex<Store>,
     faults: Faults,
     routes: Vec<Route>,
     /// Fields of each resource's records (from the responses that return them).
@@ -153,6 +151,16 @@ pub struct Engine {
     index: Indexes,
 }
 
+/// A request that passed routing, method and parameter checks, with its
+/// validation report (answered after authentication), ready to run.
+#[derive(Debug)]
+pub struct Admitted {
+    endpoint: usize,
+    vars: BTreeMap<String, String>,
+    body: Value,
+    report: erpspec_rules::WireReport,
+}
+
 /// What setting up credentials did, for the command line to report.
 #[derive(Clone, Debug, Default)]
 pub struct CredentialSetup {
@@ -165,7 +173,12 @@ pub struct CredentialSetup {
 impl Engine {
     /// Builds the engine for one vendor: routes from the IR, credentials
     /// (given, kept from the database, or generated) and demo records.
-    pub fn new(v: Vendor, mut store: Store, faults: Faults, given: &BTreeMap<String, String>) -> Result<(Engine, CredentialSetup), String> {
+    pub fn new(
+        v: Vendor,
+        store: &mut Store,
+        faults: Faults,
+        given: &BTreeMap<String, String>,
+    ) -> Result<(Engine, CredentialSetup), String> {
         for name in given.keys() {
             if !v.auth.credentials.contains(name) {
                 return Err(format!(
@@ -244,7 +257,6 @@ impl Engine {
 
         let engine = Engine {
             v,
-            store: Mutex::new(store),
             faults,
             routes,
             record_fields,
@@ -253,7 +265,7 @@ impl Engine {
             body_credentials,
             index,
         };
-        engine.load_demo().map_err(|e| format!("cannot store the demo records: {e}"))?;
+        engine.load_demo(store).map_err(|e| format!("cannot store the demo records: {e}"))?;
         Ok((engine, setup))
     }
 
@@ -262,8 +274,7 @@ impl Engine {
     }
 
     /// Stores the docs' example records on first start.
-    fn load_demo(&self) -> Result<(), rusqlite::Error> {
-        let mut store = self.store.lock().unwrap_or_else(|p| p.into_inner());
+    fn load_demo(&self, store: &mut Store) -> Result<(), rusqlite::Error> {
         let vendor = self.v.name.clone();
         store.transaction(|tx| {
             // A database written with other lookup fields (or none) gets
@@ -305,11 +316,30 @@ impl Engine {
         })
     }
 
-    /// Answers one request. Never panics on any input.
-    pub fn handle(&self, req: &Request) -> Response {
-        let Some((ep, vars)) = self.route(req) else {
-            return self.unknown_route(req);
+    /// Answers one request in its own transaction (see [`Engine::admit`]
+    /// and [`Engine::run`], which a batch of requests uses). Never panics on
+    /// any input.
+    pub fn handle(&self, store: &mut Store, req: &Request) -> Response {
+        let admitted = match self.admit(req) {
+            Ok(a) => a,
+            Err(answer) => return answer,
         };
+        match store.transaction(|tx| match self.run(tx, req, admitted) {
+            (true, r) => Ok(r),
+            (false, r) => Err(Abort::Answer(r)),
+        }) {
+            Ok(r) | Err(Abort::Answer(r)) => r,
+            Err(Abort::Db(e)) => self.store_failed(req, &e),
+        }
+    }
+
+    /// Steps 1 to 3 and validation, which need no store: the request to
+    /// run, or the answer refusing it.
+    pub fn admit(&self, req: &Request) -> Result<Admitted, Response> {
+        let Some((endpoint, vars)) = self.route(req) else {
+            return Err(self.unknown_route(req));
+        };
+        let ep = &self.v.endpoints[endpoint];
         if !self.faults.has(&Fault::AcceptAnyMethod) && !self.v.transport.methods.iter().any(|m| m.eq_ignore_ascii_case(&req.method)) {
             // The vendor's own answer; where it documents none, the answer
             // to a request no route takes (ASP.NET binds no action), else the
@@ -320,36 +350,52 @@ impl Engine {
                 Some(e) if Some(&e.id) != t.on_wrong_method.as_ref() && matches!(e.message, MessageRule::Prefix(_)) => uri_detail(req),
                 _ => format!("Request method must be {}.", t.methods.join(" or ")),
             };
-            return self.error(entry, 405, &detail, req);
+            return Err(self.error(entry, 405, &detail, req));
         }
         let params = match self.read_params(req) {
             Ok(p) => p,
             Err(problem) => {
                 let entry = self.served(Some(ep), Situation::InvalidJson);
-                return self.error(entry, 400, &problem.describe(), req);
+                return Err(self.error(entry, 400, &problem.describe(), req));
             }
         };
-        let mut store = self.store.lock().unwrap_or_else(|p| p.into_inner());
-        match store.transaction(|tx| self.process(tx, req, ep, &vars, params)) {
-            Ok(r) | Err(Abort::Answer(r)) => r,
-            Err(Abort::Db(e)) => {
-                let detail = format!("The record store failed: {e}");
-                self.error(None, 503, &detail, req)
-            }
+        // Checked now, answered after authentication (step 5).
+        let body = Value::Object(params);
+        let report = crate::validate::report(&self.v, ep, &body);
+        Ok(Admitted {
+            endpoint,
+            vars,
+            body,
+            report,
+        })
+    }
+
+    /// Steps 4 to 7 of an admitted request, inside its transaction: the
+    /// answer, and whether the transaction's writes are to be kept (`false`:
+    /// roll them back).
+    pub fn run(&self, tx: &Tx<'_>, req: &Request, admitted: Admitted) -> (bool, Response) {
+        let ep = &self.v.endpoints[admitted.endpoint];
+        match self.process(tx, req, ep, admitted) {
+            Ok(r) => (true, r),
+            Err(Abort::Answer(r)) => (false, r),
+            Err(Abort::Db(e)) => (false, self.store_failed(req, &e)),
         }
     }
 
+    /// The answer to a request whose transaction the store could not run
+    /// or commit.
+    pub fn store_failed(&self, req: &Request, e: &rusqlite::Error) -> Response {
+        let detail = format!("The record store failed: {e}");
+        self.error(None, 503, &detail, req)
+    }
+
     /// Steps 4 to 7, inside the request's transaction.
-    fn process(
-        &self,
-        tx: &Tx<'_>,
-        req: &Request,
-        ep: &Endpoint,
-        vars: &BTreeMap<String, String>,
-        params: Map<String, Value>,
-    ) -> Step<Response> {
+    fn process(&self, tx: &Tx<'_>, req: &Request, ep: &Endpoint, admitted: Admitted) -> Step<Response> {
+        let Admitted { vars, body, report, .. } = admitted;
+        let empty = Map::new();
+        let params = body.as_object().unwrap_or(&empty);
         let principal = if ep.authenticated {
-            match self.authenticate(tx, req, vars, &params)? {
+            match self.authenticate(tx, req, &vars, params)? {
                 Ok(p) => p,
                 Err(failure) => {
                     let accepted = match failure {
@@ -372,8 +418,6 @@ impl Engine {
             String::new()
         };
 
-        let body = Value::Object(params);
-        let report = crate::validate::report(&self.v, ep, &body);
         let first = report.violations.iter().find(|x| {
             !self.faults.ignores_rule(&x.rule)
                 && !self.is_credential_path(&x.path)
@@ -428,7 +472,7 @@ impl Engine {
 
     // ------------------------------------------------------------ routing
 
-    fn route(&self, req: &Request) -> Option<(&Endpoint, BTreeMap<String, String>)> {
+    fn route(&self, req: &Request) -> Option<(usize, BTreeMap<String, String>)> {
         let segs: Vec<String> = req
             .path
             .split('/')
@@ -458,7 +502,7 @@ impl Engine {
                     }
                 });
                 if ok {
-                    return Some((&self.v.endpoints[r.endpoint], vars));
+                    return Some((r.endpoint, vars));
                 }
             }
         }

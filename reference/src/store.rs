@@ -10,9 +10,9 @@
 //!
 //! Durability: WAL journal with `synchronous=FULL`, so every commit is
 //! fsync'd to the WAL before the server answers; a request's writes happen in
-//! one transaction that commits before the answer is sent. An acknowledged
-//! write therefore survives `kill -9` (and a power cut, which NORMAL would
-//! not promise).
+//! one transaction (a savepoint of a [`Batch`], see [`crate::commit`]) that
+//! commits before the answer is sent. An acknowledged write therefore
+//! survives `kill -9` (and a power cut, which NORMAL would not promise).
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde_json::Value;
@@ -144,11 +144,66 @@ impl Store {
         tx.commit()?;
         Ok(out)
     }
+
+    /// Starts a batch: one IMMEDIATE transaction holding several requests,
+    /// each in its own savepoint, committed (one fsync) by [`Batch::commit`].
+    /// Dropping a batch rolls it back.
+    pub fn begin(&mut self) -> Result<Batch<'_>> {
+        self.conn.prepare_cached("BEGIN IMMEDIATE")?.execute([])?;
+        Ok(Batch {
+            conn: &self.conn,
+            open: true,
+        })
+    }
+}
+
+/// Several requests' transactions committed together (group commit).
+pub struct Batch<'c> {
+    conn: &'c Connection,
+    open: bool,
+}
+
+impl Batch<'_> {
+    /// Runs one request in a savepoint: its writes are kept when `f` says
+    /// so (`true`), undone otherwise; either way the batch goes on. An
+    /// error here leaves the batch unusable: roll it back.
+    pub fn run<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> (bool, T)) -> Result<T> {
+        self.conn.prepare_cached("SAVEPOINT request")?.execute([])?;
+        let (keep, out) = f(&Tx { tx: self.conn });
+        if !keep {
+            self.conn.prepare_cached("ROLLBACK TO request")?.execute([])?;
+        }
+        self.conn.prepare_cached("RELEASE request")?.execute([])?;
+        Ok(out)
+    }
+
+    /// False once SQLite rolled the whole transaction back by itself (it
+    /// does on some errors: a full disk, an I/O error).
+    pub fn alive(&self) -> bool {
+        !self.conn.is_autocommit()
+    }
+
+    /// Commits every request of the batch: when this returns `Ok`, their
+    /// writes are on disk.
+    pub fn commit(mut self) -> Result<()> {
+        // On failure, dropping the batch rolls back what is left of it.
+        self.conn.prepare_cached("COMMIT")?.execute([])?;
+        self.open = false;
+        Ok(())
+    }
+}
+
+impl Drop for Batch<'_> {
+    fn drop(&mut self) {
+        if self.open && !self.conn.is_autocommit() {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+    }
 }
 
 /// The operations a request may perform, all inside its transaction.
 pub struct Tx<'a> {
-    tx: &'a rusqlite::Transaction<'a>,
+    tx: &'a Connection,
 }
 
 impl Tx<'_> {
@@ -180,7 +235,8 @@ impl Tx<'_> {
             let (op, pred) = if c.absent_matches {
                 ("NOT IN", format!("NOT ifnull(({}), 0)", c.predicate))
             } else {
-                ("IN", format!("ifnull(({}), 0)", c.predicate))
+                // As written, so the index on (name, value) serves it.
+                ("IN", format!("({})", c.predicate))
             };
             sql.push_str(&format!(
                 " AND id {op} (SELECT record_id FROM fields WHERE vendor = ? AND resource = ? AND name IN ({marks}) AND {pred})"
