@@ -741,7 +741,7 @@ impl Engine {
     /// The records a lookup reads: those the index narrows it to, or every
     /// record of the resource where the index cannot say.
     fn candidates(&self, tx: &Tx<'_>, r: &Resource, clause: Option<crate::store::Clause>) -> Step<Vec<crate::store::Row>> {
-        Ok(tx.select(&self.v.name, &r.name, clause.as_slice(), None)?)
+        Ok(tx.select(&self.v.name, &r.name, clause.as_slice())?)
     }
 
     /// Canonical text of a record's key, `None` if a key field is missing.
@@ -870,7 +870,7 @@ impl Engine {
                 .into_iter()
                 .flatten()
                 .collect();
-                let rows = tx.select(&self.v.name, &r.name, &clauses, None)?;
+                let rows = tx.select(&self.v.name, &r.name, &clauses)?;
                 for row in rows
                     .iter()
                     .filter(|row| Some(row.id) != except && self.key_of(r, &row.doc) != mine_key)
@@ -1273,7 +1273,7 @@ impl Engine {
             .collect();
         let empty = Value::String(String::new());
         let mut out = Vec::new();
-        for row in tx.select(&self.v.name, &r.name, &clauses, None)? {
+        for row in tx.select(&self.v.name, &r.name, &clauses)? {
             let rec = record_of(&row.doc, member);
             let hit = tests.iter().all(|(k, test)| {
                 let have = rec.get(k).filter(|v| !v.is_null()).unwrap_or(&empty);
@@ -1358,7 +1358,7 @@ impl Engine {
                 .zip(&r.key)
                 .filter_map(|(k, rk)| self.index.equals(&r.name, &[Extract::Path(rk.clone())], normalized.get(k)?))
                 .collect();
-            found = tx.select(&self.v.name, &r.name, &clauses, None)?.into_iter().find(|row| {
+            found = tx.select(&self.v.name, &r.name, &clauses)?.into_iter().find(|row| {
                 op.key
                     .iter()
                     .zip(&r.key)
@@ -1498,7 +1498,6 @@ impl Engine {
     fn success(&self, ep: &Endpoint, payload: Value) -> Response {
         let env = &self.v.envelopes.success;
         let mut values: BTreeMap<String, Value> = env.vars.clone().into_iter().collect();
-        values.insert("payload".into(), with_payload_members(&env.payload_members, ep, payload));
         values.insert(
             "message".into(),
             ep.response.message.clone().map(Value::String).unwrap_or(Value::Null),
@@ -1506,7 +1505,18 @@ impl Engine {
         let status = env.status.unwrap_or(200);
         values.insert("code".into(), Value::from(status));
         values.insert("any".into(), Value::Null);
+        // The template's fill, with the payload moved into its slot rather
+        // than copied (a record is most of the answer).
         let mut body = env.body.fill(&values);
+        let mut places = Vec::new();
+        slot_places(&env.body, &mut body, "payload", &mut places);
+        let payload = with_payload_members(&env.payload_members, ep, payload);
+        if let Some((last, others)) = places.split_last_mut() {
+            for place in others {
+                **place = payload.clone();
+            }
+            **last = payload;
+        }
         for p in self.faults.envelope_drops(true) {
             erpspec_codegen::template::remove_pointer(&mut body, p);
         }
@@ -1596,6 +1606,27 @@ fn with_payload_members(members: &Map<String, Value>, ep: &Endpoint, payload: Va
             Value::Object(out)
         }
         (_, payload) => payload,
+    }
+}
+
+/// The values of a template's fill where the template has slot `name`.
+fn slot_places<'v>(t: &erpspec_codegen::template::Template, v: &'v mut Value, name: &str, out: &mut Vec<&'v mut Value>) {
+    use erpspec_codegen::template::Template;
+    match (t, v) {
+        (Template::Slot(n), v) if n == name => out.push(v),
+        (Template::Array(items), Value::Array(values)) => {
+            for (t, v) in items.iter().zip(values.iter_mut()) {
+                slot_places(t, v, name, out);
+            }
+        }
+        (Template::Object(members), Value::Object(values)) => {
+            for (k, v) in values.iter_mut() {
+                if let Some((_, t)) = members.iter().find(|(m, _)| m == k) {
+                    slot_places(t, v, name, out);
+                }
+            }
+        }
+        _ => {}
     }
 }
 

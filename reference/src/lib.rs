@@ -208,7 +208,7 @@ async fn answer(
             body: serde_json::json!({ "error": "internal error" }),
         },
     };
-    let (status, text) = (answered.status, answered.body.to_string());
+    let (status, text) = (answered.status, serde_json::to_vec(&answered.body).unwrap_or_default());
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut response = (
         status,

@@ -214,49 +214,63 @@ impl Tx<'_> {
             .optional()
     }
 
-    /// The records matching every clause, in insertion order (at most
-    /// `limit`); every record of the resource without clauses. Callers
-    /// still compare what they look for: a clause may only narrow.
-    pub fn select(&self, vendor: &str, resource: &str, clauses: &[Clause], limit: Option<usize>) -> Result<Vec<Row>> {
-        let mut sql = String::from("SELECT id, key, doc FROM records WHERE ");
-        let mut p: Vec<rusqlite::types::Value> = Vec::new();
+    /// The records matching every clause, in insertion order; every record
+    /// of the resource without clauses. Callers still compare what they
+    /// look for: a clause may only narrow.
+    pub fn select(&self, vendor: &str, resource: &str, clauses: &[Clause]) -> Result<Vec<Row>> {
         let text = |s: &str| rusqlite::types::Value::Text(s.to_string());
+        let mut p: Vec<rusqlite::types::Value> = Vec::new();
         let (positive, negative): (Vec<&Clause>, Vec<&Clause>) = clauses.iter().partition(|c| !c.absent_matches);
-        if positive.is_empty() {
+        let mut sql = match positive.first() {
             // The records table's own index finds the resource's records.
-            sql.push_str("vendor = ? AND resource = ?");
-            p.extend([text(vendor), text(resource)]);
-        } else {
-            // The fields rows name the vendor and resource already.
-            sql.push_str("1");
-        }
-        for c in positive.iter().chain(&negative) {
+            None => {
+                p.extend([text(vendor), text(resource)]);
+                String::from("SELECT r.id, r.key, r.doc FROM records r WHERE r.vendor = ? AND r.resource = ?")
+            }
+            // The first condition's fields rows lead to the records (the
+            // index on (name, value) finds them, as written: no function
+            // around the predicate); a record two of its names match comes
+            // twice, and is read once below.
+            Some(c) => {
+                p.extend([text(vendor), text(resource)]);
+                p.extend(c.names.iter().map(|n| text(n)));
+                p.extend(c.params.iter().cloned());
+                format!(
+                    "SELECT r.id, r.key, r.doc FROM fields f CROSS JOIN records r ON r.id = f.record_id \
+                     WHERE f.vendor = ? AND f.resource = ? AND f.name IN ({}) AND ({})",
+                    vec!["?"; c.names.len()].join(", "),
+                    c.predicate
+                )
+            }
+        };
+        for c in positive.iter().skip(1).chain(&negative) {
             let marks = vec!["?"; c.names.len()].join(", ");
             let (op, pred) = if c.absent_matches {
                 ("NOT IN", format!("NOT ifnull(({}), 0)", c.predicate))
             } else {
-                // As written, so the index on (name, value) serves it.
                 ("IN", format!("({})", c.predicate))
             };
             sql.push_str(&format!(
-                " AND id {op} (SELECT record_id FROM fields WHERE vendor = ? AND resource = ? AND name IN ({marks}) AND {pred})"
+                " AND r.id {op} (SELECT record_id FROM fields WHERE vendor = ? AND resource = ? AND name IN ({marks}) AND {pred})"
             ));
             p.extend([text(vendor), text(resource)]);
             p.extend(c.names.iter().map(|n| text(n)));
             p.extend(c.params.iter().cloned());
         }
-        sql.push_str(" ORDER BY id");
-        if let Some(n) = limit {
-            sql.push_str(&format!(" LIMIT {n}"));
-        }
         let mut st = self.tx.prepare_cached(&sql)?;
-        let rows = st.query_map(rusqlite::params_from_iter(p), row)?;
-        rows.collect()
+        let mut rows: Vec<Row> = st.query_map(rusqlite::params_from_iter(p), row)?.collect::<Result<_>>()?;
+        // Insertion order.
+        rows.sort_by_key(|r| r.id);
+        rows.dedup_by_key(|r| r.id);
+        Ok(rows)
     }
 
     /// The first record of a resource (a singleton's one record).
     pub fn first(&self, vendor: &str, resource: &str) -> Result<Option<Row>> {
-        Ok(self.select(vendor, resource, &[], Some(1))?.into_iter().next())
+        self.tx
+            .prepare_cached("SELECT id, key, doc FROM records WHERE vendor = ?1 AND resource = ?2 ORDER BY id LIMIT 1")?
+            .query_row(params![vendor, resource], row)
+            .optional()
     }
 
     /// Every record of a resource, in insertion order.
