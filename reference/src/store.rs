@@ -127,8 +127,12 @@ impl Store {
         }
         conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000;")?;
         conn.execute_batch(SCHEMA)?;
-        // Lookups build their SQL from the request's conditions: keep them prepared.
+        // Lookups build their SQL from the request's conditions: keep them
+        // prepared, and keep their plans: without the query planner
+        // stability guarantee SQLite re-prepares a statement whenever a
+        // value bound to it changes (its STAT4 and partial-index checks).
         conn.set_prepared_statement_cache_capacity(256);
+        conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
         Ok(Store { conn })
     }
 
@@ -218,45 +222,7 @@ impl Tx<'_> {
     /// of the resource without clauses. Callers still compare what they
     /// look for: a clause may only narrow.
     pub fn select(&self, vendor: &str, resource: &str, clauses: &[Clause]) -> Result<Vec<Row>> {
-        let text = |s: &str| rusqlite::types::Value::Text(s.to_string());
-        let mut p: Vec<rusqlite::types::Value> = Vec::new();
-        let (positive, negative): (Vec<&Clause>, Vec<&Clause>) = clauses.iter().partition(|c| !c.absent_matches);
-        let mut sql = match positive.first() {
-            // The records table's own index finds the resource's records.
-            None => {
-                p.extend([text(vendor), text(resource)]);
-                String::from("SELECT r.id, r.key, r.doc FROM records r WHERE r.vendor = ? AND r.resource = ?")
-            }
-            // The first condition's fields rows lead to the records (the
-            // index on (name, value) finds them, as written: no function
-            // around the predicate); a record two of its names match comes
-            // twice, and is read once below.
-            Some(c) => {
-                p.extend([text(vendor), text(resource)]);
-                p.extend(c.names.iter().map(|n| text(n)));
-                p.extend(c.params.iter().cloned());
-                format!(
-                    "SELECT r.id, r.key, r.doc FROM fields f CROSS JOIN records r ON r.id = f.record_id \
-                     WHERE f.vendor = ? AND f.resource = ? AND f.name IN ({}) AND ({})",
-                    vec!["?"; c.names.len()].join(", "),
-                    c.predicate
-                )
-            }
-        };
-        for c in positive.iter().skip(1).chain(&negative) {
-            let marks = vec!["?"; c.names.len()].join(", ");
-            let (op, pred) = if c.absent_matches {
-                ("NOT IN", format!("NOT ifnull(({}), 0)", c.predicate))
-            } else {
-                ("IN", format!("({})", c.predicate))
-            };
-            sql.push_str(&format!(
-                " AND r.id {op} (SELECT record_id FROM fields WHERE vendor = ? AND resource = ? AND name IN ({marks}) AND {pred})"
-            ));
-            p.extend([text(vendor), text(resource)]);
-            p.extend(c.names.iter().map(|n| text(n)));
-            p.extend(c.params.iter().cloned());
-        }
+        let (sql, p) = select_sql(vendor, resource, clauses);
         let mut st = self.tx.prepare_cached(&sql)?;
         let mut rows: Vec<Row> = st.query_map(rusqlite::params_from_iter(p), row)?.collect::<Result<_>>()?;
         // Insertion order.
@@ -429,6 +395,50 @@ impl Tx<'_> {
     }
 }
 
+/// The SQL of [`Tx::select`] and its parameters.
+fn select_sql(vendor: &str, resource: &str, clauses: &[Clause]) -> (String, Vec<rusqlite::types::Value>) {
+    let text = |s: &str| rusqlite::types::Value::Text(s.to_string());
+    let mut p: Vec<rusqlite::types::Value> = Vec::new();
+    let (positive, negative): (Vec<&Clause>, Vec<&Clause>) = clauses.iter().partition(|c| !c.absent_matches);
+    let mut sql = match positive.first() {
+        // The records table's own index finds the resource's records.
+        None => {
+            p.extend([text(vendor), text(resource)]);
+            String::from("SELECT r.id, r.key, r.doc FROM records r WHERE r.vendor = ? AND r.resource = ?")
+        }
+        // The first condition's fields rows lead to the records (the
+        // index on (name, value) finds them, as written: no function
+        // around the predicate); a record two of its names match comes
+        // twice, and is read once below.
+        Some(c) => {
+            p.extend([text(vendor), text(resource)]);
+            p.extend(c.names.iter().map(|n| text(n)));
+            p.extend(c.params.iter().cloned());
+            format!(
+                "SELECT r.id, r.key, r.doc FROM fields f CROSS JOIN records r ON r.id = f.record_id \
+                     WHERE f.vendor = ? AND f.resource = ? AND f.name IN ({}) AND ({})",
+                vec!["?"; c.names.len()].join(", "),
+                c.predicate
+            )
+        }
+    };
+    for c in positive.iter().skip(1).chain(&negative) {
+        let marks = vec!["?"; c.names.len()].join(", ");
+        let (op, pred) = if c.absent_matches {
+            ("NOT IN", format!("NOT ifnull(({}), 0)", c.predicate))
+        } else {
+            ("IN", format!("({})", c.predicate))
+        };
+        sql.push_str(&format!(
+            " AND r.id {op} (SELECT record_id FROM fields WHERE vendor = ? AND resource = ? AND name IN ({marks}) AND {pred})"
+        ));
+        p.extend([text(vendor), text(resource)]);
+        p.extend(c.names.iter().map(|n| text(n)));
+        p.extend(c.params.iter().cloned());
+    }
+    (sql, p)
+}
+
 fn row(r: &rusqlite::Row<'_>) -> Result<Row> {
     let text: String = r.get(2)?;
     let doc =
@@ -455,6 +465,38 @@ mod tests {
         assert!(r.is_err());
         let n = s.transaction(|tx| tx.count("v", "r")).unwrap();
         assert_eq!(n, 0);
+    }
+
+    #[test]
+    fn lookups_are_prepared_once_not_per_value() {
+        let mut s = Store::open(None).unwrap();
+        s.transaction(|tx| {
+            for i in 0..50 {
+                let f = Indexed {
+                    name: "path:N".into(),
+                    kind: 0,
+                    value: format!("v{i}"),
+                    num: None,
+                };
+                tx.insert("v", "r", &format!("[{i}]"), &json!({"N": format!("v{i}")}), &[f])?;
+            }
+            let clause = |i: usize| Clause {
+                names: vec!["path:N".into(), "path:M".into()],
+                predicate: "kind = ? AND value = ?".into(),
+                params: vec![rusqlite::types::Value::Integer(0), rusqlite::types::Value::Text(format!("v{i}"))],
+                absent_matches: false,
+            };
+            for i in 0..10 {
+                let rows = tx.select("v", "r", &[clause(i)])?;
+                assert_eq!(rows.len(), 1);
+                assert_eq!(rows[0].doc, json!({"N": format!("v{i}")}));
+            }
+            let (sql, _) = select_sql("v", "r", &[clause(0)]);
+            let st = tx.tx.prepare_cached(&sql)?;
+            assert_eq!(st.get_status(rusqlite::StatementStatus::RePrepare), 0);
+            Ok::<_, rusqlite::Error>(())
+        })
+        .unwrap();
     }
 
     #[test]
