@@ -18,6 +18,7 @@
 
 use crate::auth;
 use crate::faults::{Fault, Faults};
+use crate::index::{Extract, Indexes};
 use crate::qbe;
 use crate::store::{Store, Tx};
 use crate::util::{self, get_path, parents_mut, record_of, record_of_mut};
@@ -29,7 +30,6 @@ use erpspec_codegen::ir::{
 use erpspec_rules::{ScalarType, lookup_field};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
-use std::sync::Mutex;
 
 /// A request as it came off the wire.
 #[derive(Clone, Debug)]
@@ -137,7 +137,6 @@ type Step<T> = Result<T, Abort>;
 
 pub struct Engine {
     v: Vendor,
-    store: Mutex<Store>,
     faults: Faults,
     routes: Vec<Route>,
     /// Fields of each resource's records (from the responses that return them).
@@ -151,6 +150,18 @@ pub struct Engine {
     /// Requests answered so far (printed at shutdown: what load tools
     /// really sent, counted where they arrive).
     answered: std::sync::atomic::AtomicU64,
+    /// The fields each resource's records are looked up by.
+    index: Indexes,
+}
+
+/// A request that passed routing, method and parameter checks, with its
+/// validation report (answered after authentication), ready to run.
+#[derive(Debug)]
+pub struct Admitted {
+    endpoint: usize,
+    vars: BTreeMap<String, String>,
+    body: Value,
+    report: erpspec_rules::WireReport,
 }
 
 /// What setting up credentials did, for the command line to report.
@@ -165,7 +176,12 @@ pub struct CredentialSetup {
 impl Engine {
     /// Builds the engine for one vendor: routes from the IR, credentials
     /// (given, kept from the database, or generated) and demo records.
-    pub fn new(v: Vendor, mut store: Store, faults: Faults, given: &BTreeMap<String, String>) -> Result<(Engine, CredentialSetup), String> {
+    pub fn new(
+        v: Vendor,
+        store: &mut Store,
+        faults: Faults,
+        given: &BTreeMap<String, String>,
+    ) -> Result<(Engine, CredentialSetup), String> {
         for name in given.keys() {
             if !v.auth.credentials.contains(name) {
                 return Err(format!(
@@ -207,6 +223,7 @@ impl Engine {
             }
         }
         let body_credentials = v.auth.body_credential_fields();
+        let index = Indexes::from_ir(&v, &members, &|ep, k| record_name(&v, &record_fields, ep, k));
 
         let vendor = v.name.clone();
         let mut setup = CredentialSetup::default();
@@ -243,7 +260,6 @@ impl Engine {
 
         let engine = Engine {
             v,
-            store: Mutex::new(store),
             faults,
             routes,
             record_fields,
@@ -251,8 +267,9 @@ impl Engine {
             credentials,
             body_credentials,
             answered: std::sync::atomic::AtomicU64::new(0),
+            index,
         };
-        engine.load_demo().map_err(|e| format!("cannot store the demo records: {e}"))?;
+        engine.load_demo(store).map_err(|e| format!("cannot store the demo records: {e}"))?;
         Ok((engine, setup))
     }
 
@@ -261,10 +278,19 @@ impl Engine {
     }
 
     /// Stores the docs' example records on first start.
-    fn load_demo(&self) -> Result<(), rusqlite::Error> {
-        let mut store = self.store.lock().unwrap_or_else(|p| p.into_inner());
+    fn load_demo(&self, store: &mut Store) -> Result<(), rusqlite::Error> {
         let vendor = self.v.name.clone();
         store.transaction(|tx| {
+            // A database written with other lookup fields (or none) gets
+            // this build's.
+            for r in &self.v.resources {
+                let signature = self.index.signature(&r.name);
+                let name = format!("index:{}", r.name);
+                if tx.meta(&vendor, &name)?.as_deref() != Some(signature.as_str()) {
+                    tx.reindex(&vendor, &r.name, &|doc| self.index.rows(&r.name, doc))?;
+                    tx.set_meta(&vendor, &name, &signature)?;
+                }
+            }
             if tx.meta(&vendor, "demo-loaded")?.is_some() {
                 return Ok(());
             }
@@ -285,7 +311,7 @@ impl Engine {
                     if let Some(key) = self.key_of(r, &doc)
                         && tx.get(&vendor, &r.name, &key)?.is_none()
                     {
-                        tx.insert(&vendor, &r.name, &key, &doc)?;
+                        tx.insert(&vendor, &r.name, &key, &doc, &self.index.rows(&r.name, &doc))?;
                     }
                 }
                 tx.set_meta(&vendor, &format!("modified:{}", r.name), &util::now_unix().to_string())?;
@@ -294,17 +320,36 @@ impl Engine {
         })
     }
 
-    /// How many requests [`Engine::handle`] has answered.
+    /// How many requests have been admitted (and so answered) so far.
     pub fn requests_answered(&self) -> u64 {
         self.answered.load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    /// Answers one request. Never panics on any input.
-    pub fn handle(&self, req: &Request) -> Response {
-        self.answered.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let Some((ep, vars)) = self.route(req) else {
-            return self.unknown_route(req);
+    /// Answers one request in its own transaction (see [`Engine::admit`]
+    /// and [`Engine::run`], which a batch of requests uses). Never panics on
+    /// any input.
+    pub fn handle(&self, store: &mut Store, req: &Request) -> Response {
+        let admitted = match self.admit(req) {
+            Ok(a) => a,
+            Err(answer) => return answer,
         };
+        match store.transaction(|tx| match self.run(tx, req, admitted) {
+            (true, r) => Ok(r),
+            (false, r) => Err(Abort::Answer(r)),
+        }) {
+            Ok(r) | Err(Abort::Answer(r)) => r,
+            Err(Abort::Db(e)) => self.store_failed(req, &e),
+        }
+    }
+
+    /// Steps 1 to 3 and validation, which need no store: the request to
+    /// run, or the answer refusing it.
+    pub fn admit(&self, req: &Request) -> Result<Admitted, Response> {
+        self.answered.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let Some((endpoint, vars)) = self.route(req) else {
+            return Err(self.unknown_route(req));
+        };
+        let ep = &self.v.endpoints[endpoint];
         if !self.faults.has(&Fault::AcceptAnyMethod) && !self.v.transport.methods.iter().any(|m| m.eq_ignore_ascii_case(&req.method)) {
             // The vendor's own answer; where it documents none, the answer
             // to a request no route takes (ASP.NET binds no action), else the
@@ -321,36 +366,52 @@ impl Engine {
             if entry.is_some_and(|e| answers::documented_status(&self.v, e).is_none()) {
                 answer.status = 405;
             }
-            return answer;
+            return Err(answer);
         }
         let params = match self.read_params(req) {
             Ok(p) => p,
             Err(problem) => {
                 let entry = self.served(Some(ep), Situation::InvalidJson);
-                return self.error(entry, 400, &problem.describe(), req);
+                return Err(self.error(entry, 400, &problem.describe(), req));
             }
         };
-        let mut store = self.store.lock().unwrap_or_else(|p| p.into_inner());
-        match store.transaction(|tx| self.process(tx, req, ep, &vars, params)) {
-            Ok(r) | Err(Abort::Answer(r)) => r,
-            Err(Abort::Db(e)) => {
-                let detail = format!("The record store failed: {e}");
-                self.error(None, 503, &detail, req)
-            }
+        // Checked now, answered after authentication (step 5).
+        let body = Value::Object(params);
+        let report = crate::validate::report(&self.v, ep, &body);
+        Ok(Admitted {
+            endpoint,
+            vars,
+            body,
+            report,
+        })
+    }
+
+    /// Steps 4 to 7 of an admitted request, inside its transaction: the
+    /// answer, and whether the transaction's writes are to be kept (`false`:
+    /// roll them back).
+    pub fn run(&self, tx: &Tx<'_>, req: &Request, admitted: Admitted) -> (bool, Response) {
+        let ep = &self.v.endpoints[admitted.endpoint];
+        match self.process(tx, req, ep, admitted) {
+            Ok(r) => (true, r),
+            Err(Abort::Answer(r)) => (false, r),
+            Err(Abort::Db(e)) => (false, self.store_failed(req, &e)),
         }
     }
 
+    /// The answer to a request whose transaction the store could not run
+    /// or commit.
+    pub fn store_failed(&self, req: &Request, e: &rusqlite::Error) -> Response {
+        let detail = format!("The record store failed: {e}");
+        self.error(None, 503, &detail, req)
+    }
+
     /// Steps 4 to 7, inside the request's transaction.
-    fn process(
-        &self,
-        tx: &Tx<'_>,
-        req: &Request,
-        ep: &Endpoint,
-        vars: &BTreeMap<String, String>,
-        params: Map<String, Value>,
-    ) -> Step<Response> {
+    fn process(&self, tx: &Tx<'_>, req: &Request, ep: &Endpoint, admitted: Admitted) -> Step<Response> {
+        let Admitted { vars, body, report, .. } = admitted;
+        let empty = Map::new();
+        let params = body.as_object().unwrap_or(&empty);
         let principal = if ep.authenticated {
-            match self.authenticate(tx, req, vars, &params)? {
+            match self.authenticate(tx, req, &vars, params)? {
                 Ok(p) => p,
                 Err(failure) => {
                     let accepted = match failure {
@@ -373,8 +434,6 @@ impl Engine {
             String::new()
         };
 
-        let body = Value::Object(params);
-        let report = crate::validate::report(&self.v, ep, &body);
         let first = report.violations.iter().find(|x| {
             !self.faults.ignores_rule(&x.rule)
                 && !self.is_credential_path(&x.path)
@@ -429,7 +488,7 @@ impl Engine {
 
     // ------------------------------------------------------------ routing
 
-    fn route(&self, req: &Request) -> Option<(&Endpoint, BTreeMap<String, String>)> {
+    fn route(&self, req: &Request) -> Option<(usize, BTreeMap<String, String>)> {
         let segs: Vec<String> = req
             .path
             .split('/')
@@ -459,7 +518,7 @@ impl Engine {
                     }
                 });
                 if ok {
-                    return Some((&self.v.endpoints[r.endpoint], vars));
+                    return Some((r.endpoint, vars));
                 }
             }
         }
@@ -679,26 +738,9 @@ impl Engine {
                 doc.insert(k.clone(), v.clone());
             }
         }
-        let record_names: Vec<&str> = ep
-            .operation
-            .resource
-            .as_ref()
-            .and_then(|r| self.record_fields.get(r))
-            .map(|fs| fs.iter().map(|f| f.name.as_str()).collect())
-            .unwrap_or_default();
         let rename = |rec: Map<String, Value>| -> Map<String, Value> {
             rec.into_iter()
-                .map(|(k, v)| {
-                    let name = match ep.operation.stores.get(&k) {
-                        Some(to) => to.clone(),
-                        None => record_names
-                            .iter()
-                            .find(|r| names.matches(r, &k))
-                            .map(|r| r.to_string())
-                            .unwrap_or(k),
-                    };
-                    (name, v)
-                })
+                .map(|(k, v)| (record_name(&self.v, &self.record_fields, ep, &k), v))
                 .collect()
         };
         match member {
@@ -710,6 +752,12 @@ impl Engine {
             }
             None => Value::Object(rename(doc)),
         }
+    }
+
+    /// The records a lookup reads: those the index narrows it to, or every
+    /// record of the resource where the index cannot say.
+    fn candidates(&self, tx: &Tx<'_>, r: &Resource, clause: Option<crate::store::Clause>) -> Step<Vec<crate::store::Row>> {
+        Ok(tx.select(&self.v.name, &r.name, clause.as_slice())?)
     }
 
     /// Canonical text of a record's key, `None` if a key field is missing.
@@ -789,7 +837,8 @@ impl Engine {
                 tx.get(&self.v.name, &target.name, &serde_json::to_string(&[&value]).unwrap_or_default())?
                     .is_some()
             } else {
-                tx.all(&self.v.name, &target.name)?
+                let by = [Extract::Path(reference.field.clone())];
+                self.candidates(tx, target, self.index.equals(&target.name, &by, &value))?
                     .iter()
                     .any(|row| get_path(&row.doc, member, &reference.field) == Some(&value))
             };
@@ -813,9 +862,9 @@ impl Engine {
             clash = Some(format!("A {} record with key {key} already exists.", r.name));
         }
         if clash.is_none() && !r.unique.is_empty() {
-            let rows = tx.all(&self.v.name, &r.name)?;
             'fields: for u in &r.unique {
                 let Some(mine) = get_path(doc, member, u) else { continue };
+                let rows = self.candidates(tx, r, self.index.equals(&r.name, &[Extract::Path(u.clone())], mine))?;
                 for row in rows.iter().filter(|row| Some(row.id) != except) {
                     if get_path(&row.doc, member, u) == Some(mine) {
                         clash = Some(format!("A {} record with {u} {} already exists.", r.name, util::text(mine)));
@@ -825,12 +874,19 @@ impl Engine {
             }
         }
         if clash.is_none() && !r.unique_within.is_empty() {
-            let rows = tx.all(&self.v.name, &r.name)?;
             let mine_key = self.key_of(r, doc);
             'within: for (field, scope) in &r.unique_within {
                 let (Some(mine), Some(my_scope)) = (get_path(doc, member, field), get_path(doc, member, scope)) else {
                     continue;
                 };
+                let clauses: Vec<_> = [
+                    self.index.equals(&r.name, &[Extract::Path(field.clone())], mine),
+                    self.index.equals(&r.name, &[Extract::Path(scope.clone())], my_scope),
+                ]
+                .into_iter()
+                .flatten()
+                .collect();
+                let rows = tx.select(&self.v.name, &r.name, &clauses)?;
                 for row in rows
                     .iter()
                     .filter(|row| Some(row.id) != except && self.key_of(r, &row.doc) != mine_key)
@@ -928,7 +984,7 @@ impl Engine {
         }
         let children = self.split_children(ep, r, member, &mut doc);
         if store && !self.faults.has(&Fault::CreateNotStored(ep.id.clone())) {
-            tx.insert(&self.v.name, &r.name, &key, &doc)?;
+            tx.insert(&self.v.name, &r.name, &key, &doc, &self.index.rows(&r.name, &doc))?;
             self.create_children(tx, r, member, &doc, children, principal)?;
             self.keep_one_primary(tx, r, &doc)?;
             self.touch(tx, r)?;
@@ -964,19 +1020,33 @@ impl Engine {
         if lists.is_empty() {
             return Ok(());
         }
-        let others = if lists.iter().any(|l| l.drop_taken.is_some()) {
-            tx.all(&self.v.name, &r.name)?
-        } else {
-            Vec::new()
-        };
-        let taken = |list: &str, field: &str, value: &Value| {
-            others.iter().any(|row| {
-                record_of(&row.doc, member)
-                    .get(list)
-                    .and_then(Value::as_array)
-                    .is_some_and(|items| items.iter().any(|i| i.get(field) == Some(value)))
-            })
-        };
+        // The values of `drop_taken` members another record already has,
+        // among those the request's items (or the defaults) carry.
+        let mut taken_values: Vec<(&str, &str, Value)> = Vec::new();
+        for l in &lists {
+            let Some(field) = l.drop_taken.as_deref() else { continue };
+            let sent = record_of(doc, member).get(&l.member).and_then(Value::as_array);
+            let wanted: Vec<&Value> = sent
+                .into_iter()
+                .flatten()
+                .chain(&l.when_none)
+                .filter_map(|i| i.get(field))
+                .filter(|v| !v.is_null())
+                .collect();
+            for value in wanted {
+                let rows = self.candidates(tx, r, self.index.item_equals(&r.name, &l.member, field, value))?;
+                let other_has = rows.iter().any(|row| {
+                    record_of(&row.doc, member)
+                        .get(&l.member)
+                        .and_then(Value::as_array)
+                        .is_some_and(|items| items.iter().any(|i| i.get(field) == Some(value)))
+                });
+                if other_has {
+                    taken_values.push((&l.member, field, value.clone()));
+                }
+            }
+        }
+        let taken = |list: &str, field: &str, value: &Value| taken_values.iter().any(|(l, f, v)| *l == list && *f == field && v == value);
         if let Some(rec) = record_of_mut(doc, member) {
             crate::children::shape_lists(&lists, rec, &taken);
         }
@@ -1039,7 +1109,7 @@ impl Engine {
                 }
                 self.assign(tx, child, &mut cdoc, principal, OperationKind::Create, &[])?;
                 if let Some(key) = self.key_of(child, &cdoc) {
-                    tx.insert(&self.v.name, &child.name, &key, &cdoc)?;
+                    tx.insert(&self.v.name, &child.name, &key, &cdoc, &self.index.rows(&child.name, &cdoc))?;
                 }
             }
             self.touch(tx, child)?;
@@ -1063,14 +1133,17 @@ impl Engine {
             }
             let parent = get_path(doc, member, &inc.on).cloned();
             let mine = self.key_of(r, doc);
-            for mut row in tx.all(&self.v.name, &r.name)? {
+            let siblings = parent
+                .as_ref()
+                .and_then(|p| self.index.equals(&r.name, &[Extract::Path(inc.on.clone())], p));
+            for mut row in self.candidates(tx, r, siblings)? {
                 let sibling = get_path(&row.doc, member, &inc.on).cloned() == parent && self.key_of(r, &row.doc) != mine;
                 if sibling && get_path(&row.doc, member, flag) == Some(&Value::Bool(true)) {
                     let (parents, last) = parents_mut(&mut row.doc, member, flag);
                     for p in parents {
                         p.insert(last.clone(), Value::Bool(false));
                     }
-                    tx.replace(row.id, &row.doc)?;
+                    tx.replace(row.id, &row.doc, &self.index.rows(&r.name, &row.doc))?;
                 }
             }
         }
@@ -1162,7 +1235,7 @@ impl Engine {
         self.assign(tx, r, &mut doc, principal, OperationKind::Update, &keep)?;
         self.check_unique(tx, req, ep, r, &doc, Some(row.id))?;
         if !self.faults.has(&Fault::UpdateNotStored(ep.id.clone())) {
-            tx.replace(row.id, &doc)?;
+            tx.replace(row.id, &doc, &self.index.rows(&r.name, &doc))?;
             self.keep_one_primary(tx, r, &doc)?;
             self.touch(tx, r)?;
         }
@@ -1205,9 +1278,18 @@ impl Engine {
             };
             tests.push((k, test));
         }
+        // The criteria the index answers narrow the records read; each
+        // record read is still tested against every criterion.
+        let clauses: Vec<_> = tests
+            .iter()
+            .filter_map(|(k, test)| match test {
+                Test::Equals(want) => self.index.criterion_equals(&r.name, k, want),
+                Test::Qbe(c) => self.index.criterion_qbe(&r.name, k, c),
+            })
+            .collect();
         let empty = Value::String(String::new());
         let mut out = Vec::new();
-        for row in tx.all(&self.v.name, &r.name)? {
+        for row in tx.select(&self.v.name, &r.name, &clauses)? {
             let rec = record_of(&row.doc, member);
             let hit = tests.iter().all(|(k, test)| {
                 let have = rec.get(k).filter(|v| !v.is_null()).unwrap_or(&empty);
@@ -1278,7 +1360,7 @@ impl Engine {
             !op.key.is_empty() && key_values.is_none() && op.key.iter().any(|k| normalized.get(k).is_none() && self.lax_required(ep, k));
         if r.singleton {
             asked = "the one record".into();
-            found = tx.all(&self.v.name, &r.name)?.into_iter().next();
+            found = tx.first(&self.v.name, &r.name)?;
         } else if let Some(values) = key_values {
             let key = serde_json::to_string(&values).unwrap_or_default();
             asked = format!("key {key}");
@@ -1286,7 +1368,13 @@ impl Engine {
         } else if partial {
             // A server ignoring a required key field finds a record by the others.
             asked = "a partial key".into();
-            found = tx.all(&self.v.name, &r.name)?.into_iter().find(|row| {
+            let clauses: Vec<_> = op
+                .key
+                .iter()
+                .zip(&r.key)
+                .filter_map(|(k, rk)| self.index.equals(&r.name, &[Extract::Path(rk.clone())], normalized.get(k)?))
+                .collect();
+            found = tx.select(&self.v.name, &r.name, &clauses)?.into_iter().find(|row| {
                 op.key
                     .iter()
                     .zip(&r.key)
@@ -1301,8 +1389,9 @@ impl Engine {
         } {
             let value = &value;
             asked = format!("{} {}", lk.field, util::text(value));
-            found = tx
-                .all(&self.v.name, &r.name)?
+            let by: Vec<Extract> = lk.matches.iter().map(|m| Extract::Path(m.clone())).collect();
+            found = self
+                .candidates(tx, r, self.index.equals(&r.name, &by, value))?
                 .into_iter()
                 .find(|row| lk.matches.iter().any(|m| get_path(&row.doc, member, m) == Some(value)));
         }
@@ -1361,7 +1450,8 @@ impl Engine {
                 _ => None,
             });
             let mut children: Vec<Value> = Vec::new();
-            for row in tx.all(&self.v.name, &child.name)? {
+            let of_parent = self.index.equals(&child.name, &[Extract::Path(inc.on.clone())], parent_value);
+            for row in self.candidates(tx, child, of_parent)? {
                 if get_path(&row.doc, child_member, &inc.on) == Some(parent_value) {
                     // Items show the child's stored shape, or its record
                     // proper where the item type has no member for it.
@@ -1424,7 +1514,6 @@ impl Engine {
     fn success(&self, ep: &Endpoint, payload: Value) -> Response {
         let env = &self.v.envelopes.success;
         let mut values: BTreeMap<String, Value> = env.vars.clone().into_iter().collect();
-        values.insert("payload".into(), with_payload_members(&env.payload_members, ep, payload));
         values.insert(
             "message".into(),
             ep.response.message.clone().map(Value::String).unwrap_or(Value::Null),
@@ -1432,7 +1521,18 @@ impl Engine {
         let status = env.status.unwrap_or(200);
         values.insert("code".into(), Value::from(status));
         values.insert("any".into(), Value::Null);
+        // The template's fill, with the payload moved into its slot rather
+        // than copied (a record is most of the answer).
         let mut body = env.body.fill(&values);
+        let mut places = Vec::new();
+        slot_places(&env.body, &mut body, "payload", &mut places);
+        let payload = with_payload_members(&env.payload_members, ep, payload);
+        if let Some((last, others)) = places.split_last_mut() {
+            for place in others {
+                **place = payload.clone();
+            }
+            **last = payload;
+        }
         for p in self.faults.envelope_drops(true) {
             erpspec_codegen::template::remove_pointer(&mut body, p);
         }
@@ -1496,6 +1596,22 @@ impl Engine {
     }
 }
 
+/// The record field a request field of an endpoint stores under: the
+/// operation's `stores`, else the record field of the same name under the
+/// dialect's name matching (`Custname` -> `CUSTNAME`), else its own name.
+fn record_name(v: &Vendor, record_fields: &BTreeMap<String, Vec<Field>>, ep: &Endpoint, k: &str) -> String {
+    if let Some(to) = ep.operation.stores.get(k) {
+        return to.clone();
+    }
+    ep.operation
+        .resource
+        .as_ref()
+        .and_then(|r| record_fields.get(r))
+        .and_then(|fs| fs.iter().find(|f| v.transport.names.matches(&f.name, k)))
+        .map(|f| f.name.clone())
+        .unwrap_or_else(|| k.to_string())
+}
+
 /// A record payload with the members the success envelope's samples show
 /// before its fields (`"$id": "2"`); other payloads as they are.
 fn with_payload_members(members: &Map<String, Value>, ep: &Endpoint, payload: Value) -> Value {
@@ -1506,6 +1622,27 @@ fn with_payload_members(members: &Map<String, Value>, ep: &Endpoint, payload: Va
             Value::Object(out)
         }
         (_, payload) => payload,
+    }
+}
+
+/// The values of a template's fill where the template has slot `name`.
+fn slot_places<'v>(t: &erpspec_codegen::template::Template, v: &'v mut Value, name: &str, out: &mut Vec<&'v mut Value>) {
+    use erpspec_codegen::template::Template;
+    match (t, v) {
+        (Template::Slot(n), v) if n == name => out.push(v),
+        (Template::Array(items), Value::Array(values)) => {
+            for (t, v) in items.iter().zip(values.iter_mut()) {
+                slot_places(t, v, name, out);
+            }
+        }
+        (Template::Object(members), Value::Object(values)) => {
+            for (k, v) in values.iter_mut() {
+                if let Some((_, t)) = members.iter().find(|(m, _)| m == k) {
+                    slot_places(t, v, name, out);
+                }
+            }
+        }
+        _ => {}
     }
 }
 

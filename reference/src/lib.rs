@@ -13,8 +13,10 @@
 
 pub mod auth;
 pub mod children;
+pub mod commit;
 pub mod engine;
 pub mod faults;
+pub mod index;
 pub mod qbe;
 pub mod startup;
 pub mod store;
@@ -100,6 +102,8 @@ impl Config {
 /// A server ready to accept connections.
 pub struct Prepared {
     pub engine: Arc<Engine>,
+    /// Runs admitted requests on the store, in group commits.
+    pub committer: commit::Committer,
     pub body_timeout: Duration,
     pub listener: tokio::net::TcpListener,
     pub addr: SocketAddr,
@@ -126,10 +130,13 @@ pub async fn prepare(config: &Config) -> Result<Prepared, String> {
     // Before the engine stores anything: a refused start must not leave the
     // public credentials in a database a later start would keep them from.
     startup::ensure_private(&config.listen, addr, &plan.public)?;
-    let (engine, mut credentials) = Engine::new(v, store, faults, &plan.given)?;
+    let (engine, mut credentials) = Engine::new(v, &mut store, faults, &plan.given)?;
     credentials.generated = plan.generated;
+    let engine = Arc::new(engine);
+    let committer = commit::Committer::start(engine.clone(), store)?;
     Ok(Prepared {
-        engine: Arc::new(engine),
+        engine,
+        committer,
         body_timeout: config.body_timeout,
         listener,
         addr,
@@ -148,13 +155,19 @@ fn given_credentials(config: &Config, v: &Vendor) -> Result<BTreeMap<String, Str
 
 /// Serves until `shutdown` completes.
 pub async fn serve(p: Prepared, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-    let app = axum::Router::new().fallback(answer).with_state((p.engine, p.body_timeout));
+    let app = axum::Router::new()
+        .fallback(answer)
+        .with_state((p.engine, p.committer, p.body_timeout));
     axum::serve(p.listener, app).with_graceful_shutdown(shutdown).await
 }
 
-/// The one handler: reads the request (bounded in size and time) and lets
-/// the engine answer it on a blocking thread (SQLite is synchronous).
-async fn answer(State((engine, body_timeout)): State<(Arc<Engine>, Duration)>, req: axum::extract::Request) -> axum::response::Response {
+/// The one handler: reads the request (bounded in size and time), lets the
+/// engine route, read and validate it, and hands it to the store's thread
+/// (see [`commit`]), which answers once its batch is committed.
+async fn answer(
+    State((engine, committer, body_timeout)): State<(Arc<Engine>, commit::Committer, Duration)>,
+    req: axum::extract::Request,
+) -> axum::response::Response {
     let (parts, body) = req.into_parts();
     let declared = parts
         .headers
@@ -185,12 +198,17 @@ async fn answer(State((engine, body_timeout)): State<(Arc<Engine>, Duration)>, r
     };
     // RFC 9110: a 405 lists the methods the resource takes.
     let allow = engine.vendor().transport.methods.join(", ");
-    let answered = tokio::task::spawn_blocking(move || engine.handle(&request)).await;
-    let (status, text) = match answered {
-        Ok(r) => (r.status, r.body.to_string()),
-        // The engine does not panic; if it ever did, the client still gets JSON.
-        Err(_) => (500, serde_json::json!({ "error": "internal error" }).to_string()),
+    // The engine does not panic; if it ever did, the client still gets JSON.
+    let admitted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine.admit(&request)));
+    let answered = match admitted {
+        Ok(Ok(admitted)) => committer.submit(request, admitted).await,
+        Ok(Err(refused)) => refused,
+        Err(_) => engine::Response {
+            status: 500,
+            body: serde_json::json!({ "error": "internal error" }),
+        },
     };
+    let (status, text) = (answered.status, serde_json::to_vec(&answered.body).unwrap_or_default());
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut response = (
         status,

@@ -79,6 +79,52 @@ impl Criterion {
     }
 }
 
+/// SQL in the columns `value` (the record's value as text) and `num` (its
+/// [`number`], `NULL` when it is none) of the store's `fields` table.
+fn compare_sql(op: &str, x: &str, params: &mut Vec<rusqlite::types::Value>) -> String {
+    use rusqlite::types::Value as Sql;
+    match number(x) {
+        // A number against a number compares as numbers; against text, as
+        // text (as `compare` does).
+        Some(n) => {
+            params.push(Sql::Real(n));
+            params.push(Sql::Text(x.to_string()));
+            format!("((num IS NOT NULL AND num {op} ?) OR (num IS NULL AND value {op} ?))")
+        }
+        None => {
+            params.push(Sql::Text(x.to_string()));
+            format!("value {op} ?")
+        }
+    }
+}
+
+impl Criterion {
+    /// The criterion as an SQL predicate on a present value (see
+    /// `compare_sql`), with its parameters: it holds exactly where
+    /// [`Criterion::matches`] does. (Whether an absent value matches is
+    /// `matches("")`, for the caller to add.)
+    pub fn sql(&self) -> (String, Vec<rusqlite::types::Value>) {
+        let mut p = Vec::new();
+        let text = match self {
+            Criterion::Eq(x) => compare_sql("=", x, &mut p),
+            Criterion::Ne(x) => format!("NOT {}", compare_sql("=", x, &mut p)),
+            Criterion::Gt(x) => compare_sql(">", x, &mut p),
+            Criterion::Ge(x) => compare_sql(">=", x, &mut p),
+            Criterion::Lt(x) => compare_sql("<", x, &mut p),
+            Criterion::Le(x) => compare_sql("<=", x, &mut p),
+            Criterion::Between(lo, hi) => {
+                let lo = compare_sql(">=", lo, &mut p);
+                format!("({lo} AND {})", compare_sql("<=", hi, &mut p))
+            }
+            Criterion::In(items) => {
+                let each: Vec<String> = items.iter().map(|x| compare_sql("=", x, &mut p)).collect();
+                format!("({})", each.join(" OR "))
+            }
+        };
+        (text, p)
+    }
+}
+
 /// Numbers when both sides read as numbers, else text.
 pub fn compare(a: &str, b: &str) -> Ordering {
     match (number(a), number(b)) {
@@ -90,7 +136,7 @@ pub fn compare(a: &str, b: &str) -> Ordering {
 /// A decimal number (sign, digits, point, exponent; spaces around it
 /// allowed). Not `inf` or `NaN`, which Rust's parser would take, and not a
 /// date such as `2016-01-01`.
-fn number(s: &str) -> Option<f64> {
+pub fn number(s: &str) -> Option<f64> {
     let t = s.trim();
     let plain = t.bytes().any(|c| c.is_ascii_digit())
         && t.bytes()
@@ -144,7 +190,7 @@ fn list(s: &str) -> Option<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::Criterion::{self, *};
-    use super::compare;
+    use super::{compare, number};
     use std::cmp::Ordering;
 
     fn parse(s: &str) -> Criterion {
@@ -265,6 +311,114 @@ mod tests {
         assert_eq!(parse("IN ''"), In(strings(&[""])));
         assert_eq!(parse("IN X"), In(strings(&["X"])));
         assert!(parse("IN 1,2,3").matches("2.0"), "numbers compare as numbers");
+    }
+
+    /// The SQL translation selects exactly the values `matches` accepts,
+    /// over values and criteria mixing numbers, dates, words and edge cases.
+    #[test]
+    fn sql_agrees_with_matches() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.execute_batch("CREATE TABLE fields (id INTEGER PRIMARY KEY, value TEXT NOT NULL, num REAL)")
+            .unwrap();
+        let values = [
+            "",
+            "0",
+            "-0",
+            "0.0",
+            "9",
+            "10",
+            "10.0",
+            "1e2",
+            "100",
+            "100.5",
+            "1000",
+            "-3",
+            " 6 ",
+            "0.5",
+            "abc",
+            "A",
+            "B",
+            "C",
+            "E",
+            "N",
+            "US",
+            "us",
+            "IN",
+            "2015-12-31",
+            "2016-01-01",
+            "2017-06-15",
+            "2019-05-30",
+            "2020-01-01",
+            "inf",
+            "NaN",
+            "O'Brien",
+            "a,b",
+            "é",
+            "Z\u{0}",
+            "99999999999999999999",
+            "1e400",
+            "+5",
+            "5.",
+            ".5",
+            "true",
+        ];
+        for v in values {
+            conn.execute("INSERT INTO fields (value, num) VALUES (?1, ?2)", rusqlite::params![v, number(v)])
+                .unwrap();
+        }
+        let criteria = [
+            "",
+            "X",
+            "10",
+            "10.0",
+            "<>10",
+            "<>X",
+            "<>",
+            ">0",
+            ">=10",
+            "<100",
+            "<=10",
+            ">= 5",
+            ">5",
+            ">M",
+            "<A",
+            ">A",
+            ">=2016-01-01",
+            "<=2019-05-30",
+            "BETWEEN 10 AND 100",
+            "BETWEEN 2016-01-01 AND 2019-05-30",
+            "BETWEEN B AND D",
+            "BETWEEN 0 AND Z",
+            "IN A,C",
+            "IN 'CA','NV'",
+            "IN 1,2,3",
+            "IN 'O''Brien',abc",
+            "IN ''",
+            "US",
+            "<inf",
+            ">NaN",
+            "=X",
+            "1e2",
+            "-0",
+            ">-0",
+            "<99999999999999999999",
+            ">1e400",
+            "<=é",
+        ];
+        for text in criteria {
+            let c = Criterion::parse(text).unwrap();
+            let (pred, params) = c.sql();
+            let mut st = conn
+                .prepare(&format!("SELECT value FROM fields WHERE ifnull(({pred}), 0) ORDER BY id"))
+                .unwrap();
+            let got: Vec<String> = st
+                .query_map(rusqlite::params_from_iter(params), |r| r.get(0))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            let want: Vec<String> = values.iter().filter(|v| c.matches(v)).map(|v| v.to_string()).collect();
+            assert_eq!(got, want, "{text:?}: {pred}");
+        }
     }
 
     #[test]

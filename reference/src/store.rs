@@ -1,11 +1,18 @@
 //! Records as JSON documents in SQLite, one generic table for every vendor
 //! and resource, so the engine never needs a vendor-specific schema.
 //!
+//! Lookups: beside each record, the values of the fields the engine looks
+//! records up by (which fields, the engine reads from the IR: see
+//! [`crate::index`]) are rows of the generic side table `fields(record_id,
+//! vendor, resource, name, kind, value, num)`, indexed by `(vendor,
+//! resource, name, value)`; [`Tx::select`] finds records through it. The
+//! rows are written in the same transaction as their record.
+//!
 //! Durability: WAL journal with `synchronous=FULL`, so every commit is
 //! fsync'd to the WAL before the server answers; a request's writes happen in
-//! one transaction that commits before the answer is sent. An acknowledged
-//! write therefore survives `kill -9` (and a power cut, which NORMAL would
-//! not promise).
+//! one transaction (a savepoint of a [`Batch`], see [`crate::commit`]) that
+//! commits before the answer is sent. An acknowledged write therefore
+//! survives `kill -9` (and a power cut, which NORMAL would not promise).
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde_json::Value;
@@ -25,6 +32,32 @@ pub struct Store {
     conn: Connection,
 }
 
+/// One value a record is looked up by: a row of the `fields` table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Indexed {
+    /// Which field, and how it is read ([`crate::index::Extract::name`]).
+    pub name: String,
+    /// 0 string, 1 number, 2 boolean, 3 anything else.
+    pub kind: i64,
+    /// The value as text.
+    pub value: String,
+    /// The value as a number, where one is kept.
+    pub num: Option<f64>,
+}
+
+/// One condition of a [`Tx::select`]: a record matches when one of its
+/// `fields` rows under `names` satisfies `predicate` (SQL on the columns
+/// `kind`, `value`, `num`, with `?` for each of `params`), or, with
+/// `absent_matches`, also when it has no such row (`names` then holds one
+/// single-valued name).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Clause {
+    pub names: Vec<String>,
+    pub predicate: String,
+    pub params: Vec<rusqlite::types::Value>,
+    pub absent_matches: bool,
+}
+
 pub type Result<T> = std::result::Result<T, rusqlite::Error>;
 
 const SCHEMA: &str = "
@@ -36,6 +69,18 @@ CREATE TABLE IF NOT EXISTS records (
     doc TEXT NOT NULL,
     UNIQUE (vendor, resource, key)
 );
+CREATE TABLE IF NOT EXISTS fields (
+    record_id INTEGER NOT NULL,
+    vendor TEXT NOT NULL,
+    resource TEXT NOT NULL,
+    name TEXT NOT NULL,
+    kind INTEGER NOT NULL,
+    value TEXT NOT NULL,
+    num REAL
+);
+CREATE INDEX IF NOT EXISTS fields_by_value ON fields (vendor, resource, name, value, kind, record_id);
+CREATE INDEX IF NOT EXISTS fields_by_number ON fields (vendor, resource, name, num, record_id) WHERE num IS NOT NULL;
+CREATE INDEX IF NOT EXISTS fields_by_record ON fields (record_id);
 CREATE TABLE IF NOT EXISTS sequences (
     vendor TEXT NOT NULL,
     resource TEXT NOT NULL,
@@ -82,6 +127,12 @@ impl Store {
         }
         conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000;")?;
         conn.execute_batch(SCHEMA)?;
+        // Lookups build their SQL from the request's conditions: keep them
+        // prepared, and keep their plans: without the query planner
+        // stability guarantee SQLite re-prepares a statement whenever a
+        // value bound to it changes (its STAT4 and partial-index checks).
+        conn.set_prepared_statement_cache_capacity(256);
+        conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
         Ok(Store { conn })
     }
 
@@ -97,21 +148,94 @@ impl Store {
         tx.commit()?;
         Ok(out)
     }
+
+    /// Starts a batch: one IMMEDIATE transaction holding several requests,
+    /// each in its own savepoint, committed (one fsync) by [`Batch::commit`].
+    /// Dropping a batch rolls it back.
+    pub fn begin(&mut self) -> Result<Batch<'_>> {
+        self.conn.prepare_cached("BEGIN IMMEDIATE")?.execute([])?;
+        Ok(Batch {
+            conn: &self.conn,
+            open: true,
+        })
+    }
+}
+
+/// Several requests' transactions committed together (group commit).
+pub struct Batch<'c> {
+    conn: &'c Connection,
+    open: bool,
+}
+
+impl Batch<'_> {
+    /// Runs one request in a savepoint: its writes are kept when `f` says
+    /// so (`true`), undone otherwise; either way the batch goes on. An
+    /// error here leaves the batch unusable: roll it back.
+    pub fn run<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> (bool, T)) -> Result<T> {
+        self.conn.prepare_cached("SAVEPOINT request")?.execute([])?;
+        let (keep, out) = f(&Tx { tx: self.conn });
+        if !keep {
+            self.conn.prepare_cached("ROLLBACK TO request")?.execute([])?;
+        }
+        self.conn.prepare_cached("RELEASE request")?.execute([])?;
+        Ok(out)
+    }
+
+    /// False once SQLite rolled the whole transaction back by itself (it
+    /// does on some errors: a full disk, an I/O error).
+    pub fn alive(&self) -> bool {
+        !self.conn.is_autocommit()
+    }
+
+    /// Commits every request of the batch: when this returns `Ok`, their
+    /// writes are on disk.
+    pub fn commit(mut self) -> Result<()> {
+        // On failure, dropping the batch rolls back what is left of it.
+        self.conn.prepare_cached("COMMIT")?.execute([])?;
+        self.open = false;
+        Ok(())
+    }
+}
+
+impl Drop for Batch<'_> {
+    fn drop(&mut self) {
+        if self.open && !self.conn.is_autocommit() {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+    }
 }
 
 /// The operations a request may perform, all inside its transaction.
 pub struct Tx<'a> {
-    tx: &'a rusqlite::Transaction<'a>,
+    tx: &'a Connection,
 }
 
 impl Tx<'_> {
     pub fn get(&self, vendor: &str, resource: &str, key: &str) -> Result<Option<Row>> {
         self.tx
-            .query_row(
-                "SELECT id, key, doc FROM records WHERE vendor = ?1 AND resource = ?2 AND key = ?3",
-                params![vendor, resource, key],
-                row,
-            )
+            .prepare_cached("SELECT id, key, doc FROM records WHERE vendor = ?1 AND resource = ?2 AND key = ?3")?
+            .query_row(params![vendor, resource, key], row)
+            .optional()
+    }
+
+    /// The records matching every clause, in insertion order; every record
+    /// of the resource without clauses. Callers still compare what they
+    /// look for: a clause may only narrow.
+    pub fn select(&self, vendor: &str, resource: &str, clauses: &[Clause]) -> Result<Vec<Row>> {
+        let (sql, p) = select_sql(vendor, resource, clauses);
+        let mut st = self.tx.prepare_cached(&sql)?;
+        let mut rows: Vec<Row> = st.query_map(rusqlite::params_from_iter(p), row)?.collect::<Result<_>>()?;
+        // Insertion order.
+        rows.sort_by_key(|r| r.id);
+        rows.dedup_by_key(|r| r.id);
+        Ok(rows)
+    }
+
+    /// The first record of a resource (a singleton's one record).
+    pub fn first(&self, vendor: &str, resource: &str) -> Result<Option<Row>> {
+        self.tx
+            .prepare_cached("SELECT id, key, doc FROM records WHERE vendor = ?1 AND resource = ?2 ORDER BY id LIMIT 1")?
+            .query_row(params![vendor, resource], row)
             .optional()
     }
 
@@ -124,71 +248,97 @@ impl Tx<'_> {
         rows.collect()
     }
 
-    pub fn insert(&self, vendor: &str, resource: &str, key: &str, doc: &Value) -> Result<()> {
-        self.tx.execute(
-            "INSERT INTO records (vendor, resource, key, doc) VALUES (?1, ?2, ?3, ?4)",
-            params![vendor, resource, key, doc.to_string()],
-        )?;
-        Ok(())
+    /// Stores a record with the values it is looked up by.
+    pub fn insert(&self, vendor: &str, resource: &str, key: &str, doc: &Value, fields: &[Indexed]) -> Result<()> {
+        self.tx
+            .prepare_cached("INSERT INTO records (vendor, resource, key, doc) VALUES (?1, ?2, ?3, ?4)")?
+            .execute(params![vendor, resource, key, doc.to_string()])?;
+        let id = self.tx.last_insert_rowid();
+        self.insert_fields(id, vendor, resource, fields)
     }
 
-    pub fn replace(&self, id: i64, doc: &Value) -> Result<()> {
+    /// Replaces a record's document and the values it is looked up by.
+    pub fn replace(&self, id: i64, doc: &Value, fields: &[Indexed]) -> Result<()> {
         self.tx
-            .execute("UPDATE records SET doc = ?1 WHERE id = ?2", params![doc.to_string(), id])?;
-        Ok(())
+            .prepare_cached("UPDATE records SET doc = ?1 WHERE id = ?2")?
+            .execute(params![doc.to_string(), id])?;
+        let (vendor, resource): (String, String) = self
+            .tx
+            .prepare_cached("SELECT vendor, resource FROM records WHERE id = ?1")?
+            .query_row(params![id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        self.tx
+            .prepare_cached("DELETE FROM fields WHERE record_id = ?1")?
+            .execute(params![id])?;
+        self.insert_fields(id, &vendor, &resource, fields)
     }
 
     pub fn delete(&self, id: i64) -> Result<()> {
-        self.tx.execute("DELETE FROM records WHERE id = ?1", params![id])?;
+        self.tx.prepare_cached("DELETE FROM records WHERE id = ?1")?.execute(params![id])?;
+        self.tx
+            .prepare_cached("DELETE FROM fields WHERE record_id = ?1")?
+            .execute(params![id])?;
+        Ok(())
+    }
+
+    fn insert_fields(&self, id: i64, vendor: &str, resource: &str, fields: &[Indexed]) -> Result<()> {
+        let mut st = self.tx.prepare_cached(
+            "INSERT INTO fields (record_id, vendor, resource, name, kind, value, num) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        for f in fields {
+            st.execute(params![id, vendor, resource, f.name, f.kind, f.value, f.num])?;
+        }
+        Ok(())
+    }
+
+    /// Rewrites the lookup values of every record of a resource (a database
+    /// written before the resource indexed what it indexes now).
+    pub fn reindex(&self, vendor: &str, resource: &str, fields: &dyn Fn(&Value) -> Vec<Indexed>) -> Result<()> {
+        self.tx
+            .execute("DELETE FROM fields WHERE vendor = ?1 AND resource = ?2", params![vendor, resource])?;
+        for r in self.all(vendor, resource)? {
+            self.insert_fields(r.id, vendor, resource, &fields(&r.doc))?;
+        }
         Ok(())
     }
 
     pub fn count(&self, vendor: &str, resource: &str) -> Result<i64> {
-        self.tx.query_row(
-            "SELECT COUNT(*) FROM records WHERE vendor = ?1 AND resource = ?2",
-            params![vendor, resource],
-            |r| r.get(0),
-        )
+        self.tx
+            .prepare_cached("SELECT COUNT(*) FROM records WHERE vendor = ?1 AND resource = ?2")?
+            .query_row(params![vendor, resource], |r| r.get(0))
     }
 
     /// The next value of a sequence (starting at 1), advancing it.
     pub fn next_in_sequence(&self, vendor: &str, resource: &str, field: &str) -> Result<i64> {
-        let next: i64 = self
-            .tx
-            .query_row(
-                "SELECT next FROM sequences WHERE vendor = ?1 AND resource = ?2 AND field = ?3",
-                params![vendor, resource, field],
-                |r| r.get(0),
-            )
-            .optional()?
-            .unwrap_or(1);
+        let next = self.sequence(vendor, resource, field)?;
         self.set_sequence(vendor, resource, field, next + 1)?;
         Ok(next)
     }
 
     /// Makes sure the sequence will never hand out `used` or anything below it.
     pub fn bump_sequence(&self, vendor: &str, resource: &str, field: &str, used: i64) -> Result<()> {
-        let next: i64 = self
-            .tx
-            .query_row(
-                "SELECT next FROM sequences WHERE vendor = ?1 AND resource = ?2 AND field = ?3",
-                params![vendor, resource, field],
-                |r| r.get(0),
-            )
-            .optional()?
-            .unwrap_or(1);
+        let next = self.sequence(vendor, resource, field)?;
         if used >= next {
             self.set_sequence(vendor, resource, field, used.saturating_add(1))?;
         }
         Ok(())
     }
 
+    fn sequence(&self, vendor: &str, resource: &str, field: &str) -> Result<i64> {
+        Ok(self
+            .tx
+            .prepare_cached("SELECT next FROM sequences WHERE vendor = ?1 AND resource = ?2 AND field = ?3")?
+            .query_row(params![vendor, resource, field], |r| r.get(0))
+            .optional()?
+            .unwrap_or(1))
+    }
+
     fn set_sequence(&self, vendor: &str, resource: &str, field: &str, next: i64) -> Result<()> {
-        self.tx.execute(
-            "INSERT INTO sequences (vendor, resource, field, next) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (vendor, resource, field) DO UPDATE SET next = excluded.next",
-            params![vendor, resource, field, next],
-        )?;
+        self.tx
+            .prepare_cached(
+                "INSERT INTO sequences (vendor, resource, field, next) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (vendor, resource, field) DO UPDATE SET next = excluded.next",
+            )?
+            .execute(params![vendor, resource, field, next])?;
         Ok(())
     }
 
@@ -222,32 +372,71 @@ impl Tx<'_> {
     /// The principal a token was issued to.
     pub fn token(&self, vendor: &str, hash: &[u8]) -> Result<Option<String>> {
         self.tx
-            .query_row(
-                "SELECT principal FROM tokens WHERE vendor = ?1 AND hash = ?2",
-                params![vendor, hash],
-                |r| r.get(0),
-            )
+            .prepare_cached("SELECT principal FROM tokens WHERE vendor = ?1 AND hash = ?2")?
+            .query_row(params![vendor, hash], |r| r.get(0))
             .optional()
     }
 
     pub fn meta(&self, vendor: &str, name: &str) -> Result<Option<String>> {
         self.tx
-            .query_row(
-                "SELECT value FROM meta WHERE vendor = ?1 AND name = ?2",
-                params![vendor, name],
-                |r| r.get(0),
-            )
+            .prepare_cached("SELECT value FROM meta WHERE vendor = ?1 AND name = ?2")?
+            .query_row(params![vendor, name], |r| r.get(0))
             .optional()
     }
 
     pub fn set_meta(&self, vendor: &str, name: &str, value: &str) -> Result<()> {
-        self.tx.execute(
-            "INSERT INTO meta (vendor, name, value) VALUES (?1, ?2, ?3)
-             ON CONFLICT (vendor, name) DO UPDATE SET value = excluded.value",
-            params![vendor, name, value],
-        )?;
+        self.tx
+            .prepare_cached(
+                "INSERT INTO meta (vendor, name, value) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (vendor, name) DO UPDATE SET value = excluded.value",
+            )?
+            .execute(params![vendor, name, value])?;
         Ok(())
     }
+}
+
+/// The SQL of [`Tx::select`] and its parameters.
+fn select_sql(vendor: &str, resource: &str, clauses: &[Clause]) -> (String, Vec<rusqlite::types::Value>) {
+    let text = |s: &str| rusqlite::types::Value::Text(s.to_string());
+    let mut p: Vec<rusqlite::types::Value> = Vec::new();
+    let (positive, negative): (Vec<&Clause>, Vec<&Clause>) = clauses.iter().partition(|c| !c.absent_matches);
+    let mut sql = match positive.first() {
+        // The records table's own index finds the resource's records.
+        None => {
+            p.extend([text(vendor), text(resource)]);
+            String::from("SELECT r.id, r.key, r.doc FROM records r WHERE r.vendor = ? AND r.resource = ?")
+        }
+        // The first condition's fields rows lead to the records (the
+        // index on (name, value) finds them, as written: no function
+        // around the predicate); a record two of its names match comes
+        // twice, and is read once below.
+        Some(c) => {
+            p.extend([text(vendor), text(resource)]);
+            p.extend(c.names.iter().map(|n| text(n)));
+            p.extend(c.params.iter().cloned());
+            format!(
+                "SELECT r.id, r.key, r.doc FROM fields f CROSS JOIN records r ON r.id = f.record_id \
+                     WHERE f.vendor = ? AND f.resource = ? AND f.name IN ({}) AND ({})",
+                vec!["?"; c.names.len()].join(", "),
+                c.predicate
+            )
+        }
+    };
+    for c in positive.iter().skip(1).chain(&negative) {
+        let marks = vec!["?"; c.names.len()].join(", ");
+        let (op, pred) = if c.absent_matches {
+            ("NOT IN", format!("NOT ifnull(({}), 0)", c.predicate))
+        } else {
+            ("IN", format!("({})", c.predicate))
+        };
+        sql.push_str(&format!(
+            " AND r.id {op} (SELECT record_id FROM fields WHERE vendor = ? AND resource = ? AND name IN ({marks}) AND {pred})"
+        ));
+        p.extend([text(vendor), text(resource)]);
+        p.extend(c.names.iter().map(|n| text(n)));
+        p.extend(c.params.iter().cloned());
+    }
+    (sql, p)
 }
 
 fn row(r: &rusqlite::Row<'_>) -> Result<Row> {
@@ -270,12 +459,44 @@ mod tests {
     fn a_rolled_back_transaction_leaves_nothing() {
         let mut s = Store::open(None).unwrap();
         let r: std::result::Result<(), rusqlite::Error> = s.transaction(|tx| {
-            tx.insert("v", "r", "[1]", &json!({"a": 1}))?;
+            tx.insert("v", "r", "[1]", &json!({"a": 1}), &[])?;
             Err(rusqlite::Error::InvalidQuery)
         });
         assert!(r.is_err());
         let n = s.transaction(|tx| tx.count("v", "r")).unwrap();
         assert_eq!(n, 0);
+    }
+
+    #[test]
+    fn lookups_are_prepared_once_not_per_value() {
+        let mut s = Store::open(None).unwrap();
+        s.transaction(|tx| {
+            for i in 0..50 {
+                let f = Indexed {
+                    name: "path:N".into(),
+                    kind: 0,
+                    value: format!("v{i}"),
+                    num: None,
+                };
+                tx.insert("v", "r", &format!("[{i}]"), &json!({"N": format!("v{i}")}), &[f])?;
+            }
+            let clause = |i: usize| Clause {
+                names: vec!["path:N".into(), "path:M".into()],
+                predicate: "kind = ? AND value = ?".into(),
+                params: vec![rusqlite::types::Value::Integer(0), rusqlite::types::Value::Text(format!("v{i}"))],
+                absent_matches: false,
+            };
+            for i in 0..10 {
+                let rows = tx.select("v", "r", &[clause(i)])?;
+                assert_eq!(rows.len(), 1);
+                assert_eq!(rows[0].doc, json!({"N": format!("v{i}")}));
+            }
+            let (sql, _) = select_sql("v", "r", &[clause(0)]);
+            let st = tx.tx.prepare_cached(&sql)?;
+            assert_eq!(st.get_status(rusqlite::StatementStatus::RePrepare), 0);
+            Ok::<_, rusqlite::Error>(())
+        })
+        .unwrap();
     }
 
     #[test]
