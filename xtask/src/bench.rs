@@ -5,6 +5,9 @@
 //! thresholds (a figure from it is not a measurement).
 //!
 //! Sections:
+//! - `server`: the reference server under wrk (ManEx Customer Get and Add,
+//!   `reference/bench/bench.sh`) against the number of records, in memory and
+//!   with `--db`;
 //! - `harness`: the whole conformance suite against each vendor's reference
 //!   server (release), checks and requests per second as the harness reports;
 //! - `versus`: requests per second the reference server answers (counted by
@@ -37,6 +40,7 @@ pub struct Args {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 enum Section {
+    Server,
     Harness,
     Versus,
     Faults,
@@ -68,6 +72,9 @@ fn run_sections(root: &Path, args: &Args) -> Result<(), String> {
     let wanted = |s: Section| args.only.is_empty() || args.only.contains(&s);
     let runs = if args.quick { 1 } else { 5 };
     println!("# cargo xtask bench{} — {}\n", if args.quick { " --quick" } else { "" }, machine());
+    if wanted(Section::Server) {
+        server(root, runs, args.quick)?;
+    }
     if wanted(Section::Harness) {
         harness(root, &vendors, runs)?;
     }
@@ -126,6 +133,104 @@ fn spread(mut xs: Vec<f64>) -> (f64, f64, f64) {
 
 fn show((median, min, max): (f64, f64, f64)) -> String {
     format!("{median:.0} ({min:.0}–{max:.0})")
+}
+
+/// One wrk run's figures: requests/s and p99 in ms.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Load {
+    rate: f64,
+    p99_ms: f64,
+}
+
+/// The Get and Add figures of one `bench.sh` run (`-- Get` / `-- Add`
+/// blocks with wrk's `Requests/sec:` and the scripts' `p50 .. ms, p99 .. ms`).
+fn parse_bench_sh(text: &str) -> Option<(Load, Load)> {
+    let block = |name: &str| -> Option<Load> {
+        let rest = text.split(&format!("-- {name}")).nth(1)?;
+        let rate = rest
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("Requests/sec:"))?
+            .trim()
+            .parse()
+            .ok()?;
+        let p99 = rest
+            .lines()
+            .find_map(|l| l.split("p99 ").nth(1))?
+            .trim_end_matches(" ms")
+            .trim()
+            .parse()
+            .ok()?;
+        Some(Load { rate, p99_ms: p99 })
+    };
+    Some((block("Get")?, block("Add")?))
+}
+
+fn server(root: &Path, runs: usize, quick: bool) -> Result<(), String> {
+    if Command::new("wrk").arg("--version").output().is_err() {
+        return Err("wrk is not installed (`apt-get install wrk`)".into());
+    }
+    let sizes: &[u64] = if quick { &[100] } else { &[100, 1_000, 10_000, 100_000] };
+    let (get_s, add_s) = if quick { ("1", "1") } else { ("5", "3") };
+    println!(
+        "## The reference server against the number of records
+"
+    );
+    println!(
+        "ManEx, release build; wrk 2 threads, 32 keep-alive connections on the same machine; Get of random \
+         customers among N for {get_s} s, then Add of new customers for {add_s} s. {runs} runs per row.\n"
+    );
+    println!(
+        "```sh
+GET_SECONDS={get_s} ADD_SECONDS={add_s} reference/bench/bench.sh target/release/reference N [DBFILE]
+```
+"
+    );
+    println!(
+        "| records | storage | Get requests/s median (min–max) | Get p99 ms median (min–max) | Add requests/s median (min–max) | Add p99 ms median (min–max) |"
+    );
+    println!("| --- | --- | --- | --- | --- | --- |");
+    let db = root.join("target/bench/bench.db");
+    let mut rows: Vec<(u64, bool)> = sizes.iter().map(|n| (*n, false)).collect();
+    rows.push((1_000, true));
+    for (n, on_disk) in rows {
+        let mut loads = Vec::new();
+        for _ in 0..runs {
+            let mut cmd = Command::new(root.join("reference/bench/bench.sh"));
+            cmd.arg(release(root, "reference")).arg(n.to_string());
+            if on_disk {
+                std::fs::create_dir_all(db.parent().expect("a parent")).map_err(|e| e.to_string())?;
+                cmd.arg(&db);
+            }
+            let out = cmd
+                .env("GET_SECONDS", get_s)
+                .env("ADD_SECONDS", add_s)
+                .output()
+                .map_err(|e| format!("cannot run bench.sh: {e}"))?;
+            let text = String::from_utf8_lossy(&out.stdout);
+            loads.push(
+                parse_bench_sh(&text).ok_or_else(|| format!("bench.sh at N={n} said:\n{text}{}", String::from_utf8_lossy(&out.stderr)))?,
+            );
+        }
+        let pick = |f: fn(&(Load, Load)) -> f64| show1(spread(loads.iter().map(f).collect()));
+        println!(
+            "| {n} | {} | {} | {} | {} | {} |",
+            if on_disk { "`--db` (fsync per batch)" } else { "memory" },
+            pick(|l| l.0.rate),
+            pick(|l| l.0.p99_ms),
+            pick(|l| l.1.rate),
+            pick(|l| l.1.p99_ms)
+        );
+    }
+    println!();
+    Ok(())
+}
+
+/// Like [`show`], one decimal (latencies).
+fn show1((median, min, max): (f64, f64, f64)) -> String {
+    if median >= 100.0 {
+        return show((median, min, max));
+    }
+    format!("{median:.1} ({min:.1}–{max:.1})")
 }
 
 /// `(checks, requests, checks/s, requests/s)` from the harness's summary line
@@ -372,6 +477,26 @@ mod tests {
         let line = "207 checks: 207 passed, 0 failed, 0 warned, 0 expected failures, 0 skipped; 231 requests in 0.11 s (1897 checks/s, 2117 requests/s)";
         assert_eq!(parse_rates(line), Some((207, 231, 1897.0, 2117.0)));
         assert_eq!(parse_rates("nothing"), None);
+    }
+
+    #[test]
+    fn bench_sh_output_is_read() {
+        let text = "== x\n-- Get\n  Requests/sec:  20790.12\nanswers 1, not Code 200: 0\np50 1.30 ms, p99 27.60 ms\n-- Add\nRequests/sec:   9129.00\np50 2.00 ms, p99 83.00 ms\n";
+        let (get, add) = parse_bench_sh(text).expect("read");
+        assert_eq!(
+            get,
+            Load {
+                rate: 20790.12,
+                p99_ms: 27.6
+            }
+        );
+        assert_eq!(
+            add,
+            Load {
+                rate: 9129.0,
+                p99_ms: 83.0
+            }
+        );
     }
 
     #[test]
