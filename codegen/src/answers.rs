@@ -219,6 +219,17 @@ pub fn fixed_error_slots(v: &Vendor, e: &ErrorEntry) -> BTreeMap<String, Value> 
     fixed
 }
 
+/// The value one slot of an entry's body must have, where the docs fix it:
+/// [`fixed_error_slots`] for one slot, without building the map.
+pub fn fixed_error_slot<'v>(v: &'v Vendor, e: &'v ErrorEntry, slot: &str) -> Option<&'v Value> {
+    if slot == "code"
+        && let Some(c) = &e.code
+    {
+        return Some(c);
+    }
+    e.vars.get(slot).or_else(|| v.envelopes.error.vars.get(slot))
+}
+
 /// The values the success envelope's slots must have for an endpoint
 /// (`{{message}}` where the endpoint documents one, the envelope's vars;
 /// `{{code}}` is the success status where documented).
@@ -287,6 +298,22 @@ pub fn compose(rule: &MessageRule, detail: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_fixed_slot_is_what_the_map_of_fixed_slots_says() {
+        let api = crate::load_workspace().expect("schemas load");
+        let mut checked = 0;
+        for v in &api.vendors {
+            for e in &v.errors {
+                let map = fixed_error_slots(v, e);
+                for slot in error_template(v, e).slots().into_iter().chain(["code", "nothing"]) {
+                    assert_eq!(fixed_error_slot(v, e, slot), map.get(slot), "{}: {} {slot}", v.name, e.id);
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 50, "{checked}");
+    }
 
     #[test]
     fn messages_follow_their_documented_form() {

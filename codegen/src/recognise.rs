@@ -15,7 +15,6 @@ pub fn refusal_entry<'v>(v: &'v Vendor, body: &Value) -> Option<&'v ErrorEntry> 
 }
 
 pub fn entry_body_mismatch(v: &Vendor, e: &ErrorEntry, body: &Value) -> Option<Mismatch> {
-    let fixed = answers::fixed_error_slots(v, e);
     let slot_ok = |slot: &str, value: &Value| -> Option<String> {
         if slot == "message" {
             return match value.as_str() {
@@ -24,7 +23,7 @@ pub fn entry_body_mismatch(v: &Vendor, e: &ErrorEntry, body: &Value) -> Option<M
                 None => Some(format!("the message is not a string: {}", brief(value))),
             };
         }
-        match fixed.get(slot) {
+        match answers::fixed_error_slot(v, e, slot) {
             Some(want) if !same_json(want, value) => Some(format!("expected {want}, found {}", brief(value))),
             _ => None,
         }

@@ -140,68 +140,82 @@ impl Template {
         slot_ok: &dyn Fn(&str, &Value) -> Option<String>,
     ) -> Result<BTreeMap<String, &'v Value>, Mismatch> {
         let mut bound = BTreeMap::new();
-        self.match_at(value, "", slot_ok, &mut bound)?;
+        self.match_at(value, &mut Vec::new(), slot_ok, &mut bound)?;
         Ok(bound)
     }
 
-    fn match_at<'v>(
-        &self,
+    /// `at` is the path walked so far; the JSON pointer is only written
+    /// when there is a mismatch to report (the oracle tries every catalogue
+    /// entry against every answer, and nearly all of them mismatch).
+    fn match_at<'v, 't>(
+        &'t self,
         value: &'v Value,
-        pointer: &str,
+        at: &mut Vec<Segment<'t>>,
         slot_ok: &dyn Fn(&str, &Value) -> Option<String>,
         bound: &mut BTreeMap<String, &'v Value>,
     ) -> Result<(), Mismatch> {
-        let mismatch = |problem: String| Mismatch {
-            pointer: pointer.to_string(),
+        let mismatch = |at: &[Segment<'_>], problem: String| Mismatch {
+            pointer: pointer_of(at),
             problem,
         };
         match self {
             Template::Slot(name) => {
                 if let Some(problem) = slot_ok(name, value) {
-                    return Err(mismatch(problem));
+                    return Err(mismatch(at, problem));
                 }
                 bound.entry(name.clone()).or_insert(value);
                 Ok(())
             }
-            Template::Literal(want) => {
-                if same_json(want, value) {
-                    Ok(())
-                } else {
-                    Err(mismatch(format!("expected {want}, found {}", brief(value))))
-                }
-            }
+            Template::Literal(want) => match same_json(want, value) {
+                true => Ok(()),
+                false => Err(mismatch(at, format!("expected {want}, found {}", brief(value)))),
+            },
             Template::Array(items) => {
                 let Value::Array(got) = value else {
-                    return Err(mismatch(format!("expected an array, found {}", brief(value))));
+                    return Err(mismatch(at, format!("expected an array, found {}", brief(value))));
                 };
                 if got.len() != items.len() {
-                    return Err(mismatch(format!("expected {} items, found {}", items.len(), got.len())));
+                    return Err(mismatch(at, format!("expected {} items, found {}", items.len(), got.len())));
                 }
                 for (i, (t, v)) in items.iter().zip(got).enumerate() {
-                    t.match_at(v, &format!("{pointer}/{i}"), slot_ok, bound)?;
+                    at.push(Segment::Index(i));
+                    t.match_at(v, at, slot_ok, bound)?;
+                    at.pop();
                 }
                 Ok(())
             }
             Template::Object(members) => {
                 let Value::Object(got) = value else {
-                    return Err(mismatch(format!("expected an object, found {}", brief(value))));
+                    return Err(mismatch(at, format!("expected an object, found {}", brief(value))));
                 };
                 for (k, t) in members {
-                    let p = format!("{pointer}/{}", erpspec_rules::pointer_escape(k));
+                    at.push(Segment::Member(k));
                     match got.get(k) {
-                        Some(v) => t.match_at(v, &p, slot_ok, bound)?,
-                        None => {
-                            return Err(Mismatch {
-                                pointer: p,
-                                problem: format!("member `{k}` is missing"),
-                            });
-                        }
+                        Some(v) => t.match_at(v, at, slot_ok, bound)?,
+                        None => return Err(mismatch(at, format!("member `{k}` is missing"))),
                     }
+                    at.pop();
                 }
                 Ok(())
             }
         }
     }
+}
+
+/// One step of a path through a template.
+#[derive(Clone, Copy, Debug)]
+enum Segment<'t> {
+    Member(&'t str),
+    Index(usize),
+}
+
+fn pointer_of(at: &[Segment<'_>]) -> String {
+    at.iter()
+        .map(|s| match s {
+            Segment::Member(k) => format!("/{}", erpspec_rules::pointer_escape(k)),
+            Segment::Index(i) => format!("/{i}"),
+        })
+        .collect()
 }
 
 /// JSON equality with numbers compared by value (`200` equals `200.0`).
