@@ -46,8 +46,13 @@ enum Section {
     Faults,
 }
 
-/// Schemathesis settings: those of `cargo xtask interop`.
+/// Schemathesis settings of the fault table: those of `cargo xtask interop`.
 const ST_MAX_EXAMPLES: u32 = 8;
+/// The time each tool gets in a round of `versus`, and their settings: as
+/// many cases as they can send in it.
+const VERSUS_SECONDS: f64 = 15.0;
+const VERSUS_MAX_EXAMPLES: u32 = 1000;
+const VERSUS_CASES: u32 = 8;
 
 pub fn run(args: &Args) -> ExitCode {
     let root = project_root();
@@ -79,7 +84,7 @@ fn run_sections(root: &Path, args: &Args) -> Result<(), String> {
         harness(root, &vendors, runs)?;
     }
     if wanted(Section::Versus) {
-        versus(root, &vendors, runs)?;
+        versus(root, &vendors, runs, args.quick)?;
     }
     if wanted(Section::Faults) {
         faults(root, &vendors, args.quick)?;
@@ -294,24 +299,27 @@ fn docs_credentials(v: &Vendor) -> Vec<String> {
 }
 
 /// Requests per second the server answered while `work` ran.
-fn answered_rate(root: &Path, v: &Vendor, work: impl FnOnce(&str) -> Result<(), String>) -> Result<(f64, f64), String> {
+fn answered_rate(root: &Path, v: &Vendor, work: impl FnOnce(&str) -> Result<(), String>) -> Result<f64, String> {
     let server = Server::start(&release(root, "reference"), &v.name, &["--docs-credentials"])?;
     let t = Instant::now();
     work(&server.url)?;
     let secs = t.elapsed().as_secs_f64();
     let answered = server.stop()?;
-    Ok((answered as f64 / secs, secs))
+    Ok(answered as f64 / secs)
 }
 
-fn versus(root: &Path, vendors: &[&Vendor], runs: usize) -> Result<(), String> {
+fn versus(root: &Path, vendors: &[&Vendor], runs: usize, quick: bool) -> Result<(), String> {
     let st = schemathesis(root)?;
+    let budget = if quick { 3.0 } else { VERSUS_SECONDS };
     println!("## Requests per second: the harness against Schemathesis, same server, same time\n");
     println!(
-        "Each round: a fresh release reference server per tool; Schemathesis runs to its end \
-         (`st run generated/openapi/VENDOR.openapi.json --max-examples {ST_MAX_EXAMPLES} --seed ROUND`, \
-         the docs' credentials); then the harness (`conformance check --api VENDOR --seed N -q`, \
-         N = ROUND, ROUND+100, ...) runs again and again until it has run as long. Requests are \
-         counted by the server (it prints how many it answered on SIGTERM). {runs} rounds.\n"
+        "Each round gives each tool a fresh release reference server (`--docs-credentials`) and {budget:.0} s of \
+         wall time, process start included: Schemathesis \
+         (`st run generated/openapi/VENDOR.openapi.json --max-examples {VERSUS_MAX_EXAMPLES} --seed ROUND`, \
+         the docs' credentials; interrupted at the end of the budget) and the harness \
+         (`conformance check --api VENDOR --cases {VERSUS_CASES} --seed N -q`, run again with a new seed \
+         until the budget is spent; the last run finishes). Requests are counted by the server, which \
+         prints how many it answered when it stops. {runs} rounds.\n"
     );
     println!("| vendor | Schemathesis requests/s median (min–max) | harness requests/s median (min–max) | ratio of medians |");
     println!("| --- | --- | --- | --- |");
@@ -320,32 +328,47 @@ fn versus(root: &Path, vendors: &[&Vendor], runs: usize) -> Result<(), String> {
         let mut ours = Vec::new();
         for round in 0..runs as u64 {
             let seed = round + 1;
-            let (rate, budget) = answered_rate(root, v, |url| run_schemathesis(root, &st, v, url, ST_MAX_EXAMPLES, seed).map(drop))?;
-            theirs.push(rate);
-            let (rate, _) = answered_rate(root, v, |url| {
+            theirs.push(answered_rate(root, v, |url| {
+                let mut child = crate::interop::schemathesis_command(root, &st, v, url, VERSUS_MAX_EXAMPLES, seed)?
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .spawn()
+                    .map_err(|e| format!("cannot run Schemathesis: {e}"))?;
+                std::thread::sleep(std::time::Duration::from_secs_f64(budget));
+                let _ = Command::new("kill").args(["-INT", &child.id().to_string()]).status();
+                let _ = child.kill();
+                let _ = child.wait();
+                Ok(())
+            })?);
+            ours.push(answered_rate(root, v, |url| {
                 let t = Instant::now();
                 let mut n = 0;
-                while n == 0 || t.elapsed().as_secs_f64() < budget {
+                while t.elapsed().as_secs_f64() < budget {
+                    let seed = seed + 100 * n;
                     let status = Command::new(release(root, "conformance"))
-                        .args(["check", "--api", &v.name, "--base-url", url, "-q"])
+                        .args([
+                            "check",
+                            "--api",
+                            &v.name,
+                            "--base-url",
+                            url,
+                            "-q",
+                            "--cases",
+                            &VERSUS_CASES.to_string(),
+                        ])
                         .args(docs_credentials(v))
-                        .args(["--seed", &(seed + 100 * n).to_string()])
+                        .args(["--seed", &seed.to_string()])
                         .stdout(Stdio::null())
                         .stderr(Stdio::null())
                         .status()
                         .map_err(|e| format!("cannot run the harness: {e}"))?;
                     if !status.success() {
-                        return Err(format!(
-                            "the harness failed the {} reference server (seed {})",
-                            v.name,
-                            seed + 100 * n
-                        ));
+                        return Err(format!("the harness failed the {} reference server (seed {seed})", v.name));
                     }
                     n += 1;
                 }
                 Ok(())
-            })?;
-            ours.push(rate);
+            })?);
         }
         let (t, o) = (spread(theirs), spread(ours));
         println!("| {} | {} | {} | {:.1}x |", v.name, show(t), show(o), o.0 / t.0);

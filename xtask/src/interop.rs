@@ -364,20 +364,7 @@ fn schemathesis_one(root: &Path, st: &Path, v: &Vendor, args: &Args) -> Result<F
 /// One Schemathesis run of the vendor's 3.1 document against `url`, with
 /// the docs' credentials; its standard output.
 pub(crate) fn run_schemathesis(root: &Path, st: &Path, v: &Vendor, url: &str, max_examples: u32, seed: u64) -> Result<String, String> {
-    let dir = root.join("target/interop");
-    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let config = dir.join(format!("schemathesis-{}.toml", v.name));
-    std::fs::write(&config, schemathesis_config(v)).map_err(|e| format!("cannot write {}: {e}", config.display()))?;
-    let out = Command::new(st)
-        .current_dir(&dir)
-        .arg("--config-file")
-        .arg(&config)
-        .arg("run")
-        .arg(root.join(spec_path(v, false)))
-        .args(["--url", url])
-        .args(["--max-examples", &max_examples.to_string()])
-        .args(["--seed", &seed.to_string()])
-        .env("NO_COLOR", "1")
+    let out = schemathesis_command(root, st, v, url, max_examples, seed)?
         .output()
         .map_err(|e| format!("cannot run Schemathesis: {e}"))?;
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
@@ -386,6 +373,25 @@ pub(crate) fn run_schemathesis(root: &Path, st: &Path, v: &Vendor, url: &str, ma
         return Err(format!("Schemathesis failed on {} without findings:\n{text}\n{err}", v.name));
     }
     Ok(text)
+}
+
+/// The `st run` command line (its configuration file written first).
+pub(crate) fn schemathesis_command(root: &Path, st: &Path, v: &Vendor, url: &str, max_examples: u32, seed: u64) -> Result<Command, String> {
+    let dir = root.join("target/interop");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let config = dir.join(format!("schemathesis-{}.toml", v.name));
+    std::fs::write(&config, schemathesis_config(v)).map_err(|e| format!("cannot write {}: {e}", config.display()))?;
+    let mut cmd = Command::new(st);
+    cmd.current_dir(&dir)
+        .arg("--config-file")
+        .arg(&config)
+        .arg("run")
+        .arg(root.join(spec_path(v, false)))
+        .args(["--url", url])
+        .args(["--max-examples", &max_examples.to_string()])
+        .args(["--seed", &seed.to_string()])
+        .env("NO_COLOR", "1");
+    Ok(cmd)
 }
 
 /// `❌ ST108 Response violates schema: 3` lines of the summary's `Failures:`.
