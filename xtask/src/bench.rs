@@ -73,10 +73,15 @@ fn run_sections(root: &Path, args: &Args) -> Result<(), String> {
         .iter()
         .filter(|v| args.api.is_empty() || args.api.contains(&v.name))
         .collect();
-    build_release(root)?;
+    build(root, args.quick)?;
     let wanted = |s: Section| args.only.is_empty() || args.only.contains(&s);
     let runs = if args.quick { 1 } else { 5 };
-    println!("# cargo xtask bench{} — {}\n", if args.quick { " --quick" } else { "" }, machine());
+    println!(
+        "# cargo xtask bench{} — {}, {} build\n",
+        if args.quick { " --quick (a smoke run: not figures)" } else { "" },
+        machine(),
+        PROFILE.get().copied().unwrap_or("release")
+    );
     if wanted(Section::Server) {
         server(root, runs, args.quick)?;
     }
@@ -92,17 +97,23 @@ fn run_sections(root: &Path, args: &Args) -> Result<(), String> {
     Ok(())
 }
 
-fn build_release(root: &Path) -> Result<(), String> {
-    let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-        .current_dir(root)
-        .args(["build", "--quiet", "--release", "-p", "reference", "-p", "conformance"])
-        .status()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    status.success().then_some(()).ok_or_else(|| "the release build failed".into())
+/// The build the figures come from: release; `--quick` (a smoke run, no
+/// figures) uses the debug build the tests already made.
+static PROFILE: std::sync::OnceLock<&'static str> = std::sync::OnceLock::new();
+
+fn build(root: &Path, quick: bool) -> Result<(), String> {
+    let profile = *PROFILE.get_or_init(|| if quick { "debug" } else { "release" });
+    let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    cmd.current_dir(root).args(["build", "--quiet", "-p", "reference", "-p", "conformance"]);
+    if profile == "release" {
+        cmd.arg("--release");
+    }
+    let status = cmd.status().map_err(|e| format!("cannot run cargo: {e}"))?;
+    status.success().then_some(()).ok_or_else(|| format!("the {profile} build failed"))
 }
 
 fn release(root: &Path, bin: &str) -> PathBuf {
-    root.join("target/release").join(bin)
+    root.join("target").join(PROFILE.get().copied().unwrap_or("release")).join(bin)
 }
 
 /// The machine, the date and the commit, for every table's heading.
