@@ -25,7 +25,11 @@ fn full_body(notes: &str) -> Map<String, Value> {
     let ep = api.vendor(VENDOR).and_then(|v| v.endpoint(ENDPOINT)).expect("endpoint");
     let mut body = Map::new();
     for f in &ep.request {
-        let value = if f.name == "NOTES" { notes.to_string() } else { format!("the value of {} #{:02}", f.name, body.len()) };
+        let value = if f.name == "NOTES" {
+            notes.to_string()
+        } else {
+            format!("the value of {} #{:02}", f.name, body.len())
+        };
         body.insert(f.name.clone(), Value::String(value));
     }
     assert_eq!(body.len(), 41, "every member of customer-contact-create");
@@ -76,29 +80,46 @@ fn main() {
     let big = serde_json::to_vec(&Value::Object(big)).expect("JSON");
 
     // Both sides must reach the same verdicts before they are timed.
-    let ours = |b: &[u8]| erpspec_generated::validate_wire_bytes(VENDOR, ENDPOINT, b).expect("endpoint").expect("JSON");
+    let ours = |b: &[u8]| {
+        erpspec_generated::validate_wire_bytes(VENDOR, ENDPOINT, b)
+            .expect("endpoint")
+            .expect("JSON")
+    };
     assert!(ours(&small).is_valid() && peer.is_valid(&serde_json::from_slice(&small).expect("JSON")));
     assert_eq!(ours(&big).violations.len(), 2);
     assert_eq!(peer.iter_errors(&serde_json::from_slice(&big).expect("JSON")).count(), 2);
 
-    println!("{} bytes and {} bytes; microseconds per request over {RUNS} runs", small.len(), big.len());
+    println!(
+        "{} bytes and {} bytes; microseconds per request over {RUNS} runs",
+        small.len(),
+        big.len()
+    );
     println!("{:<10} {:<44} {:>10} {:>10} {:>10}", "body", "validator", "median", "min", "max");
     let peer_small = row(
         "1.8 KB",
         "jsonschema from_slice + is_valid",
-        time(50_000, || peer.is_valid(&serde_json::from_slice::<Value>(std::hint::black_box(&small)).expect("JSON"))),
+        time(50_000, || {
+            peer.is_valid(&serde_json::from_slice::<Value>(std::hint::black_box(&small)).expect("JSON"))
+        }),
     );
     let ours_small = row(
         "1.8 KB",
         "validate_wire_bytes (with normalized)",
         time(50_000, || ours(std::hint::black_box(&small)).is_valid()),
     );
-    println!("{:<10} {:<44} {:>10.2}x", "1.8 KB", "jsonschema / validate_wire_bytes", peer_small / ours_small);
+    println!(
+        "{:<10} {:<44} {:>10.2}x",
+        "1.8 KB",
+        "jsonschema / validate_wire_bytes",
+        peer_small / ours_small
+    );
     let peer_big = row(
         "34 KB",
         "jsonschema from_slice + iter_errors",
         time(5_000, || {
-            peer.iter_errors(&serde_json::from_slice::<Value>(std::hint::black_box(&big)).expect("JSON")).count() == 2
+            peer.iter_errors(&serde_json::from_slice::<Value>(std::hint::black_box(&big)).expect("JSON"))
+                .count()
+                == 2
         }),
     );
     let ours_big = row(
@@ -106,5 +127,10 @@ fn main() {
         "validate_wire_bytes (with normalized)",
         time(5_000, || ours(std::hint::black_box(&big)).violations.len() == 2),
     );
-    println!("{:<10} {:<44} {:>10.2}x", "34 KB", "jsonschema / validate_wire_bytes", peer_big / ours_big);
+    println!(
+        "{:<10} {:<44} {:>10.2}x",
+        "34 KB",
+        "jsonschema / validate_wire_bytes",
+        peer_big / ours_big
+    );
 }

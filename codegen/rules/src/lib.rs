@@ -185,6 +185,51 @@ pub enum RuleKind {
     },
 }
 
+/// Constructors with the parameters as literals take them (what generated
+/// runtime descriptions call).
+impl RuleKind {
+    pub fn at_least_one_of(fields: &[&str]) -> RuleKind {
+        RuleKind::AtLeastOneOf {
+            fields: fields.iter().map(|f| f.to_string()).collect(),
+        }
+    }
+    pub fn max_length(max: u64, unit: LengthUnit) -> RuleKind {
+        RuleKind::MaxLength { max, unit }
+    }
+    pub fn min_length(min: u64, unit: LengthUnit) -> RuleKind {
+        RuleKind::MinLength { min, unit }
+    }
+    pub fn one_of(values: &[&str], case: Case) -> RuleKind {
+        RuleKind::Enum {
+            values: values.iter().map(|v| v.to_string()).collect(),
+            case,
+        }
+    }
+    pub fn codes(values: &[(i64, &str)]) -> RuleKind {
+        RuleKind::CodedEnum {
+            values: values
+                .iter()
+                .map(|(code, name)| CodedValue {
+                    code: *code,
+                    name: name.to_string(),
+                })
+                .collect(),
+        }
+    }
+    pub fn minimum(value: f64) -> RuleKind {
+        RuleKind::Minimum { value }
+    }
+    pub fn format(format: Format) -> RuleKind {
+        RuleKind::Format { format }
+    }
+    pub fn max_items(max: u64) -> RuleKind {
+        RuleKind::MaxItems { max }
+    }
+    pub fn constant(value: bool) -> RuleKind {
+        RuleKind::Const { value }
+    }
+}
+
 impl RuleKind {
     /// The short name used in rule ids (`NOTES.max_length`).
     pub fn name(&self) -> &'static str {

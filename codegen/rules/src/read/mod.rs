@@ -19,6 +19,7 @@
 //! object holds it: the first spelling that matches owns the field and its
 //! last value counts; `null` reads as absent.
 
+mod newtype;
 mod seed;
 mod typed;
 
@@ -157,22 +158,47 @@ impl Endpoint {
     }
 }
 
+/// Built field by field, each field's checks right after it (what a
+/// generated description writes, one statement per line):
+/// `o.field("NOTES", Shape::STRING); o.rule(Check::new(..));`.
 impl Object {
-    pub fn new(lookup: fn(&str) -> Option<usize>, fields: Vec<Field>) -> Object {
+    pub fn new(lookup: fn(&str) -> Option<usize>) -> Object {
         Object {
             lookup,
-            fields,
+            fields: Vec::new(),
             any_of: Vec::new(),
         }
     }
 
-    /// Adds an `at_least_one_of` rule over the fields at these indices.
-    pub fn at_least_one_of(mut self, fields: &[usize], check: Check) -> Object {
+    pub fn field(&mut self, name: &'static str, shape: Shape) {
+        self.fields.push(Field {
+            name,
+            shape,
+            required: None,
+            rules: Vec::new(),
+        });
+    }
+
+    /// The last field is required: `check` is reported when it is missing.
+    pub fn required(&mut self, check: Check) {
+        if let Some(f) = self.fields.last_mut() {
+            f.required = Some(check);
+        }
+    }
+
+    /// A value rule of the last field.
+    pub fn rule(&mut self, check: Check) {
+        if let Some(f) = self.fields.last_mut() {
+            f.rules.push(check);
+        }
+    }
+
+    /// An `at_least_one_of` rule over the fields at these indices.
+    pub fn at_least_one_of(&mut self, fields: &[usize], check: Check) {
         self.any_of.push(AnyOf {
             fields: fields.to_vec(),
             check,
         });
-        self
     }
 
     /// Gives every check without an id its conventional one.
@@ -211,25 +237,6 @@ impl Object {
 }
 
 impl Field {
-    pub fn new(name: &'static str, shape: Shape) -> Field {
-        Field {
-            name,
-            shape,
-            required: None,
-            rules: Vec::new(),
-        }
-    }
-
-    pub fn required(mut self, check: Check) -> Field {
-        self.required = Some(check);
-        self
-    }
-
-    pub fn rule(mut self, check: Check) -> Field {
-        self.rules.push(check);
-        self
-    }
-
     /// For a typed value: reports this field missing from the object at `path`.
     pub fn report_missing(&self, path: &str, out: &mut Vec<Violation>) {
         if let Some(check) = &self.required {

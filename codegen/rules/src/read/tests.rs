@@ -41,48 +41,26 @@ fn endpoint(names: NameMatching, strings_carry_scalars: bool) -> Endpoint {
         NameMatching::Exact => (exact_root, exact_phone),
         NameMatching::CaseInsensitive => (lowercase_root, lowercase_phone),
     };
-    let phone = Object::new(
-        phone_lookup,
-        vec![Field::new("Number", Shape::STRING).required(Check::new(Strength::Documented, RuleKind::Required))],
+    let mut phone = Object::new(phone_lookup);
+    phone.field("Number", Shape::STRING);
+    phone.required(Check::new(Strength::Documented, RuleKind::Required));
+    let mut root = Object::new(root_lookup);
+    root.field("Name", Shape::STRING);
+    root.required(Check::new(Strength::Documented, RuleKind::Required).message("Name is a must"));
+    root.rule(Check::new(Strength::Documented, RuleKind::max_length(3, LengthUnit::CodePoints)));
+    root.field("Limit", Shape::NUMBER);
+    root.rule(Check::new(Strength::Documented, RuleKind::minimum(0.0)));
+    root.field("Phones", Shape::array(Shape::Object(phone)));
+    root.rule(Check::new(Strength::Documented, RuleKind::max_items(1)));
+    root.field("Status", Shape::STRING);
+    root.rule(
+        Check::new(Strength::Contested, RuleKind::one_of(&["A"], Case::Exact))
+            .or(RuleKind::format(Format::Digits { count: 2 }))
+            .id("v.e.Status.enum"),
     );
-    let root = Object::new(
-        root_lookup,
-        vec![
-            Field::new("Name", Shape::STRING)
-                .required(Check::new(Strength::Documented, RuleKind::Required).message("Name is a must"))
-                .rule(Check::new(
-                    Strength::Documented,
-                    RuleKind::MaxLength {
-                        max: 3,
-                        unit: LengthUnit::CodePoints,
-                    },
-                )),
-            Field::new("Limit", Shape::NUMBER).rule(Check::new(Strength::Documented, RuleKind::Minimum { value: 0.0 })),
-            Field::new("Phones", Shape::array(Shape::Object(phone))).rule(Check::new(Strength::Documented, RuleKind::MaxItems { max: 1 })),
-            Field::new("Status", Shape::STRING).rule(
-                Check::new(
-                    Strength::Contested,
-                    RuleKind::Enum {
-                        values: vec!["A".into()],
-                        case: Case::Exact,
-                    },
-                )
-                .id("v.e.Status.enum")
-                .or(RuleKind::Format {
-                    format: Format::Digits { count: 2 },
-                }),
-            ),
-        ],
-    )
-    .at_least_one_of(
+    root.at_least_one_of(
         &[1, 3],
-        Check::new(
-            Strength::Documented,
-            RuleKind::AtLeastOneOf {
-                fields: vec!["Limit".into(), "Status".into()],
-            },
-        )
-        .message("Limit or Status"),
+        Check::new(Strength::Documented, RuleKind::at_least_one_of(&["Limit", "Status"])).message("Limit or Status"),
     );
     Endpoint::new("v.e.", names, strings_carry_scalars, root)
 }
