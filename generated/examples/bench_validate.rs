@@ -85,8 +85,15 @@ fn main() {
             .expect("endpoint")
             .expect("JSON")
     };
+    let check = |b: &[u8]| {
+        erpspec_generated::check_wire_bytes(VENDOR, ENDPOINT, b)
+            .expect("endpoint")
+            .expect("JSON")
+    };
     assert!(ours(&small).is_valid() && peer.is_valid(&serde_json::from_slice(&small).expect("JSON")));
     assert_eq!(ours(&big).violations.len(), 2);
+    assert!(check(&small).is_valid());
+    assert_eq!(check(&big).violations, ours(&big).violations);
     assert_eq!(peer.iter_errors(&serde_json::from_slice(&big).expect("JSON")).count(), 2);
 
     println!(
@@ -107,6 +114,17 @@ fn main() {
         "validate_wire_bytes (with normalized)",
         time(50_000, || ours(std::hint::black_box(&small)).is_valid()),
     );
+    let check_small = row(
+        "1.8 KB",
+        "check_wire_bytes (no normalized copy)",
+        time(50_000, || check(std::hint::black_box(&small)).is_valid()),
+    );
+    println!(
+        "{:<10} {:<44} {:>10.2}x",
+        "1.8 KB",
+        "jsonschema / check_wire_bytes",
+        peer_small / check_small
+    );
     println!(
         "{:<10} {:<44} {:>10.2}x",
         "1.8 KB",
@@ -126,6 +144,17 @@ fn main() {
         "34 KB",
         "validate_wire_bytes (with normalized)",
         time(5_000, || ours(std::hint::black_box(&big)).violations.len() == 2),
+    );
+    let check_big = row(
+        "34 KB",
+        "check_wire_bytes (no normalized copy)",
+        time(5_000, || check(std::hint::black_box(&big)).violations.len() == 2),
+    );
+    println!(
+        "{:<10} {:<44} {:>10.2}x",
+        "34 KB",
+        "jsonschema / check_wire_bytes",
+        peer_big / check_big
     );
     println!(
         "{:<10} {:<44} {:>10.2}x",

@@ -63,8 +63,7 @@ pub static WIRE: std::sync::LazyLock<w::Endpoint> = std::sync::LazyLock::new(|| 
     )
 });
 fn object_0() -> w::Object {
-    let o = w::Object::new(names_0);
-    o
+    w::Object::new(names_0)
 }
 fn names_0(_: &str) -> Option<usize> {
     None

@@ -6,6 +6,8 @@ use super::*;
 use crate::{Case, Format, LengthUnit};
 use serde_json::json;
 
+type Lookup = fn(&str) -> Option<usize>;
+
 /// As generated for a dialect that matches names exactly.
 fn exact_root(name: &str) -> Option<usize> {
     match name {
@@ -37,7 +39,7 @@ fn lowercase_phone(name: &str) -> Option<usize> {
 }
 
 fn endpoint(names: NameMatching, strings_carry_scalars: bool) -> Endpoint {
-    let (root_lookup, phone_lookup): (fn(&str) -> Option<usize>, fn(&str) -> Option<usize>) = match names {
+    let (root_lookup, phone_lookup): (Lookup, Lookup) = match names {
         NameMatching::Exact => (exact_root, exact_phone),
         NameMatching::CaseInsensitive => (lowercase_root, lowercase_phone),
     };

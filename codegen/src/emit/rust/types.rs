@@ -305,6 +305,17 @@ impl Plan<'_> {
     /// and conversion from `erpspec_rules::newtype!`.
     fn wrapper_tokens(&self, i: usize, name: &Ident, mut doc: Vec<String>, base: &Ty, checked: bool) -> Result<TokenStream, EmitError> {
         let n = &self.newtypes[i];
+        // On the wire a number field keeps 1 and 1.0 apart and only the first
+        // is a code; an f64 cannot. The checker only allows coded_enum on
+        // integers, so this is never reached from schemas.
+        let coded = n.rules.iter().any(|r| {
+            std::iter::once(&r.kind)
+                .chain(&r.alternatives)
+                .any(|k| matches!(k, RuleKind::CodedEnum { .. }))
+        });
+        if coded && matches!(base, Ty::F64) {
+            return Err(self.err(format!("`coded_enum` on a number field has no typed form (`{}`)", n.field.name)));
+        }
         doc.push(String::new());
         doc.push(if checked {
             "Built only through `TryFrom`, which checks the documented rules: an invalid value cannot be held.".to_string()

@@ -65,10 +65,16 @@ impl Plan<'_> {
                 statements.push(quote!(o.at_least_one_of(&[#(#at),*], #c);));
             }
         }
-        let binding = if statements.is_empty() { quote!(let o) } else { quote!(let mut o) };
+        if statements.is_empty() {
+            return Ok(quote! {
+                fn #name() -> w::Object {
+                    w::Object::new(#matcher)
+                }
+            });
+        }
         Ok(quote! {
             fn #name() -> w::Object {
-                #binding = w::Object::new(#matcher);
+                let mut o = w::Object::new(#matcher);
                 #(#statements)*
                 o
             }
