@@ -593,11 +593,7 @@ impl Rule {
 
     /// The message reported for a violation.
     pub fn violation_message(&self, field: &str) -> String {
-        match &self.message {
-            Some(m) => m.clone(),
-            None if field.is_empty() => format!("the request {}", self.kind.describe()),
-            None => format!("{field} {}", self.kind.describe()),
-        }
+        erpspec_rules::violation_message(self.message.as_deref(), field, &self.kind)
     }
 }
 

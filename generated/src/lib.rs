@@ -45,142 +45,81 @@ pub const ENDPOINTS: &[(&str, &str)] = &[
     ("rpm", "customers"),
     ("rpm", "info"),
 ];
-/// Reads a request body for an endpoint the way its vendor's dialect
-/// does; `None` for an unknown endpoint.
-pub fn validate_wire(vendor: &str, endpoint: &str, body: &Value) -> Option<WireReport> {
+/// The runtime description of an endpoint's request (what
+/// `erpspec_rules::read` reads it against); `None` for an unknown endpoint.
+pub fn wire(
+    vendor: &str,
+    endpoint: &str,
+) -> Option<&'static erpspec_rules::read::Endpoint> {
     Some(
         match (vendor, endpoint) {
-            ("expandable", "auth-token-get") => {
-                expandable::auth_token_get::Request::from_wire(body)
-            }
+            ("expandable", "auth-token-get") => &expandable::auth_token_get::WIRE,
             ("expandable", "customer-contact-create") => {
-                expandable::customer_contact_create::Request::from_wire(body)
+                &expandable::customer_contact_create::WIRE
             }
             ("expandable", "customer-contact-delete") => {
-                expandable::customer_contact_delete::Request::from_wire(body)
+                &expandable::customer_contact_delete::WIRE
             }
             ("expandable", "customer-contact-query") => {
-                expandable::customer_contact_query::Request::from_wire(body)
+                &expandable::customer_contact_query::WIRE
             }
             ("expandable", "customer-contact-update") => {
-                expandable::customer_contact_update::Request::from_wire(body)
+                &expandable::customer_contact_update::WIRE
             }
             ("expandable", "customer-part-create") => {
-                expandable::customer_part_create::Request::from_wire(body)
+                &expandable::customer_part_create::WIRE
             }
             ("expandable", "customer-part-delete") => {
-                expandable::customer_part_delete::Request::from_wire(body)
+                &expandable::customer_part_delete::WIRE
             }
             ("expandable", "customer-part-query") => {
-                expandable::customer_part_query::Request::from_wire(body)
+                &expandable::customer_part_query::WIRE
             }
             ("expandable", "customer-part-update") => {
-                expandable::customer_part_update::Request::from_wire(body)
+                &expandable::customer_part_update::WIRE
             }
-            ("manex", "customer-add") => manex::customer_add::Request::from_wire(body),
-            ("manex", "customer-edit") => manex::customer_edit::Request::from_wire(body),
-            ("manex", "customer-get") => manex::customer_get::Request::from_wire(body),
-            ("manex", "ship-bill-add") => manex::ship_bill_add::Request::from_wire(body),
-            ("manex", "ship-bill-delete") => {
-                manex::ship_bill_delete::Request::from_wire(body)
-            }
-            ("manex", "ship-bill-edit") => {
-                manex::ship_bill_edit::Request::from_wire(body)
-            }
-            ("manex", "ship-bill-get") => manex::ship_bill_get::Request::from_wire(body),
-            ("rpm", "customer") => rpm::customer::Request::from_wire(body),
-            ("rpm", "customer-add") => rpm::customer_add::Request::from_wire(body),
-            ("rpm", "customer-contact-add") => {
-                rpm::customer_contact_add::Request::from_wire(body)
-            }
-            ("rpm", "customer-contact-edit") => {
-                rpm::customer_contact_edit::Request::from_wire(body)
-            }
-            ("rpm", "customer-edit") => rpm::customer_edit::Request::from_wire(body),
-            ("rpm", "customer-location-edit") => {
-                rpm::customer_location_edit::Request::from_wire(body)
-            }
-            ("rpm", "customers") => rpm::customers::Request::from_wire(body),
-            ("rpm", "info") => rpm::info::Request::from_wire(body),
+            ("manex", "customer-add") => &manex::customer_add::WIRE,
+            ("manex", "customer-edit") => &manex::customer_edit::WIRE,
+            ("manex", "customer-get") => &manex::customer_get::WIRE,
+            ("manex", "ship-bill-add") => &manex::ship_bill_add::WIRE,
+            ("manex", "ship-bill-delete") => &manex::ship_bill_delete::WIRE,
+            ("manex", "ship-bill-edit") => &manex::ship_bill_edit::WIRE,
+            ("manex", "ship-bill-get") => &manex::ship_bill_get::WIRE,
+            ("rpm", "customer") => &rpm::customer::WIRE,
+            ("rpm", "customer-add") => &rpm::customer_add::WIRE,
+            ("rpm", "customer-contact-add") => &rpm::customer_contact_add::WIRE,
+            ("rpm", "customer-contact-edit") => &rpm::customer_contact_edit::WIRE,
+            ("rpm", "customer-edit") => &rpm::customer_edit::WIRE,
+            ("rpm", "customer-location-edit") => &rpm::customer_location_edit::WIRE,
+            ("rpm", "customers") => &rpm::customers::WIRE,
+            ("rpm", "info") => &rpm::info::WIRE,
             _ => return None,
         },
     )
 }
-/// [`validate_wire`] on raw bytes: `Some(Err(_))` if they are not JSON.
+/// Reads a request body for an endpoint the way its vendor's dialect
+/// does; `None` for an unknown endpoint.
+pub fn validate_wire(vendor: &str, endpoint: &str, body: &Value) -> Option<WireReport> {
+    wire(vendor, endpoint).map(|w| w.read_value(body))
+}
+/// [`validate_wire`] on raw bytes, validated while they are parsed:
+/// `Some(Err(_))` if they are not JSON.
 pub fn validate_wire_bytes(
     vendor: &str,
     endpoint: &str,
     bytes: &[u8],
 ) -> Option<Result<WireReport, serde_json::Error>> {
-    Some(
-        match (vendor, endpoint) {
-            ("expandable", "auth-token-get") => {
-                expandable::auth_token_get::Request::from_wire_bytes(bytes)
-            }
-            ("expandable", "customer-contact-create") => {
-                expandable::customer_contact_create::Request::from_wire_bytes(bytes)
-            }
-            ("expandable", "customer-contact-delete") => {
-                expandable::customer_contact_delete::Request::from_wire_bytes(bytes)
-            }
-            ("expandable", "customer-contact-query") => {
-                expandable::customer_contact_query::Request::from_wire_bytes(bytes)
-            }
-            ("expandable", "customer-contact-update") => {
-                expandable::customer_contact_update::Request::from_wire_bytes(bytes)
-            }
-            ("expandable", "customer-part-create") => {
-                expandable::customer_part_create::Request::from_wire_bytes(bytes)
-            }
-            ("expandable", "customer-part-delete") => {
-                expandable::customer_part_delete::Request::from_wire_bytes(bytes)
-            }
-            ("expandable", "customer-part-query") => {
-                expandable::customer_part_query::Request::from_wire_bytes(bytes)
-            }
-            ("expandable", "customer-part-update") => {
-                expandable::customer_part_update::Request::from_wire_bytes(bytes)
-            }
-            ("manex", "customer-add") => {
-                manex::customer_add::Request::from_wire_bytes(bytes)
-            }
-            ("manex", "customer-edit") => {
-                manex::customer_edit::Request::from_wire_bytes(bytes)
-            }
-            ("manex", "customer-get") => {
-                manex::customer_get::Request::from_wire_bytes(bytes)
-            }
-            ("manex", "ship-bill-add") => {
-                manex::ship_bill_add::Request::from_wire_bytes(bytes)
-            }
-            ("manex", "ship-bill-delete") => {
-                manex::ship_bill_delete::Request::from_wire_bytes(bytes)
-            }
-            ("manex", "ship-bill-edit") => {
-                manex::ship_bill_edit::Request::from_wire_bytes(bytes)
-            }
-            ("manex", "ship-bill-get") => {
-                manex::ship_bill_get::Request::from_wire_bytes(bytes)
-            }
-            ("rpm", "customer") => rpm::customer::Request::from_wire_bytes(bytes),
-            ("rpm", "customer-add") => rpm::customer_add::Request::from_wire_bytes(bytes),
-            ("rpm", "customer-contact-add") => {
-                rpm::customer_contact_add::Request::from_wire_bytes(bytes)
-            }
-            ("rpm", "customer-contact-edit") => {
-                rpm::customer_contact_edit::Request::from_wire_bytes(bytes)
-            }
-            ("rpm", "customer-edit") => {
-                rpm::customer_edit::Request::from_wire_bytes(bytes)
-            }
-            ("rpm", "customer-location-edit") => {
-                rpm::customer_location_edit::Request::from_wire_bytes(bytes)
-            }
-            ("rpm", "customers") => rpm::customers::Request::from_wire_bytes(bytes),
-            ("rpm", "info") => rpm::info::Request::from_wire_bytes(bytes),
-            _ => return None,
-        },
-    )
+    wire(vendor, endpoint).map(|w| w.read_bytes(bytes, true))
+}
+/// [`validate_wire_bytes`] without the normalized request
+/// (`normalized` is null): violations and unknown members only, no
+/// value copied.
+pub fn check_wire_bytes(
+    vendor: &str,
+    endpoint: &str,
+    bytes: &[u8],
+) -> Option<Result<WireReport, serde_json::Error>> {
+    wire(vendor, endpoint).map(|w| w.read_bytes(bytes, false))
 }
 /// Reads a query string for an endpoint whose vendor accepts
 /// parameters there; `None` for an unknown endpoint or a vendor that
@@ -303,22 +242,7 @@ pub fn validate_typed(
 }
 /// A value that breaks a documented rule, so a constrained type
 /// cannot hold it. Paths are relative to the value (`""`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Invalid {
-    pub violations: Vec<Violation>,
-}
-impl core::fmt::Display for Invalid {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        for (i, v) in self.violations.iter().enumerate() {
-            if i > 0 {
-                f.write_str("; ")?;
-            }
-            write!(f, "{} [{}]", v.message, v.rule)?;
-        }
-        Ok(())
-    }
-}
-impl std::error::Error for Invalid {}
+pub use erpspec_rules::read::Invalid;
 /// Why a request could not be read into its typed value.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ParseError {
@@ -349,19 +273,23 @@ impl std::error::Error for ParseError {}
 /// Helpers the generated modules share; not an API.
 #[doc(hidden)]
 pub mod support {
-    use erpspec_rules::{NameMatching, Strength, Violation};
-    use serde_json::{Map, Value};
-    pub fn violation(
-        path: &str,
-        rule: &str,
-        message: &str,
-        strength: Strength,
-    ) -> Violation {
-        Violation {
-            path: path.to_string(),
-            rule: rule.to_string(),
-            message: message.to_string(),
-            strength,
+    use erpspec_rules::WireReport;
+    /// `Request::parse`: the typed value of a report that breaks no
+    /// documented rule.
+    pub fn parse<T: serde::de::DeserializeOwned>(
+        report: WireReport,
+    ) -> Result<T, crate::ParseError> {
+        if report.documented().next().is_some() {
+            return Err(crate::ParseError::Rejected(Box::new(report)));
+        }
+        match serde_json::from_value(report.normalized.clone()) {
+            Ok(request) => Ok(request),
+            Err(e) => {
+                Err(crate::ParseError::Unrepresentable {
+                    error: e.to_string(),
+                    report: Box::new(report),
+                })
+            }
         }
     }
     /// `path` + `/` + an already escaped member name.
@@ -370,19 +298,5 @@ pub mod support {
     }
     pub fn index(path: &str, i: usize) -> String {
         format!("{path}/{i}")
-    }
-    /// Reports every member of `map` that no declared name matches.
-    pub fn unknown_members(
-        map: &Map<String, Value>,
-        declared: &[&str],
-        names: NameMatching,
-        path: &str,
-        out: &mut Vec<String>,
-    ) {
-        for k in map.keys() {
-            if !declared.iter().any(|d| names.matches(d, k)) {
-                out.push(format!("{path}/{}", erpspec_rules::pointer_escape(k)));
-            }
-        }
     }
 }

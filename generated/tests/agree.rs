@@ -271,7 +271,8 @@ proptest! {
     }
 
     /// Never panics on arbitrary bytes: random ones, and JSON requests with
-    /// a few bytes flipped, cut or inserted.
+    /// a few bytes flipped, cut or inserted; and on every input that is JSON
+    /// the byte reader agrees with the Value path.
     #[test]
     fn validators_never_panic_on_arbitrary_bytes(
         random in prop::collection::vec(any::<u8>(), 0..64),
@@ -289,9 +290,18 @@ proptest! {
         }
         let (vendor, endpoint) = names(vi, ei);
         for input in [&random, &bytes] {
+            // The byte reader validates while it parses: it must fail exactly
+            // where serde_json does, and otherwise report what the Value path
+            // reports (with and without the normalized request).
             let parsed = serde_json::from_slice::<Value>(input).ok();
+            let via_value = parsed.map(|v| erpspec_generated::validate_wire(vendor, endpoint, &v).expect("generated"));
             let via_bytes = erpspec_generated::validate_wire_bytes(vendor, endpoint, input).expect("generated").ok();
-            prop_assert_eq!(via_bytes, parsed.map(|v| erpspec_generated::validate_wire(vendor, endpoint, &v).expect("generated")));
+            let checked = erpspec_generated::check_wire_bytes(vendor, endpoint, input).expect("generated").ok();
+            prop_assert_eq!(
+                checked.map(|r| (r.violations, r.unknown, r.normalized)),
+                via_value.clone().map(|r| (r.violations, r.unknown, Value::Null))
+            );
+            prop_assert_eq!(via_bytes, via_value);
             for (vendor, endpoint) in erpspec_generated::ENDPOINTS {
                 let _ = erpspec_generated::validate_wire_bytes(vendor, endpoint, input);
                 let _ = erpspec_generated::validate_query(vendor, endpoint, &String::from_utf8_lossy(input));

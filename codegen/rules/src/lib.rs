@@ -15,6 +15,7 @@ use serde_json::Value;
 use std::fmt;
 
 pub mod kinds;
+pub mod read;
 mod wire;
 // The checks generated code calls, one per kind.
 pub use kinds::BoundaryCase;
@@ -184,6 +185,51 @@ pub enum RuleKind {
     },
 }
 
+/// Constructors with the parameters as literals take them (what generated
+/// runtime descriptions call).
+impl RuleKind {
+    pub fn at_least_one_of(fields: &[&str]) -> RuleKind {
+        RuleKind::AtLeastOneOf {
+            fields: fields.iter().map(|f| f.to_string()).collect(),
+        }
+    }
+    pub fn max_length(max: u64, unit: LengthUnit) -> RuleKind {
+        RuleKind::MaxLength { max, unit }
+    }
+    pub fn min_length(min: u64, unit: LengthUnit) -> RuleKind {
+        RuleKind::MinLength { min, unit }
+    }
+    pub fn one_of(values: &[&str], case: Case) -> RuleKind {
+        RuleKind::Enum {
+            values: values.iter().map(|v| v.to_string()).collect(),
+            case,
+        }
+    }
+    pub fn codes(values: &[(i64, &str)]) -> RuleKind {
+        RuleKind::CodedEnum {
+            values: values
+                .iter()
+                .map(|(code, name)| CodedValue {
+                    code: *code,
+                    name: name.to_string(),
+                })
+                .collect(),
+        }
+    }
+    pub fn minimum(value: f64) -> RuleKind {
+        RuleKind::Minimum { value }
+    }
+    pub fn format(format: Format) -> RuleKind {
+        RuleKind::Format { format }
+    }
+    pub fn max_items(max: u64) -> RuleKind {
+        RuleKind::MaxItems { max }
+    }
+    pub fn constant(value: bool) -> RuleKind {
+        RuleKind::Const { value }
+    }
+}
+
 impl RuleKind {
     /// The short name used in rule ids (`NOTES.max_length`).
     pub fn name(&self) -> &'static str {
@@ -203,19 +249,41 @@ impl RuleKind {
 
     /// Does `value` satisfy this rule? Object-level kinds look at an object;
     /// value-level kinds ignore values of a type they do not constrain (the
-    /// type check reports those).
+    /// type check reports those). Scalars go to [`Self::holds_scalar`] and
+    /// arrays to [`Self::holds_items`]: one check per kind, whether the value
+    /// is a parsed `Value` or read straight off the wire.
     pub fn holds(&self, value: &Value) -> bool {
         match self {
             RuleKind::Required => kinds::required::holds(value),
             RuleKind::AtLeastOneOf { fields } => kinds::at_least_one_of::holds(fields, value),
+            _ => match value {
+                Value::Array(items) => self.holds_items(items.len()),
+                other => Scalar::of(other).is_none_or(|s| self.holds_scalar(&s)),
+            },
+        }
+    }
+
+    /// Does a scalar satisfy this value-level rule? Kinds that constrain
+    /// another JSON type (and object-level kinds) hold.
+    pub fn holds_scalar(&self, value: &Scalar<'_>) -> bool {
+        match self {
+            RuleKind::Required | RuleKind::AtLeastOneOf { .. } | RuleKind::MaxItems { .. } => true,
             RuleKind::MaxLength { max, unit } => kinds::max_length::holds(*max, *unit, value),
             RuleKind::Enum { values, case } => kinds::enumeration::holds(values, *case, value),
             RuleKind::CodedEnum { values } => kinds::coded_enum::holds(values, value),
             RuleKind::Minimum { value: min } => kinds::minimum::holds(*min, value),
             RuleKind::Format { format } => kinds::format::holds(*format, value),
-            RuleKind::MaxItems { max } => kinds::max_items::holds(*max, value),
             RuleKind::MinLength { min, unit } => kinds::min_length::holds(*min, *unit, value),
             RuleKind::Const { value: want } => kinds::constant::holds(*want, value),
+        }
+    }
+
+    /// Does an array of `len` items satisfy this rule? Only `max_items`
+    /// constrains arrays.
+    pub fn holds_items(&self, len: usize) -> bool {
+        match self {
+            RuleKind::MaxItems { max } => kinds::max_items::max_items(len, *max),
+            _ => true,
         }
     }
 
@@ -314,6 +382,44 @@ impl RuleKind {
             RuleKind::MinLength { min, unit } => kinds::min_length::strategies::breaking(*min, *unit),
             RuleKind::Const { value } => kinds::constant::strategies::breaking(*value),
         })
+    }
+}
+
+/// A JSON scalar as the rule checks see it, borrowed where it can be: the
+/// same checks run on a parsed `Value` and on a value read off the wire.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Scalar<'a> {
+    Str(&'a str),
+    /// An integer that fits `i64` (what every kind reads as an integer).
+    Int(i64),
+    /// Any other number (a fraction, or an integer beyond `i64`).
+    Num(f64),
+    Bool(bool),
+}
+
+impl<'a> Scalar<'a> {
+    /// The scalar in a JSON value; `None` for null, arrays and objects.
+    pub fn of(value: &'a Value) -> Option<Scalar<'a>> {
+        Some(match value {
+            Value::String(s) => Scalar::Str(s),
+            Value::Bool(b) => Scalar::Bool(*b),
+            Value::Number(n) => match n.as_i64() {
+                Some(i) => Scalar::Int(i),
+                None => Scalar::Num(n.as_f64().unwrap_or(f64::NAN)),
+            },
+            Value::Null | Value::Array(_) | Value::Object(_) => return None,
+        })
+    }
+}
+
+/// The message a violation of `kind` reports about `subject` (a field's
+/// name, or an object's dotted rule path, empty for the request): the
+/// vendor's `message` where documented, else the kind's description.
+pub fn violation_message(message: Option<&str>, subject: &str, kind: &RuleKind) -> String {
+    match message {
+        Some(m) => m.to_string(),
+        None if subject.is_empty() => format!("the request {}", kind.describe()),
+        None => format!("{subject} {}", kind.describe()),
     }
 }
 

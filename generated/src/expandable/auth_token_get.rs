@@ -7,6 +7,8 @@
 //! Route `auth-token-get`.
 use crate::support as rt;
 use erpspec_rules as rules;
+use erpspec_rules::read as w;
+use erpspec_rules::{RuleKind as K, Strength as S};
 use serde_json::Value;
 /// The vendor this endpoint belongs to.
 pub const VENDOR: &str = "expandable";
@@ -34,33 +36,27 @@ impl Request {
     /// reports every broken rule, wrong type and unknown member, with
     /// the request as a server would store it.
     pub fn from_wire(body: &Value) -> rules::WireReport {
-        let mut report = rules::WireReport::default();
-        report.normalized = Self::read_wire(body, "", &mut report);
-        report
+        WIRE.read_value(body)
     }
-    /// [`Self::from_wire`] on raw bytes; fails only if they are not JSON.
+    /// [`Self::from_wire`] on raw bytes, validated while they are
+    /// parsed; fails only if they are not JSON.
     pub fn from_wire_bytes(
         bytes: &[u8],
     ) -> Result<rules::WireReport, serde_json::Error> {
-        serde_json::from_slice::<Value>(bytes).map(|body| Self::from_wire(&body))
+        WIRE.read_bytes(bytes, true)
+    }
+    /// [`Self::from_wire_bytes`] without the normalized request
+    /// (`normalized` is null): no value is copied.
+    pub fn check_wire_bytes(
+        bytes: &[u8],
+    ) -> Result<rules::WireReport, serde_json::Error> {
+        WIRE.read_bytes(bytes, false)
     }
     /// Reads a request body into its typed value. Fails when a
     /// documented rule is broken; contested and site rules never fail
     /// here (other values are legal): [`Self::validate`] reports them.
     pub fn parse(body: &Value) -> Result<Self, crate::ParseError> {
-        let report = Self::from_wire(body);
-        if report.documented().next().is_some() {
-            return Err(crate::ParseError::Rejected(Box::new(report)));
-        }
-        match serde_json::from_value(report.normalized.clone()) {
-            Ok(request) => Ok(request),
-            Err(e) => {
-                Err(crate::ParseError::Unrepresentable {
-                    error: e.to_string(),
-                    report: Box::new(report),
-                })
-            }
-        }
+        rt::parse(Self::from_wire(body))
     }
     /// Every rule a typed request can still break: documented
     /// rules hold by construction, so these are the contested and
@@ -79,166 +75,6 @@ impl Request {
             x.validate_at(&path, out);
         }
     }
-    /// Reads this object from the wire at `path` (a JSON pointer),
-    /// pushing what it finds into `report`; returns the normalized value.
-    #[doc(hidden)]
-    pub fn read_wire(
-        value: &Value,
-        path: &str,
-        report: &mut rules::WireReport,
-    ) -> Value {
-        let Some(map) = value.as_object() else {
-            report
-                .violations
-                .push(
-                    rt::violation(
-                        path,
-                        "expandable.auth-token-get.type",
-                        "the request must be a JSON object",
-                        rules::Strength::Documented,
-                    ),
-                );
-            return Value::Null;
-        };
-        let mut out = serde_json::Map::new();
-        let f0 = rules::member(map, "DATA_SOURCE", super::NAME_MATCHING);
-        if let Some(v) = f0 {
-            let path = rt::child(path, "DATA_SOURCE");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => {
-                    if !(nv
-                        .as_str()
-                        .is_none_or(|s| rules::one_of(
-                            s,
-                            &["ESI", "ESICAN", "DEMO"],
-                            rules::Case::Exact,
-                        )))
-                    {
-                        report
-                            .violations
-                            .push(
-                                rt::violation(
-                                    &path,
-                                    "expandable.auth-token-get.DATA_SOURCE.enum",
-                                    "DATA_SOURCE must be one of: ESI, ESICAN, DEMO",
-                                    rules::Strength::Site,
-                                ),
-                            );
-                    }
-                    nv
-                }
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.auth-token-get.DATA_SOURCE.type",
-                                "DATA_SOURCE must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("DATA_SOURCE".to_string(), nv);
-        } else {
-            report
-                .violations
-                .push(
-                    rt::violation(
-                        &rt::child(path, "DATA_SOURCE"),
-                        "expandable.auth-token-get.DATA_SOURCE.required",
-                        "DATA_SOURCE is required",
-                        rules::Strength::Documented,
-                    ),
-                );
-        }
-        let f1 = rules::member(map, "USER_NAME", super::NAME_MATCHING);
-        if let Some(v) = f1 {
-            let path = rt::child(path, "USER_NAME");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.auth-token-get.USER_NAME.type",
-                                "USER_NAME must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("USER_NAME".to_string(), nv);
-        } else {
-            report
-                .violations
-                .push(
-                    rt::violation(
-                        &rt::child(path, "USER_NAME"),
-                        "expandable.auth-token-get.USER_NAME.required",
-                        "USER_NAME is required",
-                        rules::Strength::Documented,
-                    ),
-                );
-        }
-        let f2 = rules::member(map, "PASSWORD", super::NAME_MATCHING);
-        if let Some(v) = f2 {
-            let path = rt::child(path, "PASSWORD");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.auth-token-get.PASSWORD.type",
-                                "PASSWORD must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("PASSWORD".to_string(), nv);
-        } else {
-            report
-                .violations
-                .push(
-                    rt::violation(
-                        &rt::child(path, "PASSWORD"),
-                        "expandable.auth-token-get.PASSWORD.required",
-                        "PASSWORD is required",
-                        rules::Strength::Documented,
-                    ),
-                );
-        }
-        rt::unknown_members(
-            map,
-            &["DATA_SOURCE", "USER_NAME", "PASSWORD"],
-            super::NAME_MATCHING,
-            path,
-            &mut report.unknown,
-        );
-        Value::Object(out)
-    }
 }
 /// One of the configured data sources (Data Sources, Get).
 ///
@@ -249,42 +85,43 @@ impl Request {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 pub struct DataSource(String);
-impl From<String> for DataSource {
-    fn from(value: String) -> Self {
-        Self(value)
-    }
-}
-impl From<DataSource> for String {
-    fn from(value: DataSource) -> Self {
-        value.0
-    }
-}
+rules::newtype!(open text DataSource);
 impl DataSource {
-    /// The value as text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-    /// The wrapped value.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
     /// Reports the rules a held value can still break (contested and
     /// site rules) for a value at `path` (a JSON pointer).
     #[doc(hidden)]
     pub fn validate_at(&self, path: &str, out: &mut Vec<rules::Violation>) {
-        if !(rules::one_of(
-            self.0.as_str(),
-            &["ESI", "ESICAN", "DEMO"],
-            rules::Case::Exact,
-        )) {
-            out.push(
-                rt::violation(
-                    path,
-                    "expandable.auth-token-get.DATA_SOURCE.enum",
-                    "DATA_SOURCE must be one of: ESI, ESICAN, DEMO",
-                    rules::Strength::Site,
-                ),
-            );
-        }
+        WIRE.field(&[0]).report_loose(&self.0, path, out);
+    }
+}
+/// The request as `erpspec_rules::read` reads it: fields, types,
+/// rules and the vendor's dialect.
+pub static WIRE: std::sync::LazyLock<w::Endpoint> = std::sync::LazyLock::new(|| {
+    w::Endpoint::new(
+        "expandable.auth-token-get.",
+        super::NAME_MATCHING,
+        super::STRINGS_CARRY_SCALARS,
+        object_0(),
+    )
+});
+fn object_0() -> w::Object {
+    let mut o = w::Object::new(names_0);
+    o.field("DATA_SOURCE", w::Shape::STRING);
+    o.required(w::Check::new(S::Documented, K::Required));
+    o.rule(
+        w::Check::new(S::Site, K::one_of(&["ESI", "ESICAN", "DEMO"], rules::Case::Exact)),
+    );
+    o.field("USER_NAME", w::Shape::STRING);
+    o.required(w::Check::new(S::Documented, K::Required));
+    o.field("PASSWORD", w::Shape::STRING);
+    o.required(w::Check::new(S::Documented, K::Required));
+    o
+}
+fn names_0(name: &str) -> Option<usize> {
+    match name {
+        "DATA_SOURCE" => Some(0),
+        "PASSWORD" => Some(2),
+        "USER_NAME" => Some(1),
+        _ => None,
     }
 }

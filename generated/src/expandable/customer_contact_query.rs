@@ -7,6 +7,8 @@
 //! Route `customer-contact-query` (Customer Contact Editor (SOECT)).
 use crate::support as rt;
 use erpspec_rules as rules;
+use erpspec_rules::read as w;
+use erpspec_rules::{RuleKind as K, Strength as S};
 use serde_json::Value;
 /// The vendor this endpoint belongs to.
 pub const VENDOR: &str = "expandable";
@@ -195,33 +197,27 @@ impl Request {
     /// reports every broken rule, wrong type and unknown member, with
     /// the request as a server would store it.
     pub fn from_wire(body: &Value) -> rules::WireReport {
-        let mut report = rules::WireReport::default();
-        report.normalized = Self::read_wire(body, "", &mut report);
-        report
+        WIRE.read_value(body)
     }
-    /// [`Self::from_wire`] on raw bytes; fails only if they are not JSON.
+    /// [`Self::from_wire`] on raw bytes, validated while they are
+    /// parsed; fails only if they are not JSON.
     pub fn from_wire_bytes(
         bytes: &[u8],
     ) -> Result<rules::WireReport, serde_json::Error> {
-        serde_json::from_slice::<Value>(bytes).map(|body| Self::from_wire(&body))
+        WIRE.read_bytes(bytes, true)
+    }
+    /// [`Self::from_wire_bytes`] without the normalized request
+    /// (`normalized` is null): no value is copied.
+    pub fn check_wire_bytes(
+        bytes: &[u8],
+    ) -> Result<rules::WireReport, serde_json::Error> {
+        WIRE.read_bytes(bytes, false)
     }
     /// Reads a request body into its typed value. Fails when a
     /// documented rule is broken; contested and site rules never fail
     /// here (other values are legal): [`Self::validate`] reports them.
     pub fn parse(body: &Value) -> Result<Self, crate::ParseError> {
-        let report = Self::from_wire(body);
-        if report.documented().next().is_some() {
-            return Err(crate::ParseError::Rejected(Box::new(report)));
-        }
-        match serde_json::from_value(report.normalized.clone()) {
-            Ok(request) => Ok(request),
-            Err(e) => {
-                Err(crate::ParseError::Unrepresentable {
-                    error: e.to_string(),
-                    report: Box::new(report),
-                })
-            }
-        }
+        rt::parse(Self::from_wire(body))
     }
     /// Every rule a typed request can still break: documented
     /// rules hold by construction, so these are the contested and
@@ -234,1358 +230,232 @@ impl Request {
     /// [`Self::validate`] for a value at `path` (a JSON pointer).
     #[doc(hidden)]
     pub fn validate_at(&self, path: &str, out: &mut Vec<rules::Violation>) {
-        if !rules::at_least_one_of([
-            self.customer_id.is_some(),
-            self.cust_contact.is_some(),
-            self.contact_status.is_some(),
-            self.first_name.is_some(),
-            self.last_name.is_some(),
-            self.initial.is_some(),
-            self.title.is_some(),
-            self.mail_stop.is_some(),
-            self.address_1.is_some(),
-            self.address_2.is_some(),
-            self.address_3.is_some(),
-            self.city.is_some(),
-            self.state.is_some(),
-            self.zip_code.is_some(),
-            self.country.is_some(),
-            self.phone_no.is_some(),
-            self.fax_no.is_some(),
-            self.cell_phone_no.is_some(),
-            self.pager_no.is_some(),
-            self.e_mail.is_some(),
-            self.e_mail_2.is_some(),
-            self.web_address.is_some(),
-            self.sofct_user_1.is_some(),
-            self.sofct_user_2.is_some(),
-            self.sofct_user_3.is_some(),
-            self.sofct_user_4.is_some(),
-            self.sofct_user_5.is_some(),
-            self.sofct_user_6.is_some(),
-            self.sofct_user_7.is_some(),
-            self.sofct_user_8.is_some(),
-            self.sofct_user_9.is_some(),
-            self.sofct_user_10.is_some(),
-            self.sofct_user_11.is_some(),
-            self.sofct_user_12.is_some(),
-            self.sofct_user_13.is_some(),
-            self.sofct_user_14.is_some(),
-            self.sofct_user_15.is_some(),
-            self.sofct_user_16.is_some(),
-            self.created_by.is_some(),
-            self.date_created.is_some(),
-            self.modified_by.is_some(),
-            self.date_modified.is_some(),
-            self.operator_id.is_some(),
-            self.date_last_updt.is_some(),
-            self.time_last_updt.is_some(),
-        ]) {
-            out.push(
-                rt::violation(
-                    path,
-                    "expandable.customer-contact-query.at_least_one_of",
-                    "the request needs at least one of: CUSTOMER_ID, CUST_CONTACT, CONTACT_STATUS, FIRST_NAME, LAST_NAME, INITIAL, TITLE, MAIL_STOP, ADDRESS_1, ADDRESS_2, ADDRESS_3, CITY, STATE, ZIP_CODE, COUNTRY, PHONE_NO, FAX_NO, CELL_PHONE_NO, PAGER_NO, E_MAIL, E_MAIL_2, WEB_ADDRESS, SOFCT_USER_1, SOFCT_USER_2, SOFCT_USER_3, SOFCT_USER_4, SOFCT_USER_5, SOFCT_USER_6, SOFCT_USER_7, SOFCT_USER_8, SOFCT_USER_9, SOFCT_USER_10, SOFCT_USER_11, SOFCT_USER_12, SOFCT_USER_13, SOFCT_USER_14, SOFCT_USER_15, SOFCT_USER_16, CREATED_BY, DATE_CREATED, MODIFIED_BY, DATE_MODIFIED, OPERATOR_ID, DATE_LAST_UPDT, TIME_LAST_UPDT",
-                    rules::Strength::Documented,
-                ),
+        WIRE.object(&[])
+            .report_any_of(
+                0,
+                &[
+                    self.customer_id.is_some(),
+                    self.cust_contact.is_some(),
+                    self.contact_status.is_some(),
+                    self.first_name.is_some(),
+                    self.last_name.is_some(),
+                    self.initial.is_some(),
+                    self.title.is_some(),
+                    self.mail_stop.is_some(),
+                    self.address_1.is_some(),
+                    self.address_2.is_some(),
+                    self.address_3.is_some(),
+                    self.city.is_some(),
+                    self.state.is_some(),
+                    self.zip_code.is_some(),
+                    self.country.is_some(),
+                    self.phone_no.is_some(),
+                    self.fax_no.is_some(),
+                    self.cell_phone_no.is_some(),
+                    self.pager_no.is_some(),
+                    self.e_mail.is_some(),
+                    self.e_mail_2.is_some(),
+                    self.web_address.is_some(),
+                    self.sofct_user_1.is_some(),
+                    self.sofct_user_2.is_some(),
+                    self.sofct_user_3.is_some(),
+                    self.sofct_user_4.is_some(),
+                    self.sofct_user_5.is_some(),
+                    self.sofct_user_6.is_some(),
+                    self.sofct_user_7.is_some(),
+                    self.sofct_user_8.is_some(),
+                    self.sofct_user_9.is_some(),
+                    self.sofct_user_10.is_some(),
+                    self.sofct_user_11.is_some(),
+                    self.sofct_user_12.is_some(),
+                    self.sofct_user_13.is_some(),
+                    self.sofct_user_14.is_some(),
+                    self.sofct_user_15.is_some(),
+                    self.sofct_user_16.is_some(),
+                    self.created_by.is_some(),
+                    self.date_created.is_some(),
+                    self.modified_by.is_some(),
+                    self.date_modified.is_some(),
+                    self.operator_id.is_some(),
+                    self.date_last_updt.is_some(),
+                    self.time_last_updt.is_some(),
+                ],
+                path,
+                out,
             );
-        }
     }
-    /// Reads this object from the wire at `path` (a JSON pointer),
-    /// pushing what it finds into `report`; returns the normalized value.
-    #[doc(hidden)]
-    pub fn read_wire(
-        value: &Value,
-        path: &str,
-        report: &mut rules::WireReport,
-    ) -> Value {
-        let Some(map) = value.as_object() else {
-            report
-                .violations
-                .push(
-                    rt::violation(
-                        path,
-                        "expandable.customer-contact-query.type",
-                        "the request must be a JSON object",
-                        rules::Strength::Documented,
-                    ),
-                );
-            return Value::Null;
-        };
-        let mut out = serde_json::Map::new();
-        let f0 = rules::member(map, "CUSTOMER_ID", super::NAME_MATCHING);
-        if let Some(v) = f0 {
-            let path = rt::child(path, "CUSTOMER_ID");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-contact-query.CUSTOMER_ID.type",
-                                "CUSTOMER_ID must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("CUSTOMER_ID".to_string(), nv);
-        }
-        let f1 = rules::member(map, "CUST_CONTACT", super::NAME_MATCHING);
-        if let Some(v) = f1 {
-            let path = rt::child(path, "CUST_CONTACT");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-contact-query.CUST_CONTACT.type",
-                                "CUST_CONTACT must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("CUST_CONTACT".to_string(), nv);
-        }
-        let f2 = rules::member(map, "CONTACT_STATUS", super::NAME_MATCHING);
-        if let Some(v) = f2 {
-            let path = rt::child(path, "CONTACT_STATUS");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-contact-query.CONTACT_STATUS.type",
-                                "CONTACT_STATUS must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("CONTACT_STATUS".to_string(), nv);
-        }
-        let f3 = rules::member(map, "FIRST_NAME", super::NAME_MATCHING);
-        if let Some(v) = f3 {
-            let path = rt::child(path, "FIRST_NAME");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-contact-query.FIRST_NAME.type",
-                                "FIRST_NAME must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("FIRST_NAME".to_string(), nv);
-        }
-        let f4 = rules::member(map, "LAST_NAME", super::NAME_MATCHING);
-        if let Some(v) = f4 {
-            let path = rt::child(path, "LAST_NAME");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-contact-query.LAST_NAME.type",
-                                "LAST_NAME must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("LAST_NAME".to_string(), nv);
-        }
-        let f5 = rules::member(map, "INITIAL", super::NAME_MATCHING);
-        if let Some(v) = f5 {
-            let path = rt::child(path, "INITIAL");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-contact-query.INITIAL.type",
-                                "INITIAL must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("INITIAL".to_string(), nv);
-        }
-        let f6 = rules::member(map, "TITLE", super::NAME_MATCHING);
-        if let Some(v) = f6 {
-            let path = rt::child(path, "TITLE");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-contact-query.TITLE.type",
-                                "TITLE must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("TITLE".to_string(), nv);
-        }
-        let f7 = rules::member(map, "MAIL_STOP", super::NAME_MATCHING);
-        if let Some(v) = f7 {
-            let path = rt::child(path, "MAIL_STOP");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-contact-query.MAIL_STOP.type",
-                                "MAIL_STOP must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("MAIL_STOP".to_string(), nv);
-        }
-        let f8 = rules::member(map, "ADDRESS_1", super::NAME_MATCHING);
-        if let Some(v) = f8 {
-            let path = rt::child(path, "ADDRESS_1");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-contact-query.ADDRESS_1.type",
-                                "ADDRESS_1 must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("ADDRESS_1".to_string(), nv);
-        }
-        let f9 = rules::member(map, "ADDRESS_2", super::NAME_MATCHING);
-        if let Some(v) = f9 {
-            let path = rt::child(path, "ADDRESS_2");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-contact-query.ADDRESS_2.type",
-                                "ADDRESS_2 must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("ADDRESS_2".to_string(), nv);
-        }
-        let f10 = rules::member(map, "ADDRESS_3", super::NAME_MATCHING);
-        if let Some(v) = f10 {
-            let path = rt::child(path, "ADDRESS_3");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-contact-query.ADDRESS_3.type",
-                                "ADDRESS_3 must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("ADDRESS_3".to_string(), nv);
-        }
-        let f11 = rules::member(map, "CITY", super::NAME_MATCHING);
-        if let Some(v) = f11 {
-            let path = rt::child(path, "CITY");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-contact-query.CITY.type",
-                                "CITY must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("CITY".to_string(), nv);
-        }
-        let f12 = rules::member(map, "STATE", super::NAME_MATCHING);
-        if let Some(v) = f12 {
-            let path = rt::child(path, "STATE");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-contact-query.STATE.type",
-                                "STATE must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("STATE".to_string(), nv);
-        }
-        let f13 = rules::member(map, "ZIP_CODE", super::NAME_MATCHING);
-        if let Some(v) = f13 {
-            let path = rt::child(path, "ZIP_CODE");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-contact-query.ZIP_CODE.type",
-                                "ZIP_CODE must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("ZIP_CODE".to_string(), nv);
-        }
-        let f14 = rules::member(map, "COUNTRY", super::NAME_MATCHING);
-        if let Some(v) = f14 {
-            let path = rt::child(path, "COUNTRY");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-contact-query.COUNTRY.type",
-                                "COUNTRY must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("COUNTRY".to_string(), nv);
-        }
-        let f15 = rules::member(map, "PHONE_NO", super::NAME_MATCHING);
-        if let Some(v) = f15 {
-            let path = rt::child(path, "PHONE_NO");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-contact-query.PHONE_NO.type",
-                                "PHONE_NO must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("PHONE_NO".to_string(), nv);
-        }
-        let f16 = rules::member(map, "FAX_NO", super::NAME_MATCHING);
-        if let Some(v) = f16 {
-            let path = rt::child(path, "FAX_NO");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-contact-query.FAX_NO.type",
-                                "FAX_NO must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("FAX_NO".to_string(), nv);
-        }
-        let f17 = rules::member(map, "CELL_PHONE_NO", super::NAME_MATCHING);
-        if let Some(v) = f17 {
-            let path = rt::child(path, "CELL_PHONE_NO");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-contact-query.CELL_PHONE_NO.type",
-                                "CELL_PHONE_NO must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("CELL_PHONE_NO".to_string(), nv);
-        }
-        let f18 = rules::member(map, "PAGER_NO", super::NAME_MATCHING);
-        if let Some(v) = f18 {
-            let path = rt::child(path, "PAGER_NO");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-contact-query.PAGER_NO.type",
-                                "PAGER_NO must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("PAGER_NO".to_string(), nv);
-        }
-        let f19 = rules::member(map, "E_MAIL", super::NAME_MATCHING);
-        if let Some(v) = f19 {
-            let path = rt::child(path, "E_MAIL");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-contact-query.E_MAIL.type",
-                                "E_MAIL must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("E_MAIL".to_string(), nv);
-        }
-        let f20 = rules::member(map, "E_MAIL_2", super::NAME_MATCHING);
-        if let Some(v) = f20 {
-            let path = rt::child(path, "E_MAIL_2");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-contact-query.E_MAIL_2.type",
-                                "E_MAIL_2 must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("E_MAIL_2".to_string(), nv);
-        }
-        let f21 = rules::member(map, "WEB_ADDRESS", super::NAME_MATCHING);
-        if let Some(v) = f21 {
-            let path = rt::child(path, "WEB_ADDRESS");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-contact-query.WEB_ADDRESS.type",
-                                "WEB_ADDRESS must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("WEB_ADDRESS".to_string(), nv);
-        }
-        let f22 = rules::member(map, "SOFCT_USER_1", super::NAME_MATCHING);
-        if let Some(v) = f22 {
-            let path = rt::child(path, "SOFCT_USER_1");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-contact-query.SOFCT_USER_1.type",
-                                "SOFCT_USER_1 must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("SOFCT_USER_1".to_string(), nv);
-        }
-        let f23 = rules::member(map, "SOFCT_USER_2", super::NAME_MATCHING);
-        if let Some(v) = f23 {
-            let path = rt::child(path, "SOFCT_USER_2");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-contact-query.SOFCT_USER_2.type",
-                                "SOFCT_USER_2 must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("SOFCT_USER_2".to_string(), nv);
-        }
-        let f24 = rules::member(map, "SOFCT_USER_3", super::NAME_MATCHING);
-        if let Some(v) = f24 {
-            let path = rt::child(path, "SOFCT_USER_3");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-contact-query.SOFCT_USER_3.type",
-                                "SOFCT_USER_3 must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("SOFCT_USER_3".to_string(), nv);
-        }
-        let f25 = rules::member(map, "SOFCT_USER_4", super::NAME_MATCHING);
-        if let Some(v) = f25 {
-            let path = rt::child(path, "SOFCT_USER_4");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-contact-query.SOFCT_USER_4.type",
-                                "SOFCT_USER_4 must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("SOFCT_USER_4".to_string(), nv);
-        }
-        let f26 = rules::member(map, "SOFCT_USER_5", super::NAME_MATCHING);
-        if let Some(v) = f26 {
-            let path = rt::child(path, "SOFCT_USER_5");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-contact-query.SOFCT_USER_5.type",
-                                "SOFCT_USER_5 must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("SOFCT_USER_5".to_string(), nv);
-        }
-        let f27 = rules::member(map, "SOFCT_USER_6", super::NAME_MATCHING);
-        if let Some(v) = f27 {
-            let path = rt::child(path, "SOFCT_USER_6");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-contact-query.SOFCT_USER_6.type",
-                                "SOFCT_USER_6 must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("SOFCT_USER_6".to_string(), nv);
-        }
-        let f28 = rules::member(map, "SOFCT_USER_7", super::NAME_MATCHING);
-        if let Some(v) = f28 {
-            let path = rt::child(path, "SOFCT_USER_7");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-contact-query.SOFCT_USER_7.type",
-                                "SOFCT_USER_7 must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("SOFCT_USER_7".to_string(), nv);
-        }
-        let f29 = rules::member(map, "SOFCT_USER_8", super::NAME_MATCHING);
-        if let Some(v) = f29 {
-            let path = rt::child(path, "SOFCT_USER_8");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-contact-query.SOFCT_USER_8.type",
-                                "SOFCT_USER_8 must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("SOFCT_USER_8".to_string(), nv);
-        }
-        let f30 = rules::member(map, "SOFCT_USER_9", super::NAME_MATCHING);
-        if let Some(v) = f30 {
-            let path = rt::child(path, "SOFCT_USER_9");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-contact-query.SOFCT_USER_9.type",
-                                "SOFCT_USER_9 must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("SOFCT_USER_9".to_string(), nv);
-        }
-        let f31 = rules::member(map, "SOFCT_USER_10", super::NAME_MATCHING);
-        if let Some(v) = f31 {
-            let path = rt::child(path, "SOFCT_USER_10");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-contact-query.SOFCT_USER_10.type",
-                                "SOFCT_USER_10 must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("SOFCT_USER_10".to_string(), nv);
-        }
-        let f32 = rules::member(map, "SOFCT_USER_11", super::NAME_MATCHING);
-        if let Some(v) = f32 {
-            let path = rt::child(path, "SOFCT_USER_11");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-contact-query.SOFCT_USER_11.type",
-                                "SOFCT_USER_11 must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("SOFCT_USER_11".to_string(), nv);
-        }
-        let f33 = rules::member(map, "SOFCT_USER_12", super::NAME_MATCHING);
-        if let Some(v) = f33 {
-            let path = rt::child(path, "SOFCT_USER_12");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-contact-query.SOFCT_USER_12.type",
-                                "SOFCT_USER_12 must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("SOFCT_USER_12".to_string(), nv);
-        }
-        let f34 = rules::member(map, "SOFCT_USER_13", super::NAME_MATCHING);
-        if let Some(v) = f34 {
-            let path = rt::child(path, "SOFCT_USER_13");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-contact-query.SOFCT_USER_13.type",
-                                "SOFCT_USER_13 must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("SOFCT_USER_13".to_string(), nv);
-        }
-        let f35 = rules::member(map, "SOFCT_USER_14", super::NAME_MATCHING);
-        if let Some(v) = f35 {
-            let path = rt::child(path, "SOFCT_USER_14");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-contact-query.SOFCT_USER_14.type",
-                                "SOFCT_USER_14 must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("SOFCT_USER_14".to_string(), nv);
-        }
-        let f36 = rules::member(map, "SOFCT_USER_15", super::NAME_MATCHING);
-        if let Some(v) = f36 {
-            let path = rt::child(path, "SOFCT_USER_15");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-contact-query.SOFCT_USER_15.type",
-                                "SOFCT_USER_15 must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("SOFCT_USER_15".to_string(), nv);
-        }
-        let f37 = rules::member(map, "SOFCT_USER_16", super::NAME_MATCHING);
-        if let Some(v) = f37 {
-            let path = rt::child(path, "SOFCT_USER_16");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-contact-query.SOFCT_USER_16.type",
-                                "SOFCT_USER_16 must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("SOFCT_USER_16".to_string(), nv);
-        }
-        let f38 = rules::member(map, "AUTH_TOKEN", super::NAME_MATCHING);
-        if let Some(v) = f38 {
-            let path = rt::child(path, "AUTH_TOKEN");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-contact-query.AUTH_TOKEN.type",
-                                "AUTH_TOKEN must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("AUTH_TOKEN".to_string(), nv);
-        } else {
-            report
-                .violations
-                .push(
-                    rt::violation(
-                        &rt::child(path, "AUTH_TOKEN"),
-                        "expandable.customer-contact-query.AUTH_TOKEN.required",
-                        "AUTH_TOKEN is required",
-                        rules::Strength::Documented,
-                    ),
-                );
-        }
-        let f39 = rules::member(map, "CREATED_BY", super::NAME_MATCHING);
-        if let Some(v) = f39 {
-            let path = rt::child(path, "CREATED_BY");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-contact-query.CREATED_BY.type",
-                                "CREATED_BY must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("CREATED_BY".to_string(), nv);
-        }
-        let f40 = rules::member(map, "DATE_CREATED", super::NAME_MATCHING);
-        if let Some(v) = f40 {
-            let path = rt::child(path, "DATE_CREATED");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-contact-query.DATE_CREATED.type",
-                                "DATE_CREATED must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("DATE_CREATED".to_string(), nv);
-        }
-        let f41 = rules::member(map, "MODIFIED_BY", super::NAME_MATCHING);
-        if let Some(v) = f41 {
-            let path = rt::child(path, "MODIFIED_BY");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-contact-query.MODIFIED_BY.type",
-                                "MODIFIED_BY must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("MODIFIED_BY".to_string(), nv);
-        }
-        let f42 = rules::member(map, "DATE_MODIFIED", super::NAME_MATCHING);
-        if let Some(v) = f42 {
-            let path = rt::child(path, "DATE_MODIFIED");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-contact-query.DATE_MODIFIED.type",
-                                "DATE_MODIFIED must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("DATE_MODIFIED".to_string(), nv);
-        }
-        let f43 = rules::member(map, "OPERATOR_ID", super::NAME_MATCHING);
-        if let Some(v) = f43 {
-            let path = rt::child(path, "OPERATOR_ID");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-contact-query.OPERATOR_ID.type",
-                                "OPERATOR_ID must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("OPERATOR_ID".to_string(), nv);
-        }
-        let f44 = rules::member(map, "DATE_LAST_UPDT", super::NAME_MATCHING);
-        if let Some(v) = f44 {
-            let path = rt::child(path, "DATE_LAST_UPDT");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-contact-query.DATE_LAST_UPDT.type",
-                                "DATE_LAST_UPDT must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("DATE_LAST_UPDT".to_string(), nv);
-        }
-        let f45 = rules::member(map, "TIME_LAST_UPDT", super::NAME_MATCHING);
-        if let Some(v) = f45 {
-            let path = rt::child(path, "TIME_LAST_UPDT");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-contact-query.TIME_LAST_UPDT.type",
-                                "TIME_LAST_UPDT must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("TIME_LAST_UPDT".to_string(), nv);
-        }
-        rt::unknown_members(
-            map,
-            &[
-                "CUSTOMER_ID",
-                "CUST_CONTACT",
-                "CONTACT_STATUS",
-                "FIRST_NAME",
-                "LAST_NAME",
-                "INITIAL",
-                "TITLE",
-                "MAIL_STOP",
-                "ADDRESS_1",
-                "ADDRESS_2",
-                "ADDRESS_3",
-                "CITY",
-                "STATE",
-                "ZIP_CODE",
-                "COUNTRY",
-                "PHONE_NO",
-                "FAX_NO",
-                "CELL_PHONE_NO",
-                "PAGER_NO",
-                "E_MAIL",
-                "E_MAIL_2",
-                "WEB_ADDRESS",
-                "SOFCT_USER_1",
-                "SOFCT_USER_2",
-                "SOFCT_USER_3",
-                "SOFCT_USER_4",
-                "SOFCT_USER_5",
-                "SOFCT_USER_6",
-                "SOFCT_USER_7",
-                "SOFCT_USER_8",
-                "SOFCT_USER_9",
-                "SOFCT_USER_10",
-                "SOFCT_USER_11",
-                "SOFCT_USER_12",
-                "SOFCT_USER_13",
-                "SOFCT_USER_14",
-                "SOFCT_USER_15",
-                "SOFCT_USER_16",
-                "AUTH_TOKEN",
-                "CREATED_BY",
-                "DATE_CREATED",
-                "MODIFIED_BY",
-                "DATE_MODIFIED",
-                "OPERATOR_ID",
-                "DATE_LAST_UPDT",
-                "TIME_LAST_UPDT",
-            ],
-            super::NAME_MATCHING,
-            path,
-            &mut report.unknown,
-        );
-        if !rules::at_least_one_of([
-            f0.is_some(),
-            f1.is_some(),
-            f2.is_some(),
-            f3.is_some(),
-            f4.is_some(),
-            f5.is_some(),
-            f6.is_some(),
-            f7.is_some(),
-            f8.is_some(),
-            f9.is_some(),
-            f10.is_some(),
-            f11.is_some(),
-            f12.is_some(),
-            f13.is_some(),
-            f14.is_some(),
-            f15.is_some(),
-            f16.is_some(),
-            f17.is_some(),
-            f18.is_some(),
-            f19.is_some(),
-            f20.is_some(),
-            f21.is_some(),
-            f22.is_some(),
-            f23.is_some(),
-            f24.is_some(),
-            f25.is_some(),
-            f26.is_some(),
-            f27.is_some(),
-            f28.is_some(),
-            f29.is_some(),
-            f30.is_some(),
-            f31.is_some(),
-            f32.is_some(),
-            f33.is_some(),
-            f34.is_some(),
-            f35.is_some(),
-            f36.is_some(),
-            f37.is_some(),
-            f39.is_some(),
-            f40.is_some(),
-            f41.is_some(),
-            f42.is_some(),
-            f43.is_some(),
-            f44.is_some(),
-            f45.is_some(),
-        ]) {
-            report
-                .violations
-                .push(
-                    rt::violation(
-                        path,
-                        "expandable.customer-contact-query.at_least_one_of",
-                        "the request needs at least one of: CUSTOMER_ID, CUST_CONTACT, CONTACT_STATUS, FIRST_NAME, LAST_NAME, INITIAL, TITLE, MAIL_STOP, ADDRESS_1, ADDRESS_2, ADDRESS_3, CITY, STATE, ZIP_CODE, COUNTRY, PHONE_NO, FAX_NO, CELL_PHONE_NO, PAGER_NO, E_MAIL, E_MAIL_2, WEB_ADDRESS, SOFCT_USER_1, SOFCT_USER_2, SOFCT_USER_3, SOFCT_USER_4, SOFCT_USER_5, SOFCT_USER_6, SOFCT_USER_7, SOFCT_USER_8, SOFCT_USER_9, SOFCT_USER_10, SOFCT_USER_11, SOFCT_USER_12, SOFCT_USER_13, SOFCT_USER_14, SOFCT_USER_15, SOFCT_USER_16, CREATED_BY, DATE_CREATED, MODIFIED_BY, DATE_MODIFIED, OPERATOR_ID, DATE_LAST_UPDT, TIME_LAST_UPDT",
-                        rules::Strength::Documented,
-                    ),
-                );
-        }
-        Value::Object(out)
+}
+/// The request as `erpspec_rules::read` reads it: fields, types,
+/// rules and the vendor's dialect.
+pub static WIRE: std::sync::LazyLock<w::Endpoint> = std::sync::LazyLock::new(|| {
+    w::Endpoint::new(
+        "expandable.customer-contact-query.",
+        super::NAME_MATCHING,
+        super::STRINGS_CARRY_SCALARS,
+        object_0(),
+    )
+});
+fn object_0() -> w::Object {
+    let mut o = w::Object::new(names_0);
+    o.field("CUSTOMER_ID", w::Shape::STRING);
+    o.field("CUST_CONTACT", w::Shape::STRING);
+    o.field("CONTACT_STATUS", w::Shape::STRING);
+    o.field("FIRST_NAME", w::Shape::STRING);
+    o.field("LAST_NAME", w::Shape::STRING);
+    o.field("INITIAL", w::Shape::STRING);
+    o.field("TITLE", w::Shape::STRING);
+    o.field("MAIL_STOP", w::Shape::STRING);
+    o.field("ADDRESS_1", w::Shape::STRING);
+    o.field("ADDRESS_2", w::Shape::STRING);
+    o.field("ADDRESS_3", w::Shape::STRING);
+    o.field("CITY", w::Shape::STRING);
+    o.field("STATE", w::Shape::STRING);
+    o.field("ZIP_CODE", w::Shape::STRING);
+    o.field("COUNTRY", w::Shape::STRING);
+    o.field("PHONE_NO", w::Shape::STRING);
+    o.field("FAX_NO", w::Shape::STRING);
+    o.field("CELL_PHONE_NO", w::Shape::STRING);
+    o.field("PAGER_NO", w::Shape::STRING);
+    o.field("E_MAIL", w::Shape::STRING);
+    o.field("E_MAIL_2", w::Shape::STRING);
+    o.field("WEB_ADDRESS", w::Shape::STRING);
+    o.field("SOFCT_USER_1", w::Shape::STRING);
+    o.field("SOFCT_USER_2", w::Shape::STRING);
+    o.field("SOFCT_USER_3", w::Shape::STRING);
+    o.field("SOFCT_USER_4", w::Shape::STRING);
+    o.field("SOFCT_USER_5", w::Shape::STRING);
+    o.field("SOFCT_USER_6", w::Shape::STRING);
+    o.field("SOFCT_USER_7", w::Shape::STRING);
+    o.field("SOFCT_USER_8", w::Shape::STRING);
+    o.field("SOFCT_USER_9", w::Shape::STRING);
+    o.field("SOFCT_USER_10", w::Shape::STRING);
+    o.field("SOFCT_USER_11", w::Shape::STRING);
+    o.field("SOFCT_USER_12", w::Shape::STRING);
+    o.field("SOFCT_USER_13", w::Shape::STRING);
+    o.field("SOFCT_USER_14", w::Shape::STRING);
+    o.field("SOFCT_USER_15", w::Shape::STRING);
+    o.field("SOFCT_USER_16", w::Shape::STRING);
+    o.field("AUTH_TOKEN", w::Shape::STRING);
+    o.required(w::Check::new(S::Documented, K::Required));
+    o.field("CREATED_BY", w::Shape::STRING);
+    o.field("DATE_CREATED", w::Shape::STRING);
+    o.field("MODIFIED_BY", w::Shape::STRING);
+    o.field("DATE_MODIFIED", w::Shape::STRING);
+    o.field("OPERATOR_ID", w::Shape::STRING);
+    o.field("DATE_LAST_UPDT", w::Shape::STRING);
+    o.field("TIME_LAST_UPDT", w::Shape::STRING);
+    o.at_least_one_of(
+        &[
+            0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21,
+            22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 39, 40, 41,
+            42, 43, 44, 45,
+        ],
+        w::Check::new(
+                S::Documented,
+                K::at_least_one_of(
+                    &[
+                        "CUSTOMER_ID",
+                        "CUST_CONTACT",
+                        "CONTACT_STATUS",
+                        "FIRST_NAME",
+                        "LAST_NAME",
+                        "INITIAL",
+                        "TITLE",
+                        "MAIL_STOP",
+                        "ADDRESS_1",
+                        "ADDRESS_2",
+                        "ADDRESS_3",
+                        "CITY",
+                        "STATE",
+                        "ZIP_CODE",
+                        "COUNTRY",
+                        "PHONE_NO",
+                        "FAX_NO",
+                        "CELL_PHONE_NO",
+                        "PAGER_NO",
+                        "E_MAIL",
+                        "E_MAIL_2",
+                        "WEB_ADDRESS",
+                        "SOFCT_USER_1",
+                        "SOFCT_USER_2",
+                        "SOFCT_USER_3",
+                        "SOFCT_USER_4",
+                        "SOFCT_USER_5",
+                        "SOFCT_USER_6",
+                        "SOFCT_USER_7",
+                        "SOFCT_USER_8",
+                        "SOFCT_USER_9",
+                        "SOFCT_USER_10",
+                        "SOFCT_USER_11",
+                        "SOFCT_USER_12",
+                        "SOFCT_USER_13",
+                        "SOFCT_USER_14",
+                        "SOFCT_USER_15",
+                        "SOFCT_USER_16",
+                        "CREATED_BY",
+                        "DATE_CREATED",
+                        "MODIFIED_BY",
+                        "DATE_MODIFIED",
+                        "OPERATOR_ID",
+                        "DATE_LAST_UPDT",
+                        "TIME_LAST_UPDT",
+                    ],
+                ),
+            )
+            .message(
+                "the request needs at least one of: CUSTOMER_ID, CUST_CONTACT, CONTACT_STATUS, FIRST_NAME, LAST_NAME, INITIAL, TITLE, MAIL_STOP, ADDRESS_1, ADDRESS_2, ADDRESS_3, CITY, STATE, ZIP_CODE, COUNTRY, PHONE_NO, FAX_NO, CELL_PHONE_NO, PAGER_NO, E_MAIL, E_MAIL_2, WEB_ADDRESS, SOFCT_USER_1, SOFCT_USER_2, SOFCT_USER_3, SOFCT_USER_4, SOFCT_USER_5, SOFCT_USER_6, SOFCT_USER_7, SOFCT_USER_8, SOFCT_USER_9, SOFCT_USER_10, SOFCT_USER_11, SOFCT_USER_12, SOFCT_USER_13, SOFCT_USER_14, SOFCT_USER_15, SOFCT_USER_16, CREATED_BY, DATE_CREATED, MODIFIED_BY, DATE_MODIFIED, OPERATOR_ID, DATE_LAST_UPDT, TIME_LAST_UPDT",
+            ),
+    );
+    o
+}
+fn names_0(name: &str) -> Option<usize> {
+    match name {
+        "ADDRESS_1" => Some(8),
+        "ADDRESS_2" => Some(9),
+        "ADDRESS_3" => Some(10),
+        "AUTH_TOKEN" => Some(38),
+        "CELL_PHONE_NO" => Some(17),
+        "CITY" => Some(11),
+        "CONTACT_STATUS" => Some(2),
+        "COUNTRY" => Some(14),
+        "CREATED_BY" => Some(39),
+        "CUSTOMER_ID" => Some(0),
+        "CUST_CONTACT" => Some(1),
+        "DATE_CREATED" => Some(40),
+        "DATE_LAST_UPDT" => Some(44),
+        "DATE_MODIFIED" => Some(42),
+        "E_MAIL" => Some(19),
+        "E_MAIL_2" => Some(20),
+        "FAX_NO" => Some(16),
+        "FIRST_NAME" => Some(3),
+        "INITIAL" => Some(5),
+        "LAST_NAME" => Some(4),
+        "MAIL_STOP" => Some(7),
+        "MODIFIED_BY" => Some(41),
+        "OPERATOR_ID" => Some(43),
+        "PAGER_NO" => Some(18),
+        "PHONE_NO" => Some(15),
+        "SOFCT_USER_1" => Some(22),
+        "SOFCT_USER_10" => Some(31),
+        "SOFCT_USER_11" => Some(32),
+        "SOFCT_USER_12" => Some(33),
+        "SOFCT_USER_13" => Some(34),
+        "SOFCT_USER_14" => Some(35),
+        "SOFCT_USER_15" => Some(36),
+        "SOFCT_USER_16" => Some(37),
+        "SOFCT_USER_2" => Some(23),
+        "SOFCT_USER_3" => Some(24),
+        "SOFCT_USER_4" => Some(25),
+        "SOFCT_USER_5" => Some(26),
+        "SOFCT_USER_6" => Some(27),
+        "SOFCT_USER_7" => Some(28),
+        "SOFCT_USER_8" => Some(29),
+        "SOFCT_USER_9" => Some(30),
+        "STATE" => Some(12),
+        "TIME_LAST_UPDT" => Some(45),
+        "TITLE" => Some(6),
+        "WEB_ADDRESS" => Some(21),
+        "ZIP_CODE" => Some(13),
+        _ => None,
     }
 }

@@ -7,6 +7,8 @@
 //! Route `customer-part-query` (Customer Part Editor (SOECP)).
 use crate::support as rt;
 use erpspec_rules as rules;
+use erpspec_rules::read as w;
+use erpspec_rules::{RuleKind as K, Strength as S};
 use serde_json::Value;
 /// The vendor this endpoint belongs to.
 pub const VENDOR: &str = "expandable";
@@ -262,33 +264,27 @@ impl Request {
     /// reports every broken rule, wrong type and unknown member, with
     /// the request as a server would store it.
     pub fn from_wire(body: &Value) -> rules::WireReport {
-        let mut report = rules::WireReport::default();
-        report.normalized = Self::read_wire(body, "", &mut report);
-        report
+        WIRE.read_value(body)
     }
-    /// [`Self::from_wire`] on raw bytes; fails only if they are not JSON.
+    /// [`Self::from_wire`] on raw bytes, validated while they are
+    /// parsed; fails only if they are not JSON.
     pub fn from_wire_bytes(
         bytes: &[u8],
     ) -> Result<rules::WireReport, serde_json::Error> {
-        serde_json::from_slice::<Value>(bytes).map(|body| Self::from_wire(&body))
+        WIRE.read_bytes(bytes, true)
+    }
+    /// [`Self::from_wire_bytes`] without the normalized request
+    /// (`normalized` is null): no value is copied.
+    pub fn check_wire_bytes(
+        bytes: &[u8],
+    ) -> Result<rules::WireReport, serde_json::Error> {
+        WIRE.read_bytes(bytes, false)
     }
     /// Reads a request body into its typed value. Fails when a
     /// documented rule is broken; contested and site rules never fail
     /// here (other values are legal): [`Self::validate`] reports them.
     pub fn parse(body: &Value) -> Result<Self, crate::ParseError> {
-        let report = Self::from_wire(body);
-        if report.documented().next().is_some() {
-            return Err(crate::ParseError::Rejected(Box::new(report)));
-        }
-        match serde_json::from_value(report.normalized.clone()) {
-            Ok(request) => Ok(request),
-            Err(e) => {
-                Err(crate::ParseError::Unrepresentable {
-                    error: e.to_string(),
-                    report: Box::new(report),
-                })
-            }
-        }
+        rt::parse(Self::from_wire(body))
     }
     /// Every rule a typed request can still break: documented
     /// rules hold by construction, so these are the contested and
@@ -301,1834 +297,301 @@ impl Request {
     /// [`Self::validate`] for a value at `path` (a JSON pointer).
     #[doc(hidden)]
     pub fn validate_at(&self, path: &str, out: &mut Vec<rules::Violation>) {
-        if !rules::at_least_one_of([
-            self.part_id.is_some(),
-            self.customer_id.is_some(),
-            self.cust_part_id.is_some(),
-            self.salesman_id.is_some(),
-            self.contract.is_some(),
-            self.sale_status.is_some(),
-            self.reference.is_some(),
-            self.ship_lt.is_some(),
-            self.so_desc.is_some(),
-            self.so_um.is_some(),
-            self.sale_conv.is_some(),
-            self.so_order_qty.is_some(),
-            self.ecn.is_some(),
-            self.partial_ship.is_some(),
-            self.dwg_rev.is_some(),
-            self.def_stores_code.is_some(),
-            self.early_ship.is_some(),
-            self.sn_reqd.is_some(),
-            self.tax_code.is_some(),
-            self.product_line.is_some(),
-            self.vat_code.is_some(),
-            self.date_last_quote.is_some(),
-            self.price_code.is_some(),
-            self.quote_qty.is_some(),
-            self.curr_code.is_some(),
-            self.quote_unit_pric.is_some(),
-            self.item_disc_pct.is_some(),
-            self.price_chg.is_some(),
-            self.last_so_entered.is_some(),
-            self.date_last_so.is_some(),
-            self.last_so_qty.is_some(),
-            self.last_so_um.is_some(),
-            self.last_so_price.is_some(),
-            self.last_disc_pct.is_some(),
-            self.last_price_code.is_some(),
-            self.comment_id.is_some(),
-            self.comment_1.is_some(),
-            self.comment_2.is_some(),
-            self.comment_3.is_some(),
-            self.comment_4.is_some(),
-            self.sale_dec.is_some(),
-            self.sofcp_user_1.is_some(),
-            self.sofcp_user_2.is_some(),
-            self.sofcp_user_3.is_some(),
-            self.sofcp_user_4.is_some(),
-            self.sofcp_user_5.is_some(),
-            self.sofcp_user_6.is_some(),
-            self.sofcp_user_7.is_some(),
-            self.sofcp_user_8.is_some(),
-            self.sofcp_user_9.is_some(),
-            self.sofcp_user_10.is_some(),
-            self.sofcp_user_11.is_some(),
-            self.sofcp_user_12.is_some(),
-            self.sofcp_user_13.is_some(),
-            self.sofcp_user_14.is_some(),
-            self.created_by.is_some(),
-            self.date_created.is_some(),
-            self.modified_by.is_some(),
-            self.date_modified.is_some(),
-            self.operator_id.is_some(),
-            self.date_last_updt.is_some(),
-            self.time_last_updt.is_some(),
-        ]) {
-            out.push(
-                rt::violation(
-                    path,
-                    "expandable.customer-part-query.at_least_one_of",
-                    "the request needs at least one of: PART_ID, CUSTOMER_ID, CUST_PART_ID, SALESMAN_ID, CONTRACT, SALE_STATUS, REFERENCE, SHIP_LT, SO_DESC, SO_UM, SALE_CONV, SO_ORDER_QTY, ECN, PARTIAL_SHIP, DWG_REV, DEF_STORES_CODE, EARLY_SHIP, SN_REQD, TAX_CODE, PRODUCT_LINE, VAT_CODE, DATE_LAST_QUOTE, PRICE_CODE, QUOTE_QTY, CURR_CODE, QUOTE_UNIT_PRIC, ITEM_DISC_PCT, PRICE_CHG, LAST_SO_ENTERED, DATE_LAST_SO, LAST_SO_QTY, LAST_SO_UM, LAST_SO_PRICE, LAST_DISC_PCT, LAST_PRICE_CODE, COMMENT_ID, COMMENT_1, COMMENT_2, COMMENT_3, COMMENT_4, SALE_DEC, SOFCP_USER_1, SOFCP_USER_2, SOFCP_USER_3, SOFCP_USER_4, SOFCP_USER_5, SOFCP_USER_6, SOFCP_USER_7, SOFCP_USER_8, SOFCP_USER_9, SOFCP_USER_10, SOFCP_USER_11, SOFCP_USER_12, SOFCP_USER_13, SOFCP_USER_14, CREATED_BY, DATE_CREATED, MODIFIED_BY, DATE_MODIFIED, OPERATOR_ID, DATE_LAST_UPDT, TIME_LAST_UPDT",
-                    rules::Strength::Documented,
-                ),
+        WIRE.object(&[])
+            .report_any_of(
+                0,
+                &[
+                    self.part_id.is_some(),
+                    self.customer_id.is_some(),
+                    self.cust_part_id.is_some(),
+                    self.salesman_id.is_some(),
+                    self.contract.is_some(),
+                    self.sale_status.is_some(),
+                    self.reference.is_some(),
+                    self.ship_lt.is_some(),
+                    self.so_desc.is_some(),
+                    self.so_um.is_some(),
+                    self.sale_conv.is_some(),
+                    self.so_order_qty.is_some(),
+                    self.ecn.is_some(),
+                    self.partial_ship.is_some(),
+                    self.dwg_rev.is_some(),
+                    self.def_stores_code.is_some(),
+                    self.early_ship.is_some(),
+                    self.sn_reqd.is_some(),
+                    self.tax_code.is_some(),
+                    self.product_line.is_some(),
+                    self.vat_code.is_some(),
+                    self.date_last_quote.is_some(),
+                    self.price_code.is_some(),
+                    self.quote_qty.is_some(),
+                    self.curr_code.is_some(),
+                    self.quote_unit_pric.is_some(),
+                    self.item_disc_pct.is_some(),
+                    self.price_chg.is_some(),
+                    self.last_so_entered.is_some(),
+                    self.date_last_so.is_some(),
+                    self.last_so_qty.is_some(),
+                    self.last_so_um.is_some(),
+                    self.last_so_price.is_some(),
+                    self.last_disc_pct.is_some(),
+                    self.last_price_code.is_some(),
+                    self.comment_id.is_some(),
+                    self.comment_1.is_some(),
+                    self.comment_2.is_some(),
+                    self.comment_3.is_some(),
+                    self.comment_4.is_some(),
+                    self.sale_dec.is_some(),
+                    self.sofcp_user_1.is_some(),
+                    self.sofcp_user_2.is_some(),
+                    self.sofcp_user_3.is_some(),
+                    self.sofcp_user_4.is_some(),
+                    self.sofcp_user_5.is_some(),
+                    self.sofcp_user_6.is_some(),
+                    self.sofcp_user_7.is_some(),
+                    self.sofcp_user_8.is_some(),
+                    self.sofcp_user_9.is_some(),
+                    self.sofcp_user_10.is_some(),
+                    self.sofcp_user_11.is_some(),
+                    self.sofcp_user_12.is_some(),
+                    self.sofcp_user_13.is_some(),
+                    self.sofcp_user_14.is_some(),
+                    self.created_by.is_some(),
+                    self.date_created.is_some(),
+                    self.modified_by.is_some(),
+                    self.date_modified.is_some(),
+                    self.operator_id.is_some(),
+                    self.date_last_updt.is_some(),
+                    self.time_last_updt.is_some(),
+                ],
+                path,
+                out,
             );
-        }
     }
-    /// Reads this object from the wire at `path` (a JSON pointer),
-    /// pushing what it finds into `report`; returns the normalized value.
-    #[doc(hidden)]
-    pub fn read_wire(
-        value: &Value,
-        path: &str,
-        report: &mut rules::WireReport,
-    ) -> Value {
-        let Some(map) = value.as_object() else {
-            report
-                .violations
-                .push(
-                    rt::violation(
-                        path,
-                        "expandable.customer-part-query.type",
-                        "the request must be a JSON object",
-                        rules::Strength::Documented,
-                    ),
-                );
-            return Value::Null;
-        };
-        let mut out = serde_json::Map::new();
-        let f0 = rules::member(map, "PART_ID", super::NAME_MATCHING);
-        if let Some(v) = f0 {
-            let path = rt::child(path, "PART_ID");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.PART_ID.type",
-                                "PART_ID must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("PART_ID".to_string(), nv);
-        }
-        let f1 = rules::member(map, "CUSTOMER_ID", super::NAME_MATCHING);
-        if let Some(v) = f1 {
-            let path = rt::child(path, "CUSTOMER_ID");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.CUSTOMER_ID.type",
-                                "CUSTOMER_ID must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("CUSTOMER_ID".to_string(), nv);
-        }
-        let f2 = rules::member(map, "CUST_PART_ID", super::NAME_MATCHING);
-        if let Some(v) = f2 {
-            let path = rt::child(path, "CUST_PART_ID");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.CUST_PART_ID.type",
-                                "CUST_PART_ID must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("CUST_PART_ID".to_string(), nv);
-        }
-        let f3 = rules::member(map, "SALESMAN_ID", super::NAME_MATCHING);
-        if let Some(v) = f3 {
-            let path = rt::child(path, "SALESMAN_ID");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.SALESMAN_ID.type",
-                                "SALESMAN_ID must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("SALESMAN_ID".to_string(), nv);
-        }
-        let f4 = rules::member(map, "CONTRACT", super::NAME_MATCHING);
-        if let Some(v) = f4 {
-            let path = rt::child(path, "CONTRACT");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.CONTRACT.type",
-                                "CONTRACT must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("CONTRACT".to_string(), nv);
-        }
-        let f5 = rules::member(map, "SALE_STATUS", super::NAME_MATCHING);
-        if let Some(v) = f5 {
-            let path = rt::child(path, "SALE_STATUS");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.SALE_STATUS.type",
-                                "SALE_STATUS must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("SALE_STATUS".to_string(), nv);
-        }
-        let f6 = rules::member(map, "REFERENCE", super::NAME_MATCHING);
-        if let Some(v) = f6 {
-            let path = rt::child(path, "REFERENCE");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.REFERENCE.type",
-                                "REFERENCE must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("REFERENCE".to_string(), nv);
-        }
-        let f7 = rules::member(map, "SHIP_LT", super::NAME_MATCHING);
-        if let Some(v) = f7 {
-            let path = rt::child(path, "SHIP_LT");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.SHIP_LT.type",
-                                "SHIP_LT must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("SHIP_LT".to_string(), nv);
-        }
-        let f8 = rules::member(map, "SO_DESC", super::NAME_MATCHING);
-        if let Some(v) = f8 {
-            let path = rt::child(path, "SO_DESC");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.SO_DESC.type",
-                                "SO_DESC must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("SO_DESC".to_string(), nv);
-        }
-        let f9 = rules::member(map, "SO_UM", super::NAME_MATCHING);
-        if let Some(v) = f9 {
-            let path = rt::child(path, "SO_UM");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.SO_UM.type",
-                                "SO_UM must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("SO_UM".to_string(), nv);
-        }
-        let f10 = rules::member(map, "SALE_CONV", super::NAME_MATCHING);
-        if let Some(v) = f10 {
-            let path = rt::child(path, "SALE_CONV");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.SALE_CONV.type",
-                                "SALE_CONV must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("SALE_CONV".to_string(), nv);
-        }
-        let f11 = rules::member(map, "SO_ORDER_QTY", super::NAME_MATCHING);
-        if let Some(v) = f11 {
-            let path = rt::child(path, "SO_ORDER_QTY");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.SO_ORDER_QTY.type",
-                                "SO_ORDER_QTY must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("SO_ORDER_QTY".to_string(), nv);
-        }
-        let f12 = rules::member(map, "ECN", super::NAME_MATCHING);
-        if let Some(v) = f12 {
-            let path = rt::child(path, "ECN");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.ECN.type",
-                                "ECN must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("ECN".to_string(), nv);
-        }
-        let f13 = rules::member(map, "PARTIAL_SHIP", super::NAME_MATCHING);
-        if let Some(v) = f13 {
-            let path = rt::child(path, "PARTIAL_SHIP");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.PARTIAL_SHIP.type",
-                                "PARTIAL_SHIP must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("PARTIAL_SHIP".to_string(), nv);
-        }
-        let f14 = rules::member(map, "DWG_REV", super::NAME_MATCHING);
-        if let Some(v) = f14 {
-            let path = rt::child(path, "DWG_REV");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.DWG_REV.type",
-                                "DWG_REV must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("DWG_REV".to_string(), nv);
-        }
-        let f15 = rules::member(map, "DEF_STORES_CODE", super::NAME_MATCHING);
-        if let Some(v) = f15 {
-            let path = rt::child(path, "DEF_STORES_CODE");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.DEF_STORES_CODE.type",
-                                "DEF_STORES_CODE must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("DEF_STORES_CODE".to_string(), nv);
-        }
-        let f16 = rules::member(map, "EARLY_SHIP", super::NAME_MATCHING);
-        if let Some(v) = f16 {
-            let path = rt::child(path, "EARLY_SHIP");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.EARLY_SHIP.type",
-                                "EARLY_SHIP must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("EARLY_SHIP".to_string(), nv);
-        }
-        let f17 = rules::member(map, "SN_REQD", super::NAME_MATCHING);
-        if let Some(v) = f17 {
-            let path = rt::child(path, "SN_REQD");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.SN_REQD.type",
-                                "SN_REQD must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("SN_REQD".to_string(), nv);
-        }
-        let f18 = rules::member(map, "TAX_CODE", super::NAME_MATCHING);
-        if let Some(v) = f18 {
-            let path = rt::child(path, "TAX_CODE");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.TAX_CODE.type",
-                                "TAX_CODE must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("TAX_CODE".to_string(), nv);
-        }
-        let f19 = rules::member(map, "PRODUCT_LINE", super::NAME_MATCHING);
-        if let Some(v) = f19 {
-            let path = rt::child(path, "PRODUCT_LINE");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.PRODUCT_LINE.type",
-                                "PRODUCT_LINE must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("PRODUCT_LINE".to_string(), nv);
-        }
-        let f20 = rules::member(map, "VAT_CODE", super::NAME_MATCHING);
-        if let Some(v) = f20 {
-            let path = rt::child(path, "VAT_CODE");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.VAT_CODE.type",
-                                "VAT_CODE must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("VAT_CODE".to_string(), nv);
-        }
-        let f21 = rules::member(map, "DATE_LAST_QUOTE", super::NAME_MATCHING);
-        if let Some(v) = f21 {
-            let path = rt::child(path, "DATE_LAST_QUOTE");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.DATE_LAST_QUOTE.type",
-                                "DATE_LAST_QUOTE must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("DATE_LAST_QUOTE".to_string(), nv);
-        }
-        let f22 = rules::member(map, "PRICE_CODE", super::NAME_MATCHING);
-        if let Some(v) = f22 {
-            let path = rt::child(path, "PRICE_CODE");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.PRICE_CODE.type",
-                                "PRICE_CODE must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("PRICE_CODE".to_string(), nv);
-        }
-        let f23 = rules::member(map, "QUOTE_QTY", super::NAME_MATCHING);
-        if let Some(v) = f23 {
-            let path = rt::child(path, "QUOTE_QTY");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.QUOTE_QTY.type",
-                                "QUOTE_QTY must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("QUOTE_QTY".to_string(), nv);
-        }
-        let f24 = rules::member(map, "CURR_CODE", super::NAME_MATCHING);
-        if let Some(v) = f24 {
-            let path = rt::child(path, "CURR_CODE");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.CURR_CODE.type",
-                                "CURR_CODE must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("CURR_CODE".to_string(), nv);
-        }
-        let f25 = rules::member(map, "QUOTE_UNIT_PRIC", super::NAME_MATCHING);
-        if let Some(v) = f25 {
-            let path = rt::child(path, "QUOTE_UNIT_PRIC");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.QUOTE_UNIT_PRIC.type",
-                                "QUOTE_UNIT_PRIC must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("QUOTE_UNIT_PRIC".to_string(), nv);
-        }
-        let f26 = rules::member(map, "ITEM_DISC_PCT", super::NAME_MATCHING);
-        if let Some(v) = f26 {
-            let path = rt::child(path, "ITEM_DISC_PCT");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.ITEM_DISC_PCT.type",
-                                "ITEM_DISC_PCT must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("ITEM_DISC_PCT".to_string(), nv);
-        }
-        let f27 = rules::member(map, "PRICE_CHG", super::NAME_MATCHING);
-        if let Some(v) = f27 {
-            let path = rt::child(path, "PRICE_CHG");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.PRICE_CHG.type",
-                                "PRICE_CHG must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("PRICE_CHG".to_string(), nv);
-        }
-        let f28 = rules::member(map, "LAST_SO_ENTERED", super::NAME_MATCHING);
-        if let Some(v) = f28 {
-            let path = rt::child(path, "LAST_SO_ENTERED");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.LAST_SO_ENTERED.type",
-                                "LAST_SO_ENTERED must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("LAST_SO_ENTERED".to_string(), nv);
-        }
-        let f29 = rules::member(map, "DATE_LAST_SO", super::NAME_MATCHING);
-        if let Some(v) = f29 {
-            let path = rt::child(path, "DATE_LAST_SO");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.DATE_LAST_SO.type",
-                                "DATE_LAST_SO must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("DATE_LAST_SO".to_string(), nv);
-        }
-        let f30 = rules::member(map, "LAST_SO_QTY", super::NAME_MATCHING);
-        if let Some(v) = f30 {
-            let path = rt::child(path, "LAST_SO_QTY");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.LAST_SO_QTY.type",
-                                "LAST_SO_QTY must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("LAST_SO_QTY".to_string(), nv);
-        }
-        let f31 = rules::member(map, "LAST_SO_UM", super::NAME_MATCHING);
-        if let Some(v) = f31 {
-            let path = rt::child(path, "LAST_SO_UM");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.LAST_SO_UM.type",
-                                "LAST_SO_UM must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("LAST_SO_UM".to_string(), nv);
-        }
-        let f32 = rules::member(map, "LAST_SO_PRICE", super::NAME_MATCHING);
-        if let Some(v) = f32 {
-            let path = rt::child(path, "LAST_SO_PRICE");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.LAST_SO_PRICE.type",
-                                "LAST_SO_PRICE must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("LAST_SO_PRICE".to_string(), nv);
-        }
-        let f33 = rules::member(map, "LAST_DISC_PCT", super::NAME_MATCHING);
-        if let Some(v) = f33 {
-            let path = rt::child(path, "LAST_DISC_PCT");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.LAST_DISC_PCT.type",
-                                "LAST_DISC_PCT must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("LAST_DISC_PCT".to_string(), nv);
-        }
-        let f34 = rules::member(map, "LAST_PRICE_CODE", super::NAME_MATCHING);
-        if let Some(v) = f34 {
-            let path = rt::child(path, "LAST_PRICE_CODE");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.LAST_PRICE_CODE.type",
-                                "LAST_PRICE_CODE must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("LAST_PRICE_CODE".to_string(), nv);
-        }
-        let f35 = rules::member(map, "COMMENT_ID", super::NAME_MATCHING);
-        if let Some(v) = f35 {
-            let path = rt::child(path, "COMMENT_ID");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.COMMENT_ID.type",
-                                "COMMENT_ID must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("COMMENT_ID".to_string(), nv);
-        }
-        let f36 = rules::member(map, "COMMENT_1", super::NAME_MATCHING);
-        if let Some(v) = f36 {
-            let path = rt::child(path, "COMMENT_1");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.COMMENT_1.type",
-                                "COMMENT_1 must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("COMMENT_1".to_string(), nv);
-        }
-        let f37 = rules::member(map, "COMMENT_2", super::NAME_MATCHING);
-        if let Some(v) = f37 {
-            let path = rt::child(path, "COMMENT_2");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.COMMENT_2.type",
-                                "COMMENT_2 must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("COMMENT_2".to_string(), nv);
-        }
-        let f38 = rules::member(map, "COMMENT_3", super::NAME_MATCHING);
-        if let Some(v) = f38 {
-            let path = rt::child(path, "COMMENT_3");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.COMMENT_3.type",
-                                "COMMENT_3 must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("COMMENT_3".to_string(), nv);
-        }
-        let f39 = rules::member(map, "COMMENT_4", super::NAME_MATCHING);
-        if let Some(v) = f39 {
-            let path = rt::child(path, "COMMENT_4");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.COMMENT_4.type",
-                                "COMMENT_4 must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("COMMENT_4".to_string(), nv);
-        }
-        let f40 = rules::member(map, "SALE_DEC", super::NAME_MATCHING);
-        if let Some(v) = f40 {
-            let path = rt::child(path, "SALE_DEC");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.SALE_DEC.type",
-                                "SALE_DEC must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("SALE_DEC".to_string(), nv);
-        }
-        let f41 = rules::member(map, "SOFCP_USER_1", super::NAME_MATCHING);
-        if let Some(v) = f41 {
-            let path = rt::child(path, "SOFCP_USER_1");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.SOFCP_USER_1.type",
-                                "SOFCP_USER_1 must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("SOFCP_USER_1".to_string(), nv);
-        }
-        let f42 = rules::member(map, "SOFCP_USER_2", super::NAME_MATCHING);
-        if let Some(v) = f42 {
-            let path = rt::child(path, "SOFCP_USER_2");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.SOFCP_USER_2.type",
-                                "SOFCP_USER_2 must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("SOFCP_USER_2".to_string(), nv);
-        }
-        let f43 = rules::member(map, "SOFCP_USER_3", super::NAME_MATCHING);
-        if let Some(v) = f43 {
-            let path = rt::child(path, "SOFCP_USER_3");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.SOFCP_USER_3.type",
-                                "SOFCP_USER_3 must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("SOFCP_USER_3".to_string(), nv);
-        }
-        let f44 = rules::member(map, "SOFCP_USER_4", super::NAME_MATCHING);
-        if let Some(v) = f44 {
-            let path = rt::child(path, "SOFCP_USER_4");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.SOFCP_USER_4.type",
-                                "SOFCP_USER_4 must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("SOFCP_USER_4".to_string(), nv);
-        }
-        let f45 = rules::member(map, "SOFCP_USER_5", super::NAME_MATCHING);
-        if let Some(v) = f45 {
-            let path = rt::child(path, "SOFCP_USER_5");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.SOFCP_USER_5.type",
-                                "SOFCP_USER_5 must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("SOFCP_USER_5".to_string(), nv);
-        }
-        let f46 = rules::member(map, "SOFCP_USER_6", super::NAME_MATCHING);
-        if let Some(v) = f46 {
-            let path = rt::child(path, "SOFCP_USER_6");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.SOFCP_USER_6.type",
-                                "SOFCP_USER_6 must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("SOFCP_USER_6".to_string(), nv);
-        }
-        let f47 = rules::member(map, "SOFCP_USER_7", super::NAME_MATCHING);
-        if let Some(v) = f47 {
-            let path = rt::child(path, "SOFCP_USER_7");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.SOFCP_USER_7.type",
-                                "SOFCP_USER_7 must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("SOFCP_USER_7".to_string(), nv);
-        }
-        let f48 = rules::member(map, "SOFCP_USER_8", super::NAME_MATCHING);
-        if let Some(v) = f48 {
-            let path = rt::child(path, "SOFCP_USER_8");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.SOFCP_USER_8.type",
-                                "SOFCP_USER_8 must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("SOFCP_USER_8".to_string(), nv);
-        }
-        let f49 = rules::member(map, "SOFCP_USER_9", super::NAME_MATCHING);
-        if let Some(v) = f49 {
-            let path = rt::child(path, "SOFCP_USER_9");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.SOFCP_USER_9.type",
-                                "SOFCP_USER_9 must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("SOFCP_USER_9".to_string(), nv);
-        }
-        let f50 = rules::member(map, "SOFCP_USER_10", super::NAME_MATCHING);
-        if let Some(v) = f50 {
-            let path = rt::child(path, "SOFCP_USER_10");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.SOFCP_USER_10.type",
-                                "SOFCP_USER_10 must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("SOFCP_USER_10".to_string(), nv);
-        }
-        let f51 = rules::member(map, "SOFCP_USER_11", super::NAME_MATCHING);
-        if let Some(v) = f51 {
-            let path = rt::child(path, "SOFCP_USER_11");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.SOFCP_USER_11.type",
-                                "SOFCP_USER_11 must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("SOFCP_USER_11".to_string(), nv);
-        }
-        let f52 = rules::member(map, "SOFCP_USER_12", super::NAME_MATCHING);
-        if let Some(v) = f52 {
-            let path = rt::child(path, "SOFCP_USER_12");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.SOFCP_USER_12.type",
-                                "SOFCP_USER_12 must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("SOFCP_USER_12".to_string(), nv);
-        }
-        let f53 = rules::member(map, "SOFCP_USER_13", super::NAME_MATCHING);
-        if let Some(v) = f53 {
-            let path = rt::child(path, "SOFCP_USER_13");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.SOFCP_USER_13.type",
-                                "SOFCP_USER_13 must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("SOFCP_USER_13".to_string(), nv);
-        }
-        let f54 = rules::member(map, "SOFCP_USER_14", super::NAME_MATCHING);
-        if let Some(v) = f54 {
-            let path = rt::child(path, "SOFCP_USER_14");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.SOFCP_USER_14.type",
-                                "SOFCP_USER_14 must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("SOFCP_USER_14".to_string(), nv);
-        }
-        let f55 = rules::member(map, "AUTH_TOKEN", super::NAME_MATCHING);
-        if let Some(v) = f55 {
-            let path = rt::child(path, "AUTH_TOKEN");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.AUTH_TOKEN.type",
-                                "AUTH_TOKEN must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("AUTH_TOKEN".to_string(), nv);
-        } else {
-            report
-                .violations
-                .push(
-                    rt::violation(
-                        &rt::child(path, "AUTH_TOKEN"),
-                        "expandable.customer-part-query.AUTH_TOKEN.required",
-                        "AUTH_TOKEN is required",
-                        rules::Strength::Documented,
-                    ),
-                );
-        }
-        let f56 = rules::member(map, "CREATED_BY", super::NAME_MATCHING);
-        if let Some(v) = f56 {
-            let path = rt::child(path, "CREATED_BY");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.CREATED_BY.type",
-                                "CREATED_BY must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("CREATED_BY".to_string(), nv);
-        }
-        let f57 = rules::member(map, "DATE_CREATED", super::NAME_MATCHING);
-        if let Some(v) = f57 {
-            let path = rt::child(path, "DATE_CREATED");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.DATE_CREATED.type",
-                                "DATE_CREATED must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("DATE_CREATED".to_string(), nv);
-        }
-        let f58 = rules::member(map, "MODIFIED_BY", super::NAME_MATCHING);
-        if let Some(v) = f58 {
-            let path = rt::child(path, "MODIFIED_BY");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.MODIFIED_BY.type",
-                                "MODIFIED_BY must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("MODIFIED_BY".to_string(), nv);
-        }
-        let f59 = rules::member(map, "DATE_MODIFIED", super::NAME_MATCHING);
-        if let Some(v) = f59 {
-            let path = rt::child(path, "DATE_MODIFIED");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.DATE_MODIFIED.type",
-                                "DATE_MODIFIED must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("DATE_MODIFIED".to_string(), nv);
-        }
-        let f60 = rules::member(map, "OPERATOR_ID", super::NAME_MATCHING);
-        if let Some(v) = f60 {
-            let path = rt::child(path, "OPERATOR_ID");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.OPERATOR_ID.type",
-                                "OPERATOR_ID must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("OPERATOR_ID".to_string(), nv);
-        }
-        let f61 = rules::member(map, "DATE_LAST_UPDT", super::NAME_MATCHING);
-        if let Some(v) = f61 {
-            let path = rt::child(path, "DATE_LAST_UPDT");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.DATE_LAST_UPDT.type",
-                                "DATE_LAST_UPDT must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("DATE_LAST_UPDT".to_string(), nv);
-        }
-        let f62 = rules::member(map, "TIME_LAST_UPDT", super::NAME_MATCHING);
-        if let Some(v) = f62 {
-            let path = rt::child(path, "TIME_LAST_UPDT");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "expandable.customer-part-query.TIME_LAST_UPDT.type",
-                                "TIME_LAST_UPDT must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("TIME_LAST_UPDT".to_string(), nv);
-        }
-        rt::unknown_members(
-            map,
-            &[
-                "PART_ID",
-                "CUSTOMER_ID",
-                "CUST_PART_ID",
-                "SALESMAN_ID",
-                "CONTRACT",
-                "SALE_STATUS",
-                "REFERENCE",
-                "SHIP_LT",
-                "SO_DESC",
-                "SO_UM",
-                "SALE_CONV",
-                "SO_ORDER_QTY",
-                "ECN",
-                "PARTIAL_SHIP",
-                "DWG_REV",
-                "DEF_STORES_CODE",
-                "EARLY_SHIP",
-                "SN_REQD",
-                "TAX_CODE",
-                "PRODUCT_LINE",
-                "VAT_CODE",
-                "DATE_LAST_QUOTE",
-                "PRICE_CODE",
-                "QUOTE_QTY",
-                "CURR_CODE",
-                "QUOTE_UNIT_PRIC",
-                "ITEM_DISC_PCT",
-                "PRICE_CHG",
-                "LAST_SO_ENTERED",
-                "DATE_LAST_SO",
-                "LAST_SO_QTY",
-                "LAST_SO_UM",
-                "LAST_SO_PRICE",
-                "LAST_DISC_PCT",
-                "LAST_PRICE_CODE",
-                "COMMENT_ID",
-                "COMMENT_1",
-                "COMMENT_2",
-                "COMMENT_3",
-                "COMMENT_4",
-                "SALE_DEC",
-                "SOFCP_USER_1",
-                "SOFCP_USER_2",
-                "SOFCP_USER_3",
-                "SOFCP_USER_4",
-                "SOFCP_USER_5",
-                "SOFCP_USER_6",
-                "SOFCP_USER_7",
-                "SOFCP_USER_8",
-                "SOFCP_USER_9",
-                "SOFCP_USER_10",
-                "SOFCP_USER_11",
-                "SOFCP_USER_12",
-                "SOFCP_USER_13",
-                "SOFCP_USER_14",
-                "AUTH_TOKEN",
-                "CREATED_BY",
-                "DATE_CREATED",
-                "MODIFIED_BY",
-                "DATE_MODIFIED",
-                "OPERATOR_ID",
-                "DATE_LAST_UPDT",
-                "TIME_LAST_UPDT",
-            ],
-            super::NAME_MATCHING,
-            path,
-            &mut report.unknown,
-        );
-        if !rules::at_least_one_of([
-            f0.is_some(),
-            f1.is_some(),
-            f2.is_some(),
-            f3.is_some(),
-            f4.is_some(),
-            f5.is_some(),
-            f6.is_some(),
-            f7.is_some(),
-            f8.is_some(),
-            f9.is_some(),
-            f10.is_some(),
-            f11.is_some(),
-            f12.is_some(),
-            f13.is_some(),
-            f14.is_some(),
-            f15.is_some(),
-            f16.is_some(),
-            f17.is_some(),
-            f18.is_some(),
-            f19.is_some(),
-            f20.is_some(),
-            f21.is_some(),
-            f22.is_some(),
-            f23.is_some(),
-            f24.is_some(),
-            f25.is_some(),
-            f26.is_some(),
-            f27.is_some(),
-            f28.is_some(),
-            f29.is_some(),
-            f30.is_some(),
-            f31.is_some(),
-            f32.is_some(),
-            f33.is_some(),
-            f34.is_some(),
-            f35.is_some(),
-            f36.is_some(),
-            f37.is_some(),
-            f38.is_some(),
-            f39.is_some(),
-            f40.is_some(),
-            f41.is_some(),
-            f42.is_some(),
-            f43.is_some(),
-            f44.is_some(),
-            f45.is_some(),
-            f46.is_some(),
-            f47.is_some(),
-            f48.is_some(),
-            f49.is_some(),
-            f50.is_some(),
-            f51.is_some(),
-            f52.is_some(),
-            f53.is_some(),
-            f54.is_some(),
-            f56.is_some(),
-            f57.is_some(),
-            f58.is_some(),
-            f59.is_some(),
-            f60.is_some(),
-            f61.is_some(),
-            f62.is_some(),
-        ]) {
-            report
-                .violations
-                .push(
-                    rt::violation(
-                        path,
-                        "expandable.customer-part-query.at_least_one_of",
-                        "the request needs at least one of: PART_ID, CUSTOMER_ID, CUST_PART_ID, SALESMAN_ID, CONTRACT, SALE_STATUS, REFERENCE, SHIP_LT, SO_DESC, SO_UM, SALE_CONV, SO_ORDER_QTY, ECN, PARTIAL_SHIP, DWG_REV, DEF_STORES_CODE, EARLY_SHIP, SN_REQD, TAX_CODE, PRODUCT_LINE, VAT_CODE, DATE_LAST_QUOTE, PRICE_CODE, QUOTE_QTY, CURR_CODE, QUOTE_UNIT_PRIC, ITEM_DISC_PCT, PRICE_CHG, LAST_SO_ENTERED, DATE_LAST_SO, LAST_SO_QTY, LAST_SO_UM, LAST_SO_PRICE, LAST_DISC_PCT, LAST_PRICE_CODE, COMMENT_ID, COMMENT_1, COMMENT_2, COMMENT_3, COMMENT_4, SALE_DEC, SOFCP_USER_1, SOFCP_USER_2, SOFCP_USER_3, SOFCP_USER_4, SOFCP_USER_5, SOFCP_USER_6, SOFCP_USER_7, SOFCP_USER_8, SOFCP_USER_9, SOFCP_USER_10, SOFCP_USER_11, SOFCP_USER_12, SOFCP_USER_13, SOFCP_USER_14, CREATED_BY, DATE_CREATED, MODIFIED_BY, DATE_MODIFIED, OPERATOR_ID, DATE_LAST_UPDT, TIME_LAST_UPDT",
-                        rules::Strength::Documented,
-                    ),
-                );
-        }
-        Value::Object(out)
+}
+/// The request as `erpspec_rules::read` reads it: fields, types,
+/// rules and the vendor's dialect.
+pub static WIRE: std::sync::LazyLock<w::Endpoint> = std::sync::LazyLock::new(|| {
+    w::Endpoint::new(
+        "expandable.customer-part-query.",
+        super::NAME_MATCHING,
+        super::STRINGS_CARRY_SCALARS,
+        object_0(),
+    )
+});
+fn object_0() -> w::Object {
+    let mut o = w::Object::new(names_0);
+    o.field("PART_ID", w::Shape::STRING);
+    o.field("CUSTOMER_ID", w::Shape::STRING);
+    o.field("CUST_PART_ID", w::Shape::STRING);
+    o.field("SALESMAN_ID", w::Shape::STRING);
+    o.field("CONTRACT", w::Shape::STRING);
+    o.field("SALE_STATUS", w::Shape::STRING);
+    o.field("REFERENCE", w::Shape::STRING);
+    o.field("SHIP_LT", w::Shape::STRING);
+    o.field("SO_DESC", w::Shape::STRING);
+    o.field("SO_UM", w::Shape::STRING);
+    o.field("SALE_CONV", w::Shape::STRING);
+    o.field("SO_ORDER_QTY", w::Shape::STRING);
+    o.field("ECN", w::Shape::STRING);
+    o.field("PARTIAL_SHIP", w::Shape::STRING);
+    o.field("DWG_REV", w::Shape::STRING);
+    o.field("DEF_STORES_CODE", w::Shape::STRING);
+    o.field("EARLY_SHIP", w::Shape::STRING);
+    o.field("SN_REQD", w::Shape::STRING);
+    o.field("TAX_CODE", w::Shape::STRING);
+    o.field("PRODUCT_LINE", w::Shape::STRING);
+    o.field("VAT_CODE", w::Shape::STRING);
+    o.field("DATE_LAST_QUOTE", w::Shape::STRING);
+    o.field("PRICE_CODE", w::Shape::STRING);
+    o.field("QUOTE_QTY", w::Shape::STRING);
+    o.field("CURR_CODE", w::Shape::STRING);
+    o.field("QUOTE_UNIT_PRIC", w::Shape::STRING);
+    o.field("ITEM_DISC_PCT", w::Shape::STRING);
+    o.field("PRICE_CHG", w::Shape::STRING);
+    o.field("LAST_SO_ENTERED", w::Shape::STRING);
+    o.field("DATE_LAST_SO", w::Shape::STRING);
+    o.field("LAST_SO_QTY", w::Shape::STRING);
+    o.field("LAST_SO_UM", w::Shape::STRING);
+    o.field("LAST_SO_PRICE", w::Shape::STRING);
+    o.field("LAST_DISC_PCT", w::Shape::STRING);
+    o.field("LAST_PRICE_CODE", w::Shape::STRING);
+    o.field("COMMENT_ID", w::Shape::STRING);
+    o.field("COMMENT_1", w::Shape::STRING);
+    o.field("COMMENT_2", w::Shape::STRING);
+    o.field("COMMENT_3", w::Shape::STRING);
+    o.field("COMMENT_4", w::Shape::STRING);
+    o.field("SALE_DEC", w::Shape::STRING);
+    o.field("SOFCP_USER_1", w::Shape::STRING);
+    o.field("SOFCP_USER_2", w::Shape::STRING);
+    o.field("SOFCP_USER_3", w::Shape::STRING);
+    o.field("SOFCP_USER_4", w::Shape::STRING);
+    o.field("SOFCP_USER_5", w::Shape::STRING);
+    o.field("SOFCP_USER_6", w::Shape::STRING);
+    o.field("SOFCP_USER_7", w::Shape::STRING);
+    o.field("SOFCP_USER_8", w::Shape::STRING);
+    o.field("SOFCP_USER_9", w::Shape::STRING);
+    o.field("SOFCP_USER_10", w::Shape::STRING);
+    o.field("SOFCP_USER_11", w::Shape::STRING);
+    o.field("SOFCP_USER_12", w::Shape::STRING);
+    o.field("SOFCP_USER_13", w::Shape::STRING);
+    o.field("SOFCP_USER_14", w::Shape::STRING);
+    o.field("AUTH_TOKEN", w::Shape::STRING);
+    o.required(w::Check::new(S::Documented, K::Required));
+    o.field("CREATED_BY", w::Shape::STRING);
+    o.field("DATE_CREATED", w::Shape::STRING);
+    o.field("MODIFIED_BY", w::Shape::STRING);
+    o.field("DATE_MODIFIED", w::Shape::STRING);
+    o.field("OPERATOR_ID", w::Shape::STRING);
+    o.field("DATE_LAST_UPDT", w::Shape::STRING);
+    o.field("TIME_LAST_UPDT", w::Shape::STRING);
+    o.at_least_one_of(
+        &[
+            0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21,
+            22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
+            41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 56, 57, 58, 59, 60,
+            61, 62,
+        ],
+        w::Check::new(
+                S::Documented,
+                K::at_least_one_of(
+                    &[
+                        "PART_ID",
+                        "CUSTOMER_ID",
+                        "CUST_PART_ID",
+                        "SALESMAN_ID",
+                        "CONTRACT",
+                        "SALE_STATUS",
+                        "REFERENCE",
+                        "SHIP_LT",
+                        "SO_DESC",
+                        "SO_UM",
+                        "SALE_CONV",
+                        "SO_ORDER_QTY",
+                        "ECN",
+                        "PARTIAL_SHIP",
+                        "DWG_REV",
+                        "DEF_STORES_CODE",
+                        "EARLY_SHIP",
+                        "SN_REQD",
+                        "TAX_CODE",
+                        "PRODUCT_LINE",
+                        "VAT_CODE",
+                        "DATE_LAST_QUOTE",
+                        "PRICE_CODE",
+                        "QUOTE_QTY",
+                        "CURR_CODE",
+                        "QUOTE_UNIT_PRIC",
+                        "ITEM_DISC_PCT",
+                        "PRICE_CHG",
+                        "LAST_SO_ENTERED",
+                        "DATE_LAST_SO",
+                        "LAST_SO_QTY",
+                        "LAST_SO_UM",
+                        "LAST_SO_PRICE",
+                        "LAST_DISC_PCT",
+                        "LAST_PRICE_CODE",
+                        "COMMENT_ID",
+                        "COMMENT_1",
+                        "COMMENT_2",
+                        "COMMENT_3",
+                        "COMMENT_4",
+                        "SALE_DEC",
+                        "SOFCP_USER_1",
+                        "SOFCP_USER_2",
+                        "SOFCP_USER_3",
+                        "SOFCP_USER_4",
+                        "SOFCP_USER_5",
+                        "SOFCP_USER_6",
+                        "SOFCP_USER_7",
+                        "SOFCP_USER_8",
+                        "SOFCP_USER_9",
+                        "SOFCP_USER_10",
+                        "SOFCP_USER_11",
+                        "SOFCP_USER_12",
+                        "SOFCP_USER_13",
+                        "SOFCP_USER_14",
+                        "CREATED_BY",
+                        "DATE_CREATED",
+                        "MODIFIED_BY",
+                        "DATE_MODIFIED",
+                        "OPERATOR_ID",
+                        "DATE_LAST_UPDT",
+                        "TIME_LAST_UPDT",
+                    ],
+                ),
+            )
+            .message(
+                "the request needs at least one of: PART_ID, CUSTOMER_ID, CUST_PART_ID, SALESMAN_ID, CONTRACT, SALE_STATUS, REFERENCE, SHIP_LT, SO_DESC, SO_UM, SALE_CONV, SO_ORDER_QTY, ECN, PARTIAL_SHIP, DWG_REV, DEF_STORES_CODE, EARLY_SHIP, SN_REQD, TAX_CODE, PRODUCT_LINE, VAT_CODE, DATE_LAST_QUOTE, PRICE_CODE, QUOTE_QTY, CURR_CODE, QUOTE_UNIT_PRIC, ITEM_DISC_PCT, PRICE_CHG, LAST_SO_ENTERED, DATE_LAST_SO, LAST_SO_QTY, LAST_SO_UM, LAST_SO_PRICE, LAST_DISC_PCT, LAST_PRICE_CODE, COMMENT_ID, COMMENT_1, COMMENT_2, COMMENT_3, COMMENT_4, SALE_DEC, SOFCP_USER_1, SOFCP_USER_2, SOFCP_USER_3, SOFCP_USER_4, SOFCP_USER_5, SOFCP_USER_6, SOFCP_USER_7, SOFCP_USER_8, SOFCP_USER_9, SOFCP_USER_10, SOFCP_USER_11, SOFCP_USER_12, SOFCP_USER_13, SOFCP_USER_14, CREATED_BY, DATE_CREATED, MODIFIED_BY, DATE_MODIFIED, OPERATOR_ID, DATE_LAST_UPDT, TIME_LAST_UPDT",
+            ),
+    );
+    o
+}
+fn names_0(name: &str) -> Option<usize> {
+    match name {
+        "AUTH_TOKEN" => Some(55),
+        "COMMENT_1" => Some(36),
+        "COMMENT_2" => Some(37),
+        "COMMENT_3" => Some(38),
+        "COMMENT_4" => Some(39),
+        "COMMENT_ID" => Some(35),
+        "CONTRACT" => Some(4),
+        "CREATED_BY" => Some(56),
+        "CURR_CODE" => Some(24),
+        "CUSTOMER_ID" => Some(1),
+        "CUST_PART_ID" => Some(2),
+        "DATE_CREATED" => Some(57),
+        "DATE_LAST_QUOTE" => Some(21),
+        "DATE_LAST_SO" => Some(29),
+        "DATE_LAST_UPDT" => Some(61),
+        "DATE_MODIFIED" => Some(59),
+        "DEF_STORES_CODE" => Some(15),
+        "DWG_REV" => Some(14),
+        "EARLY_SHIP" => Some(16),
+        "ECN" => Some(12),
+        "ITEM_DISC_PCT" => Some(26),
+        "LAST_DISC_PCT" => Some(33),
+        "LAST_PRICE_CODE" => Some(34),
+        "LAST_SO_ENTERED" => Some(28),
+        "LAST_SO_PRICE" => Some(32),
+        "LAST_SO_QTY" => Some(30),
+        "LAST_SO_UM" => Some(31),
+        "MODIFIED_BY" => Some(58),
+        "OPERATOR_ID" => Some(60),
+        "PARTIAL_SHIP" => Some(13),
+        "PART_ID" => Some(0),
+        "PRICE_CHG" => Some(27),
+        "PRICE_CODE" => Some(22),
+        "PRODUCT_LINE" => Some(19),
+        "QUOTE_QTY" => Some(23),
+        "QUOTE_UNIT_PRIC" => Some(25),
+        "REFERENCE" => Some(6),
+        "SALESMAN_ID" => Some(3),
+        "SALE_CONV" => Some(10),
+        "SALE_DEC" => Some(40),
+        "SALE_STATUS" => Some(5),
+        "SHIP_LT" => Some(7),
+        "SN_REQD" => Some(17),
+        "SOFCP_USER_1" => Some(41),
+        "SOFCP_USER_10" => Some(50),
+        "SOFCP_USER_11" => Some(51),
+        "SOFCP_USER_12" => Some(52),
+        "SOFCP_USER_13" => Some(53),
+        "SOFCP_USER_14" => Some(54),
+        "SOFCP_USER_2" => Some(42),
+        "SOFCP_USER_3" => Some(43),
+        "SOFCP_USER_4" => Some(44),
+        "SOFCP_USER_5" => Some(45),
+        "SOFCP_USER_6" => Some(46),
+        "SOFCP_USER_7" => Some(47),
+        "SOFCP_USER_8" => Some(48),
+        "SOFCP_USER_9" => Some(49),
+        "SO_DESC" => Some(8),
+        "SO_ORDER_QTY" => Some(11),
+        "SO_UM" => Some(9),
+        "TAX_CODE" => Some(18),
+        "TIME_LAST_UPDT" => Some(62),
+        "VAT_CODE" => Some(20),
+        _ => None,
     }
 }

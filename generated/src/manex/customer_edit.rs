@@ -7,6 +7,8 @@
 //! Route `Customer/Edit`.
 use crate::support as rt;
 use erpspec_rules as rules;
+use erpspec_rules::read as w;
+use erpspec_rules::{RuleKind as K, Strength as S};
 use serde_json::Value;
 /// The vendor this endpoint belongs to.
 pub const VENDOR: &str = "manex";
@@ -108,15 +110,21 @@ impl Request {
     /// reports every broken rule, wrong type and unknown member, with
     /// the request as a server would store it.
     pub fn from_wire(body: &Value) -> rules::WireReport {
-        let mut report = rules::WireReport::default();
-        report.normalized = Self::read_wire(body, "", &mut report);
-        report
+        WIRE.read_value(body)
     }
-    /// [`Self::from_wire`] on raw bytes; fails only if they are not JSON.
+    /// [`Self::from_wire`] on raw bytes, validated while they are
+    /// parsed; fails only if they are not JSON.
     pub fn from_wire_bytes(
         bytes: &[u8],
     ) -> Result<rules::WireReport, serde_json::Error> {
-        serde_json::from_slice::<Value>(bytes).map(|body| Self::from_wire(&body))
+        WIRE.read_bytes(bytes, true)
+    }
+    /// [`Self::from_wire_bytes`] without the normalized request
+    /// (`normalized` is null): no value is copied.
+    pub fn check_wire_bytes(
+        bytes: &[u8],
+    ) -> Result<rules::WireReport, serde_json::Error> {
+        WIRE.read_bytes(bytes, false)
     }
     /// Reads a query string (`?Name=value&...`) the way the dialect
     /// does: every value arrives as text, names match as the
@@ -128,19 +136,7 @@ impl Request {
     /// documented rule is broken; contested and site rules never fail
     /// here (other values are legal): [`Self::validate`] reports them.
     pub fn parse(body: &Value) -> Result<Self, crate::ParseError> {
-        let report = Self::from_wire(body);
-        if report.documented().next().is_some() {
-            return Err(crate::ParseError::Rejected(Box::new(report)));
-        }
-        match serde_json::from_value(report.normalized.clone()) {
-            Ok(request) => Ok(request),
-            Err(e) => {
-                Err(crate::ParseError::Unrepresentable {
-                    error: e.to_string(),
-                    report: Box::new(report),
-                })
-            }
-        }
+        rt::parse(Self::from_wire(body))
     }
     /// Every rule a typed request can still break: documented
     /// rules hold by construction, so these are the contested and
@@ -170,715 +166,6 @@ impl Request {
             x.validate_at(&path, out);
         }
     }
-    /// Reads this object from the wire at `path` (a JSON pointer),
-    /// pushing what it finds into `report`; returns the normalized value.
-    #[doc(hidden)]
-    pub fn read_wire(
-        value: &Value,
-        path: &str,
-        report: &mut rules::WireReport,
-    ) -> Value {
-        let Some(map) = value.as_object() else {
-            report
-                .violations
-                .push(
-                    rt::violation(
-                        path,
-                        "manex.customer-edit.type",
-                        "the request must be a JSON object",
-                        rules::Strength::Documented,
-                    ),
-                );
-            return Value::Null;
-        };
-        let mut out = serde_json::Map::new();
-        let f0 = rules::member(map, "Custno", super::NAME_MATCHING);
-        if let Some(v) = f0 {
-            let path = rt::child(path, "Custno");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => {
-                    if !(nv
-                        .as_str()
-                        .is_none_or(|s| rules::matches_format(
-                            s,
-                            rules::Format::Digits {
-                                count: 10u32,
-                            },
-                        )))
-                    {
-                        report
-                            .violations
-                            .push(
-                                rt::violation(
-                                    &path,
-                                    "manex.customer-edit.Custno.format",
-                                    "Custno must be exactly 10 digits",
-                                    rules::Strength::Documented,
-                                ),
-                            );
-                    }
-                    nv
-                }
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "manex.customer-edit.Custno.type",
-                                "Custno must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Custno".to_string(), nv);
-        } else {
-            report
-                .violations
-                .push(
-                    rt::violation(
-                        &rt::child(path, "Custno"),
-                        "manex.customer-edit.Custno.required",
-                        "Customer edit failed.Customer Number or Customer Name is Required",
-                        rules::Strength::Documented,
-                    ),
-                );
-        }
-        let f1 = rules::member(map, "Custname", super::NAME_MATCHING);
-        if let Some(v) = f1 {
-            let path = rt::child(path, "Custname");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "manex.customer-edit.Custname.type",
-                                "Custname must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Custname".to_string(), nv);
-        }
-        let f2 = rules::member(map, "Status", super::NAME_MATCHING);
-        if let Some(v) = f2 {
-            let path = rt::child(path, "Status");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => {
-                    if !(nv
-                        .as_str()
-                        .is_none_or(|s| rules::one_of(
-                            s,
-                            &["ACTIVE", "INACTIVE", "QUOTE"],
-                            rules::Case::Exact,
-                        ))
-                        || nv
-                            .as_str()
-                            .is_none_or(|s| rules::one_of(
-                                s,
-                                &["Active", "Inactive", "Quote"],
-                                rules::Case::Exact,
-                            )))
-                    {
-                        report
-                            .violations
-                            .push(
-                                rt::violation(
-                                    &path,
-                                    "manex.customer-edit.Status.enum",
-                                    "Status must be one of: ACTIVE, INACTIVE, QUOTE",
-                                    rules::Strength::Contested,
-                                ),
-                            );
-                    }
-                    nv
-                }
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "manex.customer-edit.Status.type",
-                                "Status must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Status".to_string(), nv);
-        }
-        let f3 = rules::member(map, "Phone", super::NAME_MATCHING);
-        if let Some(v) = f3 {
-            let path = rt::child(path, "Phone");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "manex.customer-edit.Phone.type",
-                                "Phone must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Phone".to_string(), nv);
-        }
-        let f4 = rules::member(map, "Fax", super::NAME_MATCHING);
-        if let Some(v) = f4 {
-            let path = rt::child(path, "Fax");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "manex.customer-edit.Fax.type",
-                                "Fax must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Fax".to_string(), nv);
-        }
-        let f5 = rules::member(map, "Territory", super::NAME_MATCHING);
-        if let Some(v) = f5 {
-            let path = rt::child(path, "Territory");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => {
-                    if !(nv
-                        .as_str()
-                        .is_none_or(|s| rules::one_of(
-                            s,
-                            &[
-                                "SOUTHERN CA",
-                                "NORTHERN CA",
-                                "EAST",
-                                "WEST",
-                                "MIDWEST",
-                                "NEW ENGLAND",
-                                "SOUTH",
-                                "GREAT LAKES",
-                                "MEXICO",
-                                "CANADA",
-                                "UNITED KINGDOM",
-                            ],
-                            rules::Case::Exact,
-                        )))
-                    {
-                        report
-                            .violations
-                            .push(
-                                rt::violation(
-                                    &path,
-                                    "manex.customer-edit.Territory.enum",
-                                    "Territory must be one of: SOUTHERN CA, NORTHERN CA, EAST, WEST, MIDWEST, NEW ENGLAND, SOUTH, GREAT LAKES, MEXICO, CANADA, UNITED KINGDOM",
-                                    rules::Strength::Site,
-                                ),
-                            );
-                    }
-                    nv
-                }
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "manex.customer-edit.Territory.type",
-                                "Territory must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Territory".to_string(), nv);
-        }
-        let f6 = rules::member(map, "Terms", super::NAME_MATCHING);
-        if let Some(v) = f6 {
-            let path = rt::child(path, "Terms");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => {
-                    if !(nv
-                        .as_str()
-                        .is_none_or(|s| rules::one_of(
-                            s,
-                            &[
-                                "NET 10",
-                                "NET 15",
-                                "NET 30",
-                                "NET 30/2% 10",
-                                "NET 45",
-                                "COD",
-                                "NONE",
-                            ],
-                            rules::Case::Exact,
-                        )))
-                    {
-                        report
-                            .violations
-                            .push(
-                                rt::violation(
-                                    &path,
-                                    "manex.customer-edit.Terms.enum",
-                                    "Terms must be one of: NET 10, NET 15, NET 30, NET 30/2% 10, NET 45, COD, NONE",
-                                    rules::Strength::Site,
-                                ),
-                            );
-                    }
-                    nv
-                }
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "manex.customer-edit.Terms.type",
-                                "Terms must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Terms".to_string(), nv);
-        }
-        let f7 = rules::member(map, "Credlimit", super::NAME_MATCHING);
-        if let Some(v) = f7 {
-            let path = rt::child(path, "Credlimit");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::Number,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => {
-                    if !(nv.as_f64().is_none_or(|x| rules::minimum(x, 0f64))) {
-                        report
-                            .violations
-                            .push(
-                                rt::violation(
-                                    &path,
-                                    "manex.customer-edit.Credlimit.minimum",
-                                    "Credlimit must be greater than or equal to 0",
-                                    rules::Strength::Documented,
-                                ),
-                            );
-                    }
-                    nv
-                }
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "manex.customer-edit.Credlimit.type",
-                                "Credlimit must be a JSON number",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Credlimit".to_string(), nv);
-        }
-        let f8 = rules::member(map, "Creditok", super::NAME_MATCHING);
-        if let Some(v) = f8 {
-            let path = rt::child(path, "Creditok");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => {
-                    if !(nv
-                        .as_str()
-                        .is_none_or(|s| rules::one_of(
-                            s,
-                            &["OK", "HOLD", "REJECT"],
-                            rules::Case::Exact,
-                        )))
-                    {
-                        report
-                            .violations
-                            .push(
-                                rt::violation(
-                                    &path,
-                                    "manex.customer-edit.Creditok.enum",
-                                    "Creditok must be one of: OK, HOLD, REJECT",
-                                    rules::Strength::Documented,
-                                ),
-                            );
-                    }
-                    nv
-                }
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "manex.customer-edit.Creditok.type",
-                                "Creditok must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Creditok".to_string(), nv);
-        }
-        let f9 = rules::member(map, "Ar_highBal", super::NAME_MATCHING);
-        if let Some(v) = f9 {
-            let path = rt::child(path, "Ar_highBal");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::Number,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => {
-                    if !(nv.as_f64().is_none_or(|x| rules::minimum(x, 0f64))) {
-                        report
-                            .violations
-                            .push(
-                                rt::violation(
-                                    &path,
-                                    "manex.customer-edit.Ar_highBal.minimum",
-                                    "Ar_highBal must be greater than or equal to 0",
-                                    rules::Strength::Documented,
-                                ),
-                            );
-                    }
-                    nv
-                }
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "manex.customer-edit.Ar_highBal.type",
-                                "Ar_highBal must be a JSON number",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Ar_highBal".to_string(), nv);
-        }
-        let f10 = rules::member(map, "Acct_date", super::NAME_MATCHING);
-        if let Some(v) = f10 {
-            let path = rt::child(path, "Acct_date");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => {
-                    if !(nv
-                        .as_str()
-                        .is_none_or(|s| rules::matches_format(s, rules::Format::UsDate))
-                        || nv
-                            .as_str()
-                            .is_none_or(|s| rules::matches_format(
-                                s,
-                                rules::Format::IsoDateTimeUnseparated,
-                            ))
-                        || nv
-                            .as_str()
-                            .is_none_or(|s| rules::matches_format(
-                                s,
-                                rules::Format::IsoDateTime,
-                            )))
-                    {
-                        report
-                            .violations
-                            .push(
-                                rt::violation(
-                                    &path,
-                                    "manex.customer-edit.Acct_date.format",
-                                    "Acct_date must be a date in MM/DD/YYYY format",
-                                    rules::Strength::Contested,
-                                ),
-                            );
-                    }
-                    nv
-                }
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "manex.customer-edit.Acct_date.type",
-                                "Acct_date must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Acct_date".to_string(), nv);
-        }
-        let f11 = rules::member(map, "Saledsctid", super::NAME_MATCHING);
-        if let Some(v) = f11 {
-            let path = rt::child(path, "Saledsctid");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "manex.customer-edit.Saledsctid.type",
-                                "Saledsctid must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Saledsctid".to_string(), nv);
-        }
-        let f12 = rules::member(map, "Acctaxable", super::NAME_MATCHING);
-        if let Some(v) = f12 {
-            let path = rt::child(path, "Acctaxable");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "manex.customer-edit.Acctaxable.type",
-                                "Acctaxable must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Acctaxable".to_string(), nv);
-        }
-        let f13 = rules::member(map, "Resl_no", super::NAME_MATCHING);
-        if let Some(v) = f13 {
-            let path = rt::child(path, "Resl_no");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "manex.customer-edit.Resl_no.type",
-                                "Resl_no must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Resl_no".to_string(), nv);
-        }
-        let f14 = rules::member(map, "Inactdt", super::NAME_MATCHING);
-        if let Some(v) = f14 {
-            let path = rt::child(path, "Inactdt");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => {
-                    if !(nv
-                        .as_str()
-                        .is_none_or(|s| rules::matches_format(s, rules::Format::UsDate)))
-                    {
-                        report
-                            .violations
-                            .push(
-                                rt::violation(
-                                    &path,
-                                    "manex.customer-edit.Inactdt.format",
-                                    "Inactdt must be a date in MM/DD/YYYY format",
-                                    rules::Strength::Documented,
-                                ),
-                            );
-                    }
-                    nv
-                }
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "manex.customer-edit.Inactdt.type",
-                                "Inactdt must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Inactdt".to_string(), nv);
-        }
-        let f15 = rules::member(map, "Inactinit", super::NAME_MATCHING);
-        if let Some(v) = f15 {
-            let path = rt::child(path, "Inactinit");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "manex.customer-edit.Inactinit.type",
-                                "Inactinit must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Inactinit".to_string(), nv);
-        }
-        let f16 = rules::member(map, "modifieddate", super::NAME_MATCHING);
-        if let Some(v) = f16 {
-            let path = rt::child(path, "modifieddate");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => {
-                    if !(nv
-                        .as_str()
-                        .is_none_or(|s| rules::matches_format(s, rules::Format::UsDate)))
-                    {
-                        report
-                            .violations
-                            .push(
-                                rt::violation(
-                                    &path,
-                                    "manex.customer-edit.modifieddate.format",
-                                    "modifieddate must be a date in MM/DD/YYYY format",
-                                    rules::Strength::Documented,
-                                ),
-                            );
-                    }
-                    nv
-                }
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "manex.customer-edit.modifieddate.type",
-                                "modifieddate must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("modifieddate".to_string(), nv);
-        }
-        rt::unknown_members(
-            map,
-            &[
-                "Custno",
-                "Custname",
-                "Status",
-                "Phone",
-                "Fax",
-                "Territory",
-                "Terms",
-                "Credlimit",
-                "Creditok",
-                "Ar_highBal",
-                "Acct_date",
-                "Saledsctid",
-                "Acctaxable",
-                "Resl_no",
-                "Inactdt",
-                "Inactinit",
-                "modifieddate",
-            ],
-            super::NAME_MATCHING,
-            path,
-            &mut report.unknown,
-        );
-        Value::Object(out)
-    }
 }
 /// Customer Number. "Must be unique and ten digits."
 ///
@@ -889,48 +176,7 @@ impl Request {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Custno(String);
-impl TryFrom<String> for Custno {
-    type Error = crate::Invalid;
-    fn try_from(value: String) -> Result<Self, crate::Invalid> {
-        let mut violations = Vec::new();
-        if !(rules::matches_format(
-            value.as_str(),
-            rules::Format::Digits {
-                count: 10u32,
-            },
-        )) {
-            violations
-                .push(
-                    rt::violation(
-                        "",
-                        "manex.customer-edit.Custno.format",
-                        "Custno must be exactly 10 digits",
-                        rules::Strength::Documented,
-                    ),
-                );
-        }
-        if violations.is_empty() {
-            Ok(Self(value))
-        } else {
-            Err(crate::Invalid { violations })
-        }
-    }
-}
-impl From<Custno> for String {
-    fn from(value: Custno) -> Self {
-        value.0
-    }
-}
-impl Custno {
-    /// The value as text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-    /// The wrapped value.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
-}
+rules::newtype!(checked text Custno by WIRE.field(& [0]));
 /// Account Status.
 ///
 /// The value of `Status`. Rules:
@@ -940,49 +186,13 @@ impl Custno {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 pub struct Status(String);
-impl From<String> for Status {
-    fn from(value: String) -> Self {
-        Self(value)
-    }
-}
-impl From<Status> for String {
-    fn from(value: Status) -> Self {
-        value.0
-    }
-}
+rules::newtype!(open text Status);
 impl Status {
-    /// The value as text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-    /// The wrapped value.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
     /// Reports the rules a held value can still break (contested and
     /// site rules) for a value at `path` (a JSON pointer).
     #[doc(hidden)]
     pub fn validate_at(&self, path: &str, out: &mut Vec<rules::Violation>) {
-        if !(rules::one_of(
-            self.0.as_str(),
-            &["ACTIVE", "INACTIVE", "QUOTE"],
-            rules::Case::Exact,
-        )
-            || rules::one_of(
-                self.0.as_str(),
-                &["Active", "Inactive", "Quote"],
-                rules::Case::Exact,
-            ))
-        {
-            out.push(
-                rt::violation(
-                    path,
-                    "manex.customer-edit.Status.enum",
-                    "Status must be one of: ACTIVE, INACTIVE, QUOTE",
-                    rules::Strength::Contested,
-                ),
-            );
-        }
+        WIRE.field(&[2]).report_loose(&self.0, path, out);
     }
 }
 /// The customer's territory.
@@ -994,55 +204,13 @@ impl Status {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 pub struct Territory(String);
-impl From<String> for Territory {
-    fn from(value: String) -> Self {
-        Self(value)
-    }
-}
-impl From<Territory> for String {
-    fn from(value: Territory) -> Self {
-        value.0
-    }
-}
+rules::newtype!(open text Territory);
 impl Territory {
-    /// The value as text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-    /// The wrapped value.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
     /// Reports the rules a held value can still break (contested and
     /// site rules) for a value at `path` (a JSON pointer).
     #[doc(hidden)]
     pub fn validate_at(&self, path: &str, out: &mut Vec<rules::Violation>) {
-        if !(rules::one_of(
-            self.0.as_str(),
-            &[
-                "SOUTHERN CA",
-                "NORTHERN CA",
-                "EAST",
-                "WEST",
-                "MIDWEST",
-                "NEW ENGLAND",
-                "SOUTH",
-                "GREAT LAKES",
-                "MEXICO",
-                "CANADA",
-                "UNITED KINGDOM",
-            ],
-            rules::Case::Exact,
-        )) {
-            out.push(
-                rt::violation(
-                    path,
-                    "manex.customer-edit.Territory.enum",
-                    "Territory must be one of: SOUTHERN CA, NORTHERN CA, EAST, WEST, MIDWEST, NEW ENGLAND, SOUTH, GREAT LAKES, MEXICO, CANADA, UNITED KINGDOM",
-                    rules::Strength::Site,
-                ),
-            );
-        }
+        WIRE.field(&[5]).report_loose(&self.0, path, out);
     }
 }
 /// The customer's sales terms.
@@ -1054,43 +222,13 @@ impl Territory {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 pub struct Terms(String);
-impl From<String> for Terms {
-    fn from(value: String) -> Self {
-        Self(value)
-    }
-}
-impl From<Terms> for String {
-    fn from(value: Terms) -> Self {
-        value.0
-    }
-}
+rules::newtype!(open text Terms);
 impl Terms {
-    /// The value as text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-    /// The wrapped value.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
     /// Reports the rules a held value can still break (contested and
     /// site rules) for a value at `path` (a JSON pointer).
     #[doc(hidden)]
     pub fn validate_at(&self, path: &str, out: &mut Vec<rules::Violation>) {
-        if !(rules::one_of(
-            self.0.as_str(),
-            &["NET 10", "NET 15", "NET 30", "NET 30/2% 10", "NET 45", "COD", "NONE"],
-            rules::Case::Exact,
-        )) {
-            out.push(
-                rt::violation(
-                    path,
-                    "manex.customer-edit.Terms.enum",
-                    "Terms must be one of: NET 10, NET 15, NET 30, NET 30/2% 10, NET 45, COD, NONE",
-                    rules::Strength::Site,
-                ),
-            );
-        }
+        WIRE.field(&[6]).report_loose(&self.0, path, out);
     }
 }
 /// Credit Limit. "Must be Greater than or equal to 0".
@@ -1102,43 +240,7 @@ impl Terms {
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(try_from = "f64", into = "f64")]
 pub struct Credlimit(f64);
-impl TryFrom<f64> for Credlimit {
-    type Error = crate::Invalid;
-    fn try_from(value: f64) -> Result<Self, crate::Invalid> {
-        let mut violations = Vec::new();
-        if !(rules::minimum(value, 0f64)) {
-            violations
-                .push(
-                    rt::violation(
-                        "",
-                        "manex.customer-edit.Credlimit.minimum",
-                        "Credlimit must be greater than or equal to 0",
-                        rules::Strength::Documented,
-                    ),
-                );
-        }
-        if violations.is_empty() {
-            Ok(Self(value))
-        } else {
-            Err(crate::Invalid { violations })
-        }
-    }
-}
-impl From<Credlimit> for f64 {
-    fn from(value: Credlimit) -> Self {
-        value.0
-    }
-}
-impl Credlimit {
-    /// The value.
-    pub fn get(self) -> f64 {
-        self.0
-    }
-    /// The wrapped value.
-    pub fn into_inner(self) -> f64 {
-        self.0
-    }
-}
+rules::newtype!(checked value Credlimit(f64) by WIRE.field(& [7]));
 /// Credit Status.
 ///
 /// The value of `Creditok`. Rules:
@@ -1174,25 +276,7 @@ impl TryFrom<&str> for Creditok {
             "REJECT" => Some(Self::Reject),
             _ => None,
         };
-        match found {
-            Some(
-                v,
-            ) if rules::one_of(value, &["OK", "HOLD", "REJECT"], rules::Case::Exact) => {
-                Ok(v)
-            }
-            _ => {
-                Err(crate::Invalid {
-                    violations: Vec::from([
-                        rt::violation(
-                            "",
-                            "manex.customer-edit.Creditok.enum",
-                            "Creditok must be one of: OK, HOLD, REJECT",
-                            rules::Strength::Documented,
-                        ),
-                    ]),
-                })
-            }
-        }
+        WIRE.field(&[8]).admit_variant(value, found)
     }
 }
 impl core::fmt::Display for Creditok {
@@ -1209,43 +293,7 @@ impl core::fmt::Display for Creditok {
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(try_from = "f64", into = "f64")]
 pub struct ArHighBal(f64);
-impl TryFrom<f64> for ArHighBal {
-    type Error = crate::Invalid;
-    fn try_from(value: f64) -> Result<Self, crate::Invalid> {
-        let mut violations = Vec::new();
-        if !(rules::minimum(value, 0f64)) {
-            violations
-                .push(
-                    rt::violation(
-                        "",
-                        "manex.customer-edit.Ar_highBal.minimum",
-                        "Ar_highBal must be greater than or equal to 0",
-                        rules::Strength::Documented,
-                    ),
-                );
-        }
-        if violations.is_empty() {
-            Ok(Self(value))
-        } else {
-            Err(crate::Invalid { violations })
-        }
-    }
-}
-impl From<ArHighBal> for f64 {
-    fn from(value: ArHighBal) -> Self {
-        value.0
-    }
-}
-impl ArHighBal {
-    /// The value.
-    pub fn get(self) -> f64 {
-        self.0
-    }
-    /// The wrapped value.
-    pub fn into_inner(self) -> f64 {
-        self.0
-    }
-}
+rules::newtype!(checked value ArHighBal(f64) by WIRE.field(& [9]));
 /// Date the account was created.
 ///
 /// The value of `Acct_date`. Rules:
@@ -1255,44 +303,13 @@ impl ArHighBal {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 pub struct AcctDate(String);
-impl From<String> for AcctDate {
-    fn from(value: String) -> Self {
-        Self(value)
-    }
-}
-impl From<AcctDate> for String {
-    fn from(value: AcctDate) -> Self {
-        value.0
-    }
-}
+rules::newtype!(open text AcctDate);
 impl AcctDate {
-    /// The value as text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-    /// The wrapped value.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
     /// Reports the rules a held value can still break (contested and
     /// site rules) for a value at `path` (a JSON pointer).
     #[doc(hidden)]
     pub fn validate_at(&self, path: &str, out: &mut Vec<rules::Violation>) {
-        if !(rules::matches_format(self.0.as_str(), rules::Format::UsDate)
-            || rules::matches_format(
-                self.0.as_str(),
-                rules::Format::IsoDateTimeUnseparated,
-            ) || rules::matches_format(self.0.as_str(), rules::Format::IsoDateTime))
-        {
-            out.push(
-                rt::violation(
-                    path,
-                    "manex.customer-edit.Acct_date.format",
-                    "Acct_date must be a date in MM/DD/YYYY format",
-                    rules::Strength::Contested,
-                ),
-            );
-        }
+        WIRE.field(&[10]).report_loose(&self.0, path, out);
     }
 }
 /// Account inactive date, "Must be in MM/DD/YYYY".
@@ -1304,43 +321,7 @@ impl AcctDate {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Inactdt(String);
-impl TryFrom<String> for Inactdt {
-    type Error = crate::Invalid;
-    fn try_from(value: String) -> Result<Self, crate::Invalid> {
-        let mut violations = Vec::new();
-        if !(rules::matches_format(value.as_str(), rules::Format::UsDate)) {
-            violations
-                .push(
-                    rt::violation(
-                        "",
-                        "manex.customer-edit.Inactdt.format",
-                        "Inactdt must be a date in MM/DD/YYYY format",
-                        rules::Strength::Documented,
-                    ),
-                );
-        }
-        if violations.is_empty() {
-            Ok(Self(value))
-        } else {
-            Err(crate::Invalid { violations })
-        }
-    }
-}
-impl From<Inactdt> for String {
-    fn from(value: Inactdt) -> Self {
-        value.0
-    }
-}
-impl Inactdt {
-    /// The value as text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-    /// The wrapped value.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
-}
+rules::newtype!(checked text Inactdt by WIRE.field(& [14]));
 /// Account Modified Date, "Must be in MM/DD/YYYY format."
 ///
 /// The value of `modifieddate`. Rules:
@@ -1350,40 +331,114 @@ impl Inactdt {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Modifieddate(String);
-impl TryFrom<String> for Modifieddate {
-    type Error = crate::Invalid;
-    fn try_from(value: String) -> Result<Self, crate::Invalid> {
-        let mut violations = Vec::new();
-        if !(rules::matches_format(value.as_str(), rules::Format::UsDate)) {
-            violations
-                .push(
-                    rt::violation(
-                        "",
-                        "manex.customer-edit.modifieddate.format",
-                        "modifieddate must be a date in MM/DD/YYYY format",
-                        rules::Strength::Documented,
-                    ),
-                );
-        }
-        if violations.is_empty() {
-            Ok(Self(value))
-        } else {
-            Err(crate::Invalid { violations })
-        }
-    }
+rules::newtype!(checked text Modifieddate by WIRE.field(& [16]));
+/// The request as `erpspec_rules::read` reads it: fields, types,
+/// rules and the vendor's dialect.
+pub static WIRE: std::sync::LazyLock<w::Endpoint> = std::sync::LazyLock::new(|| {
+    w::Endpoint::new(
+        "manex.customer-edit.",
+        super::NAME_MATCHING,
+        super::STRINGS_CARRY_SCALARS,
+        object_0(),
+    )
+});
+fn object_0() -> w::Object {
+    let mut o = w::Object::new(names_0);
+    o.field("Custno", w::Shape::STRING);
+    o.required(
+        w::Check::new(S::Documented, K::Required)
+            .message("Customer edit failed.Customer Number or Customer Name is Required"),
+    );
+    o.rule(w::Check::new(S::Documented, K::format(rules::Format::Digits { count: 10 })));
+    o.field("Custname", w::Shape::STRING);
+    o.field("Status", w::Shape::STRING);
+    o.rule(
+        w::Check::new(
+                S::Contested,
+                K::one_of(&["ACTIVE", "INACTIVE", "QUOTE"], rules::Case::Exact),
+            )
+            .or(K::one_of(&["Active", "Inactive", "Quote"], rules::Case::Exact)),
+    );
+    o.field("Phone", w::Shape::STRING);
+    o.field("Fax", w::Shape::STRING);
+    o.field("Territory", w::Shape::STRING);
+    o.rule(
+        w::Check::new(
+            S::Site,
+            K::one_of(
+                &[
+                    "SOUTHERN CA",
+                    "NORTHERN CA",
+                    "EAST",
+                    "WEST",
+                    "MIDWEST",
+                    "NEW ENGLAND",
+                    "SOUTH",
+                    "GREAT LAKES",
+                    "MEXICO",
+                    "CANADA",
+                    "UNITED KINGDOM",
+                ],
+                rules::Case::Exact,
+            ),
+        ),
+    );
+    o.field("Terms", w::Shape::STRING);
+    o.rule(
+        w::Check::new(
+            S::Site,
+            K::one_of(
+                &["NET 10", "NET 15", "NET 30", "NET 30/2% 10", "NET 45", "COD", "NONE"],
+                rules::Case::Exact,
+            ),
+        ),
+    );
+    o.field("Credlimit", w::Shape::NUMBER);
+    o.rule(w::Check::new(S::Documented, K::minimum(0f64)));
+    o.field("Creditok", w::Shape::STRING);
+    o.rule(
+        w::Check::new(
+            S::Documented,
+            K::one_of(&["OK", "HOLD", "REJECT"], rules::Case::Exact),
+        ),
+    );
+    o.field("Ar_highBal", w::Shape::NUMBER);
+    o.rule(w::Check::new(S::Documented, K::minimum(0f64)));
+    o.field("Acct_date", w::Shape::STRING);
+    o.rule(
+        w::Check::new(S::Contested, K::format(rules::Format::UsDate))
+            .or(K::format(rules::Format::IsoDateTimeUnseparated))
+            .or(K::format(rules::Format::IsoDateTime)),
+    );
+    o.field("Saledsctid", w::Shape::STRING);
+    o.field("Acctaxable", w::Shape::STRING);
+    o.field("Resl_no", w::Shape::STRING);
+    o.field("Inactdt", w::Shape::STRING);
+    o.rule(w::Check::new(S::Documented, K::format(rules::Format::UsDate)));
+    o.field("Inactinit", w::Shape::STRING);
+    o.field("modifieddate", w::Shape::STRING);
+    o.rule(w::Check::new(S::Documented, K::format(rules::Format::UsDate)));
+    o
 }
-impl From<Modifieddate> for String {
-    fn from(value: Modifieddate) -> Self {
-        value.0
-    }
-}
-impl Modifieddate {
-    /// The value as text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-    /// The wrapped value.
-    pub fn into_inner(self) -> String {
-        self.0
+fn names_0(name: &str) -> Option<usize> {
+    match name {
+        "acct_date" => Some(10),
+        "acctaxable" => Some(12),
+        "ar_highbal" => Some(9),
+        "creditok" => Some(8),
+        "credlimit" => Some(7),
+        "custname" => Some(1),
+        "custno" => Some(0),
+        "fax" => Some(4),
+        "inactdt" => Some(14),
+        "inactinit" => Some(15),
+        "modifieddate" => Some(16),
+        "phone" => Some(3),
+        "resl_no" => Some(13),
+        "saledsctid" => Some(11),
+        "status" => Some(2),
+        "terms" => Some(6),
+        "territory" => Some(5),
+        _ => None,
     }
 }

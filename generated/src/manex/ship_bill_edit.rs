@@ -7,6 +7,8 @@
 //! Route `ShipBill/Edit`.
 use crate::support as rt;
 use erpspec_rules as rules;
+use erpspec_rules::read as w;
+use erpspec_rules::{RuleKind as K, Strength as S};
 use serde_json::Value;
 /// The vendor this endpoint belongs to.
 pub const VENDOR: &str = "manex";
@@ -87,15 +89,21 @@ impl Request {
     /// reports every broken rule, wrong type and unknown member, with
     /// the request as a server would store it.
     pub fn from_wire(body: &Value) -> rules::WireReport {
-        let mut report = rules::WireReport::default();
-        report.normalized = Self::read_wire(body, "", &mut report);
-        report
+        WIRE.read_value(body)
     }
-    /// [`Self::from_wire`] on raw bytes; fails only if they are not JSON.
+    /// [`Self::from_wire`] on raw bytes, validated while they are
+    /// parsed; fails only if they are not JSON.
     pub fn from_wire_bytes(
         bytes: &[u8],
     ) -> Result<rules::WireReport, serde_json::Error> {
-        serde_json::from_slice::<Value>(bytes).map(|body| Self::from_wire(&body))
+        WIRE.read_bytes(bytes, true)
+    }
+    /// [`Self::from_wire_bytes`] without the normalized request
+    /// (`normalized` is null): no value is copied.
+    pub fn check_wire_bytes(
+        bytes: &[u8],
+    ) -> Result<rules::WireReport, serde_json::Error> {
+        WIRE.read_bytes(bytes, false)
     }
     /// Reads a query string (`?Name=value&...`) the way the dialect
     /// does: every value arrives as text, names match as the
@@ -107,19 +115,7 @@ impl Request {
     /// documented rule is broken; contested and site rules never fail
     /// here (other values are legal): [`Self::validate`] reports them.
     pub fn parse(body: &Value) -> Result<Self, crate::ParseError> {
-        let report = Self::from_wire(body);
-        if report.documented().next().is_some() {
-            return Err(crate::ParseError::Rejected(Box::new(report)));
-        }
-        match serde_json::from_value(report.normalized.clone()) {
-            Ok(request) => Ok(request),
-            Err(e) => {
-                Err(crate::ParseError::Unrepresentable {
-                    error: e.to_string(),
-                    report: Box::new(report),
-                })
-            }
-        }
+        rt::parse(Self::from_wire(body))
     }
     /// Every rule a typed request can still break: documented
     /// rules hold by construction, so these are the contested and
@@ -152,677 +148,9 @@ impl Request {
                 x.validate_at(&path, out);
             }
             None => {
-                out.push(
-                    rt::violation(
-                        &rt::child(path, "ShipCharge"),
-                        "manex.ship-bill-edit.ShipCharge.required",
-                        "ShipCharge is required",
-                        rules::Strength::Contested,
-                    ),
-                );
+                WIRE.field(&[16]).report_missing(path, out);
             }
         }
-    }
-    /// Reads this object from the wire at `path` (a JSON pointer),
-    /// pushing what it finds into `report`; returns the normalized value.
-    #[doc(hidden)]
-    pub fn read_wire(
-        value: &Value,
-        path: &str,
-        report: &mut rules::WireReport,
-    ) -> Value {
-        let Some(map) = value.as_object() else {
-            report
-                .violations
-                .push(
-                    rt::violation(
-                        path,
-                        "manex.ship-bill-edit.type",
-                        "the request must be a JSON object",
-                        rules::Strength::Documented,
-                    ),
-                );
-            return Value::Null;
-        };
-        let mut out = serde_json::Map::new();
-        let f0 = rules::member(map, "Linkadd", super::NAME_MATCHING);
-        if let Some(v) = f0 {
-            let path = rt::child(path, "Linkadd");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "manex.ship-bill-edit.Linkadd.type",
-                                "Linkadd must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Linkadd".to_string(), nv);
-        } else {
-            report
-                .violations
-                .push(
-                    rt::violation(
-                        &rt::child(path, "Linkadd"),
-                        "manex.ship-bill-edit.Linkadd.required",
-                        "Linkadd is required",
-                        rules::Strength::Documented,
-                    ),
-                );
-        }
-        let f1 = rules::member(map, "Custno", super::NAME_MATCHING);
-        if let Some(v) = f1 {
-            let path = rt::child(path, "Custno");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "manex.ship-bill-edit.Custno.type",
-                                "Custno must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Custno".to_string(), nv);
-        } else {
-            report
-                .violations
-                .push(
-                    rt::violation(
-                        &rt::child(path, "Custno"),
-                        "manex.ship-bill-edit.Custno.required",
-                        "Custno is required",
-                        rules::Strength::Documented,
-                    ),
-                );
-        }
-        let f2 = rules::member(map, "Shipto", super::NAME_MATCHING);
-        if let Some(v) = f2 {
-            let path = rt::child(path, "Shipto");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "manex.ship-bill-edit.Shipto.type",
-                                "Shipto must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Shipto".to_string(), nv);
-        }
-        let f3 = rules::member(map, "Address1", super::NAME_MATCHING);
-        if let Some(v) = f3 {
-            let path = rt::child(path, "Address1");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "manex.ship-bill-edit.Address1.type",
-                                "Address1 must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Address1".to_string(), nv);
-        }
-        let f4 = rules::member(map, "Address2", super::NAME_MATCHING);
-        if let Some(v) = f4 {
-            let path = rt::child(path, "Address2");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "manex.ship-bill-edit.Address2.type",
-                                "Address2 must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Address2".to_string(), nv);
-        }
-        let f5 = rules::member(map, "City", super::NAME_MATCHING);
-        if let Some(v) = f5 {
-            let path = rt::child(path, "City");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "manex.ship-bill-edit.City.type",
-                                "City must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("City".to_string(), nv);
-        }
-        let f6 = rules::member(map, "State", super::NAME_MATCHING);
-        if let Some(v) = f6 {
-            let path = rt::child(path, "State");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "manex.ship-bill-edit.State.type",
-                                "State must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("State".to_string(), nv);
-        }
-        let f7 = rules::member(map, "Zip", super::NAME_MATCHING);
-        if let Some(v) = f7 {
-            let path = rt::child(path, "Zip");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "manex.ship-bill-edit.Zip.type",
-                                "Zip must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Zip".to_string(), nv);
-        }
-        let f8 = rules::member(map, "Country", super::NAME_MATCHING);
-        if let Some(v) = f8 {
-            let path = rt::child(path, "Country");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "manex.ship-bill-edit.Country.type",
-                                "Country must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Country".to_string(), nv);
-        }
-        let f9 = rules::member(map, "Phone", super::NAME_MATCHING);
-        if let Some(v) = f9 {
-            let path = rt::child(path, "Phone");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "manex.ship-bill-edit.Phone.type",
-                                "Phone must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Phone".to_string(), nv);
-        }
-        let f10 = rules::member(map, "Fax", super::NAME_MATCHING);
-        if let Some(v) = f10 {
-            let path = rt::child(path, "Fax");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "manex.ship-bill-edit.Fax.type",
-                                "Fax must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Fax".to_string(), nv);
-        }
-        let f11 = rules::member(map, "Email", super::NAME_MATCHING);
-        if let Some(v) = f11 {
-            let path = rt::child(path, "Email");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "manex.ship-bill-edit.Email.type",
-                                "Email must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Email".to_string(), nv);
-        }
-        let f12 = rules::member(map, "Attention", super::NAME_MATCHING);
-        if let Some(v) = f12 {
-            let path = rt::child(path, "Attention");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "manex.ship-bill-edit.Attention.type",
-                                "Attention must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Attention".to_string(), nv);
-        }
-        let f13 = rules::member(map, "recordtype", super::NAME_MATCHING);
-        if let Some(v) = f13 {
-            let path = rt::child(path, "recordtype");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => {
-                    if !(nv
-                        .as_str()
-                        .is_none_or(|s| rules::one_of(
-                            s,
-                            &["C", "R"],
-                            rules::Case::Exact,
-                        ))
-                        || nv
-                            .as_str()
-                            .is_none_or(|s| rules::one_of(
-                                s,
-                                &["S", "B", "C", "R"],
-                                rules::Case::Exact,
-                            )))
-                    {
-                        report
-                            .violations
-                            .push(
-                                rt::violation(
-                                    &path,
-                                    "manex.ship-bill-edit.recordtype.enum",
-                                    "recordtype must be one of: C, R",
-                                    rules::Strength::Contested,
-                                ),
-                            );
-                    }
-                    nv
-                }
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "manex.ship-bill-edit.recordtype.type",
-                                "recordtype must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("recordtype".to_string(), nv);
-        }
-        let f14 = rules::member(map, "ShipVia", super::NAME_MATCHING);
-        if let Some(v) = f14 {
-            let path = rt::child(path, "ShipVia");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => {
-                    if !(nv
-                        .as_str()
-                        .is_none_or(|s| rules::one_of(
-                            s,
-                            &[
-                                "COMPANY TRUCK",
-                                "CUST PICK UP",
-                                "UPS-GRND TRACK",
-                                "UPS-BLUE",
-                                "UPS-RED",
-                                "FEDX-1",
-                                "FEDX-STD",
-                            ],
-                            rules::Case::Exact,
-                        )))
-                    {
-                        report
-                            .violations
-                            .push(
-                                rt::violation(
-                                    &path,
-                                    "manex.ship-bill-edit.ShipVia.enum",
-                                    "ShipVia must be one of: COMPANY TRUCK, CUST PICK UP, UPS-GRND TRACK, UPS-BLUE, UPS-RED, FEDX-1, FEDX-STD",
-                                    rules::Strength::Site,
-                                ),
-                            );
-                    }
-                    nv
-                }
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "manex.ship-bill-edit.ShipVia.type",
-                                "ShipVia must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("ShipVia".to_string(), nv);
-        } else {
-            report
-                .violations
-                .push(
-                    rt::violation(
-                        &rt::child(path, "ShipVia"),
-                        "manex.ship-bill-edit.ShipVia.required",
-                        "ShipVia is required",
-                        rules::Strength::Documented,
-                    ),
-                );
-        }
-        let f15 = rules::member(map, "FOB", super::NAME_MATCHING);
-        if let Some(v) = f15 {
-            let path = rt::child(path, "FOB");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => {
-                    if !(nv
-                        .as_str()
-                        .is_none_or(|s| rules::one_of(
-                            s,
-                            &["ORIGIN-CUST P/U", "ORIGIN-SHIP", "DESTINATION"],
-                            rules::Case::Exact,
-                        )))
-                    {
-                        report
-                            .violations
-                            .push(
-                                rt::violation(
-                                    &path,
-                                    "manex.ship-bill-edit.FOB.enum",
-                                    "FOB must be one of: ORIGIN-CUST P/U, ORIGIN-SHIP, DESTINATION",
-                                    rules::Strength::Site,
-                                ),
-                            );
-                    }
-                    nv
-                }
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "manex.ship-bill-edit.FOB.type",
-                                "FOB must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("FOB".to_string(), nv);
-        } else {
-            report
-                .violations
-                .push(
-                    rt::violation(
-                        &rt::child(path, "FOB"),
-                        "manex.ship-bill-edit.FOB.required",
-                        "FOB is required",
-                        rules::Strength::Documented,
-                    ),
-                );
-        }
-        let f16 = rules::member(map, "ShipCharge", super::NAME_MATCHING);
-        if let Some(v) = f16 {
-            let path = rt::child(path, "ShipCharge");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => {
-                    if !(nv
-                        .as_str()
-                        .is_none_or(|s| rules::one_of(
-                            s,
-                            &[
-                                "NO CHARGE",
-                                "PREPAY/BILL CUS",
-                                "SET RATE:UPS-BR",
-                                "SET RATE:UPS-BL",
-                                "SET RATE:UPS-RD",
-                                "SET RATE:FEDX-1",
-                            ],
-                            rules::Case::Exact,
-                        )))
-                    {
-                        report
-                            .violations
-                            .push(
-                                rt::violation(
-                                    &path,
-                                    "manex.ship-bill-edit.ShipCharge.enum",
-                                    "ShipCharge must be one of: NO CHARGE, PREPAY/BILL CUS, SET RATE:UPS-BR, SET RATE:UPS-BL, SET RATE:UPS-RD, SET RATE:FEDX-1",
-                                    rules::Strength::Site,
-                                ),
-                            );
-                    }
-                    nv
-                }
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "manex.ship-bill-edit.ShipCharge.type",
-                                "ShipCharge must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("ShipCharge".to_string(), nv);
-        } else {
-            report
-                .violations
-                .push(
-                    rt::violation(
-                        &rt::child(path, "ShipCharge"),
-                        "manex.ship-bill-edit.ShipCharge.required",
-                        "ShipCharge is required",
-                        rules::Strength::Contested,
-                    ),
-                );
-        }
-        let f17 = rules::member(map, "Foreightax", super::NAME_MATCHING);
-        if let Some(v) = f17 {
-            let path = rt::child(path, "Foreightax");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::Boolean,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "manex.ship-bill-edit.Foreightax.type",
-                                "Foreightax must be a JSON boolean",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Foreightax".to_string(), nv);
-        }
-        rt::unknown_members(
-            map,
-            &[
-                "Linkadd",
-                "Custno",
-                "Shipto",
-                "Address1",
-                "Address2",
-                "City",
-                "State",
-                "Zip",
-                "Country",
-                "Phone",
-                "Fax",
-                "Email",
-                "Attention",
-                "recordtype",
-                "ShipVia",
-                "FOB",
-                "ShipCharge",
-                "Foreightax",
-            ],
-            super::NAME_MATCHING,
-            path,
-            &mut report.unknown,
-        );
-        Value::Object(out)
     }
 }
 /// "Can be C for Confirm to or R for Remit to"; the examples send S (ship to) and B (bill to).
@@ -834,41 +162,13 @@ impl Request {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 pub struct Recordtype(String);
-impl From<String> for Recordtype {
-    fn from(value: String) -> Self {
-        Self(value)
-    }
-}
-impl From<Recordtype> for String {
-    fn from(value: Recordtype) -> Self {
-        value.0
-    }
-}
+rules::newtype!(open text Recordtype);
 impl Recordtype {
-    /// The value as text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-    /// The wrapped value.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
     /// Reports the rules a held value can still break (contested and
     /// site rules) for a value at `path` (a JSON pointer).
     #[doc(hidden)]
     pub fn validate_at(&self, path: &str, out: &mut Vec<rules::Violation>) {
-        if !(rules::one_of(self.0.as_str(), &["C", "R"], rules::Case::Exact)
-            || rules::one_of(self.0.as_str(), &["S", "B", "C", "R"], rules::Case::Exact))
-        {
-            out.push(
-                rt::violation(
-                    path,
-                    "manex.ship-bill-edit.recordtype.enum",
-                    "recordtype must be one of: C, R",
-                    rules::Strength::Contested,
-                ),
-            );
-        }
+        WIRE.field(&[13]).report_loose(&self.0, path, out);
     }
 }
 /// The value of `ShipVia`. Rules:
@@ -878,51 +178,13 @@ impl Recordtype {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 pub struct ShipVia(String);
-impl From<String> for ShipVia {
-    fn from(value: String) -> Self {
-        Self(value)
-    }
-}
-impl From<ShipVia> for String {
-    fn from(value: ShipVia) -> Self {
-        value.0
-    }
-}
+rules::newtype!(open text ShipVia);
 impl ShipVia {
-    /// The value as text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-    /// The wrapped value.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
     /// Reports the rules a held value can still break (contested and
     /// site rules) for a value at `path` (a JSON pointer).
     #[doc(hidden)]
     pub fn validate_at(&self, path: &str, out: &mut Vec<rules::Violation>) {
-        if !(rules::one_of(
-            self.0.as_str(),
-            &[
-                "COMPANY TRUCK",
-                "CUST PICK UP",
-                "UPS-GRND TRACK",
-                "UPS-BLUE",
-                "UPS-RED",
-                "FEDX-1",
-                "FEDX-STD",
-            ],
-            rules::Case::Exact,
-        )) {
-            out.push(
-                rt::violation(
-                    path,
-                    "manex.ship-bill-edit.ShipVia.enum",
-                    "ShipVia must be one of: COMPANY TRUCK, CUST PICK UP, UPS-GRND TRACK, UPS-BLUE, UPS-RED, FEDX-1, FEDX-STD",
-                    rules::Strength::Site,
-                ),
-            );
-        }
+        WIRE.field(&[14]).report_loose(&self.0, path, out);
     }
 }
 /// The value of `FOB`. Rules:
@@ -932,43 +194,13 @@ impl ShipVia {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 pub struct Fob(String);
-impl From<String> for Fob {
-    fn from(value: String) -> Self {
-        Self(value)
-    }
-}
-impl From<Fob> for String {
-    fn from(value: Fob) -> Self {
-        value.0
-    }
-}
+rules::newtype!(open text Fob);
 impl Fob {
-    /// The value as text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-    /// The wrapped value.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
     /// Reports the rules a held value can still break (contested and
     /// site rules) for a value at `path` (a JSON pointer).
     #[doc(hidden)]
     pub fn validate_at(&self, path: &str, out: &mut Vec<rules::Violation>) {
-        if !(rules::one_of(
-            self.0.as_str(),
-            &["ORIGIN-CUST P/U", "ORIGIN-SHIP", "DESTINATION"],
-            rules::Case::Exact,
-        )) {
-            out.push(
-                rt::violation(
-                    path,
-                    "manex.ship-bill-edit.FOB.enum",
-                    "FOB must be one of: ORIGIN-CUST P/U, ORIGIN-SHIP, DESTINATION",
-                    rules::Strength::Site,
-                ),
-            );
-        }
+        WIRE.field(&[15]).report_loose(&self.0, path, out);
     }
 }
 /// The value of `ShipCharge`. Rules:
@@ -978,49 +210,118 @@ impl Fob {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 pub struct ShipCharge(String);
-impl From<String> for ShipCharge {
-    fn from(value: String) -> Self {
-        Self(value)
-    }
-}
-impl From<ShipCharge> for String {
-    fn from(value: ShipCharge) -> Self {
-        value.0
-    }
-}
+rules::newtype!(open text ShipCharge);
 impl ShipCharge {
-    /// The value as text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-    /// The wrapped value.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
     /// Reports the rules a held value can still break (contested and
     /// site rules) for a value at `path` (a JSON pointer).
     #[doc(hidden)]
     pub fn validate_at(&self, path: &str, out: &mut Vec<rules::Violation>) {
-        if !(rules::one_of(
-            self.0.as_str(),
-            &[
-                "NO CHARGE",
-                "PREPAY/BILL CUS",
-                "SET RATE:UPS-BR",
-                "SET RATE:UPS-BL",
-                "SET RATE:UPS-RD",
-                "SET RATE:FEDX-1",
-            ],
-            rules::Case::Exact,
-        )) {
-            out.push(
-                rt::violation(
-                    path,
-                    "manex.ship-bill-edit.ShipCharge.enum",
-                    "ShipCharge must be one of: NO CHARGE, PREPAY/BILL CUS, SET RATE:UPS-BR, SET RATE:UPS-BL, SET RATE:UPS-RD, SET RATE:FEDX-1",
-                    rules::Strength::Site,
-                ),
-            );
-        }
+        WIRE.field(&[16]).report_loose(&self.0, path, out);
+    }
+}
+/// The request as `erpspec_rules::read` reads it: fields, types,
+/// rules and the vendor's dialect.
+pub static WIRE: std::sync::LazyLock<w::Endpoint> = std::sync::LazyLock::new(|| {
+    w::Endpoint::new(
+        "manex.ship-bill-edit.",
+        super::NAME_MATCHING,
+        super::STRINGS_CARRY_SCALARS,
+        object_0(),
+    )
+});
+fn object_0() -> w::Object {
+    let mut o = w::Object::new(names_0);
+    o.field("Linkadd", w::Shape::STRING);
+    o.required(w::Check::new(S::Documented, K::Required));
+    o.field("Custno", w::Shape::STRING);
+    o.required(w::Check::new(S::Documented, K::Required));
+    o.field("Shipto", w::Shape::STRING);
+    o.field("Address1", w::Shape::STRING);
+    o.field("Address2", w::Shape::STRING);
+    o.field("City", w::Shape::STRING);
+    o.field("State", w::Shape::STRING);
+    o.field("Zip", w::Shape::STRING);
+    o.field("Country", w::Shape::STRING);
+    o.field("Phone", w::Shape::STRING);
+    o.field("Fax", w::Shape::STRING);
+    o.field("Email", w::Shape::STRING);
+    o.field("Attention", w::Shape::STRING);
+    o.field("recordtype", w::Shape::STRING);
+    o.rule(
+        w::Check::new(S::Contested, K::one_of(&["C", "R"], rules::Case::Exact))
+            .or(K::one_of(&["S", "B", "C", "R"], rules::Case::Exact)),
+    );
+    o.field("ShipVia", w::Shape::STRING);
+    o.required(w::Check::new(S::Documented, K::Required));
+    o.rule(
+        w::Check::new(
+            S::Site,
+            K::one_of(
+                &[
+                    "COMPANY TRUCK",
+                    "CUST PICK UP",
+                    "UPS-GRND TRACK",
+                    "UPS-BLUE",
+                    "UPS-RED",
+                    "FEDX-1",
+                    "FEDX-STD",
+                ],
+                rules::Case::Exact,
+            ),
+        ),
+    );
+    o.field("FOB", w::Shape::STRING);
+    o.required(w::Check::new(S::Documented, K::Required));
+    o.rule(
+        w::Check::new(
+            S::Site,
+            K::one_of(
+                &["ORIGIN-CUST P/U", "ORIGIN-SHIP", "DESTINATION"],
+                rules::Case::Exact,
+            ),
+        ),
+    );
+    o.field("ShipCharge", w::Shape::STRING);
+    o.required(w::Check::new(S::Contested, K::Required));
+    o.rule(
+        w::Check::new(
+            S::Site,
+            K::one_of(
+                &[
+                    "NO CHARGE",
+                    "PREPAY/BILL CUS",
+                    "SET RATE:UPS-BR",
+                    "SET RATE:UPS-BL",
+                    "SET RATE:UPS-RD",
+                    "SET RATE:FEDX-1",
+                ],
+                rules::Case::Exact,
+            ),
+        ),
+    );
+    o.field("Foreightax", w::Shape::BOOLEAN);
+    o
+}
+fn names_0(name: &str) -> Option<usize> {
+    match name {
+        "address1" => Some(3),
+        "address2" => Some(4),
+        "attention" => Some(12),
+        "city" => Some(5),
+        "country" => Some(8),
+        "custno" => Some(1),
+        "email" => Some(11),
+        "fax" => Some(10),
+        "fob" => Some(15),
+        "foreightax" => Some(17),
+        "linkadd" => Some(0),
+        "phone" => Some(9),
+        "recordtype" => Some(13),
+        "shipcharge" => Some(16),
+        "shipto" => Some(2),
+        "shipvia" => Some(14),
+        "state" => Some(6),
+        "zip" => Some(7),
+        _ => None,
     }
 }

@@ -7,6 +7,8 @@
 //! Route `CustomerAdd`.
 use crate::support as rt;
 use erpspec_rules as rules;
+use erpspec_rules::read as w;
+use erpspec_rules::{RuleKind as K, Strength as S};
 use serde_json::Value;
 /// The vendor this endpoint belongs to.
 pub const VENDOR: &str = "rpm";
@@ -26,87 +28,33 @@ impl Request {
     /// reports every broken rule, wrong type and unknown member, with
     /// the request as a server would store it.
     pub fn from_wire(body: &Value) -> rules::WireReport {
-        let mut report = rules::WireReport::default();
-        report.normalized = Self::read_wire(body, "", &mut report);
-        report
+        WIRE.read_value(body)
     }
-    /// [`Self::from_wire`] on raw bytes; fails only if they are not JSON.
+    /// [`Self::from_wire`] on raw bytes, validated while they are
+    /// parsed; fails only if they are not JSON.
     pub fn from_wire_bytes(
         bytes: &[u8],
     ) -> Result<rules::WireReport, serde_json::Error> {
-        serde_json::from_slice::<Value>(bytes).map(|body| Self::from_wire(&body))
+        WIRE.read_bytes(bytes, true)
+    }
+    /// [`Self::from_wire_bytes`] without the normalized request
+    /// (`normalized` is null): no value is copied.
+    pub fn check_wire_bytes(
+        bytes: &[u8],
+    ) -> Result<rules::WireReport, serde_json::Error> {
+        WIRE.read_bytes(bytes, false)
     }
     /// Reads a request body into its typed value. Fails when a
     /// documented rule is broken; contested and site rules never fail
     /// here (other values are legal): [`Self::validate`] reports them.
     pub fn parse(body: &Value) -> Result<Self, crate::ParseError> {
-        let report = Self::from_wire(body);
-        if report.documented().next().is_some() {
-            return Err(crate::ParseError::Rejected(Box::new(report)));
-        }
-        match serde_json::from_value(report.normalized.clone()) {
-            Ok(request) => Ok(request),
-            Err(e) => {
-                Err(crate::ParseError::Unrepresentable {
-                    error: e.to_string(),
-                    report: Box::new(report),
-                })
-            }
-        }
+        rt::parse(Self::from_wire(body))
     }
     /// Every rule a typed request can still break: documented
     /// rules hold by construction, so these are the contested and
     /// site rules and `at_least_one_of`.
     pub fn validate(&self) -> Vec<rules::Violation> {
         Vec::new()
-    }
-    /// Reads this object from the wire at `path` (a JSON pointer),
-    /// pushing what it finds into `report`; returns the normalized value.
-    #[doc(hidden)]
-    pub fn read_wire(
-        value: &Value,
-        path: &str,
-        report: &mut rules::WireReport,
-    ) -> Value {
-        let Some(map) = value.as_object() else {
-            report
-                .violations
-                .push(
-                    rt::violation(
-                        path,
-                        "rpm.customer-add.type",
-                        "the request must be a JSON object",
-                        rules::Strength::Documented,
-                    ),
-                );
-            return Value::Null;
-        };
-        let mut out = serde_json::Map::new();
-        let f0 = rules::member(map, "Customer", super::NAME_MATCHING);
-        if let Some(v) = f0 {
-            let path = rt::child(path, "Customer");
-            let nv = Customer::read_wire(v, &path, report);
-            out.insert("Customer".to_string(), nv);
-        } else {
-            report
-                .violations
-                .push(
-                    rt::violation(
-                        &rt::child(path, "Customer"),
-                        "rpm.customer-add.Customer.required",
-                        "Customer is required",
-                        rules::Strength::Documented,
-                    ),
-                );
-        }
-        rt::unknown_members(
-            map,
-            &["Customer"],
-            super::NAME_MATCHING,
-            path,
-            &mut report.unknown,
-        );
-        Value::Object(out)
     }
 }
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -140,212 +88,7 @@ pub struct Customer {
     #[serde(rename = "Fields", default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<FieldsItem>>,
 }
-impl Customer {
-    /// Reads this object from the wire at `path` (a JSON pointer),
-    /// pushing what it finds into `report`; returns the normalized value.
-    #[doc(hidden)]
-    pub fn read_wire(
-        value: &Value,
-        path: &str,
-        report: &mut rules::WireReport,
-    ) -> Value {
-        let Some(map) = value.as_object() else {
-            report
-                .violations
-                .push(
-                    rt::violation(
-                        path,
-                        "rpm.customer-add.Customer.type",
-                        "Customer must be a JSON object",
-                        rules::Strength::Documented,
-                    ),
-                );
-            return Value::Null;
-        };
-        let mut out = serde_json::Map::new();
-        let f0 = rules::member(map, "Name", super::NAME_MATCHING);
-        if let Some(v) = f0 {
-            let path = rt::child(path, "Name");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "rpm.customer-add.Customer.Name.type",
-                                "Customer.Name must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Name".to_string(), nv);
-        } else {
-            report
-                .violations
-                .push(
-                    rt::violation(
-                        &rt::child(path, "Name"),
-                        "rpm.customer-add.Customer.Name.required",
-                        "Name is required",
-                        rules::Strength::Documented,
-                    ),
-                );
-        }
-        let f1 = rules::member(map, "Website", super::NAME_MATCHING);
-        if let Some(v) = f1 {
-            let path = rt::child(path, "Website");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "rpm.customer-add.Customer.Website.type",
-                                "Customer.Website must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Website".to_string(), nv);
-        }
-        let f2 = rules::member(map, "Aliases", super::NAME_MATCHING);
-        if let Some(v) = f2 {
-            let path = rt::child(path, "Aliases");
-            let nv = match v.as_array() {
-                Some(items) => {
-                    let mut list = Vec::with_capacity(items.len());
-                    for (i, v) in items.iter().enumerate() {
-                        let path = rt::index(&path, i);
-                        list.push(AliasesItem::read_wire(v, &path, report));
-                    }
-                    Value::Array(list)
-                }
-                None => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "rpm.customer-add.Customer.Aliases.type",
-                                "Customer.Aliases must be a JSON array",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Aliases".to_string(), nv);
-        }
-        let f3 = rules::member(map, "Locations", super::NAME_MATCHING);
-        if let Some(v) = f3 {
-            let path = rt::child(path, "Locations");
-            let nv = match v.as_array() {
-                Some(items) => {
-                    let mut list = Vec::with_capacity(items.len());
-                    for (i, v) in items.iter().enumerate() {
-                        let path = rt::index(&path, i);
-                        list.push(LocationsItem::read_wire(v, &path, report));
-                    }
-                    Value::Array(list)
-                }
-                None => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "rpm.customer-add.Customer.Locations.type",
-                                "Customer.Locations must be a JSON array",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Locations".to_string(), nv);
-        }
-        let f4 = rules::member(map, "Contacts", super::NAME_MATCHING);
-        if let Some(v) = f4 {
-            let path = rt::child(path, "Contacts");
-            let nv = match v.as_array() {
-                Some(items) => {
-                    let mut list = Vec::with_capacity(items.len());
-                    for (i, v) in items.iter().enumerate() {
-                        let path = rt::index(&path, i);
-                        list.push(ContactsItem::read_wire(v, &path, report));
-                    }
-                    Value::Array(list)
-                }
-                None => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "rpm.customer-add.Customer.Contacts.type",
-                                "Customer.Contacts must be a JSON array",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Contacts".to_string(), nv);
-        }
-        let f5 = rules::member(map, "Fields", super::NAME_MATCHING);
-        if let Some(v) = f5 {
-            let path = rt::child(path, "Fields");
-            let nv = match v.as_array() {
-                Some(items) => {
-                    let mut list = Vec::with_capacity(items.len());
-                    for (i, v) in items.iter().enumerate() {
-                        let path = rt::index(&path, i);
-                        list.push(FieldsItem::read_wire(v, &path, report));
-                    }
-                    Value::Array(list)
-                }
-                None => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "rpm.customer-add.Customer.Fields.type",
-                                "Customer.Fields must be a JSON array",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Fields".to_string(), nv);
-        }
-        rt::unknown_members(
-            map,
-            &["Name", "Website", "Aliases", "Locations", "Contacts", "Fields"],
-            super::NAME_MATCHING,
-            path,
-            &mut report.unknown,
-        );
-        Value::Object(out)
-    }
-}
+impl Customer {}
 /// One item of `Aliases`.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AliasesItem {
@@ -353,75 +96,7 @@ pub struct AliasesItem {
     #[serde(rename = "Alias")]
     pub alias: String,
 }
-impl AliasesItem {
-    /// Reads this object from the wire at `path` (a JSON pointer),
-    /// pushing what it finds into `report`; returns the normalized value.
-    #[doc(hidden)]
-    pub fn read_wire(
-        value: &Value,
-        path: &str,
-        report: &mut rules::WireReport,
-    ) -> Value {
-        let Some(map) = value.as_object() else {
-            report
-                .violations
-                .push(
-                    rt::violation(
-                        path,
-                        "rpm.customer-add.Customer.Aliases.type",
-                        "Customer.Aliases must be a JSON object",
-                        rules::Strength::Documented,
-                    ),
-                );
-            return Value::Null;
-        };
-        let mut out = serde_json::Map::new();
-        let f0 = rules::member(map, "Alias", super::NAME_MATCHING);
-        if let Some(v) = f0 {
-            let path = rt::child(path, "Alias");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "rpm.customer-add.Customer.Aliases.Alias.type",
-                                "Customer.Aliases.Alias must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Alias".to_string(), nv);
-        } else {
-            report
-                .violations
-                .push(
-                    rt::violation(
-                        &rt::child(path, "Alias"),
-                        "rpm.customer-add.Customer.Aliases.Alias.required",
-                        "Alias is required",
-                        rules::Strength::Documented,
-                    ),
-                );
-        }
-        rt::unknown_members(
-            map,
-            &["Alias"],
-            super::NAME_MATCHING,
-            path,
-            &mut report.unknown,
-        );
-        Value::Object(out)
-    }
-}
+impl AliasesItem {}
 /// One item of `Locations`.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LocationsItem {
@@ -444,189 +119,7 @@ pub struct LocationsItem {
     #[serde(rename = "ZipPostalCode", default, skip_serializing_if = "Option::is_none")]
     pub zip_postal_code: Option<String>,
 }
-impl LocationsItem {
-    /// Reads this object from the wire at `path` (a JSON pointer),
-    /// pushing what it finds into `report`; returns the normalized value.
-    #[doc(hidden)]
-    pub fn read_wire(
-        value: &Value,
-        path: &str,
-        report: &mut rules::WireReport,
-    ) -> Value {
-        let Some(map) = value.as_object() else {
-            report
-                .violations
-                .push(
-                    rt::violation(
-                        path,
-                        "rpm.customer-add.Customer.Locations.type",
-                        "Customer.Locations must be a JSON object",
-                        rules::Strength::Documented,
-                    ),
-                );
-            return Value::Null;
-        };
-        let mut out = serde_json::Map::new();
-        let f0 = rules::member(map, "IsPrimary", super::NAME_MATCHING);
-        if let Some(v) = f0 {
-            let path = rt::child(path, "IsPrimary");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::Boolean,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "rpm.customer-add.Customer.Locations.IsPrimary.type",
-                                "Customer.Locations.IsPrimary must be a JSON boolean",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("IsPrimary".to_string(), nv);
-        }
-        let f1 = rules::member(map, "Name", super::NAME_MATCHING);
-        if let Some(v) = f1 {
-            let path = rt::child(path, "Name");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "rpm.customer-add.Customer.Locations.Name.type",
-                                "Customer.Locations.Name must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Name".to_string(), nv);
-        }
-        let f2 = rules::member(map, "Address", super::NAME_MATCHING);
-        if let Some(v) = f2 {
-            let path = rt::child(path, "Address");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "rpm.customer-add.Customer.Locations.Address.type",
-                                "Customer.Locations.Address must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Address".to_string(), nv);
-        }
-        let f3 = rules::member(map, "City", super::NAME_MATCHING);
-        if let Some(v) = f3 {
-            let path = rt::child(path, "City");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "rpm.customer-add.Customer.Locations.City.type",
-                                "Customer.Locations.City must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("City".to_string(), nv);
-        }
-        let f4 = rules::member(map, "StateProvince", super::NAME_MATCHING);
-        if let Some(v) = f4 {
-            let path = rt::child(path, "StateProvince");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "rpm.customer-add.Customer.Locations.StateProvince.type",
-                                "Customer.Locations.StateProvince must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("StateProvince".to_string(), nv);
-        }
-        let f5 = rules::member(map, "ZipPostalCode", super::NAME_MATCHING);
-        if let Some(v) = f5 {
-            let path = rt::child(path, "ZipPostalCode");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "rpm.customer-add.Customer.Locations.ZipPostalCode.type",
-                                "Customer.Locations.ZipPostalCode must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("ZipPostalCode".to_string(), nv);
-        }
-        rt::unknown_members(
-            map,
-            &["IsPrimary", "Name", "Address", "City", "StateProvince", "ZipPostalCode"],
-            super::NAME_MATCHING,
-            path,
-            &mut report.unknown,
-        );
-        Value::Object(out)
-    }
-}
+impl LocationsItem {}
 /// One item of `Contacts`.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ContactsItem {
@@ -637,70 +130,7 @@ pub struct ContactsItem {
     #[serde(rename = "Contact", default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<Contact>,
 }
-impl ContactsItem {
-    /// Reads this object from the wire at `path` (a JSON pointer),
-    /// pushing what it finds into `report`; returns the normalized value.
-    #[doc(hidden)]
-    pub fn read_wire(
-        value: &Value,
-        path: &str,
-        report: &mut rules::WireReport,
-    ) -> Value {
-        let Some(map) = value.as_object() else {
-            report
-                .violations
-                .push(
-                    rt::violation(
-                        path,
-                        "rpm.customer-add.Customer.Contacts.type",
-                        "Customer.Contacts must be a JSON object",
-                        rules::Strength::Documented,
-                    ),
-                );
-            return Value::Null;
-        };
-        let mut out = serde_json::Map::new();
-        let f0 = rules::member(map, "IsPrimary", super::NAME_MATCHING);
-        if let Some(v) = f0 {
-            let path = rt::child(path, "IsPrimary");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::Boolean,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "rpm.customer-add.Customer.Contacts.IsPrimary.type",
-                                "Customer.Contacts.IsPrimary must be a JSON boolean",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("IsPrimary".to_string(), nv);
-        }
-        let f1 = rules::member(map, "Contact", super::NAME_MATCHING);
-        if let Some(v) = f1 {
-            let path = rt::child(path, "Contact");
-            let nv = Contact::read_wire(v, &path, report);
-            out.insert("Contact".to_string(), nv);
-        }
-        rt::unknown_members(
-            map,
-            &["IsPrimary", "Contact"],
-            super::NAME_MATCHING,
-            path,
-            &mut report.unknown,
-        );
-        Value::Object(out)
-    }
-}
+impl ContactsItem {}
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Contact {
     /// Wire name `FirstName`; optional.
@@ -719,164 +149,7 @@ pub struct Contact {
     #[serde(rename = "Title", default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
-impl Contact {
-    /// Reads this object from the wire at `path` (a JSON pointer),
-    /// pushing what it finds into `report`; returns the normalized value.
-    #[doc(hidden)]
-    pub fn read_wire(
-        value: &Value,
-        path: &str,
-        report: &mut rules::WireReport,
-    ) -> Value {
-        let Some(map) = value.as_object() else {
-            report
-                .violations
-                .push(
-                    rt::violation(
-                        path,
-                        "rpm.customer-add.Customer.Contacts.Contact.type",
-                        "Customer.Contacts.Contact must be a JSON object",
-                        rules::Strength::Documented,
-                    ),
-                );
-            return Value::Null;
-        };
-        let mut out = serde_json::Map::new();
-        let f0 = rules::member(map, "FirstName", super::NAME_MATCHING);
-        if let Some(v) = f0 {
-            let path = rt::child(path, "FirstName");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "rpm.customer-add.Customer.Contacts.Contact.FirstName.type",
-                                "Customer.Contacts.Contact.FirstName must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("FirstName".to_string(), nv);
-        }
-        let f1 = rules::member(map, "LastName", super::NAME_MATCHING);
-        if let Some(v) = f1 {
-            let path = rt::child(path, "LastName");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "rpm.customer-add.Customer.Contacts.Contact.LastName.type",
-                                "Customer.Contacts.Contact.LastName must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("LastName".to_string(), nv);
-        }
-        let f2 = rules::member(map, "Email", super::NAME_MATCHING);
-        if let Some(v) = f2 {
-            let path = rt::child(path, "Email");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "rpm.customer-add.Customer.Contacts.Contact.Email.type",
-                                "Customer.Contacts.Contact.Email must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Email".to_string(), nv);
-        }
-        let f3 = rules::member(map, "Salutation", super::NAME_MATCHING);
-        if let Some(v) = f3 {
-            let path = rt::child(path, "Salutation");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "rpm.customer-add.Customer.Contacts.Contact.Salutation.type",
-                                "Customer.Contacts.Contact.Salutation must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Salutation".to_string(), nv);
-        }
-        let f4 = rules::member(map, "Title", super::NAME_MATCHING);
-        if let Some(v) = f4 {
-            let path = rt::child(path, "Title");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "rpm.customer-add.Customer.Contacts.Contact.Title.type",
-                                "Customer.Contacts.Contact.Title must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Title".to_string(), nv);
-        }
-        rt::unknown_members(
-            map,
-            &["FirstName", "LastName", "Email", "Salutation", "Title"],
-            super::NAME_MATCHING,
-            path,
-            &mut report.unknown,
-        );
-        Value::Object(out)
-    }
-}
+impl Contact {}
 /// One item of `Fields`.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FieldsItem {
@@ -887,86 +160,126 @@ pub struct FieldsItem {
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
-impl FieldsItem {
-    /// Reads this object from the wire at `path` (a JSON pointer),
-    /// pushing what it finds into `report`; returns the normalized value.
-    #[doc(hidden)]
-    pub fn read_wire(
-        value: &Value,
-        path: &str,
-        report: &mut rules::WireReport,
-    ) -> Value {
-        let Some(map) = value.as_object() else {
-            report
-                .violations
-                .push(
-                    rt::violation(
-                        path,
-                        "rpm.customer-add.Customer.Fields.type",
-                        "Customer.Fields must be a JSON object",
-                        rules::Strength::Documented,
-                    ),
-                );
-            return Value::Null;
-        };
-        let mut out = serde_json::Map::new();
-        let f0 = rules::member(map, "Field", super::NAME_MATCHING);
-        if let Some(v) = f0 {
-            let path = rt::child(path, "Field");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "rpm.customer-add.Customer.Fields.Field.type",
-                                "Customer.Fields.Field must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Field".to_string(), nv);
-        }
-        let f1 = rules::member(map, "Value", super::NAME_MATCHING);
-        if let Some(v) = f1 {
-            let path = rt::child(path, "Value");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "rpm.customer-add.Customer.Fields.Value.type",
-                                "Customer.Fields.Value must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Value".to_string(), nv);
-        }
-        rt::unknown_members(
-            map,
-            &["Field", "Value"],
-            super::NAME_MATCHING,
-            path,
-            &mut report.unknown,
-        );
-        Value::Object(out)
+impl FieldsItem {}
+/// The request as `erpspec_rules::read` reads it: fields, types,
+/// rules and the vendor's dialect.
+pub static WIRE: std::sync::LazyLock<w::Endpoint> = std::sync::LazyLock::new(|| {
+    w::Endpoint::new(
+        "rpm.customer-add.",
+        super::NAME_MATCHING,
+        super::STRINGS_CARRY_SCALARS,
+        object_0(),
+    )
+});
+fn object_0() -> w::Object {
+    let mut o = w::Object::new(names_0);
+    o.field("Customer", w::Shape::Object(object_1()));
+    o.required(w::Check::new(S::Documented, K::Required));
+    o
+}
+fn names_0(name: &str) -> Option<usize> {
+    match name {
+        "Customer" => Some(0),
+        _ => None,
+    }
+}
+fn object_1() -> w::Object {
+    let mut o = w::Object::new(names_1);
+    o.field("Name", w::Shape::STRING);
+    o.required(w::Check::new(S::Documented, K::Required));
+    o.field("Website", w::Shape::STRING);
+    o.field("Aliases", w::Shape::array(w::Shape::Object(object_2())));
+    o.field("Locations", w::Shape::array(w::Shape::Object(object_3())));
+    o.field("Contacts", w::Shape::array(w::Shape::Object(object_4())));
+    o.field("Fields", w::Shape::array(w::Shape::Object(object_6())));
+    o
+}
+fn names_1(name: &str) -> Option<usize> {
+    match name {
+        "Aliases" => Some(2),
+        "Contacts" => Some(4),
+        "Fields" => Some(5),
+        "Locations" => Some(3),
+        "Name" => Some(0),
+        "Website" => Some(1),
+        _ => None,
+    }
+}
+fn object_2() -> w::Object {
+    let mut o = w::Object::new(names_2);
+    o.field("Alias", w::Shape::STRING);
+    o.required(w::Check::new(S::Documented, K::Required));
+    o
+}
+fn names_2(name: &str) -> Option<usize> {
+    match name {
+        "Alias" => Some(0),
+        _ => None,
+    }
+}
+fn object_3() -> w::Object {
+    let mut o = w::Object::new(names_3);
+    o.field("IsPrimary", w::Shape::BOOLEAN);
+    o.field("Name", w::Shape::STRING);
+    o.field("Address", w::Shape::STRING);
+    o.field("City", w::Shape::STRING);
+    o.field("StateProvince", w::Shape::STRING);
+    o.field("ZipPostalCode", w::Shape::STRING);
+    o
+}
+fn names_3(name: &str) -> Option<usize> {
+    match name {
+        "Address" => Some(2),
+        "City" => Some(3),
+        "IsPrimary" => Some(0),
+        "Name" => Some(1),
+        "StateProvince" => Some(4),
+        "ZipPostalCode" => Some(5),
+        _ => None,
+    }
+}
+fn object_4() -> w::Object {
+    let mut o = w::Object::new(names_4);
+    o.field("IsPrimary", w::Shape::BOOLEAN);
+    o.field("Contact", w::Shape::Object(object_5()));
+    o
+}
+fn names_4(name: &str) -> Option<usize> {
+    match name {
+        "Contact" => Some(1),
+        "IsPrimary" => Some(0),
+        _ => None,
+    }
+}
+fn object_5() -> w::Object {
+    let mut o = w::Object::new(names_5);
+    o.field("FirstName", w::Shape::STRING);
+    o.field("LastName", w::Shape::STRING);
+    o.field("Email", w::Shape::STRING);
+    o.field("Salutation", w::Shape::STRING);
+    o.field("Title", w::Shape::STRING);
+    o
+}
+fn names_5(name: &str) -> Option<usize> {
+    match name {
+        "Email" => Some(2),
+        "FirstName" => Some(0),
+        "LastName" => Some(1),
+        "Salutation" => Some(3),
+        "Title" => Some(4),
+        _ => None,
+    }
+}
+fn object_6() -> w::Object {
+    let mut o = w::Object::new(names_6);
+    o.field("Field", w::Shape::STRING);
+    o.field("Value", w::Shape::STRING);
+    o
+}
+fn names_6(name: &str) -> Option<usize> {
+    match name {
+        "Field" => Some(0),
+        "Value" => Some(1),
+        _ => None,
     }
 }

@@ -7,6 +7,8 @@
 //! Route `CustomerContactEdit`.
 use crate::support as rt;
 use erpspec_rules as rules;
+use erpspec_rules::read as w;
+use erpspec_rules::{RuleKind as K, Strength as S};
 use serde_json::Value;
 /// The vendor this endpoint belongs to.
 pub const VENDOR: &str = "rpm";
@@ -34,33 +36,27 @@ impl Request {
     /// reports every broken rule, wrong type and unknown member, with
     /// the request as a server would store it.
     pub fn from_wire(body: &Value) -> rules::WireReport {
-        let mut report = rules::WireReport::default();
-        report.normalized = Self::read_wire(body, "", &mut report);
-        report
+        WIRE.read_value(body)
     }
-    /// [`Self::from_wire`] on raw bytes; fails only if they are not JSON.
+    /// [`Self::from_wire`] on raw bytes, validated while they are
+    /// parsed; fails only if they are not JSON.
     pub fn from_wire_bytes(
         bytes: &[u8],
     ) -> Result<rules::WireReport, serde_json::Error> {
-        serde_json::from_slice::<Value>(bytes).map(|body| Self::from_wire(&body))
+        WIRE.read_bytes(bytes, true)
+    }
+    /// [`Self::from_wire_bytes`] without the normalized request
+    /// (`normalized` is null): no value is copied.
+    pub fn check_wire_bytes(
+        bytes: &[u8],
+    ) -> Result<rules::WireReport, serde_json::Error> {
+        WIRE.read_bytes(bytes, false)
     }
     /// Reads a request body into its typed value. Fails when a
     /// documented rule is broken; contested and site rules never fail
     /// here (other values are legal): [`Self::validate`] reports them.
     pub fn parse(body: &Value) -> Result<Self, crate::ParseError> {
-        let report = Self::from_wire(body);
-        if report.documented().next().is_some() {
-            return Err(crate::ParseError::Rejected(Box::new(report)));
-        }
-        match serde_json::from_value(report.normalized.clone()) {
-            Ok(request) => Ok(request),
-            Err(e) => {
-                Err(crate::ParseError::Unrepresentable {
-                    error: e.to_string(),
-                    report: Box::new(report),
-                })
-            }
-        }
+        rt::parse(Self::from_wire(body))
     }
     /// Every rule a typed request can still break: documented
     /// rules hold by construction, so these are the contested and
@@ -84,150 +80,9 @@ impl Request {
                 x.validate_at(&path, out);
             }
             None => {
-                out.push(
-                    rt::violation(
-                        &rt::child(path, "IsPrimary"),
-                        "rpm.customer-contact-edit.IsPrimary.required",
-                        "IsPrimary is required",
-                        rules::Strength::Contested,
-                    ),
-                );
+                WIRE.field(&[2]).report_missing(path, out);
             }
         }
-    }
-    /// Reads this object from the wire at `path` (a JSON pointer),
-    /// pushing what it finds into `report`; returns the normalized value.
-    #[doc(hidden)]
-    pub fn read_wire(
-        value: &Value,
-        path: &str,
-        report: &mut rules::WireReport,
-    ) -> Value {
-        let Some(map) = value.as_object() else {
-            report
-                .violations
-                .push(
-                    rt::violation(
-                        path,
-                        "rpm.customer-contact-edit.type",
-                        "the request must be a JSON object",
-                        rules::Strength::Documented,
-                    ),
-                );
-            return Value::Null;
-        };
-        let mut out = serde_json::Map::new();
-        let f0 = rules::member(map, "Contact", super::NAME_MATCHING);
-        if let Some(v) = f0 {
-            let path = rt::child(path, "Contact");
-            let nv = Contact::read_wire(v, &path, report);
-            out.insert("Contact".to_string(), nv);
-        } else {
-            report
-                .violations
-                .push(
-                    rt::violation(
-                        &rt::child(path, "Contact"),
-                        "rpm.customer-contact-edit.Contact.required",
-                        "Contact is required",
-                        rules::Strength::Documented,
-                    ),
-                );
-        }
-        let f1 = rules::member(map, "CustomerID", super::NAME_MATCHING);
-        if let Some(v) = f1 {
-            let path = rt::child(path, "CustomerID");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::Integer,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "rpm.customer-contact-edit.CustomerID.type",
-                                "CustomerID must be a JSON integer",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("CustomerID".to_string(), nv);
-        } else {
-            report
-                .violations
-                .push(
-                    rt::violation(
-                        &rt::child(path, "CustomerID"),
-                        "rpm.customer-contact-edit.CustomerID.required",
-                        "CustomerID is required",
-                        rules::Strength::Documented,
-                    ),
-                );
-        }
-        let f2 = rules::member(map, "IsPrimary", super::NAME_MATCHING);
-        if let Some(v) = f2 {
-            let path = rt::child(path, "IsPrimary");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::Boolean,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => {
-                    if !(nv.as_bool().is_none_or(|b| rules::constant_bool(b, true))) {
-                        report
-                            .violations
-                            .push(
-                                rt::violation(
-                                    &path,
-                                    "rpm.customer-contact-edit.IsPrimary.const",
-                                    "IsPrimary must be true",
-                                    rules::Strength::Contested,
-                                ),
-                            );
-                    }
-                    nv
-                }
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "rpm.customer-contact-edit.IsPrimary.type",
-                                "IsPrimary must be a JSON boolean",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("IsPrimary".to_string(), nv);
-        } else {
-            report
-                .violations
-                .push(
-                    rt::violation(
-                        &rt::child(path, "IsPrimary"),
-                        "rpm.customer-contact-edit.IsPrimary.required",
-                        "IsPrimary is required",
-                        rules::Strength::Contested,
-                    ),
-                );
-        }
-        rt::unknown_members(
-            map,
-            &["Contact", "CustomerID", "IsPrimary"],
-            super::NAME_MATCHING,
-            path,
-            &mut report.unknown,
-        );
-        Value::Object(out)
     }
 }
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -263,287 +118,11 @@ impl Contact {
     #[doc(hidden)]
     pub fn validate_at(&self, path: &str, out: &mut Vec<rules::Violation>) {
         if self.first_name.is_none() {
-            out.push(
-                rt::violation(
-                    &rt::child(path, "FirstName"),
-                    "rpm.customer-contact-edit.Contact.FirstName.required",
-                    "FirstName is required",
-                    rules::Strength::Contested,
-                ),
-            );
+            WIRE.field(&[0, 2]).report_missing(path, out);
         }
         if self.last_name.is_none() {
-            out.push(
-                rt::violation(
-                    &rt::child(path, "LastName"),
-                    "rpm.customer-contact-edit.Contact.LastName.required",
-                    "LastName is required",
-                    rules::Strength::Contested,
-                ),
-            );
+            WIRE.field(&[0, 3]).report_missing(path, out);
         }
-    }
-    /// Reads this object from the wire at `path` (a JSON pointer),
-    /// pushing what it finds into `report`; returns the normalized value.
-    #[doc(hidden)]
-    pub fn read_wire(
-        value: &Value,
-        path: &str,
-        report: &mut rules::WireReport,
-    ) -> Value {
-        let Some(map) = value.as_object() else {
-            report
-                .violations
-                .push(
-                    rt::violation(
-                        path,
-                        "rpm.customer-contact-edit.Contact.type",
-                        "Contact must be a JSON object",
-                        rules::Strength::Documented,
-                    ),
-                );
-            return Value::Null;
-        };
-        let mut out = serde_json::Map::new();
-        let f0 = rules::member(map, "ContactID", super::NAME_MATCHING);
-        if let Some(v) = f0 {
-            let path = rt::child(path, "ContactID");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::Integer,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "rpm.customer-contact-edit.Contact.ContactID.type",
-                                "Contact.ContactID must be a JSON integer",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("ContactID".to_string(), nv);
-        } else {
-            report
-                .violations
-                .push(
-                    rt::violation(
-                        &rt::child(path, "ContactID"),
-                        "rpm.customer-contact-edit.Contact.ContactID.required",
-                        "ContactID is required",
-                        rules::Strength::Documented,
-                    ),
-                );
-        }
-        let f1 = rules::member(map, "Email", super::NAME_MATCHING);
-        if let Some(v) = f1 {
-            let path = rt::child(path, "Email");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "rpm.customer-contact-edit.Contact.Email.type",
-                                "Contact.Email must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Email".to_string(), nv);
-        }
-        let f2 = rules::member(map, "FirstName", super::NAME_MATCHING);
-        if let Some(v) = f2 {
-            let path = rt::child(path, "FirstName");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "rpm.customer-contact-edit.Contact.FirstName.type",
-                                "Contact.FirstName must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("FirstName".to_string(), nv);
-        } else {
-            report
-                .violations
-                .push(
-                    rt::violation(
-                        &rt::child(path, "FirstName"),
-                        "rpm.customer-contact-edit.Contact.FirstName.required",
-                        "FirstName is required",
-                        rules::Strength::Contested,
-                    ),
-                );
-        }
-        let f3 = rules::member(map, "LastName", super::NAME_MATCHING);
-        if let Some(v) = f3 {
-            let path = rt::child(path, "LastName");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "rpm.customer-contact-edit.Contact.LastName.type",
-                                "Contact.LastName must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("LastName".to_string(), nv);
-        } else {
-            report
-                .violations
-                .push(
-                    rt::violation(
-                        &rt::child(path, "LastName"),
-                        "rpm.customer-contact-edit.Contact.LastName.required",
-                        "LastName is required",
-                        rules::Strength::Contested,
-                    ),
-                );
-        }
-        let f4 = rules::member(map, "PhoneNumbers", super::NAME_MATCHING);
-        if let Some(v) = f4 {
-            let path = rt::child(path, "PhoneNumbers");
-            let nv = match v.as_array() {
-                Some(items) => {
-                    if !(v.as_array().is_none_or(|a| rules::max_items(a.len(), 4u64))) {
-                        report
-                            .violations
-                            .push(
-                                rt::violation(
-                                    &path,
-                                    "rpm.customer-contact-edit.Contact.PhoneNumbers.max_items",
-                                    "PhoneNumbers must have at most 4 items",
-                                    rules::Strength::Documented,
-                                ),
-                            );
-                    }
-                    let mut list = Vec::with_capacity(items.len());
-                    for (i, v) in items.iter().enumerate() {
-                        let path = rt::index(&path, i);
-                        list.push(PhoneNumbersItem::read_wire(v, &path, report));
-                    }
-                    Value::Array(list)
-                }
-                None => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "rpm.customer-contact-edit.Contact.PhoneNumbers.type",
-                                "Contact.PhoneNumbers must be a JSON array",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("PhoneNumbers".to_string(), nv);
-        }
-        let f5 = rules::member(map, "Salutation", super::NAME_MATCHING);
-        if let Some(v) = f5 {
-            let path = rt::child(path, "Salutation");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "rpm.customer-contact-edit.Contact.Salutation.type",
-                                "Contact.Salutation must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Salutation".to_string(), nv);
-        }
-        let f6 = rules::member(map, "Title", super::NAME_MATCHING);
-        if let Some(v) = f6 {
-            let path = rt::child(path, "Title");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "rpm.customer-contact-edit.Contact.Title.type",
-                                "Contact.Title must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Title".to_string(), nv);
-        }
-        rt::unknown_members(
-            map,
-            &[
-                "ContactID",
-                "Email",
-                "FirstName",
-                "LastName",
-                "PhoneNumbers",
-                "Salutation",
-                "Title",
-            ],
-            super::NAME_MATCHING,
-            path,
-            &mut report.unknown,
-        );
-        Value::Object(out)
     }
 }
 /// One item of `PhoneNumbers`.
@@ -559,131 +138,7 @@ pub struct PhoneNumbersItem {
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<Type>,
 }
-impl PhoneNumbersItem {
-    /// Reads this object from the wire at `path` (a JSON pointer),
-    /// pushing what it finds into `report`; returns the normalized value.
-    #[doc(hidden)]
-    pub fn read_wire(
-        value: &Value,
-        path: &str,
-        report: &mut rules::WireReport,
-    ) -> Value {
-        let Some(map) = value.as_object() else {
-            report
-                .violations
-                .push(
-                    rt::violation(
-                        path,
-                        "rpm.customer-contact-edit.Contact.PhoneNumbers.type",
-                        "Contact.PhoneNumbers must be a JSON object",
-                        rules::Strength::Documented,
-                    ),
-                );
-            return Value::Null;
-        };
-        let mut out = serde_json::Map::new();
-        let f0 = rules::member(map, "Number", super::NAME_MATCHING);
-        if let Some(v) = f0 {
-            let path = rt::child(path, "Number");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "rpm.customer-contact-edit.Contact.PhoneNumbers.Number.type",
-                                "Contact.PhoneNumbers.Number must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Number".to_string(), nv);
-        }
-        let f1 = rules::member(map, "PhoneNumberID", super::NAME_MATCHING);
-        if let Some(v) = f1 {
-            let path = rt::child(path, "PhoneNumberID");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::Integer,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "rpm.customer-contact-edit.Contact.PhoneNumbers.PhoneNumberID.type",
-                                "Contact.PhoneNumbers.PhoneNumberID must be a JSON integer",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("PhoneNumberID".to_string(), nv);
-        }
-        let f2 = rules::member(map, "Type", super::NAME_MATCHING);
-        if let Some(v) = f2 {
-            let path = rt::child(path, "Type");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::Integer,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => {
-                    if !(nv
-                        .as_i64()
-                        .is_none_or(|c| rules::code_in(c, &[1i64, 2i64, 3i64, 6i64])))
-                    {
-                        report
-                            .violations
-                            .push(
-                                rt::violation(
-                                    &path,
-                                    "rpm.customer-contact-edit.Contact.PhoneNumbers.Type.coded_enum",
-                                    "Type must be one of the codes: Business=1, Home=2, Fax=3, Other=6",
-                                    rules::Strength::Documented,
-                                ),
-                            );
-                    }
-                    nv
-                }
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "rpm.customer-contact-edit.Contact.PhoneNumbers.Type.type",
-                                "Contact.PhoneNumbers.Type must be a JSON integer",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Type".to_string(), nv);
-        }
-        rt::unknown_members(
-            map,
-            &["Number", "PhoneNumberID", "Type"],
-            super::NAME_MATCHING,
-            path,
-            &mut report.unknown,
-        );
-        Value::Object(out)
-    }
-}
+impl PhoneNumbersItem {}
 /// The value of `Type`. Rules:
 /// - `rpm.customer-contact-edit.Contact.PhoneNumbers.Type.coded_enum` (documented): must be one of the codes: Business=1, Home=2, Fax=3, Other=6
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -728,21 +183,7 @@ impl TryFrom<i64> for Type {
             6i64 => Some(Self::Other),
             _ => None,
         };
-        match found {
-            Some(v) if rules::code_in(value, &[1i64, 2i64, 3i64, 6i64]) => Ok(v),
-            _ => {
-                Err(crate::Invalid {
-                    violations: Vec::from([
-                        rt::violation(
-                            "",
-                            "rpm.customer-contact-edit.Contact.PhoneNumbers.Type.coded_enum",
-                            "Type must be one of the codes: Business=1, Home=2, Fax=3, Other=6",
-                            rules::Strength::Documented,
-                        ),
-                    ]),
-                })
-            }
-        }
+        WIRE.field(&[0, 4, 2]).admit_variant(&value, found)
     }
 }
 impl From<Type> for i64 {
@@ -759,43 +200,7 @@ impl From<Type> for i64 {
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(try_from = "Vec<PhoneNumbersItem>", into = "Vec<PhoneNumbersItem>")]
 pub struct PhoneNumbers(Vec<PhoneNumbersItem>);
-impl TryFrom<Vec<PhoneNumbersItem>> for PhoneNumbers {
-    type Error = crate::Invalid;
-    fn try_from(value: Vec<PhoneNumbersItem>) -> Result<Self, crate::Invalid> {
-        let mut violations = Vec::new();
-        if !(rules::max_items(value.len(), 4u64)) {
-            violations
-                .push(
-                    rt::violation(
-                        "",
-                        "rpm.customer-contact-edit.Contact.PhoneNumbers.max_items",
-                        "PhoneNumbers must have at most 4 items",
-                        rules::Strength::Documented,
-                    ),
-                );
-        }
-        if violations.is_empty() {
-            Ok(Self(value))
-        } else {
-            Err(crate::Invalid { violations })
-        }
-    }
-}
-impl From<PhoneNumbers> for Vec<PhoneNumbersItem> {
-    fn from(value: PhoneNumbers) -> Self {
-        value.0
-    }
-}
-impl PhoneNumbers {
-    /// The items.
-    pub fn as_slice(&self) -> &[PhoneNumbersItem] {
-        &self.0
-    }
-    /// The wrapped value.
-    pub fn into_inner(self) -> Vec<PhoneNumbersItem> {
-        self.0
-    }
-}
+rules::newtype!(checked items PhoneNumbers[PhoneNumbersItem] by WIRE.field(& [0, 4]));
 /// "true makes it the primary contact; setting false is not allowed."
 ///
 /// The value of `IsPrimary`. Rules:
@@ -805,38 +210,91 @@ impl PhoneNumbers {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "bool", into = "bool")]
 pub struct IsPrimary(bool);
-impl From<bool> for IsPrimary {
-    fn from(value: bool) -> Self {
-        Self(value)
-    }
-}
-impl From<IsPrimary> for bool {
-    fn from(value: IsPrimary) -> Self {
-        value.0
-    }
-}
+rules::newtype!(open value IsPrimary(bool));
 impl IsPrimary {
-    /// The value.
-    pub fn get(self) -> bool {
-        self.0
-    }
-    /// The wrapped value.
-    pub fn into_inner(self) -> bool {
-        self.0
-    }
     /// Reports the rules a held value can still break (contested and
     /// site rules) for a value at `path` (a JSON pointer).
     #[doc(hidden)]
     pub fn validate_at(&self, path: &str, out: &mut Vec<rules::Violation>) {
-        if !(rules::constant_bool(self.0, true)) {
-            out.push(
-                rt::violation(
-                    path,
-                    "rpm.customer-contact-edit.IsPrimary.const",
-                    "IsPrimary must be true",
-                    rules::Strength::Contested,
-                ),
-            );
-        }
+        WIRE.field(&[2]).report_loose(&self.0, path, out);
+    }
+}
+/// The request as `erpspec_rules::read` reads it: fields, types,
+/// rules and the vendor's dialect.
+pub static WIRE: std::sync::LazyLock<w::Endpoint> = std::sync::LazyLock::new(|| {
+    w::Endpoint::new(
+        "rpm.customer-contact-edit.",
+        super::NAME_MATCHING,
+        super::STRINGS_CARRY_SCALARS,
+        object_0(),
+    )
+});
+fn object_0() -> w::Object {
+    let mut o = w::Object::new(names_0);
+    o.field("Contact", w::Shape::Object(object_1()));
+    o.required(w::Check::new(S::Documented, K::Required));
+    o.field("CustomerID", w::Shape::INTEGER);
+    o.required(w::Check::new(S::Documented, K::Required));
+    o.field("IsPrimary", w::Shape::BOOLEAN);
+    o.required(w::Check::new(S::Contested, K::Required));
+    o.rule(w::Check::new(S::Contested, K::constant(true)));
+    o
+}
+fn names_0(name: &str) -> Option<usize> {
+    match name {
+        "Contact" => Some(0),
+        "CustomerID" => Some(1),
+        "IsPrimary" => Some(2),
+        _ => None,
+    }
+}
+fn object_1() -> w::Object {
+    let mut o = w::Object::new(names_1);
+    o.field("ContactID", w::Shape::INTEGER);
+    o.required(w::Check::new(S::Documented, K::Required));
+    o.field("Email", w::Shape::STRING);
+    o.field("FirstName", w::Shape::STRING);
+    o.required(w::Check::new(S::Contested, K::Required));
+    o.field("LastName", w::Shape::STRING);
+    o.required(w::Check::new(S::Contested, K::Required));
+    o.field("PhoneNumbers", w::Shape::array(w::Shape::Object(object_2())));
+    o.rule(w::Check::new(S::Documented, K::max_items(4)));
+    o.field("Salutation", w::Shape::STRING);
+    o.field("Title", w::Shape::STRING);
+    o
+}
+fn names_1(name: &str) -> Option<usize> {
+    match name {
+        "ContactID" => Some(0),
+        "Email" => Some(1),
+        "FirstName" => Some(2),
+        "LastName" => Some(3),
+        "PhoneNumbers" => Some(4),
+        "Salutation" => Some(5),
+        "Title" => Some(6),
+        _ => None,
+    }
+}
+fn object_2() -> w::Object {
+    let mut o = w::Object::new(names_2);
+    o.field("Number", w::Shape::STRING);
+    o.field("PhoneNumberID", w::Shape::INTEGER);
+    o.field("Type", w::Shape::INTEGER);
+    o.rule(
+        w::Check::new(
+            S::Documented,
+            K::codes(
+                &[(1i64, "Business"), (2i64, "Home"), (3i64, "Fax"), (6i64, "Other")],
+            ),
+        ),
+    );
+    o
+}
+fn names_2(name: &str) -> Option<usize> {
+    match name {
+        "Number" => Some(0),
+        "PhoneNumberID" => Some(1),
+        "Type" => Some(2),
+        _ => None,
     }
 }

@@ -7,6 +7,8 @@
 //! Route `CustomerEdit`.
 use crate::support as rt;
 use erpspec_rules as rules;
+use erpspec_rules::read as w;
+use erpspec_rules::{RuleKind as K, Strength as S};
 use serde_json::Value;
 /// The vendor this endpoint belongs to.
 pub const VENDOR: &str = "rpm";
@@ -26,33 +28,27 @@ impl Request {
     /// reports every broken rule, wrong type and unknown member, with
     /// the request as a server would store it.
     pub fn from_wire(body: &Value) -> rules::WireReport {
-        let mut report = rules::WireReport::default();
-        report.normalized = Self::read_wire(body, "", &mut report);
-        report
+        WIRE.read_value(body)
     }
-    /// [`Self::from_wire`] on raw bytes; fails only if they are not JSON.
+    /// [`Self::from_wire`] on raw bytes, validated while they are
+    /// parsed; fails only if they are not JSON.
     pub fn from_wire_bytes(
         bytes: &[u8],
     ) -> Result<rules::WireReport, serde_json::Error> {
-        serde_json::from_slice::<Value>(bytes).map(|body| Self::from_wire(&body))
+        WIRE.read_bytes(bytes, true)
+    }
+    /// [`Self::from_wire_bytes`] without the normalized request
+    /// (`normalized` is null): no value is copied.
+    pub fn check_wire_bytes(
+        bytes: &[u8],
+    ) -> Result<rules::WireReport, serde_json::Error> {
+        WIRE.read_bytes(bytes, false)
     }
     /// Reads a request body into its typed value. Fails when a
     /// documented rule is broken; contested and site rules never fail
     /// here (other values are legal): [`Self::validate`] reports them.
     pub fn parse(body: &Value) -> Result<Self, crate::ParseError> {
-        let report = Self::from_wire(body);
-        if report.documented().next().is_some() {
-            return Err(crate::ParseError::Rejected(Box::new(report)));
-        }
-        match serde_json::from_value(report.normalized.clone()) {
-            Ok(request) => Ok(request),
-            Err(e) => {
-                Err(crate::ParseError::Unrepresentable {
-                    error: e.to_string(),
-                    report: Box::new(report),
-                })
-            }
-        }
+        rt::parse(Self::from_wire(body))
     }
     /// Every rule a typed request can still break: documented
     /// rules hold by construction, so these are the contested and
@@ -70,54 +66,6 @@ impl Request {
             let path = rt::child(path, "Customer");
             x.validate_at(&path, out);
         }
-    }
-    /// Reads this object from the wire at `path` (a JSON pointer),
-    /// pushing what it finds into `report`; returns the normalized value.
-    #[doc(hidden)]
-    pub fn read_wire(
-        value: &Value,
-        path: &str,
-        report: &mut rules::WireReport,
-    ) -> Value {
-        let Some(map) = value.as_object() else {
-            report
-                .violations
-                .push(
-                    rt::violation(
-                        path,
-                        "rpm.customer-edit.type",
-                        "the request must be a JSON object",
-                        rules::Strength::Documented,
-                    ),
-                );
-            return Value::Null;
-        };
-        let mut out = serde_json::Map::new();
-        let f0 = rules::member(map, "Customer", super::NAME_MATCHING);
-        if let Some(v) = f0 {
-            let path = rt::child(path, "Customer");
-            let nv = Customer::read_wire(v, &path, report);
-            out.insert("Customer".to_string(), nv);
-        } else {
-            report
-                .violations
-                .push(
-                    rt::violation(
-                        &rt::child(path, "Customer"),
-                        "rpm.customer-edit.Customer.required",
-                        "Customer is required",
-                        rules::Strength::Documented,
-                    ),
-                );
-        }
-        rt::unknown_members(
-            map,
-            &["Customer"],
-            super::NAME_MATCHING,
-            path,
-            &mut report.unknown,
-        );
-        Value::Object(out)
     }
 }
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -150,187 +98,13 @@ impl Customer {
     /// [`Self::validate`] for a value at `path` (a JSON pointer).
     #[doc(hidden)]
     pub fn validate_at(&self, path: &str, out: &mut Vec<rules::Violation>) {
-        if !rules::at_least_one_of([self.customer_id.is_some(), self.name.is_some()]) {
-            out.push(
-                rt::violation(
-                    path,
-                    "rpm.customer-edit.Customer.at_least_one_of",
-                    "Customer needs at least one of: CustomerID, Name",
-                    rules::Strength::Documented,
-                ),
+        WIRE.object(&[0])
+            .report_any_of(
+                0,
+                &[self.customer_id.is_some(), self.name.is_some()],
+                path,
+                out,
             );
-        }
-    }
-    /// Reads this object from the wire at `path` (a JSON pointer),
-    /// pushing what it finds into `report`; returns the normalized value.
-    #[doc(hidden)]
-    pub fn read_wire(
-        value: &Value,
-        path: &str,
-        report: &mut rules::WireReport,
-    ) -> Value {
-        let Some(map) = value.as_object() else {
-            report
-                .violations
-                .push(
-                    rt::violation(
-                        path,
-                        "rpm.customer-edit.Customer.type",
-                        "Customer must be a JSON object",
-                        rules::Strength::Documented,
-                    ),
-                );
-            return Value::Null;
-        };
-        let mut out = serde_json::Map::new();
-        let f0 = rules::member(map, "CustomerID", super::NAME_MATCHING);
-        if let Some(v) = f0 {
-            let path = rt::child(path, "CustomerID");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::Integer,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "rpm.customer-edit.Customer.CustomerID.type",
-                                "Customer.CustomerID must be a JSON integer",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("CustomerID".to_string(), nv);
-        }
-        let f1 = rules::member(map, "Name", super::NAME_MATCHING);
-        if let Some(v) = f1 {
-            let path = rt::child(path, "Name");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "rpm.customer-edit.Customer.Name.type",
-                                "Customer.Name must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Name".to_string(), nv);
-        }
-        let f2 = rules::member(map, "Website", super::NAME_MATCHING);
-        if let Some(v) = f2 {
-            let path = rt::child(path, "Website");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "rpm.customer-edit.Customer.Website.type",
-                                "Customer.Website must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Website".to_string(), nv);
-        }
-        let f3 = rules::member(map, "Address", super::NAME_MATCHING);
-        if let Some(v) = f3 {
-            let path = rt::child(path, "Address");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "rpm.customer-edit.Customer.Address.type",
-                                "Customer.Address must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Address".to_string(), nv);
-        }
-        let f4 = rules::member(map, "Fields", super::NAME_MATCHING);
-        if let Some(v) = f4 {
-            let path = rt::child(path, "Fields");
-            let nv = match v.as_array() {
-                Some(items) => {
-                    let mut list = Vec::with_capacity(items.len());
-                    for (i, v) in items.iter().enumerate() {
-                        let path = rt::index(&path, i);
-                        list.push(FieldsItem::read_wire(v, &path, report));
-                    }
-                    Value::Array(list)
-                }
-                None => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "rpm.customer-edit.Customer.Fields.type",
-                                "Customer.Fields must be a JSON array",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Fields".to_string(), nv);
-        }
-        rt::unknown_members(
-            map,
-            &["CustomerID", "Name", "Website", "Address", "Fields"],
-            super::NAME_MATCHING,
-            path,
-            &mut report.unknown,
-        );
-        if !rules::at_least_one_of([f0.is_some(), f1.is_some()]) {
-            report
-                .violations
-                .push(
-                    rt::violation(
-                        path,
-                        "rpm.customer-edit.Customer.at_least_one_of",
-                        "Customer needs at least one of: CustomerID, Name",
-                        rules::Strength::Documented,
-                    ),
-                );
-        }
-        Value::Object(out)
     }
 }
 /// One item of `Fields`.
@@ -343,86 +117,63 @@ pub struct FieldsItem {
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
-impl FieldsItem {
-    /// Reads this object from the wire at `path` (a JSON pointer),
-    /// pushing what it finds into `report`; returns the normalized value.
-    #[doc(hidden)]
-    pub fn read_wire(
-        value: &Value,
-        path: &str,
-        report: &mut rules::WireReport,
-    ) -> Value {
-        let Some(map) = value.as_object() else {
-            report
-                .violations
-                .push(
-                    rt::violation(
-                        path,
-                        "rpm.customer-edit.Customer.Fields.type",
-                        "Customer.Fields must be a JSON object",
-                        rules::Strength::Documented,
-                    ),
-                );
-            return Value::Null;
-        };
-        let mut out = serde_json::Map::new();
-        let f0 = rules::member(map, "Field", super::NAME_MATCHING);
-        if let Some(v) = f0 {
-            let path = rt::child(path, "Field");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "rpm.customer-edit.Customer.Fields.Field.type",
-                                "Customer.Fields.Field must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Field".to_string(), nv);
-        }
-        let f1 = rules::member(map, "Value", super::NAME_MATCHING);
-        if let Some(v) = f1 {
-            let path = rt::child(path, "Value");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "rpm.customer-edit.Customer.Fields.Value.type",
-                                "Customer.Fields.Value must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Value".to_string(), nv);
-        }
-        rt::unknown_members(
-            map,
-            &["Field", "Value"],
-            super::NAME_MATCHING,
-            path,
-            &mut report.unknown,
-        );
-        Value::Object(out)
+impl FieldsItem {}
+/// The request as `erpspec_rules::read` reads it: fields, types,
+/// rules and the vendor's dialect.
+pub static WIRE: std::sync::LazyLock<w::Endpoint> = std::sync::LazyLock::new(|| {
+    w::Endpoint::new(
+        "rpm.customer-edit.",
+        super::NAME_MATCHING,
+        super::STRINGS_CARRY_SCALARS,
+        object_0(),
+    )
+});
+fn object_0() -> w::Object {
+    let mut o = w::Object::new(names_0);
+    o.field("Customer", w::Shape::Object(object_1()));
+    o.required(w::Check::new(S::Documented, K::Required));
+    o
+}
+fn names_0(name: &str) -> Option<usize> {
+    match name {
+        "Customer" => Some(0),
+        _ => None,
+    }
+}
+fn object_1() -> w::Object {
+    let mut o = w::Object::new(names_1);
+    o.field("CustomerID", w::Shape::INTEGER);
+    o.field("Name", w::Shape::STRING);
+    o.field("Website", w::Shape::STRING);
+    o.field("Address", w::Shape::STRING);
+    o.field("Fields", w::Shape::array(w::Shape::Object(object_2())));
+    o.at_least_one_of(
+        &[0, 1],
+        w::Check::new(S::Documented, K::at_least_one_of(&["CustomerID", "Name"]))
+            .message("Customer needs at least one of: CustomerID, Name"),
+    );
+    o
+}
+fn names_1(name: &str) -> Option<usize> {
+    match name {
+        "Address" => Some(3),
+        "CustomerID" => Some(0),
+        "Fields" => Some(4),
+        "Name" => Some(1),
+        "Website" => Some(2),
+        _ => None,
+    }
+}
+fn object_2() -> w::Object {
+    let mut o = w::Object::new(names_2);
+    o.field("Field", w::Shape::STRING);
+    o.field("Value", w::Shape::STRING);
+    o
+}
+fn names_2(name: &str) -> Option<usize> {
+    match name {
+        "Field" => Some(0),
+        "Value" => Some(1),
+        _ => None,
     }
 }

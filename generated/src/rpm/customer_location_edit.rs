@@ -7,6 +7,8 @@
 //! Route `CustomerLocationEdit`.
 use crate::support as rt;
 use erpspec_rules as rules;
+use erpspec_rules::read as w;
+use erpspec_rules::{RuleKind as K, Strength as S};
 use serde_json::Value;
 /// The vendor this endpoint belongs to.
 pub const VENDOR: &str = "rpm";
@@ -29,123 +31,33 @@ impl Request {
     /// reports every broken rule, wrong type and unknown member, with
     /// the request as a server would store it.
     pub fn from_wire(body: &Value) -> rules::WireReport {
-        let mut report = rules::WireReport::default();
-        report.normalized = Self::read_wire(body, "", &mut report);
-        report
+        WIRE.read_value(body)
     }
-    /// [`Self::from_wire`] on raw bytes; fails only if they are not JSON.
+    /// [`Self::from_wire`] on raw bytes, validated while they are
+    /// parsed; fails only if they are not JSON.
     pub fn from_wire_bytes(
         bytes: &[u8],
     ) -> Result<rules::WireReport, serde_json::Error> {
-        serde_json::from_slice::<Value>(bytes).map(|body| Self::from_wire(&body))
+        WIRE.read_bytes(bytes, true)
+    }
+    /// [`Self::from_wire_bytes`] without the normalized request
+    /// (`normalized` is null): no value is copied.
+    pub fn check_wire_bytes(
+        bytes: &[u8],
+    ) -> Result<rules::WireReport, serde_json::Error> {
+        WIRE.read_bytes(bytes, false)
     }
     /// Reads a request body into its typed value. Fails when a
     /// documented rule is broken; contested and site rules never fail
     /// here (other values are legal): [`Self::validate`] reports them.
     pub fn parse(body: &Value) -> Result<Self, crate::ParseError> {
-        let report = Self::from_wire(body);
-        if report.documented().next().is_some() {
-            return Err(crate::ParseError::Rejected(Box::new(report)));
-        }
-        match serde_json::from_value(report.normalized.clone()) {
-            Ok(request) => Ok(request),
-            Err(e) => {
-                Err(crate::ParseError::Unrepresentable {
-                    error: e.to_string(),
-                    report: Box::new(report),
-                })
-            }
-        }
+        rt::parse(Self::from_wire(body))
     }
     /// Every rule a typed request can still break: documented
     /// rules hold by construction, so these are the contested and
     /// site rules and `at_least_one_of`.
     pub fn validate(&self) -> Vec<rules::Violation> {
         Vec::new()
-    }
-    /// Reads this object from the wire at `path` (a JSON pointer),
-    /// pushing what it finds into `report`; returns the normalized value.
-    #[doc(hidden)]
-    pub fn read_wire(
-        value: &Value,
-        path: &str,
-        report: &mut rules::WireReport,
-    ) -> Value {
-        let Some(map) = value.as_object() else {
-            report
-                .violations
-                .push(
-                    rt::violation(
-                        path,
-                        "rpm.customer-location-edit.type",
-                        "the request must be a JSON object",
-                        rules::Strength::Documented,
-                    ),
-                );
-            return Value::Null;
-        };
-        let mut out = serde_json::Map::new();
-        let f0 = rules::member(map, "Location", super::NAME_MATCHING);
-        if let Some(v) = f0 {
-            let path = rt::child(path, "Location");
-            let nv = Location::read_wire(v, &path, report);
-            out.insert("Location".to_string(), nv);
-        } else {
-            report
-                .violations
-                .push(
-                    rt::violation(
-                        &rt::child(path, "Location"),
-                        "rpm.customer-location-edit.Location.required",
-                        "Location is required",
-                        rules::Strength::Documented,
-                    ),
-                );
-        }
-        let f1 = rules::member(map, "CustomerID", super::NAME_MATCHING);
-        if let Some(v) = f1 {
-            let path = rt::child(path, "CustomerID");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::Integer,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "rpm.customer-location-edit.CustomerID.type",
-                                "CustomerID must be a JSON integer",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("CustomerID".to_string(), nv);
-        } else {
-            report
-                .violations
-                .push(
-                    rt::violation(
-                        &rt::child(path, "CustomerID"),
-                        "rpm.customer-location-edit.CustomerID.required",
-                        "CustomerID is required",
-                        rules::Strength::Documented,
-                    ),
-                );
-        }
-        rt::unknown_members(
-            map,
-            &["Location", "CustomerID"],
-            super::NAME_MATCHING,
-            path,
-            &mut report.unknown,
-        );
-        Value::Object(out)
     }
 }
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -179,291 +91,7 @@ pub struct Location {
     #[serde(rename = "ZipPostalCode", default, skip_serializing_if = "Option::is_none")]
     pub zip_postal_code: Option<String>,
 }
-impl Location {
-    /// Reads this object from the wire at `path` (a JSON pointer),
-    /// pushing what it finds into `report`; returns the normalized value.
-    #[doc(hidden)]
-    pub fn read_wire(
-        value: &Value,
-        path: &str,
-        report: &mut rules::WireReport,
-    ) -> Value {
-        let Some(map) = value.as_object() else {
-            report
-                .violations
-                .push(
-                    rt::violation(
-                        path,
-                        "rpm.customer-location-edit.Location.type",
-                        "Location must be a JSON object",
-                        rules::Strength::Documented,
-                    ),
-                );
-            return Value::Null;
-        };
-        let mut out = serde_json::Map::new();
-        let f0 = rules::member(map, "LocationID", super::NAME_MATCHING);
-        if let Some(v) = f0 {
-            let path = rt::child(path, "LocationID");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::Integer,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "rpm.customer-location-edit.Location.LocationID.type",
-                                "Location.LocationID must be a JSON integer",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("LocationID".to_string(), nv);
-        } else {
-            report
-                .violations
-                .push(
-                    rt::violation(
-                        &rt::child(path, "LocationID"),
-                        "rpm.customer-location-edit.Location.LocationID.required",
-                        "LocationID is required",
-                        rules::Strength::Documented,
-                    ),
-                );
-        }
-        let f1 = rules::member(map, "IsPrimary", super::NAME_MATCHING);
-        if let Some(v) = f1 {
-            let path = rt::child(path, "IsPrimary");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::Boolean,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "rpm.customer-location-edit.Location.IsPrimary.type",
-                                "Location.IsPrimary must be a JSON boolean",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("IsPrimary".to_string(), nv);
-        }
-        let f2 = rules::member(map, "Name", super::NAME_MATCHING);
-        if let Some(v) = f2 {
-            let path = rt::child(path, "Name");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => {
-                    if !(nv
-                        .as_str()
-                        .is_none_or(|s| rules::min_length(
-                            s,
-                            1u64,
-                            rules::LengthUnit::CodePoints,
-                        )))
-                    {
-                        report
-                            .violations
-                            .push(
-                                rt::violation(
-                                    &path,
-                                    "rpm.customer-location-edit.Location.Name.min_length",
-                                    "Name must not be empty",
-                                    rules::Strength::Documented,
-                                ),
-                            );
-                    }
-                    nv
-                }
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "rpm.customer-location-edit.Location.Name.type",
-                                "Location.Name must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Name".to_string(), nv);
-        } else {
-            report
-                .violations
-                .push(
-                    rt::violation(
-                        &rt::child(path, "Name"),
-                        "rpm.customer-location-edit.Location.Name.required",
-                        "Name is required",
-                        rules::Strength::Documented,
-                    ),
-                );
-        }
-        let f3 = rules::member(map, "Address", super::NAME_MATCHING);
-        if let Some(v) = f3 {
-            let path = rt::child(path, "Address");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "rpm.customer-location-edit.Location.Address.type",
-                                "Location.Address must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Address".to_string(), nv);
-        }
-        let f4 = rules::member(map, "City", super::NAME_MATCHING);
-        if let Some(v) = f4 {
-            let path = rt::child(path, "City");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "rpm.customer-location-edit.Location.City.type",
-                                "Location.City must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("City".to_string(), nv);
-        }
-        let f5 = rules::member(map, "StateProvince", super::NAME_MATCHING);
-        if let Some(v) = f5 {
-            let path = rt::child(path, "StateProvince");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "rpm.customer-location-edit.Location.StateProvince.type",
-                                "Location.StateProvince must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("StateProvince".to_string(), nv);
-        }
-        let f6 = rules::member(map, "Country", super::NAME_MATCHING);
-        if let Some(v) = f6 {
-            let path = rt::child(path, "Country");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "rpm.customer-location-edit.Location.Country.type",
-                                "Location.Country must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("Country".to_string(), nv);
-        }
-        let f7 = rules::member(map, "ZipPostalCode", super::NAME_MATCHING);
-        if let Some(v) = f7 {
-            let path = rt::child(path, "ZipPostalCode");
-            let nv = match rules::coerce_scalar(
-                rules::ScalarType::String,
-                v,
-                super::STRINGS_CARRY_SCALARS,
-            ) {
-                Ok(nv) => nv,
-                Err(_) => {
-                    report
-                        .violations
-                        .push(
-                            rt::violation(
-                                &path,
-                                "rpm.customer-location-edit.Location.ZipPostalCode.type",
-                                "Location.ZipPostalCode must be a JSON string",
-                                rules::Strength::Documented,
-                            ),
-                        );
-                    v.clone()
-                }
-            };
-            out.insert("ZipPostalCode".to_string(), nv);
-        }
-        rt::unknown_members(
-            map,
-            &[
-                "LocationID",
-                "IsPrimary",
-                "Name",
-                "Address",
-                "City",
-                "StateProvince",
-                "Country",
-                "ZipPostalCode",
-            ],
-            super::NAME_MATCHING,
-            path,
-            &mut report.unknown,
-        );
-        Value::Object(out)
-    }
-}
+impl Location {}
 /// Required and not empty; unique among the customer's locations.
 ///
 /// The value of `Name`. Rules:
@@ -473,40 +101,59 @@ impl Location {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Name(String);
-impl TryFrom<String> for Name {
-    type Error = crate::Invalid;
-    fn try_from(value: String) -> Result<Self, crate::Invalid> {
-        let mut violations = Vec::new();
-        if !(rules::min_length(value.as_str(), 1u64, rules::LengthUnit::CodePoints)) {
-            violations
-                .push(
-                    rt::violation(
-                        "",
-                        "rpm.customer-location-edit.Location.Name.min_length",
-                        "Name must not be empty",
-                        rules::Strength::Documented,
-                    ),
-                );
-        }
-        if violations.is_empty() {
-            Ok(Self(value))
-        } else {
-            Err(crate::Invalid { violations })
-        }
+rules::newtype!(checked text Name by WIRE.field(& [0, 2]));
+/// The request as `erpspec_rules::read` reads it: fields, types,
+/// rules and the vendor's dialect.
+pub static WIRE: std::sync::LazyLock<w::Endpoint> = std::sync::LazyLock::new(|| {
+    w::Endpoint::new(
+        "rpm.customer-location-edit.",
+        super::NAME_MATCHING,
+        super::STRINGS_CARRY_SCALARS,
+        object_0(),
+    )
+});
+fn object_0() -> w::Object {
+    let mut o = w::Object::new(names_0);
+    o.field("Location", w::Shape::Object(object_1()));
+    o.required(w::Check::new(S::Documented, K::Required));
+    o.field("CustomerID", w::Shape::INTEGER);
+    o.required(w::Check::new(S::Documented, K::Required));
+    o
+}
+fn names_0(name: &str) -> Option<usize> {
+    match name {
+        "CustomerID" => Some(1),
+        "Location" => Some(0),
+        _ => None,
     }
 }
-impl From<Name> for String {
-    fn from(value: Name) -> Self {
-        value.0
-    }
+fn object_1() -> w::Object {
+    let mut o = w::Object::new(names_1);
+    o.field("LocationID", w::Shape::INTEGER);
+    o.required(w::Check::new(S::Documented, K::Required));
+    o.field("IsPrimary", w::Shape::BOOLEAN);
+    o.field("Name", w::Shape::STRING);
+    o.required(w::Check::new(S::Documented, K::Required));
+    o.rule(
+        w::Check::new(S::Documented, K::min_length(1, rules::LengthUnit::CodePoints)),
+    );
+    o.field("Address", w::Shape::STRING);
+    o.field("City", w::Shape::STRING);
+    o.field("StateProvince", w::Shape::STRING);
+    o.field("Country", w::Shape::STRING);
+    o.field("ZipPostalCode", w::Shape::STRING);
+    o
 }
-impl Name {
-    /// The value as text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-    /// The wrapped value.
-    pub fn into_inner(self) -> String {
-        self.0
+fn names_1(name: &str) -> Option<usize> {
+    match name {
+        "Address" => Some(3),
+        "City" => Some(4),
+        "Country" => Some(6),
+        "IsPrimary" => Some(1),
+        "LocationID" => Some(0),
+        "Name" => Some(2),
+        "StateProvince" => Some(5),
+        "ZipPostalCode" => Some(7),
+        _ => None,
     }
 }

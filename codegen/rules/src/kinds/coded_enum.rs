@@ -3,6 +3,7 @@
 
 use super::{BoundaryCase, case};
 use crate::CodedValue;
+use crate::Scalar;
 use serde_json::{Map, Value};
 
 /// The check the IR validator calls.
@@ -15,10 +16,12 @@ pub fn code_in(code: i64, codes: &[i64]) -> bool {
     codes.contains(&code)
 }
 
-pub fn holds(values: &[CodedValue], value: &Value) -> bool {
-    match value.as_i64() {
-        Some(code) => coded_one_of(code, values),
-        None => true,
+/// Only an integer can be a code: a number with a fraction (or an integral
+/// number written as one, `1.0`) is left to the type check.
+pub fn holds(values: &[CodedValue], value: &Scalar<'_>) -> bool {
+    match value {
+        Scalar::Int(code) => coded_one_of(*code, values),
+        _ => true,
     }
 }
 

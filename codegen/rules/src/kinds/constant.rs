@@ -2,6 +2,7 @@
 //! `IsPrimary`: "true makes it primary; setting false is not allowed").
 
 use super::{BoundaryCase, case};
+use crate::Scalar;
 use serde_json::{Map, Value};
 
 /// The check the generated validators call.
@@ -9,9 +10,9 @@ pub fn constant_bool(v: bool, want: bool) -> bool {
     v == want
 }
 
-pub fn holds(want: bool, value: &Value) -> bool {
+pub fn holds(want: bool, value: &Scalar<'_>) -> bool {
     match value {
-        Value::Bool(b) => constant_bool(*b, want),
+        Scalar::Bool(b) => constant_bool(*b, want),
         _ => true,
     }
 }

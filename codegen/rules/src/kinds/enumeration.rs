@@ -3,6 +3,7 @@
 
 use super::{BoundaryCase, case};
 use crate::Case;
+use crate::Scalar;
 use serde_json::{Map, Value};
 
 /// The check the generated validators call.
@@ -13,9 +14,9 @@ pub fn one_of<S: AsRef<str>>(s: &str, values: &[S], case: Case) -> bool {
     })
 }
 
-pub fn holds(values: &[String], c: Case, value: &Value) -> bool {
+pub fn holds(values: &[String], c: Case, value: &Scalar<'_>) -> bool {
     match value {
-        Value::String(s) => one_of(s, values, c),
+        Scalar::Str(s) => one_of(s, values, c),
         _ => true,
     }
 }

@@ -11,6 +11,7 @@
 
 use super::{BoundaryCase, case};
 use crate::Format;
+use crate::Scalar;
 use serde_json::{Map, Value};
 
 /// The check the generated validators call.
@@ -175,9 +176,9 @@ fn calendar_date(year: &str, month: &str, day: &str) -> bool {
     (1..=days).contains(&d)
 }
 
-pub fn holds(format: Format, value: &Value) -> bool {
+pub fn holds(format: Format, value: &Scalar<'_>) -> bool {
     match value {
-        Value::String(s) => matches_format(s, format),
+        Scalar::Str(s) => matches_format(s, format),
         _ => true,
     }
 }

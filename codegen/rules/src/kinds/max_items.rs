@@ -8,13 +8,6 @@ pub fn max_items(len: usize, max: u64) -> bool {
     len as u64 <= max
 }
 
-pub fn holds(max: u64, value: &Value) -> bool {
-    match value {
-        Value::Array(items) => max_items(items.len(), max),
-        _ => true,
-    }
-}
-
 pub fn describe(max: u64) -> String {
     format!("must have at most {max} items")
 }

@@ -3,6 +3,7 @@
 
 use super::{BoundaryCase, case};
 use crate::LengthUnit;
+use crate::Scalar;
 use serde_json::{Map, Value};
 
 /// The check the generated validators call.
@@ -15,9 +16,9 @@ pub fn max_length(s: &str, max: u64, unit: LengthUnit) -> bool {
     len as u64 <= max
 }
 
-pub fn holds(max: u64, unit: LengthUnit, value: &Value) -> bool {
+pub fn holds(max: u64, unit: LengthUnit, value: &Scalar<'_>) -> bool {
     match value {
-        Value::String(s) => max_length(s, max, unit),
+        Scalar::Str(s) => max_length(s, max, unit),
         _ => true,
     }
 }

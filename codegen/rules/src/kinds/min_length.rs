@@ -3,6 +3,7 @@
 
 use super::{BoundaryCase, case};
 use crate::LengthUnit;
+use crate::Scalar;
 use serde_json::{Map, Value};
 
 /// The check the generated validators call.
@@ -15,9 +16,9 @@ pub fn min_length(s: &str, min: u64, unit: LengthUnit) -> bool {
     len as u64 >= min
 }
 
-pub fn holds(min: u64, unit: LengthUnit, value: &Value) -> bool {
+pub fn holds(min: u64, unit: LengthUnit, value: &Scalar<'_>) -> bool {
     match value {
-        Value::String(s) => min_length(s, min, unit),
+        Scalar::Str(s) => min_length(s, min, unit),
         _ => true,
     }
 }

@@ -2,6 +2,7 @@
 //! than or equal to 0").
 
 use super::{BoundaryCase, case};
+use crate::Scalar;
 use crate::number;
 use serde_json::{Map, Value};
 
@@ -10,10 +11,11 @@ pub fn minimum(v: f64, min: f64) -> bool {
     v >= min
 }
 
-pub fn holds(min: f64, value: &Value) -> bool {
-    match value.as_f64() {
-        Some(v) => minimum(v, min),
-        None => true,
+pub fn holds(min: f64, value: &Scalar<'_>) -> bool {
+    match value {
+        Scalar::Int(v) => minimum(*v as f64, min),
+        Scalar::Num(v) => minimum(*v, min),
+        _ => true,
     }
 }
 

@@ -1,0 +1,361 @@
+//! Reading a request against a runtime description of its endpoint: the one
+//! engine behind every generated validator.
+//!
+//! The generated crate describes each endpoint once ([`Endpoint`]: fields,
+//! types, required and value rules with id, strength and message, object
+//! rules, the dialect) and hands it here; the per-object member matchers
+//! (`fn(&str) -> Option<usize>`, a `match` on the declared names) are the only
+//! generated code the reader runs. The same serde visitors read raw bytes
+//! (validation while parsing: no intermediate `Value`, strings borrowed where
+//! they have no escapes) and an already parsed `Value` (`&Value` is a serde
+//! `Deserializer` too), so the two entry points cannot disagree.
+//!
+//! What the reader reports is exactly what the IR-driven oracle
+//! (`codegen::validate`) reports on the parsed request, in the same order:
+//! per object, field by field in declared order (a missing required field,
+//! or the value's type and rule violations and the unknown members inside
+//! it), then the object's own unknown members in the order a parsed object
+//! keeps them, then `at_least_one_of`. A member sent twice reads as a parsed
+//! object holds it: the first spelling that matches owns the field and its
+//! last value counts; `null` reads as absent.
+
+mod newtype;
+mod seed;
+mod typed;
+
+use crate::{NameMatching, RuleKind, ScalarType, Strength, Violation, WireReport, pointer_escape, violation_message};
+use serde_json::Value;
+use std::borrow::Cow;
+pub use typed::{Invalid, Typed};
+
+/// One endpoint's request as the reader sees it.
+pub struct Endpoint {
+    /// `<vendor>.<endpoint>.`: the start of the ids of type violations.
+    prefix: &'static str,
+    names: NameMatching,
+    strings_carry_scalars: bool,
+    root: Object,
+}
+
+/// A JSON object with declared members.
+pub struct Object {
+    /// The index of the field a member name is for. Under case-insensitive
+    /// matching it is given the name in ASCII lowercase.
+    lookup: fn(&str) -> Option<usize>,
+    fields: Vec<Field>,
+    any_of: Vec<AnyOf>,
+}
+
+struct AnyOf {
+    fields: Vec<usize>,
+    check: Check,
+}
+
+/// One declared member.
+pub struct Field {
+    name: &'static str,
+    shape: Shape,
+    /// Reported when the member is missing (or null).
+    required: Option<Check>,
+    /// Value rules, in the schema's order.
+    rules: Vec<Check>,
+}
+
+/// What a member's value must be.
+pub enum Shape {
+    Scalar(ScalarType),
+    Array(Box<Shape>),
+    Object(Object),
+}
+
+/// One rule as reported: id, strength, the vendor's message where there is
+/// one, and the kinds of which any one holding is enough (a contested rule's
+/// documented readings).
+pub struct Check {
+    /// Given by [`Check::id`], else the schema language's convention
+    /// (`<vendor>.<endpoint>.<rule path>.<kind>`), set by [`Endpoint::new`].
+    id: Cow<'static, str>,
+    strength: Strength,
+    message: Option<&'static str>,
+    kinds: Vec<RuleKind>,
+}
+
+impl Endpoint {
+    pub fn new(prefix: &'static str, names: NameMatching, strings_carry_scalars: bool, mut root: Object) -> Endpoint {
+        root.name_checks(prefix, "");
+        Endpoint {
+            prefix,
+            names,
+            strings_carry_scalars,
+            root,
+        }
+    }
+
+    /// Reads a request body: every violation, every unknown member, and the
+    /// normalized request when `normalize` (else `normalized` is null and no
+    /// value is copied). Fails only where `serde_json::from_slice` would.
+    pub fn read_bytes(&self, bytes: &[u8], normalize: bool) -> Result<WireReport, serde_json::Error> {
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        let report = seed::read(self, &mut de, normalize)?;
+        de.end()?;
+        Ok(report)
+    }
+
+    /// Reads an already parsed body, with the normalized request.
+    pub fn read_value(&self, body: &Value) -> WireReport {
+        // A `Value` always deserializes, and the reader raises no errors of
+        // its own; the empty report is unreachable.
+        seed::read(self, body, true).unwrap_or_default()
+    }
+
+    /// The object at `path` (field indices from the request down, through
+    /// array items); the request itself for `[]`.
+    pub fn object(&self, path: &[usize]) -> &Object {
+        path.iter().fold(&self.root, |o, &i| match o.fields[i].shape.object() {
+            Some(inner) => inner,
+            None => o,
+        })
+    }
+
+    /// The field at `path` (field indices from the request down).
+    pub fn field(&self, path: &[usize]) -> &Field {
+        let (last, parents) = path.split_last().expect("a field path names a field");
+        &self.object(parents).fields[*last]
+    }
+
+    fn lookup(&self, object: &Object, key: &str) -> Option<usize> {
+        match self.names {
+            NameMatching::Exact => (object.lookup)(key),
+            NameMatching::CaseInsensitive => {
+                // Declared names are short: lowercase into the stack.
+                let mut buf = [0u8; 64];
+                match buf.get_mut(..key.len()) {
+                    Some(b) => {
+                        b.copy_from_slice(key.as_bytes());
+                        b.make_ascii_lowercase();
+                        std::str::from_utf8(b).ok().and_then(object.lookup)
+                    }
+                    None => (object.lookup)(&key.to_ascii_lowercase()),
+                }
+            }
+        }
+    }
+
+    /// The type violation of a value at `path` that is not `expected`.
+    fn wrong_type(&self, path: &Path<'_>, expected: &str) -> Violation {
+        let rule_path = path.rule_path();
+        let (id, subject) = if rule_path.is_empty() {
+            (format!("{}type", self.prefix), "the request")
+        } else {
+            (format!("{}{rule_path}.type", self.prefix), rule_path.as_str())
+        };
+        Violation {
+            path: path.pointer(),
+            rule: id,
+            message: format!("{subject} must be {expected}"),
+            strength: Strength::Documented,
+        }
+    }
+}
+
+/// Built field by field, each field's checks right after it (what a
+/// generated description writes, one statement per line):
+/// `o.field("NOTES", Shape::STRING); o.rule(Check::new(..));`.
+impl Object {
+    pub fn new(lookup: fn(&str) -> Option<usize>) -> Object {
+        Object {
+            lookup,
+            fields: Vec::new(),
+            any_of: Vec::new(),
+        }
+    }
+
+    pub fn field(&mut self, name: &'static str, shape: Shape) {
+        self.fields.push(Field {
+            name,
+            shape,
+            required: None,
+            rules: Vec::new(),
+        });
+    }
+
+    /// The last field is required: `check` is reported when it is missing.
+    pub fn required(&mut self, check: Check) {
+        if let Some(f) = self.fields.last_mut() {
+            f.required = Some(check);
+        }
+    }
+
+    /// A value rule of the last field.
+    pub fn rule(&mut self, check: Check) {
+        if let Some(f) = self.fields.last_mut() {
+            f.rules.push(check);
+        }
+    }
+
+    /// An `at_least_one_of` rule over the fields at these indices.
+    pub fn at_least_one_of(&mut self, fields: &[usize], check: Check) {
+        self.any_of.push(AnyOf {
+            fields: fields.to_vec(),
+            check,
+        });
+    }
+
+    /// Gives every check without an id its conventional one.
+    fn name_checks(&mut self, prefix: &str, rule_path: &str) {
+        for f in &mut self.fields {
+            let path = if rule_path.is_empty() {
+                f.name.to_string()
+            } else {
+                format!("{rule_path}.{}", f.name)
+            };
+            for c in f.required.iter_mut().chain(&mut f.rules) {
+                c.name(prefix, &path);
+            }
+            let mut shape = &mut f.shape;
+            while let Shape::Array(items) = shape {
+                shape = items;
+            }
+            if let Shape::Object(o) = shape {
+                o.name_checks(prefix, &path);
+            }
+        }
+        for any in &mut self.any_of {
+            any.check.name(prefix, rule_path);
+        }
+    }
+
+    /// For a typed value: reports the `k`th `at_least_one_of` rule at `path`
+    /// unless one of its fields (`present`, in the rule's order) is there.
+    pub fn report_any_of(&self, k: usize, present: &[bool], path: &str, out: &mut Vec<Violation>) {
+        if let Some(rule) = self.any_of.get(k)
+            && !crate::at_least_one_of(present.iter().copied())
+        {
+            out.push(rule.check.violation(path.to_string(), ""));
+        }
+    }
+}
+
+impl Field {
+    /// For a typed value: reports this field missing from the object at `path`.
+    pub fn report_missing(&self, path: &str, out: &mut Vec<Violation>) {
+        if let Some(check) = &self.required {
+            out.push(check.violation(format!("{path}/{}", pointer_escape(self.name)), self.name));
+        }
+    }
+}
+
+impl Shape {
+    pub const STRING: Shape = Shape::Scalar(ScalarType::String);
+    pub const INTEGER: Shape = Shape::Scalar(ScalarType::Integer);
+    pub const NUMBER: Shape = Shape::Scalar(ScalarType::Number);
+    pub const BOOLEAN: Shape = Shape::Scalar(ScalarType::Boolean);
+
+    pub fn array(items: Shape) -> Shape {
+        Shape::Array(Box::new(items))
+    }
+
+    /// The object this shape holds, through array items.
+    fn object(&self) -> Option<&Object> {
+        match self {
+            Shape::Object(o) => Some(o),
+            Shape::Array(items) => items.object(),
+            Shape::Scalar(_) => None,
+        }
+    }
+}
+
+impl Check {
+    pub fn new(strength: Strength, kind: RuleKind) -> Check {
+        Check {
+            id: Cow::Borrowed(""),
+            strength,
+            message: None,
+            kinds: vec![kind],
+        }
+    }
+
+    /// A rule id that does not follow the convention.
+    pub fn id(mut self, id: &'static str) -> Check {
+        self.id = Cow::Borrowed(id);
+        self
+    }
+
+    fn name(&mut self, prefix: &str, rule_path: &str) {
+        if self.id.is_empty()
+            && let Some(kind) = self.kinds.first()
+        {
+            let dot = if rule_path.is_empty() { "" } else { "." };
+            self.id = Cow::Owned(format!("{prefix}{rule_path}{dot}{}", kind.name()));
+        }
+    }
+
+    /// Another documented reading of a contested rule.
+    pub fn or(mut self, kind: RuleKind) -> Check {
+        self.kinds.push(kind);
+        self
+    }
+
+    /// The vendor's message for a violation.
+    pub fn message(mut self, message: &'static str) -> Check {
+        self.message = Some(message);
+        self
+    }
+
+    fn holds_scalar(&self, value: &crate::Scalar<'_>) -> bool {
+        self.kinds.iter().any(|k| k.holds_scalar(value))
+    }
+
+    fn holds_items(&self, len: usize) -> bool {
+        self.kinds.iter().any(|k| k.holds_items(len))
+    }
+
+    /// The violation at `path` about `subject` (the field's name).
+    fn violation(&self, path: String, subject: &str) -> Violation {
+        Violation {
+            path,
+            rule: self.id.to_string(),
+            message: match self.kinds.first() {
+                Some(kind) => violation_message(self.message, subject, kind),
+                None => self.message.unwrap_or_default().to_string(),
+            },
+            strength: self.strength,
+        }
+    }
+}
+
+/// Where a value sits, kept as a chain on the stack and written out as a
+/// JSON pointer (or a dotted rule path) only when something is reported.
+#[derive(Clone, Copy)]
+enum Path<'a> {
+    /// The value a read starts from, at this pointer.
+    Root(&'a str),
+    Member(&'a Path<'a>, &'a str),
+    Index(&'a Path<'a>, usize),
+}
+
+impl Path<'_> {
+    fn pointer(&self) -> String {
+        match self {
+            Path::Root(base) => base.to_string(),
+            Path::Member(parent, name) => format!("{}/{}", parent.pointer(), pointer_escape(name)),
+            Path::Index(parent, i) => format!("{}/{i}", parent.pointer()),
+        }
+    }
+
+    /// The declared names from the request down, dotted (`Contact.PhoneNumbers`):
+    /// rule ids and messages name fields, not items.
+    fn rule_path(&self) -> String {
+        match self {
+            Path::Root(_) => String::new(),
+            Path::Index(parent, _) => parent.rule_path(),
+            Path::Member(parent, name) => {
+                let p = parent.rule_path();
+                if p.is_empty() { name.to_string() } else { format!("{p}.{name}") }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,209 @@
+//! The reader on a small hand-built endpoint: each reading the oracle
+//! defines (duplicates, case variants, nulls, text carrying numbers, arrays,
+//! nested objects, `at_least_one_of`), from bytes and from a parsed value.
+
+use super::*;
+use crate::{Case, Format, LengthUnit};
+use serde_json::json;
+
+type Lookup = fn(&str) -> Option<usize>;
+
+/// As generated for a dialect that matches names exactly.
+fn exact_root(name: &str) -> Option<usize> {
+    match name {
+        "Name" => Some(0),
+        "Limit" => Some(1),
+        "Phones" => Some(2),
+        "Status" => Some(3),
+        _ => None,
+    }
+}
+
+/// As generated for a case-insensitive dialect: given the name lowercased.
+fn lowercase_root(name: &str) -> Option<usize> {
+    match name {
+        "name" => Some(0),
+        "limit" => Some(1),
+        "phones" => Some(2),
+        "status" => Some(3),
+        _ => None,
+    }
+}
+
+fn exact_phone(name: &str) -> Option<usize> {
+    (name == "Number").then_some(0)
+}
+
+fn lowercase_phone(name: &str) -> Option<usize> {
+    (name == "number").then_some(0)
+}
+
+fn endpoint(names: NameMatching, strings_carry_scalars: bool) -> Endpoint {
+    let (root_lookup, phone_lookup): (Lookup, Lookup) = match names {
+        NameMatching::Exact => (exact_root, exact_phone),
+        NameMatching::CaseInsensitive => (lowercase_root, lowercase_phone),
+    };
+    let mut phone = Object::new(phone_lookup);
+    phone.field("Number", Shape::STRING);
+    phone.required(Check::new(Strength::Documented, RuleKind::Required));
+    let mut root = Object::new(root_lookup);
+    root.field("Name", Shape::STRING);
+    root.required(Check::new(Strength::Documented, RuleKind::Required).message("Name is a must"));
+    root.rule(Check::new(Strength::Documented, RuleKind::max_length(3, LengthUnit::CodePoints)));
+    root.field("Limit", Shape::NUMBER);
+    root.rule(Check::new(Strength::Documented, RuleKind::minimum(0.0)));
+    root.field("Phones", Shape::array(Shape::Object(phone)));
+    root.rule(Check::new(Strength::Documented, RuleKind::max_items(1)));
+    root.field("Status", Shape::STRING);
+    root.rule(
+        Check::new(Strength::Contested, RuleKind::one_of(&["A"], Case::Exact))
+            .or(RuleKind::format(Format::Digits { count: 2 }))
+            .id("v.e.Status.enum"),
+    );
+    root.at_least_one_of(
+        &[1, 3],
+        Check::new(Strength::Documented, RuleKind::at_least_one_of(&["Limit", "Status"])).message("Limit or Status"),
+    );
+    Endpoint::new("v.e.", names, strings_carry_scalars, root)
+}
+
+fn both(ep: &Endpoint, text: &str) -> WireReport {
+    let parsed: Value = serde_json::from_str(text).expect("JSON");
+    let from_value = ep.read_value(&parsed);
+    let from_bytes = ep.read_bytes(text.as_bytes(), true).expect("JSON");
+    assert_eq!(from_bytes, from_value, "{text}");
+    let checked = ep.read_bytes(text.as_bytes(), false).expect("JSON");
+    assert_eq!(
+        (checked.violations, checked.unknown, checked.normalized),
+        (from_value.violations.clone(), from_value.unknown.clone(), Value::Null)
+    );
+    from_value
+}
+
+fn rules(r: &WireReport) -> Vec<(&str, &str)> {
+    r.violations.iter().map(|v| (v.path.as_str(), v.rule.as_str())).collect()
+}
+
+#[test]
+fn field_order_not_wire_order_and_messages() {
+    let ep = endpoint(NameMatching::Exact, false);
+    let r = both(
+        &ep,
+        r#"{"Limit": -1, "x~/y": 1, "Phones": [{}, {"Number": 5}], "Extra": {"a": 1}, "Status": "B"}"#,
+    );
+    assert_eq!(
+        rules(&r),
+        [
+            ("/Name", "v.e.Name.required"),
+            ("/Limit", "v.e.Limit.minimum"),
+            ("/Phones", "v.e.Phones.max_items"),
+            ("/Phones/0/Number", "v.e.Phones.Number.required"),
+            ("/Phones/1/Number", "v.e.Phones.Number.type"),
+            ("/Status", "v.e.Status.enum"),
+        ]
+    );
+    assert_eq!(r.violations[0].message, "Name is a must");
+    assert_eq!(r.violations[1].message, "Limit must be greater than or equal to 0");
+    assert_eq!(r.violations[4].message, "Phones.Number must be a JSON string");
+    assert_eq!(r.violations[5].strength, Strength::Contested);
+    assert_eq!(r.unknown, ["/x~0~1y", "/Extra"]);
+    assert_eq!(r.normalized, json!({"Limit": -1, "Phones": [{}, {"Number": 5}], "Status": "B"}));
+}
+
+#[test]
+fn duplicates_read_as_a_parsed_object_holds_them() {
+    let exact = endpoint(NameMatching::Exact, false);
+    // the last value of a name counts, at its first position
+    let r = both(&exact, r#"{"Name": "long", "Limit": 1, "Name": "ok", "u": 1, "u": 2}"#);
+    assert!(r.is_valid(), "{r:?}");
+    assert_eq!(r.unknown, ["/u"]);
+    let r = both(&exact, r#"{"Name": "ok", "Limit": 1, "Name": null}"#);
+    assert_eq!(rules(&r), [("/Name", "v.e.Name.required")]);
+    // case-insensitive: the first spelling owns the field, its last value counts
+    let ci = endpoint(NameMatching::CaseInsensitive, false);
+    let r = both(&ci, r#"{"NAME": "ok", "name": "long", "limit": 1, "NAME": "abc"}"#);
+    assert!(r.is_valid(), "{r:?}");
+    assert_eq!(r.normalized, json!({"Name": "abc", "Limit": 1}));
+    let r = both(&ci, r#"{"name": null, "NAME": "ok", "LIMIT": 2}"#);
+    assert_eq!(rules(&r), [("/Name", "v.e.Name.required")]);
+    let r = both(&ci, &format!(r#"{{"Name": "a", "Limit": 0, "{}": 1}}"#, "X".repeat(80)));
+    assert_eq!(r.unknown.len(), 1);
+}
+
+#[test]
+fn strings_carry_scalars_where_the_dialect_says() {
+    let r = both(&endpoint(NameMatching::Exact, true), r#"{"Name": 12, "Limit": " -5 "}"#);
+    assert_eq!(rules(&r), [("/Limit", "v.e.Limit.minimum")]);
+    assert_eq!(r.normalized, json!({"Name": "12", "Limit": -5}));
+    let r = both(
+        &endpoint(NameMatching::Exact, true),
+        r#"{"Name": true, "Limit": "1e3", "Status": "A"}"#,
+    );
+    assert_eq!(rules(&r), [("/Name", "v.e.Name.max_length")]);
+    let r = both(
+        &endpoint(NameMatching::Exact, false),
+        r#"{"Name": 12, "Limit": "1", "Phones": {}, "Status": []}"#,
+    );
+    assert_eq!(
+        rules(&r),
+        [
+            ("/Name", "v.e.Name.type"),
+            ("/Limit", "v.e.Limit.type"),
+            ("/Phones", "v.e.Phones.type"),
+            ("/Status", "v.e.Status.type")
+        ]
+    );
+    // present, even of the wrong type, is present; null is not
+    let r = both(&endpoint(NameMatching::Exact, false), r#"{"Name": "a", "Limit": null}"#);
+    assert_eq!(rules(&r), [("", "v.e.at_least_one_of")]);
+    assert_eq!(r.violations[0].message, "Limit or Status");
+}
+
+#[test]
+fn the_request_must_be_an_object() {
+    let ep = endpoint(NameMatching::Exact, false);
+    for text in ["[1, {\"a\": 2}]", "\"x\"", "null", "1.5", "true"] {
+        let r = both(&ep, text);
+        assert_eq!(rules(&r), [("", "v.e.type")]);
+        assert_eq!(r.violations[0].message, "the request must be a JSON object");
+    }
+}
+
+#[test]
+fn bytes_fail_exactly_where_a_parsed_value_fails() {
+    let ep = endpoint(NameMatching::Exact, false);
+    for text in [
+        r#"{"u": 1e400}"#,
+        r#"{"Name": "a"} x"#,
+        r#"{"Name": "\ud800"}"#,
+        "{\"u\": \"\u{1}\"}",
+        r#"{"Name": }"#,
+        "",
+    ] {
+        assert!(serde_json::from_str::<Value>(text).is_err(), "{text}");
+        assert!(ep.read_bytes(text.as_bytes(), false).is_err(), "{text}");
+    }
+    let deep = format!("{{\"u\": {}{}}}", "[".repeat(200), "]".repeat(200));
+    assert!(serde_json::from_str::<Value>(&deep).is_err());
+    assert!(ep.read_bytes(deep.as_bytes(), true).is_err());
+}
+
+#[test]
+fn typed_values_split_documented_from_loose_rules() {
+    let ep = endpoint(NameMatching::Exact, false);
+    assert!(ep.field(&[0]).admit("abc").is_ok());
+    let err = ep.field(&[0]).admit("abcd").unwrap_err();
+    assert_eq!(err.to_string(), "Name must be at most 3 characters long [v.e.Name.max_length]");
+    assert!(ep.field(&[2]).admit(&vec![(), ()]).is_err());
+    let mut out = Vec::new();
+    ep.field(&[3]).report_loose("12", "/Status", &mut out);
+    assert!(out.is_empty());
+    ep.field(&[3]).report_loose("B", "/Status", &mut out);
+    assert_eq!(out[0].rule, "v.e.Status.enum");
+    ep.field(&[2, 0]).report_missing("/Phones/0", &mut out);
+    assert_eq!(out[1].path, "/Phones/0/Number");
+    ep.object(&[]).report_any_of(0, &[false, false], "", &mut out);
+    assert_eq!(out[2].message, "Limit or Status");
+    assert_eq!(ep.field(&[0]).admit_variant("ab", Some(1)), Ok(1));
+    assert!(ep.field(&[0]).admit_variant("ab", None::<u8>).is_err());
+}
