@@ -104,7 +104,8 @@ static PROFILE: std::sync::OnceLock<&'static str> = std::sync::OnceLock::new();
 fn build(root: &Path, quick: bool) -> Result<(), String> {
     let profile = *PROFILE.get_or_init(|| if quick { "debug" } else { "release" });
     let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    cmd.current_dir(root).args(["build", "--quiet", "-p", "reference", "-p", "conformance"]);
+    cmd.current_dir(root)
+        .args(["build", "--quiet", "-p", "reference", "-p", "conformance"]);
     if profile == "release" {
         cmd.arg("--release");
     }
