@@ -282,7 +282,7 @@ pub mod support {
         if report.documented().next().is_some() {
             return Err(crate::ParseError::Rejected(Box::new(report)));
         }
-        match serde_json::from_value(report.normalized.clone()) {
+        match erpspec_rules::read::from_normalized(&report.normalized) {
             Ok(request) => Ok(request),
             Err(e) => {
                 Err(crate::ParseError::Unrepresentable {

@@ -20,10 +20,12 @@
 //! last value counts; `null` reads as absent.
 
 mod newtype;
+mod normalized;
 mod seed;
 mod typed;
 
 use crate::{NameMatching, RuleKind, ScalarType, Strength, Violation, WireReport, pointer_escape, violation_message};
+pub use normalized::from_normalized;
 use serde_json::Value;
 use std::borrow::Cow;
 pub use typed::{Invalid, Typed};

@@ -163,7 +163,7 @@ pub(super) fn lib_file(api: &Api, layout: &Layout) -> Result<String, EmitError> 
                 if report.documented().next().is_some() {
                     return Err(crate::ParseError::Rejected(Box::new(report)));
                 }
-                match serde_json::from_value(report.normalized.clone()) {
+                match erpspec_rules::read::from_normalized(&report.normalized) {
                     Ok(request) => Ok(request),
                     Err(e) => Err(crate::ParseError::Unrepresentable { error: e.to_string(), report: Box::new(report) }),
                 }
