@@ -8,6 +8,11 @@ use serde_json::{Map, Value};
 
 /// The check the generated validators call.
 pub fn max_length(s: &str, max: u64, unit: LengthUnit) -> bool {
+    // Every unit takes at least one byte: a string no longer than `max`
+    // bytes holds without counting (a 32 KB note is not walked twice).
+    if s.len() as u64 <= max {
+        return true;
+    }
     let len = match unit {
         LengthUnit::CodePoints => s.chars().count(),
         LengthUnit::Bytes => s.len(),
@@ -88,5 +93,29 @@ pub mod strategies {
                 Value::String("x".repeat(max) + &c.repeat(extra))
             })
             .boxed()
+    }
+}
+
+#[cfg(test)]
+mod shortcut_tests {
+    use super::max_length;
+    use crate::LengthUnit;
+    use crate::kinds::min_length::min_length;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Deciding by byte length first changes no verdict.
+        #[test]
+        fn length_shortcuts_agree_with_counting(s in "\\PC{0,12}", bound in 0u64..40) {
+            for unit in [LengthUnit::CodePoints, LengthUnit::Bytes, LengthUnit::Utf16Units] {
+                let len = match unit {
+                    LengthUnit::CodePoints => s.chars().count(),
+                    LengthUnit::Bytes => s.len(),
+                    LengthUnit::Utf16Units => s.encode_utf16().count(),
+                } as u64;
+                prop_assert_eq!(max_length(&s, bound, unit), len <= bound);
+                prop_assert_eq!(min_length(&s, bound, unit), len >= bound);
+            }
+        }
     }
 }

@@ -8,6 +8,11 @@ use serde_json::{Map, Value};
 
 /// The check the generated validators call.
 pub fn min_length(s: &str, min: u64, unit: LengthUnit) -> bool {
+    // Every unit takes at least one byte: fewer bytes than `min` is short
+    // without counting.
+    if (s.len() as u64) < min {
+        return false;
+    }
     let len = match unit {
         LengthUnit::CodePoints => s.chars().count(),
         LengthUnit::Bytes => s.len(),

@@ -21,6 +21,7 @@
 
 mod newtype;
 mod normalized;
+mod scan;
 mod seed;
 mod typed;
 
@@ -97,6 +98,14 @@ impl Endpoint {
     /// normalized request when `normalize` (else `normalized` is null and no
     /// value is copied). Fails only where `serde_json::from_slice` would.
     pub fn read_bytes(&self, bytes: &[u8], normalize: bool) -> Result<WireReport, serde_json::Error> {
+        let mut scanner = scan::Scanner::new(bytes);
+        if let Ok(report) = seed::read(self, &mut scanner, normalize)
+            && scanner.end().is_ok()
+        {
+            return Ok(report);
+        }
+        // What the scanner declines (escapes, unusual numbers, errors),
+        // serde_json reads from the start: its verdict and its error.
         let mut de = serde_json::Deserializer::from_slice(bytes);
         let report = seed::read(self, &mut de, normalize)?;
         de.end()?;
@@ -125,6 +134,7 @@ impl Endpoint {
         &self.object(parents).fields[*last]
     }
 
+    #[inline]
     fn lookup(&self, object: &Object, key: &str) -> Option<usize> {
         match self.names {
             NameMatching::Exact => (object.lookup)(key),
@@ -304,6 +314,7 @@ impl Check {
         self
     }
 
+    #[inline]
     fn holds_scalar(&self, value: &crate::Scalar<'_>) -> bool {
         self.kinds.iter().any(|k| k.holds_scalar(value))
     }

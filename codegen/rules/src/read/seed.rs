@@ -14,10 +14,11 @@ use std::fmt;
 /// Reads a request from any JSON deserializer (bytes or a parsed `Value`).
 pub(super) fn read<'de, D: Deserializer<'de>>(ep: &Endpoint, de: D, normalize: bool) -> Result<WireReport, D::Error> {
     let cx = Cx { ep, normalize };
-    let (found, normalized) = de.deserialize_any(Root { cx: &cx })?;
+    let mut found = Found::default();
+    let normalized = de.deserialize_any(Root { cx: &cx, out: &mut found })?;
     Ok(WireReport {
-        violations: found.violations,
-        unknown: found.unknown,
+        violations: found.violations.into_iter().map(|(_, v)| v).collect(),
+        unknown: found.unknown.into_iter().map(|(_, u)| u).collect(),
         normalized: normalized.unwrap_or(Value::Null),
     })
 }
@@ -28,122 +29,165 @@ struct Cx<'e> {
     normalize: bool,
 }
 
-/// What reading a value found: violations and unknown members, in order.
+/// What reading found so far: violations and unknown members, each tagged
+/// with the index of the field of the object being read it belongs to (the
+/// object's own unknown members and object rules come after its fields).
+/// Values are written here as they are read, in wire order; each object
+/// puts its part into field order when it is done (a stable sort by tag,
+/// nothing to do when nothing was found), so no value carries its own
+/// findings around.
 #[derive(Default)]
 struct Found {
-    violations: Vec<Violation>,
-    unknown: Vec<String>,
+    violations: Vec<(usize, Violation)>,
+    unknown: Vec<(usize, String)>,
+}
+
+/// Where one object's findings start in [`Found`].
+#[derive(Clone, Copy)]
+struct Mark {
+    violations: usize,
+    unknown: usize,
 }
 
 impl Found {
-    fn append(&mut self, mut other: Found) {
-        self.violations.append(&mut other.violations);
-        self.unknown.append(&mut other.unknown);
+    fn mark(&self) -> Mark {
+        Mark {
+            violations: self.violations.len(),
+            unknown: self.unknown.len(),
+        }
     }
 
-    fn is_empty(&self) -> bool {
-        self.violations.is_empty() && self.unknown.is_empty()
+    /// Forgets what the field tagged `tag` found since `mark` (its value was
+    /// sent again: the last one counts).
+    fn forget(&mut self, mark: Mark, tag: usize) {
+        let mut i = 0;
+        self.violations.retain(|(t, _)| {
+            i += 1;
+            i <= mark.violations || *t != tag
+        });
+        let mut i = 0;
+        self.unknown.retain(|(t, _)| {
+            i += 1;
+            i <= mark.unknown || *t != tag
+        });
+    }
+
+    /// Puts what was found since `mark` in field order and hands it to the
+    /// parent's field `tag`.
+    fn close(&mut self, mark: Mark, tag: usize) {
+        let violations = &mut self.violations[mark.violations..];
+        if !violations.is_sorted_by_key(|(t, _)| *t) {
+            violations.sort_by_key(|(t, _)| *t);
+        }
+        violations.iter_mut().for_each(|(t, _)| *t = tag);
+        let unknown = &mut self.unknown[mark.unknown..];
+        if !unknown.is_sorted_by_key(|(t, _)| *t) {
+            unknown.sort_by_key(|(t, _)| *t);
+        }
+        unknown.iter_mut().for_each(|(t, _)| *t = tag);
     }
 }
 
-/// One value read: absent (a member's `null`), or what it found and, when
+/// One value read: absent (a member's `null`), or present with, when
 /// normalizing, the value as a server would store it.
 struct Read {
     present: bool,
-    found: Found,
     normalized: Option<Value>,
 }
 
 impl Read {
-    fn found(found: Found, normalized: Option<Value>) -> Read {
-        Read {
-            present: true,
-            found,
-            normalized,
-        }
+    fn present(normalized: Option<Value>) -> Read {
+        Read { present: true, normalized }
     }
 }
 
 /// The top level: an object, or the one "must be a JSON object" violation.
 struct Root<'c, 'e> {
     cx: &'c Cx<'e>,
+    out: &'c mut Found,
 }
 
-type ObjectRead = (Found, Option<Value>);
-
 impl<'de> Visitor<'de> for Root<'_, '_> {
-    type Value = ObjectRead;
+    type Value = Option<Value>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a JSON value")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<ObjectRead, A::Error> {
-        read_object(self.cx, &self.cx.ep.root, Path::Root(""), map)
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Option<Value>, A::Error> {
+        read_object(self.cx, self.out, &self.cx.ep.root, Path::Root(""), 0, map)
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<ObjectRead, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Option<Value>, A::Error> {
         Skip.visit_seq(seq)?;
         Ok(self.not_an_object())
     }
 
-    fn visit_bool<E>(self, _: bool) -> Result<ObjectRead, E> {
+    fn visit_bool<E>(self, _: bool) -> Result<Option<Value>, E> {
         Ok(self.not_an_object())
     }
-    fn visit_i64<E>(self, _: i64) -> Result<ObjectRead, E> {
+    fn visit_i64<E>(self, _: i64) -> Result<Option<Value>, E> {
         Ok(self.not_an_object())
     }
-    fn visit_u64<E>(self, _: u64) -> Result<ObjectRead, E> {
+    fn visit_u64<E>(self, _: u64) -> Result<Option<Value>, E> {
         Ok(self.not_an_object())
     }
-    fn visit_f64<E>(self, _: f64) -> Result<ObjectRead, E> {
+    fn visit_f64<E>(self, _: f64) -> Result<Option<Value>, E> {
         Ok(self.not_an_object())
     }
-    fn visit_str<E>(self, _: &str) -> Result<ObjectRead, E> {
+    fn visit_str<E>(self, _: &str) -> Result<Option<Value>, E> {
         Ok(self.not_an_object())
     }
-    fn visit_unit<E>(self) -> Result<ObjectRead, E> {
+    fn visit_unit<E>(self) -> Result<Option<Value>, E> {
         Ok(self.not_an_object())
     }
 }
 
 impl Root<'_, '_> {
-    fn not_an_object(&self) -> ObjectRead {
-        let mut found = Found::default();
-        found.violations.push(self.cx.ep.wrong_type(&Path::Root(""), "a JSON object"));
-        (found, None)
+    fn not_an_object(self) -> Option<Value> {
+        self.out
+            .violations
+            .push((0, self.cx.ep.wrong_type(&Path::Root(""), "a JSON object")));
+        None
     }
 }
 
 /// Per declared field: the spelling that owns it (the first that matched)
-/// and what its last value under that spelling found.
+/// and whether its last value under that spelling was there (not null).
 struct Slot<'de> {
     owner: Option<Cow<'de, str>>,
     present: bool,
-    found: Option<Box<Found>>,
 }
 
-/// Reads one object's members into per-field slots, then reports field by
-/// field, then the object's own unknown members, then `at_least_one_of`.
-fn read_object<'de, A: MapAccess<'de>>(cx: &Cx<'_>, obj: &Object, path: Path<'_>, mut map: A) -> Result<ObjectRead, A::Error> {
+/// Reads one object's members into `out`, then puts what they found in
+/// field order, then the object's own unknown members, then
+/// `at_least_one_of`; all of it tagged `tag` for the parent.
+fn read_object<'de, A: MapAccess<'de>>(
+    cx: &Cx<'_>,
+    out: &mut Found,
+    obj: &Object,
+    path: Path<'_>,
+    tag: usize,
+    mut map: A,
+) -> Result<Option<Value>, A::Error> {
+    let mark = out.mark();
+    let own = obj.fields.len();
     let mut slots: Vec<Slot<'de>> = obj
         .fields
         .iter()
         .map(|_| Slot {
             owner: None,
             present: false,
-            found: None,
         })
         .collect();
     let mut normalized: Vec<Option<Value>> = if cx.normalize { vec![None; obj.fields.len()] } else { Vec::new() };
-    let mut unknown: Vec<String> = Vec::new();
     while let Some(key) = map.next_key_seed(Key)? {
         let Some(i) = cx.ep.lookup(obj, &key) else {
             // A parsed object keeps one entry per distinct name, where it
             // first appeared.
             let pointer = Path::Member(&path, &key).pointer();
-            if !unknown.contains(&pointer) {
-                unknown.push(pointer);
+            if !out.unknown[mark.unknown..].iter().any(|(t, u)| *t == own && *u == pointer) {
+                out.unknown.push((own, pointer));
             }
             map.next_value_seed(Skip)?;
             continue;
@@ -151,7 +195,7 @@ fn read_object<'de, A: MapAccess<'de>>(cx: &Cx<'_>, obj: &Object, path: Path<'_>
         let slot = &mut slots[i];
         match &slot.owner {
             None => slot.owner = Some(key),
-            Some(owner) if *owner == key => {}
+            Some(owner) if *owner == key => out.forget(mark, i),
             // Another spelling of a field already sent: the first owns it.
             Some(_) => {
                 map.next_value_seed(Skip)?;
@@ -161,54 +205,54 @@ fn read_object<'de, A: MapAccess<'de>>(cx: &Cx<'_>, obj: &Object, path: Path<'_>
         let f = &obj.fields[i];
         let read = map.next_value_seed(Member {
             cx,
+            out: &mut *out,
             shape: &f.shape,
             field: Some(f),
             path: Path::Member(&path, f.name),
+            tag: i,
         })?;
-        slot.present = read.present;
-        slot.found = (!read.found.is_empty()).then(|| Box::new(read.found));
+        slots[i].present = read.present;
         if let Some(n) = normalized.get_mut(i) {
             *n = read.normalized;
         }
     }
-    Ok(finish_object(cx, obj, &path, slots, normalized, unknown))
+    Ok(finish_object(cx, out, obj, &path, (mark, tag), slots, normalized))
 }
 
 fn finish_object(
     cx: &Cx<'_>,
+    out: &mut Found,
     obj: &Object,
     path: &Path<'_>,
-    mut slots: Vec<Slot<'_>>,
+    (mark, tag): (Mark, usize),
+    slots: Vec<Slot<'_>>,
     normalized: Vec<Option<Value>>,
-    unknown: Vec<String>,
-) -> ObjectRead {
-    let mut found = Found::default();
-    for (f, slot) in obj.fields.iter().zip(&mut slots) {
-        if !slot.present {
-            if let Some(check) = &f.required {
-                found.violations.push(check.violation(Path::Member(path, f.name).pointer(), f.name));
-            }
-        } else if let Some(inner) = slot.found.take() {
-            found.append(*inner);
+) -> Option<Value> {
+    for (i, (f, slot)) in obj.fields.iter().zip(&slots).enumerate() {
+        if !slot.present
+            && let Some(check) = &f.required
+        {
+            out.violations
+                .push((i, check.violation(Path::Member(path, f.name).pointer(), f.name)));
         }
     }
-    found.unknown.extend(unknown);
     for any in &obj.any_of {
         if !crate::at_least_one_of(any.fields.iter().map(|&i| slots.get(i).is_some_and(|s| s.present))) {
             let subject = path.rule_path();
-            found.violations.push(any.check.violation(path.pointer(), &subject));
+            out.violations
+                .push((obj.fields.len(), any.check.violation(path.pointer(), &subject)));
         }
     }
-    let normalized = cx.normalize.then(|| {
-        let mut out = Map::new();
+    out.close(mark, tag);
+    cx.normalize.then(|| {
+        let mut members = Map::new();
         for ((f, slot), v) in obj.fields.iter().zip(&slots).zip(normalized) {
             if let (true, Some(v)) = (slot.present, v) {
-                out.insert(f.name.to_string(), v);
+                members.insert(f.name.to_string(), v);
             }
         }
-        Value::Object(out)
-    });
-    (found, normalized)
+        Value::Object(members)
+    })
 }
 
 /// A member name, borrowed from the input unless it had escapes.
@@ -350,12 +394,14 @@ fn coerce(ty: ScalarType, t: Token<'_>, strings_carry_scalars: bool) -> Option<C
 }
 
 /// A declared member's value (or an array's item: no field, so no rules
-/// and `null` is a wrong type rather than absent).
+/// and `null` is a wrong type rather than absent), its findings tagged `tag`.
 struct Member<'c, 'e, 'p> {
     cx: &'c Cx<'e>,
+    out: &'c mut Found,
     shape: &'c Shape,
     field: Option<&'c Field>,
     path: Path<'p>,
+    tag: usize,
 }
 
 impl<'de> DeserializeSeed<'de> for Member<'_, '_, '_> {
@@ -376,45 +422,44 @@ impl Member<'_, '_, '_> {
 
     /// A value of the wrong type: one violation; a wrong object reads as
     /// null in the normalized request, anything else as it arrived.
-    fn wrong(&self, raw: impl FnOnce() -> Value) -> Read {
-        let mut found = Found::default();
-        found.violations.push(self.cx.ep.wrong_type(&self.path, &self.expected()));
+    #[cold]
+    fn wrong(self, raw: impl FnOnce() -> Value) -> Read {
+        let violation = self.cx.ep.wrong_type(&self.path, &self.expected());
+        self.out.violations.push((self.tag, violation));
         let normalized = match self.shape {
             _ if !self.cx.normalize => None,
             Shape::Object(_) => Some(Value::Null),
             Shape::Scalar(_) | Shape::Array(_) => Some(raw()),
         };
-        Read::found(found, normalized)
+        Read::present(normalized)
     }
 
-    fn scalar(self, t: Token<'_>) -> Read {
+    #[inline]
+    fn scalar(mut self, t: Token<'_>) -> Read {
         let Shape::Scalar(ty) = self.shape else {
             return self.wrong(|| t.value());
         };
-        let Some(coerced) = coerce(*ty, t, self.cx.ep.strings_carry_scalars) else {
-            return self.wrong(|| t.value());
-        };
-        let mut found = Found::default();
-        let normalized = match &coerced {
-            Coerced::AsIs(t) => {
-                self.check(&t.scalar(), &mut found);
-                self.cx.normalize.then(|| t.value())
+        match coerce(*ty, t, self.cx.ep.strings_carry_scalars) {
+            Some(Coerced::AsIs(t)) => {
+                self.check(&t.scalar());
+                Read::present(self.cx.normalize.then(|| t.value()))
             }
-            Coerced::Converted(v) => {
-                if let Some(s) = Scalar::of(v) {
-                    self.check(&s, &mut found);
+            Some(Coerced::Converted(v)) => {
+                if let Some(s) = Scalar::of(&v) {
+                    self.check(&s);
                 }
-                self.cx.normalize.then(|| v.clone())
+                Read::present(self.cx.normalize.then_some(v))
             }
-        };
-        Read::found(found, normalized)
+            None => self.wrong(|| t.value()),
+        }
     }
 
-    fn check(&self, value: &Scalar<'_>, found: &mut Found) {
+    #[inline]
+    fn check(&mut self, value: &Scalar<'_>) {
         let Some(f) = self.field else { return };
         for rule in &f.rules {
             if !rule.holds_scalar(value) {
-                found.violations.push(rule.violation(self.path.pointer(), f.name));
+                self.out.violations.push((self.tag, rule.violation(self.path.pointer(), f.name)));
             }
         }
     }
@@ -439,7 +484,12 @@ impl<'de> Visitor<'de> for Member<'_, '_, '_> {
     fn visit_f64<E>(self, f: f64) -> Result<Read, E> {
         Ok(self.scalar(Token::F64(f)))
     }
-    fn visit_str<E>(self, s: &str) -> Result<Read, E> {
+    fn visit_str<E>(mut self, s: &str) -> Result<Read, E> {
+        // Most members: text where text is declared, taken as it is.
+        if let Shape::Scalar(ScalarType::String) = self.shape {
+            self.check(&Scalar::Str(s));
+            return Ok(Read::present(self.cx.normalize.then(|| Value::String(s.to_owned()))));
+        }
         Ok(self.scalar(Token::Str(s)))
     }
 
@@ -448,7 +498,6 @@ impl<'de> Visitor<'de> for Member<'_, '_, '_> {
             // A member's null reads as absent.
             return Ok(Read {
                 present: false,
-                found: Found::default(),
                 normalized: None,
             });
         }
@@ -457,7 +506,7 @@ impl<'de> Visitor<'de> for Member<'_, '_, '_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Read, A::Error> {
         match self.shape {
-            Shape::Array(items) => read_items(self.cx, items, self.field, self.path, seq),
+            Shape::Array(items) => read_items(self, items, seq),
             _ if self.cx.normalize => {
                 let raw = Value::deserialize(SeqAccessDeserializer::new(seq))?;
                 Ok(self.wrong(|| raw))
@@ -472,8 +521,8 @@ impl<'de> Visitor<'de> for Member<'_, '_, '_> {
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Read, A::Error> {
         match self.shape {
             Shape::Object(obj) => {
-                let (found, normalized) = read_object(self.cx, obj, self.path, map)?;
-                Ok(Read::found(found, normalized))
+                let normalized = read_object(self.cx, self.out, obj, self.path, self.tag, map)?;
+                Ok(Read::present(normalized))
             }
             _ if self.cx.normalize => {
                 let raw = Value::deserialize(MapAccessDeserializer::new(map))?;
@@ -489,38 +538,32 @@ impl<'de> Visitor<'de> for Member<'_, '_, '_> {
 
 /// An array's items, then the field's array rules (`max_items`) reported
 /// before what the items found.
-fn read_items<'de, A: SeqAccess<'de>>(
-    cx: &Cx<'_>,
-    items: &Shape,
-    field: Option<&Field>,
-    path: Path<'_>,
-    mut seq: A,
-) -> Result<Read, A::Error> {
-    let mut inner = Found::default();
+fn read_items<'de, A: SeqAccess<'de>>(m: Member<'_, '_, '_>, items: &Shape, mut seq: A) -> Result<Read, A::Error> {
+    let Member {
+        cx, out, field, path, tag, ..
+    } = m;
+    let mark = out.mark();
     let mut normalized = Vec::new();
     let mut n = 0;
     loop {
         let item = Member {
             cx,
+            out: &mut *out,
             shape: items,
             field: None,
             path: Path::Index(&path, n),
+            tag,
         };
         let Some(read) = seq.next_element_seed(item)? else { break };
-        inner.append(read.found);
         if cx.normalize {
             normalized.push(read.normalized.unwrap_or(Value::Null));
         }
         n += 1;
     }
-    let mut found = Found::default();
     if let Some(f) = field {
-        for rule in &f.rules {
-            if !rule.holds_items(n) {
-                found.violations.push(rule.violation(path.pointer(), f.name));
-            }
-        }
+        let broken = f.rules.iter().filter(|rule| !rule.holds_items(n));
+        let first = broken.map(|rule| (tag, rule.violation(path.pointer(), f.name)));
+        out.violations.splice(mark.violations..mark.violations, first.collect::<Vec<_>>());
     }
-    found.append(inner);
-    Ok(Read::found(found, cx.normalize.then(|| Value::Array(normalized))))
+    Ok(Read::present(cx.normalize.then(|| Value::Array(normalized))))
 }

@@ -179,10 +179,31 @@ fn bytes_fail_exactly_where_a_parsed_value_fails() {
         "{\"u\": \"\u{1}\"}",
         r#"{"Name": }"#,
         "",
+        r#"{"Name": "a",}"#,
+        r#"{,"Name": "a"}"#,
+        r#"{"Name" "a"}"#,
+        r#"{"Name": "a" "Limit": 1}"#,
+        r#"{"Limit": 01}"#,
+        r#"{"Limit": 1.}"#,
+        r#"{"Limit": .5}"#,
+        r#"{"Limit": +1}"#,
+        r#"{"Limit": -}"#,
+        r#"{"Limit": 1e}"#,
+        r#"{"Phones": [{"Number": "1"},]}"#,
+        r#"{"Phones": [,]}"#,
+        r#"{"Status": tru}"#,
+        r#"{"Status": nul}"#,
+        r#"{"Name": "a"}}"#,
+        r#"{"Name": "a\x"}"#,
+        "{\"Name\": \"a\tb\"}",
+        "{\"Name\": \"\\u00e9\"}x",
     ] {
         assert!(serde_json::from_str::<Value>(text).is_err(), "{text}");
         assert!(ep.read_bytes(text.as_bytes(), false).is_err(), "{text}");
     }
+    let invalid_utf8 = b"{\"Name\": \"a\xff\"}";
+    assert!(serde_json::from_slice::<Value>(invalid_utf8).is_err());
+    assert!(ep.read_bytes(invalid_utf8, false).is_err());
     let deep = format!("{{\"u\": {}{}}}", "[".repeat(200), "]".repeat(200));
     assert!(serde_json::from_str::<Value>(&deep).is_err());
     assert!(ep.read_bytes(deep.as_bytes(), true).is_err());
@@ -206,4 +227,129 @@ fn typed_values_split_documented_from_loose_rules() {
     assert_eq!(out[2].message, "Limit or Status");
     assert_eq!(ep.field(&[0]).admit_variant("ab", Some(1)), Ok(1));
     assert!(ep.field(&[0]).admit_variant("ab", None::<u8>).is_err());
+}
+
+/// Inputs the byte scanner reads itself and inputs it leaves to serde_json
+/// (escapes, floats, big or negative numbers, non-ASCII text) all read as
+/// the parsed value does.
+#[test]
+fn what_the_scanner_declines_reads_the_same() {
+    let ep = endpoint(NameMatching::Exact, true);
+    for text in [
+        r#"{"Name": "a\"b", "Limit": 1.5}"#,
+        r#"{"Name": "\u00e9t\u00e9", "Limit": -0}"#,
+        r#"{"Name": "été", "Limit": 123456789012345678901234567890}"#,
+        r#"{"Name": "日本語のテキスト、十六バイトより長い", "Limit": -12}"#,
+        r#"{"Limit": 1e3, "Status": "12", "Phones": [{"Number": "\n"}, {"Number": 5}]}"#,
+        r#"{"Limit": "7", "Status": 12, "Extra": {"deep": [1, [2, [3.5e-7]]]}}"#,
+        " \t\r\n{ \"Name\" : \"ab\" , \"Limit\" : 0 } \n",
+    ] {
+        both(&ep, text);
+    }
+}
+
+/// What edits insert or put in place of a token: structure, and the
+/// scalars a scanner can get wrong.
+const TOKENS: &[&str] = &[
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    ",",
+    ",",
+    ":",
+    " ",
+    "\"",
+    "01",
+    "-0",
+    "-",
+    "1.",
+    ".5",
+    "1e400",
+    "+1",
+    "99999999999999999999",
+    "nul",
+    "tru",
+    r#""a\"b""#,
+    r#""\ud800""#,
+    "\"\u{1}\"",
+];
+
+const KEYS: &[&str] = &[
+    r#""Name""#,
+    r#""LIMIT""#,
+    r#""Limit""#,
+    r#""Phones""#,
+    r#""Status""#,
+    r#""x""#,
+    r#""N\u0061me""#,
+];
+
+/// Values as token lists, so edits can land inside them.
+const VALUES: &[&[&str]] = &[
+    &[r#""ab""#],
+    &["12"],
+    &["-1.5e2"],
+    &["true"],
+    &["null"],
+    &["[", "]"],
+    &["[", "{", r#""Number""#, ":", r#""1""#, "}", ",", "{", "}", "]"],
+    &["{", r#""Number""#, ":", "[", "1", ",", "2", "]", "}"],
+    &[r#""été""#],
+];
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2048))]
+
+    /// The byte reader fails exactly where serde_json fails and otherwise
+    /// reads what the parsed value reads, on requests made of JSON tokens
+    /// with a few tokens inserted or replaced (trailing commas, leading
+    /// zeros, cut literals, escapes, missing colons...).
+    #[test]
+    fn the_byte_reader_agrees_with_serde_json(
+        members in proptest::collection::vec((0..KEYS.len(), 0..VALUES.len()), 0..4),
+        edits in proptest::collection::vec((proptest::prelude::any::<proptest::sample::Index>(), 0..TOKENS.len(), proptest::prelude::any::<bool>()), 0..3),
+    ) {
+        let mut tokens = vec!["{"];
+        for (i, (k, v)) in members.iter().enumerate() {
+            if i > 0 {
+                tokens.push(",");
+            }
+            tokens.extend([KEYS[*k], ":"]);
+            tokens.extend(VALUES[*v]);
+        }
+        tokens.push("}");
+        for (at, t, replace) in edits {
+            let i = at.index(tokens.len());
+            if replace { tokens[i] = TOKENS[t] } else { tokens.insert(i, TOKENS[t]) }
+        }
+        let text = tokens.concat();
+        for ep in [endpoint(NameMatching::Exact, false), endpoint(NameMatching::CaseInsensitive, true)] {
+            let parsed = serde_json::from_str::<Value>(&text).ok();
+            let via_bytes = ep.read_bytes(text.as_bytes(), true).ok();
+            proptest::prop_assert_eq!(via_bytes, parsed.map(|v| ep.read_value(&v)), "{}", text);
+        }
+    }
+
+    /// The same on objects with real members whose bytes are then edited.
+    #[test]
+    fn edited_requests_read_as_serde_json_reads_them(
+        name in "\\PC{0,20}",
+        limit in proptest::prelude::any::<f64>(),
+        at in 0usize..80,
+        byte in proptest::prelude::any::<u8>(),
+    ) {
+        let ep = endpoint(NameMatching::Exact, false);
+        let body = json!({"Name": name, "Limit": limit, "Phones": [{"Number": name}], "Status": "12"});
+        let mut bytes = serde_json::to_vec(&body).expect("serialises");
+        for edit in [None, Some(at % (bytes.len() + 1))] {
+            if let Some(i) = edit {
+                bytes.insert(i, byte);
+            }
+            let parsed = serde_json::from_slice::<Value>(&bytes).ok();
+            let via_bytes = ep.read_bytes(&bytes, true).ok();
+            proptest::prop_assert_eq!(via_bytes, parsed.map(|v| ep.read_value(&v)));
+        }
+    }
 }
