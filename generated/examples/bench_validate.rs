@@ -3,19 +3,20 @@
 //! emits for the same endpoint (`serde_json::from_slice` + `is_valid` /
 //! `iter_errors`), on the same bytes, in the same process.
 //!
-//! cargo run --release -p erpspec-generated --example bench_validate
+//! cargo run --release -p erpspec-generated --example bench_validate [-- --quick]
 //!
 //! Bodies (Expandable customer-contact-create): every declared member with a
 //! valid value (about 1.8 KB), and a 34 KB one (a long NOTES plus every other
-//! member) that breaks two documented rules. Prints, per body and validator,
-//! the time per request as median, min and max over RUNS runs.
+//! member) that breaks two documented rules. Prints a Markdown table: per
+//! body and validator, microseconds per request as median (min-max) over
+//! RUNS runs of many requests each, and the peer's time over ours.
+//! `--quick` (CI's smoke run) makes one short run: not a figure.
 
 use serde_json::{Map, Value};
 use std::time::Instant;
 
 const VENDOR: &str = "expandable";
 const ENDPOINT: &str = "customer-contact-create";
-const RUNS: usize = 7;
 
 /// Every declared member of the endpoint with a valid string value: all 41
 /// fields of Expandable customer-contact-create are strings, only NOTES has
@@ -36,9 +37,9 @@ fn full_body(notes: &str) -> Map<String, Value> {
     body
 }
 
-/// Nanoseconds per call of `f` over `iters` calls, for each of RUNS runs.
-fn time(iters: u32, mut f: impl FnMut() -> bool) -> Vec<f64> {
-    (0..RUNS)
+/// Nanoseconds per call of `f` over `iters` calls, for each of `runs` runs.
+fn time(runs: usize, iters: u32, mut f: impl FnMut() -> bool) -> Vec<f64> {
+    (0..runs)
         .map(|_| {
             let t = Instant::now();
             let mut ok = 0u32;
@@ -51,23 +52,19 @@ fn time(iters: u32, mut f: impl FnMut() -> bool) -> Vec<f64> {
         .collect()
 }
 
+/// Median, min and max, in microseconds.
 fn stats(mut ns: Vec<f64>) -> (f64, f64, f64) {
     ns.sort_by(f64::total_cmp);
-    (ns[ns.len() / 2], ns[0], ns[ns.len() - 1])
+    (ns[ns.len() / 2] / 1e3, ns[0] / 1e3, ns[ns.len() - 1] / 1e3)
 }
 
-fn row(body: &str, who: &str, ns: Vec<f64>) -> f64 {
-    let (median, min, max) = stats(ns);
-    println!(
-        "{body:<10} {who:<44} {:>10.3} {:>10.3} {:>10.3}",
-        median / 1e3,
-        min / 1e3,
-        max / 1e3
-    );
-    median
+fn cell((median, min, max): (f64, f64, f64)) -> String {
+    format!("{median:.2} ({min:.2}-{max:.2})")
 }
 
 fn main() {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let (runs, scale) = if quick { (1, 100) } else { (7, 1) };
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(root.join("json-schema").join(VENDOR).join(format!("{ENDPOINT}.request.json"))).expect("schema");
     let schema: Value = serde_json::from_str(&text).expect("JSON");
@@ -96,70 +93,35 @@ fn main() {
     assert_eq!(check(&big).violations, ours(&big).violations);
     assert_eq!(peer.iter_errors(&serde_json::from_slice(&big).expect("JSON")).count(), 2);
 
+    let (n_small, n_big) = (50_000 / scale, 5_000 / scale);
+    let peer_small = stats(time(runs, n_small, || {
+        peer.is_valid(&serde_json::from_slice::<Value>(std::hint::black_box(&small)).expect("JSON"))
+    }));
+    let ours_small = stats(time(runs, n_small, || ours(std::hint::black_box(&small)).is_valid()));
+    let check_small = stats(time(runs, n_small, || check(std::hint::black_box(&small)).is_valid()));
+    let peer_big = stats(time(runs, n_big, || {
+        peer.iter_errors(&serde_json::from_slice::<Value>(std::hint::black_box(&big)).expect("JSON"))
+            .count()
+            == 2
+    }));
+    let ours_big = stats(time(runs, n_big, || ours(std::hint::black_box(&big)).violations.len() == 2));
+    let check_big = stats(time(runs, n_big, || check(std::hint::black_box(&big)).violations.len() == 2));
+
     println!(
-        "{} bytes and {} bytes; microseconds per request over {RUNS} runs",
-        small.len(),
-        big.len()
+        "| body | jsonschema: `from_slice` + `is_valid` / `iter_errors` | `check_wire_bytes` (verdict, every violation) | `validate_wire_bytes` (and the normalized request) | jsonschema / `check_wire_bytes` | jsonschema / `validate_wire_bytes` |"
     );
-    println!("{:<10} {:<44} {:>10} {:>10} {:>10}", "body", "validator", "median", "min", "max");
-    let peer_small = row(
-        "1.8 KB",
-        "jsonschema from_slice + is_valid",
-        time(50_000, || {
-            peer.is_valid(&serde_json::from_slice::<Value>(std::hint::black_box(&small)).expect("JSON"))
-        }),
-    );
-    let ours_small = row(
-        "1.8 KB",
-        "validate_wire_bytes (with normalized)",
-        time(50_000, || ours(std::hint::black_box(&small)).is_valid()),
-    );
-    let check_small = row(
-        "1.8 KB",
-        "check_wire_bytes (no normalized copy)",
-        time(50_000, || check(std::hint::black_box(&small)).is_valid()),
-    );
-    println!(
-        "{:<10} {:<44} {:>10.2}x",
-        "1.8 KB",
-        "jsonschema / check_wire_bytes",
-        peer_small / check_small
-    );
-    println!(
-        "{:<10} {:<44} {:>10.2}x",
-        "1.8 KB",
-        "jsonschema / validate_wire_bytes",
-        peer_small / ours_small
-    );
-    let peer_big = row(
-        "34 KB",
-        "jsonschema from_slice + iter_errors",
-        time(5_000, || {
-            peer.iter_errors(&serde_json::from_slice::<Value>(std::hint::black_box(&big)).expect("JSON"))
-                .count()
-                == 2
-        }),
-    );
-    let ours_big = row(
-        "34 KB",
-        "validate_wire_bytes (with normalized)",
-        time(5_000, || ours(std::hint::black_box(&big)).violations.len() == 2),
-    );
-    let check_big = row(
-        "34 KB",
-        "check_wire_bytes (no normalized copy)",
-        time(5_000, || check(std::hint::black_box(&big)).violations.len() == 2),
-    );
-    println!(
-        "{:<10} {:<44} {:>10.2}x",
-        "34 KB",
-        "jsonschema / check_wire_bytes",
-        peer_big / check_big
-    );
-    println!(
-        "{:<10} {:<44} {:>10.2}x",
-        "34 KB",
-        "jsonschema / validate_wire_bytes",
-        peer_big / ours_big
-    );
+    println!("| --- | --- | --- | --- | --- | --- |");
+    for (body, bytes, peer, check, ours) in [
+        ("valid", small.len(), peer_small, check_small, ours_small),
+        ("2 violations", big.len(), peer_big, check_big, ours_big),
+    ] {
+        println!(
+            "| {body}, {bytes} bytes | {} | {} | {} | {:.2}x | {:.2}x |",
+            cell(peer),
+            cell(check),
+            cell(ours),
+            peer.0 / check.0,
+            peer.0 / ours.0
+        );
+    }
 }

@@ -15,7 +15,11 @@
 //!   harness, one vendor server each;
 //! - `faults`: which fault switches of the reference server each tool
 //!   catches (erpspec: `conformance mutation`; Schemathesis: its findings
-//!   differ from the fault-free run's).
+//!   differ from the fault-free run's);
+//! - `validate`: request validation against the `jsonschema` crate, the
+//!   generated crate's build time and size ([`validate`]).
+
+mod validate;
 
 use crate::interop::{Server, parse_findings, run_schemathesis, schemathesis};
 use crate::project_root;
@@ -44,6 +48,7 @@ enum Section {
     Harness,
     Versus,
     Faults,
+    Validate,
 }
 
 /// Schemathesis settings of the fault table: those of `cargo xtask interop`.
@@ -93,6 +98,9 @@ fn run_sections(root: &Path, args: &Args) -> Result<(), String> {
     }
     if wanted(Section::Faults) {
         faults(root, &vendors, args.quick)?;
+    }
+    if wanted(Section::Validate) {
+        validate::validate(root, runs, args.quick)?;
     }
     Ok(())
 }
