@@ -92,7 +92,7 @@ impl<'de> Scanner<'de> {
     }
 
     /// The string whose opening quote is at `pos`, borrowed from the input.
-    #[inline]
+    #[inline(always)]
     fn string(&mut self) -> Result<&'de str, Unsure> {
         let start = self.pos + 1;
         let mut ascii = true;
@@ -211,8 +211,66 @@ fn find_special_sse2(bytes: &[u8], mut at: usize, ascii: &mut bool) -> usize {
         };
         // The high bits of every byte passed so far.
         let mut passed = _mm_setzero_si128();
-        // Long text (a 32 KB note) 64 bytes a step, one test per step; the
-        // step that holds the end goes on 16 bytes at a time below.
+        // Where the special byte is, if the 16 bytes at `at` hold one.
+        let mut step = |at: usize, passed: &mut __m128i| {
+            let chunk = _mm_loadu_si128(bytes.as_ptr().add(at).cast::<__m128i>());
+            let mask = _mm_movemask_epi8(special(chunk)) as u32;
+            if mask != 0 {
+                let offset = mask.trailing_zeros();
+                // Only the bytes before the special one belong to the string.
+                let high_before = (_mm_movemask_epi8(chunk) as u32) & ((1 << offset) - 1);
+                if high_before != 0 || _mm_movemask_epi8(*passed) != 0 {
+                    *ascii = false;
+                }
+                return Some(at + offset as usize);
+            }
+            *passed = _mm_or_si128(*passed, chunk);
+            None
+        };
+        // Long text (a 32 KB note) goes on 64 bytes a step after its first
+        // 64 bytes, in a function of its own so short strings do not pay for
+        // it; the step that holds the end goes on 16 bytes at a time below.
+        let long_from = at + 64;
+        while at + 16 <= bytes.len() && at < long_from {
+            if let Some(found) = step(at, &mut passed) {
+                return found;
+            }
+            at += 16;
+        }
+        at = skip_plain_64(bytes, at, &mut passed);
+        while at + 16 <= bytes.len() {
+            if let Some(found) = step(at, &mut passed) {
+                return found;
+            }
+            at += 16;
+        }
+        if _mm_movemask_epi8(passed) != 0 {
+            *ascii = false;
+        }
+    }
+    at
+}
+
+/// From `at`, the start of the first 64-byte step that holds a special
+/// byte (or is cut by the end of the input), with the high bits of the
+/// bytes skipped added to `passed`.
+#[cfg(target_arch = "x86_64")]
+#[inline(never)]
+fn skip_plain_64(bytes: &[u8], mut at: usize, passed: &mut std::arch::x86_64::__m128i) -> usize {
+    use std::arch::x86_64::*;
+    // SAFETY: as in `find_special_sse2`; every load is below `at + 64 <=
+    // bytes.len()`.
+    unsafe {
+        let quote = _mm_set1_epi8(b'"' as i8);
+        let backslash = _mm_set1_epi8(b'\\' as i8);
+        let below_space = _mm_set1_epi8(0x1f);
+        let special = |chunk| {
+            let control = _mm_cmpeq_epi8(_mm_max_epu8(chunk, below_space), below_space);
+            _mm_or_si128(
+                _mm_or_si128(_mm_cmpeq_epi8(chunk, quote), _mm_cmpeq_epi8(chunk, backslash)),
+                control,
+            )
+        };
         while at + 64 <= bytes.len() {
             let p = bytes.as_ptr().add(at).cast::<__m128i>();
             let (a, b, c, d) = (
@@ -225,26 +283,8 @@ fn find_special_sse2(bytes: &[u8], mut at: usize, ascii: &mut bool) -> usize {
             if _mm_movemask_epi8(any) != 0 {
                 break;
             }
-            passed = _mm_or_si128(passed, _mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d)));
+            *passed = _mm_or_si128(*passed, _mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d)));
             at += 64;
-        }
-        while at + 16 <= bytes.len() {
-            let chunk = _mm_loadu_si128(bytes.as_ptr().add(at).cast::<__m128i>());
-            let mask = _mm_movemask_epi8(special(chunk)) as u32;
-            if mask != 0 {
-                let offset = mask.trailing_zeros();
-                // Only the bytes before the special one belong to the string.
-                let high_before = (_mm_movemask_epi8(chunk) as u32) & ((1 << offset) - 1);
-                if high_before != 0 || _mm_movemask_epi8(passed) != 0 {
-                    *ascii = false;
-                }
-                return at + offset as usize;
-            }
-            passed = _mm_or_si128(passed, chunk);
-            at += 16;
-        }
-        if _mm_movemask_epi8(passed) != 0 {
-            *ascii = false;
         }
     }
     at
