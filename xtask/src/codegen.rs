@@ -233,7 +233,7 @@ fn normalize_newlines(s: &str) -> String {
 }
 
 /// Every file under `dir`, recursively, sorted; empty if `dir` is missing.
-fn files_under(dir: &Path) -> Vec<PathBuf> {
+pub(crate) fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
