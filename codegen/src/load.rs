@@ -83,6 +83,9 @@ fn shown_path(dir: &Path) -> String {
 }
 
 /// One file, parsed (or not) on its own, with what its parse reported.
+/// Short-lived (one per file, moved once into the tree): boxing would only
+/// add an allocation per file.
+#[allow(clippy::large_enum_variant)]
 enum Parsed {
     Api(Option<ApiFile>),
     Endpoint(Option<EndpointFile>),

@@ -18,6 +18,9 @@ const TYPIFY: &str = "0.8.0";
 /// A peer run that takes longer than this is stopped and reported as such.
 const PEER_LIMIT: Duration = Duration::from_secs(300);
 
+/// Files by name (a file stem) with their text.
+type Named = Vec<(String, String)>;
+
 /// One whole-process run: wall seconds, CPU seconds (user + system) and
 /// peak resident memory in MB (GNU time's `%M`, of the process and any
 /// child it waited for).
@@ -276,7 +279,8 @@ fn combined_request_schema(tree: &Path, out: &Path) -> Result<(), String> {
 fn synthetic_tree(root: &Path, base: &Path, n: usize) -> Result<(), String> {
     let io = |e: std::io::Error| e.to_string();
     let real = erpspec_codegen::SchemaTree::read(&root.join("schemas")).map_err(io)?;
-    let mut vendors: Vec<(String, String, Vec<(String, String)>)> = Vec::new();
+    // Per vendor: its name, its `api.yaml`, its endpoint files (stem, text).
+    let mut vendors: Vec<(String, String, Named)> = Vec::new();
     for (path, text) in &real.files {
         let (Some(vendor), Some(stem)) = (
             path.parent().and_then(|p| p.file_name()).and_then(|s| s.to_str()),
