@@ -8,6 +8,7 @@
 pub mod docs;
 pub mod openapi;
 pub mod openapi30;
+mod pretty_writer;
 pub mod rust;
 
 use crate::ir::Api;

@@ -14,6 +14,7 @@
 //! the emitted schema exactly when the validators find no documented-rule
 //! violation — `generated/tests/agree.rs` checks that on random requests.
 
+use super::pretty_writer::PrettyWriter;
 use crate::ir::{Api, Endpoint, ErrorEntry, Field, ParamLocation, Payload, PresentationLocation, Rule, Template, Type, Vendor};
 use erpspec_rules::{RuleKind, ScalarType, Strength};
 use serde_json::{Map, Value, json};
@@ -102,70 +103,6 @@ fn streamed_documents(v: &Vendor) -> Option<(String, String)> {
         d.out
     });
     Some((v31, v30))
-}
-
-/// Writes nested JSON objects member by member exactly as
-/// `serde_json::to_string_pretty` writes the whole (two-space indent,
-/// `{}` when empty), so a large document never exists as one value.
-struct PrettyWriter {
-    out: String,
-    /// Per open object: whether it has a member yet.
-    open: Vec<bool>,
-}
-
-impl PrettyWriter {
-    fn new() -> Self {
-        PrettyWriter {
-            out: String::new(),
-            open: Vec::new(),
-        }
-    }
-
-    fn open(&mut self) {
-        self.out.push('{');
-        self.open.push(false);
-    }
-
-    fn key(&mut self, key: &str) {
-        let first = !std::mem::replace(self.open.last_mut().expect("an open object"), true);
-        self.out.push_str(if first { "\n" } else { ",\n" });
-        self.indent(self.open.len());
-        self.out.push_str(&Value::from(key).to_string());
-        self.out.push_str(": ");
-    }
-
-    fn indent(&mut self, depth: usize) {
-        (0..depth).for_each(|_| self.out.push_str("  "));
-    }
-
-    /// A member whose value is an object written member by member next.
-    fn open_entry(&mut self, key: &str) {
-        self.key(key);
-        self.open();
-    }
-
-    /// A member with its whole value; JSON text has no raw newline inside
-    /// a string, so indenting every line after the first nests it exactly.
-    fn entry(&mut self, key: &str, value: &Value) {
-        self.key(key);
-        let depth = self.open.len();
-        let text = serde_json::to_string_pretty(value).expect("JSON values always serialise");
-        for (i, line) in text.split('\n').enumerate() {
-            if i > 0 {
-                self.out.push('\n');
-                self.indent(depth);
-            }
-            self.out.push_str(line);
-        }
-    }
-
-    fn close(&mut self) {
-        if self.open.pop().expect("an open object") {
-            self.out.push('\n');
-            self.indent(self.open.len());
-        }
-        self.out.push('}');
-    }
 }
 
 /// An endpoint's request JSON Schema and one response JSON Schema per status.
