@@ -16,9 +16,13 @@
 //! - `faults`: which fault switches of the reference server each tool
 //!   catches (erpspec: `conformance mutation`; Schemathesis: its findings
 //!   differ from the fault-free run's);
+//! - `codegen`: whole-process `xtask codegen` on synthetic trees of 100,
+//!   1,000 and 10,000 endpoints, and cargo-typify on their request JSON
+//!   Schemas ([`codegen`]);
 //! - `validate`: request validation against the `jsonschema` crate, the
 //!   generated crate's build time and size ([`validate`]).
 
+mod codegen;
 mod validate;
 
 use crate::interop::{Server, parse_findings, run_schemathesis, schemathesis};
@@ -48,6 +52,7 @@ enum Section {
     Harness,
     Versus,
     Faults,
+    Codegen,
     Validate,
 }
 
@@ -78,8 +83,16 @@ fn run_sections(root: &Path, args: &Args) -> Result<(), String> {
         .iter()
         .filter(|v| args.api.is_empty() || args.api.contains(&v.name))
         .collect();
-    build(root, args.quick)?;
     let wanted = |s: Section| args.only.is_empty() || args.only.contains(&s);
+    // The server and the harness are built only for the sections running them.
+    if [Section::Server, Section::Harness, Section::Versus, Section::Faults]
+        .into_iter()
+        .any(wanted)
+    {
+        build(root, args.quick)?;
+    } else {
+        PROFILE.get_or_init(|| if args.quick { "debug" } else { "release" });
+    }
     let runs = if args.quick { 1 } else { 5 };
     println!(
         "# cargo xtask bench{} — {}, {} build\n",
@@ -98,6 +111,9 @@ fn run_sections(root: &Path, args: &Args) -> Result<(), String> {
     }
     if wanted(Section::Faults) {
         faults(root, &vendors, args.quick)?;
+    }
+    if wanted(Section::Codegen) {
+        codegen::codegen(root, runs, args.quick)?;
     }
     if wanted(Section::Validate) {
         validate::validate(root, runs, args.quick)?;
@@ -122,7 +138,12 @@ fn build(root: &Path, quick: bool) -> Result<(), String> {
 }
 
 fn release(root: &Path, bin: &str) -> PathBuf {
-    root.join("target").join(PROFILE.get().copied().unwrap_or("release")).join(bin)
+    target_dir(root).join(PROFILE.get().copied().unwrap_or("release")).join(bin)
+}
+
+/// Where cargo puts what it builds: `CARGO_TARGET_DIR` when set, else `target/`.
+fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from)
 }
 
 /// The machine, the date and the commit, for every table's heading.

@@ -17,10 +17,16 @@ pub struct Args {
     /// schemas produce (CI runs this).
     #[arg(long)]
     pub check: bool,
+    /// The tree to work on: `DIR/schemas` in, `DIR/generated` out, seed
+    /// documents at `DIR/../shared/seeds` (default: this workspace). The
+    /// bench runs the whole process on synthetic trees this way.
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
 }
 
 pub fn run(args: &Args) -> ExitCode {
-    if generate(&project_root(), args.check) {
+    let root = args.root.clone().unwrap_or_else(project_root);
+    if generate(&root, args.check) {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
@@ -40,17 +46,20 @@ pub fn generate(root: &Path, check: bool) -> bool {
         );
         return false;
     }
-    let Some((api, files)) = emit_all(root) else {
+    let Some(api) = load_schemas(root) else {
+        return false;
+    };
+    let Some(pass) = emit_into(root, &api, check) else {
         return false;
     };
     let ok = if check {
-        report_stale(&stale_files(root, &files))
+        report_stale(&pass.stale_with_unwanted(root))
     } else {
-        write_all(root, &files)
+        pass.report_written(root)
     };
     if ok {
         let verb = if check { "are up to date" } else { "written or already up to date" };
-        println!("{} generated files {verb} ({})", files.len(), api.summary());
+        println!("{} generated files {verb} ({})", pass.wanted.len(), api.summary());
     }
     ok
 }
@@ -60,10 +69,11 @@ pub fn generate(root: &Path, check: bool) -> bool {
 /// run it before building anything: the reference server refuses to start
 /// with stale validators, and this says so before minutes of compiling.
 pub fn freshness(root: &Path) -> Result<(), String> {
-    let Some((_, files)) = emit_all(root) else {
+    let pass = load_schemas(root).and_then(|api| emit_into(root, &api, true));
+    let Some(pass) = pass else {
         return Err("schemas/ have errors (above); fix them, then run `cargo xtask codegen`".into());
     };
-    match stale_files(root, &files).len() {
+    match pass.stale_with_unwanted(root).len() {
         0 => Ok(()),
         n => Err(format!(
             "generated/ is stale: {n} file{} from what schemas/ produce; run `cargo xtask codegen`",
@@ -72,16 +82,75 @@ pub fn freshness(root: &Path) -> Result<(), String> {
     }
 }
 
-/// The IR and every generated file, emitted in memory; `None` (with the
-/// diagnostics on stderr) when the schemas have errors or the emitter fails.
-fn emit_all(root: &Path) -> Option<(erpspec_codegen::ir::Api, Vec<(String, String)>)> {
-    let api = load_schemas(root)?;
-    match emit::generate(&api) {
-        Ok(files) => Some((api, files)),
-        Err(e) => {
-            eprintln!("error: {e}");
-            None
+/// What one pass over the emitted files found or did, file by file.
+#[derive(Default)]
+struct Pass {
+    /// Every generated file, relative to the root.
+    wanted: BTreeSet<String>,
+    /// Check mode: files missing or differing. Write mode: files rewritten.
+    changed: Vec<String>,
+    /// Files that could not be written.
+    errors: Vec<String>,
+}
+
+/// Compares (check mode) or writes each file as the emitter makes it, so
+/// no more than a few files' text is held at once. `None` (the error on
+/// stderr) when the emitter fails, which is a bug in it, not in a schema.
+fn emit_into(root: &Path, api: &erpspec_codegen::ir::Api, check: bool) -> Option<Pass> {
+    let pass = std::sync::Mutex::new(Pass::default());
+    let outcome = emit::generate_each(api, &|rel, contents| {
+        let result = ensure_file_contents(&root.join(&rel), &contents, check);
+        let mut pass = pass.lock().expect("no panics while held");
+        match result {
+            Ok(Outcome::Fresh) => {}
+            Ok(Outcome::Written | Outcome::Stale) => pass.changed.push(rel.clone()),
+            Err(e) => pass.errors.push(format!("error: cannot write {rel}: {e}")),
         }
+        pass.wanted.insert(rel);
+    });
+    if let Err(e) = outcome {
+        eprintln!("error: {e}");
+        return None;
+    }
+    let mut pass = pass.into_inner().expect("no panics while held");
+    // Files come from several threads: sorted, the report is deterministic.
+    pass.changed.sort();
+    pass.errors.sort();
+    Some(pass)
+}
+
+impl Pass {
+    /// Check mode: the stale files, then those no longer generated.
+    fn stale_with_unwanted(&self, root: &Path) -> Vec<String> {
+        let mut stale = self.changed.clone();
+        stale.extend(
+            unwanted(root, &self.wanted)
+                .into_iter()
+                .map(|rel| format!("{rel} (no longer generated)")),
+        );
+        stale
+    }
+
+    /// Write mode: names what was rewritten, removes what is no longer
+    /// generated; false if anything could not be written or removed.
+    fn report_written(&self, root: &Path) -> bool {
+        for rel in &self.changed {
+            println!("updated {rel}");
+        }
+        for e in &self.errors {
+            eprintln!("{e}");
+        }
+        let mut ok = self.errors.is_empty();
+        for rel in unwanted(root, &self.wanted) {
+            match std::fs::remove_file(root.join(&rel)) {
+                Ok(()) => println!("removed {rel}"),
+                Err(e) => {
+                    eprintln!("error: cannot remove {rel}: {e}");
+                    ok = false;
+                }
+            }
+        }
+        ok
     }
 }
 
@@ -101,17 +170,6 @@ pub fn load_schemas(root: &Path) -> Option<erpspec_codegen::ir::Api> {
     }
 }
 
-/// Generated files that are missing, differ, or are no longer generated.
-fn stale_files(root: &Path, files: &[(String, String)]) -> Vec<String> {
-    let mut stale: Vec<String> = files
-        .iter()
-        .filter(|(rel, contents)| !matches!(ensure_file_contents(&root.join(rel), contents, true), Ok(Outcome::Fresh)))
-        .map(|(rel, _)| rel.clone())
-        .collect();
-    stale.extend(unwanted(root, files).into_iter().map(|rel| format!("{rel} (no longer generated)")));
-    stale
-}
-
 fn report_stale(stale: &[String]) -> bool {
     if stale.is_empty() {
         return true;
@@ -128,34 +186,9 @@ fn report_stale(stale: &[String]) -> bool {
     false
 }
 
-/// Writes what changed and removes what is no longer generated.
-fn write_all(root: &Path, files: &[(String, String)]) -> bool {
-    let mut ok = true;
-    for (rel, contents) in files {
-        match ensure_file_contents(&root.join(rel), contents, false) {
-            Ok(Outcome::Written) => println!("updated {rel}"),
-            Ok(_) => {}
-            Err(e) => {
-                eprintln!("error: cannot write {rel}: {e}");
-                ok = false;
-            }
-        }
-    }
-    for rel in unwanted(root, files) {
-        match std::fs::remove_file(root.join(&rel)) {
-            Ok(()) => println!("removed {rel}"),
-            Err(e) => {
-                eprintln!("error: cannot remove {rel}: {e}");
-                ok = false;
-            }
-        }
-    }
-    ok
-}
-
 /// Files in the generated directories that no emitter produces, relative to `root`.
-fn unwanted(root: &Path, files: &[(String, String)]) -> Vec<String> {
-    let wanted: BTreeSet<PathBuf> = files.iter().map(|(rel, _)| root.join(rel)).collect();
+fn unwanted(root: &Path, wanted: &BTreeSet<String>) -> Vec<String> {
+    let wanted: BTreeSet<PathBuf> = wanted.iter().map(|rel| root.join(rel)).collect();
     emit::OWNED_DIRS
         .iter()
         .flat_map(|dir| files_under(&root.join(dir)))
@@ -177,8 +210,11 @@ pub enum Outcome {
 /// Makes `path` hold `contents`, or in check mode reports that it does not.
 /// Line endings are compared loosely so a CRLF checkout is not stale.
 pub fn ensure_file_contents(path: &Path, contents: &str, check: bool) -> std::io::Result<Outcome> {
-    if let Ok(old) = std::fs::read_to_string(path)
-        && normalize_newlines(&old) == normalize_newlines(contents)
+    // Byte equality first: normalising copies both texts, and only a CRLF
+    // checkout needs it.
+    if let Ok(old) = std::fs::read(path)
+        && (old == contents.as_bytes()
+            || (old.contains(&b'\r') && std::str::from_utf8(&old).is_ok_and(|old| normalize_newlines(old) == normalize_newlines(contents))))
     {
         return Ok(Outcome::Fresh);
     }
@@ -197,7 +233,7 @@ fn normalize_newlines(s: &str) -> String {
 }
 
 /// Every file under `dir`, recursively, sorted; empty if `dir` is missing.
-fn files_under(dir: &Path) -> Vec<PathBuf> {
+pub(crate) fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {

@@ -37,49 +37,95 @@ const STYLE: &str = include_str!("../../templates/style.css");
 
 /// `(path relative to the workspace root, contents)` for every page.
 pub fn files(api: &Api) -> Result<Vec<(String, String)>, super::EmitError> {
-    let env = environment();
-    let vendors: Vec<Value> = api.vendors.iter().map(vendor_model).collect();
-    let mut out = Vec::new();
-    let mut render = |template: &str, path: String, ctx: minijinja::Value| -> Result<(), super::EmitError> {
-        let text = env
+    let pages = Pages::of(api);
+    let mut out = pages.index()?;
+    for (i, v) in api.vendors.iter().enumerate() {
+        out.extend(pages.vendor(i)?);
+        for j in 0..v.endpoints.len() {
+            out.extend(pages.endpoint(i, j)?);
+        }
+    }
+    Ok(out)
+}
+
+/// The templates and every vendor's page model, made once: each page can
+/// then be rendered on its own (and on any thread). The models are
+/// template values already, so a page shares its vendor's model instead of
+/// converting it again (a vendor model lists every endpoint: converting it
+/// for each endpoint page made the pages quadratic in endpoints).
+pub struct Pages<'a> {
+    api: &'a Api,
+    env: Environment<'static>,
+    vendors: Vec<minijinja::Value>,
+}
+
+impl<'a> Pages<'a> {
+    pub fn of(api: &'a Api) -> Self {
+        let vendors = api
+            .vendors
+            .iter()
+            .map(|v| minijinja::Value::from_serialize(vendor_model(v)))
+            .collect();
+        Pages {
+            api,
+            env: environment(),
+            vendors,
+        }
+    }
+
+    fn render(&self, template: &str, path: String, ctx: minijinja::Value) -> Result<(String, String), super::EmitError> {
+        let text = self
+            .env
             .get_template(template)
             .and_then(|t| t.render(ctx))
             .map_err(|e| super::EmitError {
                 file: path.clone(),
                 message: format!("{e:#}"),
             })?;
-        out.push((path, finish(text)));
-        Ok(())
-    };
-    render("index.md", format!("{DOCS_DIR}/index.md"), context! { vendors => &vendors })?;
-    render(
-        "index.html",
-        format!("{SITE_DIR}/index.html"),
-        context! { vendors => &vendors, root => "" },
-    )?;
-    for (v, vm) in api.vendors.iter().zip(&vendors) {
-        render("vendor.md", format!("{DOCS_DIR}/{}/index.md", v.name), context! { vendor => vm })?;
-        render(
-            "vendor.html",
-            format!("{SITE_DIR}/{}/index.html", v.name),
-            context! { vendor => vm, root => "../" },
-        )?;
-        for ep in &v.endpoints {
-            let page = endpoint_model(v, ep);
-            render(
+        Ok((path, finish(text)))
+    }
+
+    /// The index pages (Markdown and HTML) and the site's style sheet.
+    pub fn index(&self) -> Result<Vec<(String, String)>, super::EmitError> {
+        let vendors = &self.vendors;
+        Ok(vec![
+            self.render("index.md", format!("{DOCS_DIR}/index.md"), context! { vendors })?,
+            self.render("index.html", format!("{SITE_DIR}/index.html"), context! { vendors, root => "" })?,
+            (format!("{SITE_DIR}/style.css"), STYLE.to_string()),
+        ])
+    }
+
+    /// The `i`th vendor's pages.
+    pub fn vendor(&self, i: usize) -> Result<[(String, String); 2], super::EmitError> {
+        let (v, vendor) = (&self.api.vendors[i], &self.vendors[i]);
+        Ok([
+            self.render("vendor.md", format!("{DOCS_DIR}/{}/index.md", v.name), context! { vendor })?,
+            self.render(
+                "vendor.html",
+                format!("{SITE_DIR}/{}/index.html", v.name),
+                context! { vendor, root => "../" },
+            )?,
+        ])
+    }
+
+    /// The pages of the `j`th endpoint of the `i`th vendor.
+    pub fn endpoint(&self, i: usize, j: usize) -> Result<[(String, String); 2], super::EmitError> {
+        let (v, vendor) = (&self.api.vendors[i], &self.vendors[i]);
+        let ep = &v.endpoints[j];
+        let page = minijinja::Value::from_serialize(endpoint_model(v, ep));
+        Ok([
+            self.render(
                 "endpoint.md",
                 format!("{DOCS_DIR}/{}/{}.md", v.name, ep.id),
-                context! { vendor => vm, ep => &page },
-            )?;
-            render(
+                context! { vendor, ep => &page },
+            )?,
+            self.render(
                 "endpoint.html",
                 format!("{SITE_DIR}/{}/{}.html", v.name, ep.id),
-                context! { vendor => vm, ep => &page, root => "../" },
-            )?;
-        }
+                context! { vendor, ep => &page, root => "../" },
+            )?,
+        ])
     }
-    out.push((format!("{SITE_DIR}/style.css"), STYLE.to_string()));
-    Ok(out)
 }
 
 /// One trailing newline, no trailing spaces, at most one blank line in a

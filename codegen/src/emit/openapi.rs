@@ -14,6 +14,7 @@
 //! the emitted schema exactly when the validators find no documented-rule
 //! violation — `generated/tests/agree.rs` checks that on random requests.
 
+use super::pretty_writer::PrettyWriter;
 use crate::ir::{Api, Endpoint, ErrorEntry, Field, ParamLocation, Payload, PresentationLocation, Rule, Template, Type, Vendor};
 use erpspec_rules::{RuleKind, ScalarType, Strength};
 use serde_json::{Map, Value, json};
@@ -27,24 +28,94 @@ pub const JSON_SCHEMA_DIR: &str = "generated/json-schema";
 pub fn files(api: &Api) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for v in &api.vendors {
-        let doc = openapi(v);
-        out.push((
-            format!("{OPENAPI_DIR}/{}.openapi-3.0.3.json", v.name),
-            pretty(&super::openapi30::from_31(&doc)),
-        ));
-        out.push((format!("{OPENAPI_DIR}/{}.openapi.json", v.name), pretty(&doc)));
+        out.extend(vendor_files(v));
         for ep in &v.endpoints {
-            out.push((
-                format!("{JSON_SCHEMA_DIR}/{}/{}.request.json", v.name, ep.id),
-                pretty(&request_schema(v, ep)),
-            ));
-            for (status, response) in responses(v, ep) {
-                out.push((
-                    format!("{JSON_SCHEMA_DIR}/{}/{}.response-{status}.json", v.name, ep.id),
-                    pretty(&response_document(v, ep, &status, &response)),
-                ));
-            }
+            out.extend(endpoint_files(v, ep));
         }
+    }
+    out
+}
+
+/// A vendor's OpenAPI 3.1 document and its 3.0.3 variant.
+pub fn vendor_files(v: &Vendor) -> [(String, String); 2] {
+    let (v31, v30) = streamed_documents(v).unwrap_or_else(|| {
+        let doc = openapi(v);
+        (pretty(&doc), pretty(&super::openapi30::from_31(&doc)))
+    });
+    [
+        (format!("{OPENAPI_DIR}/{}.openapi-3.0.3.json", v.name), v30),
+        (format!("{OPENAPI_DIR}/{}.openapi.json", v.name), v31),
+    ]
+}
+
+/// The text of [`openapi`] and of its 3.0.3 variant, written one path item
+/// and one schema at a time: the whole document as JSON values (a clone of
+/// it for 3.0.3 too) was most of the process's peak memory at 1,000
+/// endpoints. `None` when two endpoints share a path (the document's map
+/// keeps the first one's place and the last one's item; the caller builds
+/// it whole then).
+fn streamed_documents(v: &Vendor) -> Option<(String, String)> {
+    let mut paths = std::collections::HashSet::new();
+    if !v
+        .endpoints
+        .iter()
+        .all(|ep| paths.insert(v.transport.path.replace("{route}", &ep.route)))
+    {
+        return None;
+    }
+    let (security_schemes, security) = security(v);
+    let mut docs = [PrettyWriter::new(), PrettyWriter::new()];
+    let mut head = head(v);
+    for (i, d) in docs.iter_mut().enumerate() {
+        if i == 1 {
+            head["openapi"] = json!("3.0.3");
+        }
+        d.open();
+        head.iter().for_each(|(k, val)| d.entry(k, val));
+        d.open_entry("paths");
+    }
+    for ep in &v.endpoints {
+        let (path, mut item) = path_item(v, ep, &security);
+        docs[0].entry(&path, &item);
+        super::openapi30::path_item(&mut item);
+        docs[1].entry(&path, &item);
+    }
+    for d in &mut docs {
+        d.close();
+        d.open_entry("components");
+        d.open_entry("schemas");
+    }
+    for ep in &v.endpoints {
+        let (name, mut schema) = component_schema(ep);
+        docs[0].entry(&name, &schema);
+        super::openapi30::rewrite(&mut schema);
+        docs[1].entry(&name, &schema);
+    }
+    let schemes = (!security_schemes.is_empty()).then(|| Value::Object(security_schemes));
+    let [v31, v30] = docs.map(|mut d| {
+        d.close();
+        if let Some(s) = &schemes {
+            d.entry("securitySchemes", s);
+        }
+        d.close();
+        d.close();
+        d.out.push('\n');
+        d.out
+    });
+    Some((v31, v30))
+}
+
+/// An endpoint's request JSON Schema and one response JSON Schema per status.
+pub fn endpoint_files(v: &Vendor, ep: &Endpoint) -> Vec<(String, String)> {
+    let mut out = vec![(
+        format!("{JSON_SCHEMA_DIR}/{}/{}.request.json", v.name, ep.id),
+        pretty(&request_schema(v, ep)),
+    )];
+    for (status, response) in responses(v, ep) {
+        out.push((
+            format!("{JSON_SCHEMA_DIR}/{}/{}.response-{status}.json", v.name, ep.id),
+            pretty(&response_document(v, ep, &status, &response)),
+        ));
     }
     out
 }
@@ -531,81 +602,22 @@ fn regex_escape(s: &str) -> String {
 
 /// The OpenAPI 3.1 document of one vendor.
 pub fn openapi(v: &Vendor) -> Value {
+    let (security_schemes, security) = security(v);
     let mut paths = Map::new();
-    let mut security_schemes = Map::new();
-    let mut security = Vec::new();
-    for p in &v.auth.presentations {
-        let location = match p.location {
-            PresentationLocation::Header => "header",
-            PresentationLocation::Query => "query",
-            // Path and body credentials are parameters and fields below.
-            PresentationLocation::Path | PresentationLocation::Body => continue,
-        };
-        security_schemes.insert(p.name.clone(), json!({ "type": "apiKey", "in": location, "name": p.name }));
-        security.push(json!({ p.name.clone(): [] }));
-    }
     for ep in &v.endpoints {
-        let path = v.transport.path.replace("{route}", &ep.route);
-        let mut item = Map::new();
-        let path_params: Vec<Value> = v
-            .auth
-            .presentations
-            .iter()
-            .filter(|p| p.location == PresentationLocation::Path)
-            .map(|p| json!({ "name": p.name, "in": "path", "required": true, "schema": { "type": "string" }, "description": format!("The {} credential.", p.value) }))
-            .collect();
-        for method in &v.transport.methods {
-            let mut op = Map::new();
-            op.insert("operationId".into(), format!("{}-{}", ep.id, method.to_lowercase()).into());
-            op.insert("summary".into(), ep.title.clone().into());
-            if let Some(s) = &ep.summary {
-                op.insert("description".into(), s.clone().into());
-            }
-            let mut params = path_params.clone();
-            let body_allowed = method != "GET" && v.transport.parameters.contains(&ParamLocation::Body);
-            if body_allowed {
-                let mut media = json!({ "schema": { "$ref": format!("#/components/schemas/{}-request", ep.id) } });
-                let examples = request_examples(ep);
-                if !examples.is_empty() {
-                    media["examples"] = Value::Object(examples);
-                }
-                op.insert(
-                    "requestBody".into(),
-                    json!({ "required": true, "content": { "application/json": media } }),
-                );
-            } else if v.transport.parameters.contains(&ParamLocation::Query) {
-                for f in &ep.request {
-                    params.push(json!({ "name": f.name, "in": "query", "required": f.required, "schema": field_schema(f) }));
-                }
-            }
-            if !params.is_empty() {
-                op.insert("parameters".into(), Value::Array(params));
-            }
-            let mut responses = responses(v, ep);
-            add_response_examples(v, ep, &mut responses);
-            op.insert("responses".into(), Value::Object(responses));
-            op.append(&mut extensions(v, ep));
-            // Credentials OpenAPI has no scheme for (a token in the body, a
-            // key in the path) are the documented fields and parameters
-            // themselves: no security requirement beyond them.
-            let required = if ep.authenticated { security.clone() } else { Vec::new() };
-            op.insert("security".into(), Value::Array(required));
-            item.insert(method.to_lowercase(), Value::Object(op));
-        }
-        paths.insert(path, Value::Object(item));
+        let (path, item) = path_item(v, ep, &security);
+        paths.insert(path, item);
     }
-    let mut schemas = Map::new();
-    for ep in &v.endpoints {
-        let mut s = object_schema(&ep.request, &ep.rules);
-        s["title"] = format!("{} request", ep.title).into();
-        schemas.insert(format!("{}-request", ep.id), s);
-    }
-    let mut components = Map::new();
-    components.insert("schemas".into(), Value::Object(schemas));
-    if !security_schemes.is_empty() {
-        components.insert("securitySchemes".into(), Value::Object(security_schemes));
-    }
-    json!({
+    let schemas: Map<String, Value> = v.endpoints.iter().map(component_schema).collect();
+    let mut doc = head(v);
+    doc.insert("paths".into(), Value::Object(paths));
+    doc.insert("components".into(), components(schemas, security_schemes));
+    Value::Object(doc)
+}
+
+/// The members of a vendor's document before `paths`.
+fn head(v: &Vendor) -> Map<String, Value> {
+    let head = json!({
         "openapi": "3.1.0",
         "info": {
             "title": format!("{} API", v.title),
@@ -621,7 +633,97 @@ pub fn openapi(v: &Vendor) -> Value {
             "variables": { "root": { "default": "http://127.0.0.1:8080", "description": "The erpspec reference server's default address." } },
         }],
         "x-erpspec-dialect": dialect(v),
-        "paths": paths,
-        "components": components,
-    })
+    });
+    match head {
+        Value::Object(m) => m,
+        _ => unreachable!("an object literal"),
+    }
+}
+
+fn components(schemas: Map<String, Value>, security_schemes: Map<String, Value>) -> Value {
+    let mut components = Map::new();
+    components.insert("schemas".into(), Value::Object(schemas));
+    if !security_schemes.is_empty() {
+        components.insert("securitySchemes".into(), Value::Object(security_schemes));
+    }
+    Value::Object(components)
+}
+
+/// The security schemes of a vendor's header and query credentials, and the
+/// requirement an authenticated operation states.
+fn security(v: &Vendor) -> (Map<String, Value>, Vec<Value>) {
+    let mut security_schemes = Map::new();
+    let mut security = Vec::new();
+    for p in &v.auth.presentations {
+        let location = match p.location {
+            PresentationLocation::Header => "header",
+            PresentationLocation::Query => "query",
+            // Path and body credentials are parameters and fields below.
+            PresentationLocation::Path | PresentationLocation::Body => continue,
+        };
+        security_schemes.insert(p.name.clone(), json!({ "type": "apiKey", "in": location, "name": p.name }));
+        security.push(json!({ p.name.clone(): [] }));
+    }
+    (security_schemes, security)
+}
+
+/// An endpoint's request schema under `components/schemas`.
+fn component_schema(ep: &Endpoint) -> (String, Value) {
+    let mut s = object_schema(&ep.request, &ep.rules);
+    s["title"] = format!("{} request", ep.title).into();
+    (format!("{}-request", ep.id), s)
+}
+
+/// An endpoint's path and path item: one operation per method.
+fn path_item(v: &Vendor, ep: &Endpoint, security: &[Value]) -> (String, Value) {
+    let path = v.transport.path.replace("{route}", &ep.route);
+    let mut item = Map::new();
+    let path_params: Vec<Value> = v
+        .auth
+        .presentations
+        .iter()
+        .filter(|p| p.location == PresentationLocation::Path)
+        .map(|p| json!({ "name": p.name, "in": "path", "required": true, "schema": { "type": "string" }, "description": format!("The {} credential.", p.value) }))
+        .collect();
+    // The same for every method: made once, cloned into each.
+    let mut ep_responses = responses(v, ep);
+    add_response_examples(v, ep, &mut ep_responses);
+    let ep_extensions = extensions(v, ep);
+    for method in &v.transport.methods {
+        let mut op = Map::new();
+        op.insert("operationId".into(), format!("{}-{}", ep.id, method.to_lowercase()).into());
+        op.insert("summary".into(), ep.title.clone().into());
+        if let Some(s) = &ep.summary {
+            op.insert("description".into(), s.clone().into());
+        }
+        let mut params = path_params.clone();
+        let body_allowed = method != "GET" && v.transport.parameters.contains(&ParamLocation::Body);
+        if body_allowed {
+            let mut media = json!({ "schema": { "$ref": format!("#/components/schemas/{}-request", ep.id) } });
+            let examples = request_examples(ep);
+            if !examples.is_empty() {
+                media["examples"] = Value::Object(examples);
+            }
+            op.insert(
+                "requestBody".into(),
+                json!({ "required": true, "content": { "application/json": media } }),
+            );
+        } else if v.transport.parameters.contains(&ParamLocation::Query) {
+            for f in &ep.request {
+                params.push(json!({ "name": f.name, "in": "query", "required": f.required, "schema": field_schema(f) }));
+            }
+        }
+        if !params.is_empty() {
+            op.insert("parameters".into(), Value::Array(params));
+        }
+        op.insert("responses".into(), Value::Object(ep_responses.clone()));
+        op.append(&mut ep_extensions.clone());
+        // Credentials OpenAPI has no scheme for (a token in the body, a
+        // key in the path) are the documented fields and parameters
+        // themselves: no security requirement beyond them.
+        let required = if ep.authenticated { security.to_vec() } else { Vec::new() };
+        op.insert("security".into(), Value::Array(required));
+        item.insert(method.to_lowercase(), Value::Object(op));
+    }
+    (path, Value::Object(item))
 }

@@ -17,33 +17,42 @@ pub fn from_31(doc: &Value) -> Value {
     let mut out = doc.clone();
     out["openapi"] = json!("3.0.3");
     if let Some(paths) = out.get_mut("paths").and_then(Value::as_object_mut) {
-        for item in paths.values_mut().filter_map(Value::as_object_mut) {
-            for op in item.values_mut().filter_map(Value::as_object_mut) {
-                for p in op.get_mut("parameters").and_then(Value::as_array_mut).into_iter().flatten() {
-                    if let Some(s) = p.get_mut("schema") {
-                        rewrite(s);
-                    }
-                }
-                if let Some(content) = op.get_mut("requestBody").and_then(|b| b.get_mut("content")) {
-                    rewrite_content(content);
-                }
-                for r in op
-                    .get_mut("responses")
-                    .and_then(Value::as_object_mut)
-                    .into_iter()
-                    .flat_map(Map::values_mut)
-                {
-                    if let Some(content) = r.get_mut("content") {
-                        rewrite_content(content);
-                    }
-                }
-            }
-        }
+        paths.values_mut().for_each(path_item);
     }
     if let Some(schemas) = out.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
         schemas.values_mut().for_each(rewrite);
     }
     out
+}
+
+/// Rewrites the schemas of one path item (its operations' parameters,
+/// request body and responses) for 3.0.
+pub fn path_item(item: &mut Value) {
+    for op in item
+        .as_object_mut()
+        .into_iter()
+        .flat_map(Map::values_mut)
+        .filter_map(Value::as_object_mut)
+    {
+        for p in op.get_mut("parameters").and_then(Value::as_array_mut).into_iter().flatten() {
+            if let Some(s) = p.get_mut("schema") {
+                rewrite(s);
+            }
+        }
+        if let Some(content) = op.get_mut("requestBody").and_then(|b| b.get_mut("content")) {
+            rewrite_content(content);
+        }
+        for r in op
+            .get_mut("responses")
+            .and_then(Value::as_object_mut)
+            .into_iter()
+            .flat_map(Map::values_mut)
+        {
+            if let Some(content) = r.get_mut("content") {
+                rewrite_content(content);
+            }
+        }
+    }
 }
 
 fn rewrite_content(content: &mut Value) {
@@ -63,7 +72,7 @@ fn null_only(m: &mut Map<String, Value>) {
 }
 
 /// Rewrites one schema and every schema inside it.
-fn rewrite(schema: &mut Value) {
+pub fn rewrite(schema: &mut Value) {
     let Some(m) = schema.as_object_mut() else { return };
     match m.remove("const") {
         Some(Value::Null) => null_only(m),
