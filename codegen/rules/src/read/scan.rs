@@ -186,6 +186,23 @@ fn find_special(bytes: &[u8], mut at: usize, ascii: &mut bool) -> usize {
     at
 }
 
+/// The bytes of `chunk` that end a string's plain run (`"`, `\\`, control
+/// characters), as 0xff lanes.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn special(chunk: std::arch::x86_64::__m128i) -> std::arch::x86_64::__m128i {
+    use std::arch::x86_64::*;
+    // SAFETY: SSE2 is part of the x86_64 baseline; no memory is read.
+    unsafe {
+        let below_space = _mm_set1_epi8(0x1f);
+        // A byte is at most 0x1f when max(byte, 0x1f) is 0x1f (unsigned).
+        let control = _mm_cmpeq_epi8(_mm_max_epu8(chunk, below_space), below_space);
+        let quote = _mm_cmpeq_epi8(chunk, _mm_set1_epi8(b'"' as i8));
+        let backslash = _mm_cmpeq_epi8(chunk, _mm_set1_epi8(b'\\' as i8));
+        _mm_or_si128(_mm_or_si128(quote, backslash), control)
+    }
+}
+
 /// [`find_special`] sixteen bytes at a time; returns where the byte loop
 /// takes over (the special byte, or fewer than 16 bytes before the end).
 #[cfg(target_arch = "x86_64")]
@@ -197,18 +214,6 @@ fn find_special_sse2(bytes: &[u8], mut at: usize, ascii: &mut bool) -> usize {
     // `at + 64` or `at + 16`, each at most `bytes.len()`) and has no
     // alignment requirement.
     unsafe {
-        let quote = _mm_set1_epi8(b'"' as i8);
-        let backslash = _mm_set1_epi8(b'\\' as i8);
-        let below_space = _mm_set1_epi8(0x1f);
-        // The bytes of `chunk` that end a string's plain run.
-        let special = |chunk| {
-            // A byte is at most 0x1f when max(byte, 0x1f) is 0x1f (unsigned).
-            let control = _mm_cmpeq_epi8(_mm_max_epu8(chunk, below_space), below_space);
-            _mm_or_si128(
-                _mm_or_si128(_mm_cmpeq_epi8(chunk, quote), _mm_cmpeq_epi8(chunk, backslash)),
-                control,
-            )
-        };
         // The high bits of every byte passed so far.
         let mut passed = _mm_setzero_si128();
         // Where the special byte is, if the 16 bytes at `at` hold one.
@@ -261,16 +266,6 @@ fn skip_plain_64(bytes: &[u8], mut at: usize, passed: &mut std::arch::x86_64::__
     // SAFETY: as in `find_special_sse2`; every load is below `at + 64 <=
     // bytes.len()`.
     unsafe {
-        let quote = _mm_set1_epi8(b'"' as i8);
-        let backslash = _mm_set1_epi8(b'\\' as i8);
-        let below_space = _mm_set1_epi8(0x1f);
-        let special = |chunk| {
-            let control = _mm_cmpeq_epi8(_mm_max_epu8(chunk, below_space), below_space);
-            _mm_or_si128(
-                _mm_or_si128(_mm_cmpeq_epi8(chunk, quote), _mm_cmpeq_epi8(chunk, backslash)),
-                control,
-            )
-        };
         while at + 64 <= bytes.len() {
             let p = bytes.as_ptr().add(at).cast::<__m128i>();
             let (a, b, c, d) = (
