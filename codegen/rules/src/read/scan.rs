@@ -145,6 +145,27 @@ impl<'de> Scanner<'de> {
         }
     }
 
+    /// Between an object's members or an array's items: consumes the
+    /// closing `close` (false) or the separating comma after the first
+    /// entry (true); a comma before `close` is not JSON.
+    fn next_entry(&mut self, close: u8, first: &mut bool) -> Result<bool, Unsure> {
+        let next = self.peek().ok_or(Unsure)?;
+        if next == close {
+            self.pos += 1;
+            return Ok(false);
+        }
+        if !std::mem::replace(first, false) {
+            if next != b',' {
+                return Err(Unsure);
+            }
+            self.pos += 1;
+            if self.peek() == Some(close) {
+                return Err(Unsure);
+            }
+        }
+        Ok(true)
+    }
+
     fn nest(&mut self) -> Result<(), Unsure> {
         self.depth += 1;
         self.pos += 1;
@@ -340,26 +361,10 @@ impl<'de> MapAccess<'de> for Members<'_, 'de> {
     type Error = Unsure;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Unsure> {
-        let mut next = self.sc.peek().ok_or(Unsure)?;
-        if next == b'}' && self.first {
-            self.sc.pos += 1;
+        if !self.sc.next_entry(b'}', &mut self.first)? {
             return Ok(None);
         }
-        if !self.first {
-            match next {
-                b'}' => {
-                    self.sc.pos += 1;
-                    return Ok(None);
-                }
-                b',' => {
-                    self.sc.pos += 1;
-                    next = self.sc.peek().ok_or(Unsure)?;
-                }
-                _ => return Err(Unsure),
-            }
-        }
-        self.first = false;
-        if next != b'"' {
+        if self.sc.peek() != Some(b'"') {
             return Err(Unsure);
         }
         let name = self.sc.string()?;
@@ -383,21 +388,9 @@ impl<'de> SeqAccess<'de> for Items<'_, 'de> {
     type Error = Unsure;
 
     fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, Unsure> {
-        let next = self.sc.peek().ok_or(Unsure)?;
-        if next == b']' {
-            self.sc.pos += 1;
+        if !self.sc.next_entry(b']', &mut self.first)? {
             return Ok(None);
         }
-        if !self.first {
-            if next != b',' {
-                return Err(Unsure);
-            }
-            self.sc.pos += 1;
-            if self.sc.peek() == Some(b']') {
-                return Err(Unsure);
-            }
-        }
-        self.first = false;
         seed.deserialize(&mut *self.sc).map(Some)
     }
 }
