@@ -56,9 +56,10 @@ pub enum Expected<'v> {
         status: Option<u16>,
         slots: BTreeMap<String, Value>,
     },
-    /// This catalogue entry: its body template, its message rule, its fixed
-    /// slots, and this HTTP status where documented.
-    Refusal { entry: &'v ErrorEntry, status: Option<u16> },
+    /// One of these catalogue entries (each a documented answer): its body
+    /// template, its message rule, its fixed slots, and its HTTP status
+    /// where documented.
+    Refusal { entries: Vec<&'v ErrorEntry> },
     /// The docs leave the answer open: any refusal is right.
     AnyRefusal,
 }
@@ -71,12 +72,9 @@ pub fn expected<'v>(v: &'v Vendor, ep: Option<&Endpoint>, s: &Situation<'_>) -> 
             slots: fixed_success_slots(v, ep),
         },
         (Situation::Success, None) => Expected::AnyRefusal,
-        _ => match documented_entry(v, ep, s) {
-            Some(entry) => Expected::Refusal {
-                entry,
-                status: documented_status(v, entry),
-            },
-            None => Expected::AnyRefusal,
+        _ => match documented_entries(v, ep, s) {
+            entries if entries.is_empty() => Expected::AnyRefusal,
+            entries => Expected::Refusal { entries },
         },
     }
 }
@@ -110,6 +108,17 @@ pub fn endpoint_check_id(v: &Vendor, ep: &Endpoint, part: &str) -> String {
     format!("{}.{}.{part}", v.name, ep.id)
 }
 
+/// The id of a quirk's expectation: `<vendor>.quirks.<quirk>` for a quirk of
+/// the dialect (api.yaml), `<vendor>.<endpoint>.quirks.<quirk>` for one an
+/// endpoint declares.
+pub fn quirk_check_id(v: &Vendor, ep: &Endpoint, quirk: &str) -> String {
+    if v.quirks.iter().any(|q| q.id == quirk) {
+        format!("{}.quirks.{quirk}", v.name)
+    } else {
+        endpoint_check_id(v, ep, &format!("quirks.{quirk}"))
+    }
+}
+
 /// `<vendor>.resources.<resource>.<part>`: what a resource declares
 /// (`rpm.resources.customer.includes.Contacts.primary`).
 pub fn resource_check_id(v: &Vendor, resource: &str, part: &str) -> String {
@@ -126,6 +135,47 @@ pub fn entry_check_id(v: &Vendor, entry: &str, part: &str) -> String {
     format!("{}.errors.{entry}.{part}", v.name)
 }
 
+/// The ids of what an expected answer holds a server to, beyond the
+/// situation's own rule: for a success, each member of the success
+/// envelope; for a refusal with documented entries, each entry's status,
+/// code and message, and each member of its body. A check expecting such an
+/// answer checks these too (the fault switches break them one by one).
+pub fn answer_parts(v: &Vendor, success: bool, entries: &[&ErrorEntry]) -> Vec<String> {
+    if success {
+        return v
+            .envelopes
+            .success
+            .body
+            .members()
+            .iter()
+            .map(|m| envelope_check_id(v, true, m))
+            .collect();
+    }
+    let mut out = Vec::new();
+    for e in entries {
+        for part in ["status", "code", "message"] {
+            out.push(entry_check_id(v, &e.id, part));
+        }
+        if e.body.is_none() {
+            out.extend(v.envelopes.error.body.members().iter().map(|m| envelope_check_id(v, false, m)));
+        }
+    }
+    out
+}
+
+/// What an endpoint's own success answer carries beyond the envelope: the
+/// members beside a wrapped list and the quirks its answers show. A check
+/// expecting its success answer checks these too.
+pub fn endpoint_answer_parts(v: &Vendor, ep: &Endpoint) -> Vec<String> {
+    let beside = ep
+        .response
+        .beside
+        .iter()
+        .map(|(name, _)| endpoint_check_id(v, ep, &format!("response.beside.{name}")));
+    let quirks = ep.quirks.iter().map(|q| quirk_check_id(v, ep, &q.id));
+    beside.chain(quirks).collect()
+}
+
 /// `<vendor>.auth.presentations[.<name>]`: how credentials travel.
 pub fn presentation_check_id(v: &Vendor, name: Option<&str>) -> String {
     match name {
@@ -134,35 +184,65 @@ pub fn presentation_check_id(v: &Vendor, name: Option<&str>) -> String {
     }
 }
 
-/// The entry the docs name for a situation, or `None`: the docs leave the
-/// answer open, so any refusal is right.
-pub fn documented_entry<'v>(v: &'v Vendor, ep: Option<&Endpoint>, s: &Situation<'_>) -> Option<&'v ErrorEntry> {
+/// Every entry the docs name for a situation, in the schemas' order: each
+/// is a right answer. Empty: the docs leave the answer open, any refusal is
+/// right.
+pub fn documented_entries<'v>(v: &'v Vendor, ep: Option<&Endpoint>, s: &Situation<'_>) -> Vec<&'v ErrorEntry> {
     let t = &v.transport;
     let a = &v.auth;
-    let id: Option<&str> = match s {
-        Situation::UnknownRoute => t.on_unknown_route.as_deref(),
-        Situation::WrongMethod => t.on_wrong_method.as_deref(),
-        Situation::InvalidJson => t.on_invalid_json.as_deref(),
-        Situation::AuthMissing => a.on_missing.as_deref(),
-        Situation::AuthMalformed => a.on_malformed.as_deref().or(a.on_rejected.as_deref()),
-        Situation::AuthRejected => a.on_rejected.as_deref(),
-        // The login endpoint documents its own failures: the presented-
-        // credential answer only if it lists it, else its rule-violation answer.
-        Situation::LoginRejected => match (a.on_rejected.as_ref(), ep) {
-            (Some(id), Some(ep)) if ep.errors.contains(id) => Some(id.as_str()),
-            _ => return documented_entry(v, ep, &Situation::RuleBroken(None)),
-        },
-        Situation::RuleBroken(rule) => rule
-            .and_then(|r| r.on_violation.as_deref())
-            .or(ep.and_then(|e| e.on_rule_violation.as_deref()))
-            .or(t.on_rule_violation.as_deref()),
-        Situation::NotFound => ep.and_then(|e| e.operation.on_not_found.as_deref()),
-        Situation::Duplicate => ep.and_then(|e| e.operation.on_duplicate.as_deref()),
-        Situation::MissingReference(r) => r.on_missing.as_deref(),
-        Situation::Empty => ep.and_then(|e| e.operation.on_empty.as_deref()),
-        Situation::Success => None,
+    let listed = |lists: &[&[String]]| -> Vec<&'v ErrorEntry> {
+        let mut out: Vec<&ErrorEntry> = Vec::new();
+        for id in lists.iter().flat_map(|l| l.iter()) {
+            if let Some(e) = v.error(id)
+                && !out.iter().any(|x| x.id == e.id)
+            {
+                out.push(e);
+            }
+        }
+        out
     };
-    id.and_then(|id| v.error(id))
+    let one = |id: &Option<String>| -> Vec<&'v ErrorEntry> { id.as_deref().and_then(|id| v.error(id)).into_iter().collect() };
+    match s {
+        Situation::UnknownRoute => listed(&[&t.on_unknown_route]),
+        Situation::WrongMethod => listed(&[&t.on_wrong_method]),
+        Situation::InvalidJson => listed(&[&t.on_invalid_json]),
+        Situation::AuthMissing => listed(&[&a.on_missing]),
+        // Which strings are malformed rather than unknown is not documented:
+        // the answer to an unknown token is right too.
+        Situation::AuthMalformed if a.on_malformed.is_empty() => listed(&[&a.on_rejected]),
+        Situation::AuthMalformed => listed(&[&a.on_malformed, &a.on_rejected]),
+        Situation::AuthRejected => listed(&[&a.on_rejected]),
+        // The login endpoint documents its own failures: the presented-
+        // credential answers it lists, else its rule-violation answers.
+        Situation::LoginRejected => {
+            let own: Vec<&ErrorEntry> = listed(&[&a.on_rejected])
+                .into_iter()
+                .filter(|e| ep.is_some_and(|ep| ep.errors.contains(&e.id)))
+                .collect();
+            if own.is_empty() {
+                documented_entries(v, ep, &Situation::RuleBroken(None))
+            } else {
+                own
+            }
+        }
+        Situation::RuleBroken(rule) => match rule.and_then(|r| r.on_violation.as_ref()) {
+            Some(id) => one(&Some(id.clone())),
+            None => match ep.filter(|e| !e.on_rule_violation.is_empty()) {
+                Some(e) => listed(&[&e.on_rule_violation]),
+                None => listed(&[&t.on_rule_violation]),
+            },
+        },
+        Situation::NotFound => one(&ep.and_then(|e| e.operation.on_not_found.clone())),
+        Situation::Duplicate => one(&ep.and_then(|e| e.operation.on_duplicate.clone())),
+        Situation::MissingReference(r) => one(&r.on_missing),
+        Situation::Empty => one(&ep.and_then(|e| e.operation.on_empty.clone())),
+        Situation::Success => Vec::new(),
+    }
+}
+
+/// The first entry the docs name for a situation (see [`documented_entries`]).
+pub fn documented_entry<'v>(v: &'v Vendor, ep: Option<&Endpoint>, s: &Situation<'_>) -> Option<&'v ErrorEntry> {
+    documented_entries(v, ep, s).into_iter().next()
 }
 
 /// The entry the reference server answers with: the documented one, else its
@@ -176,7 +256,7 @@ pub fn served_entry<'v>(v: &'v Vendor, ep: Option<&Endpoint>, s: &Situation<'_>)
     if let Some(e) = documented_entry(v, ep, s) {
         return Some(e);
     }
-    let unknown_route = || v.transport.on_unknown_route.as_deref().and_then(|id| v.error(id));
+    let unknown_route = || v.transport.on_unknown_route.first().and_then(|id| v.error(id));
     let catch_all = || v.errors.iter().find(|e| matches!(e.message, MessageRule::Any) && e.body.is_none());
     match s {
         Situation::WrongMethod => unknown_route().or_else(|| served_entry(v, ep, &Situation::RuleBroken(None))),
@@ -197,7 +277,7 @@ pub fn documented_status(v: &Vendor, e: &ErrorEntry) -> Option<u16> {
 /// carries the outcome: ManEx `Code`, RPM `Result.Error`).
 pub fn served_status(v: &Vendor, e: &ErrorEntry) -> u16 {
     e.status
-        .or_else(|| (v.transport.on_unknown_route.as_deref() == Some(e.id.as_str())).then_some(404))
+        .or_else(|| (v.transport.on_unknown_route.contains(&e.id)).then_some(404))
         .or(v.envelopes.error.status)
         .unwrap_or(200)
 }
@@ -271,10 +351,10 @@ pub fn answerable_entries(v: &Vendor, ep: &Endpoint) -> Vec<String> {
     situations.extend(refs.into_iter().map(Situation::MissingReference));
     let mut ids = ep.errors.clone();
     for s in &situations {
-        if let Some(e) = served_entry(v, Some(ep), s)
-            && !ids.contains(&e.id)
-        {
-            ids.push(e.id.clone());
+        for e in documented_entries(v, Some(ep), s).into_iter().chain(served_entry(v, Some(ep), s)) {
+            if !ids.contains(&e.id) {
+                ids.push(e.id.clone());
+            }
         }
     }
     ids

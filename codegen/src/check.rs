@@ -89,18 +89,76 @@ impl VendorCx<'_> {
         out
     }
 
+    /// `quirks:` of api.yaml: `pads_strings` only (the other kinds name
+    /// paths of one endpoint's record).
+    fn dialect_quirks(&mut self, quirks: &syntax::Ordered<syntax::QuirkSyntax>) -> Vec<Quirk> {
+        let mut out = Vec::new();
+        for (id, q) in &quirks.0 {
+            if q.pads_strings != Some(true) || q.reads_back_as.is_some() || q.dates_read_back_as.is_some() {
+                let pos = self.p(id);
+                self.diags.error_help(
+                    pos,
+                    format!("the dialect quirk `{}` is not `pads_strings: true`", id.value),
+                    "api.yaml's quirks hold on every answer, which only `pads_strings` can; put `reads_back_as` and `dates_read_back_as` on the endpoint",
+                );
+                continue;
+            }
+            if q.sources.is_empty() {
+                let pos = self.p(id);
+                self.diags.error_help(
+                    pos,
+                    format!("the dialect quirk `{}` cites no source", id.value),
+                    "add `sources: [...]`",
+                );
+            }
+            out.push(Quirk {
+                id: id.value.clone(),
+                kind: QuirkKind::PadsStrings {
+                    unpadded: q.unpadded.iter().map(|u| u.value.clone()).collect(),
+                },
+                description: q.description.clone(),
+                sources: self.source_refs(&q.sources),
+            });
+        }
+        out
+    }
+
     fn error_ref(&mut self, r: &Option<S<String>>) -> Option<String> {
         let r = r.as_ref()?;
-        if !self.errors.contains(&r.value) {
+        let pos = self.p(r);
+        self.known_error(&r.value, pos);
+        Some(r.value.clone())
+    }
+
+    fn known_error(&mut self, id: &str, pos: Pos) {
+        if !self.errors.contains(id) {
             let known: Vec<String> = self.errors.iter().cloned().collect();
-            let help = match did_you_mean(&r.value, known.iter().map(String::as_str)) {
+            let help = match did_you_mean(id, known.iter().map(String::as_str)) {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => format!("declare it under `errors:` in api.yaml (known: {})", one_of_list(&known)),
             };
-            let pos = self.p(r);
-            self.diags.error_help(pos, format!("unknown error `{}`", r.value), help);
+            self.diags.error_help(pos, format!("unknown error `{id}`"), help);
         }
-        Some(r.value.clone())
+    }
+
+    /// Every entry a situation is documented to get, each a declared error.
+    fn error_refs(&mut self, r: &Option<S<syntax::Answers>>) -> Vec<String> {
+        let Some(r) = r else { return Vec::new() };
+        match &r.value {
+            syntax::Answers::One(id) => {
+                let pos = self.p(r);
+                self.known_error(id, pos);
+                vec![id.clone()]
+            }
+            syntax::Answers::Many(ids) => ids
+                .iter()
+                .map(|id| {
+                    let pos = self.p(id);
+                    self.known_error(&id.value, pos);
+                    id.value.clone()
+                })
+                .collect(),
+        }
     }
 
     /// The operations that set an assigned value: `[create]` unless `on`
@@ -286,10 +344,10 @@ impl VendorCx<'_> {
                 syntax::NamesSyntax::CaseInsensitive => NameMatching::CaseInsensitive,
             },
             strings_carry_scalars: t.strings_carry_scalars,
-            on_wrong_method: self.error_ref(&t.on_wrong_method),
-            on_invalid_json: self.error_ref(&t.on_invalid_json),
-            on_unknown_route: self.error_ref(&t.on_unknown_route),
-            on_rule_violation: self.error_ref(&t.on_rule_violation),
+            on_wrong_method: self.error_refs(&t.on_wrong_method),
+            on_invalid_json: self.error_refs(&t.on_invalid_json),
+            on_unknown_route: self.error_refs(&t.on_unknown_route),
+            on_rule_violation: self.error_refs(&t.on_rule_violation),
             sources: self.source_refs(&t.sources),
         };
 
@@ -371,9 +429,9 @@ impl VendorCx<'_> {
             lengths,
             token,
             presentations,
-            on_missing: self.error_ref(&a.on_missing),
-            on_malformed: self.error_ref(&a.on_malformed),
-            on_rejected: self.error_ref(&a.on_rejected),
+            on_missing: self.error_refs(&a.on_missing),
+            on_malformed: self.error_refs(&a.on_malformed),
+            on_rejected: self.error_refs(&a.on_rejected),
             sources: self.source_refs(&a.sources),
         };
         let envelopes = Envelopes {
@@ -531,6 +589,17 @@ impl VendorCx<'_> {
             });
         }
 
+        let i = &api.implied;
+        let implied = [
+            (Inference::WrongType, &i.wrong_type),
+            (Inference::EnumCase, &i.enum_case),
+            (Inference::ClientKey, &i.client_key),
+            (Inference::MissingReference, &i.missing_reference),
+        ]
+        .into_iter()
+        .filter_map(|(k, note)| note.as_ref().map(|n| (k, n.trim().to_string())))
+        .collect();
+        let quirks = self.dialect_quirks(&api.quirks);
         let mut vendor = Vendor {
             name: dir.to_string(),
             title: api.title.clone(),
@@ -542,6 +611,8 @@ impl VendorCx<'_> {
             resources,
             endpoints: Vec::new(),
             contradictions,
+            implied,
+            quirks,
         };
 
         // Endpoints in dependency order: an endpoint that `extends` another
@@ -599,6 +670,32 @@ impl VendorCx<'_> {
             pending = rest;
         }
         vendor.endpoints = built.into_values().collect();
+        // A dialect's quirk holds on every answer that returns a record.
+        for ep in &mut vendor.endpoints {
+            if matches!(ep.response.payload, Payload::Record | Payload::Records | Payload::Wrapped { .. }) {
+                for q in &vendor.quirks {
+                    if !ep.quirks.iter().any(|x| x.id == q.id) {
+                        ep.quirks.push(q.clone());
+                    }
+                }
+            }
+        }
+        // Only over endpoints that all loaded: a broken file's missing
+        // fields are not the quirk's mistake.
+        let all_loaded = self.diags.is_empty();
+        for (id, q) in api.quirks.0.iter().filter(|_| all_loaded) {
+            for u in &q.unpadded {
+                let answered = vendor.endpoints.iter().filter(|ep| ep.quirks.iter().any(|x| x.id == id.value));
+                if !answered.flat_map(|ep| &ep.response.fields).any(|f| f.name == u.value) {
+                    let pos = self.p(u);
+                    self.diags.error_help(
+                        pos,
+                        format!("`{}` is not a response field", u.value),
+                        "list fields of the records this dialect's endpoints return",
+                    );
+                }
+            }
+        }
 
         // Cross-endpoint checks.
         if let Some(t) = &vendor.auth.token
@@ -767,6 +864,13 @@ impl EndpointCx<'_, '_> {
     fn error_ref(&mut self, r: &Option<S<String>>) -> Option<String> {
         let saved = std::mem::replace(&mut self.v.file, self.file.clone());
         let out = self.v.error_ref(r);
+        self.v.file = saved;
+        out
+    }
+
+    fn error_refs(&mut self, r: &Option<S<syntax::Answers>>) -> Vec<String> {
+        let saved = std::mem::replace(&mut self.v.file, self.file.clone());
+        let out = self.v.error_refs(r);
         self.v.file = saved;
         out
     }
@@ -1111,7 +1215,7 @@ impl EndpointCx<'_, '_> {
             rules,
             response,
             errors,
-            on_rule_violation: self.error_ref(&e.on_rule_violation),
+            on_rule_violation: self.error_refs(&e.on_rule_violation),
             quirks,
             examples: Vec::new(),
             response_examples: Vec::new(),
@@ -1686,7 +1790,8 @@ impl EndpointCx<'_, '_> {
         if let Some(r) = &f.enumeration {
             if scalar == Some(ScalarType::String) {
                 let case = match f.enum_case.as_ref().map(|c| c.value) {
-                    None | Some(syntax::CaseSyntax::Exact) => Case::Exact,
+                    None => Case::Unstated,
+                    Some(syntax::CaseSyntax::Exact) => Case::Exact,
                     Some(syntax::CaseSyntax::Insensitive) => Case::Insensitive,
                 };
                 let mk = |vals: &Vec<S<String>>| RuleKind::Enum {
@@ -1991,6 +2096,7 @@ impl EndpointCx<'_, '_> {
                 note: None,
                 message: None,
                 on_violation: None,
+                truncates: false,
                 sources: inherited.to_vec(),
             };
         };
@@ -1998,6 +2104,7 @@ impl EndpointCx<'_, '_> {
             None | Some(syntax::StrengthSyntax::Documented) => Strength::Documented,
             Some(syntax::StrengthSyntax::Contested) => Strength::Contested,
             Some(syntax::StrengthSyntax::Site) => Strength::Site,
+            Some(syntax::StrengthSyntax::Implied) => Strength::Implied,
         };
         if let Some(s) = &a.strength
             && strength != Strength::Documented
@@ -2007,7 +2114,7 @@ impl EndpointCx<'_, '_> {
             self.diags().error_help(
                 pos,
                 format!("a {strength} rule must say why"),
-                "add `note:` quoting the sources that disagree (contested) or why the values are per site (site)",
+                "add `note:` quoting the sources that disagree (contested), why the values are per site (site), or what the inference rests on (implied)",
             );
         }
         if !a.alternatives.is_empty() && strength != Strength::Contested {
@@ -2018,10 +2125,23 @@ impl EndpointCx<'_, '_> {
                 "alternatives are the other documented readings of a `strength: contested` rule",
             );
         }
+        let truncates = a.truncates.as_ref().is_some_and(|t| t.value);
+        if let Some(t) = &a.truncates
+            && t.value
+            && !(matches!(kind, RuleKind::MaxLength { .. }) && strength == Strength::Contested)
+        {
+            let pos = self.p(t);
+            self.diags().error_help(
+                pos,
+                "`truncates` on a rule that is not a contested `max_length`",
+                "`truncates: true` says a contested limit's other reading cuts a longer value to the limit; remove it here",
+            );
+        }
         Rule {
             id,
             kind,
             strength,
+            truncates,
             alternatives: a.alternatives.iter().map(|x| alt(&x.value)).collect(),
             note: a.note.clone(),
             message: a.message.clone(),
@@ -2076,6 +2196,7 @@ impl EndpointCx<'_, '_> {
             note: None,
             message: r.message.clone(),
             on_violation: self.error_ref(&r.on_violation),
+            truncates: false,
             sources,
         })
     }

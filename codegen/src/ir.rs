@@ -45,9 +45,93 @@ pub struct Vendor {
     pub endpoints: Vec<Endpoint>,
     /// Contradictions between sources that the docs page must show.
     pub contradictions: Vec<Contradiction>,
+    /// Why each inference the checks make where the pages are silent is
+    /// only implied: the schema's note, else the language's.
+    pub implied: BTreeMap<Inference, String>,
+    /// Quirks of the whole dialect (ManEx's padded text columns); each is
+    /// also in the `quirks` of every endpoint returning a record.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub quirks: Vec<Quirk>,
+}
+
+/// An expectation the pages do not state, which the schemas infer: a
+/// server breaking it gets a warning ([`erpspec_rules::Strength::Implied`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Inference {
+    /// A member of another JSON type than documented is refused.
+    WrongType,
+    /// An enum value in another letter case is refused where no case is
+    /// demanded.
+    EnumCase,
+    /// A key the client sends for a record the server keys itself (an
+    /// assigned key not said to be unique) is honoured: a second create
+    /// with it is refused.
+    ClientKey,
+    /// A reference to a record that does not exist is refused where the
+    /// pages give no answer for it.
+    MissingReference,
+}
+
+impl Inference {
+    pub const ALL: [Inference; 4] = [
+        Inference::WrongType,
+        Inference::EnumCase,
+        Inference::ClientKey,
+        Inference::MissingReference,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Inference::WrongType => "wrong_type",
+            Inference::EnumCase => "enum_case",
+            Inference::ClientKey => "client_key",
+            Inference::MissingReference => "missing_reference",
+        }
+    }
+
+    /// The language's own note, where a schema gives none.
+    pub fn default_note(self) -> &'static str {
+        match self {
+            Inference::WrongType => {
+                "The pages give each member's type but never say what a server does with a value of another JSON type: refusing it, storing its text, coercing it and ignoring it all follow them."
+            }
+            Inference::EnumCase => "The pages spell each value but do not say whether another letter case is refused.",
+            Inference::ClientKey => {
+                "The server assigns this key; the pages do not say that one the client sends is kept, so a second create with it need not be refused."
+            }
+            Inference::MissingReference => {
+                "The pages do not say how a reference to a record that does not exist is answered, nor that it is refused."
+            }
+        }
+    }
 }
 
 impl Vendor {
+    /// The request fields of a create that carry a key the server assigns
+    /// (a sequence) and that nothing says must be unique: a client may send
+    /// one, but the pages do not say it is kept ([`Inference::ClientKey`]).
+    pub fn client_keys(&self, ep: &Endpoint) -> Vec<String> {
+        if ep.operation.kind != OperationKind::Create {
+            return Vec::new();
+        }
+        let Some(r) = ep.operation.resource.as_deref().and_then(|r| self.resource(r)) else {
+            return Vec::new();
+        };
+        r.assigned
+            .iter()
+            .filter(|a| matches!(a.how, AssignedHow::PaddedSequence { .. } | AssignedHow::IntegerSequence))
+            .filter(|a| r.key.contains(&a.field) && !r.unique.contains(&a.field))
+            .filter_map(|a| ep.request.iter().find(|f| self.transport.names.matches(&f.name, &a.field)))
+            .map(|f| f.name.clone())
+            .collect()
+    }
+
+    /// Why an inference is only implied for this vendor.
+    pub fn implied_note(&self, i: Inference) -> String {
+        self.implied.get(&i).cloned().unwrap_or_else(|| i.default_note().to_string())
+    }
+
     pub fn error(&self, id: &str) -> Option<&ErrorEntry> {
         self.errors.iter().find(|e| e.id == id)
     }
@@ -148,14 +232,16 @@ pub struct Transport {
     /// Whether a string may carry a number or boolean (query strings carry
     /// only text, so a dialect that accepts them reads `"100"` as 100).
     pub strings_carry_scalars: bool,
-    /// Catalogue entries answering transport failures; `None` where the
-    /// vendor documents nothing (the harness then accepts any refusal).
-    pub on_wrong_method: Option<String>,
-    pub on_invalid_json: Option<String>,
-    pub on_unknown_route: Option<String>,
-    /// The entry answering a broken request rule unless the endpoint or the
-    /// rule names another.
-    pub on_rule_violation: Option<String>,
+    /// Catalogue entries answering transport failures: every documented
+    /// answer (each is right, the first is the reference server's); empty
+    /// where the vendor documents nothing (the harness then accepts any
+    /// refusal).
+    pub on_wrong_method: Vec<String>,
+    pub on_invalid_json: Vec<String>,
+    pub on_unknown_route: Vec<String>,
+    /// The entries answering a broken request rule unless the endpoint or
+    /// the rule names others.
+    pub on_rule_violation: Vec<String>,
     pub sources: Vec<String>,
 }
 
@@ -177,10 +263,11 @@ pub struct Auth {
     pub token: Option<TokenIssue>,
     /// Where the credential (or token) is presented, in order of precedence.
     pub presentations: Vec<Presentation>,
-    /// Catalogue ids for each failure; `None` where undocumented.
-    pub on_missing: Option<String>,
-    pub on_malformed: Option<String>,
-    pub on_rejected: Option<String>,
+    /// Catalogue ids for each failure, every documented answer; empty
+    /// where undocumented.
+    pub on_missing: Vec<String>,
+    pub on_malformed: Vec<String>,
+    pub on_rejected: Vec<String>,
     pub sources: Vec<String>,
 }
 
@@ -582,6 +669,10 @@ pub struct Rule {
     pub message: Option<String>,
     /// The catalogue entry a server answers a violation with.
     pub on_violation: Option<String>,
+    /// A contested `max_length` whose other reading cuts a longer value to
+    /// the limit rather than refusing it (Expandable NOTES).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub truncates: bool,
     pub sources: Vec<String>,
 }
 
@@ -734,7 +825,7 @@ pub struct Endpoint {
     pub errors: Vec<String>,
     /// The entry answering a broken request rule here, overriding
     /// `transport.on_rule_violation` (ManEx "Customer add failed.").
-    pub on_rule_violation: Option<String>,
+    pub on_rule_violation: Vec<String>,
     pub quirks: Vec<Quirk>,
     pub examples: Vec<Example>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -870,6 +961,7 @@ pub struct Summary {
     pub rules_documented: usize,
     pub rules_contested: usize,
     pub rules_site: usize,
+    pub rules_implied: usize,
     pub examples: usize,
 }
 
@@ -894,6 +986,7 @@ impl Api {
                         Strength::Documented => s.rules_documented += 1,
                         Strength::Contested => s.rules_contested += 1,
                         Strength::Site => s.rules_site += 1,
+                        Strength::Implied => s.rules_implied += 1,
                     }
                 }
             }
@@ -906,14 +999,15 @@ impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} vendors, {} endpoints, {} request fields, {} rules ({} documented, {} contested, {} site), {} doc examples",
+            "{} vendors, {} endpoints, {} request fields, {} rules ({} documented, {} contested, {} site, {} implied), {} doc examples",
             self.vendors,
             self.endpoints,
             self.fields,
-            self.rules_documented + self.rules_contested + self.rules_site,
+            self.rules_documented + self.rules_contested + self.rules_site + self.rules_implied,
             self.rules_documented,
             self.rules_contested,
             self.rules_site,
+            self.rules_implied,
             self.examples
         )
     }

@@ -21,6 +21,34 @@ pub type S<T> = Spanned<T>;
 #[derive(Debug, Clone)]
 pub struct Ordered<T>(pub Vec<(S<String>, T)>);
 
+/// The catalogue entries answering a situation: one id, or a list where the
+/// docs give several answers (each is right). Written `S<Answers>`, so a
+/// single id has the position of the whole value.
+#[derive(Debug)]
+pub enum Answers {
+    One(String),
+    Many(Vec<S<String>>),
+}
+
+impl<'de> Deserialize<'de> for Answers {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Answers;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an error id, or a list of error ids")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Answers, E> {
+                Ok(Answers::One(v.to_string()))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<Answers, A::Error> {
+                Vec::<S<String>>::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(Answers::Many)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 impl<T> Default for Ordered<T> {
     fn default() -> Self {
         Ordered(Vec::new())
@@ -63,6 +91,29 @@ pub struct ApiFile {
     pub resources: Ordered<ResourceSyntax>,
     #[serde(default)]
     pub contradictions: Vec<ContradictionSyntax>,
+    /// Why each inference the checks make where the pages are silent is
+    /// only implied, in this vendor's own terms.
+    #[serde(default)]
+    pub implied: ImpliedSyntax,
+    /// Quirks of the whole dialect, holding on every answer that returns a
+    /// record (`pads_strings` only).
+    #[serde(default)]
+    pub quirks: Ordered<QuirkSyntax>,
+}
+
+/// The inferences a conformance check makes where the pages are silent,
+/// each with the schema author's note on what the pages do say.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImpliedSyntax {
+    #[serde(default)]
+    pub wrong_type: Option<String>,
+    #[serde(default)]
+    pub enum_case: Option<String>,
+    #[serde(default)]
+    pub client_key: Option<String>,
+    #[serde(default)]
+    pub missing_reference: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -105,13 +156,13 @@ pub struct TransportSyntax {
     #[serde(default)]
     pub strings_carry_scalars: bool,
     #[serde(default)]
-    pub on_wrong_method: Option<S<String>>,
+    pub on_wrong_method: Option<S<Answers>>,
     #[serde(default)]
-    pub on_invalid_json: Option<S<String>>,
+    pub on_invalid_json: Option<S<Answers>>,
     #[serde(default)]
-    pub on_unknown_route: Option<S<String>>,
+    pub on_unknown_route: Option<S<Answers>>,
     #[serde(default)]
-    pub on_rule_violation: Option<S<String>>,
+    pub on_rule_violation: Option<S<Answers>>,
     pub sources: Vec<S<String>>,
 }
 
@@ -129,11 +180,11 @@ pub struct AuthSyntax {
     pub token: Option<TokenSyntax>,
     pub present: Vec<PresentSyntax>,
     #[serde(default)]
-    pub on_missing: Option<S<String>>,
+    pub on_missing: Option<S<Answers>>,
     #[serde(default)]
-    pub on_malformed: Option<S<String>>,
+    pub on_malformed: Option<S<Answers>>,
     #[serde(default)]
-    pub on_rejected: Option<S<String>>,
+    pub on_rejected: Option<S<Answers>>,
     pub sources: Vec<S<String>>,
 }
 
@@ -315,7 +366,7 @@ pub struct EndpointFile {
     #[serde(default)]
     pub errors: Vec<S<String>>,
     #[serde(default)]
-    pub on_rule_violation: Option<S<String>>,
+    pub on_rule_violation: Option<S<Answers>>,
     #[serde(default)]
     pub quirks: Ordered<QuirkSyntax>,
     #[serde(default)]
@@ -522,6 +573,10 @@ pub struct RuleAttrs<P> {
     pub message: Option<String>,
     #[serde(default)]
     pub on_violation: Option<S<String>>,
+    /// `max_length`, contested: the other reading cuts a longer value to
+    /// the limit instead of refusing it.
+    #[serde(default)]
+    pub truncates: Option<S<bool>>,
     #[serde(default)]
     pub sources: Vec<S<String>>,
 }
@@ -584,6 +639,7 @@ pub enum StrengthSyntax {
     Documented,
     Contested,
     Site,
+    Implied,
 }
 
 #[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]

@@ -41,16 +41,26 @@ impl Cx<'_> {
                 "{} must be {expected}",
                 if rule_path.is_empty() { "the request" } else { rule_path }
             ),
-            strength: Strength::Documented,
+            // As the generated reader's: another JSON type is an implied
+            // refusal, except for the request itself.
+            strength: if rule_path.is_empty() {
+                Strength::Documented
+            } else {
+                Strength::Implied
+            },
         });
     }
 
-    fn broken(&mut self, path: &str, rule: &Rule, field: &str) {
+    fn broken(&mut self, path: &str, rule: &Rule, field: &str, value: Option<&Value>) {
+        let strength = match value.and_then(erpspec_rules::Scalar::of) {
+            Some(s) => erpspec_rules::breach_strength(rule.strength, std::iter::once(&rule.kind).chain(&rule.alternatives), &s),
+            None => rule.strength,
+        };
         self.report.violations.push(Violation {
             path: path.to_string(),
             rule: rule.id.clone(),
             message: rule.violation_message(field),
-            strength: rule.strength,
+            strength,
         });
     }
 
@@ -77,7 +87,7 @@ impl Cx<'_> {
                     if f.required
                         && let Some(r) = f.rules.iter().find(|r| matches!(r.kind, RuleKind::Required))
                     {
-                        self.broken(&fpath, r, &f.name);
+                        self.broken(&fpath, r, &f.name, None);
                     }
                 }
                 Some(v) => {
@@ -96,7 +106,7 @@ impl Cx<'_> {
             if let RuleKind::AtLeastOneOf { fields: wanted } = &r.kind {
                 let any = fields.iter().zip(&present).any(|(f, p)| *p && wanted.contains(&f.name));
                 if !any {
-                    self.broken(path, r, rule_path);
+                    self.broken(path, r, rule_path, None);
                 }
             }
         }
@@ -109,7 +119,7 @@ impl Cx<'_> {
                 Ok(nv) => {
                     for r in &f.rules {
                         if !matches!(r.kind, RuleKind::Required) && !r.holds(&nv) {
-                            self.broken(path, r, &f.name);
+                            self.broken(path, r, &f.name, Some(&nv));
                         }
                     }
                     nv
@@ -126,7 +136,7 @@ impl Cx<'_> {
                 };
                 for r in &f.rules {
                     if !matches!(r.kind, RuleKind::Required) && !r.holds(v) {
-                        self.broken(path, r, &f.name);
+                        self.broken(path, r, &f.name, None);
                     }
                 }
                 let mut out = Vec::new();

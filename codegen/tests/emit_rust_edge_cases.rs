@@ -21,6 +21,7 @@ fn rule(id: &str, kind: RuleKind, strength: Strength) -> Rule {
         note: None,
         message: None,
         on_violation: None,
+        truncates: false,
         sources: vec!["customer-main".into()],
     }
 }

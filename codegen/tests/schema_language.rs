@@ -239,7 +239,7 @@ fn the_json_schema_encodes_the_checkers_per_type_and_per_strength_rules() {
             "/operation",
         ),
         (
-            "manex/customer-get.yaml",
+            "manex/api.yaml",
             "    pads_strings: true\n",
             "    pads_strings: true\n    reads_back_as: { path: /a, written: 1, read: 2 }\n",
             "/quirks/padded-strings",

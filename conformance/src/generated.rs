@@ -4,11 +4,12 @@
 //! the runner to a minimal request (see [`crate::run`]).
 
 use crate::oracle::Expect;
-use crate::plan::{Check, Family, Planner, Severity, pointer_segments, set_path};
+use crate::plan::{Check, Due, Family, Planner, due_for, pointer_segments, set_path};
 use crate::target::Presenting;
 use erpspec_codegen::answers::{self, Situation};
 use erpspec_codegen::ir::{Endpoint, Field, OperationKind, Type};
 use erpspec_rules::ScalarType;
+use erpspec_rules::Strength;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
@@ -96,26 +97,30 @@ pub fn checks(p: &mut Planner<'_>, cases: u32, seed: u64, label: &str) -> Vec<Ch
                 removable.retain(|r| r != &segs);
                 broken = Some((rule.clone(), format!("{} = {shown}", segs.join("."))));
             }
-            let report = erpspec_codegen::validate::validate_request(v, ep, &crate::plan::with_body_credentials(v, &built.body));
-            let (expect, severity, rule_id, what) = match &broken {
-                None if report.violations.is_empty() => (
+            // Valid under every documented reading, or breaking exactly the
+            // rule it names under every reading.
+            let reports = p.readings_reports(ep, &built.body);
+            let (expect, strength, rule_id, what) = match &broken {
+                None if reports.is_clean() => (
                     Expect::Success { asserts: Vec::new() },
-                    Severity::Fail,
+                    Strength::Documented,
                     answers::endpoint_check_id(v, ep, "operation"),
                     "a generated valid request succeeds".to_string(),
                 ),
-                Some((rule, case)) if report.violations.len() == 1 && report.violations[0].rule == rule.id => (
-                    Expect::Refusal {
-                        entries: answers::documented_entry(v, Some(ep), &Situation::RuleBroken(Some(rule)))
-                            .map(|e| vec![e.id.clone()])
-                            .unwrap_or_default(),
-                    },
-                    Severity::of(rule.strength),
-                    rule.id.clone(),
-                    format!("a generated request breaking only {} ({case}) is refused", rule.id),
-                ),
+                Some((rule, case))
+                    if !reports.others_than(&rule.id)
+                        && let Due::Refusal(s) = due_for(&reports, rule) =>
+                {
+                    (
+                        crate::plan::refusal(v, Some(ep), &Situation::RuleBroken(Some(rule))),
+                        s,
+                        rule.id.clone(),
+                        format!("a generated request breaking only {} ({case}) is refused", rule.id),
+                    )
+                }
                 _ => continue,
             };
+            let note = broken.as_ref().and_then(|(rule, _)| p.why(rule, strength));
             made += 1;
             let steps = vec![crate::plan::json_step(ep, built.body, Presenting::Valid, expect)]
                 .into_iter()
@@ -137,7 +142,8 @@ pub fn checks(p: &mut Planner<'_>, cases: u32, seed: u64, label: &str) -> Vec<Ch
                 removable,
                 endpoint: Some(ep.id.clone()),
                 rule: rule_id,
-                severity,
+                strength,
+                note,
                 sources: ep.sources.clone(),
                 what: format!("{what} (seed {seed}, case {made})"),
                 steps,

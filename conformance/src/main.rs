@@ -50,6 +50,11 @@ struct SuiteArgs {
     api: Vec<String>,
     #[arg(long)]
     seed: Option<u64>,
+    /// The reference server's readings where the docs leave the answer open
+    /// or contradict themselves: default, other, random (by --seed), or all
+    /// (default, other and three random ones).
+    #[arg(long, default_value = "all", value_name = "default|other|random|all")]
+    readings: String,
     #[arg(long, default_value_t = 8)]
     cases: u32,
     #[arg(long, short)]
@@ -67,6 +72,9 @@ struct MutationArgs {
     /// Only these faults (repeatable; default: every fault the server lists).
     #[arg(long)]
     fault: Vec<String>,
+    /// The readings each fault is proved under (repeatable; default: default and other).
+    #[arg(long, value_name = "default|other|random")]
+    readings: Vec<String>,
     #[arg(long, default_value_t = 2)]
     cases: u32,
     #[arg(long, default_value_t = 1)]
@@ -129,6 +137,11 @@ struct CheckArgs {
     /// Requests in flight at once.
     #[arg(long, default_value_t = 4)]
     concurrency: usize,
+    /// Fail, rather than warn, where the server breaks an expectation the
+    /// pages do not state (an implied one: refusing another JSON type,
+    /// another letter case, a re-used key).
+    #[arg(long)]
+    strict: bool,
     /// Time limit for the whole run, in seconds.
     #[arg(long, default_value_t = 600.0, value_name = "SECONDS")]
     run_timeout: f64,
@@ -260,6 +273,7 @@ fn check(a: CheckArgs) -> Result<ExitCode, String> {
         run_nonce: None,
         regression_seeds: report::regression_seeds(&report::state_dir(), &t.vendor.name),
         only: a.only.clone(),
+        strict: a.strict,
     };
     let failed = run_and_report(&mut t, &opts, &a.api, a.quiet, &reports)?;
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
@@ -298,7 +312,7 @@ fn run_and_report(t: &mut Target, opts: &Options, api: &str, quiet: bool, report
     let saved = report::save_failures(&report::failures_dir(), t, api, &run).unwrap_or(0);
     if saved > 0 {
         println!(
-            "{saved} failing checks saved in {}/ (conformance replay ID)",
+            "{saved} failed or warned checks saved in {}/ (conformance replay ID)",
             report::failures_dir().display()
         );
     }
@@ -315,12 +329,30 @@ fn reference_suite(a: SuiteArgs) -> Result<ExitCode, String> {
         a.api.clone()
     };
     let seed = a.seed.unwrap_or(1);
+    let readings: Vec<(String, u64)> = match a.readings.as_str() {
+        "all" => [
+            ("default", seed),
+            ("other", seed),
+            ("random", seed),
+            ("random", seed + 1),
+            ("random", seed + 2),
+        ]
+        .into_iter()
+        .map(|(r, s)| (r.to_string(), s))
+        .collect(),
+        one => vec![(one.to_string(), seed)],
+    };
     let mut failed_apis = Vec::new();
-    for api in &apis {
+    for (api, (reading, rseed)) in apis.iter().flat_map(|a| readings.iter().map(move |r| (a, r))) {
         let vendor = conformance::load_vendor(api)?;
         let credentials = mutation::generated_credentials(&vendor);
-        let server = mutation::spawn_reference(&a.reference, api, &credentials, None)?;
-        println!("== {api}: reference server at {} ==", server.base_url);
+        let server = mutation::spawn_reference(&a.reference, api, &credentials, (reading, *rseed), None)?;
+        let shown = if reading == "random" {
+            format!("random, seed {rseed}")
+        } else {
+            reading.clone()
+        };
+        println!("== {api}: reference server ({shown} readings) at {} ==", server.base_url);
         let mut t = Target {
             fixtures: conformance::default_fixtures(&vendor),
             vendor,
@@ -334,12 +366,20 @@ fn reference_suite(a: SuiteArgs) -> Result<ExitCode, String> {
             ..Options::default()
         };
         if run_and_report(&mut t, &opts, api, a.quiet, &[])? {
-            failed_apis.push(api.clone());
+            failed_apis.push(format!("{api} ({shown} readings)"));
         }
         println!();
     }
     if failed_apis.is_empty() {
-        println!("conformance: the reference server passes for {}", apis.join(", "));
+        let shown: Vec<String> = readings
+            .iter()
+            .map(|(r, s)| if r == "random" { format!("random (seed {s})") } else { r.clone() })
+            .collect();
+        println!(
+            "conformance: the reference server passes for {}, under the readings {}",
+            apis.join(", "),
+            shown.join(", ")
+        );
         Ok(ExitCode::SUCCESS)
     } else {
         println!("conformance: checks failed for {}", failed_apis.join(", "));
@@ -390,12 +430,17 @@ fn mutation(a: MutationArgs) -> Result<ExitCode, String> {
         run_nonce: None,
         regression_seeds: Vec::new(),
         only: Vec::new(),
+        strict: false,
     };
     let mut rows = Vec::new();
+    let readings = if a.readings.is_empty() {
+        vec!["default".to_string(), "other".to_string()]
+    } else {
+        a.readings.clone()
+    };
     for api in &apis {
         let vendor = conformance::load_vendor(api)?;
         let credentials = mutation::generated_credentials(&vendor);
-        let start = |fault: Option<&str>| mutation::spawn_reference(&a.reference, api, &credentials, fault);
         let mut faults: Vec<Option<mutation::Fault>> = vec![None];
         faults.extend(
             mutation::list_faults(&a.reference, api)?
@@ -403,14 +448,17 @@ fn mutation(a: MutationArgs) -> Result<ExitCode, String> {
                 .filter(|f| a.fault.is_empty() || a.fault.contains(&f.name))
                 .map(Some),
         );
-        for f in &faults {
-            let row = mutation::run_one(&vendor, f.as_ref(), &opts, &start);
-            eprintln!(
-                "{api} {}: {}",
-                row.fault.as_deref().unwrap_or("(no fault)"),
-                if row.ok() { "ok" } else { "NOT OK" }
-            );
-            rows.push((api.clone(), row));
+        for reading in &readings {
+            let start = |fault: Option<&str>| mutation::spawn_reference(&a.reference, api, &credentials, (reading, a.seed), fault);
+            for f in &faults {
+                let row = mutation::run_one(&vendor, f.as_ref(), reading, &opts, &start);
+                eprintln!(
+                    "{api} {reading} {}: {}",
+                    row.fault.as_deref().unwrap_or("(no fault)"),
+                    if row.ok() { "ok" } else { "NOT OK" }
+                );
+                rows.push((api.clone(), row));
+            }
         }
     }
     print!("{}", mutation::table(&rows));

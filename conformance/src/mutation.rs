@@ -1,13 +1,17 @@
 //! The harness proves itself: the whole suite against a server with one
-//! fault switched on at a time (the reference server's `--fault`), and
-//! against the fault-free server. Every fault must be caught, by a failure,
-//! or by a warning where the rule it breaks is one the docs leave contested
-//! (a warning is then the strongest verdict the docs allow), and the
-//! fault-free server must pass.
+//! fault switched on at a time (the reference server's `--fault`), under
+//! each reading of the docs (`--readings default` and `other`), and against
+//! the fault-free server under each. A fault breaking a documented rule (or
+//! every reading of a contested one) is caught only by a **failure** of a
+//! check holding the server to that very rule; a warning, or a failure of
+//! another check, does not count. A fault breaking only what the pages leave
+//! to the site or to inference (an implied expectation) is listed apart: the
+//! docs do not forbid what it does, so no failure is due.
 
 use crate::run::{self, Options, Outcome, Verdict};
 use crate::target::Target;
 use crate::transport::BaseUrl;
+use erpspec_rules::Strength;
 use std::collections::BTreeMap;
 use std::time::Instant;
 
@@ -22,21 +26,38 @@ pub struct Server {
 #[derive(Clone, Debug)]
 pub struct Fault {
     pub name: String,
-    /// The id of the rule it breaks.
+    /// The id of the rule it breaks: what the catching check must hold the
+    /// server to.
     pub rule: String,
+    /// How that rule is known.
+    pub strength: Strength,
 }
 
-/// One row of the mutation table.
+/// How a run noticed a fault.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Catch {
+    /// A check of the fault's rule failed.
+    Failure,
+    /// A check of the fault's rule warned, none failed.
+    Warning,
+    /// No check of the fault's rule noticed it.
+    Missed,
+}
+
+/// One row of the mutation table: one fault (or none) under one reading.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct Row {
     /// `None` for the fault-free run.
     pub fault: Option<String>,
     pub rule: String,
-    /// The check that caught it: one holding the server to the fault's rule
-    /// where there is one, else the first that failed.
+    pub strength: Strength,
+    /// The reference server's readings (`default`, `other`).
+    pub reading: String,
+    pub catch: Catch,
+    /// The check of the fault's rule that caught it.
     pub caught_by: Option<String>,
-    pub verdict: Option<Verdict>,
-    /// Failed and warned checks in the run.
+    /// Failed and warned checks in the run (of any rule).
     pub failed: usize,
     pub warned: usize,
     /// Milliseconds from the run's start until the catching check finished.
@@ -47,20 +68,28 @@ pub struct Row {
 }
 
 impl Row {
-    /// A fault is caught when some check fails or warns; the fault-free
-    /// server passes when none fails.
+    /// A fault of a documented or contested rule is caught by a failure of
+    /// its own rule; one of a site or implied rule is shown, not required;
+    /// the fault-free server passes when no check fails.
     pub fn ok(&self) -> bool {
         match &self.fault {
-            Some(_) => self.caught_by.is_some(),
+            Some(_) if owes_failure(self.strength) => self.catch == Catch::Failure,
+            Some(_) => true,
             None => self.failed == 0 && self.error.is_none(),
         }
     }
+}
+
+/// Must a fault breaking a rule of this strength be caught by a failure?
+pub fn owes_failure(s: Strength) -> bool {
+    matches!(s, Strength::Documented | Strength::Contested)
 }
 
 /// Runs the suite once against a server started by `start` with the fault.
 pub fn run_one(
     api: &erpspec_codegen::ir::Vendor,
     fault: Option<&Fault>,
+    reading: &str,
     opts: &Options,
     start: &dyn Fn(Option<&str>) -> Result<Server, String>,
 ) -> Row {
@@ -68,8 +97,10 @@ pub fn run_one(
     let mut row = Row {
         fault: fault.map(|f| f.name.clone()),
         rule: fault.map(|f| f.rule.clone()).unwrap_or_default(),
+        strength: fault.map(|f| f.strength).unwrap_or(Strength::Documented),
+        reading: reading.to_string(),
+        catch: Catch::Missed,
         caught_by: None,
-        verdict: None,
         failed: 0,
         warned: 0,
         detect_millis: 0,
@@ -102,17 +133,8 @@ pub fn run_one(
         finished: std::sync::Mutex::new(Vec::new()),
     };
     match run::run(&mut target, opts, &quiet) {
-        Err(e) => {
-            // A setup that cannot log in is the fault being caught too
-            // (the login check would fail), but say so.
-            let text = e.to_string();
-            if fault.is_some() {
-                row.caught_by = Some(format!("setup ({text})"));
-                row.verdict = Some(Verdict::Failed);
-            } else {
-                row.error = Some(text);
-            }
-        }
+        // A run that cannot start ran no check: not a catch.
+        Err(e) => row.error = Some(format!("setup: {e}")),
         Ok(r) => {
             let finished = quiet.finished.into_inner().unwrap_or_else(|p| p.into_inner());
             let bad: Vec<&Outcome> = r
@@ -122,26 +144,30 @@ pub fn run_one(
                 .collect();
             row.failed = bad.iter().filter(|o| o.verdict == Verdict::Failed).count();
             row.warned = bad.len() - row.failed;
-            let best = bad
-                .iter()
-                .find(|o| o.verdict == Verdict::Failed && o.check.rule == row.rule)
-                .or_else(|| bad.iter().find(|o| o.check.rule == row.rule))
-                .or_else(|| bad.iter().find(|o| o.verdict == Verdict::Failed))
-                .or_else(|| bad.first());
-            if let Some(o) = best {
+            // A check of the fault's rule: the rule it names, or a part of
+            // the answer its failing step expects.
+            let own = |v: Verdict| {
+                bad.iter()
+                    .find(|o| o.verdict == v && o.check.holds_to(api, o.exchanges.len().saturating_sub(1)).contains(&row.rule))
+            };
+            let found = match (own(Verdict::Failed), own(Verdict::Warned)) {
+                (Some(o), _) => Some((Catch::Failure, o)),
+                (None, Some(o)) => Some((Catch::Warning, o)),
+                _ => None,
+            };
+            if let (Some(_), Some((catch, o))) = (fault, found) {
+                row.catch = catch;
                 row.caught_by = Some(o.check.id.clone());
-                row.verdict = Some(o.verdict);
                 row.detect_millis = finished.iter().find(|(id, _)| id == &o.check.id).map(|(_, ms)| *ms).unwrap_or(0);
             }
-            if fault.is_none() {
-                row.caught_by = None;
-                if let Some(o) = bad.iter().find(|o| o.verdict == Verdict::Failed) {
-                    row.error = Some(format!(
-                        "the fault-free server fails {}: {}",
-                        o.check.id,
-                        o.reason.clone().unwrap_or_default()
-                    ));
-                }
+            if fault.is_none()
+                && let Some(o) = bad.iter().find(|o| o.verdict == Verdict::Failed)
+            {
+                row.error = Some(format!(
+                    "the fault-free server fails {}: {}",
+                    o.check.id,
+                    o.reason.clone().unwrap_or_default()
+                ));
             }
         }
     }
@@ -164,45 +190,92 @@ impl run::Progress for Quiet {
     }
 }
 
-/// The table as text.
+/// The table as text: a line per fault and reading, then the three counts
+/// (caught by a failure of the fault's rule, only by a warning, missed) for
+/// faults of documented and contested rules, and those of site and implied
+/// rules apart.
 pub fn table(rows: &[(String, Row)]) -> String {
     use std::fmt::Write as _;
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "{:<10} {:<58} {:<50} {:<52} {:<8} {:>8}",
-        "api", "fault", "rule broken", "caught by", "verdict", "detect"
+        "{:<10} {:<8} {:<58} {:<50} {:<10} {:<52} {:<8} {:>8}",
+        "api", "reading", "fault", "rule broken", "strength", "caught by", "verdict", "detect"
     );
     for (api, r) in rows {
-        let verdict = match (&r.fault, r.verdict) {
-            (None, _) if r.ok() => "clean".to_string(),
-            (None, _) => "FAILS".to_string(),
-            (Some(_), Some(Verdict::Failed)) => "failed".into(),
-            (Some(_), Some(Verdict::Warned)) => "warned".into(),
-            _ => "MISSED".into(),
+        let verdict = match (&r.fault, r.catch) {
+            (None, _) if r.ok() => "clean",
+            (None, _) => "FAILS",
+            (Some(_), Catch::Failure) => "failed",
+            (Some(_), Catch::Warning) if r.ok() => "warned",
+            (Some(_), Catch::Warning) => "WARNED",
+            (Some(_), Catch::Missed) if r.ok() => "missed",
+            (Some(_), Catch::Missed) => "MISSED",
         };
         let _ = writeln!(
             s,
-            "{:<10} {:<58} {:<50} {:<52} {:<8} {:>6}ms",
+            "{:<10} {:<8} {:<58} {:<50} {:<10} {:<52} {:<8} {:>6}ms",
             api,
+            r.reading,
             r.fault.as_deref().unwrap_or("(none)"),
             if r.rule.is_empty() { "-" } else { r.rule.as_str() },
+            if r.fault.is_some() { r.strength.to_string() } else { "-".into() },
             r.caught_by.as_deref().or(r.error.as_deref()).unwrap_or("-"),
             verdict,
             r.detect_millis
         );
     }
-    let faults: Vec<&Row> = rows.iter().map(|(_, r)| r).filter(|r| r.fault.is_some()).collect();
-    let caught = faults.iter().filter(|r| r.ok()).count();
-    let by_failure = faults.iter().filter(|r| r.verdict == Some(Verdict::Failed)).count();
-    let clean = rows.iter().filter(|(_, r)| r.fault.is_none() && r.ok()).count();
-    let clean_runs = rows.iter().filter(|(_, r)| r.fault.is_none()).count();
-    let _ = writeln!(
-        s,
-        "{caught} of {} faults caught ({by_failure} by a failure, {} by a warning on a contested or implied rule); fault-free runs clean: {clean} of {clean_runs}",
-        faults.len(),
-        caught - by_failure
-    );
+    let _ = write!(s, "{}", totals(rows));
+    s
+}
+
+/// The three columns, per reading, for faults owed a failure; then faults of
+/// site and implied rules; then the fault-free runs.
+pub fn totals(rows: &[(String, Row)]) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::new();
+    let mut readings: Vec<&str> = rows.iter().map(|(_, r)| r.reading.as_str()).collect();
+    readings.dedup();
+    readings.sort();
+    readings.dedup();
+    for reading in readings {
+        let of = |owed: bool| -> Vec<&Row> {
+            rows.iter()
+                .map(|(_, r)| r)
+                .filter(|r| r.reading == reading && r.fault.is_some() && owes_failure(r.strength) == owed)
+                .collect()
+        };
+        let count = |rs: &[&Row], c: Catch| rs.iter().filter(|r| r.catch == c).count();
+        let owed = of(true);
+        let apart = of(false);
+        let _ = writeln!(
+            s,
+            "readings {reading}: {} faults of documented or contested rules: {} caught by a failure of their rule, {} only by a warning, {} missed",
+            owed.len(),
+            count(&owed, Catch::Failure),
+            count(&owed, Catch::Warning),
+            count(&owed, Catch::Missed)
+        );
+        let _ = writeln!(
+            s,
+            "readings {reading}: {} faults of site or implied rules (no failure is due): {} caught by a failure, {} by a warning, {} missed",
+            apart.len(),
+            count(&apart, Catch::Failure),
+            count(&apart, Catch::Warning),
+            count(&apart, Catch::Missed)
+        );
+        let clean: Vec<&Row> = rows
+            .iter()
+            .map(|(_, r)| r)
+            .filter(|r| r.reading == reading && r.fault.is_none())
+            .collect();
+        let _ = writeln!(
+            s,
+            "readings {reading}: fault-free runs clean: {} of {}",
+            clean.iter().filter(|r| r.ok()).count(),
+            clean.len()
+        );
+    }
     s
 }
 
@@ -239,17 +312,28 @@ pub fn generated_credentials(v: &erpspec_codegen::ir::Vendor) -> BTreeMap<String
         .collect()
 }
 
-/// Starts `reference --api API --listen 127.0.0.1:0 [--fault F]` with the
-/// credentials in its environment, and waits for its `listening on` line.
+/// Starts `reference --api API --listen 127.0.0.1:0 --readings R --seed N
+/// [--fault F]` with the credentials in its environment, and waits for its
+/// `listening on` line.
 pub fn spawn_reference(
     binary: &std::path::Path,
     api: &str,
     credentials: &BTreeMap<String, String>,
+    (readings, seed): (&str, u64),
     fault: Option<&str>,
 ) -> Result<Server, String> {
     use std::io::BufRead as _;
     let mut cmd = std::process::Command::new(binary);
-    cmd.args(["--api", api, "--listen", "127.0.0.1:0"]);
+    cmd.args([
+        "--api",
+        api,
+        "--listen",
+        "127.0.0.1:0",
+        "--readings",
+        readings,
+        "--seed",
+        &seed.to_string(),
+    ]);
     if let Some(f) = fault {
         cmd.args(["--fault", f]);
     }
@@ -286,10 +370,17 @@ pub fn list_faults(binary: &std::path::Path, api: &str) -> Result<Vec<Fault>, St
     Ok(String::from_utf8_lossy(&out.stdout)
         .lines()
         .filter_map(|l| {
-            let mut parts = l.split('\t');
+            let parts: Vec<&str> = l.split('\t').collect();
+            let strength = match parts.get(3).copied() {
+                Some("contested") => Strength::Contested,
+                Some("site") => Strength::Site,
+                Some("implied") => Strength::Implied,
+                _ => Strength::Documented,
+            };
             Some(Fault {
-                name: parts.next()?.to_string(),
-                rule: parts.next()?.to_string(),
+                name: parts.first()?.to_string(),
+                rule: parts.get(1)?.to_string(),
+                strength,
             })
         })
         .collect())

@@ -28,6 +28,17 @@ pub enum Expect {
     /// A refusal with one of these catalogue entries; empty: the docs leave
     /// the answer open, any refusal is right.
     Refusal { entries: Vec<String> },
+    /// The documented readings disagree (a contested rule): the refusal one
+    /// reading gives (one of `entries`; any where empty) and the success
+    /// another gives (holding `asserts`) are both right, anything else is
+    /// wrong. `first_refuses` is what the schema's first reading says, so a
+    /// server taking another reading is noted.
+    Readings {
+        entries: Vec<String>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        asserts: Vec<Assert>,
+        first_refuses: bool,
+    },
 }
 
 /// A value the record returned by a step must hold.
@@ -56,6 +67,9 @@ pub enum Compare {
     /// Cleared: absent, null or empty text (an update clearing an omitted
     /// member). `value` is unused.
     Empty,
+    /// Cleared, or still `value` (the readings of the docs disagree on
+    /// whether an update clears an omitted member).
+    ClearedOrKept,
     /// The same date and time of day as `value`, read as ISO 8601 date-times
     /// (a fraction of a second and a zone may follow, as the docs' samples
     /// show: `erpspec_rules::read_iso_date_time`).
@@ -65,8 +79,9 @@ pub enum Compare {
 /// The oracle's finding for one answer.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Finding {
-    /// As documented. For a success, the payload it returned.
-    Pass { payload: Option<Value> },
+    /// As documented. For a success, the payload it returned; `note` where
+    /// the server took another documented reading than the schema's first.
+    Pass { payload: Option<Value>, note: Option<String> },
     /// Not as documented, and why.
     Wrong(String),
 }
@@ -75,6 +90,33 @@ pub enum Finding {
 pub fn judge(v: &Vendor, ep: Option<&Endpoint>, expect: &Expect, reply: &Reply) -> Finding {
     let json: Option<Value> = serde_json::from_slice(&reply.body).ok();
     match expect {
+        Expect::Readings {
+            entries, first_refuses, ..
+        } => {
+            let refusal = judge(v, ep, &Expect::Refusal { entries: entries.clone() }, reply);
+            let (finding, refused) = match refusal {
+                Finding::Pass { .. } => (refusal, true),
+                Finding::Wrong(refused_why) => match judge(v, ep, &Expect::Success { asserts: Vec::new() }, reply) {
+                    Finding::Wrong(success_why) => {
+                        return Finding::Wrong(format!(
+                            "neither documented reading's answer: not a success ({success_why}); not the refusal ({refused_why})"
+                        ));
+                    }
+                    pass => (pass, false),
+                },
+            };
+            let note = (refused != *first_refuses).then(|| {
+                if refused {
+                    "refused: the server took another documented reading than the schema's first".to_string()
+                } else {
+                    "accepted: the server took another documented reading than the schema's first".to_string()
+                }
+            });
+            match finding {
+                Finding::Pass { payload, .. } => Finding::Pass { payload, note },
+                wrong => wrong,
+            }
+        }
         // The assertions are checked on the located record (`check_asserts`).
         Expect::Success { .. } => {
             let Some(ep) = ep else {
@@ -84,7 +126,10 @@ pub fn judge(v: &Vendor, ep: Option<&Endpoint>, expect: &Expect, reply: &Reply) 
                 return Finding::Wrong(not_json(reply));
             };
             match success_payload(v, ep, reply.status, &body) {
-                Ok(payload) => Finding::Pass { payload: Some(payload) },
+                Ok(payload) => Finding::Pass {
+                    payload: Some(payload),
+                    note: None,
+                },
                 Err(why) => Finding::Wrong(why),
             }
         }
@@ -98,7 +143,7 @@ pub fn judge(v: &Vendor, ep: Option<&Endpoint>, expect: &Expect, reply: &Reply) 
             if json.is_none() && reply.status < 400 {
                 return Finding::Wrong(not_json(reply));
             }
-            Finding::Pass { payload: None }
+            Finding::Pass { payload: None, note: None }
         }
         Expect::Refusal { entries } => {
             let Some(body) = json else {
@@ -108,7 +153,7 @@ pub fn judge(v: &Vendor, ep: Option<&Endpoint>, expect: &Expect, reply: &Reply) 
             for id in entries {
                 let Some(e) = v.error(id) else { continue };
                 match refusal_mismatch(v, e, reply.status, &body) {
-                    None => return Finding::Pass { payload: None },
+                    None => return Finding::Pass { payload: None, note: None },
                     Some(p) => problems.push(format!("`{id}`: {p}")),
                 }
             }
@@ -192,7 +237,7 @@ pub fn check_asserts(v: &Vendor, record: &Value, member: Option<&str>, asserts: 
             _ => None,
         });
         match (found, a.compare) {
-            (None, Compare::Absent | Compare::Empty) => {}
+            (None, Compare::Absent | Compare::Empty | Compare::ClearedOrKept) => {}
             (None, _) => {
                 wrong.insert(shown, format!("missing, expected {} ({})", a.value, a.because));
             }
@@ -202,6 +247,12 @@ pub fn check_asserts(v: &Vendor, record: &Value, member: Option<&str>, asserts: 
             (Some(got), Compare::Empty) => {
                 if !(got.is_null() || text(got).trim().is_empty()) {
                     wrong.insert(shown, format!("{}, where it should be cleared ({})", brief(got), a.because));
+                }
+            }
+            (Some(got), Compare::ClearedOrKept) => {
+                let cleared = got.is_null() || text(got).trim().is_empty();
+                if !cleared && text(got).trim_end() != text(&a.value).trim_end() {
+                    wrong.insert(shown, format!("{}, neither cleared nor {} ({})", brief(got), a.value, a.because));
                 }
             }
             (Some(got), compare) => {

@@ -97,6 +97,16 @@ fn source_text(t: &Target, ids: &[String]) -> String {
     }
 }
 
+/// How an expectation is known, as a report says it.
+pub fn known_as(s: erpspec_rules::Strength) -> &'static str {
+    match s {
+        erpspec_rules::Strength::Documented => "documented",
+        erpspec_rules::Strength::Contested => "contested: no documented reading allows this answer",
+        erpspec_rules::Strength::Site => "site: the demo installation's values",
+        erpspec_rules::Strength::Implied => "implied: the pages do not state it",
+    }
+}
+
 /// One failure, as a user reads it.
 pub fn failure_text(t: &Target, o: &Outcome) -> String {
     let c = &o.check;
@@ -108,7 +118,10 @@ pub fn failure_text(t: &Target, o: &Outcome) -> String {
     };
     let _ = writeln!(s, "{label} {}", c.id);
     let _ = writeln!(s, "  check:    {}", c.what);
-    let _ = writeln!(s, "  rule:     {}", c.rule);
+    let _ = writeln!(s, "  rule:     {} ({})", c.rule, known_as(c.strength));
+    if let Some(n) = &c.note {
+        let _ = writeln!(s, "  why:      {}", n.trim());
+    }
     let _ = writeln!(s, "  source:   {}", source_text(t, &c.sources));
     if let Some(r) = &o.reason {
         let _ = writeln!(s, "  problem:  {}", t.redact(r));
@@ -202,12 +215,28 @@ pub fn summary(t: &Target, run: &Run, credentials_wrong: bool) -> String {
             t.vendor.auth.credentials.join(", --credential ")
         );
     } else {
+        // Departures from the docs first, in full; then what only the
+        // schemas' inferences (or a site's values) expect, a line each,
+        // grouped by why; then the documented readings the server took
+        // other than the schemas' first.
         for o in run
             .outcomes
             .iter()
-            .filter(|o| matches!(o.verdict, Verdict::Failed | Verdict::Warned | Verdict::ExpectedFailure))
+            .filter(|o| matches!(o.verdict, Verdict::Failed | Verdict::ExpectedFailure))
         {
             let _ = writeln!(s, "\n{}", failure_text(t, o).trim_end());
+        }
+        write_warnings(&mut s, &run.outcomes);
+        let readings: Vec<&Outcome> = run.outcomes.iter().filter(|o| o.note.is_some()).collect();
+        if !readings.is_empty() {
+            let _ = writeln!(
+                s,
+                "\nnotes: {} checks passed with another documented reading than the schemas' first",
+                readings.len()
+            );
+            for o in readings {
+                let _ = writeln!(s, "  {}: {}", o.check.id, o.note.as_deref().unwrap_or_default());
+            }
         }
     }
     let _ = writeln!(s, "\n{} at {}", t.vendor.title, t.base.url(""));
@@ -262,13 +291,20 @@ pub fn summary(t: &Target, run: &Run, credentials_wrong: bool) -> String {
     }
     let total = Tally::of(&run.outcomes);
     let secs = run.elapsed.as_secs_f64().max(1e-9);
+    let implied = run
+        .outcomes
+        .iter()
+        .filter(|o| o.verdict == Verdict::Warned && o.check.strength == erpspec_rules::Strength::Implied)
+        .count();
+    let readings = run.outcomes.iter().filter(|o| o.note.is_some()).count();
     let _ = writeln!(
         s,
-        "{} checks: {} passed, {} failed, {} warned, {} expected failures, {} skipped; {} requests in {:.2} s ({:.0} checks/s, {:.0} requests/s)",
+        "{} checks: {} passed ({readings} by another documented reading), {} failed, {} warned ({implied} implied, {} site), {} expected failures, {} skipped; {} requests in {:.2} s ({:.0} checks/s, {:.0} requests/s)",
         run.outcomes.len(),
         total.passed,
         total.failed,
         total.warned,
+        total.warned - implied,
         total.expected_failures,
         total.skipped,
         run.requests,
@@ -312,12 +348,16 @@ pub fn json_report(t: &Target, run: &Run, seed: u64) -> Value {
                 "family": o.check.family,
                 "endpoint": o.check.endpoint,
                 "rule": o.check.rule,
-                "severity": o.check.severity,
+                "strength": o.check.strength,
+                "note": o.check.note,
                 "sources": o.check.sources,
                 "what": o.check.what,
                 "verdict": o.verdict,
                 "millis": o.millis,
             });
+            if let Some(n) = &o.note {
+                c["reading"] = json!(n);
+            }
             if o.verdict != Verdict::Passed {
                 c["reason"] = json!(o.reason.as_ref().map(|r| t.redact(r)));
                 c["exchanges"] = Value::Array(o.exchanges.iter().map(|e| exchange_json(t, e)).collect());
@@ -372,6 +412,10 @@ pub fn junit(t: &Target, run: &Run) -> String {
         };
         let mut case = TestCase::new(o.check.id.clone(), status);
         case.set_classname(o.check.rule.clone());
+        case.add_property(quick_junit::Property::new("strength", o.check.strength.to_string()));
+        if let Some(n) = &o.note {
+            case.add_property(quick_junit::Property::new("reading", n.clone()));
+        }
         case.set_time(std::time::Duration::from_millis(o.millis));
         if matches!(o.verdict, Verdict::Warned | Verdict::ExpectedFailure) {
             case.set_system_out(failure_text(t, o));
@@ -515,13 +559,39 @@ impl crate::run::Progress for Progress {
     }
 }
 
+/// The warnings, one line each, grouped by the reason their expectation is
+/// only implied (or belongs to a site): a vendor reads the group's reason
+/// once, not once per member.
+fn write_warnings(s: &mut String, outcomes: &[Outcome]) {
+    let mut groups: BTreeMap<(String, String), Vec<&Outcome>> = BTreeMap::new();
+    for o in outcomes.iter().filter(|o| o.verdict == Verdict::Warned) {
+        let why = o.check.note.clone().unwrap_or_else(|| "no reason recorded".into());
+        groups.entry((o.check.strength.to_string(), why)).or_default().push(o);
+    }
+    if groups.is_empty() {
+        return;
+    }
+    let n: usize = groups.values().map(Vec::len).sum();
+    let _ = writeln!(
+        s,
+        "\nwarnings: {n} checks expect what the pages do not state (implied) or a site's values; not failures (--strict fails them; the JSON report has each in full)"
+    );
+    for ((strength, why), os) in groups {
+        let _ = writeln!(s, "  {strength}, {} checks: {why}", os.len());
+        for o in os {
+            let reason = o.reason.as_deref().unwrap_or_default().lines().next().unwrap_or_default();
+            let _ = writeln!(s, "    {}: {reason}", o.check.id);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::shell_quote;
 
     #[test]
     fn seeds_of_failing_generated_cases_are_kept() {
-        use crate::plan::{Check, Family, Severity};
+        use crate::plan::{Check, Family};
         use crate::run::{Outcome, Run, Verdict};
         let dir = std::env::temp_dir().join(format!("erpspec-regressions-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
@@ -531,7 +601,8 @@ mod tests {
                 family,
                 endpoint: None,
                 rule: String::new(),
-                severity: Severity::Fail,
+                strength: erpspec_rules::Strength::Documented,
+                note: None,
                 sources: Vec::new(),
                 what: String::new(),
                 steps: Vec::new(),
@@ -539,6 +610,7 @@ mod tests {
             },
             verdict,
             reason: None,
+            note: None,
             exchanges: Vec::new(),
             millis: 0,
         };

@@ -2,7 +2,7 @@
 //! checks, run them on a few keep-alive connections, and collect outcomes.
 
 use crate::oracle::{self, Expect, Finding};
-use crate::plan::{Call, Check, Family, Planner, Severity, Step, set_path};
+use crate::plan::{Call, Check, Family, Planner, Step, set_path};
 use crate::target::{Presenting, Target};
 use crate::transport::{Connection, Limits, Problem, Reply, WireRequest};
 use erpspec_codegen::ir::Endpoint;
@@ -29,6 +29,9 @@ pub struct Options {
     pub run_nonce: Option<u64>,
     /// Seeds whose generated cases failed in earlier runs: run again.
     pub regression_seeds: Vec<u64>,
+    /// Implied expectations (the schemas' inferences where the pages are
+    /// silent) fail rather than warn.
+    pub strict: bool,
     /// Only checks whose id starts with one of these (all when empty).
     pub only: Vec<String>,
 }
@@ -45,6 +48,7 @@ impl Default for Options {
             run_nonce: None,
             regression_seeds: Vec::new(),
             only: Vec::new(),
+            strict: false,
         }
     }
 }
@@ -73,6 +77,10 @@ pub struct Outcome {
     pub verdict: Verdict,
     /// Why the answer is wrong (or why the check was skipped).
     pub reason: Option<String>,
+    /// Where the docs give several readings: the server took another than
+    /// the schema's first (a passed check).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     /// Every request sent, with its answer; the last is the one judged wrong.
     pub exchanges: Vec<Exchange>,
     pub millis: u64,
@@ -127,6 +135,16 @@ pub struct Executor<'a> {
     pub requests: usize,
     /// Records the checks created (resource, record), for the cleanup.
     pub created: Vec<(String, Value)>,
+    /// Implied expectations fail rather than warn (`Options::strict`).
+    pub strict: bool,
+}
+
+/// What running one check found.
+pub struct Ran {
+    pub verdict: Verdict,
+    pub reason: Option<String>,
+    pub note: Option<String>,
+    pub exchanges: Vec<Exchange>,
 }
 
 impl<'a> Executor<'a> {
@@ -136,6 +154,7 @@ impl<'a> Executor<'a> {
             conn,
             requests: 0,
             created: Vec::new(),
+            strict: false,
         }
     }
 }
@@ -181,21 +200,24 @@ impl Executor<'_> {
     }
 
     /// Runs a check's steps; returns the verdict, the reason and the exchanges.
-    pub fn run_check(&mut self, check: &Check) -> (Verdict, Option<String>, Vec<Exchange>) {
+    pub fn run_check(&mut self, check: &Check) -> Ran {
         let v = &self.target.vendor;
         let mut exchanges = Vec::new();
         let mut records: Vec<Option<Value>> = Vec::new();
+        let mut note = None;
+        let skipped = |why: String, exchanges| Ran {
+            verdict: Verdict::Skipped,
+            reason: Some(why),
+            note: None,
+            exchanges,
+        };
         for step in &check.steps {
             let mut call = step.call.clone();
             if let Err(why) = apply_fills(self.target, step, &records, &mut call) {
-                return (Verdict::Skipped, Some(why), exchanges);
+                return skipped(why, exchanges);
             }
             let Some(req) = self.wire(&call) else {
-                return (
-                    Verdict::Skipped,
-                    Some("the check names an endpoint the schemas lack".into()),
-                    exchanges,
-                );
+                return skipped("the check names an endpoint the schemas lack".into(), exchanges);
             };
             let reply = self.send(&req);
             let ep_id = match &call {
@@ -210,14 +232,16 @@ impl Executor<'_> {
             exchanges.push(Exchange { request: req, reply });
             let wrong = match finding {
                 Finding::Wrong(why) => Some(why),
-                Finding::Pass { payload } => {
+                Finding::Pass { payload, note: reading } => {
+                    note = note.or(reading);
                     let record = match (&payload, ep) {
                         (Some(p), Some(ep)) => locate(self.target, step, &records, ep, p),
                         _ => None,
                     };
                     let mut why = None;
-                    if let Expect::Success { asserts } = &step.expect
+                    if let Expect::Success { asserts } | Expect::Readings { asserts, .. } = &step.expect
                         && !asserts.is_empty()
+                        && payload.is_some()
                     {
                         // Assertions are written in the writing endpoint's shape.
                         let member = check_member(self.target, check);
@@ -249,31 +273,63 @@ impl Executor<'_> {
                 }
             };
             if let Some(why) = wrong {
-                let verdict = match check.severity {
-                    Severity::Fail => Verdict::Failed,
-                    Severity::Warn => Verdict::Warned,
+                // A step that only prepares the check (a record it needs, made
+                // in a way the docs do not promise) makes it inconclusive.
+                if step.precondition {
+                    return skipped(format!("a precondition was not met: {why}"), exchanges);
+                }
+                let verdict = if crate::plan::fails(check.strength, self.strict) {
+                    Verdict::Failed
+                } else {
+                    Verdict::Warned
                 };
-                return (verdict, Some(why), exchanges);
+                return Ran {
+                    verdict,
+                    reason: Some(why),
+                    note: None,
+                    exchanges,
+                };
             }
         }
-        (Verdict::Passed, None, exchanges)
+        Ran {
+            verdict: Verdict::Passed,
+            reason: None,
+            note,
+            exchanges,
+        }
     }
 }
 
 /// Shrinks a failing generated check to a minimal request: leaves out each
-/// optional member in turn, keeping every removal after which it still fails.
+/// optional member in turn, keeping every removal after which it still fails
+/// and still breaks exactly what it broke (a removal that breaks another
+/// rule, or mends the one broken, would change what the check proves).
 fn shrink(exec: &mut Executor<'_>, check: &mut Check, verdict: Verdict, reason: &mut Option<String>, exchanges: &mut Vec<Exchange>) {
-    let names = exec.target.vendor.transport.names;
+    let v = &exec.target.vendor;
+    let names = v.transport.names;
+    let broken = |c: &Check| -> Option<Vec<String>> {
+        let Some(Call::Json { endpoint, body, .. }) = c.steps.last().map(|s| &s.call) else {
+            return None;
+        };
+        let ep = v.endpoint(endpoint)?;
+        let report = erpspec_codegen::validate::validate_request(v, ep, &crate::plan::with_body_credentials(v, body));
+        Some(report.violations.into_iter().map(|x| format!("{}{}", x.rule, x.path)).collect())
+    };
+    let before = broken(check);
     for path in std::mem::take(&mut check.removable) {
         let mut smaller = check.clone();
         if let Some(Call::Json { body, .. }) = smaller.steps.last_mut().map(|s| &mut s.call) {
             crate::plan::remove_path(body, &path, names);
         }
-        let (v2, r2, e2) = exec.run_check(&smaller);
-        if v2 == verdict {
+        if broken(&smaller) != before {
+            check.removable.push(path);
+            continue;
+        }
+        let ran = exec.run_check(&smaller);
+        if ran.verdict == verdict {
             *check = smaller;
-            *reason = r2;
-            *exchanges = e2;
+            *reason = ran.reason;
+            *exchanges = ran.exchanges;
         } else {
             check.removable.push(path);
         }
@@ -423,8 +479,7 @@ fn setup_subjects(exec: &mut Executor<'_>, planner: &mut Planner<'_>) -> Result<
 
 /// Does this body carry the refusal for missing or wrong credentials?
 pub fn is_auth_refusal(v: &erpspec_codegen::ir::Vendor, body: &Value) -> bool {
-    let ids = [v.auth.on_rejected.as_deref(), v.auth.on_malformed.as_deref()];
-    oracle::refusal_entry(v, body).is_some_and(|e| ids.contains(&Some(e.id.as_str())))
+    oracle::refusal_entry(v, body).is_some_and(|e| v.auth.on_rejected.contains(&e.id) || v.auth.on_malformed.contains(&e.id))
 }
 
 /// Runs the whole suite against a target.
@@ -471,23 +526,32 @@ pub fn run(target: &mut Target, opts: &Options, progress: &dyn Progress) -> Resu
             let (checks, next, results, sent, limits, silent, created) = (&checks, &next, &results, &sent, opts.limits, &silent, &created);
             scope.spawn(move || {
                 let mut exec = Executor::new(target, Connection::new(handle, target.base.clone(), limits));
+                exec.strict = opts.strict;
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(check) = checks.get(i) else { break };
                     let t0 = Instant::now();
-                    let (mut verdict, mut reason, mut exchanges) = if Instant::now() > deadline {
-                        (Verdict::Skipped, Some("the run's time limit was reached".to_string()), Vec::new())
+                    let skip = |why: String| Ran {
+                        verdict: Verdict::Skipped,
+                        reason: Some(why),
+                        note: None,
+                        exchanges: Vec::new(),
+                    };
+                    let ran = if Instant::now() > deadline {
+                        skip("the run's time limit was reached".to_string())
                     } else if silent.load(Ordering::Relaxed) >= GIVE_UP_AFTER {
-                        (
-                            Verdict::Skipped,
-                            Some(format!(
-                                "the server stopped answering ({GIVE_UP_AFTER} checks in a row got no answer)"
-                            )),
-                            Vec::new(),
-                        )
+                        skip(format!(
+                            "the server stopped answering ({GIVE_UP_AFTER} checks in a row got no answer)"
+                        ))
                     } else {
                         exec.run_check(check)
                     };
+                    let Ran {
+                        mut verdict,
+                        mut reason,
+                        note,
+                        mut exchanges,
+                    } = ran;
                     let unanswered = exchanges.last().is_some_and(|e| e.reply.is_err());
                     if unanswered {
                         silent.fetch_add(1, Ordering::Relaxed);
@@ -506,6 +570,7 @@ pub fn run(target: &mut Target, opts: &Options, progress: &dyn Progress) -> Resu
                         check: check.clone(),
                         verdict,
                         reason,
+                        note,
                         exchanges,
                         millis: t0.elapsed().as_millis() as u64,
                     };
@@ -627,12 +692,13 @@ pub fn replay(target: &mut Target, check: &Check, limits: Limits) -> Result<Outc
     login(&mut conn, target)?;
     let mut exec = Executor::new(target, conn);
     let t0 = Instant::now();
-    let (verdict, reason, exchanges) = exec.run_check(check);
+    let ran = exec.run_check(check);
     Ok(Outcome {
         check: check.clone(),
-        verdict,
-        reason,
-        exchanges,
+        verdict: ran.verdict,
+        reason: ran.reason,
+        note: ran.note,
+        exchanges: ran.exchanges,
         millis: t0.elapsed().as_millis() as u64,
     })
 }

@@ -1,6 +1,8 @@
-//! The harness proves itself against the reference server: every fault
-//! switch is caught, the fault-free server passes, and one fault's report is
-//! held in a snapshot at a fixed seed.
+//! The harness proves itself against the reference server: under the
+//! default and the other readings, every fault of a documented or contested
+//! rule is caught by a failure of a check of that rule, the fault-free
+//! server passes, and one fault's report is held in a snapshot at a fixed
+//! seed.
 
 use conformance::mutation::{self, Fault, Server};
 use conformance::run::{self, Options, Verdict};
@@ -13,9 +15,10 @@ fn credentials(api: &str) -> BTreeMap<String, String> {
     mutation::generated_credentials(&vendor)
 }
 
-fn start(api: &str, creds: &BTreeMap<String, String>, fault: Option<&str>) -> Result<Server, String> {
+fn start(api: &str, creds: &BTreeMap<String, String>, reading: &str, fault: Option<&str>) -> Result<Server, String> {
     let mut config = reference::Config::new(api);
     config.credentials = creds.clone();
+    config.readings = reading.to_string();
     config.faults = fault.map(|f| vec![f.to_string()]).unwrap_or_default();
     let running = reference::spawn(config)?;
     Ok(Server {
@@ -45,11 +48,14 @@ fn every_fault_is_caught_and_the_fault_free_server_passes() {
             Some(Fault {
                 name: f.name,
                 rule: f.rule,
+                strength: f.strength,
             })
         }));
-        for f in &faults {
-            let row = mutation::run_one(&vendor, f.as_ref(), &opts(), &|fault| start(api, &creds, fault));
-            rows.push((api.to_string(), row));
+        for reading in ["default", "other"] {
+            for f in &faults {
+                let row = mutation::run_one(&vendor, f.as_ref(), reading, &opts(), &|fault| start(api, &creds, reading, fault));
+                rows.push((api.to_string(), row));
+            }
         }
     }
     let table = mutation::table(&rows);
@@ -57,7 +63,7 @@ fn every_fault_is_caught_and_the_fault_free_server_passes() {
     let bad: Vec<String> = rows
         .iter()
         .filter(|(_, r)| !r.ok())
-        .map(|(api, r)| format!("{api} {:?}: {:?}", r.fault, r.error))
+        .map(|(api, r)| format!("{api} {} {:?}: {:?}", r.reading, r.fault, r.error))
         .collect();
     assert!(bad.is_empty(), "not caught or not clean:\n{}\n\n{table}", bad.join("\n"));
     assert!(rows.len() > 100, "{} rows", rows.len());
@@ -68,7 +74,7 @@ fn the_report_of_one_fault_at_a_fixed_seed() {
     let api = "manex";
     let vendor = conformance::load_vendor(api).unwrap();
     let creds: BTreeMap<String, String> = [("API_KEY".to_string(), "K123456789".to_string())].into();
-    let server = start(api, &creds, Some("wrong-message=invalid-api-key")).unwrap();
+    let server = start(api, &creds, "default", Some("wrong-message=invalid-api-key")).unwrap();
     let mut t = Target {
         fixtures: conformance::default_fixtures(&vendor),
         vendor,

@@ -17,7 +17,7 @@ use serde_json::Value;
 /// The fingerprint of the IR these validators were generated from
 /// (`erpspec_codegen::fingerprint`): a program built with other
 /// schemas refuses to validate with them.
-pub const SCHEMA_FINGERPRINT: &str = "6cd6165ee7d64c13de7327e4f0e3e48803278c4dfc49928c57e8537aca8786eb";
+pub const SCHEMA_FINGERPRINT: &str = "7975f30ed9825e484097b0db2b0e7f37c407bb5032e2962c2aff7c9962a211ef";
 /// Every endpoint, as `(vendor, endpoint id)`.
 pub const ENDPOINTS: &[(&str, &str)] = &[
     ("expandable", "auth-token-get"),
@@ -246,19 +246,21 @@ pub use erpspec_rules::read::Invalid;
 /// Why a request could not be read into its typed value.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ParseError {
-    /// A documented rule is broken; the report has every violation.
+    /// A rule the docs state or show is broken (a documented rule, a
+    /// member's type, an enum value's spelling); the report has every
+    /// violation.
     Rejected(Box<WireReport>),
-    /// Every documented rule holds, but a value does not fit its Rust
-    /// type (an integer above `i64::MAX`).
+    /// Every rule the docs state or show holds, but a value does not
+    /// fit its Rust type (an integer above `i64::MAX`).
     Unrepresentable { report: Box<WireReport>, error: String },
 }
 impl core::fmt::Display for ParseError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
             ParseError::Rejected(report) => {
-                let n = report.documented().count();
-                write!(f, "{n} documented rule(s) broken")?;
-                for v in report.documented() {
+                let n = report.as_shown().count();
+                write!(f, "{n} rule(s) broken")?;
+                for v in report.as_shown() {
                     write!(f, "; {v}")?;
                 }
                 Ok(())
@@ -275,11 +277,11 @@ impl std::error::Error for ParseError {}
 pub mod support {
     use erpspec_rules::WireReport;
     /// `Request::parse`: the typed value of a report that breaks no
-    /// documented rule.
+    /// rule the docs state or show.
     pub fn parse<T: serde::de::DeserializeOwned>(
         report: WireReport,
     ) -> Result<T, crate::ParseError> {
-        if report.documented().next().is_some() {
+        if report.as_shown().next().is_some() {
             return Err(crate::ParseError::Rejected(Box::new(report)));
         }
         match erpspec_rules::read::from_normalized(&report.normalized) {

@@ -20,6 +20,7 @@ use crate::auth;
 use crate::faults::{Fault, Faults};
 use crate::index::{Extract, Indexes};
 use crate::qbe;
+use crate::readings::{self, Readings};
 use crate::store::{Store, Tx};
 use crate::util::{self, get_path, parents_mut, record_of, record_of_mut};
 use erpspec_codegen::answers::{self, Situation};
@@ -138,6 +139,8 @@ type Step<T> = Result<T, Abort>;
 pub struct Engine {
     v: Vendor,
     faults: Faults,
+    /// The choices made where the docs leave the answer open.
+    readings: Readings,
     routes: Vec<Route>,
     /// Fields of each resource's records (from the responses that return them).
     record_fields: BTreeMap<String, Vec<Field>>,
@@ -180,6 +183,7 @@ impl Engine {
         v: Vendor,
         store: &mut Store,
         faults: Faults,
+        readings: Readings,
         given: &BTreeMap<String, String>,
     ) -> Result<(Engine, CredentialSetup), String> {
         for name in given.keys() {
@@ -261,6 +265,7 @@ impl Engine {
         let engine = Engine {
             v,
             faults,
+            readings,
             routes,
             record_fields,
             members,
@@ -294,9 +299,27 @@ impl Engine {
             if tx.meta(&vendor, "demo-loaded")?.is_some() {
                 return Ok(());
             }
+            // The other reading starts with only the records no endpoint can
+            // create (a singleton, what the harness needs as fixtures), and
+            // numbers new records from an offset.
+            let other_records = self.readings.other(readings::RECORDS);
             for r in &self.v.resources {
+                if other_records {
+                    for a in r
+                        .assigned
+                        .iter()
+                        .filter(|a| matches!(a.how, AssignedHow::PaddedSequence { .. } | AssignedHow::IntegerSequence))
+                    {
+                        tx.bump_sequence(&vendor, &r.name, &a.field, self.readings.offset)?;
+                    }
+                }
+                let creatable = self
+                    .v
+                    .endpoints
+                    .iter()
+                    .any(|e| e.operation.kind == OperationKind::Create && e.operation.resource.as_deref() == Some(&r.name));
                 let member = self.members.get(&r.name).map(String::as_str);
-                for demo in &r.demo {
+                for demo in r.demo.iter().filter(|_| !(other_records && (creatable || self.includes_child(r)))) {
                     // A demo record is the record proper unless it is written
                     // in the request's shape (holding the record member).
                     let mut doc = match member {
@@ -357,7 +380,7 @@ impl Engine {
             let t = &self.v.transport;
             let entry = self.served(Some(ep), Situation::WrongMethod);
             let detail = match entry {
-                Some(e) if Some(&e.id) != t.on_wrong_method.as_ref() && matches!(e.message, MessageRule::Prefix(_)) => uri_detail(req),
+                Some(e) if !t.on_wrong_method.contains(&e.id) && matches!(e.message, MessageRule::Prefix(_)) => uri_detail(req),
                 _ => format!("Request method must be {}.", t.methods.join(" or ")),
             };
             let mut answer = self.error(entry, 405, &detail, req);
@@ -407,7 +430,12 @@ impl Engine {
 
     /// Steps 4 to 7, inside the request's transaction.
     fn process(&self, tx: &Tx<'_>, req: &Request, ep: &Endpoint, admitted: Admitted) -> Step<Response> {
-        let Admitted { vars, body, report, .. } = admitted;
+        let Admitted {
+            vars, body, mut report, ..
+        } = admitted;
+        // A rule a fault switch ignores is not applied in any reading.
+        report.violations.retain(|x| !self.faults.ignores_rule(&x.rule));
+        readings::apply(ep, &self.readings, &mut report);
         let empty = Map::new();
         let params = body.as_object().unwrap_or(&empty);
         let principal = if ep.authenticated {
@@ -674,6 +702,12 @@ impl Engine {
         self.body_credentials
             .iter()
             .any(|c| path.strip_prefix('/').is_some_and(|p| names.matches(c, p)))
+    }
+
+    /// Is the resource's records made by another resource's create (the
+    /// items of a parent's list)?
+    fn includes_child(&self, r: &Resource) -> bool {
+        self.v.resources.iter().any(|p| p.includes.iter().any(|i| i.resource == r.name))
     }
 
     /// Whether a fault switch has the server ignore the required rule of
@@ -951,6 +985,13 @@ impl Engine {
         principal: &str,
     ) -> Step<Response> {
         self.check_references(tx, req, ep, normalized)?;
+        let mut normalized = normalized.clone();
+        if self.readings.other(&readings::client_key(&ep.id)) {
+            for k in self.v.client_keys(ep) {
+                normalized.remove(&k);
+            }
+        }
+        let normalized = &normalized;
         let mut doc = self.build_doc(ep, member, normalized);
         self.shape_child_lists(tx, ep, r, member, &mut doc)?;
         // A server ignoring a required rule stores what it was given: an
@@ -1226,7 +1267,11 @@ impl Engine {
             && let Some(rec) = record_of_mut(&mut doc, member)
         {
             let sent = record_of(&Value::Object(normalized.clone()), member).clone();
-            for f in &c.fields {
+            let cleared = match c.alternatives.first() {
+                Some(other) if self.readings.other(&readings::clears_omitted(&ep.id)) => other,
+                _ => &c.fields,
+            };
+            for f in cleared {
                 if sent.get(f).is_none_or(Value::is_null) {
                     rec.remove(f);
                 }
@@ -1479,6 +1524,7 @@ impl Engine {
         for q in &ep.quirks {
             if let QuirkKind::PadsStrings { unpadded } = &q.kind
                 && !self.faults.has(&Fault::QuirkMissing(q.id.clone()))
+                && !self.readings.other(&readings::padding(&q.id))
             {
                 // Key and server-assigned columns are full width, and the docs
                 // show some fields unpadded: no padding there.
@@ -1540,7 +1586,18 @@ impl Engine {
     }
 
     /// The entry answering a situation (see [`answers::served_entry`]).
+    /// Where the docs give several answers, the reading picks the first or
+    /// the last.
     fn served(&self, ep: Option<&Endpoint>, s: Situation<'_>) -> Option<&ErrorEntry> {
+        let documented = answers::documented_entries(&self.v, ep, &s);
+        // A switch breaking one of the answers is served wherever that
+        // answer is documented, whichever the reading would pick.
+        if let Some(broken) = documented.iter().find(|e| self.faults.breaks_entry(&e.id)) {
+            return Some(broken);
+        }
+        if documented.len() > 1 && self.readings.other(&readings::answers(&self.v, ep, &s)) {
+            return documented.last().copied();
+        }
         answers::served_entry(&self.v, ep, &s)
     }
 
@@ -1553,7 +1610,7 @@ impl Engine {
         let (status, message, code, template) = match entry {
             Some(e) => {
                 // The unknown-route answer quotes the request URI.
-                let detail = if self.v.transport.on_unknown_route.as_deref() == Some(e.id.as_str()) {
+                let detail = if self.v.transport.on_unknown_route.contains(&e.id) {
                     format!("'{}'.", req.uri())
                 } else {
                     detail.to_string()
@@ -1563,6 +1620,9 @@ impl Engine {
                     message = format!("Altered: {message}");
                 }
                 let mut status = answers::served_status(&self.v, e);
+                if answers::documented_status(&self.v, e).is_none() && status == 200 && self.readings.other(readings::STATUS) {
+                    status = 400;
+                }
                 if self.faults.has(&Fault::WrongStatus(e.id.clone())) {
                     status = 200;
                 }

@@ -12,9 +12,11 @@
 //! `<vendor>.<endpoint>.operation`, `<vendor>.<endpoint>.quirks.<quirk>`.
 
 use erpspec_codegen::answers::{
-    Situation, dialect_check_id, endpoint_check_id, entry_check_id, envelope_check_id, presentation_check_id, resource_check_id,
+    Situation, dialect_check_id, endpoint_check_id, entry_check_id, envelope_check_id, presentation_check_id, quirk_check_id,
+    resource_check_id,
 };
-use erpspec_codegen::ir::{Endpoint, Field, MessageRule, OperationKind, PresentationLocation, Type, Vendor, walk_fields};
+use erpspec_codegen::ir::{Endpoint, Field, MessageRule, OperationKind, PresentationLocation, QuirkKind, Type, Vendor, walk_fields};
+use erpspec_rules::Strength;
 use std::collections::BTreeSet;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -76,17 +78,23 @@ pub struct FaultInfo {
     pub name: String,
     /// The id of the rule it breaks.
     pub rule: String,
+    /// How the rule it breaks is known: a documented or contested one must
+    /// be caught by a failure; a site or implied one can be caught only by a
+    /// warning (the docs do not forbid what the fault does).
+    pub strength: Strength,
     pub description: String,
     pub fault: Fault,
 }
 
 /// Every fault the IR supports for a vendor, in a stable order.
 pub fn catalogue(v: &Vendor) -> Vec<FaultInfo> {
-    let mut out = Vec::new();
+    let mut out: Vec<FaultInfo> = Vec::new();
     let mut push = |name: String, rule: String, description: String, fault: Fault| {
+        let strength = strength_of(v, &fault);
         out.push(FaultInfo {
             name,
             rule,
+            strength,
             description,
             fault,
         })
@@ -108,7 +116,10 @@ pub fn catalogue(v: &Vendor) -> Vec<FaultInfo> {
             if credential_members.contains(&path) {
                 continue;
             }
-            if seen.insert(r.id.clone()) && !equivalent_when_ignored(v, ep, &path, r) {
+            // Ignoring a contested rule that has no other reading but "no
+            // such rule" is taking that reading, not a fault.
+            let another_reading = r.strength == Strength::Contested && r.alternatives.is_empty() && !r.truncates;
+            if seen.insert(r.id.clone()) && !equivalent_when_ignored(v, ep, &path, r) && !another_reading {
                 push(
                     format!("ignore-rule={}", r.id),
                     r.id.clone(),
@@ -121,7 +132,7 @@ pub fn catalogue(v: &Vendor) -> Vec<FaultInfo> {
 
     // Authentication: one per documented failure answer.
     let a = &v.auth;
-    if a.on_missing.is_some() {
+    if !a.on_missing.is_empty() {
         push(
             "auth-accept-missing".into(),
             dialect_check_id(v, &Situation::AuthMissing),
@@ -129,7 +140,7 @@ pub fn catalogue(v: &Vendor) -> Vec<FaultInfo> {
             Fault::AuthAcceptMissing,
         );
     }
-    if a.on_malformed.is_some() {
+    if !a.on_malformed.is_empty() {
         push(
             "auth-accept-malformed".into(),
             dialect_check_id(v, &Situation::AuthMalformed),
@@ -137,7 +148,7 @@ pub fn catalogue(v: &Vendor) -> Vec<FaultInfo> {
             Fault::AuthAcceptMalformed,
         );
     }
-    if a.on_rejected.is_some() {
+    if !a.on_rejected.is_empty() {
         push(
             "auth-accept-rejected".into(),
             dialect_check_id(v, &Situation::AuthRejected),
@@ -205,7 +216,7 @@ pub fn catalogue(v: &Vendor) -> Vec<FaultInfo> {
     );
     // Only where the vendor documents how invalid JSON is answered: elsewhere
     // reading it leniently breaks no documented rule.
-    if v.transport.on_invalid_json.is_some() {
+    if !v.transport.on_invalid_json.is_empty() {
         push(
             "invalid-json-accepted".into(),
             dialect_check_id(v, &Situation::InvalidJson),
@@ -292,7 +303,12 @@ pub fn catalogue(v: &Vendor) -> Vec<FaultInfo> {
                 Fault::ItemsReplaced(ep.id.clone()),
             );
         }
-        if op.clears_omitted.is_some() {
+        // Keeping them is the other reading where one says nothing is cleared.
+        if op
+            .clears_omitted
+            .as_ref()
+            .is_some_and(|c| !c.alternatives.iter().any(|a| a.is_empty()))
+        {
             push(
                 format!("clears-omitted-ignored={}", ep.id),
                 endpoint_check_id(v, ep, "operation.clears_omitted"),
@@ -313,7 +329,7 @@ pub fn catalogue(v: &Vendor) -> Vec<FaultInfo> {
         for q in ep.quirks.iter().filter(|q| quirks_seen.insert(q.id.clone())) {
             push(
                 format!("quirk-missing={}", q.id),
-                endpoint_check_id(v, ep, &format!("quirks.{}", q.id)),
+                quirk_check_id(v, ep, &q.id),
                 format!("do not apply the documented quirk: {}", q.description.trim()),
                 Fault::QuirkMissing(q.id.clone()),
             );
@@ -351,6 +367,55 @@ pub fn catalogue(v: &Vendor) -> Vec<FaultInfo> {
     out
 }
 
+/// How the rule a fault breaks is known.
+fn strength_of(v: &Vendor, fault: &Fault) -> Strength {
+    let ep = |id: &str| v.endpoint(id);
+    match fault {
+        Fault::IgnoreRule(id) => v
+            .endpoints
+            .iter()
+            .flat_map(|e| e.all_rules())
+            .find(|(_, r)| &r.id == id)
+            .map(|(_, r)| r.strength)
+            .unwrap_or(Strength::Documented),
+        Fault::AcceptAnyMethod if v.transport.on_wrong_method.is_empty() && !v.transport.methods_documented => Strength::Implied,
+        // A key the client may send but the server assigns, nothing saying
+        // it must be unique: refusing a second create with it is implied.
+        Fault::DuplicateAccepted(e) => {
+            let resource = ep(e).and_then(|e| e.operation.resource.as_deref()).and_then(|r| v.resource(r));
+            let client_keys_only = ep(e).is_some_and(|e| !v.client_keys(e).is_empty())
+                && resource.is_some_and(|r| !r.unique.iter().any(|f| ep(e).is_some_and(|e| writable(v, e, f))));
+            if client_keys_only {
+                Strength::Implied
+            } else {
+                Strength::Documented
+            }
+        }
+        Fault::ReferenceUnchecked(e, path) => {
+            let documented = ep(e).is_some_and(|e| {
+                let mut answer = false;
+                walk_fields(&e.request, &mut |n| {
+                    if n.dotted() == *path && n.field.refers_to.as_ref().is_some_and(|r| r.on_missing.is_some()) {
+                        answer = true;
+                    }
+                });
+                answer
+            });
+            if documented { Strength::Documented } else { Strength::Implied }
+        }
+        // Padding is allowed, not promised for every value.
+        Fault::QuirkMissing(q)
+            if v.quirks
+                .iter()
+                .chain(v.endpoints.iter().flat_map(|e| &e.quirks))
+                .any(|x| &x.id == q && matches!(x.kind, QuirkKind::PadsStrings { .. })) =>
+        {
+            Strength::Implied
+        }
+        _ => Strength::Documented,
+    }
+}
+
 /// Whether ignoring this rule changes no documented answer, so no harness
 /// could tell (an equivalent mutant): the required record member of an
 /// endpoint that still needs something inside it, a required field of its
@@ -381,7 +446,7 @@ pub fn equivalent_when_ignored(v: &Vendor, ep: &Endpoint, path: &str, r: &erpspe
 /// answered alike, ignoring the rule changes no documented answer.
 fn credential_value_answered_alike(v: &Vendor, ep: &Endpoint, path: &str, r: &erpspec_codegen::ir::Rule) -> bool {
     use erpspec_codegen::answers::documented_entry;
-    if matches!(r.kind, erpspec_rules::RuleKind::Required) || v.login_credential(ep, path).is_none() {
+    if v.login_credential(ep, path).is_none() {
         return false;
     }
     let any_refusal = |e: Option<&erpspec_codegen::ir::ErrorEntry>| e.is_none_or(|e| matches!(e.message, MessageRule::Any));
@@ -450,17 +515,18 @@ pub(crate) fn writable(v: &Vendor, ep: &Endpoint, path: &str) -> bool {
 /// situation, and the catch-all entry. (RPM's daily-limit answer is
 /// documented but this server has no usage limit.)
 fn reachable_entries(v: &Vendor) -> BTreeSet<String> {
+    // The first documented answer of each situation is the one served.
     let mut ids: Vec<Option<&String>> = vec![
-        v.auth.on_missing.as_ref(),
-        v.auth.on_malformed.as_ref(),
-        v.auth.on_rejected.as_ref(),
-        v.transport.on_wrong_method.as_ref(),
-        v.transport.on_invalid_json.as_ref(),
-        v.transport.on_unknown_route.as_ref(),
-        v.transport.on_rule_violation.as_ref(),
+        v.auth.on_missing.first(),
+        v.auth.on_malformed.first(),
+        v.auth.on_rejected.first(),
+        v.transport.on_wrong_method.first(),
+        v.transport.on_invalid_json.first(),
+        v.transport.on_unknown_route.first(),
+        v.transport.on_rule_violation.first(),
     ];
     for ep in &v.endpoints {
-        ids.push(ep.on_rule_violation.as_ref());
+        ids.push(ep.on_rule_violation.first());
         ids.push(ep.operation.on_not_found.as_ref());
         ids.push(ep.operation.on_duplicate.as_ref());
         for (_, r) in ep.all_rules() {
@@ -509,6 +575,17 @@ impl Faults {
 
     pub fn has(&self, f: &Fault) -> bool {
         self.on.contains(f)
+    }
+
+    /// Does a switch break this catalogue entry's status, code or message?
+    pub fn breaks_entry(&self, id: &str) -> bool {
+        [
+            Fault::WrongStatus(id.into()),
+            Fault::WrongCode(id.into()),
+            Fault::WrongMessage(id.into()),
+        ]
+        .iter()
+        .any(|f| self.has(f))
     }
 
     pub fn is_empty(&self) -> bool {

@@ -18,6 +18,7 @@ pub mod engine;
 pub mod faults;
 pub mod index;
 pub mod qbe;
+pub mod readings;
 pub mod startup;
 pub mod store;
 pub mod util;
@@ -80,6 +81,11 @@ pub struct Config {
     pub docs_credentials: bool,
     /// Fault names (see [`faults`]); empty in normal use.
     pub faults: Vec<String>,
+    /// The choices made where the docs leave the answer open: `default`,
+    /// `other` or `random` (see [`readings`]).
+    pub readings: String,
+    /// Seeds `random` readings and the other reading's record numbering.
+    pub readings_seed: u64,
     /// How long a client may take to send its body before it is answered as
     /// unreadable.
     pub body_timeout: Duration,
@@ -94,6 +100,8 @@ impl Config {
             credentials: BTreeMap::new(),
             docs_credentials: false,
             faults: Vec::new(),
+            readings: "default".into(),
+            readings_seed: 1,
             body_timeout: BODY_TIMEOUT,
         }
     }
@@ -130,7 +138,8 @@ pub async fn prepare(config: &Config) -> Result<Prepared, String> {
     // Before the engine stores anything: a refused start must not leave the
     // public credentials in a database a later start would keep them from.
     startup::ensure_private(&config.listen, addr, &plan.public)?;
-    let (engine, mut credentials) = Engine::new(v, &mut store, faults, &plan.given)?;
+    let readings = readings::Readings::parse(&v, &config.readings, config.readings_seed)?;
+    let (engine, mut credentials) = Engine::new(v, &mut store, faults, readings, &plan.given)?;
     credentials.generated = plan.generated;
     let engine = Arc::new(engine);
     let committer = commit::Committer::start(engine.clone(), store)?;

@@ -36,6 +36,17 @@ struct Cli {
     /// Print every fault this API supports, with the rule id each one breaks, and exit.
     #[arg(long, hide = true)]
     list_faults: bool,
+    /// Where the docs leave the answer open or contradict themselves: take
+    /// the first choice everywhere (`default`), the other everywhere
+    /// (`other`), or a random half (`random`, chosen by --seed).
+    #[arg(long, default_value = "default", value_name = "default|other|random")]
+    readings: String,
+    /// Seeds `--readings random` and where the other reading numbers records from.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Print every choice point this API has (one switch each), and exit.
+    #[arg(long)]
+    list_readings: bool,
 }
 
 fn main() -> ExitCode {
@@ -53,7 +64,15 @@ fn run(cli: Cli) -> Result<(), String> {
     let vendor = reference::load_vendor(&cli.api)?;
     if cli.list_faults {
         for f in reference::faults::catalogue(&vendor) {
-            println!("{}\t{}\t{}", f.name, f.rule, f.description);
+            println!("{}\t{}\t{}\t{}", f.name, f.rule, f.description, f.strength);
+        }
+        return Ok(());
+    }
+    if cli.list_readings {
+        let chosen = reference::readings::Readings::parse(&vendor, &cli.readings, cli.seed)?;
+        for p in reference::readings::points(&vendor) {
+            let side = if chosen.other(&p.id) { "other" } else { "default" };
+            println!("{}\t{side}\tdefault: {}; other: {}", p.id, p.default, p.other);
         }
         return Ok(());
     }
@@ -68,6 +87,8 @@ fn run(cli: Cli) -> Result<(), String> {
         db: cli.db.clone(),
         docs_credentials: cli.docs_credentials,
         faults: cli.faults.clone(),
+        readings: cli.readings.clone(),
+        readings_seed: cli.seed,
         body_timeout: reference::BODY_TIMEOUT,
     };
 

@@ -145,7 +145,8 @@ fn query_strings_that_are_not_utf8_are_refused() {
     let a = s.call_query("customer-get", "?CustNumOrName=%ff%fe");
     assert_refused(&s, "query %ff", &a);
     let a = s.call_query("customer-add", "?Custname=%C3%A9t%C3%A9&Status=Active");
-    assert_eq!(a.json()["ResponseObject"]["CUSTNAME"], json!("été"));
+    // ManEx may pad text columns: compared after trimming, as the docs say.
+    assert_eq!(a.json()["ResponseObject"]["CUSTNAME"].as_str().map(str::trim_end), Some("été"));
 }
 
 #[test]

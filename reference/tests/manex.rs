@@ -39,8 +39,9 @@ fn add_examples_succeed_with_a_ten_digit_customer_number() {
     let first = rec["CUSTNO"].as_str().unwrap().to_string();
     assert_eq!(first.len(), 10);
     assert!(first.bytes().all(|c| c.is_ascii_digit()));
-    assert_eq!(rec["CUSTNAME"], json!("CustomerName"));
-    assert_eq!(rec["STATUS"], json!("Active"));
+    // Text columns may come back padded; the docs say to trim.
+    assert_eq!(rec["CUSTNAME"].as_str().map(str::trim_end), Some("CustomerName"));
+    assert_eq!(rec["STATUS"].as_str().map(str::trim_end), Some("Active"));
     // Every documented member of the record is there, typed as the KB shows.
     assert_eq!(rec["CREDLIMIT"], json!(0));
     assert_eq!(rec["LABOR"], json!(false));

@@ -22,6 +22,12 @@ pub struct Args {
     pub cases: Option<u32>,
     #[arg(long)]
     pub seed: Option<u64>,
+    /// The reference server's readings where the docs leave the answer open
+    /// or contradict themselves. conformance: default, other, random (by
+    /// --seed) or all (the default: default, other and three random ones);
+    /// mutation (repeatable): default and other unless given.
+    #[arg(long, value_name = "READING")]
+    pub readings: Vec<String>,
 }
 
 fn build() -> Result<(), ExitCode> {
@@ -67,6 +73,9 @@ pub fn run(args: &Args, subcommand: &str) -> ExitCode {
     }
     if let Some(s) = args.seed {
         cmd.args(["--seed", &s.to_string()]);
+    }
+    for r in &args.readings {
+        cmd.args(["--readings", r]);
     }
     match cmd.status() {
         Ok(s) if s.success() => ExitCode::SUCCESS,

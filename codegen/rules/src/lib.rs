@@ -42,6 +42,11 @@ pub enum Strength {
     /// The value set belongs to the installation (lookup tables set up per
     /// site); the documented values are the demo's defaults.
     Site,
+    /// Not stated by the pages: the schemas' inference where they are
+    /// silent (refusing another JSON type, another letter case). A server
+    /// breaking it gets a warning, never a failure, unless the user asks
+    /// for strict checking.
+    Implied,
 }
 
 impl fmt::Display for Strength {
@@ -50,6 +55,7 @@ impl fmt::Display for Strength {
             Strength::Documented => "documented",
             Strength::Contested => "contested",
             Strength::Site => "site",
+            Strength::Implied => "implied",
         })
     }
 }
@@ -96,6 +102,15 @@ impl WireReport {
     pub fn documented(&self) -> impl Iterator<Item = &Violation> {
         self.violations.iter().filter(|v| v.strength == Strength::Documented)
     }
+    /// Violations of what the docs state or show: documented rules and the
+    /// implied reading of their silences (a member's JSON type, an enum
+    /// value's spelling). What the typed values and the emitted JSON Schema
+    /// hold a request to; contested and site rules are left to the server.
+    pub fn as_shown(&self) -> impl Iterator<Item = &Violation> {
+        self.violations
+            .iter()
+            .filter(|v| matches!(v.strength, Strength::Documented | Strength::Implied))
+    }
 }
 
 /// The unit in which a maximum length is counted.
@@ -112,8 +127,14 @@ pub enum LengthUnit {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Case {
+    /// The docs demand the case ("please note must be camel-cased").
     Exact,
+    /// The docs say any case is accepted.
     Insensitive,
+    /// The docs give the spellings and say nothing about case: checked as
+    /// written, but a value that differs only in case breaks an implied
+    /// expectation, not a documented one ([`breach_strength`]).
+    Unstated,
 }
 
 /// Formats a string value can be required to follow.
@@ -278,6 +299,20 @@ impl RuleKind {
         }
     }
 
+    /// Does `value` break this rule only in a way the docs leave unstated?
+    pub fn breaks_only_where_silent(&self, value: &Scalar<'_>) -> bool {
+        match (self, value) {
+            (
+                RuleKind::Enum {
+                    values,
+                    case: Case::Unstated,
+                },
+                Scalar::Str(s),
+            ) => !one_of(s, values, Case::Exact) && one_of(s, values, Case::Insensitive),
+            _ => false,
+        }
+    }
+
     /// Does an array of `len` items satisfy this rule? Only `max_items`
     /// constrains arrays.
     pub fn holds_items(&self, len: usize) -> bool {
@@ -382,6 +417,20 @@ impl RuleKind {
             RuleKind::MinLength { min, unit } => kinds::min_length::strategies::breaking(*min, *unit),
             RuleKind::Const { value } => kinds::constant::strategies::breaking(*value),
         })
+    }
+}
+
+/// How strongly the docs forbid a value that breaks a rule whose readings
+/// are `kinds` and whose strength is `strength`: the rule's strength, or
+/// [`Strength::Implied`] where the value breaks a documented or contested
+/// rule only in a way the docs do not state (a documented enum value in
+/// another letter case where no case is demanded).
+pub fn breach_strength<'k>(strength: Strength, mut kinds: impl Iterator<Item = &'k RuleKind>, value: &Scalar<'_>) -> Strength {
+    // A site's values are the site's to spell: no inference is stronger.
+    if strength != Strength::Site && kinds.any(|k| k.breaks_only_where_silent(value)) {
+        Strength::Implied
+    } else {
+        strength
     }
 }
 

@@ -25,6 +25,9 @@ pub struct Planner<'t> {
     /// harness in setup, or named by a fixture.
     pub subjects: BTreeMap<String, Value>,
     pub uniq: Uniq,
+    /// Each endpoint with its contested rules read only as the schema's
+    /// first reading, and only as the others, made once.
+    sides: BTreeMap<String, (Endpoint, Endpoint)>,
 }
 
 /// A request body and where its identity (key, lookup) values came from.
@@ -42,6 +45,68 @@ impl<'t> Planner<'t> {
             t,
             subjects: BTreeMap::new(),
             uniq: Uniq::new(nonce),
+            sides: BTreeMap::new(),
+        }
+    }
+
+    /// The endpoint with each contested rule read only as its first
+    /// reading, and only as its other readings (a contested rule without
+    /// alternatives has "no such rule" as its other reading): what servers
+    /// taking one side of every contradiction accept.
+    pub(crate) fn sides(&mut self, ep: &Endpoint) -> &(Endpoint, Endpoint) {
+        self.sides.entry(ep.id.clone()).or_insert_with(|| {
+            let mut first = ep.clone();
+            first.for_each_rule_mut(&mut |r| r.alternatives.clear());
+            let mut others = ep.clone();
+            others.for_each_rule_mut(&mut |r| {
+                if r.strength == Strength::Contested {
+                    match r.alternatives.split_first() {
+                        Some((k, rest)) => {
+                            r.kind = k.clone();
+                            r.alternatives = rest.to_vec();
+                        }
+                        // The other reading has no such rule.
+                        None => r.id.clear(),
+                    }
+                }
+            });
+            strip_implied_contested(&mut others);
+            (first, others)
+        })
+    }
+
+    /// A value valid in every member (not only the required ones), the
+    /// `n`th of a list: list values and codes taken in turn, so the items of
+    /// a list differ. Members the server assigns are left to it.
+    pub(crate) fn full_value(&mut self, ep: &Endpoint, f: &Field, n: usize) -> Value {
+        let assigned: Vec<String> = self
+            .resource(ep)
+            .map(|r| {
+                r.assigned
+                    .iter()
+                    .filter_map(|a| a.field.rsplit('.').next().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        for r in &f.rules {
+            match &r.kind {
+                RuleKind::Enum { values, .. } if r.alternatives.is_empty() => return json!(values[n % values.len()]),
+                RuleKind::CodedEnum { values } => return json!(values[n % values.len()].code),
+                _ => {}
+            }
+        }
+        match &f.ty {
+            Type::Object { fields, .. } => {
+                let mut m = Map::new();
+                for c in fields {
+                    if assigned.contains(&c.name) || c.ty.scalar() == Some(ScalarType::Boolean) && !c.required {
+                        continue;
+                    }
+                    m.insert(c.name.clone(), self.full_value(ep, c, n));
+                }
+                Value::Object(m)
+            }
+            _ => self.valid_value(f),
         }
     }
 
@@ -175,10 +240,21 @@ impl<'t> Planner<'t> {
         }
     }
 
-    /// The subject record's value for a record path.
+    /// The subject record's value for a record path, found in the record
+    /// itself or inside its record member (RPM `{"Contact": {"ContactID": 3}}`).
     pub(crate) fn subject_value(&self, resource: &str, path: &[String]) -> Option<Value> {
         let rec = self.subjects.get(resource)?;
-        crate::oracle::get_path(self.v(), rec, path).cloned()
+        let v = self.v();
+        crate::oracle::get_path(v, rec, path)
+            .or_else(|| {
+                let member = v
+                    .endpoints
+                    .iter()
+                    .filter(|e| e.operation.resource.as_deref() == Some(resource))
+                    .find_map(|e| e.operation.record_member.as_deref())?;
+                crate::oracle::get_path(v, rec.get(member)?, path)
+            })
+            .cloned()
     }
 
     /// The request built from an example (or nothing), made to work on this
@@ -317,6 +393,29 @@ impl<'t> Planner<'t> {
         }
         built
     }
+}
+
+/// Removes the rules [`Planner::sides`] marked (by an empty id) as absent
+/// from the other readings.
+fn strip_implied_contested(ep: &mut Endpoint) {
+    fn strip(fields: &mut [Field]) {
+        for f in fields {
+            f.rules.retain(|r| !r.id.is_empty());
+            if !f.rules.iter().any(|r| matches!(r.kind, RuleKind::Required)) {
+                f.required = false;
+            }
+            let mut t = &mut f.ty;
+            while let Type::Array { items } = t {
+                t = items;
+            }
+            if let Type::Object { fields, rules } = t {
+                rules.retain(|r| !r.id.is_empty());
+                strip(fields);
+            }
+        }
+    }
+    ep.rules.retain(|r| !r.id.is_empty());
+    strip(&mut ep.request);
 }
 
 /// Fills taking a request's identity values (`Built::identity`) from the

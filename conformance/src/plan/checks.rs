@@ -6,9 +6,62 @@ use crate::oracle::Expect;
 use crate::target::Presenting;
 use build::{array_item, is_credential, join};
 use erpspec_codegen::answers::{Situation, dialect_check_id};
-use erpspec_codegen::ir::{Endpoint, Example, Field, OperationKind, Rule, Type};
+use erpspec_codegen::ir::{Endpoint, Field, Inference, OperationKind, Rule, Type};
+use erpspec_codegen::validate::WireReport;
 use erpspec_rules::{RuleKind, Strength};
 use serde_json::{Value, json};
+
+/// What the documented readings of the rules say a request must get.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Due {
+    /// Every reading accepts it.
+    Success,
+    /// It breaks a rule of this strength (for a contested rule: under every
+    /// documented reading).
+    Refusal(Strength),
+    /// The readings of a contested rule disagree; `first_refuses` is what
+    /// the schema's first reading says.
+    Readings { first_refuses: bool },
+}
+
+/// What the validators find in one request: under every documented
+/// reading at once (what a refusal's strength comes from), under the
+/// schemas' first readings only, and under their other readings only.
+pub(crate) struct Reports {
+    pub all: WireReport,
+    pub first: WireReport,
+    pub others: WireReport,
+}
+
+impl Reports {
+    /// Does any reading find a violation of another rule than `id`?
+    pub(crate) fn others_than(&self, id: &str) -> bool {
+        [&self.all, &self.first, &self.others]
+            .iter()
+            .any(|r| r.violations.iter().any(|x| x.rule != id))
+    }
+
+    pub(crate) fn is_clean(&self) -> bool {
+        [&self.all, &self.first, &self.others].iter().all(|r| r.violations.is_empty())
+    }
+}
+
+/// What the readings say of `rule` for one request: a refusal where both
+/// sides refuse it, a success where both accept it, either where they
+/// disagree.
+pub(crate) fn due_for(r: &Reports, rule: &Rule) -> Due {
+    fn broken<'w>(w: &'w WireReport, id: &str) -> Option<&'w erpspec_rules::Violation> {
+        w.violations.iter().find(|x| x.rule == id)
+    }
+    let broken = |w| broken(w, &rule.id);
+    match (broken(&r.first), broken(&r.others)) {
+        (Some(x), Some(_)) => Due::Refusal(broken(&r.all).map(|a| a.strength).unwrap_or(x.strength)),
+        (None, None) => Due::Success,
+        (first, _) => Due::Readings {
+            first_refuses: first.is_some(),
+        },
+    }
+}
 
 impl Planner<'_> {
     pub(crate) fn step(&self, ep: &Endpoint, body: Value, presenting: Presenting, expect: Expect) -> Step {
@@ -60,7 +113,8 @@ impl Planner<'_> {
             removable: Vec::new(),
             endpoint: None,
             rule: dialect_check_id(v, &s),
-            severity: Severity::Fail,
+            strength: Strength::Documented,
+            note: None,
             sources: v.transport.sources.clone(),
             what: "a route no endpoint has is refused".into(),
             steps: vec![Step {
@@ -72,37 +126,50 @@ impl Planner<'_> {
                     body: "{}".into(),
                 },
                 expect: refusal(v, None, &s),
+                precondition: false,
                 fills: Vec::new(),
                 locate: None,
             }],
         });
         for ep in &v.endpoints {
-            let wrong = ["PATCH", "PUT", "DELETE", "POST", "GET"]
+            // Every method a client is likely to send by mistake.
+            let wrong = ["GET", "POST", "PUT", "DELETE", "PATCH"]
                 .into_iter()
-                .find(|m| !v.transport.methods.iter().any(|x| x.eq_ignore_ascii_case(m)));
-            if let Some(method) = wrong {
+                .filter(|m| !v.transport.methods.iter().any(|x| x.eq_ignore_ascii_case(m)));
+            for method in wrong {
                 let s = Situation::WrongMethod;
-                let documented = v.transport.on_wrong_method.is_some() || v.transport.methods_documented;
+                let documented = !v.transport.on_wrong_method.is_empty() || v.transport.methods_documented;
                 let built = self.base(ep);
                 let mut step = self.step(ep, built.body, Presenting::Valid, refusal(v, Some(ep), &s));
                 if let Call::Json { method: m, .. } = &mut step.call {
                     *m = method.to_string();
                 }
+                let (strength, note) = if documented {
+                    (Strength::Documented, None)
+                } else {
+                    (
+                        Strength::Implied,
+                        Some(format!(
+                            "The pages state no method; their examples imply {}.",
+                            v.transport.methods.join(" and ")
+                        )),
+                    )
+                };
                 out.push(
                     Check::of(
                         v,
                         ep,
-                        "transport.wrong_method",
+                        &format!("transport.wrong_method.{}", method.to_lowercase()),
                         Family::Transport,
                         dialect_check_id(v, &s),
                         format!("{method} is refused (the docs give {})", v.transport.methods.join(", ")),
                         vec![step],
                     )
-                    .severity(if documented { Severity::Fail } else { Severity::Warn })
+                    .known(strength, note)
                     .sources(v.transport.sources.clone()),
                 );
             }
-            if v.transport.on_invalid_json.is_some() {
+            if !v.transport.on_invalid_json.is_empty() {
                 let s = Situation::InvalidJson;
                 out.push(
                     Check::of(
@@ -121,6 +188,7 @@ impl Planner<'_> {
                                 body: "{\"".into(),
                             },
                             expect: refusal(v, Some(ep), &s),
+                            precondition: false,
                             fills: Vec::new(),
                             locate: None,
                         }],
@@ -132,24 +200,88 @@ impl Planner<'_> {
         out
     }
 
-    /// The expectation for an example: refused if it breaks a rule, else success.
-    pub(crate) fn example_expect(&self, ep: &Endpoint, ex: &Example) -> (Expect, Severity, String) {
+    /// The reports of a request under every documented reading (what the
+    /// validators give) and under the schemas' first readings only.
+    pub(crate) fn readings_reports(&mut self, ep: &Endpoint, body: &Value) -> Reports {
+        let v = self.v();
+        let wire = with_body_credentials(v, body);
+        let all = erpspec_codegen::validate::validate_request(v, ep, &wire);
+        let (first, others) = self.sides(ep);
+        Reports {
+            all,
+            first: erpspec_codegen::validate::validate_request(v, first, &wire),
+            others: erpspec_codegen::validate::validate_request(v, others, &wire),
+        }
+    }
+
+    /// The expectation of a request the docs' rules judge: the strongest
+    /// rule it breaks decides; where only contested readings disagree,
+    /// either answer is right. `None` where a refusal would have to be
+    /// judged against two rules at once under disagreeing readings.
+    pub(crate) fn judged(&mut self, ep: &Endpoint, body: &Value) -> (Expect, Strength, String, Option<String>) {
+        let v = self.v();
+        let reports = self.readings_reports(ep, body);
         let rules = ep.all_rules();
-        let broken: Vec<&Rule> = ex
-            .breaks
-            .iter()
-            .filter_map(|id| rules.iter().find(|(_, r)| &r.id == id).map(|(_, r)| *r))
+        let rule_of = |id: &str| rules.iter().find(|(_, r)| r.id == id).map(|(_, r)| *r);
+        let dues: Vec<(&Rule, Due)> = [&reports.all, &reports.first, &reports.others]
+            .into_iter()
+            .flat_map(|r| &r.violations)
+            .filter_map(|x| rule_of(&x.rule))
+            .map(|r| (r, due_for(&reports, r)))
             .collect();
-        match broken.first() {
-            None => (success(), Severity::Fail, answers::endpoint_check_id(self.v(), ep, "operation")),
-            Some(r) => {
-                let severity = if broken.iter().any(|r| r.strength == Strength::Documented) {
-                    Severity::Fail
-                } else {
-                    Severity::Warn
-                };
-                (refusal(self.v(), Some(ep), &Situation::RuleBroken(Some(r))), severity, r.id.clone())
+        let all = &reports.all;
+        let rank = |d: &Due| match d {
+            Due::Refusal(Strength::Documented | Strength::Contested) => 0,
+            Due::Refusal(Strength::Site) => 1,
+            Due::Readings { .. } => 2,
+            Due::Refusal(Strength::Implied) => 3,
+            Due::Success => 4,
+        };
+        match dues.iter().min_by_key(|(_, d)| rank(d)) {
+            None if reports.is_clean() => (
+                success(),
+                Strength::Documented,
+                answers::endpoint_check_id(v, ep, "operation"),
+                None,
+            ),
+            // A type of another JSON type: not a rule of the schemas.
+            None => (
+                Expect::Refusal { entries: Vec::new() },
+                Strength::Implied,
+                all.violations[0].rule.clone(),
+                Some(v.implied_note(Inference::WrongType)),
+            ),
+            Some((r, d)) => {
+                let entries = expected_entries(v, Some(ep), &Situation::RuleBroken(Some(r)));
+                match *d {
+                    Due::Readings { first_refuses } => (
+                        Expect::Readings {
+                            entries,
+                            asserts: Vec::new(),
+                            first_refuses,
+                        },
+                        Strength::Contested,
+                        r.id.clone(),
+                        r.note.clone(),
+                    ),
+                    Due::Refusal(s) => (Expect::Refusal { entries }, s, r.id.clone(), self.why(r, s)),
+                    Due::Success => (
+                        success(),
+                        Strength::Documented,
+                        answers::endpoint_check_id(v, ep, "operation"),
+                        None,
+                    ),
+                }
             }
+        }
+    }
+
+    /// Why an expectation of this strength on `r` is not simply documented.
+    pub(crate) fn why(&self, r: &Rule, s: Strength) -> Option<String> {
+        match s {
+            Strength::Documented => None,
+            Strength::Implied if matches!(r.kind, RuleKind::Enum { .. }) => Some(self.v().implied_note(Inference::EnumCase)),
+            _ => r.note.clone(),
         }
     }
 
@@ -198,8 +330,8 @@ impl Planner<'_> {
             steps,
         ));
         for (i, ex) in ep.examples.iter().enumerate() {
-            let (expect, severity, rule) = self.example_expect(ep, ex);
             let built = self.build(ep, Some(ex), true);
+            let (expect, strength, rule, note) = self.judged(ep, &built.body);
             let steps = self.on_fresh_record(ep, built.clone(), Presenting::Valid, expect.clone());
             out.push(Check {
                 id: format!("{}.{}.example.{}", v.name, ep.id, i + 1),
@@ -207,7 +339,8 @@ impl Planner<'_> {
                 removable: Vec::new(),
                 endpoint: Some(ep.id.clone()),
                 rule: rule.clone(),
-                severity,
+                strength,
+                note: note.clone(),
                 sources: ex.sources.clone(),
                 what: format!("the docs' example \"{}\" (records named by it replaced by the run's)", ex.name),
                 steps,
@@ -221,16 +354,24 @@ impl Planner<'_> {
                         params,
                     };
                 }
+                // The docs print the query string but not the method it
+                // travels with: where they state no method, a refusal of
+                // this GET is only implied.
+                let (strength, note) = match v.transport.methods_documented {
+                    true => (strength, note),
+                    false => (
+                        Strength::Implied,
+                        Some("The pages print this query string but state no method; GET is implied.".to_string()),
+                    ),
+                };
                 out.push(Check {
                     id: format!("{}.{}.example.{}.query", v.name, ep.id, i + 1),
                     family: Family::Accepted,
                     removable: Vec::new(),
                     endpoint: Some(ep.id.clone()),
                     rule,
-                    // The docs print the query string but not the method it
-                    // travels with: where they state no method, a refusal of
-                    // this GET only warns.
-                    severity: if v.transport.methods_documented { severity } else { Severity::Warn },
+                    strength,
+                    note,
                     sources: ex.sources.clone(),
                     what: format!("the docs' example \"{}\" as a query string (GET)", ex.name),
                     steps,
@@ -240,58 +381,102 @@ impl Planner<'_> {
         out
     }
 
-    /// A rule case: the base request with one change, and what it must get.
-    #[allow(clippy::too_many_arguments)]
+    /// A rule case: the base request with one change, and what every
+    /// documented reading says it must get. `None` where the change breaks
+    /// another rule too (a case breaks exactly the rule it names), or where
+    /// it would vary a value that names the record and still expect it found.
     pub(crate) fn rule_case(
         &mut self,
         ep: &Endpoint,
         rule: &Rule,
         case: &str,
         what: String,
-        accepted: bool,
         change: &dyn Fn(&mut Value, &mut Planner),
     ) -> Option<Check> {
         let v = self.v();
         let mut built = self.base(ep);
-        // A value that names the record cannot also be varied and still find it.
         let rule_path: Vec<String> = ep
             .all_rules()
             .into_iter()
             .find(|(_, r)| r.id == rule.id)
             .map(|(p, _)| pointer_segments(&p))
             .unwrap_or_default();
-        if accepted && built.identity.iter().any(|(p, _)| p == &rule_path) {
-            return None;
-        }
         change(&mut built.body, self);
-        // Negative means negative on the wire: the IR validator must read the
-        // request as breaking exactly this rule (or, accepted, breaking none).
-        let report = erpspec_codegen::validate::validate_request(v, ep, &with_body_credentials(v, &built.body));
-        let ok = if accepted {
-            report.violations.is_empty()
-        } else {
-            report.violations.iter().any(|x| x.rule == rule.id)
-        };
-        if !ok {
+        // Negative means negative on the wire: the validators must read the
+        // request as breaking this rule and no other.
+        let reports = self.readings_reports(ep, &built.body);
+        if reports.others_than(&rule.id) {
             return None;
         }
-        let expect = if accepted {
-            success()
-        } else {
-            refusal(v, Some(ep), &Situation::RuleBroken(Some(rule)))
+        let due = due_for(&reports, rule);
+        if due != Due::Refusal(Strength::Documented) && built.identity.iter().any(|(p, _)| p == &rule_path) {
+            return None;
+        }
+        let entries = || expected_entries(v, Some(ep), &Situation::RuleBroken(Some(rule)));
+        let (expect, strength, family) = match due {
+            Due::Success => (
+                success(),
+                if rule.strength == Strength::Site {
+                    Strength::Site
+                } else {
+                    Strength::Documented
+                },
+                Family::Accepted,
+            ),
+            Due::Refusal(s) => (Expect::Refusal { entries: entries() }, s, Family::Rejected),
+            Due::Readings { first_refuses } => (
+                Expect::Readings {
+                    entries: entries(),
+                    asserts: self.truncation_asserts(ep, rule, &built.body),
+                    first_refuses,
+                },
+                Strength::Contested,
+                Family::Rejected,
+            ),
+        };
+        let note = match strength {
+            Strength::Documented => None,
+            s => self.why(rule, s),
         };
         let steps = self.on_fresh_record(ep, built, Presenting::Valid, expect);
         Some(Check {
             id: format!("{}.{case}", rule.id),
-            family: if accepted { Family::Accepted } else { Family::Rejected },
+            family,
             removable: Vec::new(),
             endpoint: Some(ep.id.clone()),
             rule: rule.id.clone(),
-            severity: Severity::of(rule.strength),
+            strength,
+            note,
             sources: sources(Some(rule), Some(ep), &[]),
             what,
             steps,
         })
+    }
+
+    /// Where the other documented reading of a contested `max_length` cuts
+    /// a longer value to the limit: what the accepted record must hold.
+    pub(crate) fn truncation_asserts(&self, ep: &Endpoint, rule: &Rule, body: &Value) -> Vec<crate::oracle::Assert> {
+        let RuleKind::MaxLength { max, unit } = &rule.kind else {
+            return Vec::new();
+        };
+        if !rule.truncates || !matches!(ep.response.payload, erpspec_codegen::ir::Payload::Record) {
+            return Vec::new();
+        }
+        let Some((path, _)) = ep.all_rules().into_iter().find(|(_, r)| r.id == rule.id) else {
+            return Vec::new();
+        };
+        let segs = pointer_segments(&path);
+        let Some(sent) = crate::oracle::get_path(self.v(), body, &segs).and_then(Value::as_str) else {
+            return Vec::new();
+        };
+        let mut record_path = segs.clone();
+        record_path[0] = self.record_name(ep, &segs[0]);
+        vec![crate::oracle::Assert {
+            path: record_path,
+            value: json!(erpspec_rules::kinds::max_length::truncate(sent, *max, *unit)),
+            compare: crate::oracle::Compare::Exact,
+            because: format!("{} is accepted only cut to its limit ({})", rule.id, rule.kind.describe()),
+        }]
     }
 
     pub(crate) fn rule_checks(&mut self, ep: &Endpoint) -> Vec<Check> {
@@ -300,7 +485,7 @@ impl Planner<'_> {
         let mut out = Vec::new();
         for (path, rule) in ep.all_rules() {
             let segs = pointer_segments(&path);
-            if segs.len() == 1 && is_credential(v, &segs[0]) {
+            if segs.len() == 1 && is_credential(v, &segs[0]) || self.ignored_member(ep, &segs) {
                 continue;
             }
             let field = segs.iter().filter(|s| *s != "*").cloned().collect::<Vec<_>>().join(".");
@@ -309,7 +494,7 @@ impl Planner<'_> {
                 RuleKind::Required => {
                     let s2 = segs.clone();
                     cases.push(
-                        self.rule_case(ep, rule, "missing", format!("{field} left out is refused"), false, &move |b, _| {
+                        self.rule_case(ep, rule, "missing", format!("{field} left out is refused"), &move |b, _| {
                             remove_path(b, &s2, names)
                         }),
                     );
@@ -322,7 +507,6 @@ impl Planner<'_> {
                         rule,
                         "none",
                         format!("none of {} sent is refused", fields.join(", ")),
-                        false,
                         &move |b, _| {
                             for f in &fields {
                                 remove_path(b, &join(&s2, f), names);
@@ -332,17 +516,23 @@ impl Planner<'_> {
                 }
                 RuleKind::MaxItems { max } => {
                     let item = array_item(ep, &segs);
-                    for (case, n, accepted) in [("at_limit", *max as usize, true), ("past_limit", *max as usize + 1, false)] {
+                    let Ok(max) = usize::try_from(*max) else { continue };
+                    for (case, n) in [("at_limit", max), ("past_limit", max.saturating_add(1))] {
+                        // Lists too long to send are not planned.
+                        if n > 1000 {
+                            continue;
+                        }
                         let s2 = segs.clone();
                         let item = item.clone();
-                        cases.push(
-                            self.rule_case(ep, rule, case, format!("{field} with {n} items"), accepted, &move |b, p| {
-                                let items: Vec<Value> = (0..n)
-                                    .map(|_| item.as_ref().map(|f| p.valid_value(f)).unwrap_or(json!({})))
-                                    .collect();
-                                set_path(b, &s2, Value::Array(items), names)
-                            }),
-                        );
+                        cases.push(self.rule_case(ep, rule, case, format!("{field} with {n} items"), &move |b, p| {
+                            // Each item valid in every member, and each
+                            // different where a list of values allows, so
+                            // the case breaks nothing but the count.
+                            let items: Vec<Value> = (0..n)
+                                .map(|i| item.as_ref().map(|f| p.full_value(ep, f, i)).unwrap_or(json!({})))
+                                .collect();
+                            set_path(b, &s2, Value::Array(items), names)
+                        }));
                     }
                 }
                 kind => {
@@ -354,17 +544,15 @@ impl Planner<'_> {
                     // cannot be shown to be accepted.
                     let credential = v.login_credential(ep, &path).is_some();
                     for c in kind.cases().into_iter().filter(|c| !(credential && c.holds)) {
-                        let (case, value, accepted) = (c.id, c.value, c.holds);
+                        let (case, value) = (c.id, c.value);
                         let s2 = segs.clone();
                         let shown = crate::report::short(&value);
-                        cases.push(self.rule_case(
-                            ep,
-                            rule,
-                            &case,
-                            format!("{field} = {shown} is {}", if accepted { "accepted" } else { "refused" }),
-                            accepted,
-                            &move |b, _| set_path(b, &s2, value.clone(), names),
-                        ));
+                        let verb = if c.holds { "accepted" } else { "refused" };
+                        cases.push(
+                            self.rule_case(ep, rule, &case, format!("{field} = {shown} is {verb}"), &move |b, _| {
+                                set_path(b, &s2, value.clone(), names)
+                            }),
+                        );
                     }
                 }
             }
@@ -374,10 +562,29 @@ impl Planner<'_> {
         out
     }
 
+    /// A member whose value the docs say cannot change the answer: a later
+    /// lookup of a read when an earlier one is in the request (RPM Customer:
+    /// "CustomerID ... if present, Customer is ignored").
+    pub(crate) fn ignored_member(&mut self, ep: &Endpoint, segs: &[String]) -> bool {
+        if ep.operation.kind != OperationKind::Read {
+            return false;
+        }
+        let Some(pos) = ep.operation.lookup.iter().position(|l| segs.len() == 1 && l.field == segs[0]) else {
+            return false;
+        };
+        let names = self.v().transport.names;
+        let base = self.base(ep);
+        ep.operation.lookup[..pos]
+            .iter()
+            .any(|l| present(&base.body, std::slice::from_ref(&l.field), names))
+    }
+
     /// A rule on a value that names the record (ManEx Edit's ten-digit
     /// `Custno`) is only observable against a record that exists under a
     /// value breaking it: created through the resource's create endpoint
-    /// where that endpoint does not have the rule, then named.
+    /// where that endpoint does not have the rule, then named. The docs do
+    /// not promise the create takes such a value, so its refusal makes the
+    /// check inconclusive rather than failed.
     pub(crate) fn existing_identity_case(
         &mut self,
         ep: &Endpoint,
@@ -408,23 +615,25 @@ impl Planner<'_> {
             .clone();
         let mut create = self.base(creator);
         set_path(&mut create.body, std::slice::from_ref(&field.name), value.clone(), names);
-        let report = erpspec_codegen::validate::validate_request(v, creator, &with_body_credentials(v, &create.body));
-        if !report.violations.is_empty() {
+        if !self.readings_reports(creator, &create.body).is_clean() {
             return None;
         }
         let mut call = built.body;
         set_path(&mut call, segs, value.clone(), names);
-        let report = erpspec_codegen::validate::validate_request(v, ep, &with_body_credentials(v, &call));
-        if !report.violations.iter().any(|x| x.rule == rule.id) {
+        let reports = self.readings_reports(ep, &call);
+        let Due::Refusal(strength) = due_for(&reports, rule) else {
             return None;
-        }
+        };
+        let mut prepare = self.step(creator, create.body, Presenting::Valid, success());
+        prepare.precondition = true;
         Some(Check {
             id: format!("{}.{case}.existing", rule.id),
             family: Family::Rejected,
             removable: Vec::new(),
             endpoint: Some(ep.id.clone()),
             rule: rule.id.clone(),
-            severity: Severity::of(rule.strength),
+            strength,
+            note: self.why(rule, strength),
             sources: sources(Some(rule), Some(ep), &[]),
             what: format!(
                 "a record created by {} with {} = {} exists, and {} naming it by that value is refused",
@@ -434,19 +643,22 @@ impl Planner<'_> {
                 ep.id
             ),
             steps: vec![
-                self.step(creator, create.body, Presenting::Valid, success()),
+                prepare,
                 self.step(
                     ep,
                     call,
                     Presenting::Valid,
-                    refusal(v, Some(ep), &Situation::RuleBroken(Some(rule))),
+                    Expect::Refusal {
+                        entries: expected_entries(v, Some(ep), &Situation::RuleBroken(Some(rule))),
+                    },
                 ),
             ],
         })
     }
 
-    /// A value of the wrong JSON type for every scalar field: refused, with
-    /// any refusal (the docs do not say how a wrong type is answered).
+    /// A value of another JSON type for every scalar field: refusing it is
+    /// only implied (the pages give types, not what a server does with
+    /// another one), so a server that stores or coerces it gets a warning.
     pub(crate) fn type_checks(&mut self, ep: &Endpoint) -> Vec<Check> {
         let v = self.v();
         let names = v.transport.names;
@@ -458,7 +670,7 @@ impl Planner<'_> {
             }
         }
         for (path, f) in scalars {
-            if path.len() == 1 && is_credential(v, &f.name) || !matches!(f.ty, Type::Scalar { .. }) {
+            if path.len() == 1 && is_credential(v, &f.name) || !matches!(f.ty, Type::Scalar { .. }) || self.ignored_member(ep, &path) {
                 continue;
             }
             let mut built = self.base(ep);
@@ -468,11 +680,12 @@ impl Planner<'_> {
                 json!({ "erpspec": "an object where a scalar is documented" }),
                 names,
             );
-            let report = erpspec_codegen::validate::validate_request(v, ep, &with_body_credentials(v, &built.body));
+            let all = self.readings_reports(ep, &built.body).all;
             let id_type = format!("{}.{}.{}.type", v.name, ep.id, path.join("."));
-            if !report.violations.iter().any(|x| x.rule == id_type) {
+            if all.violations.len() != 1 || all.violations[0].rule != id_type {
                 continue;
             }
+            let strength = all.violations[0].strength;
             let steps = self.on_fresh_record(ep, built, Presenting::Valid, Expect::Refusal { entries: Vec::new() });
             out.push(Check {
                 id: format!("{id_type}.object"),
@@ -480,7 +693,8 @@ impl Planner<'_> {
                 removable: Vec::new(),
                 endpoint: Some(ep.id.clone()),
                 rule: id_type,
-                severity: Severity::Fail,
+                strength,
+                note: (strength == Strength::Implied).then(|| v.implied_note(Inference::WrongType)),
                 sources: f.sources.clone().into_iter().chain(ep.sources.clone()).take(1).collect(),
                 what: format!("{} as a JSON object is refused", path.join(".")),
                 steps,
@@ -515,21 +729,15 @@ impl Planner<'_> {
         }
         for (case, presenting, s, what) in cases {
             let built = self.base(ep);
-            let mut expect = refusal(v, Some(ep), &s);
-            // Which strings are malformed rather than unknown is not
-            // documented: either answer is right.
-            if let (Situation::AuthMalformed, Expect::Refusal { entries }, Some(r)) = (&s, &mut expect, &v.auth.on_rejected)
-                && !entries.contains(r)
-            {
-                entries.push(r.clone());
-            }
+            let expect = refusal(v, Some(ep), &s);
             out.push(Check {
                 id: format!("{}.{}.auth.{case}", v.name, ep.id),
                 family: Family::Auth,
                 removable: Vec::new(),
                 endpoint: Some(ep.id.clone()),
                 rule: dialect_check_id(v, &s),
-                severity: Severity::Fail,
+                strength: Strength::Documented,
+                note: None,
                 sources: v.auth.sources.clone(),
                 what: what.into(),
                 steps: vec![self.step(ep, built.body, presenting, expect)],
@@ -566,7 +774,8 @@ impl Planner<'_> {
                 removable: Vec::new(),
                 endpoint: Some(ep.id.clone()),
                 rule: answers::presentation_check_id(v, None),
-                severity: Severity::Fail,
+                strength: Strength::Documented,
+                note: None,
                 sources: v.auth.sources.clone(),
                 what: format!(
                     "a valid `{}` wins over a wrong `{}`",

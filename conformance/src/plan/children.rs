@@ -8,7 +8,7 @@ use crate::oracle::{Assert, Compare, Expect};
 use crate::target::Presenting;
 use build::{is_credential, join};
 use erpspec_codegen::ir::{Endpoint, Field, Include, Resource, Type};
-use erpspec_rules::ScalarType;
+use erpspec_rules::{ScalarType, Strength};
 use serde_json::{Value, json};
 
 /// A parent resource's create that makes records of `child` from a list
@@ -94,7 +94,8 @@ impl Planner<'_> {
             removable: Vec::new(),
             endpoint: Some(ep.id.clone()),
             rule: answers::resource_check_id(v, &parent.name, &format!("includes.{}.primary", inc.member)),
-            severity: Severity::Fail,
+            strength: Strength::Documented,
+            note: None,
             sources: parent.sources.clone(),
             what: format!(
                 "a {} has one primary {}: making a second one primary clears the first",
@@ -215,7 +216,8 @@ impl Planner<'_> {
             removable: Vec::new(),
             endpoint: Some(ep.id.clone()),
             rule: answers::endpoint_check_id(v, ep, "operation"),
-            severity: Severity::Fail,
+            strength: Strength::Documented,
+            note: None,
             sources: ep.sources.clone(),
             what: format!(
                 "an update of {} of a record {} created reads back changed through {}",
@@ -255,7 +257,8 @@ impl Planner<'_> {
             removable: Vec::new(),
             endpoint: Some(ep.id.clone()),
             rule: answers::endpoint_check_id(v, ep, "operation.on_duplicate"),
-            severity: Severity::Fail,
+            strength: Strength::Documented,
+            note: None,
             sources: ep.sources.clone(),
             what: format!(
                 "giving a {} another one's {field} within the same {} is refused",

@@ -69,15 +69,22 @@ impl Planner<'_> {
         out
     }
 
-    fn list_check(&self, ep: &Endpoint, list: &ChildList, part: &str, what: String, steps: Vec<Step>) -> Check {
+    /// A check of the list rule `part` (`when_none`, `primary`, `drop_taken`);
+    /// `case` tells apart several checks of one rule.
+    fn list_check(&self, ep: &Endpoint, list: &ChildList, part: &str, case: Option<&str>, what: String, steps: Vec<Step>) -> Check {
         let v = self.v();
+        let named = match case {
+            Some(c) => format!("{part}.{c}"),
+            None => part.to_string(),
+        };
         Check {
-            id: format!("{}.{}.stateful.{}.{part}", v.name, ep.id, list.member),
+            id: format!("{}.{}.stateful.{}.{named}", v.name, ep.id, list.member),
             family: Family::Stateful,
             removable: Vec::new(),
             endpoint: Some(ep.id.clone()),
             rule: answers::endpoint_check_id(v, ep, &format!("operation.creates.{}.{part}", list.member)),
-            severity: Severity::Fail,
+            strength: Strength::Documented,
+            note: None,
             sources: list.sources.clone(),
             what,
             steps,
@@ -129,6 +136,7 @@ impl Planner<'_> {
             ep,
             list,
             "when_none",
+            None,
             format!("a create without {m} makes the documented one"),
             vec![step],
         ))
@@ -172,7 +180,7 @@ impl Planner<'_> {
                 .collect();
             let step = self.create_with(ep, &m, Some(items), Expect::Success { asserts });
             let what = format!("of {m} written with flags {flags:?}, only the {pick:?} one is primary").to_lowercase();
-            out.push(self.list_check(ep, list, &format!("primary.{case}"), what, vec![step]));
+            out.push(self.list_check(ep, list, "primary", Some(case), what, vec![step]));
         }
         out
     }
@@ -203,6 +211,7 @@ impl Planner<'_> {
             ep,
             list,
             "drop_taken",
+            None,
             format!("{m} another record already has are left out"),
             vec![first, second],
         ))
@@ -228,7 +237,8 @@ impl Planner<'_> {
                 removable: Vec::new(),
                 endpoint: Some(ep.id.clone()),
                 rule: answers::endpoint_check_id(v, ep, &format!("response.include_if.{member}")),
-                severity: Severity::Fail,
+                strength: Strength::Documented,
+                note: None,
                 sources: ep.response.sources.clone(),
                 what: format!("{flag}: false leaves {member} out of the answer"),
                 steps: vec![self.step(ep, built.body, Presenting::Valid, Expect::Success { asserts })],
@@ -302,7 +312,8 @@ impl Planner<'_> {
                 removable: Vec::new(),
                 endpoint: Some(ep.id.clone()),
                 rule: answers::resource_check_id(v, &parent.name, &format!("includes.{}.primary", inc.member)),
-                severity: Severity::Fail,
+                strength: Strength::Documented,
+                note: None,
                 sources: parent.sources.clone(),
                 what: format!(
                     "a parent has one primary {}: making a second one primary clears the first",
@@ -320,8 +331,9 @@ impl Planner<'_> {
         self.step(creator, built.body, Presenting::Valid, success())
     }
 
-    /// An update leaving out the members it clears reads them back cleared
-    /// (a warning where only one reading of the docs says so).
+    /// An update leaving out the members it clears reads them back cleared;
+    /// where the readings disagree (one clears nothing), cleared or as
+    /// created, and nothing else.
     pub(crate) fn clears_omitted_check(&mut self, ep: &Endpoint, creator: &Endpoint, resource: &Resource) -> Option<Check> {
         let v = self.v();
         let names = v.transport.names;
@@ -337,14 +349,26 @@ impl Planner<'_> {
         }
         let mut upd = self.step(ep, body, Presenting::Valid, success());
         upd.fills = build::identity_from(&update.identity, 0);
+        let contested = c.strength != Strength::Documented;
         let asserts = c
             .fields
             .iter()
-            .map(|f| Assert {
-                path: join(&scope, f),
-                value: Value::Null,
-                compare: Compare::Empty,
-                because: format!("{} clears {f} when the request leaves it out", ep.id),
+            .map(|f| {
+                let path = join(&scope, f);
+                match crate::oracle::get_path(v, &created.body, &path).filter(|_| contested) {
+                    Some(kept) => Assert {
+                        path,
+                        value: kept.clone(),
+                        compare: Compare::ClearedOrKept,
+                        because: format!("{} clears {f} when the request leaves it out, or (another reading) keeps it", ep.id),
+                    },
+                    None => Assert {
+                        path,
+                        value: Value::Null,
+                        compare: Compare::Empty,
+                        because: format!("{} clears {f} when the request leaves it out", ep.id),
+                    },
+                }
             })
             .collect();
         read.expect = Expect::Success { asserts };
@@ -355,11 +379,8 @@ impl Planner<'_> {
             removable: Vec::new(),
             endpoint: Some(ep.id.clone()),
             rule: answers::endpoint_check_id(v, ep, "operation.clears_omitted"),
-            severity: if c.strength == Strength::Documented {
-                Severity::Fail
-            } else {
-                Severity::Warn
-            },
+            strength: c.strength,
+            note: c.note.clone(),
             sources: c.sources.clone(),
             what: format!("an update without {} clears them", c.fields.join(", ")),
             steps: vec![self.step(creator, created.body, Presenting::Valid, success()), upd, read],
@@ -436,7 +457,8 @@ impl Planner<'_> {
                 removable: Vec::new(),
                 endpoint: Some(ep.id.clone()),
                 rule: answers::endpoint_check_id(v, ep, "operation.merge_items"),
-                severity: Severity::Fail,
+                strength: Strength::Documented,
+                note: None,
                 sources: ep.operation.sources.clone(),
                 what: format!("an update's {list} merge into the stored ones (by {})", by.join(", then ")),
                 steps: vec![self.step(creator, created.body, Presenting::Valid, success()), upd, read],

@@ -13,7 +13,7 @@ mod lists;
 mod stateful;
 
 pub use build::{Built, Planner, pointer_segments, present, remove_path, set_path, with_body_credentials};
-pub(crate) use checks::query_string;
+pub(crate) use checks::{Due, due_for, query_string};
 pub use stateful::read_back_asserts;
 
 use crate::oracle::Expect;
@@ -49,23 +49,16 @@ impl Family {
     }
 }
 
-/// What a wrong answer means for the run.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Severity {
-    /// A documented rule: a wrong answer fails the check.
-    Fail,
-    /// A contested or site rule, or behaviour the docs only imply: a wrong
-    /// answer is a warning.
-    Warn,
-}
-
-impl Severity {
-    pub fn of(s: Strength) -> Severity {
-        match s {
-            Strength::Documented => Severity::Fail,
-            Strength::Contested | Strength::Site => Severity::Warn,
-        }
+/// Does a wrong answer to a check of this strength fail it (else it warns)?
+/// What the pages state, and a value no documented reading of a contested
+/// rule accepts, fail; a site's own values and the schemas' inferences where
+/// the pages are silent warn, the inferences fail only when checking
+/// `strict`ly.
+pub fn fails(strength: Strength, strict: bool) -> bool {
+    match strength {
+        Strength::Documented | Strength::Contested => true,
+        Strength::Site => false,
+        Strength::Implied => strict,
     }
 }
 
@@ -96,6 +89,16 @@ pub enum Call {
     },
 }
 
+impl Call {
+    /// The endpoint the call is sent to, if it is one of the schemas'.
+    pub fn endpoint(&self) -> Option<&str> {
+        match self {
+            Call::Json { endpoint, .. } | Call::Query { endpoint, .. } => Some(endpoint),
+            Call::Raw { endpoint, .. } => endpoint.as_deref(),
+        }
+    }
+}
+
 /// A value taken from the record an earlier step returned.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Fill {
@@ -119,6 +122,11 @@ pub struct Locate {
 pub struct Step {
     pub call: Call,
     pub expect: Expect,
+    /// The step only prepares the check, in a way the docs do not promise
+    /// will work (a record made with a value another endpoint refuses): a
+    /// wrong answer makes the check inconclusive (skipped), not failed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub precondition: bool,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fills: Vec<Fill>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -132,7 +140,14 @@ pub struct Check {
     pub endpoint: Option<String>,
     /// The rule (or dialect feature) it holds the server to.
     pub rule: String,
-    pub severity: Severity,
+    /// How what it holds the server to is known: a wrong answer fails a
+    /// documented or contested expectation and warns on a site or implied
+    /// one ([`fails`]).
+    pub strength: Strength,
+    /// Why the expectation is not simply documented (the schema's note on a
+    /// contested, site or implied rule), for reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     pub sources: Vec<String>,
     /// One line: what the check sends and expects.
     pub what: String,
@@ -152,7 +167,8 @@ impl Check {
             family,
             endpoint: Some(ep.id.clone()),
             rule,
-            severity: Severity::Fail,
+            strength: Strength::Documented,
+            note: None,
             sources: ep.sources.clone(),
             what: what.into(),
             steps,
@@ -160,8 +176,41 @@ impl Check {
         }
     }
 
-    pub fn severity(self, severity: Severity) -> Check {
-        Check { severity, ..self }
+    /// The ids of everything step `i` holds the server to: the check's rule,
+    /// and the parts of the answer it expects (see
+    /// [`answers::answer_parts`]).
+    pub fn holds_to(&self, v: &Vendor, i: usize) -> Vec<String> {
+        let mut out = vec![self.rule.clone()];
+        let Some(step) = self.steps.get(i) else { return out };
+        let entries = |ids: &[String]| -> Vec<&erpspec_codegen::ir::ErrorEntry> { ids.iter().filter_map(|id| v.error(id)).collect() };
+        // A success answer carries what the step's endpoint and the check's
+        // own endpoint (whose write a read-back shows) document for it.
+        let success = || {
+            let mut parts = answers::answer_parts(v, true, &[]);
+            for ep in [step.call.endpoint(), self.endpoint.as_deref()]
+                .into_iter()
+                .flatten()
+                .filter_map(|id| v.endpoint(id))
+            {
+                parts.extend(answers::endpoint_answer_parts(v, ep));
+            }
+            parts
+        };
+        match &step.expect {
+            Expect::Success { .. } => out.extend(success()),
+            Expect::Refusal { entries: ids } => out.extend(answers::answer_parts(v, false, &entries(ids))),
+            Expect::Readings { entries: ids, .. } => {
+                out.extend(success());
+                out.extend(answers::answer_parts(v, false, &entries(ids)));
+            }
+        }
+        out
+    }
+
+    /// The check holds the server to an expectation of this strength, for
+    /// this reason.
+    pub fn known(self, strength: Strength, note: Option<String>) -> Check {
+        Check { strength, note, ..self }
     }
 
     pub fn sources(self, sources: Vec<String>) -> Check {
@@ -241,12 +290,19 @@ pub(crate) fn sources(rule: Option<&Rule>, ep: Option<&Endpoint>, fallback: &[St
         .unwrap_or_else(|| fallback.to_vec())
 }
 
+/// The refusal the docs give a situation: any of its documented entries
+/// (any refusal where they give none).
 pub(crate) fn refusal(v: &Vendor, ep: Option<&Endpoint>, s: &Situation<'_>) -> Expect {
+    Expect::Refusal {
+        entries: expected_entries(v, ep, s),
+    }
+}
+
+/// The ids of every entry the docs give a situation; empty: any refusal.
+pub(crate) fn expected_entries(v: &Vendor, ep: Option<&Endpoint>, s: &Situation<'_>) -> Vec<String> {
     match answers::expected(v, ep, s) {
-        answers::Expected::Refusal { entry, .. } => Expect::Refusal {
-            entries: vec![entry.id.clone()],
-        },
-        _ => Expect::Refusal { entries: Vec::new() },
+        answers::Expected::Refusal { entries } => entries.iter().map(|e| e.id.clone()).collect(),
+        _ => Vec::new(),
     }
 }
 
@@ -263,6 +319,7 @@ pub fn json_step(ep: &Endpoint, body: Value, presenting: Presenting, expect: Exp
             presenting,
         },
         expect,
+        precondition: false,
         fills: Vec::new(),
         locate: None,
     }

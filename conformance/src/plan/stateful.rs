@@ -7,7 +7,7 @@ use crate::target::Presenting;
 use build::{field_at, is_credential, join};
 use erpspec_codegen::answers::Situation;
 use erpspec_codegen::ir::{Endpoint, Field, OperationKind, QuirkKind, Resource, Type};
-use erpspec_rules::ScalarType;
+use erpspec_rules::{ScalarType, Strength};
 use serde_json::{Value, json};
 
 /// Assertions that a record read back holds what `body` wrote.
@@ -269,8 +269,15 @@ impl Planner<'_> {
                                 family: Family::Stateful,
                                 removable: Vec::new(),
                                 endpoint: Some(reader.id.clone()),
-                                rule: answers::endpoint_check_id(v, reader, &format!("quirks.{}", q.id)),
-                                severity: Severity::Warn,
+                                rule: answers::quirk_check_id(v, reader, &q.id),
+                                // The pages show padded values and warn that
+                                // clients must trim; they do not say every
+                                // value is padded.
+                                strength: Strength::Implied,
+                                note: Some(format!(
+                                    "{} Padding is allowed, not promised for every value.",
+                                    q.description.trim()
+                                )),
                                 sources: q.sources.clone(),
                                 what: "text written comes back padded with spaces, as the docs show".into(),
                                 steps: vec![self.step(ep, built.body, Presenting::Valid, success()), read],
@@ -314,13 +321,18 @@ impl Planner<'_> {
                         }
                     }
                     let s = Situation::Duplicate;
+                    // A key the server assigns, sent by the client: the pages
+                    // do not say it is kept, so its uniqueness is implied.
+                    let client_keys = v.client_keys(ep);
+                    let implied = chosen.iter().all(|f| client_keys.contains(&f.name));
                     out.push(Check {
                         id: format!("{}.{}.stateful.duplicate", v.name, ep.id),
                         family: Family::Stateful,
                         removable: Vec::new(),
                         endpoint: Some(ep.id.clone()),
                         rule: rule("operation.on_duplicate"),
-                        severity: Severity::Fail,
+                        strength: if implied { Strength::Implied } else { Strength::Documented },
+                        note: implied.then(|| v.implied_note(erpspec_codegen::ir::Inference::ClientKey)),
                         sources: ep.sources.clone(),
                         what: format!(
                             "a second create with the same {} is refused",
@@ -371,7 +383,15 @@ impl Planner<'_> {
                     // Where the docs give the answer ("Customer not found") a
                     // server must refuse; where they say nothing, the refusal
                     // is the schema's reading of the reference: a warning.
-                    severity: if r.on_missing.is_some() { Severity::Fail } else { Severity::Warn },
+                    strength: if r.on_missing.is_some() {
+                        Strength::Documented
+                    } else {
+                        Strength::Implied
+                    },
+                    note: r
+                        .on_missing
+                        .is_none()
+                        .then(|| v.implied_note(erpspec_codegen::ir::Inference::MissingReference)),
                     sources: f.sources.clone(),
                     what: format!("a {} naming no {} is refused", f.name, r.resource),
                     steps: vec![self.step(ep, built.body, Presenting::Valid, refusal(v, Some(ep), &s))],
@@ -516,7 +536,8 @@ impl Planner<'_> {
             removable: Vec::new(),
             endpoint: Some(ep.id.clone()),
             rule: answers::endpoint_check_id(v, ep, "operation"),
-            severity: Severity::Fail,
+            strength: Strength::Documented,
+            note: None,
             sources: ep.sources.clone(),
             what: format!(
                 "an update of {} reads back changed, with what it did not send unchanged",
@@ -573,7 +594,8 @@ impl Planner<'_> {
             removable: Vec::new(),
             endpoint: Some(ep.id.clone()),
             rule: answers::endpoint_check_id(v, ep, "operation.on_duplicate"),
-            severity: Severity::Fail,
+            strength: Strength::Documented,
+            note: None,
             sources: ep.sources.clone(),
             what: format!("giving a record another record's {record_field} is refused"),
             steps: vec![
@@ -629,8 +651,9 @@ impl Planner<'_> {
                 family: Family::Stateful,
                 removable: Vec::new(),
                 endpoint: Some(ep.id.clone()),
-                rule: answers::endpoint_check_id(v, ep, &format!("quirks.{}", q.id)),
-                severity: Severity::Fail,
+                rule: answers::quirk_check_id(v, ep, &q.id),
+                strength: Strength::Documented,
+                note: None,
                 sources: q.sources.clone(),
                 what: format!(
                     "dates written ({}) read back in the documented format",

@@ -109,7 +109,10 @@ fn object_0() -> w::Object {
     o.field("DATA_SOURCE", w::Shape::STRING);
     o.required(w::Check::new(S::Documented, K::Required));
     o.rule(
-        w::Check::new(S::Site, K::one_of(&["ESI", "ESICAN", "DEMO"], rules::Case::Exact)),
+        w::Check::new(
+            S::Site,
+            K::one_of(&["ESI", "ESICAN", "DEMO"], rules::Case::Unstated),
+        ),
     );
     o.field("USER_NAME", w::Shape::STRING);
     o.required(w::Check::new(S::Documented, K::Required));

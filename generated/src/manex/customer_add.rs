@@ -334,7 +334,7 @@ fn object_0() -> w::Object {
                     "CANADA",
                     "UNITED KINGDOM",
                 ],
-                rules::Case::Exact,
+                rules::Case::Unstated,
             ),
         ),
     );
@@ -344,7 +344,7 @@ fn object_0() -> w::Object {
             S::Site,
             K::one_of(
                 &["NET 10", "NET 15", "NET 30", "NET 30/2% 10", "NET 45", "COD", "NONE"],
-                rules::Case::Exact,
+                rules::Case::Unstated,
             ),
         ),
     );
@@ -354,7 +354,7 @@ fn object_0() -> w::Object {
     o.rule(
         w::Check::new(
             S::Documented,
-            K::one_of(&["OK", "HOLD", "REJECT"], rules::Case::Exact),
+            K::one_of(&["OK", "HOLD", "REJECT"], rules::Case::Unstated),
         ),
     );
     o.field("Ar_highBal", w::Shape::NUMBER);

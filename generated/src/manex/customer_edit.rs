@@ -355,9 +355,9 @@ fn object_0() -> w::Object {
     o.rule(
         w::Check::new(
                 S::Contested,
-                K::one_of(&["ACTIVE", "INACTIVE", "QUOTE"], rules::Case::Exact),
+                K::one_of(&["ACTIVE", "INACTIVE", "QUOTE"], rules::Case::Unstated),
             )
-            .or(K::one_of(&["Active", "Inactive", "Quote"], rules::Case::Exact)),
+            .or(K::one_of(&["Active", "Inactive", "Quote"], rules::Case::Unstated)),
     );
     o.field("Phone", w::Shape::STRING);
     o.field("Fax", w::Shape::STRING);
@@ -379,7 +379,7 @@ fn object_0() -> w::Object {
                     "CANADA",
                     "UNITED KINGDOM",
                 ],
-                rules::Case::Exact,
+                rules::Case::Unstated,
             ),
         ),
     );
@@ -389,7 +389,7 @@ fn object_0() -> w::Object {
             S::Site,
             K::one_of(
                 &["NET 10", "NET 15", "NET 30", "NET 30/2% 10", "NET 45", "COD", "NONE"],
-                rules::Case::Exact,
+                rules::Case::Unstated,
             ),
         ),
     );
@@ -399,7 +399,7 @@ fn object_0() -> w::Object {
     o.rule(
         w::Check::new(
             S::Documented,
-            K::one_of(&["OK", "HOLD", "REJECT"], rules::Case::Exact),
+            K::one_of(&["OK", "HOLD", "REJECT"], rules::Case::Unstated),
         ),
     );
     o.field("Ar_highBal", w::Shape::NUMBER);

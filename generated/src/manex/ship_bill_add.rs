@@ -166,8 +166,8 @@ fn object_0() -> w::Object {
     o.field("Attention", w::Shape::STRING);
     o.field("recordtype", w::Shape::STRING);
     o.rule(
-        w::Check::new(S::Contested, K::one_of(&["C", "R"], rules::Case::Exact))
-            .or(K::one_of(&["S", "B", "C", "R"], rules::Case::Exact)),
+        w::Check::new(S::Contested, K::one_of(&["C", "R"], rules::Case::Unstated))
+            .or(K::one_of(&["S", "B", "C", "R"], rules::Case::Unstated)),
     );
     o
 }

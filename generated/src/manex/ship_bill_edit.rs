@@ -248,8 +248,8 @@ fn object_0() -> w::Object {
     o.field("Attention", w::Shape::STRING);
     o.field("recordtype", w::Shape::STRING);
     o.rule(
-        w::Check::new(S::Contested, K::one_of(&["C", "R"], rules::Case::Exact))
-            .or(K::one_of(&["S", "B", "C", "R"], rules::Case::Exact)),
+        w::Check::new(S::Contested, K::one_of(&["C", "R"], rules::Case::Unstated))
+            .or(K::one_of(&["S", "B", "C", "R"], rules::Case::Unstated)),
     );
     o.field("ShipVia", w::Shape::STRING);
     o.required(w::Check::new(S::Documented, K::Required));
@@ -266,7 +266,7 @@ fn object_0() -> w::Object {
                     "FEDX-1",
                     "FEDX-STD",
                 ],
-                rules::Case::Exact,
+                rules::Case::Unstated,
             ),
         ),
     );
@@ -277,7 +277,7 @@ fn object_0() -> w::Object {
             S::Site,
             K::one_of(
                 &["ORIGIN-CUST P/U", "ORIGIN-SHIP", "DESTINATION"],
-                rules::Case::Exact,
+                rules::Case::Unstated,
             ),
         ),
     );
@@ -295,7 +295,7 @@ fn object_0() -> w::Object {
                     "SET RATE:UPS-RD",
                     "SET RATE:FEDX-1",
                 ],
-                rules::Case::Exact,
+                rules::Case::Unstated,
             ),
         ),
     );

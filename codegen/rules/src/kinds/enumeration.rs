@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 /// The check the generated validators call.
 pub fn one_of<S: AsRef<str>>(s: &str, values: &[S], case: Case) -> bool {
     values.iter().any(|v| match case {
-        Case::Exact => v.as_ref() == s,
+        Case::Exact | Case::Unstated => v.as_ref() == s,
         Case::Insensitive => v.as_ref().to_lowercase() == s.to_lowercase(),
     })
 }
@@ -23,7 +23,7 @@ pub fn holds(values: &[String], c: Case, value: &Scalar<'_>) -> bool {
 
 pub fn describe(values: &[String], c: Case) -> String {
     let c = match c {
-        Case::Exact => "",
+        Case::Exact | Case::Unstated => "",
         Case::Insensitive => " (any case)",
     };
     format!("must be one of: {}{c}", values.join(", "))
@@ -32,7 +32,7 @@ pub fn describe(values: &[String], c: Case) -> String {
 /// `enum` where case matters; a case-insensitive pattern where it does not.
 pub fn json_schema(values: &[String], c: Case) -> Map<String, Value> {
     let mut k = Map::new();
-    if c == Case::Exact {
+    if c != Case::Insensitive {
         k.insert("enum".into(), values.to_vec().into());
     } else {
         let alternatives: Vec<String> = values.iter().map(|v| case_insensitive_pattern(v)).collect();
@@ -55,21 +55,37 @@ fn case_insensitive_pattern(v: &str) -> String {
         .collect()
 }
 
-/// Each documented value; a documented one in the wrong case where case
-/// matters; the nearest value outside.
+/// Each documented value; a documented one in another case where case is
+/// not said to be free (every letter's case swapped: "aCTIVE" is no
+/// spelling any page gives, where "active" may be one); the nearest value
+/// outside.
 pub fn cases(values: &[String], c: Case) -> Vec<BoundaryCase> {
     let mut out: Vec<BoundaryCase> = values
         .iter()
         .enumerate()
         .map(|(i, v)| case(&format!("value.{}", i + 1), Value::String(v.clone()), true))
         .collect();
-    if c == Case::Exact
-        && let Some(wrong) = values.iter().map(|v| v.to_lowercase()).find(|l| !one_of(l, values, c))
+    if c != Case::Insensitive
+        && let Some(wrong) = values.iter().map(|v| swap_case(v)).find(|l| !one_of(l, values, c))
     {
         out.push(case("wrong_case", Value::String(wrong), false));
     }
     out.push(case("outside", Value::String(outside(values, c)), false));
     out
+}
+
+/// The text with every letter's case swapped.
+pub(crate) fn swap_case(v: &str) -> String {
+    v.chars()
+        .flat_map(|c| {
+            let up: Vec<char> = c.to_uppercase().collect();
+            if up.len() == 1 && up[0] != c {
+                up
+            } else {
+                c.to_lowercase().collect()
+            }
+        })
+        .collect()
 }
 
 /// The nearest wrong value: a documented one with a suffix.
@@ -95,8 +111,8 @@ pub mod strategies {
         let vals = values.to_vec();
         (proptest::sample::select(values.to_vec()), "[A-Z]{1,3}", any::<bool>())
             .prop_map(move |(v, suffix, lower)| {
-                let lowered = v.to_lowercase();
-                if lower && c == Case::Exact && !one_of(&lowered, &vals, c) {
+                let lowered = swap_case(&v);
+                if lower && c != Case::Insensitive && !one_of(&lowered, &vals, c) {
                     Value::String(lowered)
                 } else {
                     let mut s = format!("{v}{suffix}");

@@ -21,6 +21,26 @@ pub fn max_length(s: &str, max: u64, unit: LengthUnit) -> bool {
     len as u64 <= max
 }
 
+/// The longest start of `s` within the limit: what a server that cuts a
+/// longer value to the limit stores.
+pub fn truncate(s: &str, max: u64, unit: LengthUnit) -> String {
+    let mut used = 0u64;
+    let mut end = 0;
+    for (i, c) in s.char_indices() {
+        let width = match unit {
+            LengthUnit::CodePoints => 1,
+            LengthUnit::Bytes => c.len_utf8() as u64,
+            LengthUnit::Utf16Units => c.len_utf16() as u64,
+        };
+        if used + width > max {
+            break;
+        }
+        used += width;
+        end = i + c.len_utf8();
+    }
+    s[..end].to_string()
+}
+
 pub fn holds(max: u64, unit: LengthUnit, value: &Scalar<'_>) -> bool {
     match value {
         Scalar::Str(s) => max_length(s, max, unit),
@@ -49,7 +69,13 @@ pub fn json_schema(max: u64, unit: LengthUnit) -> Map<String, Value> {
 /// At the limit and one past it. A multi-byte character sits at the
 /// boundary, so a server counting bytes instead of code points is caught.
 pub fn cases(max: u64, unit: LengthUnit) -> Vec<BoundaryCase> {
-    let Ok(max) = usize::try_from(max) else { return Vec::new() };
+    // Values too long to send are not planned.
+    let Ok(max) = usize::try_from(max)
+        .map_err(|_| ())
+        .and_then(|m| if m > 1 << 24 { Err(()) } else { Ok(m) })
+    else {
+        return Vec::new();
+    };
     let (at, past) = match unit {
         LengthUnit::CodePoints if max == 0 => (String::new(), "é".to_string()),
         LengthUnit::CodePoints => {

@@ -153,7 +153,10 @@ impl Endpoint {
         }
     }
 
-    /// The type violation of a value at `path` that is not `expected`.
+    /// The type violation of a value at `path` that is not `expected`. The
+    /// pages give each member's type but never say what a server does with
+    /// another (refuse it, store its text, coerce it, ignore it): implied,
+    /// except for the request itself, which must be a JSON object.
     fn wrong_type(&self, path: &Path<'_>, expected: &str) -> Violation {
         let rule_path = path.rule_path();
         let (id, subject) = if rule_path.is_empty() {
@@ -163,9 +166,13 @@ impl Endpoint {
         };
         Violation {
             path: path.pointer(),
+            strength: if rule_path.is_empty() {
+                Strength::Documented
+            } else {
+                Strength::Implied
+            },
             rule: id,
             message: format!("{subject} must be {expected}"),
-            strength: Strength::Documented,
         }
     }
 }
@@ -321,6 +328,16 @@ impl Check {
 
     fn holds_items(&self, len: usize) -> bool {
         self.kinds.iter().any(|k| k.holds_items(len))
+    }
+
+    /// The violation by `value` at `path` about `subject`: as
+    /// [`Check::violation`], at the strength with which the docs forbid
+    /// this value ([`crate::breach_strength`]).
+    fn violation_by(&self, value: &crate::Scalar<'_>, path: String, subject: &str) -> Violation {
+        Violation {
+            strength: crate::breach_strength(self.strength, self.kinds.iter(), value),
+            ..self.violation(path, subject)
+        }
     }
 
     /// The violation at `path` about `subject` (the field's name).

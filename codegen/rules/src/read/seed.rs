@@ -459,7 +459,9 @@ impl Member<'_, '_, '_> {
         let Some(f) = self.field else { return };
         for rule in &f.rules {
             if !rule.holds_scalar(value) {
-                self.out.violations.push((self.tag, rule.violation(self.path.pointer(), f.name)));
+                self.out
+                    .violations
+                    .push((self.tag, rule.violation_by(value, self.path.pointer(), f.name)));
             }
         }
     }

@@ -127,10 +127,12 @@ pub(super) fn lib_file(api: &Api, layout: &Layout) -> Result<String, EmitError> 
         /// Why a request could not be read into its typed value.
         #[derive(Clone, Debug, PartialEq)]
         pub enum ParseError {
-            /// A documented rule is broken; the report has every violation.
+            /// A rule the docs state or show is broken (a documented rule, a
+            /// member's type, an enum value's spelling); the report has every
+            /// violation.
             Rejected(Box<WireReport>),
-            /// Every documented rule holds, but a value does not fit its Rust
-            /// type (an integer above `i64::MAX`).
+            /// Every rule the docs state or show holds, but a value does not
+            /// fit its Rust type (an integer above `i64::MAX`).
             Unrepresentable { report: Box<WireReport>, error: String },
         }
 
@@ -138,9 +140,9 @@ pub(super) fn lib_file(api: &Api, layout: &Layout) -> Result<String, EmitError> 
             fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
                 match self {
                     ParseError::Rejected(report) => {
-                        let n = report.documented().count();
-                        write!(f, "{n} documented rule(s) broken")?;
-                        for v in report.documented() {
+                        let n = report.as_shown().count();
+                        write!(f, "{n} rule(s) broken")?;
+                        for v in report.as_shown() {
                             write!(f, "; {v}")?;
                         }
                         Ok(())
@@ -158,9 +160,9 @@ pub(super) fn lib_file(api: &Api, layout: &Layout) -> Result<String, EmitError> 
             use erpspec_rules::WireReport;
 
             /// `Request::parse`: the typed value of a report that breaks no
-            /// documented rule.
+            /// rule the docs state or show.
             pub fn parse<T: serde::de::DeserializeOwned>(report: WireReport) -> Result<T, crate::ParseError> {
-                if report.documented().next().is_some() {
+                if report.as_shown().next().is_some() {
                     return Err(crate::ParseError::Rejected(Box::new(report)));
                 }
                 match erpspec_rules::read::from_normalized(&report.normalized) {

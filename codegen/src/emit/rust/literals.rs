@@ -39,6 +39,7 @@ pub(super) fn strength_tokens(s: Strength) -> TokenStream {
         Strength::Documented => quote!(S::Documented),
         Strength::Contested => quote!(S::Contested),
         Strength::Site => quote!(S::Site),
+        Strength::Implied => quote!(S::Implied),
     }
 }
 
@@ -54,6 +55,7 @@ pub(super) fn case_tokens(c: Case) -> TokenStream {
     match c {
         Case::Exact => quote!(rules::Case::Exact),
         Case::Insensitive => quote!(rules::Case::Insensitive),
+        Case::Unstated => quote!(rules::Case::Unstated),
     }
 }
 

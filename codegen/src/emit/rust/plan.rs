@@ -221,7 +221,13 @@ impl<'a> Plan<'a> {
             _ => None,
         };
         let shape = match (only, &base) {
-            (Some(RuleKind::Enum { values, case: Case::Exact }), Ty::Str) => {
+            (
+                Some(RuleKind::Enum {
+                    values,
+                    case: Case::Exact | Case::Unstated,
+                }),
+                Ty::Str,
+            ) => {
                 let mut variants = Names::new(&["Self"], "");
                 let mut seen = BTreeSet::new();
                 let list = values
