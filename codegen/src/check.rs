@@ -1715,13 +1715,7 @@ impl EndpointCx<'_, '_> {
         let id_prefix = format!("{}.{}.{rule_path}", self.vendor, self.endpoint);
         let id = |kind: &str| format!("{id_prefix}.{kind}");
         let ty_name = format!("{:?}", f.ty.value).to_lowercase();
-        let scalar = match f.ty.value {
-            syntax::TypeSyntax::String => Some(ScalarType::String),
-            syntax::TypeSyntax::Integer => Some(ScalarType::Integer),
-            syntax::TypeSyntax::Number => Some(ScalarType::Number),
-            syntax::TypeSyntax::Boolean => Some(ScalarType::Boolean),
-            _ => None,
-        };
+        let scalar = scalar_type(f.ty.value);
         let mut rules = Vec::new();
         let mut required = false;
 
@@ -2049,8 +2043,10 @@ impl EndpointCx<'_, '_> {
                 "`from` names the record field a response field shows; for a request field use `operation.stores`",
             );
         }
+        let other_types = f.other_types.as_ref().and_then(|o| self.other_types(o, scalar, &sources));
         Some(Field {
             from: f.from.as_ref().map(|x| x.value.clone()),
+            other_types,
             name: name.to_string(),
             description: f.description.clone(),
             ty,
@@ -2060,6 +2056,46 @@ impl EndpointCx<'_, '_> {
             refers_to,
             run,
             sources,
+        })
+    }
+
+    /// `other_types`: scalar types other than the field's own, on a scalar
+    /// field.
+    fn other_types(&mut self, o: &S<syntax::OtherTypesSyntax>, own: Option<ScalarType>, inherited: &[String]) -> Option<OtherTypes> {
+        let pos = self.p(o);
+        let Some(own) = own else {
+            self.diags().error_help(
+                pos,
+                "`other_types` on a field that is not a scalar",
+                "only a scalar field's type can be read another way",
+            );
+            return None;
+        };
+        let mut types = Vec::new();
+        for t in &o.value.types {
+            match scalar_type(t.value) {
+                Some(s) if s != own && !types.contains(&s) => types.push(s),
+                _ => {
+                    let pos = self.p(t);
+                    self.diags().error_help(
+                        pos,
+                        format!("`other_types` lists `{}`", format!("{:?}", t.value).to_lowercase()),
+                        "list scalar types (string, integer, number, boolean) other than the field's own, once each",
+                    );
+                }
+            }
+        }
+        if o.value.types.is_empty() {
+            self.diags().error_help(
+                pos,
+                "`other_types` lists no types",
+                "list the type the other reading gives, e.g. `types: [integer]`",
+            );
+        }
+        Some(OtherTypes {
+            types,
+            note: o.value.note.trim().to_string(),
+            sources: self.sources_or(&o.value.sources, inherited),
         })
     }
 
@@ -2227,4 +2263,15 @@ fn rebase_rule_ids(mut f: Field, from: &str, to: &str) -> Field {
     rules(&mut f.rules, from, to);
     ty(&mut f.ty, from, to);
     f
+}
+
+/// The scalar type a `type:` names; `None` for arrays and objects.
+fn scalar_type(t: syntax::TypeSyntax) -> Option<ScalarType> {
+    match t {
+        syntax::TypeSyntax::String => Some(ScalarType::String),
+        syntax::TypeSyntax::Integer => Some(ScalarType::Integer),
+        syntax::TypeSyntax::Number => Some(ScalarType::Number),
+        syntax::TypeSyntax::Boolean => Some(ScalarType::Boolean),
+        _ => None,
+    }
 }

@@ -633,6 +633,19 @@ pub struct Field {
     pub from: Option<String>,
     /// Set when the field came from a numbered run (`SOFCT_USER_{1..16}`).
     pub run: Option<Run>,
+    /// Where the pages give the field another type too: a server may take
+    /// either, so no check sends the field where it expects success, nor
+    /// expects a value of these types refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub other_types: Option<OtherTypes>,
+    pub sources: Vec<String>,
+}
+
+/// The types another documented reading gives a field, and why.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OtherTypes {
+    pub types: Vec<ScalarType>,
+    pub note: String,
     pub sources: Vec<String>,
 }
 

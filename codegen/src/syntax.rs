@@ -547,6 +547,21 @@ pub struct FieldSyntax {
     /// Response fields only: the record field this one shows.
     #[serde(default)]
     pub from: Option<S<String>>,
+    /// Scalar types another documented reading gives the field.
+    #[serde(default)]
+    pub other_types: Option<S<OtherTypesSyntax>>,
+    #[serde(default)]
+    pub sources: Vec<S<String>>,
+}
+
+/// `other_types: { types: [integer], note: ..., sources: [...] }`: the
+/// pages contradict themselves on a field's type (a request sample's
+/// `<int>` where the rest says boolean).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OtherTypesSyntax {
+    pub types: Vec<S<TypeSyntax>>,
+    pub note: String,
     #[serde(default)]
     pub sources: Vec<S<String>>,
 }

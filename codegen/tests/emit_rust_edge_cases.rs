@@ -37,6 +37,7 @@ fn field(name: &str, ty: Type, rules: Vec<Rule>) -> Field {
         refers_to: None,
         from: None,
         run: None,
+        other_types: None,
         sources: Vec::new(),
     }
 }

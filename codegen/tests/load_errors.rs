@@ -772,3 +772,22 @@ fn a_sample_answer_is_recognised_or_says_why_not() {
         ],
     );
 }
+
+#[test]
+fn other_types_name_scalar_types_other_than_the_fields_own() {
+    let errors = errors_after("rpm/customer-location-edit.yaml", |t| {
+        t.replacen("types: [integer]", "types: [boolean]", 1)
+    });
+    assert_one(
+        &errors,
+        &[
+            "customer-location-edit.yaml:",
+            "`other_types` lists `boolean`",
+            "help: list scalar types (string, integer, number, boolean) other than the field's own",
+        ],
+    );
+    let errors = errors_after("rpm/customer-location-edit.yaml", |t| {
+        t.replacen("types: [integer]", "types: [object]", 1)
+    });
+    assert_one(&errors, &["`other_types` lists `object`"]);
+}

@@ -178,10 +178,10 @@ fn optional_fields<'e>(p: &Planner<'_>, ep: &'e Endpoint) -> Vec<(Vec<String>, &
     for (prefix, fields) in scopes {
         for f in fields {
             let unique = resource.is_some_and(|r| r.unique.iter().chain(&r.key).any(|u| v.transport.names.matches(u, &f.name)));
-            // A contested or site rule has readings a conformant server may
-            // not share: its fields are left to the deterministic cases,
-            // which only warn.
-            let uncertain = f.rules.iter().any(|r| r.strength != erpspec_rules::Strength::Documented);
+            // A contested or site rule, or a contested type, has readings a
+            // conformant server may not share: its fields are left to the
+            // deterministic cases, which only warn.
+            let uncertain = f.other_types.is_some() || f.rules.iter().any(|r| r.strength != erpspec_rules::Strength::Documented);
             if f.required
                 || uncertain
                 || f.refers_to.is_some()

@@ -435,7 +435,7 @@ impl Engine {
         } = admitted;
         // A rule a fault switch ignores is not applied in any reading.
         report.violations.retain(|x| !self.faults.ignores_rule(&x.rule));
-        readings::apply(ep, &self.readings, &mut report);
+        readings::apply(&self.v, ep, &self.readings, &mut report);
         let empty = Map::new();
         let params = body.as_object().unwrap_or(&empty);
         let principal = if ep.authenticated {

@@ -79,6 +79,9 @@ pub fn contested(rule: &str) -> String {
 pub fn clears_omitted(ep: &str) -> String {
     format!("clears_omitted:{ep}")
 }
+pub fn other_type(ep: &str, pointer: &str) -> String {
+    format!("type:{ep}{pointer}")
+}
 pub fn enum_case(rule: &str) -> String {
     format!("enum_case:{rule}")
 }
@@ -138,6 +141,13 @@ pub fn points(v: &Vendor) -> Vec<ChoicePoint> {
                 push(enum_case(&r.id), "the spellings as documented", "any letter case");
             }
         }
+        for (pointer, _, _) in contested_types(ep) {
+            push(
+                other_type(&ep.id, &pointer),
+                "the documented type",
+                "only the other reading's types (the documented one refused)",
+            );
+        }
         if ep.operation.clears_omitted.as_ref().is_some_and(|c| !c.alternatives.is_empty()) {
             push(
                 clears_omitted(&ep.id),
@@ -193,7 +203,37 @@ pub fn points(v: &Vendor) -> Vec<ChoicePoint> {
 /// stores the value (text of another type, a value cut to its limit), and
 /// adds what only its side refuses (values outside the readings its side
 /// of a contested rule accepts).
-pub fn apply(ep: &Endpoint, readings: &Readings, report: &mut WireReport) {
+pub fn apply(v: &Vendor, ep: &Endpoint, readings: &Readings, report: &mut WireReport) {
+    // First the fields whose type the pages contradict: under the other
+    // reading a value of the other type is taken, not left to `wrong_type`.
+    for (pointer, own, types) in contested_types(ep) {
+        if !readings.other(&other_type(&ep.id, &pointer)) {
+            continue;
+        }
+        let type_rule = |at: &str| type_rule_id(v, ep, at);
+        for (at, value) in values_at(&report.normalized.clone(), &pointer) {
+            let theirs = types.iter().any(|t| t.accepts(value));
+            if theirs {
+                // Taken as the other reading's type, and stored as the
+                // record's (an `<int>` flag's 1 is true).
+                report.violations.retain(|x| !(x.path == at && x.rule.ends_with(".type")));
+                if let Some(slot) = report.normalized.pointer_mut(&at) {
+                    *slot = as_type(slot, own);
+                }
+            } else if !report.violations.iter().any(|x| x.path == at) {
+                report.violations.push(Violation {
+                    rule: type_rule(&at),
+                    message: format!(
+                        "{} must be {}",
+                        at.trim_start_matches('/').replace('/', "."),
+                        types.iter().map(|t| t.json_schema_type()).collect::<Vec<_>>().join(" or ")
+                    ),
+                    path: at,
+                    strength: Strength::Contested,
+                });
+            }
+        }
+    }
     let rules = ep.all_rules();
     let mut kept = Vec::new();
     for x in std::mem::take(&mut report.violations) {
@@ -254,6 +294,42 @@ pub fn apply(ep: &Endpoint, readings: &Readings, report: &mut WireReport) {
         }
     }
     report.violations = kept;
+}
+
+/// Fields whose type the pages contradict, by pointer, with their own
+/// type and the other reading's types.
+fn contested_types(ep: &Endpoint) -> Vec<(String, ScalarType, Vec<ScalarType>)> {
+    let mut out = Vec::new();
+    erpspec_codegen::ir::walk_fields(&ep.request, &mut |n| {
+        if let (false, Some(o), Type::Scalar { scalar }) = (n.item, &n.field.other_types, n.ty) {
+            out.push((n.pointer(), *scalar, o.types.clone()));
+        }
+    });
+    out
+}
+
+/// A scalar of another type as a value of type `to`: a number is true
+/// unless zero, a boolean is 1 or 0, anything is text as its JSON.
+fn as_type(v: &Value, to: ScalarType) -> Value {
+    match (to, v) {
+        (ScalarType::Boolean, Value::Number(n)) => Value::Bool(n.as_f64() != Some(0.0)),
+        (ScalarType::Boolean, Value::String(s)) => Value::Bool(s.eq_ignore_ascii_case("true") || s == "1"),
+        (ScalarType::Integer | ScalarType::Number, Value::Bool(b)) => Value::from(i64::from(*b)),
+        (ScalarType::String, Value::String(_)) => v.clone(),
+        (ScalarType::String, other) => Value::String(other.to_string()),
+        _ => v.clone(),
+    }
+}
+
+/// The id of the type rule of the member at a JSON pointer.
+fn type_rule_id(v: &Vendor, ep: &Endpoint, pointer: &str) -> String {
+    let dotted: Vec<String> = pointer
+        .split('/')
+        .skip(1)
+        .filter(|s| s.parse::<usize>().is_err())
+        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+        .collect();
+    answers::endpoint_check_id(v, ep, &format!("{}.type", dotted.join(".")))
 }
 
 /// The values at a rule's pointer (`*` for every item), with their own

@@ -37,7 +37,7 @@ pub enum Strength {
     /// Stated plainly: a server that breaks it fails the check.
     Documented,
     /// The sources contradict each other: every documented reading is
-    /// accepted, anything else is a warning, never a failure.
+    /// accepted; a value or answer no documented reading allows fails.
     Contested,
     /// The value set belongs to the installation (lookup tables set up per
     /// site); the documented values are the demo's defaults.

@@ -226,6 +226,7 @@ fn vendor_model(v: &Vendor) -> Value {
         "endpoints": endpoints,
         "sources": sources,
         "contradictions": contradictions,
+        "implied": crate::ir::Inference::ALL.iter().map(|i| json!({ "name": i.name(), "note": v.implied_note(*i) })).collect::<Vec<_>>(),
     })
 }
 
@@ -329,7 +330,16 @@ fn field_rows(fields: &[Field]) -> Vec<Value> {
         let required = node.field.rules.iter().find(|r| matches!(r.kind, RuleKind::Required));
         rows.push(json!({
             "name": name,
-            "type": type_name(node.ty),
+            // A contested type reads "boolean or integer (contested: why)".
+            "type": match &node.field.other_types {
+                Some(o) if !node.item => format!(
+                    "{} or {} (contested: {})",
+                    type_name(node.ty),
+                    o.types.iter().map(|t| t.json_schema_type()).collect::<Vec<_>>().join(" or "),
+                    o.note
+                ),
+                _ => type_name(node.ty),
+            },
             "required": match required { Some(r) if r.strength != Strength::Documented => format!("{} ({})", if node.field.required { "yes" } else { "no" }, r.strength), _ if node.field.required => "yes".into(), _ => "no".into() },
             "is_required": node.field.required && !node.item,
             "description": node.field.description.clone().unwrap_or_default(),

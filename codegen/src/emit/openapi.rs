@@ -258,6 +258,15 @@ fn field_schema(f: &Field) -> Value {
     for r in f.rules.iter().filter(|r| r.strength != Strength::Documented) {
         text.push(format!("{} rule: {} {}.", r.strength, f.name, r.kind.describe()));
     }
+    if let Some(o) = &f.other_types {
+        let types: Vec<&str> = o.types.iter().map(|t| t.json_schema_type()).collect();
+        text.push(format!(
+            "contested type: another reading gives {} {}: {}",
+            f.name,
+            types.join(" or "),
+            o.note
+        ));
+    }
     if !text.is_empty() {
         m.insert("description".into(), text.join(" ").into());
     }

@@ -377,12 +377,14 @@ impl<'t> Planner<'t> {
             }
         }
         // The base holds no value whose acceptance depends on a contested or
-        // site rule (ManEx Edit's example `Status: Active`, `territory`): a
-        // server following another documented reading must still accept it.
-        // Such optional members are left out; their own cases cover them.
+        // site rule or a contested type (ManEx Edit's example `Status:
+        // Active`, `territory`): a server following another documented
+        // reading must still accept it. Such optional members are left out;
+        // their own cases cover them.
         let mut uncertain = Vec::new();
         walk_fields(&ep.request, &mut |n| {
-            if !n.item && !n.in_array() && !n.field.required && n.field.rules.iter().any(|r| r.strength != Strength::Documented) {
+            let contested = n.field.other_types.is_some() || n.field.rules.iter().any(|r| r.strength != Strength::Documented);
+            if !n.item && !n.in_array() && !n.field.required && contested {
                 uncertain.push(n.path.iter().map(|s| s.to_string()).collect::<Vec<String>>());
             }
         });

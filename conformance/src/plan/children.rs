@@ -32,12 +32,48 @@ impl Planner<'_> {
         let mut out = Vec::new();
         out.extend(self.child_update_read_back(ep, child, creator, parent, inc));
         out.extend(self.child_duplicate_within(ep, child, creator, inc));
-        out.extend(self.child_primary_update(ep, child, creator, parent, inc));
+        out.extend(self.child_primary_updates(ep, child, creator, parent, inc));
         out
     }
 
     /// A parent's one primary child: an update making a second child
-    /// primary clears the first one's flag.
+    /// primary clears the first one's flag. Where the pages give the flag
+    /// another type too (a sample's `<int>`), once with each type's `true`:
+    /// a server reading the flag one way may refuse the other, which leaves
+    /// that check inconclusive, not failed.
+    fn child_primary_updates(
+        &mut self,
+        ep: &Endpoint,
+        child: &Resource,
+        creator: &Endpoint,
+        parent: &Resource,
+        inc: &Include,
+    ) -> Vec<Check> {
+        let Some(flag) = inc.primary.as_ref() else { return Vec::new() };
+        let Some(field) = record_fields(ep).iter().find(|f| &f.name == flag) else {
+            return Vec::new();
+        };
+        let mut trues = vec![(String::new(), json!(true))];
+        for t in field.other_types.iter().flat_map(|o| &o.types) {
+            let value = match t {
+                ScalarType::String => json!("true"),
+                ScalarType::Integer | ScalarType::Number => json!(1),
+                ScalarType::Boolean => json!(true),
+            };
+            trues.push((format!(".as_{}", t.json_schema_type()), value));
+        }
+        let contested = trues.len() > 1;
+        trues
+            .into_iter()
+            .filter_map(|(suffix, on)| {
+                let mut c = self.child_primary_update(ep, child, creator, parent, inc, on, contested)?;
+                c.id.push_str(&suffix);
+                Some(c)
+            })
+            .collect()
+    }
+
+    #[allow(clippy::too_many_arguments)]
     fn child_primary_update(
         &mut self,
         ep: &Endpoint,
@@ -45,14 +81,13 @@ impl Planner<'_> {
         creator: &Endpoint,
         parent: &Resource,
         inc: &Include,
+        on: Value,
+        flag_contested: bool,
     ) -> Option<Check> {
         let v = self.v();
         let names = v.transport.names;
         let flag = inc.primary.clone()?;
         let label = child.unique_within.keys().next()?.clone();
-        if !record_fields(ep).iter().any(|f| f.name == flag) {
-            return None;
-        }
         let reader = self.reader(&parent.name)?;
         let (first, second) = (self.uniq.text(), self.uniq.text());
         let items = vec![
@@ -63,9 +98,13 @@ impl Planner<'_> {
         let (mut body, fills) = self.update_of_child(ep, parent, inc, 1);
         let scope: Vec<String> = ep.operation.record_member.iter().cloned().collect();
         set_path(&mut body, &join(&scope, &label), json!(second), names);
-        set_path(&mut body, &join(&scope, &flag), json!(true), names);
+        set_path(&mut body, &join(&scope, &flag), on, names);
         let mut upd = self.step(ep, body, Presenting::Valid, success());
         upd.fills = fills;
+        // Where the pages give the flag another type too (a sample's
+        // `<int>`), a server reading it so may refuse `true`: that leaves
+        // the check inconclusive, not failed.
+        upd.precondition = flag_contested;
         let item = |l: &str| {
             vec![
                 inc.member.clone(),

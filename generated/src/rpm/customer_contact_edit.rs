@@ -204,7 +204,7 @@ rules::newtype!(checked items PhoneNumbers[PhoneNumbersItem] by WIRE.field(& [0,
 /// "true makes it the primary contact; setting false is not allowed."
 ///
 /// The value of `IsPrimary`. Rules:
-/// - `rpm.customer-contact-edit.IsPrimary.const` (contested): must be true. The current page allows only true; the older version allows either, so a server accepting false follows it (a warning, never a failure).
+/// - `rpm.customer-contact-edit.IsPrimary.const` (contested): must be true. The current page allows only true; the older version allows either, so a server accepting false follows it, and one refusing it too.
 ///
 /// No documented rule constrains it: every value can be held, and `validate()` reports the others.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
