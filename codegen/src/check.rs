@@ -775,6 +775,7 @@ fn format_named(s: &str) -> Option<Format> {
         "iso_date" => Some(Format::IsoDate),
         "iso_date_time" => Some(Format::IsoDateTime),
         "iso_date_time_unseparated" => Some(Format::IsoDateTimeUnseparated),
+        "not_blank" => Some(Format::NotBlank),
         _ => s
             .strip_prefix("digits")
             .and_then(|n| n.parse().ok())
@@ -1893,12 +1894,19 @@ impl EndpointCx<'_, '_> {
                     }
                     None => {
                         let pos = self.p(r);
-                        let known = ["us_date", "iso_date", "iso_date_time", "iso_date_time_unseparated", "digits10"];
+                        let known = [
+                            "us_date",
+                            "iso_date",
+                            "iso_date_time",
+                            "iso_date_time_unseparated",
+                            "not_blank",
+                            "digits10",
+                        ];
                         let help = match did_you_mean(r.value.param(), known) {
                             Some(s) => format!(
-                                "did you mean `{s}`? (formats: `us_date` MM/DD/YYYY, `iso_date` YYYY-MM-DD, `iso_date_time` YYYY-MM-DDThh:mm:ss, `iso_date_time_unseparated` YYYY-MM-DDhh:mm:ss, `digits<N>`)"
+                                "did you mean `{s}`? (formats: `us_date` MM/DD/YYYY, `iso_date` YYYY-MM-DD, `iso_date_time` YYYY-MM-DDThh:mm:ss, `iso_date_time_unseparated` YYYY-MM-DDhh:mm:ss, `not_blank`, `digits<N>`)"
                             ),
-                            None => "formats are `us_date` (MM/DD/YYYY), `iso_date` (YYYY-MM-DD), `iso_date_time` (YYYY-MM-DDThh:mm:ss), `iso_date_time_unseparated` (YYYY-MM-DDhh:mm:ss) and `digits<N>` (exactly N digits)".to_string(),
+                            None => "formats are `us_date` (MM/DD/YYYY), `iso_date` (YYYY-MM-DD), `iso_date_time` (YYYY-MM-DDThh:mm:ss), `iso_date_time_unseparated` (YYYY-MM-DDhh:mm:ss), `not_blank` (not only white space) and `digits<N>` (exactly N digits)".to_string(),
                         };
                         self.diags().error_help(pos, format!("unknown format `{}`", r.value.param()), help);
                     }

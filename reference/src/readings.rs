@@ -82,6 +82,9 @@ pub fn clears_omitted(ep: &str) -> String {
 pub fn other_type(ep: &str, pointer: &str) -> String {
     format!("type:{ep}{pointer}")
 }
+pub fn implied(rule: &str) -> String {
+    format!("implied:{rule}")
+}
 pub fn enum_case(rule: &str) -> String {
     format!("enum_case:{rule}")
 }
@@ -135,6 +138,7 @@ pub fn points(v: &Vendor) -> Vec<ChoicePoint> {
                     "hold to the schema's first reading only",
                 ),
                 Strength::Site => push(site(&r.id), "the demo installation's values", "a site with other values: any"),
+                Strength::Implied => push(implied(&r.id), "apply the rule", "no such rule (the pages do not state it)"),
                 _ => {}
             }
             if let RuleKind::Enum { case: Case::Unstated, .. } = r.kind {
@@ -243,7 +247,7 @@ pub fn apply(v: &Vendor, ep: &Endpoint, readings: &Readings, report: &mut WireRe
                 take_other_type(&ep.request, &mut report.normalized, &x.path);
                 true
             }
-            (Some(r), Strength::Implied) => readings.other(&enum_case(&r.id)),
+            (Some(r), Strength::Implied) => readings.other(&enum_case(&r.id)) || readings.other(&implied(&r.id)),
             (Some(r), Strength::Site) => readings.other(&site(&r.id)),
             (Some(r), Strength::Contested) if r.alternatives.is_empty() && readings.other(&contested(&r.id)) => {
                 if let (true, RuleKind::MaxLength { max, unit }) = (r.truncates, &r.kind)

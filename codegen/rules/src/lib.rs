@@ -153,6 +153,10 @@ pub enum Format {
     IsoDateTimeUnseparated,
     /// Exactly `count` ASCII digits (ManEx's ten-digit zero-padded CUSTNO).
     Digits { count: u32 },
+    /// Not only ASCII white space (RPM's "A customer name is required": a
+    /// name of spaces only is none). The empty string holds: emptiness is
+    /// `min_length`'s to refuse, so each value breaks one rule.
+    NotBlank,
 }
 
 /// A documented integer-coded enum value (RPM phone `Type`: Business=1 ...).

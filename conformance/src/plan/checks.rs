@@ -543,7 +543,11 @@ impl Planner<'_> {
                     // the configured value: another value the rule accepts
                     // cannot be shown to be accepted.
                     let credential = v.login_credential(ep, &path).is_some();
-                    for c in kind.cases().into_iter().filter(|c| !(credential && c.holds)) {
+                    // A fixed value of a member whose values must be unique
+                    // is taken after the first run: its acceptance cannot
+                    // be shown twice.
+                    let unique = self.must_be_unique(ep, &segs);
+                    for c in kind.cases().into_iter().filter(|c| !((credential || unique) && c.holds)) {
                         let (case, value) = (c.id, c.value);
                         let s2 = segs.clone();
                         let shown = crate::report::short(&value);
@@ -560,6 +564,20 @@ impl Planner<'_> {
         }
         out.extend(self.type_checks(ep));
         out
+    }
+
+    /// Must a create's or update's member hold a value no record has (the
+    /// resource's `unique` fields, a create's key)?
+    fn must_be_unique(&self, ep: &Endpoint, segs: &[String]) -> bool {
+        let (Some(res), Some(last)) = (self.resource(ep), segs.last()) else {
+            return false;
+        };
+        let field = self.record_name(ep, last);
+        match ep.operation.kind {
+            OperationKind::Create => res.unique.contains(&field) || res.key.contains(&field),
+            OperationKind::Update => res.unique.contains(&field),
+            _ => false,
+        }
     }
 
     /// A member whose value the docs say cannot change the answer: a later

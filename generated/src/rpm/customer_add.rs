@@ -54,7 +54,18 @@ impl Request {
     /// rules hold by construction, so these are the contested and
     /// site rules and `at_least_one_of`.
     pub fn validate(&self) -> Vec<rules::Violation> {
-        Vec::new()
+        let mut out = Vec::new();
+        self.validate_at("", &mut out);
+        out
+    }
+    /// [`Self::validate`] for a value at `path` (a JSON pointer).
+    #[doc(hidden)]
+    pub fn validate_at(&self, path: &str, out: &mut Vec<rules::Violation>) {
+        {
+            let x = &self.customer;
+            let path = rt::child(path, "Customer");
+            x.validate_at(&path, out);
+        }
     }
 }
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -63,7 +74,7 @@ pub struct Customer {
     ///
     /// Wire name `Name`; required (`rpm.customer-add.Customer.Name.required`, documented).
     #[serde(rename = "Name")]
-    pub name: String,
+    pub name: Name,
     /// Wire name `Website`; optional.
     #[serde(rename = "Website", default, skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
@@ -88,7 +99,17 @@ pub struct Customer {
     #[serde(rename = "Fields", default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<FieldsItem>>,
 }
-impl Customer {}
+impl Customer {
+    /// [`Self::validate`] for a value at `path` (a JSON pointer).
+    #[doc(hidden)]
+    pub fn validate_at(&self, path: &str, out: &mut Vec<rules::Violation>) {
+        {
+            let x = &self.name;
+            let path = rt::child(path, "Name");
+            x.validate_at(&path, out);
+        }
+    }
+}
 /// One item of `Aliases`.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AliasesItem {
@@ -161,6 +182,25 @@ pub struct FieldsItem {
     pub value: Option<String>,
 }
 impl FieldsItem {}
+/// Must be unique among customers.
+///
+/// The value of `Name`. Rules:
+/// - `rpm.customer-add.Customer.Name.min_length` (documented): must not be empty
+/// - `rpm.customer-add.Customer.Name.format` (implied): must not be only white space. A name of spaces only reads as no name, but the page does not say the server trims what it is sent.
+///
+/// Built only through `TryFrom`, which checks the documented rules: an invalid value cannot be held.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Name(String);
+rules::newtype!(checked text Name by WIRE.field(& [0, 0]));
+impl Name {
+    /// Reports the rules a held value can still break (contested and
+    /// site rules) for a value at `path` (a JSON pointer).
+    #[doc(hidden)]
+    pub fn validate_at(&self, path: &str, out: &mut Vec<rules::Violation>) {
+        WIRE.field(&[0, 0]).report_loose(&self.0, path, out);
+    }
+}
 /// The request as `erpspec_rules::read` reads it: fields, types,
 /// rules and the vendor's dialect.
 pub static WIRE: std::sync::LazyLock<w::Endpoint> = std::sync::LazyLock::new(|| {
@@ -187,6 +227,10 @@ fn object_1() -> w::Object {
     let mut o = w::Object::new(names_1);
     o.field("Name", w::Shape::STRING);
     o.required(w::Check::new(S::Documented, K::Required));
+    o.rule(
+        w::Check::new(S::Documented, K::min_length(1, rules::LengthUnit::CodePoints)),
+    );
+    o.rule(w::Check::new(S::Implied, K::format(rules::Format::NotBlank)));
     o.field("Website", w::Shape::STRING);
     o.field("Aliases", w::Shape::array(w::Shape::Object(object_2())));
     o.field("Locations", w::Shape::array(w::Shape::Object(object_3())));

@@ -57,7 +57,18 @@ impl Request {
     /// rules hold by construction, so these are the contested and
     /// site rules and `at_least_one_of`.
     pub fn validate(&self) -> Vec<rules::Violation> {
-        Vec::new()
+        let mut out = Vec::new();
+        self.validate_at("", &mut out);
+        out
+    }
+    /// [`Self::validate`] for a value at `path` (a JSON pointer).
+    #[doc(hidden)]
+    pub fn validate_at(&self, path: &str, out: &mut Vec<rules::Violation>) {
+        {
+            let x = &self.location;
+            let path = rt::child(path, "Location");
+            x.validate_at(&path, out);
+        }
     }
 }
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -91,17 +102,36 @@ pub struct Location {
     #[serde(rename = "ZipPostalCode", default, skip_serializing_if = "Option::is_none")]
     pub zip_postal_code: Option<String>,
 }
-impl Location {}
+impl Location {
+    /// [`Self::validate`] for a value at `path` (a JSON pointer).
+    #[doc(hidden)]
+    pub fn validate_at(&self, path: &str, out: &mut Vec<rules::Violation>) {
+        {
+            let x = &self.name;
+            let path = rt::child(path, "Name");
+            x.validate_at(&path, out);
+        }
+    }
+}
 /// Required and not empty; unique among the customer's locations.
 ///
 /// The value of `Name`. Rules:
 /// - `rpm.customer-location-edit.Location.Name.min_length` (documented): must not be empty
+/// - `rpm.customer-location-edit.Location.Name.format` (implied): must not be only white space. A name of spaces only reads as no name, but the page does not say the server trims what it is sent.
 ///
 /// Built only through `TryFrom`, which checks the documented rules: an invalid value cannot be held.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Name(String);
 rules::newtype!(checked text Name by WIRE.field(& [0, 2]));
+impl Name {
+    /// Reports the rules a held value can still break (contested and
+    /// site rules) for a value at `path` (a JSON pointer).
+    #[doc(hidden)]
+    pub fn validate_at(&self, path: &str, out: &mut Vec<rules::Violation>) {
+        WIRE.field(&[0, 2]).report_loose(&self.0, path, out);
+    }
+}
 /// The request as `erpspec_rules::read` reads it: fields, types,
 /// rules and the vendor's dialect.
 pub static WIRE: std::sync::LazyLock<w::Endpoint> = std::sync::LazyLock::new(|| {
@@ -137,6 +167,7 @@ fn object_1() -> w::Object {
     o.rule(
         w::Check::new(S::Documented, K::min_length(1, rules::LengthUnit::CodePoints)),
     );
+    o.rule(w::Check::new(S::Implied, K::format(rules::Format::NotBlank)));
     o.field("Address", w::Shape::STRING);
     o.field("City", w::Shape::STRING);
     o.field("StateProvince", w::Shape::STRING);

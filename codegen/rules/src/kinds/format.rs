@@ -34,7 +34,14 @@ pub fn matches_format(s: &str, format: Format) -> bool {
             s.len() == 18 && s.is_char_boundary(10) && matches_format(&s[..10], Format::IsoDate) && time_of_day(&s[10..]).is_some()
         }
         Format::Digits { count } => s.len() == count as usize && s.bytes().all(|b| b.is_ascii_digit()),
+        // Bytes of a multi-byte character are never ASCII white space.
+        Format::NotBlank => s.is_empty() || s.bytes().any(|b| !is_blank(b)),
     }
+}
+
+/// ASCII white space as the JSON Schema pattern of `not_blank` names it.
+fn is_blank(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
 }
 
 /// `hh:mm:ss`, a real time of day: (hour, minute, second).
@@ -77,7 +84,7 @@ pub fn date_time(s: &str, format: Format) -> Option<DateTime> {
         Format::IsoDate => ((n(&s[0..4])?, n(&s[5..7])?, n(&s[8..10])?), (0, 0, 0)),
         Format::IsoDateTime => ((n(&s[0..4])?, n(&s[5..7])?, n(&s[8..10])?), time_of_day(&s[11..])?),
         Format::IsoDateTimeUnseparated => ((n(&s[0..4])?, n(&s[5..7])?, n(&s[8..10])?), time_of_day(&s[10..])?),
-        Format::Digits { .. } => return None,
+        Format::Digits { .. } | Format::NotBlank => return None,
     };
     Some(DateTime {
         year: date.0,
@@ -105,7 +112,7 @@ pub fn write_date_time(dt: DateTime, format: Format) -> Option<String> {
         Format::IsoDate => format!("{y:04}-{mo:02}-{d:02}"),
         Format::IsoDateTime => format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}"),
         Format::IsoDateTimeUnseparated => format!("{y:04}-{mo:02}-{d:02}{h:02}:{mi:02}:{s:02}"),
-        Format::Digits { .. } => return None,
+        Format::Digits { .. } | Format::NotBlank => return None,
     })
 }
 
@@ -190,6 +197,7 @@ pub fn describe(format: Format) -> String {
         Format::IsoDateTime => "must be a date-time in YYYY-MM-DDThh:mm:ss format".to_string(),
         Format::IsoDateTimeUnseparated => "must be a date-time in YYYY-MM-DDhh:mm:ss format (no separator before the time)".to_string(),
         Format::Digits { count } => format!("must be exactly {count} digits"),
+        Format::NotBlank => "must not be only white space".to_string(),
     }
 }
 
@@ -239,6 +247,7 @@ pub fn json_schema(format: Format) -> Map<String, Value> {
         Format::IsoDateTime => date_time_pattern("T"),
         Format::IsoDateTimeUnseparated => date_time_pattern(""),
         Format::Digits { count } => format!("^[0-9]{{{count}}}$"),
+        Format::NotBlank => "^$|[^ \\t\\n\\r\\x0B\\x0C]".to_string(),
     };
     let mut k = Map::new();
     k.insert("pattern".into(), pattern.into());
@@ -285,6 +294,7 @@ pub fn cases(format: Format) -> Vec<BoundaryCase> {
             }
             out
         }
+        Format::NotBlank => vec![case("padded", " x ".into(), true), case("blank", "   ".into(), false)],
     }
 }
 
@@ -317,6 +327,7 @@ pub mod strategies {
             Format::Digits { count } => proptest::collection::vec(0u8..=9, count as usize)
                 .prop_map(|d| Value::String(d.iter().map(|x| char::from(b'0' + x)).collect()))
                 .boxed(),
+            Format::NotBlank => "[ ]{0,2}[A-Za-z0-9]{1,8}[ ]{0,2}".prop_map(Value::String).boxed(),
         }
     }
 
@@ -363,6 +374,8 @@ pub mod strategies {
                     .prop_map(|l| Value::String("9".repeat(l)))
                     .boxed()
             }
+            // Not empty: a blank value, breaking no length rule.
+            Format::NotBlank => "[ \t]{1,4}".prop_map(Value::String).boxed(),
         }
     }
 }

@@ -65,6 +65,7 @@ pub(super) fn format_tokens(f: Format) -> TokenStream {
         Format::IsoDate => quote!(rules::Format::IsoDate),
         Format::IsoDateTime => quote!(rules::Format::IsoDateTime),
         Format::IsoDateTimeUnseparated => quote!(rules::Format::IsoDateTimeUnseparated),
+        Format::NotBlank => quote!(rules::Format::NotBlank),
         Format::Digits { count } => {
             let count = Literal::u32_unsuffixed(count);
             quote!(rules::Format::Digits { count: #count })
