@@ -77,7 +77,9 @@ pub fn success_payload(v: &Vendor, ep: &Endpoint, status: u16, body: &Value) -> 
         .map_err(|m| format!("not the success envelope: {m}"))?;
     let payload = bound.get("payload").map(|p| (*p).clone()).unwrap_or(Value::Null);
     let shape_ok = match &ep.response.payload {
-        Payload::Record | Payload::EmptyObject => payload.is_object(),
+        Payload::Record => payload.is_object(),
+        // "The answer is an empty JSON object": the record is not.
+        Payload::EmptyObject => payload.as_object().is_some_and(|m| m.is_empty()),
         Payload::Records => payload.as_array().is_some_and(|a| a.iter().all(Value::is_object)),
         Payload::Null => payload.is_null(),
         Payload::Wrapped { member } if ep.wraps_list() => {

@@ -67,6 +67,9 @@ pub enum Compare {
     /// Cleared: absent, null or empty text (an update clearing an omitted
     /// member). `value` is unused.
     Empty,
+    /// There, with any value (a member the docs' sample answer shows).
+    /// `value` is unused.
+    Present,
     /// Cleared, or still `value` (the readings of the docs disagree on
     /// whether an update clears an omitted member).
     ClearedOrKept,
@@ -238,9 +241,13 @@ pub fn check_asserts(v: &Vendor, record: &Value, member: Option<&str>, asserts: 
         });
         match (found, a.compare) {
             (None, Compare::Absent | Compare::Empty | Compare::ClearedOrKept) => {}
+            (None, Compare::Present) => {
+                wrong.insert(shown, format!("missing ({})", a.because));
+            }
             (None, _) => {
                 wrong.insert(shown, format!("missing, expected {} ({})", a.value, a.because));
             }
+            (Some(_), Compare::Present) => {}
             (Some(got), Compare::Absent) => {
                 wrong.insert(shown, format!("{}, where it should be left out ({})", brief(got), a.because));
             }

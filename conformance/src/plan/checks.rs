@@ -2,7 +2,7 @@
 //! record): transport, doc examples, rule boundaries, types, auth.
 
 use super::*;
-use crate::oracle::Expect;
+use crate::oracle::{Assert, Compare, Expect};
 use crate::target::Presenting;
 use build::{array_item, is_credential, join};
 use erpspec_codegen::answers::{Situation, dialect_check_id};
@@ -329,6 +329,7 @@ impl Planner<'_> {
             "a valid request built from the docs' example succeeds",
             steps,
         ));
+        out.extend(self.sample_members_check(ep));
         for (i, ex) in ep.examples.iter().enumerate() {
             let built = self.build(ep, Some(ex), true);
             let (expect, strength, rule, note) = self.judged(ep, &built.body);
@@ -564,6 +565,46 @@ impl Planner<'_> {
         }
         out.extend(self.type_checks(ep));
         out
+    }
+
+    /// The docs' success sample shows these members: a success answer
+    /// carries each of them (any value).
+    fn sample_members_check(&mut self, ep: &Endpoint) -> Option<Check> {
+        let v = self.v();
+        let sample = ep.response_examples.iter().find(|x| x.answer.is_none() && x.differs.is_none())?;
+        let status = sample.status.or(v.envelopes.success.status).unwrap_or(200);
+        let payload = erpspec_codegen::recognise::success_payload(v, ep, status, &sample.body).ok()?;
+        let record = crate::oracle::record_of(ep, &payload)?;
+        let (prefix, members) = match (&ep.response.payload, ep.wraps_list()) {
+            (erpspec_codegen::ir::Payload::Wrapped { member }, false) => (vec![member.clone()], record.get(member)?.as_object()?.clone()),
+            _ => (Vec::new(), record.as_object()?.clone()),
+        };
+        let asserts: Vec<Assert> = members
+            .keys()
+            .filter(|k| !ep.response.include_if.contains_key(*k) && !k.starts_with('$'))
+            .map(|k| Assert {
+                path: prefix.iter().cloned().chain([k.clone()]).collect(),
+                value: Value::Null,
+                compare: Compare::Present,
+                because: format!("the docs' sample \"{}\" shows it", sample.name),
+            })
+            .collect();
+        if asserts.is_empty() {
+            return None;
+        }
+        let base = self.base(ep);
+        let steps = self.on_fresh_record(ep, base, Presenting::Valid, Expect::Success { asserts });
+        let mut check = Check::of(
+            v,
+            ep,
+            "accepted.sample_members",
+            Family::Accepted,
+            answers::endpoint_check_id(v, ep, "response.sample"),
+            "a success answer carries every member the docs' sample shows",
+            steps,
+        );
+        check.sources = sample.sources.clone();
+        Some(check)
     }
 
     /// Must a create's or update's member hold a value no record has (the
