@@ -36,17 +36,27 @@ pub fn json_schema(values: &[CodedValue]) -> Map<String, Value> {
     k
 }
 
-/// Each documented code, and the smallest code outside (0, or the first gap).
+/// Each documented code, the smallest code outside (0, or the first gap),
+/// and the first undocumented code between the smallest and the largest
+/// documented (RPM's phone types skip 4 and 5: a range check is not a
+/// list check).
 pub fn cases(values: &[CodedValue]) -> Vec<BoundaryCase> {
     let mut out: Vec<BoundaryCase> = values
         .iter()
         .map(|v| case(&format!("code.{}", v.code), v.code.into(), true))
         .collect();
+    let documented = |c: i64| values.iter().any(|v| v.code == c);
     let mut outside = 0;
-    while values.iter().any(|v| v.code == outside) {
+    while documented(outside) {
         outside += 1;
     }
     out.push(case("outside", outside.into(), false));
+    let (lo, hi) = (values.iter().map(|v| v.code).min(), values.iter().map(|v| v.code).max());
+    if let (Some(lo), Some(hi)) = (lo, hi)
+        && let Some(gap) = (lo..hi).find(|c| !documented(*c) && *c != outside)
+    {
+        out.push(case("gap", gap.into(), false));
+    }
     out
 }
 
