@@ -66,14 +66,15 @@ impl Planner<'_> {
         trues
             .into_iter()
             .filter_map(|(suffix, on)| {
-                let mut c = self.child_primary_update(ep, child, creator, parent, inc, on, contested)?;
+                let mut c = self.child_primary_update(ep, child, creator, parent, inc, (on, contested))?;
                 c.id.push_str(&suffix);
                 Some(c)
             })
             .collect()
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// One of [`Self::child_primary_updates`]: `on` is the flag's `true`,
+    /// and whether the flag's type is contested.
     fn child_primary_update(
         &mut self,
         ep: &Endpoint,
@@ -81,8 +82,7 @@ impl Planner<'_> {
         creator: &Endpoint,
         parent: &Resource,
         inc: &Include,
-        on: Value,
-        flag_contested: bool,
+        (on, flag_contested): (Value, bool),
     ) -> Option<Check> {
         let v = self.v();
         let names = v.transport.names;
