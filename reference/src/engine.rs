@@ -1394,6 +1394,7 @@ impl Engine {
         normalized: &Map<String, Value>,
     ) -> Step<crate::store::Row> {
         let op = &ep.operation;
+        let narrowed = self.faults.has(&crate::faults::Fault::LookupNarrowed(ep.id.clone()));
         let mut found = None;
         let mut asked = String::new();
         let key_values: Option<Vec<&Value>> = if op.key.is_empty() {
@@ -1428,17 +1429,20 @@ impl Engine {
         } else if let Some((lk, value)) = {
             // A lookup names a request field, or a field of the record member.
             let request = Value::Object(normalized.clone());
-            op.lookup
-                .iter()
-                .find_map(|lk| get_path(&request, member, &lk.field).cloned().map(|v| (lk, v)))
+            let present = |lk: &'_ erpspec_codegen::ir::Lookup| get_path(&request, member, &lk.field).cloned();
+            match narrowed {
+                true => op.lookup.iter().rev().find_map(|lk| present(lk).map(|v| (lk, v))),
+                false => op.lookup.iter().find_map(|lk| present(lk).map(|v| (lk, v))),
+            }
         } {
             let value = &value;
             asked = format!("{} {}", lk.field, util::text(value));
-            let by: Vec<Extract> = lk.matches.iter().map(|m| Extract::Path(m.clone())).collect();
+            let matches = if narrowed { &lk.matches[..1] } else { &lk.matches[..] };
+            let by: Vec<Extract> = matches.iter().map(|m| Extract::Path(m.clone())).collect();
             found = self
                 .candidates(tx, r, self.index.equals(&r.name, &by, value))?
                 .into_iter()
-                .find(|row| lk.matches.iter().any(|m| get_path(&row.doc, member, m) == Some(value)));
+                .find(|row| matches.iter().any(|m| get_path(&row.doc, member, m) == Some(value)));
         }
         match found {
             Some(row) => Ok(row),

@@ -69,6 +69,8 @@ pub enum Fault {
     BesideMissing(String, String),
     /// An update's list items replace the stored list instead of merging into it.
     ItemsReplaced(String),
+    /// A read honours only the last lookup present, by its first match.
+    LookupNarrowed(String),
 }
 
 /// One fault of a vendor's catalogue.
@@ -228,6 +230,14 @@ pub fn catalogue(v: &Vendor) -> Vec<FaultInfo> {
     // Persistence.
     for ep in &v.endpoints {
         let op = &ep.operation;
+        if op.kind == OperationKind::Read && (op.lookup.len() > 1 || op.lookup.iter().any(|l| l.matches.len() > 1)) {
+            push(
+                format!("lookup-narrowed={}", ep.id),
+                endpoint_check_id(v, ep, "operation.lookup"),
+                "honour only the last lookup present, by its first match".into(),
+                Fault::LookupNarrowed(ep.id.clone()),
+            );
+        }
         match op.kind {
             OperationKind::Update => push(
                 format!("update-not-stored={}", ep.id),

@@ -602,6 +602,18 @@ fn persistence_probe(plain: &mut Server, faulty: &mut Server, name: &str) -> Res
                 );
                 s.call("customer", json!({"CustomerID": 10023})).json()["Result"]["Website"].clone()
             }
+            // The demo customer by name: ManEx Get also matches CUSTNAME.
+            ("manex", "lookup-narrowed=customer-get") => {
+                let a = s.call("customer-add", json!({"Custname": "ProbeByName", "Status": "Active"}));
+                let _ = a.json();
+                s.call("customer-get", json!({"CustNumOrName": "ProbeByName"})).json()["Code"].clone()
+            }
+            // Both lookups: the id wins.
+            ("rpm", "lookup-narrowed=customer") => {
+                let a = s.call("customer-add", json!({"Customer": {"Name": "ProbeA"}})).json()["Result"]["CustomerID"].clone();
+                s.call("customer-add", json!({"Customer": {"Name": "ProbeB"}}));
+                s.call("customer", json!({"CustomerID": a, "Customer": "ProbeB"})).json()["Result"]["Name"].clone()
+            }
             (v, n) => panic!("no probe for {v} fault {n}: add one"),
         }
     };

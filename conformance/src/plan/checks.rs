@@ -99,6 +99,7 @@ impl Planner<'_> {
             out.extend(self.rule_checks(ep));
             out.extend(self.auth_checks(ep));
             out.extend(self.stateful_checks(ep));
+            out.extend(self.lookup_checks(ep));
         }
         out
     }

@@ -10,6 +10,7 @@ mod build;
 mod checks;
 mod children;
 mod lists;
+mod lookups;
 mod stateful;
 
 pub use build::{Built, Planner, pointer_segments, present, remove_path, set_path, with_body_credentials};
