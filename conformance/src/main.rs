@@ -157,6 +157,10 @@ struct ReplayArgs {
     /// Another server than the one the failure was seen on.
     #[arg(long, value_name = "URL")]
     base_url: Option<String>,
+    /// Fail, rather than warn, where the check's expectation is implied
+    /// (as `check --strict`).
+    #[arg(long)]
+    strict: bool,
     #[command(flatten)]
     connect: Connect,
 }
@@ -398,7 +402,7 @@ fn replay(a: ReplayArgs) -> Result<ExitCode, String> {
     let saved: report::Saved = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     let base = a.base_url.clone().unwrap_or(saved.base_url.clone());
     let (mut t, limits) = target(&saved.api, &base, &a.connect)?;
-    let outcome = run::replay(&mut t, &saved.check, limits).map_err(|e| t.redact(&e.to_string()))?;
+    let outcome = run::replay(&mut t, &saved.check, limits, a.strict).map_err(|e| t.redact(&e.to_string()))?;
     match outcome.verdict {
         Verdict::Passed => {
             println!("FIXED {}: the server now answers as documented", a.id);

@@ -682,7 +682,8 @@ pub fn credentials_look_wrong(target: &Target, outcomes: &[Outcome]) -> bool {
 }
 
 /// Re-runs one saved check (logging in again with the given credentials).
-pub fn replay(target: &mut Target, check: &Check, limits: Limits) -> Result<Outcome, SetupError> {
+/// Re-runs one saved check; `strict` as in [`Options::strict`].
+pub fn replay(target: &mut Target, check: &Check, limits: Limits, strict: bool) -> Result<Outcome, SetupError> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
@@ -691,6 +692,7 @@ pub fn replay(target: &mut Target, check: &Check, limits: Limits) -> Result<Outc
     let mut conn = Connection::new(rt.handle().clone(), target.base.clone(), limits);
     login(&mut conn, target)?;
     let mut exec = Executor::new(target, conn);
+    exec.strict = strict;
     let t0 = Instant::now();
     let ran = exec.run_check(check);
     Ok(Outcome {
