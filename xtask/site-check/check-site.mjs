@@ -27,7 +27,7 @@ const root = path.resolve(siteDir);
 // The sections each kind of page must have (the ids of its <section>s).
 const SECTIONS = {
   index: ['vendors'],
-  vendor: ['dialect', 'endpoints', 'errors', 'contradictions', 'sources'],
+  vendor: ['dialect', 'endpoints', 'errors', 'contradictions', 'implied', 'sources'],
   endpoint: ['call', 'required-fields', 'example-request', 'full-request', 'success-response',
     'failure-responses', 'rules', 'contradictions', 'examples', 'quirks', 'sources'],
 };
