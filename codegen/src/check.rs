@@ -437,6 +437,10 @@ impl VendorCx<'_> {
         let envelopes = Envelopes {
             success: envelope(&api.envelopes.success),
             error: envelope(&api.envelopes.error),
+            scalars_as_text: api.envelopes.scalars_as_text.as_ref().map(|n| Noted {
+                note: n.value.note.trim().to_string(),
+                sources: self.source_refs(&n.value.sources),
+            }),
             sources: self.source_refs(&api.envelopes.sources),
         };
         if let Some(m) = &api.envelopes.error.payload_members {

@@ -327,6 +327,18 @@ pub struct Presentation {
 pub struct Envelopes {
     pub success: Envelope,
     pub error: Envelope,
+    /// Another documented reading writes the envelopes' own scalars as
+    /// text (ManEx's support portal: `"Code": "200"`, `"IsValidUser":
+    /// "true"`): an answer so written is read as the scalars.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scalars_as_text: Option<Noted>,
+    pub sources: Vec<String>,
+}
+
+/// A documented alternative reading: why, and its sources.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Noted {
+    pub note: String,
     pub sources: Vec<String>,
 }
 

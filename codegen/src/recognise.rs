@@ -8,13 +8,65 @@ use crate::ir::{Endpoint, ErrorEntry, MessageRule, Payload, Vendor};
 use crate::template::{Mismatch, brief, same_json};
 use serde_json::Value;
 
+/// The body as the schemas write it: where another documented reading
+/// writes the envelopes' scalars as text (`"Code": "200"`), a top-level
+/// member that a template holds as a scalar or a fixed slot, written as
+/// text, is read back as that scalar. Payload and message members are not
+/// touched (a record's text stays text).
+pub fn as_documented<'b>(v: &Vendor, body: &'b Value) -> std::borrow::Cow<'b, Value> {
+    use std::borrow::Cow;
+    let (Some(_), Value::Object(members)) = (&v.envelopes.scalars_as_text, body) else {
+        return Cow::Borrowed(body);
+    };
+    let templated = envelope_scalar_members(v);
+    let mut out = members.clone();
+    let mut changed = false;
+    for (k, val) in out.iter_mut() {
+        if let (true, Some(text)) = (templated.contains(k), val.as_str())
+            && let Ok(scalar @ (Value::Bool(_) | Value::Number(_) | Value::Null)) = serde_json::from_str::<Value>(text)
+        {
+            *val = scalar;
+            changed = true;
+        }
+    }
+    if changed {
+        Cow::Owned(Value::Object(out))
+    } else {
+        Cow::Borrowed(body)
+    }
+}
+
+/// The top-level members the envelopes (and entries' own bodies) hold as a
+/// scalar or a fixed slot: neither the payload, the message nor a free
+/// member.
+pub fn envelope_scalar_members(v: &Vendor) -> Vec<String> {
+    // A literal scalar, or a slot other than the payload, the message or
+    // a free member (a literal string, `"$id": "1"`, is text already).
+    let scalar = |t: &Value| match t {
+        Value::Bool(_) | Value::Number(_) | Value::Null => true,
+        Value::String(s) => s.starts_with("{{") && !["{{payload", "{{message", "{{any"].iter().any(|f| s.starts_with(f)),
+        _ => false,
+    };
+    [&v.envelopes.success.body, &v.envelopes.error.body]
+        .into_iter()
+        .chain(v.errors.iter().filter_map(|e| e.body.as_ref()))
+        .filter_map(|t| match t.to_value() {
+            Value::Object(m) => Some(m.into_iter().filter(|(_, t)| scalar(t)).map(|(k, _)| k).collect::<Vec<_>>()),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
 /// Does any catalogue entry recognise this body (its template with its fixed
 /// slots and message rule)? Returns the first such entry.
 pub fn refusal_entry<'v>(v: &'v Vendor, body: &Value) -> Option<&'v ErrorEntry> {
-    v.errors.iter().find(|e| entry_body_mismatch(v, e, body).is_none())
+    let body = as_documented(v, body);
+    v.errors.iter().find(|e| entry_body_mismatch(v, e, &body).is_none())
 }
 
 pub fn entry_body_mismatch(v: &Vendor, e: &ErrorEntry, body: &Value) -> Option<Mismatch> {
+    let body = &*as_documented(v, body);
     let slot_ok = |slot: &str, value: &Value| -> Option<String> {
         if slot == "message" {
             return match value.as_str() {
@@ -51,6 +103,7 @@ pub fn refusal_mismatch(v: &Vendor, e: &ErrorEntry, status: u16, body: &Value) -
 
 /// The payload of a success answer, or why the answer is not a success.
 pub fn success_payload(v: &Vendor, ep: &Endpoint, status: u16, body: &Value) -> Result<Value, String> {
+    let body = &*as_documented(v, body);
     let env = &v.envelopes.success;
     let (documented, fixed) = match answers::expected(v, Some(ep), &answers::Situation::Success) {
         answers::Expected::Success { status, slots } => (status, slots),

@@ -214,6 +214,17 @@ pub struct PresentSyntax {
 pub struct EnvelopesSyntax {
     pub success: EnvelopeSyntax,
     pub error: EnvelopeSyntax,
+    /// Another documented reading writes the envelopes' scalars as text.
+    #[serde(default)]
+    pub scalars_as_text: Option<S<NotedSyntax>>,
+    pub sources: Vec<S<String>>,
+}
+
+/// A documented alternative: why, and where the pages say so.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotedSyntax {
+    pub note: String,
     pub sources: Vec<S<String>>,
 }
 

@@ -1586,6 +1586,9 @@ impl Engine {
         for p in self.faults.envelope_drops(true) {
             erpspec_codegen::template::remove_pointer(&mut body, p);
         }
+        if self.readings.other(readings::SCALARS_AS_TEXT) {
+            readings::write_scalars_as_text(&self.v, &mut body);
+        }
         Response { status, body }
     }
 
@@ -1655,6 +1658,9 @@ impl Engine {
         let mut body = template.fill(&values);
         for p in self.faults.envelope_drops(false) {
             erpspec_codegen::template::remove_pointer(&mut body, p);
+        }
+        if self.readings.other(readings::SCALARS_AS_TEXT) {
+            readings::write_scalars_as_text(&self.v, &mut body);
         }
         Response { status, body }
     }

@@ -108,6 +108,20 @@ pub fn answers(v: &Vendor, ep: Option<&Endpoint>, s: &Situation<'_>) -> String {
     }
 }
 pub const RECORDS: &str = "records";
+pub const SCALARS_AS_TEXT: &str = "scalars_as_text";
+
+/// An answer's envelope scalars written as text (`"Code": "200"`), as the
+/// other reading of `envelopes.scalars_as_text` writes them.
+pub fn write_scalars_as_text(v: &Vendor, body: &mut Value) {
+    let members = erpspec_codegen::recognise::envelope_scalar_members(v);
+    if let Value::Object(m) = body {
+        for (k, val) in m.iter_mut() {
+            if members.contains(k) && matches!(val, Value::Bool(_) | Value::Number(_) | Value::Null) {
+                *val = Value::String(val.to_string());
+            }
+        }
+    }
+}
 
 /// Every choice point of a vendor, from the IR.
 pub fn points(v: &Vendor) -> Vec<ChoicePoint> {
@@ -191,6 +205,13 @@ pub fn points(v: &Vendor) -> Vec<ChoicePoint> {
             STATUS.to_string(),
             "HTTP 200 where the docs give a refusal no status",
             "HTTP 400 there",
+        );
+    }
+    if v.envelopes.scalars_as_text.is_some() {
+        push(
+            SCALARS_AS_TEXT.to_string(),
+            "JSON numbers, booleans and null",
+            "their text (\"Code\": \"200\")",
         );
     }
     push(

@@ -337,27 +337,33 @@ fn with_payload_members(v: &Vendor, mut record: Value) -> Value {
 }
 
 /// Replaces template slots: `{{payload}}` by `payload`, `{{message}}` and
-/// `{{any}}` by their schemas, vars and `{{code}}` by constants.
-fn template_schema(t: &Template, payload: &Value, message: &Value, vars: &Map<String, Value>) -> Value {
+/// `{{any}}` by their schemas, vars and `{{code}}` by constants. Where the
+/// vendor's envelopes may write their scalars as text (`quoted`), a
+/// constant is the value or its text.
+fn template_schema(t: &Template, payload: &Value, message: &Value, vars: &Map<String, Value>, quoted: bool) -> Value {
+    let constant = |v: &Value| match v {
+        Value::Bool(_) | Value::Number(_) | Value::Null if quoted => json!({ "anyOf": [{ "const": v }, { "const": v.to_string() }] }),
+        _ => json!({ "const": v }),
+    };
     match t {
         Template::Slot(slot) => match slot.as_str() {
             "payload" => payload.clone(),
             "message" => message.clone(),
             "any" => json!({}),
             other => match vars.get(other) {
-                Some(v) => json!({ "const": v }),
+                Some(v) => constant(v),
                 None => json!({}),
             },
         },
         Template::Object(m) => {
             let props: Map<String, Value> = m
                 .iter()
-                .map(|(k, v)| (k.clone(), template_schema(v, payload, message, vars)))
+                .map(|(k, v)| (k.clone(), template_schema(v, payload, message, vars, quoted)))
                 .collect();
             let required: Vec<Value> = m.iter().map(|(k, _)| Value::String(k.clone())).collect();
             json!({ "type": "object", "properties": props, "required": required })
         }
-        other => json!({ "const": other.to_value() }),
+        other => constant(&other.to_value()),
     }
 }
 
@@ -373,7 +379,7 @@ fn error_schema(v: &Vendor, e: &ErrorEntry) -> Value {
         vars.insert("code".into(), c.clone());
     }
     let body = e.body.as_ref().unwrap_or(&v.envelopes.error.body);
-    template_schema(body, &Value::Null, &message, &vars)
+    template_schema(body, &Value::Null, &message, &vars, v.envelopes.scalars_as_text.is_some())
 }
 
 /// An operation's responses by HTTP status (`default` where the docs give
@@ -389,6 +395,7 @@ fn responses(v: &Vendor, ep: &Endpoint) -> Map<String, Value> {
         &response_schema(v, ep),
         &message,
         &v.envelopes.success.vars.clone().into_iter().collect(),
+        v.envelopes.scalars_as_text.is_some(),
     );
     let mut responses = Map::new();
     let ok_status = v.envelopes.success.status.map(|s| s.to_string()).unwrap_or_else(|| "200".into());
