@@ -241,7 +241,7 @@ pub fn remove_pointer(v: &mut Value, pointer: &str) {
     let Some((parent, last)) = pointer.rsplit_once('/') else {
         return;
     };
-    let last = last.replace("~1", "/").replace("~0", "~");
+    let last = erpspec_rules::pointer_unescape(last);
     let target = if parent.is_empty() { Some(v) } else { v.pointer_mut(parent) };
     if let Some(Value::Object(map)) = target {
         map.shift_remove(&last);

@@ -341,7 +341,7 @@ fn as_type(v: &Value, to: ScalarType) -> Value {
         (ScalarType::Boolean, Value::String(s)) => Value::Bool(s.eq_ignore_ascii_case("true") || s == "1"),
         (ScalarType::Integer | ScalarType::Number, Value::Bool(b)) => Value::from(i64::from(*b)),
         (ScalarType::String, Value::String(_)) => v.clone(),
-        (ScalarType::String, other) => Value::String(other.to_string()),
+        (ScalarType::String, other) => Value::String(crate::util::text(other)),
         _ => v.clone(),
     }
 }
@@ -352,7 +352,7 @@ fn type_rule_id(v: &Vendor, ep: &Endpoint, pointer: &str) -> String {
         .split('/')
         .skip(1)
         .filter(|s| s.parse::<usize>().is_err())
-        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+        .map(erpspec_rules::pointer_unescape)
         .collect();
     answers::endpoint_check_id(v, ep, &format!("{}.type", dotted.join(".")))
 }
@@ -374,7 +374,7 @@ fn values_at<'v>(root: &'v Value, pattern: &str) -> Vec<(String, &'v Value)> {
                 }
             }
             (Value::Object(m), name) => {
-                let name = name.replace("~1", "/").replace("~0", "~");
+                let name = erpspec_rules::pointer_unescape(name);
                 if let Some(x) = m.get(&name) {
                     go(x, rest, format!("{here}/{}", erpspec_rules::pointer_escape(&name)), out);
                 }
@@ -391,11 +391,7 @@ fn values_at<'v>(root: &'v Value, pattern: &str) -> Vec<(String, &'v Value)> {
 /// A value of another JSON type, as the other side takes it: a text
 /// field stores its JSON text; any other field leaves it out.
 fn take_other_type(fields: &[Field], normalized: &mut Value, pointer: &str) {
-    let names: Vec<String> = pointer
-        .split('/')
-        .skip(1)
-        .map(|s| s.replace("~1", "/").replace("~0", "~"))
-        .collect();
+    let names: Vec<String> = pointer.split('/').skip(1).map(erpspec_rules::pointer_unescape).collect();
     let mut fs = fields;
     let mut ty = None;
     for n in &names {
@@ -423,7 +419,7 @@ fn take_other_type(fields: &[Field], normalized: &mut Value, pointer: &str) {
         _ => {
             let (parent, last) = pointer.rsplit_once('/').unwrap_or(("", pointer));
             if let Some(Value::Object(m)) = normalized.pointer_mut(parent) {
-                m.remove(&last.replace("~1", "/").replace("~0", "~"));
+                m.remove(&erpspec_rules::pointer_unescape(last));
             }
         }
     }

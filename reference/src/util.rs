@@ -125,11 +125,7 @@ fn walk<'d>(v: &'d mut Value, segs: &[&str], out: &mut Vec<&'d mut Map<String, V
 /// Does a JSON-pointer pattern (`/PhoneNumbers/*/Number`) reach values
 /// equal to `from`? Replaces each with `to`.
 pub fn replace_at_pattern(v: &mut Value, pattern: &str, from: &Value, to: &Value) {
-    let segs: Vec<String> = pattern
-        .split('/')
-        .skip(1)
-        .map(|s| s.replace("~1", "/").replace("~0", "~"))
-        .collect();
+    let segs: Vec<String> = pattern.split('/').skip(1).map(erpspec_rules::pointer_unescape).collect();
     fn go(v: &mut Value, segs: &[String], from: &Value, to: &Value) {
         let Some((first, rest)) = segs.split_first() else {
             if v == from {
@@ -163,11 +159,7 @@ pub fn replace_at_pattern(v: &mut Value, pattern: &str, from: &Value, to: &Value
 /// `format` (the `dates_read_back_as` quirk); a value in no date format is
 /// left as written.
 pub fn reformat_dates_at_pattern(v: &mut Value, pattern: &str, format: erpspec_rules::Format) {
-    let segs: Vec<String> = pattern
-        .split('/')
-        .skip(1)
-        .map(|s| s.replace("~1", "/").replace("~0", "~"))
-        .collect();
+    let segs: Vec<String> = pattern.split('/').skip(1).map(erpspec_rules::pointer_unescape).collect();
     fn go(v: &mut Value, segs: &[String], format: erpspec_rules::Format) {
         let Some((first, rest)) = segs.split_first() else {
             if let Some(d) = v.as_str().and_then(|s| erpspec_rules::reformat_date(s, format)) {

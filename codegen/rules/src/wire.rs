@@ -51,6 +51,11 @@ pub fn pointer_escape(name: &str) -> String {
     name.replace('~', "~0").replace('/', "~1")
 }
 
+/// The member name a JSON pointer segment escapes ([`pointer_escape`] undone).
+pub fn pointer_unescape(segment: &str) -> String {
+    segment.replace("~1", "/").replace("~0", "~")
+}
+
 /// Reads a URL query string (`?CustName=ABC+Corp&Status=Active`) as a JSON
 /// object of strings, the way the vendors' model binders see it: a leading
 /// `?` is ignored, `+` is a space, `%XX` is a byte (bytes that are not UTF-8

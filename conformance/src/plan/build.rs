@@ -464,7 +464,7 @@ pub(crate) fn refs_of(fields: &[Field]) -> Vec<&Field> {
 
 /// `/a/*/b` -> `[a, *, b]`.
 pub fn pointer_segments(p: &str) -> Vec<String> {
-    p.split('/').skip(1).map(|s| s.replace("~1", "/").replace("~0", "~")).collect()
+    p.split('/').skip(1).map(erpspec_rules::pointer_unescape).collect()
 }
 
 pub fn present(body: &Value, path: &[String], names: erpspec_rules::NameMatching) -> bool {
