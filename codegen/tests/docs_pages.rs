@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 fn pages() -> BTreeMap<String, String> {
-    let api = erpspec_codegen::load_workspace().unwrap_or_else(|d| panic!("{}", d.items[0]));
+    let api = erpspec_schema::load_workspace().unwrap_or_else(|d| panic!("{}", d.items[0]));
     erpspec_codegen::emit::docs::files(&api)
         .expect("the pages render")
         .into_iter()

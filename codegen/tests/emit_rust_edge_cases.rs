@@ -4,11 +4,11 @@
 //! must parse (the emitter guards that with syn) and name things as stated.
 
 use erpspec_codegen::emit::rust::endpoint_file;
-use erpspec_codegen::ir::{Endpoint, Field, Rule, Type, Vendor};
+use erpspec_model::ir::{Endpoint, Field, Rule, Type, Vendor};
 use erpspec_rules::{Case, CodedValue, NameMatching, RuleKind, ScalarType, Strength};
 
 fn vendor() -> Vendor {
-    let api = erpspec_codegen::load_workspace().unwrap_or_else(|d| panic!("{}", d.items[0]));
+    let api = erpspec_schema::load_workspace().unwrap_or_else(|d| panic!("{}", d.items[0]));
     api.vendor("manex").expect("manex").clone()
 }
 

@@ -3,12 +3,12 @@
 //! a documented example breaks a documented rule the schema says which, and
 //! exactly that is what the validator finds.
 
-use erpspec_codegen::validate::validate_request;
+use erpspec_model::validate::validate_request;
 use std::collections::BTreeSet;
 
 #[test]
 fn every_doc_example_breaks_exactly_the_rules_its_schema_lists() {
-    let api = erpspec_codegen::load_workspace().unwrap_or_else(|d| panic!("{}", d.items[0]));
+    let api = erpspec_schema::load_workspace().unwrap_or_else(|d| panic!("{}", d.items[0]));
     let mut checked = 0;
     for v in &api.vendors {
         for ep in &v.endpoints {
@@ -36,7 +36,7 @@ fn every_doc_example_breaks_exactly_the_rules_its_schema_lists() {
 
 #[test]
 fn manex_edit_example_breaks_only_the_contested_date_format() {
-    let api = erpspec_codegen::load_workspace().expect("schemas load");
+    let api = erpspec_schema::load_workspace().expect("schemas load");
     let v = api.vendor("manex").unwrap();
     let ep = v.endpoint("customer-edit").unwrap();
     let report = validate_request(v, ep, &ep.examples[0].request);
@@ -52,7 +52,7 @@ fn manex_edit_example_breaks_only_the_contested_date_format() {
 
 #[test]
 fn the_schemas_encode_every_seed_endpoint_and_their_flows() {
-    let api = erpspec_codegen::load_workspace().expect("schemas load");
+    let api = erpspec_schema::load_workspace().expect("schemas load");
     let ids: Vec<String> = api
         .vendors
         .iter()
@@ -97,7 +97,7 @@ fn the_schemas_encode_every_seed_endpoint_and_their_flows() {
 /// example of a request validates against the request schema.
 #[test]
 fn every_recognised_sample_answer_validates_against_the_emitted_response_schema() {
-    let api = erpspec_codegen::load_workspace().unwrap_or_else(|d| panic!("{}", d.items[0]));
+    let api = erpspec_schema::load_workspace().unwrap_or_else(|d| panic!("{}", d.items[0]));
     let files: std::collections::BTreeMap<String, String> = erpspec_codegen::emit::openapi::files(&api).into_iter().collect();
     let compile = |path: &str| {
         let schema: serde_json::Value = serde_json::from_str(&files[path]).expect("JSON");

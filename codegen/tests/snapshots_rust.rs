@@ -4,7 +4,7 @@
 //! tested in `generated/`.)
 
 fn snapshot(vendor: &str, endpoint: &str) -> String {
-    let api = erpspec_codegen::load_workspace().unwrap_or_else(|d| panic!("{}", d.items[0]));
+    let api = erpspec_schema::load_workspace().unwrap_or_else(|d| panic!("{}", d.items[0]));
     let v = api.vendor(vendor).expect("vendor exists");
     let ep = v.endpoint(endpoint).expect("endpoint exists");
     erpspec_codegen::emit::rust::endpoint_file(v, ep).unwrap_or_else(|e| panic!("{e}"))

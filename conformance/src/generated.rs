@@ -6,8 +6,8 @@
 use crate::oracle::Expect;
 use crate::plan::{Check, Due, Family, Planner, due_for, pointer_segments, set_path};
 use crate::target::Presenting;
-use erpspec_codegen::answers::{self, Situation};
-use erpspec_codegen::ir::{Endpoint, Field, OperationKind, Type};
+use erpspec_model::answers::{self, Situation};
+use erpspec_model::ir::{Endpoint, Field, OperationKind, Type};
 use erpspec_rules::ScalarType;
 use erpspec_rules::Strength;
 use proptest::prelude::*;
@@ -59,7 +59,7 @@ pub fn checks(p: &mut Planner<'_>, cases: u32, seed: u64, label: &str) -> Vec<Ch
             continue;
         }
         let optional = optional_fields(p, ep);
-        let rules: Vec<(String, erpspec_codegen::ir::Rule)> = ep
+        let rules: Vec<(String, erpspec_model::ir::Rule)> = ep
             .all_rules()
             .into_iter()
             .filter(|(path, r)| !path.contains('*') && !path.is_empty() && !r.kind.cases().is_empty())

@@ -17,7 +17,7 @@ pub mod run;
 pub mod target;
 pub mod transport;
 
-use erpspec_codegen::ir::{OperationKind, Vendor};
+use erpspec_model::ir::{OperationKind, Vendor};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -32,7 +32,7 @@ pub fn load_vendor(api: &str) -> Result<Vendor, String> {
         } else {
             (path.to_path_buf(), None)
         };
-        let ir = erpspec_codegen::load_dir(&root).map_err(|d| d.items.iter().map(|x| x.render(false)).collect::<Vec<_>>().join("\n"))?;
+        let ir = erpspec_schema::load_dir(&root).map_err(|d| d.items.iter().map(|x| x.render(false)).collect::<Vec<_>>().join("\n"))?;
         return match (name, ir.vendors.as_slice()) {
             (Some(n), _) => ir.vendor(&n).cloned().ok_or_else(|| format!("{api}: no vendor `{n}`")),
             (None, [one]) => Ok(one.clone()),
@@ -43,7 +43,7 @@ pub fn load_vendor(api: &str) -> Result<Vendor, String> {
             )),
         };
     }
-    let ir = erpspec_codegen::load_embedded()?;
+    let ir = erpspec_schemas::load()?;
     ir.vendor(api).cloned().ok_or_else(|| {
         let names: Vec<&str> = ir.vendors.iter().map(|v| v.name.as_str()).collect();
         format!("unknown API `{api}`: use one of {} or a schemas directory", names.join(", "))
@@ -164,7 +164,7 @@ mod tests {
 
     #[test]
     fn a_schemas_directory_is_an_api() {
-        let dir = erpspec_codegen::schemas_dir();
+        let dir = erpspec_schema::schemas_dir();
         assert_eq!(load_vendor(dir.join("rpm").to_str().unwrap()).unwrap().name, "rpm");
         assert!(load_vendor(dir.to_str().unwrap()).unwrap_err().contains("vendors"));
     }

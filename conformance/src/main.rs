@@ -328,7 +328,7 @@ fn run_and_report(t: &mut Target, opts: &Options, api: &str, quiet: bool, report
 fn reference_suite(a: SuiteArgs) -> Result<ExitCode, String> {
     use conformance::mutation;
     let apis = if a.api.is_empty() {
-        erpspec_codegen::load_embedded()?.vendors.iter().map(|v| v.name.clone()).collect()
+        erpspec_schemas::load()?.vendors.iter().map(|v| v.name.clone()).collect()
     } else {
         a.api.clone()
     };
@@ -422,7 +422,7 @@ fn replay(a: ReplayArgs) -> Result<ExitCode, String> {
 fn mutation(a: MutationArgs) -> Result<ExitCode, String> {
     use conformance::mutation;
     let apis = if a.api.is_empty() {
-        erpspec_codegen::load_embedded()?.vendors.iter().map(|v| v.name.clone()).collect()
+        erpspec_schemas::load()?.vendors.iter().map(|v| v.name.clone()).collect()
     } else {
         a.api.clone()
     };

@@ -87,7 +87,7 @@ pub fn owes_failure(s: Strength) -> bool {
 
 /// Runs the suite once against a server started by `start` with the fault.
 pub fn run_one(
-    api: &erpspec_codegen::ir::Vendor,
+    api: &erpspec_model::ir::Vendor,
     fault: Option<&Fault>,
     reading: &str,
     opts: &Options,
@@ -291,7 +291,7 @@ impl Drop for Child {
 
 /// Credentials for a server run: random, 10 characters (ManEx documents a
 /// 10-character key), never printed.
-pub fn generated_credentials(v: &erpspec_codegen::ir::Vendor) -> BTreeMap<String, String> {
+pub fn generated_credentials(v: &erpspec_model::ir::Vendor) -> BTreeMap<String, String> {
     let seed = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos())

@@ -1,16 +1,16 @@
 //! The oracle: is this answer what the docs say the situation must get?
 //!
-//! Judgement reads only the shared model ([`erpspec_codegen::answers`]) and
+//! Judgement reads only the shared model ([`erpspec_model::answers`]) and
 //! the envelope templates, and is fair by construction: a refusal the docs
 //! leave open accepts any refusal; a message documented as "any text" accepts
 //! any text; a status the docs do not give accepts any status; members the
 //! templates do not name are allowed.
 
 use crate::transport::Reply;
-use erpspec_codegen::ir::{Endpoint, Payload, Vendor};
-use erpspec_codegen::recognise::refusal_mismatch;
-pub use erpspec_codegen::recognise::{describe_message, refusal_entry, success_payload};
-use erpspec_codegen::template::brief;
+use erpspec_model::ir::{Endpoint, Payload, Vendor};
+use erpspec_model::recognise::refusal_mismatch;
+pub use erpspec_model::recognise::{describe_message, refusal_entry, success_payload};
+use erpspec_model::template::brief;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;

@@ -5,7 +5,7 @@ use crate::oracle::{self, Expect, Finding};
 use crate::plan::{Call, Check, Family, Planner, Step, set_path};
 use crate::target::{Presenting, Target};
 use crate::transport::{Connection, Limits, Problem, Reply, WireRequest};
-use erpspec_codegen::ir::Endpoint;
+use erpspec_model::ir::Endpoint;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::sync::Mutex;
@@ -251,14 +251,14 @@ impl Executor<'_> {
                         };
                     }
                     if let (Some(ep), Some(r)) = (ep, &record)
-                        && ep.operation.kind == erpspec_codegen::ir::OperationKind::Create
+                        && ep.operation.kind == erpspec_model::ir::OperationKind::Create
                         && let Some(res) = &ep.operation.resource
                     {
                         self.created.push((res.clone(), r.clone()));
                     }
                     // A record the check deleted needs no cleanup.
                     if let (Some(ep), Call::Json { body, .. } | Call::Query { params: body, .. }) = (ep, &call)
-                        && ep.operation.kind == erpspec_codegen::ir::OperationKind::Delete
+                        && ep.operation.kind == erpspec_model::ir::OperationKind::Delete
                     {
                         self.created.retain(|(res, rec)| {
                             Some(res) != ep.operation.resource.as_ref()
@@ -312,7 +312,7 @@ fn shrink(exec: &mut Executor<'_>, check: &mut Check, verdict: Verdict, reason: 
             return None;
         };
         let ep = v.endpoint(endpoint)?;
-        let report = erpspec_codegen::validate::validate_request(v, ep, &crate::plan::with_body_credentials(v, body));
+        let report = erpspec_model::validate::validate_request(v, ep, &crate::plan::with_body_credentials(v, body));
         Some(report.violations.into_iter().map(|x| format!("{}{}", x.rule, x.path)).collect())
     };
     let before = broken(check);
@@ -392,7 +392,7 @@ fn locate(t: &Target, step: &Step, records: &[Option<Value>], ep: &Endpoint, pay
     // An item shows the child's record member, or the record proper (a
     // location inside a customer has no `Location` wrapper).
     let same = |item: &Value, key: &[String]| {
-        oracle::get_path(&t.vendor, item, key).is_some_and(|k| erpspec_codegen::template::same_json(k, want_key))
+        oracle::get_path(&t.vendor, item, key).is_some_and(|k| erpspec_model::template::same_json(k, want_key))
     };
     items
         .iter()
@@ -478,7 +478,7 @@ fn setup_subjects(exec: &mut Executor<'_>, planner: &mut Planner<'_>) -> Result<
 }
 
 /// Does this body carry the refusal for missing or wrong credentials?
-pub fn is_auth_refusal(v: &erpspec_codegen::ir::Vendor, body: &Value) -> bool {
+pub fn is_auth_refusal(v: &erpspec_model::ir::Vendor, body: &Value) -> bool {
     oracle::refusal_entry(v, body).is_some_and(|e| v.auth.on_rejected.contains(&e.id) || v.auth.on_malformed.contains(&e.id))
 }
 
@@ -622,7 +622,7 @@ fn cleanup(exec: &mut Executor<'_>, planner: &mut Planner<'_>, created: Vec<(Str
         let del = v
             .endpoints
             .iter()
-            .find(|e| e.operation.kind == erpspec_codegen::ir::OperationKind::Delete && e.operation.resource.as_deref() == Some(&res));
+            .find(|e| e.operation.kind == erpspec_model::ir::OperationKind::Delete && e.operation.resource.as_deref() == Some(&res));
         let Some(del) = del else {
             *undeletable.entry(res).or_default() += 1;
             continue;

@@ -3,7 +3,7 @@
 //! the login endpoint), and how to keep them out of every report.
 
 use crate::transport::{BaseUrl, WireRequest};
-use erpspec_codegen::ir::{Endpoint, PresentationLocation, Vendor};
+use erpspec_model::ir::{Endpoint, PresentationLocation, Vendor};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;

@@ -26,7 +26,7 @@ fn every_case_of_every_rule_through_both_validators() {
                     let mut body = planner.base(ep).body;
                     set_path(&mut body, &pointer_segments(&path), case.value.clone(), vendor.transport.names);
                     let generated = erpspec_generated::validate_wire(api, &ep.id, &body).expect("generated");
-                    let ir = erpspec_codegen::validate::validate_request(&vendor, ep, &body);
+                    let ir = erpspec_model::validate::validate_request(&vendor, ep, &body);
                     assert_eq!(generated, ir, "{} {}: the validators disagree on {body}", rule.id, case.id);
                     let broken = ir.violations.iter().any(|v| v.rule == rule.id);
                     assert_eq!(broken, !case.holds, "{} {} ({}): {:?}", rule.id, case.id, case.value, ir.violations);

@@ -22,7 +22,7 @@ const ENDPOINT: &str = "customer-contact-create";
 /// fields of Expandable customer-contact-create are strings, only NOTES has
 /// a limit (32,765 characters).
 fn full_body(notes: &str) -> Map<String, Value> {
-    let api = erpspec_codegen::load_workspace().unwrap_or_else(|d| panic!("{}", d.items[0]));
+    let api = erpspec_schema::load_workspace().unwrap_or_else(|d| panic!("{}", d.items[0]));
     let ep = api.vendor(VENDOR).and_then(|v| v.endpoint(ENDPOINT)).expect("endpoint");
     let mut body = Map::new();
     for f in &ep.request {

@@ -15,7 +15,7 @@ pub mod rpm;
 use erpspec_rules::{Violation, WireReport};
 use serde_json::Value;
 /// The fingerprint of the IR these validators were generated from
-/// (`erpspec_codegen::fingerprint`): a program built with other
+/// (`erpspec_model::fingerprint`): a program built with other
 /// schemas refuses to validate with them.
 pub const SCHEMA_FINGERPRINT: &str = "8aa0bb439c3568193a37a9bfc3596f3cf9e5990e8d778e0890ffaf9f364ff8f7";
 /// Every endpoint, as `(vendor, endpoint id)`.

@@ -1,5 +1,5 @@
 //! Property tests: the generated validators never panic, agree with the
-//! IR-driven oracle (`erpspec_codegen::validate`) on every input, and their
+//! IR-driven oracle (`erpspec_model::validate`) on every input, and their
 //! typed values report exactly what the wire report says a typed value can
 //! still break.
 //!
@@ -10,8 +10,8 @@
 //! booleans carried in strings, and arbitrary JSON anywhere, so the rules
 //! are exercised and not only the unknown-member path.
 
-use erpspec_codegen::ir::{Api, Field, Type};
 use erpspec_generated::ParseError;
+use erpspec_model::ir::{Api, Field, Type};
 use erpspec_rules::{RuleKind, ScalarType, Strength, WireReport};
 use proptest::prelude::*;
 use proptest::strategy::{Union, ValueTree};
@@ -20,7 +20,7 @@ use serde_json::{Map, Number, Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::LazyLock;
 
-static API: LazyLock<Api> = LazyLock::new(|| erpspec_codegen::load_workspace().unwrap_or_else(|d| panic!("{}", d.items[0])));
+static API: LazyLock<Api> = LazyLock::new(|| erpspec_schema::load_workspace().unwrap_or_else(|d| panic!("{}", d.items[0])));
 
 const CASES: u32 = 256;
 
@@ -228,7 +228,7 @@ proptest! {
         let (vendor, endpoint) = names(vi, ei);
         let generated = erpspec_generated::validate_wire(vendor, endpoint, &body).expect("every endpoint is generated");
         let v = &API.vendors[vi];
-        let oracle = erpspec_codegen::validate::validate_request(v, &v.endpoints[ei], &body);
+        let oracle = erpspec_model::validate::validate_request(v, &v.endpoints[ei], &body);
         prop_assert_eq!(generated, oracle, "{}.{} on {}", vendor, endpoint, body);
     }
 

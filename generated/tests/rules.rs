@@ -1,6 +1,6 @@
 //! For every rule kind, a valid request and one a single step past the rule,
 //! read through the generated `from_wire`. Each report must also equal the
-//! IR-driven oracle's (`erpspec_codegen::validate`), so a difference in ids,
+//! IR-driven oracle's (`erpspec_model::validate`), so a difference in ids,
 //! paths, messages or strengths shows up here with a readable request.
 
 use erpspec_generated::{ParseError, expandable, manex, rpm};
@@ -8,14 +8,14 @@ use erpspec_rules::{Strength, Violation, WireReport};
 use serde_json::{Value, json};
 use std::sync::LazyLock;
 
-static API: LazyLock<erpspec_codegen::ir::Api> =
-    LazyLock::new(|| erpspec_codegen::load_workspace().unwrap_or_else(|d| panic!("{}", d.items[0])));
+static API: LazyLock<erpspec_model::ir::Api> =
+    LazyLock::new(|| erpspec_schema::load_workspace().unwrap_or_else(|d| panic!("{}", d.items[0])));
 
 /// The generated report for `body`, after checking the oracle agrees.
 fn read(vendor: &str, endpoint: &str, body: &Value) -> WireReport {
     let generated = erpspec_generated::validate_wire(vendor, endpoint, body).expect("endpoint is generated");
     let v = API.vendor(vendor).expect("vendor");
-    let oracle = erpspec_codegen::validate::validate_request(v, v.endpoint(endpoint).expect("endpoint"), body);
+    let oracle = erpspec_model::validate::validate_request(v, v.endpoint(endpoint).expect("endpoint"), body);
     assert_eq!(generated, oracle, "generated validator and oracle disagree on {body}");
     generated
 }

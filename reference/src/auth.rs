@@ -16,7 +16,7 @@
 //! credential with `--credential` trades that away knowingly; the database
 //! still never holds it in plain text.
 
-use erpspec_codegen::ir::{Endpoint, OperationKind, Vendor};
+use erpspec_model::ir::{Endpoint, OperationKind, Vendor};
 use erpspec_rules::{Strength, Violation};
 use serde_json::Value;
 use sha2::{Digest, Sha256};

@@ -4,7 +4,7 @@
 //! already has. Pure functions on JSON; the engine supplies what other
 //! records hold.
 
-use erpspec_codegen::ir::{ChildList, Pick, Primary};
+use erpspec_model::ir::{ChildList, Pick, Primary};
 use serde_json::{Map, Value};
 
 /// Shapes each list member of `record` as its `ChildList` says. `taken`

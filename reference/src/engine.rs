@@ -14,7 +14,7 @@
 //!
 //! Which catalogue entry answers a failure, and the choices made where the
 //! vendors document nothing, come from the shared model of expected answers
-//! ([`erpspec_codegen::answers`]), which the conformance oracle reads too.
+//! ([`erpspec_model::answers`]), which the conformance oracle reads too.
 
 use crate::auth;
 use crate::faults::{Fault, Faults};
@@ -23,8 +23,8 @@ use crate::qbe;
 use crate::readings::{self, Readings};
 use crate::store::{Store, Tx};
 use crate::util::{self, get_path, parents_mut, record_of, record_of_mut};
-use erpspec_codegen::answers::{self, Situation};
-use erpspec_codegen::ir::{
+use erpspec_model::answers::{self, Situation};
+use erpspec_model::ir::{
     AssignedHow, Beside, ChildList, Criteria, Endpoint, ErrorEntry, Field, MessageRule, OperationKind, ParamLocation, Payload,
     PresentationLocation, QuirkKind, Resource, Type, Vendor,
 };
@@ -202,7 +202,7 @@ impl Engine {
                 .split('/')
                 .filter(|s| !s.is_empty())
                 .map(
-                    |s| match erpspec_codegen::template::slot(s).or_else(|| s.strip_prefix('{').and_then(|r| r.strip_suffix('}'))) {
+                    |s| match erpspec_model::template::slot(s).or_else(|| s.strip_prefix('{').and_then(|r| r.strip_suffix('}'))) {
                         Some(name) => Segment::Variable(name.to_string()),
                         None => Segment::Literal(s.to_string()),
                     },
@@ -1429,7 +1429,7 @@ impl Engine {
         } else if let Some((lk, value)) = {
             // A lookup names a request field, or a field of the record member.
             let request = Value::Object(normalized.clone());
-            let present = |lk: &'_ erpspec_codegen::ir::Lookup| get_path(&request, member, &lk.field).cloned();
+            let present = |lk: &'_ erpspec_model::ir::Lookup| get_path(&request, member, &lk.field).cloned();
             match narrowed {
                 true => op.lookup.iter().rev().find_map(|lk| present(lk).map(|v| (lk, v))),
                 false => op.lookup.iter().find_map(|lk| present(lk).map(|v| (lk, v))),
@@ -1584,7 +1584,7 @@ impl Engine {
             **last = payload;
         }
         for p in self.faults.envelope_drops(true) {
-            erpspec_codegen::template::remove_pointer(&mut body, p);
+            erpspec_model::template::remove_pointer(&mut body, p);
         }
         if self.readings.other(readings::SCALARS_AS_TEXT) {
             readings::write_scalars_as_text(&self.v, &mut body);
@@ -1657,7 +1657,7 @@ impl Engine {
         values.insert("payload".into(), Value::Null);
         let mut body = template.fill(&values);
         for p in self.faults.envelope_drops(false) {
-            erpspec_codegen::template::remove_pointer(&mut body, p);
+            erpspec_model::template::remove_pointer(&mut body, p);
         }
         if self.readings.other(readings::SCALARS_AS_TEXT) {
             readings::write_scalars_as_text(&self.v, &mut body);
@@ -1696,8 +1696,8 @@ fn with_payload_members(members: &Map<String, Value>, ep: &Endpoint, payload: Va
 }
 
 /// The values of a template's fill where the template has slot `name`.
-fn slot_places<'v>(t: &erpspec_codegen::template::Template, v: &'v mut Value, name: &str, out: &mut Vec<&'v mut Value>) {
-    use erpspec_codegen::template::Template;
+fn slot_places<'v>(t: &erpspec_model::template::Template, v: &'v mut Value, name: &str, out: &mut Vec<&'v mut Value>) {
+    use erpspec_model::template::Template;
     match (t, v) {
         (Template::Slot(n), v) if n == name => out.push(v),
         (Template::Array(items), Value::Array(values)) => {

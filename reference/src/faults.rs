@@ -11,11 +11,11 @@
 //! `<vendor>.envelopes.error/MESSAGE`, `<vendor>.errors.<entry>.status`,
 //! `<vendor>.<endpoint>.operation`, `<vendor>.<endpoint>.quirks.<quirk>`.
 
-use erpspec_codegen::answers::{
+use erpspec_model::answers::{
     Situation, dialect_check_id, endpoint_check_id, entry_check_id, envelope_check_id, presentation_check_id, quirk_check_id,
     resource_check_id,
 };
-use erpspec_codegen::ir::{Endpoint, Field, MessageRule, OperationKind, PresentationLocation, QuirkKind, Type, Vendor, walk_fields};
+use erpspec_model::ir::{Endpoint, Field, MessageRule, OperationKind, PresentationLocation, QuirkKind, Type, Vendor, walk_fields};
 use erpspec_rules::Strength;
 use std::collections::BTreeSet;
 
@@ -431,7 +431,7 @@ fn strength_of(v: &Vendor, fault: &Fault) -> Strength {
 /// endpoint that still needs something inside it, a required field of its
 /// own (RPM CustomerAdd's `Customer.Name`) or the values that locate the
 /// record (RPM CustomerEdit): without the member, that refusal answers instead.
-pub fn equivalent_when_ignored(v: &Vendor, ep: &Endpoint, path: &str, r: &erpspec_codegen::ir::Rule) -> bool {
+pub fn equivalent_when_ignored(v: &Vendor, ep: &Endpoint, path: &str, r: &erpspec_model::ir::Rule) -> bool {
     if sole_locator_answered_alike(v, ep, path, r) || credential_value_answered_alike(v, ep, path, r) {
         return true;
     }
@@ -454,12 +454,12 @@ pub fn equivalent_when_ignored(v: &Vendor, ep: &Endpoint, path: &str, r: &erpspe
 /// credential either (the server accepts its own under a site rule), so the
 /// login refuses it anyway; where a broken rule and a failed login are
 /// answered alike, ignoring the rule changes no documented answer.
-fn credential_value_answered_alike(v: &Vendor, ep: &Endpoint, path: &str, r: &erpspec_codegen::ir::Rule) -> bool {
-    use erpspec_codegen::answers::documented_entry;
+fn credential_value_answered_alike(v: &Vendor, ep: &Endpoint, path: &str, r: &erpspec_model::ir::Rule) -> bool {
+    use erpspec_model::answers::documented_entry;
     if v.login_credential(ep, path).is_none() {
         return false;
     }
-    let any_refusal = |e: Option<&erpspec_codegen::ir::ErrorEntry>| e.is_none_or(|e| matches!(e.message, MessageRule::Any));
+    let any_refusal = |e: Option<&erpspec_model::ir::ErrorEntry>| e.is_none_or(|e| matches!(e.message, MessageRule::Any));
     let broken = documented_entry(v, Some(ep), &Situation::RuleBroken(Some(r)));
     let rejected = documented_entry(v, Some(ep), &Situation::LoginRejected);
     broken.map(|e| &e.id) == rejected.map(|e| &e.id) || (any_refusal(broken) && any_refusal(rejected))
@@ -470,8 +470,8 @@ fn credential_value_answered_alike(v: &Vendor, ep: &Endpoint, path: &str, r: &er
 /// found, and where "not found" and the broken rule are answered alike (both
 /// any refusal, or the same entry), ignoring the rule changes no documented
 /// answer.
-fn sole_locator_answered_alike(v: &Vendor, ep: &Endpoint, path: &str, r: &erpspec_codegen::ir::Rule) -> bool {
-    use erpspec_codegen::answers::documented_entry;
+fn sole_locator_answered_alike(v: &Vendor, ep: &Endpoint, path: &str, r: &erpspec_model::ir::Rule) -> bool {
+    use erpspec_model::answers::documented_entry;
     let op = &ep.operation;
     let field = path.rsplit('/').next().unwrap_or_default();
     let locates = matches!(op.kind, OperationKind::Read | OperationKind::Update | OperationKind::Delete)
@@ -480,7 +480,7 @@ fn sole_locator_answered_alike(v: &Vendor, ep: &Endpoint, path: &str, r: &erpspe
     if !matches!(r.kind, erpspec_rules::RuleKind::Required) || !locates {
         return false;
     }
-    let any_refusal = |e: Option<&erpspec_codegen::ir::ErrorEntry>| e.is_none_or(|e| matches!(e.message, MessageRule::Any));
+    let any_refusal = |e: Option<&erpspec_model::ir::ErrorEntry>| e.is_none_or(|e| matches!(e.message, MessageRule::Any));
     let broken = documented_entry(v, Some(ep), &Situation::RuleBroken(Some(r)));
     let missing = documented_entry(v, Some(ep), &Situation::NotFound);
     broken.map(|e| &e.id) == missing.map(|e| &e.id) || (any_refusal(broken) && any_refusal(missing))

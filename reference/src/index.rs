@@ -21,7 +21,7 @@
 use crate::qbe;
 use crate::store::{Clause, Indexed};
 use crate::util::{self, get_path, record_of};
-use erpspec_codegen::ir::{Criteria, Endpoint, Field, OperationKind, Type, Vendor};
+use erpspec_model::ir::{Criteria, Endpoint, Field, OperationKind, Type, Vendor};
 use rusqlite::types::Value as Sql;
 use serde_json::Value;
 use std::collections::BTreeMap;

@@ -28,7 +28,7 @@ use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
 use engine::{BodyError, Engine, Request};
-use erpspec_codegen::ir::{Api, Vendor};
+use erpspec_model::ir::{Api, Vendor};
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -44,7 +44,7 @@ pub const BODY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The IR of every vendor, from the schema files built into this binary.
 pub fn load_api() -> Result<Api, String> {
-    erpspec_codegen::load_embedded()
+    erpspec_schemas::load()
 }
 
 /// The vendor to serve, from the schemas built into this binary; refused
@@ -56,7 +56,7 @@ pub fn load_vendor(name: &str) -> Result<Vendor, String> {
 
 fn load_vendor_checked(name: &str, generated_fingerprint: &str) -> Result<Vendor, String> {
     let api = load_api()?;
-    erpspec_codegen::fingerprint::ensure_fresh(&api, generated_fingerprint)?;
+    erpspec_model::fingerprint::ensure_fresh(&api, generated_fingerprint)?;
     vendor(&api, name)
 }
 
@@ -317,10 +317,10 @@ mod tests {
     fn the_generated_validators_were_emitted_from_the_embedded_schemas() {
         let api = load_api().expect("the embedded schemas load");
         assert_eq!(
-            erpspec_codegen::fingerprint::of(&api),
+            erpspec_model::fingerprint::of(&api),
             erpspec_generated::SCHEMA_FINGERPRINT,
             "{}",
-            erpspec_codegen::fingerprint::STALE
+            erpspec_model::fingerprint::STALE
         );
         for v in &api.vendors {
             assert!(load_vendor(&v.name).is_ok());

@@ -5,7 +5,7 @@
 //! the routes it serves.
 
 use clap::Parser;
-use erpspec_codegen::ir::Vendor;
+use erpspec_model::ir::Vendor;
 use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::path::PathBuf;

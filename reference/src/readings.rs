@@ -17,8 +17,8 @@
 //! harness must pass against all of them: a server may take any reading the
 //! docs allow.
 
-use erpspec_codegen::answers::{self, Situation};
-use erpspec_codegen::ir::{Endpoint, Field, QuirkKind, Type, Vendor};
+use erpspec_model::answers::{self, Situation};
+use erpspec_model::ir::{Endpoint, Field, QuirkKind, Type, Vendor};
 use erpspec_rules::{Case, RuleKind, ScalarType, Strength, Violation, WireReport};
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -113,7 +113,7 @@ pub const SCALARS_AS_TEXT: &str = "scalars_as_text";
 /// An answer's envelope scalars written as text (`"Code": "200"`), as the
 /// other reading of `envelopes.scalars_as_text` writes them.
 pub fn write_scalars_as_text(v: &Vendor, body: &mut Value) {
-    let members = erpspec_codegen::recognise::envelope_scalar_members(v);
+    let members = erpspec_model::recognise::envelope_scalar_members(v);
     if let Value::Object(m) = body {
         for (k, val) in m.iter_mut() {
             if members.contains(k) && matches!(val, Value::Bool(_) | Value::Number(_) | Value::Null) {
@@ -325,7 +325,7 @@ pub fn apply(v: &Vendor, ep: &Endpoint, readings: &Readings, report: &mut WireRe
 /// type and the other reading's types.
 fn contested_types(ep: &Endpoint) -> Vec<(String, ScalarType, Vec<ScalarType>)> {
     let mut out = Vec::new();
-    erpspec_codegen::ir::walk_fields(&ep.request, &mut |n| {
+    erpspec_model::ir::walk_fields(&ep.request, &mut |n| {
         if let (false, Some(o), Type::Scalar { scalar }) = (n.item, &n.field.other_types, n.ty) {
             out.push((n.pointer(), *scalar, o.types.clone()));
         }

@@ -9,7 +9,7 @@
 
 use crate::auth;
 use crate::store::Store;
-use erpspec_codegen::ir::{PresentationLocation, Vendor};
+use erpspec_model::ir::{PresentationLocation, Vendor};
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 
@@ -131,7 +131,7 @@ fn path_template(v: &Vendor, route: &str) -> String {
     let segments: Vec<String> = path
         .split('/')
         .map(|s| {
-            let var = erpspec_codegen::template::slot(s).or_else(|| s.strip_prefix('{').and_then(|r| r.strip_suffix('}')));
+            let var = erpspec_model::template::slot(s).or_else(|| s.strip_prefix('{').and_then(|r| r.strip_suffix('}')));
             match var {
                 Some(name) => format!("{{{}}}", credential_in_path(v, name)),
                 None => s.to_string(),

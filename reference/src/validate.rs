@@ -8,12 +8,12 @@
 //! refuses anyway). Both return the same `WireReport`, and a property test in
 //! `generated/` proves they agree.
 
-use erpspec_codegen::ir::{Endpoint, Vendor};
+use erpspec_model::ir::{Endpoint, Vendor};
 use erpspec_rules::WireReport;
 use serde_json::Value;
 
 pub fn report(v: &Vendor, ep: &Endpoint, body: &Value) -> WireReport {
-    erpspec_generated::validate_wire(&v.name, &ep.id, body).unwrap_or_else(|| erpspec_codegen::validate::validate_request(v, ep, body))
+    erpspec_generated::validate_wire(&v.name, &ep.id, body).unwrap_or_else(|| erpspec_model::validate::validate_request(v, ep, body))
 }
 
 #[cfg(test)]

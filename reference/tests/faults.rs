@@ -5,7 +5,7 @@
 
 mod common;
 use common::{Answer, Auth, Server, send, start};
-use erpspec_codegen::ir::{Endpoint, PresentationLocation, Rule, Vendor};
+use erpspec_model::ir::{Endpoint, PresentationLocation, Rule, Vendor};
 use erpspec_rules::{Format, RuleKind, ScalarType};
 use reference::faults::{Fault, catalogue};
 use serde_json::{Map, Value, json};
@@ -113,13 +113,13 @@ fn same(a: &Answer, b: &Answer) -> bool {
 
 /// The entry answering a broken rule, as the engine resolves it.
 fn rule_entry<'v>(v: &'v Vendor, ep: &'v Endpoint, rule: &'v Rule) -> Option<&'v str> {
-    erpspec_codegen::answers::served_entry(v, Some(ep), &erpspec_codegen::answers::Situation::RuleBroken(Some(rule))).map(|e| e.id.as_str())
+    erpspec_model::answers::served_entry(v, Some(ep), &erpspec_model::answers::Situation::RuleBroken(Some(rule))).map(|e| e.id.as_str())
 }
 
 /// A value no record has, for a field.
 fn missing_value(ep: &Endpoint, field: &str) -> Value {
     let in_member = || match ep.operation.record_member.as_deref().and_then(|m| ep.field(m)).map(|m| &m.ty) {
-        Some(erpspec_codegen::ir::Type::Object { fields, .. }) => fields.iter().find(|f| f.name == field),
+        Some(erpspec_model::ir::Type::Object { fields, .. }) => fields.iter().find(|f| f.name == field),
         _ => None,
     };
     let f = ep.field(field).or_else(in_member).expect("field");
@@ -190,7 +190,7 @@ fn entry_probe(plain: &mut Server, faulty: &mut Server, id: &str) -> Option<(Ans
             return both(plain, faulty, &|s| s.call(&ep.id, body.clone()));
         }
         if op.on_duplicate.as_deref() == Some(id)
-            && op.kind == erpspec_codegen::ir::OperationKind::Update
+            && op.kind == erpspec_model::ir::OperationKind::Update
             && let Some(resource) = op.resource.as_deref().and_then(|r| v.resource(r))
             && let Some((field, _)) = resource.unique_within.iter().next()
         {
@@ -201,7 +201,7 @@ fn entry_probe(plain: &mut Server, faulty: &mut Server, id: &str) -> Option<(Ans
                 .iter()
                 .find_map(|p| p.includes.iter().find(|i| i.resource == resource.name).map(|i| (p, i)))?;
             let create = v.endpoints.iter().find(|c| {
-                c.operation.kind == erpspec_codegen::ir::OperationKind::Create && c.operation.resource.as_deref() == Some(&parent.name)
+                c.operation.kind == erpspec_model::ir::OperationKind::Create && c.operation.resource.as_deref() == Some(&parent.name)
             })?;
             let mut parent_body = base(&v, create);
             let list = json!([{ field.clone(): "FIRST" }, { field.clone(): "SECOND" }]);
@@ -226,7 +226,7 @@ fn entry_probe(plain: &mut Server, faulty: &mut Server, id: &str) -> Option<(Ans
                 s.call(&ep_id, body)
             });
         }
-        if op.on_duplicate.as_deref() == Some(id) && op.kind == erpspec_codegen::ir::OperationKind::Update {
+        if op.on_duplicate.as_deref() == Some(id) && op.kind == erpspec_model::ir::OperationKind::Update {
             // An update collides when it gives a record another record's
             // unique value: create one through the resource's create
             // endpoint, then update the base record to its unique values.
@@ -234,7 +234,7 @@ fn entry_probe(plain: &mut Server, faulty: &mut Server, id: &str) -> Option<(Ans
             let create = v
                 .endpoints
                 .iter()
-                .find(|c| c.operation.kind == erpspec_codegen::ir::OperationKind::Create && c.operation.resource == op.resource)?;
+                .find(|c| c.operation.kind == erpspec_model::ir::OperationKind::Create && c.operation.resource == op.resource)?;
             let other = base(&v, create);
             let mut body = base(&v, ep);
             for u in &resource.unique {
@@ -272,7 +272,7 @@ fn a_success(s: &mut Server) -> (String, Value) {
     order.sort_by_key(|e| {
         !matches!(
             e.operation.kind,
-            erpspec_codegen::ir::OperationKind::Read | erpspec_codegen::ir::OperationKind::Query
+            erpspec_model::ir::OperationKind::Read | erpspec_model::ir::OperationKind::Query
         )
     });
     for ep in order {

@@ -5,9 +5,9 @@
 
 mod common;
 use common::{Answer, send};
-use erpspec_codegen::answers::{Expected, Situation, error_template, expected};
-use erpspec_codegen::ir::{Endpoint, Example, PresentationLocation, Vendor};
-use erpspec_codegen::template::same_json;
+use erpspec_model::answers::{Expected, Situation, error_template, expected};
+use erpspec_model::ir::{Endpoint, Example, PresentationLocation, Vendor};
+use erpspec_model::template::same_json;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read};

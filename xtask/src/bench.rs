@@ -27,7 +27,7 @@ mod validate;
 
 use crate::interop::{Server, parse_findings, run_schemathesis, schemathesis};
 use crate::project_root;
-use erpspec_codegen::ir::Vendor;
+use erpspec_model::ir::Vendor;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};

@@ -38,7 +38,7 @@ pub fn run(args: &Args) -> ExitCode {
 pub fn generate(root: &Path, check: bool) -> bool {
     // Every source's `seed:` must name a seed document; without the seeds
     // directory that cannot be checked, so codegen refuses to go on.
-    let seeds = erpspec_codegen::seeds_dir_of(&root.join("schemas"));
+    let seeds = erpspec_schema::seeds_dir_of(&root.join("schemas"));
     if !seeds.is_dir() {
         eprintln!(
             "error: the seed documents are not at {}: every source's `seed:` must name one of them\n  help: check out `shared/` beside the workspace (as CI does), then run this again",
@@ -96,7 +96,7 @@ struct Pass {
 /// Compares (check mode) or writes each file as the emitter makes it, so
 /// no more than a few files' text is held at once. `None` (the error on
 /// stderr) when the emitter fails, which is a bug in it, not in a schema.
-fn emit_into(root: &Path, api: &erpspec_codegen::ir::Api, check: bool) -> Option<Pass> {
+fn emit_into(root: &Path, api: &erpspec_model::ir::Api, check: bool) -> Option<Pass> {
     let pass = std::sync::Mutex::new(Pass::default());
     let outcome = emit::generate_each(api, &|rel, contents| {
         let result = ensure_file_contents(&root.join(&rel), &contents, check);
@@ -155,8 +155,8 @@ impl Pass {
 }
 
 /// The schemas under `root/schemas`, or every diagnostic printed to stderr.
-pub fn load_schemas(root: &Path) -> Option<erpspec_codegen::ir::Api> {
-    match erpspec_codegen::load_dir(&root.join("schemas")) {
+pub fn load_schemas(root: &Path) -> Option<erpspec_model::ir::Api> {
+    match erpspec_schema::load_dir(&root.join("schemas")) {
         Ok(api) => Some(api),
         Err(diags) => {
             let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
@@ -285,7 +285,7 @@ mod tests {
             }
         };
         copy(&project_root().join("schemas"), &root.join("schemas"));
-        copy(&erpspec_codegen::seeds_dir(), &base.join("shared/seeds"));
+        copy(&erpspec_schema::seeds_dir(), &base.join("shared/seeds"));
         root
     }
 

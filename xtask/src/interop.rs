@@ -15,7 +15,7 @@
 //! the vendor's documented behaviour.
 
 use crate::project_root;
-use erpspec_codegen::ir::{PresentationLocation, Vendor};
+use erpspec_model::ir::{PresentationLocation, Vendor};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, Stdio};
@@ -427,7 +427,7 @@ mod tests {
 
     #[test]
     fn credentials_go_where_openapi_can_say_so() {
-        let api = erpspec_codegen::load_workspace().expect("schemas load");
+        let api = erpspec_schema::load_workspace().expect("schemas load");
         let manex = schemathesis_config(api.vendor("manex").unwrap());
         assert!(manex.contains("[parameters]\n\"path.API_KEY\" = \"123456789\""), "{manex}");
         let rpm = schemathesis_config(api.vendor("rpm").unwrap());

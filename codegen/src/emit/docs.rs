@@ -11,8 +11,8 @@
 //! Markdown and HTML templates (`codegen/templates/`, minijinja) only lay it
 //! out, so both formats always say the same thing.
 
-use crate::answers::{answerable_entries, documented_status};
-use crate::ir::{Api, Endpoint, Field, MessageRule, PresentationLocation, Rule, Source, Type, Vendor, walk_fields};
+use erpspec_model::answers::{answerable_entries, documented_status};
+use erpspec_model::ir::{Api, Endpoint, Field, MessageRule, PresentationLocation, Rule, Source, Type, Vendor, walk_fields};
 use erpspec_rules::{RuleKind, Strength};
 use minijinja::{Environment, context};
 use serde_json::{Value, json};
@@ -226,7 +226,7 @@ fn vendor_model(v: &Vendor) -> Value {
         "endpoints": endpoints,
         "sources": sources,
         "contradictions": contradictions,
-        "implied": crate::ir::Inference::ALL.iter().map(|i| json!({ "name": i.name(), "note": v.implied_note(*i) })).collect::<Vec<_>>(),
+        "implied": erpspec_model::ir::Inference::ALL.iter().map(|i| json!({ "name": i.name(), "note": v.implied_note(*i) })).collect::<Vec<_>>(),
     })
 }
 
@@ -273,13 +273,13 @@ fn message_text(m: &MessageRule) -> String {
     }
 }
 
-fn entry_model(v: &Vendor, e: &crate::ir::ErrorEntry) -> Value {
+fn entry_model(v: &Vendor, e: &erpspec_model::ir::ErrorEntry) -> Value {
     json!({
         "id": e.id,
         "status": documented_status(v, e).map(|s| s.to_string()).unwrap_or_else(|| "not documented".into()),
         "message": message_text(&e.message),
         "code": e.code,
-        "body": crate::answers::error_template(v, e).to_value(),
+        "body": erpspec_model::answers::error_template(v, e).to_value(),
         "sources": e.sources,
     })
 }
@@ -452,7 +452,7 @@ fn page_sources<'v>(v: &'v Vendor, ep: &Endpoint) -> Vec<&'v Source> {
 }
 
 fn payload_text(ep: &Endpoint) -> String {
-    use crate::ir::Payload;
+    use erpspec_model::ir::Payload;
     match &ep.response.payload {
         Payload::Record => "the record after the operation".into(),
         Payload::Records => "a list of the matching records".into(),

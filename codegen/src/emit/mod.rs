@@ -1,6 +1,6 @@
 //! Emitters: the IR in, generated files out.
 //!
-//! Every emitter is a pure function of the [`crate::ir::Api`] returning
+//! Every emitter is a pure function of the [`erpspec_model::ir::Api`] returning
 //! `(path relative to the workspace root, file text)` pairs, so
 //! `cargo xtask codegen` can write them and `--check` (and the drift test in
 //! `generated/tests/drift.rs`) can compare them with the files on disk.
@@ -11,7 +11,7 @@ pub mod openapi30;
 mod pretty_writer;
 pub mod rust;
 
-use crate::ir::Api;
+use erpspec_model::ir::Api;
 use std::fmt;
 
 /// Directories whose every file is generated: a file in them that no

@@ -15,7 +15,7 @@
 //! violation — `generated/tests/agree.rs` checks that on random requests.
 
 use super::pretty_writer::PrettyWriter;
-use crate::ir::{Api, Endpoint, ErrorEntry, Field, ParamLocation, Payload, PresentationLocation, Rule, Template, Type, Vendor};
+use erpspec_model::ir::{Api, Endpoint, ErrorEntry, Field, ParamLocation, Payload, PresentationLocation, Rule, Template, Type, Vendor};
 use erpspec_rules::{RuleKind, ScalarType, Strength};
 use serde_json::{Map, Value, json};
 
@@ -369,9 +369,9 @@ fn template_schema(t: &Template, payload: &Value, message: &Value, vars: &Map<St
 
 fn error_schema(v: &Vendor, e: &ErrorEntry) -> Value {
     let message = match &e.message {
-        crate::ir::MessageRule::Exact(m) => json!({ "const": m }),
-        crate::ir::MessageRule::Prefix(p) => json!({ "type": "string", "pattern": format!("^{}", regex_escape(p)) }),
-        crate::ir::MessageRule::Any => json!({ "type": "string" }),
+        erpspec_model::ir::MessageRule::Exact(m) => json!({ "const": m }),
+        erpspec_model::ir::MessageRule::Prefix(p) => json!({ "type": "string", "pattern": format!("^{}", regex_escape(p)) }),
+        erpspec_model::ir::MessageRule::Any => json!({ "type": "string" }),
     };
     let mut vars: Map<String, Value> = v.envelopes.error.vars.clone().into_iter().collect();
     vars.extend(e.vars.clone());
@@ -400,7 +400,7 @@ fn responses(v: &Vendor, ep: &Endpoint) -> Map<String, Value> {
     let mut responses = Map::new();
     let ok_status = v.envelopes.success.status.map(|s| s.to_string()).unwrap_or_else(|| "200".into());
     let mut by_status: std::collections::BTreeMap<String, Vec<&ErrorEntry>> = Default::default();
-    for id in &crate::answers::answerable_entries(v, ep) {
+    for id in &erpspec_model::answers::answerable_entries(v, ep) {
         if let Some(e) = v.error(id) {
             let status = e.status.map(|s| s.to_string()).unwrap_or_else(|| "default".into());
             by_status.entry(status).or_default().push(e);
@@ -464,7 +464,7 @@ fn example_key(name: &str) -> String {
 /// example, with its verdict, is in `x-erpspec-request-examples`.
 fn request_examples(ep: &Endpoint) -> Map<String, Value> {
     let mut out = Map::new();
-    let plain = |e: &&crate::ir::Example| e.breaks.is_empty() && e.query.is_none() && plain_json(&ep.request, &e.request);
+    let plain = |e: &&erpspec_model::ir::Example| e.breaks.is_empty() && e.query.is_none() && plain_json(&ep.request, &e.request);
     for ex in ep.examples.iter().filter(plain) {
         let mut example = json!({ "summary": ex.name, "value": ex.request });
         if let Some(n) = &ex.note {
@@ -595,7 +595,7 @@ fn extensions(v: &Vendor, ep: &Endpoint) -> Map<String, Value> {
     m
 }
 
-fn source_value(s: &crate::ir::Source) -> Value {
+fn source_value(s: &erpspec_model::ir::Source) -> Value {
     let mut x = json!({ "id": s.id, "title": s.title });
     if let Some(u) = &s.url {
         x["url"] = u.clone().into();

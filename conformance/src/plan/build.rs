@@ -3,9 +3,7 @@
 
 use super::*;
 use crate::target::Target;
-use erpspec_codegen::ir::{
-    AssignedHow, Endpoint, Example, Field, OperationKind, PresentationLocation, Resource, Type, Vendor, walk_fields,
-};
+use erpspec_model::ir::{AssignedHow, Endpoint, Example, Field, OperationKind, PresentationLocation, Resource, Type, Vendor, walk_fields};
 use erpspec_rules::{RuleKind, ScalarType, Strength};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;

@@ -5,9 +5,9 @@ use super::*;
 use crate::oracle::{Assert, Compare, Expect};
 use crate::target::Presenting;
 use build::{array_item, is_credential, join};
-use erpspec_codegen::answers::{Situation, dialect_check_id};
-use erpspec_codegen::ir::{Endpoint, Field, Inference, OperationKind, Rule, Type};
-use erpspec_codegen::validate::WireReport;
+use erpspec_model::answers::{Situation, dialect_check_id};
+use erpspec_model::ir::{Endpoint, Field, Inference, OperationKind, Rule, Type};
+use erpspec_model::validate::WireReport;
 use erpspec_rules::{RuleKind, Strength};
 use serde_json::{Value, json};
 
@@ -206,12 +206,12 @@ impl Planner<'_> {
     pub(crate) fn readings_reports(&mut self, ep: &Endpoint, body: &Value) -> Reports {
         let v = self.v();
         let wire = with_body_credentials(v, body);
-        let all = erpspec_codegen::validate::validate_request(v, ep, &wire);
+        let all = erpspec_model::validate::validate_request(v, ep, &wire);
         let (first, others) = self.sides(ep);
         Reports {
             all,
-            first: erpspec_codegen::validate::validate_request(v, first, &wire),
-            others: erpspec_codegen::validate::validate_request(v, others, &wire),
+            first: erpspec_model::validate::validate_request(v, first, &wire),
+            others: erpspec_model::validate::validate_request(v, others, &wire),
         }
     }
 
@@ -347,7 +347,7 @@ impl Planner<'_> {
                 what: format!("the docs' example \"{}\" (records named by it replaced by the run's)", ex.name),
                 steps,
             });
-            if ex.query.is_some() && v.transport.parameters.contains(&erpspec_codegen::ir::ParamLocation::Query) {
+            if ex.query.is_some() && v.transport.parameters.contains(&erpspec_model::ir::ParamLocation::Query) {
                 let params = built.body.clone();
                 let mut steps = self.on_fresh_record(ep, built, Presenting::Valid, expect);
                 if let Some(last) = steps.last_mut() {
@@ -461,7 +461,7 @@ impl Planner<'_> {
         let RuleKind::MaxLength { max, unit } = &rule.kind else {
             return Vec::new();
         };
-        if !rule.truncates || !matches!(ep.response.payload, erpspec_codegen::ir::Payload::Record) {
+        if !rule.truncates || !matches!(ep.response.payload, erpspec_model::ir::Payload::Record) {
             return Vec::new();
         }
         let Some((path, _)) = ep.all_rules().into_iter().find(|(_, r)| r.id == rule.id) else {
@@ -574,10 +574,10 @@ impl Planner<'_> {
         let v = self.v();
         let sample = ep.response_examples.iter().find(|x| x.answer.is_none() && x.differs.is_none())?;
         let status = sample.status.or(v.envelopes.success.status).unwrap_or(200);
-        let payload = erpspec_codegen::recognise::success_payload(v, ep, status, &sample.body).ok()?;
+        let payload = erpspec_model::recognise::success_payload(v, ep, status, &sample.body).ok()?;
         let record = crate::oracle::record_of(ep, &payload)?;
         let (prefix, members) = match (&ep.response.payload, ep.wraps_list()) {
-            (erpspec_codegen::ir::Payload::Wrapped { member }, false) => (vec![member.clone()], record.get(member)?.as_object()?.clone()),
+            (erpspec_model::ir::Payload::Wrapped { member }, false) => (vec![member.clone()], record.get(member)?.as_object()?.clone()),
             _ => (Vec::new(), record.as_object()?.clone()),
         };
         let asserts: Vec<Assert> = members

@@ -7,7 +7,7 @@ use super::*;
 use crate::oracle::{Assert, Compare, Expect};
 use crate::target::Presenting;
 use build::{is_credential, join};
-use erpspec_codegen::ir::{Endpoint, Field, Include, Resource, Type};
+use erpspec_model::ir::{Endpoint, Field, Include, Resource, Type};
 use erpspec_rules::{ScalarType, Strength};
 use serde_json::{Value, json};
 

@@ -9,7 +9,7 @@ use super::*;
 use crate::oracle::{Assert, Compare, Expect, item_where};
 use crate::target::Presenting;
 use build::join;
-use erpspec_codegen::ir::{ChildList, Endpoint, Field, Include, OperationKind, Pick, Resource, Type};
+use erpspec_model::ir::{ChildList, Endpoint, Field, Include, OperationKind, Pick, Resource, Type};
 use erpspec_rules::{ScalarType, Strength};
 use serde_json::{Value, json};
 

@@ -8,7 +8,7 @@ use super::*;
 use crate::oracle::Expect;
 use crate::target::Presenting;
 use build::{Built, identity_from};
-use erpspec_codegen::ir::{Endpoint, Lookup, OperationKind};
+use erpspec_model::ir::{Endpoint, Lookup, OperationKind};
 use serde_json::json;
 
 impl Planner<'_> {

@@ -19,8 +19,8 @@ pub use stateful::read_back_asserts;
 
 use crate::oracle::Expect;
 use crate::target::Presenting;
-use erpspec_codegen::answers::{self, Situation};
-use erpspec_codegen::ir::{Endpoint, Rule, Vendor};
+use erpspec_model::answers::{self, Situation};
+use erpspec_model::ir::{Endpoint, Rule, Vendor};
 use erpspec_rules::Strength;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -183,7 +183,7 @@ impl Check {
     pub fn holds_to(&self, v: &Vendor, i: usize) -> Vec<String> {
         let mut out = vec![self.rule.clone()];
         let Some(step) = self.steps.get(i) else { return out };
-        let entries = |ids: &[String]| -> Vec<&erpspec_codegen::ir::ErrorEntry> { ids.iter().filter_map(|id| v.error(id)).collect() };
+        let entries = |ids: &[String]| -> Vec<&erpspec_model::ir::ErrorEntry> { ids.iter().filter_map(|id| v.error(id)).collect() };
         // A success answer carries what the step's endpoint and the check's
         // own endpoint (whose write a read-back shows) document for it.
         let success = || {

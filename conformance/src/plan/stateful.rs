@@ -5,8 +5,8 @@ use super::*;
 use crate::oracle::{Assert, Compare, Expect};
 use crate::target::Presenting;
 use build::{field_at, is_credential, join};
-use erpspec_codegen::answers::Situation;
-use erpspec_codegen::ir::{Endpoint, Field, OperationKind, QuirkKind, Resource, Type};
+use erpspec_model::answers::Situation;
+use erpspec_model::ir::{Endpoint, Field, OperationKind, QuirkKind, Resource, Type};
 use erpspec_rules::{ScalarType, Strength};
 use serde_json::{Value, json};
 
@@ -332,7 +332,7 @@ impl Planner<'_> {
                         endpoint: Some(ep.id.clone()),
                         rule: rule("operation.on_duplicate"),
                         strength: if implied { Strength::Implied } else { Strength::Documented },
-                        note: implied.then(|| v.implied_note(erpspec_codegen::ir::Inference::ClientKey)),
+                        note: implied.then(|| v.implied_note(erpspec_model::ir::Inference::ClientKey)),
                         sources: ep.sources.clone(),
                         what: format!(
                             "a second create with the same {} is refused",
@@ -391,7 +391,7 @@ impl Planner<'_> {
                     note: r
                         .on_missing
                         .is_none()
-                        .then(|| v.implied_note(erpspec_codegen::ir::Inference::MissingReference)),
+                        .then(|| v.implied_note(erpspec_model::ir::Inference::MissingReference)),
                     sources: f.sources.clone(),
                     what: format!("a {} naming no {} is refused", f.name, r.resource),
                     steps: vec![self.step(ep, built.body, Presenting::Valid, refusal(v, Some(ep), &s))],

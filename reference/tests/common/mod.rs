@@ -12,7 +12,7 @@
 
 use conformance::target::{Presenting, Target};
 use conformance::transport::{BaseUrl, WireRequest};
-use erpspec_codegen::ir::{Endpoint, Vendor};
+use erpspec_model::ir::{Endpoint, Vendor};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::io::{Read, Write};

@@ -278,7 +278,7 @@ fn combined_request_schema(tree: &Path, out: &Path) -> Result<(), String> {
 /// schemas are already those.
 fn synthetic_tree(root: &Path, base: &Path, n: usize) -> Result<(), String> {
     let io = |e: std::io::Error| e.to_string();
-    let real = erpspec_codegen::SchemaTree::read(&root.join("schemas")).map_err(io)?;
+    let real = erpspec_schema::SchemaTree::read(&root.join("schemas")).map_err(io)?;
     // Per vendor: its name, its `api.yaml`, its endpoint files (stem, text).
     let mut vendors: Vec<(String, String, Named)> = Vec::new();
     for (path, text) in &real.files {
@@ -335,7 +335,7 @@ fn synthetic_tree(root: &Path, base: &Path, n: usize) -> Result<(), String> {
     let seeds = base.join("shared/seeds");
     if !seeds.exists() {
         std::fs::create_dir_all(base.join("shared")).map_err(io)?;
-        let real_seeds = erpspec_codegen::seeds_dir_of(&root.join("schemas"));
+        let real_seeds = erpspec_schema::seeds_dir_of(&root.join("schemas"));
         let real_seeds = real_seeds.canonicalize().map_err(|e| format!("{}: {e}", real_seeds.display()))?;
         std::os::unix::fs::symlink(real_seeds, &seeds).map_err(io)?;
     }

@@ -4,7 +4,7 @@
 use super::literals::{code, inner_doc_lines, names_tokens};
 use super::names::{Layout, VendorLayout, ident};
 use super::{EmitError, SRC_DIR, render};
-use crate::ir::{Api, ParamLocation, Vendor};
+use erpspec_model::ir::{Api, ParamLocation, Vendor};
 use erpspec_rules::NameMatching;
 use quote::quote;
 
@@ -57,7 +57,7 @@ pub(super) fn lib_file(api: &Api, layout: &Layout) -> Result<String, EmitError> 
             })
         }
     };
-    let fingerprint = crate::fingerprint::of(api);
+    let fingerprint = erpspec_model::fingerprint::of(api);
     let tokens = quote! {
         #![cfg_attr(rustfmt, rustfmt::skip)]
         #doc
@@ -68,7 +68,7 @@ pub(super) fn lib_file(api: &Api, layout: &Layout) -> Result<String, EmitError> 
         use serde_json::Value;
 
         /// The fingerprint of the IR these validators were generated from
-        /// (`erpspec_codegen::fingerprint`): a program built with other
+        /// (`erpspec_model::fingerprint`): a program built with other
         /// schemas refuses to validate with them.
         pub const SCHEMA_FINGERPRINT: &str = #fingerprint;
 

@@ -2,7 +2,7 @@
 //! (`erpspec_rules::read::Check`), parameters written in as literals.
 
 use super::literals::{case_tokens, f64_lit, format_tokens, i64_lit, strength_tokens, unit_tokens};
-use crate::ir::Rule;
+use erpspec_model::ir::Rule;
 use erpspec_rules::RuleKind;
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;

@@ -19,7 +19,7 @@
 //!
 //! Every check is a rule kind of `erpspec_rules` with its parameters written
 //! in as literals; rule ids, messages and strengths come from the IR exactly
-//! as [`crate::validate`] reports them, and `generated/tests/agree.rs` proves
+//! as [`erpspec_model::validate`] reports them, and `generated/tests/agree.rs` proves
 //! the two agree on random input.
 //!
 //! Output goes quote! -> `syn::File` (which guards the emitter: invalid
@@ -42,8 +42,8 @@ mod types;
 mod wire;
 
 use super::EmitError;
-use crate::ir::{Api, Endpoint, Vendor};
 use crate_files::{lib_file, vendor_file};
+use erpspec_model::ir::{Api, Endpoint, Vendor};
 use names::Layout;
 use plan::Plan;
 use proc_macro2::TokenStream;

@@ -1,7 +1,7 @@
 //! Rust names for wire names: identifiers, type and module names, and the
 //! claims that keep them unique.
 
-use crate::ir::Api;
+use erpspec_model::ir::Api;
 use proc_macro2::{Ident, Span};
 use quote::format_ident;
 use std::collections::BTreeSet;

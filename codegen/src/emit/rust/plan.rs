@@ -5,7 +5,7 @@ use super::EmitError;
 use super::literals::code;
 use super::names::{Names, RESERVED_TYPES, field_ident, ident, pascal, snake};
 use super::types::field_doc;
-use crate::ir::{Endpoint, Field, Rule, Type, Vendor};
+use erpspec_model::ir::{Endpoint, Field, Rule, Type, Vendor};
 use erpspec_rules::{Case, RuleKind, ScalarType, Strength};
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;

@@ -5,7 +5,7 @@ use super::EmitError;
 use super::literals::{code, doc_lines, i64_lit, inner_doc_lines};
 use super::names::ident;
 use super::plan::{Member, Plan, Shape, Ty};
-use crate::ir::{Field, ParamLocation, Rule};
+use erpspec_model::ir::{Field, ParamLocation, Rule};
 use erpspec_rules::{RuleKind, Strength, pointer_escape};
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;

@@ -7,7 +7,7 @@ use super::EmitError;
 use super::kinds::check_tokens;
 use super::literals::scalar_tokens;
 use super::plan::{Plan, Ty, is_required};
-use crate::ir::Type;
+use erpspec_model::ir::Type;
 use erpspec_rules::{NameMatching, RuleKind};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};

@@ -7,9 +7,9 @@
 //! reports them all.
 
 use crate::diag::{Diagnostics, Pos, SourceFile, did_you_mean, one_of_list};
-use crate::ir::*;
 use crate::load::VendorFiles;
 use crate::syntax::{self, Ordered, RuleSyntax, S};
+use erpspec_model::ir::*;
 use erpspec_rules::{Case, CodedValue, Format, LengthUnit, NameMatching, RuleKind, ScalarType, Strength};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -767,7 +767,7 @@ impl VendorCx<'_> {
 fn unfilled_slots(t: &Template, vars: &BTreeMap<String, serde_json::Value>) -> Vec<String> {
     t.slots()
         .into_iter()
-        .filter(|slot| !crate::template::BUILTIN_SLOTS.contains(slot) && !vars.contains_key(*slot))
+        .filter(|slot| !erpspec_model::template::BUILTIN_SLOTS.contains(slot) && !vars.contains_key(*slot))
         .map(str::to_string)
         .collect()
 }
@@ -1241,7 +1241,7 @@ impl EndpointCx<'_, '_> {
                     self.diags().error_help(pos, format!("unknown rule id `{}`", b.value), help);
                 }
             }
-            let found: BTreeSet<String> = crate::validate::validate_request(vendor, &ep, &ex.request.value)
+            let found: BTreeSet<String> = erpspec_model::validate::validate_request(vendor, &ep, &ex.request.value)
                 .violations
                 .into_iter()
                 .map(|v| v.rule)
@@ -1295,15 +1295,15 @@ impl EndpointCx<'_, '_> {
         let body = &ex.body.value;
         let (answer, status, mismatch) = if ex.answer.value == "success" {
             let status = ex.status.or(vendor.envelopes.success.status);
-            let found = crate::recognise::success_payload(vendor, ep, status.unwrap_or(200), body).err();
+            let found = erpspec_model::recognise::success_payload(vendor, ep, status.unwrap_or(200), body).err();
             (None, status, found)
         } else {
             let id = self.error_ref(&Some(ex.answer.clone()))?;
             let entry = vendor.error(&id)?;
-            let status = ex.status.or(crate::answers::documented_status(vendor, entry));
+            let status = ex.status.or(erpspec_model::answers::documented_status(vendor, entry));
             let found = match status {
-                Some(s) => crate::recognise::refusal_mismatch(vendor, entry, s, body),
-                None => crate::recognise::entry_body_mismatch(vendor, entry, body).map(|m| m.to_string()),
+                Some(s) => erpspec_model::recognise::refusal_mismatch(vendor, entry, s, body),
+                None => erpspec_model::recognise::entry_body_mismatch(vendor, entry, body).map(|m| m.to_string()),
             };
             (Some(id), status, found)
         };

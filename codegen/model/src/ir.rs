@@ -1,6 +1,6 @@
 //! The IR: the one in-memory model of every vendor, endpoint, field and rule.
 //!
-//! Built only by [`crate::check`] from the syntax model, so everything here
+//! Built only by `erpspec_schema::check` from the syntax model, so everything here
 //! is already resolved and known to be right: names are unique, references
 //! point at something, numbered runs are expanded, every rule has an id, a
 //! strength and at least one source. Every later stage (Rust, OpenAPI and

@@ -2,7 +2,7 @@
 //! as a diff of what every later stage will read.
 
 fn snapshot(vendor: &str) {
-    let api = erpspec_codegen::load_workspace().unwrap_or_else(|d| panic!("{}", d.items[0]));
+    let api = erpspec_schema::load_workspace().unwrap_or_else(|d| panic!("{}", d.items[0]));
     let v = api.vendor(vendor).expect("vendor exists");
     insta::assert_json_snapshot!(format!("ir_{vendor}"), v);
 }

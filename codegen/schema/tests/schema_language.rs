@@ -11,7 +11,7 @@
 //!   blocks must be verbatim excerpts of the real files, and `# wrong:`
 //!   blocks must fail exactly as the `text` block after them says.
 
-use erpspec_codegen::{SchemaTree, load_tree};
+use erpspec_schema::{SchemaTree, load_tree};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -19,7 +19,7 @@ use std::path::PathBuf;
 const EDITOR_LINE: &str = "# yaml-language-server: $schema=../schema-language.json";
 
 fn read(rel: &str) -> String {
-    let path = erpspec_codegen::schemas_dir().join(rel);
+    let path = erpspec_schema::schemas_dir().join(rel);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
@@ -43,7 +43,7 @@ fn schema_errors(validator: &jsonschema::Validator, yaml: &str) -> Vec<String> {
 }
 
 fn real_tree() -> SchemaTree {
-    let mut tree = SchemaTree::read(&erpspec_codegen::schemas_dir()).expect("schemas/ is readable");
+    let mut tree = SchemaTree::read(&erpspec_schema::schemas_dir()).expect("schemas/ is readable");
     tree.root = "schemas".to_string();
     tree
 }

@@ -1,11 +1,11 @@
 //! What a schema author sees when a schema file is wrong: one test per kind
 //! of mistake, each on a copy of the real schemas with one file broken.
 
-use erpspec_codegen::{SchemaTree, load_tree};
+use erpspec_schema::{SchemaTree, load_tree};
 use std::path::PathBuf;
 
 fn real_tree() -> SchemaTree {
-    let mut t = SchemaTree::read(&erpspec_codegen::schemas_dir()).expect("schemas/ is readable");
+    let mut t = SchemaTree::read(&erpspec_schema::schemas_dir()).expect("schemas/ is readable");
     t.root = "schemas".to_string();
     t
 }
@@ -392,7 +392,7 @@ fn unpadded_fields_must_be_response_fields_of_a_padding_quirk() {
 /// expected `file:line:col` follows the file when lines are added above),
 /// and its `help`.
 fn assert_edit(file: &str, from: &str, to: &str, at: &str, error: &str, help: &str) {
-    let text = std::fs::read_to_string(erpspec_codegen::schemas_dir().join(file)).expect("readable");
+    let text = std::fs::read_to_string(erpspec_schema::schemas_dir().join(file)).expect("readable");
     assert!(text.contains(from), "{file} contains {from:?}");
     let edited = text.replacen(from, to, 1);
     let (before, after) = at.split_once('^').expect("`at` marks the place with ^");
@@ -672,7 +672,7 @@ fn include_if_names_a_response_member_and_a_boolean_request_field() {
 /// skip the check.
 #[test]
 fn a_seed_names_a_file_of_the_seeds_directory() {
-    let seeds = erpspec_codegen::read_seed_names(&erpspec_codegen::seeds_dir())
+    let seeds = erpspec_schema::read_seed_names(&erpspec_schema::seeds_dir())
         .expect("../shared/seeds/ is beside the workspace (CI checks out shared/ there)");
     assert!(seeds.contains(&"003_ce6f3b901637b304.txt".to_string()), "{seeds:?}");
     assert!(!seeds.iter().any(|s| s == "README.md"), "the index is not a seed");
@@ -681,14 +681,14 @@ fn a_seed_names_a_file_of_the_seeds_directory() {
         let slot = tree.files.iter_mut().find(|(p, _)| p == &PathBuf::from(file)).expect("file exists");
         assert!(slot.1.contains(from), "{file} contains {from:?}");
         slot.1 = slot.1.replacen(from, to, 1);
-        match erpspec_codegen::load_tree_with_seeds(&tree, Some(&seeds)) {
+        match erpspec_schema::load_tree_with_seeds(&tree, Some(&seeds)) {
             Ok(_) => Vec::new(),
             Err(d) => d.items.iter().map(ToString::to_string).collect(),
         }
     };
     // The real schemas cite existing seeds.
     assert!(with_seeds("manex/api.yaml", "title: ManEx ERP", "title: ManEx ERP").is_empty());
-    let text = std::fs::read_to_string(erpspec_codegen::schemas_dir().join("manex/api.yaml")).unwrap();
+    let text = std::fs::read_to_string(erpspec_schema::schemas_dir().join("manex/api.yaml")).unwrap();
     let at = text.find("seed: 003_ce6f3b901637b304.txt").unwrap() + "seed: ".len();
     let line = text[..at].matches('\n').count() + 1;
     let col = text[..at].rsplit('\n').next().unwrap().chars().count() + 1;
@@ -713,7 +713,7 @@ fn a_seed_names_a_file_of_the_seeds_directory() {
     });
     assert!(errors.is_empty(), "{errors:#?}");
     // The workspace loader checks seeds when the directory is there.
-    erpspec_codegen::load_workspace().unwrap_or_else(|d| panic!("{}", d.items[0]));
+    erpspec_schema::load_workspace().unwrap_or_else(|d| panic!("{}", d.items[0]));
 }
 
 #[test]

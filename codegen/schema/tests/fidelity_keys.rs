@@ -4,13 +4,13 @@
 //! `payload_members` (members the samples show in a record payload): what
 //! they become in the IR, and the mistakes the loader refuses.
 
-use erpspec_codegen::ir::{OperationKind, QuirkKind};
-use erpspec_codegen::{SchemaTree, load_tree};
+use erpspec_model::ir::{OperationKind, QuirkKind};
 use erpspec_rules::Format;
+use erpspec_schema::{SchemaTree, load_tree};
 use std::path::PathBuf;
 
 fn errors_after(file: &str, from: &str, to: &str) -> Vec<String> {
-    let mut tree = SchemaTree::read(&erpspec_codegen::schemas_dir()).expect("schemas/ is readable");
+    let mut tree = SchemaTree::read(&erpspec_schema::schemas_dir()).expect("schemas/ is readable");
     tree.root = "schemas".to_string();
     let slot = tree.files.iter_mut().find(|(p, _)| p == &PathBuf::from(file)).expect("file exists");
     assert!(slot.1.contains(from), "{file} contains {from:?}");
@@ -30,7 +30,7 @@ fn assert_one(errors: &[String], expected: &[&str]) {
 
 #[test]
 fn the_keys_reach_the_ir() {
-    let api = erpspec_codegen::load_workspace().unwrap_or_else(|d| panic!("{}", d.items[0]));
+    let api = erpspec_schema::load_workspace().unwrap_or_else(|d| panic!("{}", d.items[0]));
     let manex = api.vendor("manex").unwrap();
     let customer = manex.resource("customer").unwrap();
     let acct = customer.assigned.iter().find(|a| a.field == "ACCT_DATE").unwrap();
