@@ -6,7 +6,8 @@
 use crate::oracle::Expect;
 use crate::plan::{Check, Due, Family, Planner, due_for, pointer_segments, set_path};
 use crate::target::Presenting;
-use erpspec_model::answers::{self, Situation};
+use erpspec_model::answers::Situation;
+use erpspec_model::check_id::{CheckId, EndpointPart};
 use erpspec_model::ir::{Endpoint, Field, OperationKind, Type};
 use erpspec_rules::ScalarType;
 use erpspec_rules::Strength;
@@ -106,7 +107,7 @@ pub fn checks(p: &mut Planner<'_>, cases: u32, seed: u64, label: &str) -> Vec<Ch
                 None if reports.is_clean() => (
                     Expect::Success { asserts: Vec::new() },
                     Strength::Documented,
-                    answers::endpoint_check_id(v, ep, "operation"),
+                    CheckId::endpoint(v, ep, EndpointPart::Operation),
                     "a generated valid request succeeds".to_string(),
                 ),
                 Some((rule, case))
@@ -116,7 +117,7 @@ pub fn checks(p: &mut Planner<'_>, cases: u32, seed: u64, label: &str) -> Vec<Ch
                     (
                         crate::plan::refusal(v, Some(ep), &Situation::RuleBroken(Some(rule))),
                         s,
-                        rule.id.clone(),
+                        CheckId::rule(rule),
                         format!("a generated request breaking only {} ({case}) is refused", rule.id),
                     )
                 }

@@ -11,6 +11,7 @@
 use crate::run::{self, Options, Outcome, Verdict};
 use crate::target::Target;
 use crate::transport::BaseUrl;
+use erpspec_model::check_id::CheckId;
 use erpspec_rules::Strength;
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -28,7 +29,7 @@ pub struct Fault {
     pub name: String,
     /// The id of the rule it breaks: what the catching check must hold the
     /// server to.
-    pub rule: String,
+    pub rule: CheckId,
     /// How that rule is known.
     pub strength: Strength,
 }
@@ -50,6 +51,7 @@ pub enum Catch {
 pub struct Row {
     /// `None` for the fault-free run.
     pub fault: Option<String>,
+    /// Empty for the fault-free run.
     pub rule: String,
     pub strength: Strength,
     /// The reference server's readings (`default`, `other`).
@@ -96,7 +98,7 @@ pub fn run_one(
     let t0 = Instant::now();
     let mut row = Row {
         fault: fault.map(|f| f.name.clone()),
-        rule: fault.map(|f| f.rule.clone()).unwrap_or_default(),
+        rule: fault.map(|f| f.rule.to_string()).unwrap_or_default(),
         strength: fault.map(|f| f.strength).unwrap_or(Strength::Documented),
         reading: reading.to_string(),
         catch: Catch::Missed,
@@ -147,8 +149,9 @@ pub fn run_one(
             // A check of the fault's rule: the rule it names, or a part of
             // the answer its failing step expects.
             let own = |v: Verdict| {
-                bad.iter()
-                    .find(|o| o.verdict == v && o.check.holds_to(api, o.exchanges.len().saturating_sub(1)).contains(&row.rule))
+                bad.iter().find(|o| {
+                    o.verdict == v && fault.is_some_and(|f| o.check.holds_to(api, o.exchanges.len().saturating_sub(1)).contains(&f.rule))
+                })
             };
             let found = match (own(Verdict::Failed), own(Verdict::Warned)) {
                 (Some(o), _) => Some((Catch::Failure, o)),
@@ -379,7 +382,7 @@ pub fn list_faults(binary: &std::path::Path, api: &str) -> Result<Vec<Fault>, St
             };
             Some(Fault {
                 name: parts.first()?.to_string(),
-                rule: parts.get(1)?.to_string(),
+                rule: CheckId::printed(parts.get(1)?),
                 strength,
             })
         })

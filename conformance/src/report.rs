@@ -411,7 +411,7 @@ pub fn junit(t: &Target, run: &Run) -> String {
             }
         };
         let mut case = TestCase::new(o.check.id.clone(), status);
-        case.set_classname(o.check.rule.clone());
+        case.set_classname(o.check.rule.to_string());
         case.add_property(quick_junit::Property::new("strength", o.check.strength.to_string()));
         if let Some(n) = &o.note {
             case.add_property(quick_junit::Property::new("reading", n.clone()));
@@ -600,7 +600,7 @@ mod tests {
                 id: "rpm.customer.generated.accepted.1".into(),
                 family,
                 endpoint: None,
-                rule: String::new(),
+                rule: erpspec_model::check_id::CheckId::printed(""),
                 strength: erpspec_rules::Strength::Documented,
                 note: None,
                 sources: Vec::new(),

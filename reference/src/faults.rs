@@ -5,16 +5,14 @@
 //! the catalogue for a vendor. Every fault is derived from the IR and names
 //! the rule it breaks: an IR rule id (`manex.customer-add.Credlimit.minimum`)
 //! or, for rules of the dialect that are not field rules, the id the shared
-//! model gives the situation ([`dialect_check_id`], which the conformance
-//! checks name too) or an id of the form
-//! `<vendor>.auth.on_missing`, `<vendor>.transport.methods`,
-//! `<vendor>.envelopes.error/MESSAGE`, `<vendor>.errors.<entry>.status`,
-//! `<vendor>.<endpoint>.operation`, `<vendor>.<endpoint>.quirks.<quirk>`.
+//! model gives it ([`CheckId`], built by the same constructors the
+//! conformance checks use: `<vendor>.auth.on_missing`,
+//! `<vendor>.transport.methods`, `<vendor>.envelopes.error/MESSAGE`,
+//! `<vendor>.errors.<entry>.status`, `<vendor>.<endpoint>.operation`,
+//! `<vendor>.<endpoint>.quirks.<quirk>`).
 
-use erpspec_model::answers::{
-    Situation, dialect_check_id, endpoint_check_id, entry_check_id, envelope_check_id, presentation_check_id, quirk_check_id,
-    resource_check_id,
-};
+use erpspec_model::answers::Situation;
+use erpspec_model::check_id::{CheckId, EndpointPart, EntryPart, ListRule};
 use erpspec_model::ir::{Endpoint, Field, MessageRule, OperationKind, PresentationLocation, QuirkKind, Type, Vendor, walk_fields};
 use erpspec_rules::Strength;
 use std::collections::BTreeSet;
@@ -79,7 +77,7 @@ pub struct FaultInfo {
     /// What `--fault` takes.
     pub name: String,
     /// The id of the rule it breaks.
-    pub rule: String,
+    pub rule: CheckId,
     /// How the rule it breaks is known: a documented or contested one must
     /// be caught by a failure; a site or implied one can be caught only by a
     /// warning (the docs do not forbid what the fault does).
@@ -90,165 +88,212 @@ pub struct FaultInfo {
 
 /// Every fault the IR supports for a vendor, in a stable order.
 pub fn catalogue(v: &Vendor) -> Vec<FaultInfo> {
-    let mut out: Vec<FaultInfo> = Vec::new();
-    let mut push = |name: String, rule: String, description: String, fault: Fault| {
-        let strength = strength_of(v, &fault);
-        out.push(FaultInfo {
+    let mut c = Catalogue { v, out: Vec::new() };
+    c.rule_faults();
+    c.auth_faults();
+    c.envelope_faults();
+    c.entry_faults();
+    c.transport_faults();
+    let mut quirks_seen = BTreeSet::new();
+    for ep in &v.endpoints {
+        c.operation_faults(ep);
+        c.list_faults(ep);
+        c.include_if_faults(ep);
+        c.update_faults(ep);
+        c.beside_faults(ep);
+        c.quirk_faults(ep, &mut quirks_seen);
+        c.reference_faults(ep);
+    }
+    c.primary_faults();
+    c.out
+}
+
+/// The catalogue being built, one kind of documented rule at a time.
+struct Catalogue<'v> {
+    v: &'v Vendor,
+    out: Vec<FaultInfo>,
+}
+
+impl Catalogue<'_> {
+    fn push(&mut self, name: String, rule: CheckId, description: String, fault: Fault) {
+        let strength = strength_of(self.v, &fault);
+        self.out.push(FaultInfo {
             name,
             rule,
             strength,
             description,
             fault,
         })
-    };
+    }
 
-    // Rules of every kind, endpoint by endpoint. Rules on members that carry
-    // credentials (AUTH_TOKEN) are enforced by authentication, whose faults follow.
-    let credential_members: Vec<String> = v
-        .auth
-        .presentations
-        .iter()
-        .filter(|p| p.location == PresentationLocation::Body)
-        .map(|p| format!("/{}", p.name))
-        .collect();
-    let mut seen = BTreeSet::new();
-    let mut quirks_seen = BTreeSet::new();
-    for ep in &v.endpoints {
-        for (path, r) in ep.all_rules() {
-            if credential_members.contains(&path) {
-                continue;
+    /// Rules of every kind, endpoint by endpoint. Rules on members that carry
+    /// credentials (AUTH_TOKEN) are enforced by authentication, whose faults
+    /// follow.
+    fn rule_faults(&mut self) {
+        let v = self.v;
+        let credential_members: Vec<String> = v
+            .auth
+            .presentations
+            .iter()
+            .filter(|p| p.location == PresentationLocation::Body)
+            .map(|p| format!("/{}", p.name))
+            .collect();
+        let mut seen = BTreeSet::new();
+        for ep in &v.endpoints {
+            for (path, r) in ep.all_rules() {
+                if credential_members.contains(&path) {
+                    continue;
+                }
+                // Ignoring a contested rule that has no other reading but "no
+                // such rule" is taking that reading, not a fault.
+                let another_reading = r.strength == Strength::Contested && r.alternatives.is_empty() && !r.truncates;
+                if seen.insert(r.id.clone()) && !equivalent_when_ignored(v, ep, &path, r) && !another_reading {
+                    self.push(
+                        format!("ignore-rule={}", r.id),
+                        CheckId::rule(r),
+                        format!("accept requests breaking the {} rule ({})", r.kind.name(), r.kind.describe()),
+                        Fault::IgnoreRule(r.id.clone()),
+                    );
+                }
             }
-            // Ignoring a contested rule that has no other reading but "no
-            // such rule" is taking that reading, not a fault.
-            let another_reading = r.strength == Strength::Contested && r.alternatives.is_empty() && !r.truncates;
-            if seen.insert(r.id.clone()) && !equivalent_when_ignored(v, ep, &path, r) && !another_reading {
-                push(
-                    format!("ignore-rule={}", r.id),
-                    r.id.clone(),
-                    format!("accept requests breaking the {} rule ({})", r.kind.name(), r.kind.describe()),
-                    Fault::IgnoreRule(r.id.clone()),
+        }
+    }
+
+    /// Authentication: one per documented failure answer, and one per
+    /// deprecated way of presenting credentials.
+    fn auth_faults(&mut self) {
+        let (v, a) = (self.v, &self.v.auth);
+        let failures = [
+            (
+                !a.on_missing.is_empty(),
+                "auth-accept-missing",
+                Situation::AuthMissing,
+                "serve requests that present no credentials",
+                Fault::AuthAcceptMissing,
+            ),
+            (
+                !a.on_malformed.is_empty(),
+                "auth-accept-malformed",
+                Situation::AuthMalformed,
+                "serve requests presenting a malformed token",
+                Fault::AuthAcceptMalformed,
+            ),
+            (
+                !a.on_rejected.is_empty(),
+                "auth-accept-rejected",
+                Situation::AuthRejected,
+                "serve requests presenting wrong credentials",
+                Fault::AuthAcceptRejected,
+            ),
+        ];
+        for (documented, name, situation, description, fault) in failures {
+            if documented {
+                self.push(name.into(), CheckId::dialect(v, &situation), description.into(), fault);
+            }
+        }
+        for p in a.presentations.iter().filter(|p| p.deprecated) {
+            self.push(
+                format!("auth-ignore-deprecated={}", p.name),
+                CheckId::presentation(v, Some(&p.name)),
+                format!("stop accepting the deprecated {:?} `{}`", p.location, p.name),
+                Fault::AuthIgnorePresentation(p.name.clone()),
+            );
+        }
+    }
+
+    /// Each member of the success and the error envelope.
+    fn envelope_faults(&mut self) {
+        let v = self.v;
+        for (success, env) in [(true, &v.envelopes.success), (false, &v.envelopes.error)] {
+            let which = if success { "success" } else { "error" };
+            for m in env.body.members() {
+                self.push(
+                    format!("envelope-drop={which}:{m}"),
+                    CheckId::envelope(v, success, &m),
+                    format!("leave `{m}` out of every {which} answer"),
+                    Fault::EnvelopeDrop { success, pointer: m },
                 );
             }
         }
     }
 
-    // Authentication: one per documented failure answer.
-    let a = &v.auth;
-    if !a.on_missing.is_empty() {
-        push(
-            "auth-accept-missing".into(),
-            dialect_check_id(v, &Situation::AuthMissing),
-            "serve requests that present no credentials".into(),
-            Fault::AuthAcceptMissing,
-        );
-    }
-    if !a.on_malformed.is_empty() {
-        push(
-            "auth-accept-malformed".into(),
-            dialect_check_id(v, &Situation::AuthMalformed),
-            "serve requests presenting a malformed token".into(),
-            Fault::AuthAcceptMalformed,
-        );
-    }
-    if !a.on_rejected.is_empty() {
-        push(
-            "auth-accept-rejected".into(),
-            dialect_check_id(v, &Situation::AuthRejected),
-            "serve requests presenting wrong credentials".into(),
-            Fault::AuthAcceptRejected,
-        );
-    }
-    for p in a.presentations.iter().filter(|p| p.deprecated) {
-        push(
-            format!("auth-ignore-deprecated={}", p.name),
-            presentation_check_id(v, Some(&p.name)),
-            format!("stop accepting the deprecated {:?} `{}`", p.location, p.name),
-            Fault::AuthIgnorePresentation(p.name.clone()),
-        );
+    /// The error catalogue: the status, code and message of each entry this
+    /// server answers with.
+    fn entry_faults(&mut self) {
+        let v = self.v;
+        let reachable = reachable_entries(v);
+        for e in v.errors.iter().filter(|e| reachable.contains(&e.id)) {
+            if let Some(status) = e.status {
+                self.push(
+                    format!("wrong-status={}", e.id),
+                    CheckId::entry(v, &e.id, EntryPart::Status),
+                    format!("answer `{}` with HTTP 200 instead of {status}", e.id),
+                    Fault::WrongStatus(e.id.clone()),
+                );
+            }
+            if e.code.is_some() {
+                self.push(
+                    format!("wrong-code={}", e.id),
+                    CheckId::entry(v, &e.id, EntryPart::Code),
+                    format!("answer `{}` with another code", e.id),
+                    Fault::WrongCode(e.id.clone()),
+                );
+            }
+            if !matches!(e.message, MessageRule::Any) {
+                self.push(
+                    format!("wrong-message={}", e.id),
+                    CheckId::entry(v, &e.id, EntryPart::Message),
+                    format!("answer `{}` with another message", e.id),
+                    Fault::WrongMessage(e.id.clone()),
+                );
+            }
+        }
     }
 
-    // Envelope elements.
-    for (success, env) in [(true, &v.envelopes.success), (false, &v.envelopes.error)] {
-        let which = if success { "success" } else { "error" };
-        for m in env.body.members() {
-            push(
-                format!("envelope-drop={which}:{m}"),
-                envelope_check_id(v, success, &m),
-                format!("leave `{m}` out of every {which} answer"),
-                Fault::EnvelopeDrop { success, pointer: m },
+    fn transport_faults(&mut self) {
+        let v = self.v;
+        self.push(
+            "accept-any-method".into(),
+            CheckId::dialect(v, &Situation::WrongMethod),
+            format!("serve methods other than {}", v.transport.methods.join(", ")),
+            Fault::AcceptAnyMethod,
+        );
+        // Only where the vendor documents how invalid JSON is answered:
+        // elsewhere reading it leniently breaks no documented rule.
+        if !v.transport.on_invalid_json.is_empty() {
+            self.push(
+                "invalid-json-accepted".into(),
+                CheckId::dialect(v, &Situation::InvalidJson),
+                "read a body that is not JSON as {}".into(),
+                Fault::InvalidJsonAccepted,
             );
         }
     }
 
-    // The error catalogue: the entries this server answers with.
-    let reachable = reachable_entries(v);
-    for e in v.errors.iter().filter(|e| reachable.contains(&e.id)) {
-        if e.status.is_some() {
-            push(
-                format!("wrong-status={}", e.id),
-                entry_check_id(v, &e.id, "status"),
-                format!("answer `{}` with HTTP 200 instead of {}", e.id, e.status.unwrap_or_default()),
-                Fault::WrongStatus(e.id.clone()),
-            );
-        }
-        if e.code.is_some() {
-            push(
-                format!("wrong-code={}", e.id),
-                entry_check_id(v, &e.id, "code"),
-                format!("answer `{}` with another code", e.id),
-                Fault::WrongCode(e.id.clone()),
-            );
-        }
-        if !matches!(e.message, MessageRule::Any) {
-            push(
-                format!("wrong-message={}", e.id),
-                entry_check_id(v, &e.id, "message"),
-                format!("answer `{}` with another message", e.id),
-                Fault::WrongMessage(e.id.clone()),
-            );
-        }
-    }
-
-    // Transport.
-    push(
-        "accept-any-method".into(),
-        dialect_check_id(v, &Situation::WrongMethod),
-        format!("serve methods other than {}", v.transport.methods.join(", ")),
-        Fault::AcceptAnyMethod,
-    );
-    // Only where the vendor documents how invalid JSON is answered: elsewhere
-    // reading it leniently breaks no documented rule.
-    if !v.transport.on_invalid_json.is_empty() {
-        push(
-            "invalid-json-accepted".into(),
-            dialect_check_id(v, &Situation::InvalidJson),
-            "read a body that is not JSON as {}".into(),
-            Fault::InvalidJsonAccepted,
-        );
-    }
-
-    // Persistence.
-    for ep in &v.endpoints {
+    /// Persistence: what an endpoint's operation stores and finds.
+    fn operation_faults(&mut self, ep: &Endpoint) {
+        let v = self.v;
         let op = &ep.operation;
+        let id = |part| CheckId::endpoint(v, ep, part);
         if op.kind == OperationKind::Read && (op.lookup.len() > 1 || op.lookup.iter().any(|l| l.matches.len() > 1)) {
-            push(
+            self.push(
                 format!("lookup-narrowed={}", ep.id),
-                endpoint_check_id(v, ep, "operation.lookup"),
+                id(EndpointPart::Lookup),
                 "honour only the last lookup present, by its first match".into(),
                 Fault::LookupNarrowed(ep.id.clone()),
             );
         }
         match op.kind {
-            OperationKind::Update => push(
+            OperationKind::Update => self.push(
                 format!("update-not-stored={}", ep.id),
-                endpoint_check_id(v, ep, "operation"),
+                id(EndpointPart::Operation),
                 "answer success without storing the update".into(),
                 Fault::UpdateNotStored(ep.id.clone()),
             ),
             OperationKind::Create => {
-                push(
+                self.push(
                     format!("create-not-stored={}", ep.id),
-                    endpoint_check_id(v, ep, "operation"),
+                    id(EndpointPart::Operation),
                     "answer success without storing the record".into(),
                     Fault::CreateNotStored(ep.id.clone()),
                 );
@@ -259,9 +304,9 @@ pub fn catalogue(v: &Vendor) -> Vec<FaultInfo> {
                     .and_then(|r| v.resource(r))
                     .is_some_and(|r| r.key.iter().chain(&r.unique).any(|f| writable(v, ep, f)));
                 if guarded {
-                    push(
+                    self.push(
                         format!("duplicate-accepted={}", ep.id),
-                        endpoint_check_id(v, ep, "operation.on_duplicate"),
+                        id(EndpointPart::OnDuplicate),
                         "accept a create whose key or unique value exists (the new record is not stored)".into(),
                         Fault::DuplicateAccepted(ep.id.clone()),
                     );
@@ -269,46 +314,63 @@ pub fn catalogue(v: &Vendor) -> Vec<FaultInfo> {
             }
             _ => {}
         }
-        for list in &op.creates {
+    }
+
+    /// The documented rules of the lists a create makes.
+    fn list_faults(&mut self, ep: &Endpoint) {
+        let v = self.v;
+        for list in &ep.operation.creates {
             let m = &list.member;
-            let part = |what: &str| endpoint_check_id(v, ep, &format!("operation.creates.{m}.{what}"));
+            let id = |rule| CheckId::endpoint(v, ep, EndpointPart::Creates { member: m, rule });
             if !list.when_none.is_empty() {
-                push(
+                self.push(
                     format!("list-defaults-missing={}.{m}", ep.id),
-                    part("when_none"),
+                    id(ListRule::WhenNone),
                     format!("create no {m} when the request gives none"),
                     Fault::ListDefaultsMissing(ep.id.clone(), m.clone()),
                 );
             }
             if list.primary.is_some() {
-                push(
+                self.push(
                     format!("primary-unresolved={}.{m}", ep.id),
-                    part("primary"),
+                    id(ListRule::Primary),
                     format!("keep the {m}' primary flags as sent"),
                     Fault::PrimaryUnresolved(ep.id.clone(), m.clone()),
                 );
             }
             if list.drop_taken.is_some() {
-                push(
+                self.push(
                     format!("taken-kept={}.{m}", ep.id),
-                    part("drop_taken"),
+                    id(ListRule::DropTaken),
                     format!("keep {m} whose value another record already has"),
                     Fault::TakenKept(ep.id.clone(), m.clone()),
                 );
             }
         }
+    }
+
+    /// Members of the success answer a request flag leaves out.
+    fn include_if_faults(&mut self, ep: &Endpoint) {
+        let v = self.v;
         for member in ep.response.include_if.keys() {
-            push(
+            self.push(
                 format!("include-if-ignored={}.{member}", ep.id),
-                endpoint_check_id(v, ep, &format!("response.include_if.{member}")),
+                CheckId::endpoint(v, ep, EndpointPart::IncludeIf(member)),
                 format!("answer {member} even when the request leaves it out"),
                 Fault::IncludeIfIgnored(ep.id.clone(), member.clone()),
             );
         }
+    }
+
+    /// What an update does to the lists and members it is given or not.
+    fn update_faults(&mut self, ep: &Endpoint) {
+        let v = self.v;
+        let op = &ep.operation;
+        let id = |part| CheckId::endpoint(v, ep, part);
         if !op.merge_items.is_empty() {
-            push(
+            self.push(
                 format!("items-replaced={}", ep.id),
-                endpoint_check_id(v, ep, "operation.merge_items"),
+                id(EndpointPart::MergeItems),
                 "replace a list's stored items with the update's instead of merging".into(),
                 Fault::ItemsReplaced(ep.id.clone()),
             );
@@ -319,32 +381,45 @@ pub fn catalogue(v: &Vendor) -> Vec<FaultInfo> {
             .as_ref()
             .is_some_and(|c| !c.alternatives.iter().any(|a| a.is_empty()))
         {
-            push(
+            self.push(
                 format!("clears-omitted-ignored={}", ep.id),
-                endpoint_check_id(v, ep, "operation.clears_omitted"),
+                id(EndpointPart::ClearsOmitted),
                 "keep the members an update clears when they are omitted".into(),
                 Fault::ClearsOmittedIgnored(ep.id.clone()),
             );
         }
+    }
+
+    /// Members beside a wrapped list.
+    fn beside_faults(&mut self, ep: &Endpoint) {
+        let v = self.v;
         for (name, _) in &ep.response.beside {
-            push(
+            self.push(
                 format!("beside-missing={}.{name}", ep.id),
-                endpoint_check_id(v, ep, &format!("response.beside.{name}")),
+                CheckId::endpoint(v, ep, EndpointPart::Beside(name)),
                 format!("leave `{name}` out of the answer"),
                 Fault::BesideMissing(ep.id.clone(), name.clone()),
             );
         }
-        // A quirk several endpoints document (an empty phone number read as
-        // " none") is one switch: it turns the quirk off everywhere.
-        for q in ep.quirks.iter().filter(|q| quirks_seen.insert(q.id.clone())) {
-            push(
+    }
+
+    /// A quirk several endpoints document (an empty phone number read as
+    /// " none") is one switch: it turns the quirk off everywhere.
+    fn quirk_faults(&mut self, ep: &Endpoint, seen: &mut BTreeSet<String>) {
+        for q in ep.quirks.iter().filter(|q| seen.insert(q.id.clone())) {
+            self.push(
                 format!("quirk-missing={}", q.id),
-                quirk_check_id(v, ep, &q.id),
+                CheckId::quirk(self.v, ep, &q.id),
                 format!("do not apply the documented quirk: {}", q.description.trim()),
                 Fault::QuirkMissing(q.id.clone()),
             );
         }
-        // The engine checks references outside arrays (see `check_references`).
+    }
+
+    /// References to other records. The engine checks references outside
+    /// arrays (see `check_references`).
+    fn reference_faults(&mut self, ep: &Endpoint) {
+        let op = &ep.operation;
         let mut refs = Vec::new();
         walk_fields(&ep.request, &mut |n| {
             if !n.item && !n.in_array() && n.field.refers_to.is_some() {
@@ -355,26 +430,29 @@ pub fn catalogue(v: &Vendor) -> Vec<FaultInfo> {
         // references were checked when it was written: not observable.
         let located_by_key = |p: &String| op.kind != OperationKind::Create && op.key.contains(p);
         for path in refs.into_iter().filter(|p| !located_by_key(p)) {
-            push(
+            self.push(
                 format!("reference-unchecked={}.{path}", ep.id),
-                endpoint_check_id(v, ep, &format!("{path}.refers_to")),
+                CheckId::endpoint(self.v, ep, EndpointPart::RefersTo(&path)),
                 format!("accept a `{path}` naming a record that does not exist"),
                 Fault::ReferenceUnchecked(ep.id.clone(), path),
             );
         }
     }
-    // A parent's one primary child.
-    for r in &v.resources {
-        for inc in r.includes.iter().filter(|i| i.primary.is_some()) {
-            push(
-                format!("primary-shared={}.{}", r.name, inc.member),
-                resource_check_id(v, &r.name, &format!("includes.{}.primary", inc.member)),
-                format!("leave the other {} flagged when one is made primary", inc.member),
-                Fault::PrimaryShared(r.name.clone(), inc.member.clone()),
-            );
+
+    /// A parent's one primary child.
+    fn primary_faults(&mut self) {
+        let v = self.v;
+        for r in &v.resources {
+            for inc in r.includes.iter().filter(|i| i.primary.is_some()) {
+                self.push(
+                    format!("primary-shared={}.{}", r.name, inc.member),
+                    CheckId::included_primary(v, &r.name, &inc.member),
+                    format!("leave the other {} flagged when one is made primary", inc.member),
+                    Fault::PrimaryShared(r.name.clone(), inc.member.clone()),
+                );
+            }
         }
     }
-    out
 }
 
 /// How the rule a fault breaks is known.

@@ -18,6 +18,7 @@
 //! docs allow.
 
 use erpspec_model::answers::{self, Situation};
+use erpspec_model::check_id::{CheckId, EndpointPart};
 use erpspec_model::ir::{Endpoint, Field, QuirkKind, Type, Vendor};
 use erpspec_rules::{Case, RuleKind, ScalarType, Strength, Violation, WireReport};
 use serde_json::Value;
@@ -102,9 +103,9 @@ pub const STATUS: &str = "undocumented_status";
 pub fn answers(v: &Vendor, ep: Option<&Endpoint>, s: &Situation<'_>) -> String {
     match (s, ep) {
         (Situation::RuleBroken(_), Some(ep)) if !ep.on_rule_violation.is_empty() => {
-            format!("answers:{}", answers::endpoint_check_id(v, ep, "on_rule_violation"))
+            format!("answers:{}", CheckId::endpoint(v, ep, EndpointPart::OnRuleViolation))
         }
-        _ => format!("answers:{}", answers::dialect_check_id(v, s)),
+        _ => format!("answers:{}", CheckId::dialect(v, s)),
     }
 }
 pub const RECORDS: &str = "records";
@@ -354,7 +355,7 @@ fn type_rule_id(v: &Vendor, ep: &Endpoint, pointer: &str) -> String {
         .filter(|s| s.parse::<usize>().is_err())
         .map(erpspec_rules::pointer_unescape)
         .collect();
-    answers::endpoint_check_id(v, ep, &format!("{}.type", dotted.join(".")))
+    CheckId::endpoint(v, ep, EndpointPart::MemberType(&dotted.join("."))).to_string()
 }
 
 /// The values at a rule's pointer (`*` for every item), with their own

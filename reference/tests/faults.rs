@@ -658,7 +658,7 @@ fn every_fault_names_a_rule_and_each_rule_kind_has_one() {
         names.dedup();
         assert_eq!(names.len(), cat.len(), "{api}: fault names are unique");
         for f in &cat {
-            assert!(f.rule.starts_with(&format!("{api}.")), "{}: {}", f.name, f.rule);
+            assert!(f.rule.as_str().starts_with(&format!("{api}.")), "{}: {}", f.name, f.rule);
         }
         // Every rule kind the schemas use can be switched off.
         for ep in &v.endpoints {

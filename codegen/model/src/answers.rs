@@ -11,6 +11,7 @@
 //! - *which HTTP status*: [`documented_status`] (`None`: any status) and
 //!   [`served_status`].
 
+use crate::check_id::{CheckId, EndpointPart, EntryPart};
 use crate::ir::{Endpoint, ErrorEntry, MessageRule, Reference, Rule, Template, Vendor};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -79,68 +80,12 @@ pub fn expected<'v>(v: &'v Vendor, ep: Option<&Endpoint>, s: &Situation<'_>) -> 
     }
 }
 
-/// The documented id for situations that are the dialect's, not a field
-/// rule's: `manex.auth.on_rejected`, `expandable.transport.on_wrong_method`.
-/// The fault switches name the same ids.
-pub fn dialect_check_id(v: &Vendor, s: &Situation<'_>) -> String {
-    let part = match s {
-        Situation::UnknownRoute => "transport.on_unknown_route",
-        Situation::WrongMethod => "transport.methods",
-        Situation::InvalidJson => "transport.on_invalid_json",
-        Situation::AuthMissing => "auth.on_missing",
-        Situation::AuthMalformed => "auth.on_malformed",
-        Situation::AuthRejected | Situation::LoginRejected => "auth.on_rejected",
-        Situation::RuleBroken(_) => "transport.on_rule_violation",
-        Situation::NotFound => "operation.on_not_found",
-        Situation::Duplicate => "operation.on_duplicate",
-        Situation::MissingReference(_) => "refers_to",
-        Situation::Empty => "operation.on_empty",
-        Situation::Success => "operation",
-    };
-    format!("{}.{part}", v.name)
-}
-
-/// `<vendor>.<endpoint>.<part>`: the id of an endpoint's operation and of
-/// what hangs off it (`manex.customer-add.operation.on_duplicate`,
-/// `rpm.customer-contact-add.quirks.empty-phone-number-reads-none`,
-/// `rpm.customer-contact-add.CustomerID.refers_to`).
-pub fn endpoint_check_id(v: &Vendor, ep: &Endpoint, part: &str) -> String {
-    format!("{}.{}.{part}", v.name, ep.id)
-}
-
-/// The id of a quirk's expectation: `<vendor>.quirks.<quirk>` for a quirk of
-/// the dialect (api.yaml), `<vendor>.<endpoint>.quirks.<quirk>` for one an
-/// endpoint declares.
-pub fn quirk_check_id(v: &Vendor, ep: &Endpoint, quirk: &str) -> String {
-    if v.quirks.iter().any(|q| q.id == quirk) {
-        format!("{}.quirks.{quirk}", v.name)
-    } else {
-        endpoint_check_id(v, ep, &format!("quirks.{quirk}"))
-    }
-}
-
-/// `<vendor>.resources.<resource>.<part>`: what a resource declares
-/// (`rpm.resources.customer.includes.Contacts.primary`).
-pub fn resource_check_id(v: &Vendor, resource: &str, part: &str) -> String {
-    format!("{}.resources.{resource}.{part}", v.name)
-}
-
-/// `<vendor>.envelopes.<success|error><pointer>`: a member of an envelope.
-pub fn envelope_check_id(v: &Vendor, success: bool, pointer: &str) -> String {
-    format!("{}.envelopes.{}{pointer}", v.name, if success { "success" } else { "error" })
-}
-
-/// `<vendor>.errors.<entry>.<status|code|message>`: a part of a catalogue entry.
-pub fn entry_check_id(v: &Vendor, entry: &str, part: &str) -> String {
-    format!("{}.errors.{entry}.{part}", v.name)
-}
-
 /// The ids of what an expected answer holds a server to, beyond the
 /// situation's own rule: for a success, each member of the success
 /// envelope; for a refusal with documented entries, each entry's status,
 /// code and message, and each member of its body. A check expecting such an
 /// answer checks these too (the fault switches break them one by one).
-pub fn answer_parts(v: &Vendor, success: bool, entries: &[&ErrorEntry]) -> Vec<String> {
+pub fn answer_parts(v: &Vendor, success: bool, entries: &[&ErrorEntry]) -> Vec<CheckId> {
     if success {
         return v
             .envelopes
@@ -148,16 +93,16 @@ pub fn answer_parts(v: &Vendor, success: bool, entries: &[&ErrorEntry]) -> Vec<S
             .body
             .members()
             .iter()
-            .map(|m| envelope_check_id(v, true, m))
+            .map(|m| CheckId::envelope(v, true, m))
             .collect();
     }
     let mut out = Vec::new();
     for e in entries {
-        for part in ["status", "code", "message"] {
-            out.push(entry_check_id(v, &e.id, part));
+        for part in [EntryPart::Status, EntryPart::Code, EntryPart::Message] {
+            out.push(CheckId::entry(v, &e.id, part));
         }
         if e.body.is_none() {
-            out.extend(v.envelopes.error.body.members().iter().map(|m| envelope_check_id(v, false, m)));
+            out.extend(v.envelopes.error.body.members().iter().map(|m| CheckId::envelope(v, false, m)));
         }
     }
     out
@@ -166,22 +111,14 @@ pub fn answer_parts(v: &Vendor, success: bool, entries: &[&ErrorEntry]) -> Vec<S
 /// What an endpoint's own success answer carries beyond the envelope: the
 /// members beside a wrapped list and the quirks its answers show. A check
 /// expecting its success answer checks these too.
-pub fn endpoint_answer_parts(v: &Vendor, ep: &Endpoint) -> Vec<String> {
+pub fn endpoint_answer_parts(v: &Vendor, ep: &Endpoint) -> Vec<CheckId> {
     let beside = ep
         .response
         .beside
         .iter()
-        .map(|(name, _)| endpoint_check_id(v, ep, &format!("response.beside.{name}")));
-    let quirks = ep.quirks.iter().map(|q| quirk_check_id(v, ep, &q.id));
+        .map(|(name, _)| CheckId::endpoint(v, ep, EndpointPart::Beside(name)));
+    let quirks = ep.quirks.iter().map(|q| CheckId::quirk(v, ep, &q.id));
     beside.chain(quirks).collect()
-}
-
-/// `<vendor>.auth.presentations[.<name>]`: how credentials travel.
-pub fn presentation_check_id(v: &Vendor, name: Option<&str>) -> String {
-    match name {
-        Some(n) => format!("{}.auth.presentations.{n}", v.name),
-        None => format!("{}.auth.presentations", v.name),
-    }
 }
 
 /// Every entry the docs name for a situation, in the schemas' order: each

@@ -5,7 +5,8 @@ use super::*;
 use crate::oracle::{Assert, Compare, Expect};
 use crate::target::Presenting;
 use build::{array_item, is_credential, join};
-use erpspec_model::answers::{Situation, dialect_check_id};
+use erpspec_model::answers::Situation;
+use erpspec_model::check_id::{CheckId, EndpointPart};
 use erpspec_model::ir::{Endpoint, Field, Inference, OperationKind, Rule, Type};
 use erpspec_model::validate::WireReport;
 use erpspec_rules::{RuleKind, Strength};
@@ -113,7 +114,7 @@ impl Planner<'_> {
             family: Family::Transport,
             removable: Vec::new(),
             endpoint: None,
-            rule: dialect_check_id(v, &s),
+            rule: CheckId::dialect(v, &s),
             strength: Strength::Documented,
             note: None,
             sources: v.transport.sources.clone(),
@@ -162,7 +163,7 @@ impl Planner<'_> {
                         ep,
                         &format!("transport.wrong_method.{}", method.to_lowercase()),
                         Family::Transport,
-                        dialect_check_id(v, &s),
+                        CheckId::dialect(v, &s),
                         format!("{method} is refused (the docs give {})", v.transport.methods.join(", ")),
                         vec![step],
                     )
@@ -178,7 +179,7 @@ impl Planner<'_> {
                         ep,
                         "transport.invalid_json",
                         Family::Transport,
-                        dialect_check_id(v, &s),
+                        CheckId::dialect(v, &s),
                         "a body that is not JSON is refused",
                         vec![Step {
                             call: Call::Raw {
@@ -219,7 +220,7 @@ impl Planner<'_> {
     /// rule it breaks decides; where only contested readings disagree,
     /// either answer is right. `None` where a refusal would have to be
     /// judged against two rules at once under disagreeing readings.
-    pub(crate) fn judged(&mut self, ep: &Endpoint, body: &Value) -> (Expect, Strength, String, Option<String>) {
+    pub(crate) fn judged(&mut self, ep: &Endpoint, body: &Value) -> (Expect, Strength, CheckId, Option<String>) {
         let v = self.v();
         let reports = self.readings_reports(ep, body);
         let rules = ep.all_rules();
@@ -242,14 +243,14 @@ impl Planner<'_> {
             None if reports.is_clean() => (
                 success(),
                 Strength::Documented,
-                answers::endpoint_check_id(v, ep, "operation"),
+                CheckId::endpoint(v, ep, EndpointPart::Operation),
                 None,
             ),
             // A type of another JSON type: not a rule of the schemas.
             None => (
                 Expect::Refusal { entries: Vec::new() },
                 Strength::Implied,
-                all.violations[0].rule.clone(),
+                CheckId::violated(&all.violations[0]),
                 Some(v.implied_note(Inference::WrongType)),
             ),
             Some((r, d)) => {
@@ -262,14 +263,14 @@ impl Planner<'_> {
                             first_refuses,
                         },
                         Strength::Contested,
-                        r.id.clone(),
+                        CheckId::rule(r),
                         r.note.clone(),
                     ),
-                    Due::Refusal(s) => (Expect::Refusal { entries }, s, r.id.clone(), self.why(r, s)),
+                    Due::Refusal(s) => (Expect::Refusal { entries }, s, CheckId::rule(r), self.why(r, s)),
                     Due::Success => (
                         success(),
                         Strength::Documented,
-                        answers::endpoint_check_id(v, ep, "operation"),
+                        CheckId::endpoint(v, ep, EndpointPart::Operation),
                         None,
                     ),
                 }
@@ -296,7 +297,7 @@ impl Planner<'_> {
                     ep,
                     "accepted.credentials",
                     Family::Accepted,
-                    answers::endpoint_check_id(v, ep, "operation"),
+                    CheckId::endpoint(v, ep, EndpointPart::Operation),
                     "the configured credentials get a token",
                     vec![self.step(ep, body.clone(), Presenting::Valid, success())],
                 ));
@@ -312,7 +313,7 @@ impl Planner<'_> {
                     ep,
                     "auth.rejected",
                     Family::Auth,
-                    dialect_check_id(v, &s),
+                    CheckId::dialect(v, &s),
                     "wrong credentials get no token",
                     vec![self.step(ep, wrong, Presenting::Valid, refusal(v, Some(ep), &s))],
                 ));
@@ -326,7 +327,7 @@ impl Planner<'_> {
             ep,
             "accepted.base",
             Family::Accepted,
-            answers::endpoint_check_id(v, ep, "operation"),
+            CheckId::endpoint(v, ep, EndpointPart::Operation),
             "a valid request built from the docs' example succeeds",
             steps,
         ));
@@ -446,7 +447,7 @@ impl Planner<'_> {
             family,
             removable: Vec::new(),
             endpoint: Some(ep.id.clone()),
-            rule: rule.id.clone(),
+            rule: CheckId::rule(rule),
             strength,
             note,
             sources: sources(Some(rule), Some(ep), &[]),
@@ -600,7 +601,7 @@ impl Planner<'_> {
             ep,
             "accepted.sample_members",
             Family::Accepted,
-            answers::endpoint_check_id(v, ep, "response.sample"),
+            CheckId::endpoint(v, ep, EndpointPart::Sample),
             "a success answer carries every member the docs' sample shows",
             steps,
         );
@@ -691,7 +692,7 @@ impl Planner<'_> {
             family: Family::Rejected,
             removable: Vec::new(),
             endpoint: Some(ep.id.clone()),
-            rule: rule.id.clone(),
+            rule: CheckId::rule(rule),
             strength,
             note: self.why(rule, strength),
             sources: sources(Some(rule), Some(ep), &[]),
@@ -741,8 +742,8 @@ impl Planner<'_> {
                 names,
             );
             let all = self.readings_reports(ep, &built.body).all;
-            let id_type = format!("{}.{}.{}.type", v.name, ep.id, path.join("."));
-            if all.violations.len() != 1 || all.violations[0].rule != id_type {
+            let id_type = CheckId::endpoint(v, ep, EndpointPart::MemberType(&path.join(".")));
+            if all.violations.len() != 1 || CheckId::violated(&all.violations[0]) != id_type {
                 continue;
             }
             let strength = all.violations[0].strength;
@@ -795,7 +796,7 @@ impl Planner<'_> {
                 family: Family::Auth,
                 removable: Vec::new(),
                 endpoint: Some(ep.id.clone()),
-                rule: dialect_check_id(v, &s),
+                rule: CheckId::dialect(v, &s),
                 strength: Strength::Documented,
                 note: None,
                 sources: v.auth.sources.clone(),
@@ -819,7 +820,7 @@ impl Planner<'_> {
                     ep,
                     "auth.deprecated",
                     Family::Auth,
-                    answers::presentation_check_id(v, Some(&p)),
+                    CheckId::presentation(v, Some(&p)),
                     format!("the deprecated `{p}` alone is still accepted"),
                     vec![self.step(ep, built.body, Presenting::Deprecated, success())],
                 )
@@ -833,7 +834,7 @@ impl Planner<'_> {
                 family: Family::Auth,
                 removable: Vec::new(),
                 endpoint: Some(ep.id.clone()),
-                rule: answers::presentation_check_id(v, None),
+                rule: CheckId::presentation(v, None),
                 strength: Strength::Documented,
                 note: None,
                 sources: v.auth.sources.clone(),

@@ -7,6 +7,7 @@ use super::*;
 use crate::oracle::{Assert, Compare, Expect};
 use crate::target::Presenting;
 use build::{is_credential, join};
+use erpspec_model::check_id::{CheckId, EndpointPart};
 use erpspec_model::ir::{Endpoint, Field, Include, Resource, Type};
 use erpspec_rules::{ScalarType, Strength};
 use serde_json::{Value, json};
@@ -132,7 +133,7 @@ impl Planner<'_> {
             family: Family::Stateful,
             removable: Vec::new(),
             endpoint: Some(ep.id.clone()),
-            rule: answers::resource_check_id(v, &parent.name, &format!("includes.{}.primary", inc.member)),
+            rule: CheckId::included_primary(v, &parent.name, &inc.member),
             strength: Strength::Documented,
             note: None,
             sources: parent.sources.clone(),
@@ -254,7 +255,7 @@ impl Planner<'_> {
             family: Family::Stateful,
             removable: Vec::new(),
             endpoint: Some(ep.id.clone()),
-            rule: answers::endpoint_check_id(v, ep, "operation"),
+            rule: CheckId::endpoint(v, ep, EndpointPart::Operation),
             strength: Strength::Documented,
             note: None,
             sources: ep.sources.clone(),
@@ -295,7 +296,7 @@ impl Planner<'_> {
             family: Family::Stateful,
             removable: Vec::new(),
             endpoint: Some(ep.id.clone()),
-            rule: answers::endpoint_check_id(v, ep, "operation.on_duplicate"),
+            rule: CheckId::endpoint(v, ep, EndpointPart::OnDuplicate),
             strength: Strength::Documented,
             note: None,
             sources: ep.sources.clone(),

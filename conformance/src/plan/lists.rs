@@ -9,6 +9,7 @@ use super::*;
 use crate::oracle::{Assert, Compare, Expect, item_where};
 use crate::target::Presenting;
 use build::join;
+use erpspec_model::check_id::{CheckId, EndpointPart, ListRule};
 use erpspec_model::ir::{ChildList, Endpoint, Field, Include, OperationKind, Pick, Resource, Type};
 use erpspec_rules::{ScalarType, Strength};
 use serde_json::{Value, json};
@@ -71,8 +72,9 @@ impl Planner<'_> {
 
     /// A check of the list rule `part` (`when_none`, `primary`, `drop_taken`);
     /// `case` tells apart several checks of one rule.
-    fn list_check(&self, ep: &Endpoint, list: &ChildList, part: &str, case: Option<&str>, what: String, steps: Vec<Step>) -> Check {
+    fn list_check(&self, ep: &Endpoint, list: &ChildList, rule: ListRule, case: Option<&str>, what: String, steps: Vec<Step>) -> Check {
         let v = self.v();
+        let part = rule.key();
         let named = match case {
             Some(c) => format!("{part}.{c}"),
             None => part.to_string(),
@@ -82,7 +84,14 @@ impl Planner<'_> {
             family: Family::Stateful,
             removable: Vec::new(),
             endpoint: Some(ep.id.clone()),
-            rule: answers::endpoint_check_id(v, ep, &format!("operation.creates.{}.{part}", list.member)),
+            rule: CheckId::endpoint(
+                v,
+                ep,
+                EndpointPart::Creates {
+                    member: &list.member,
+                    rule,
+                },
+            ),
             strength: Strength::Documented,
             note: None,
             sources: list.sources.clone(),
@@ -135,7 +144,7 @@ impl Planner<'_> {
         Some(self.list_check(
             ep,
             list,
-            "when_none",
+            ListRule::WhenNone,
             None,
             format!("a create without {m} makes the documented one"),
             vec![step],
@@ -180,7 +189,7 @@ impl Planner<'_> {
                 .collect();
             let step = self.create_with(ep, &m, Some(items), Expect::Success { asserts });
             let what = format!("of {m} written with flags {flags:?}, only the {pick:?} one is primary").to_lowercase();
-            out.push(self.list_check(ep, list, "primary", Some(case), what, vec![step]));
+            out.push(self.list_check(ep, list, ListRule::Primary, Some(case), what, vec![step]));
         }
         out
     }
@@ -210,7 +219,7 @@ impl Planner<'_> {
         Some(self.list_check(
             ep,
             list,
-            "drop_taken",
+            ListRule::DropTaken,
             None,
             format!("{m} another record already has are left out"),
             vec![first, second],
@@ -236,7 +245,7 @@ impl Planner<'_> {
                 family: Family::Stateful,
                 removable: Vec::new(),
                 endpoint: Some(ep.id.clone()),
-                rule: answers::endpoint_check_id(v, ep, &format!("response.include_if.{member}")),
+                rule: CheckId::endpoint(v, ep, EndpointPart::IncludeIf(member)),
                 strength: Strength::Documented,
                 note: None,
                 sources: ep.response.sources.clone(),
@@ -311,7 +320,7 @@ impl Planner<'_> {
                 family: Family::Stateful,
                 removable: Vec::new(),
                 endpoint: Some(ep.id.clone()),
-                rule: answers::resource_check_id(v, &parent.name, &format!("includes.{}.primary", inc.member)),
+                rule: CheckId::included_primary(v, &parent.name, &inc.member),
                 strength: Strength::Documented,
                 note: None,
                 sources: parent.sources.clone(),
@@ -378,7 +387,7 @@ impl Planner<'_> {
             family: Family::Stateful,
             removable: Vec::new(),
             endpoint: Some(ep.id.clone()),
-            rule: answers::endpoint_check_id(v, ep, "operation.clears_omitted"),
+            rule: CheckId::endpoint(v, ep, EndpointPart::ClearsOmitted),
             strength: c.strength,
             note: c.note.clone(),
             sources: c.sources.clone(),
@@ -456,7 +465,7 @@ impl Planner<'_> {
                 family: Family::Stateful,
                 removable: Vec::new(),
                 endpoint: Some(ep.id.clone()),
-                rule: answers::endpoint_check_id(v, ep, "operation.merge_items"),
+                rule: CheckId::endpoint(v, ep, EndpointPart::MergeItems),
                 strength: Strength::Documented,
                 note: None,
                 sources: ep.operation.sources.clone(),

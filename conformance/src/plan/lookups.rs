@@ -8,6 +8,7 @@ use super::*;
 use crate::oracle::Expect;
 use crate::target::Presenting;
 use build::{Built, identity_from};
+use erpspec_model::check_id::{CheckId, EndpointPart};
 use erpspec_model::ir::{Endpoint, Lookup, OperationKind};
 use serde_json::json;
 
@@ -70,7 +71,7 @@ impl Planner<'_> {
             ep,
             &format!("stateful.lookup.{}.{matched}", lookup.field),
             Family::Stateful,
-            answers::endpoint_check_id(v, ep, "operation.lookup"),
+            CheckId::endpoint(v, ep, EndpointPart::Lookup),
             format!("a record is found by {} naming its {matched}", lookup.field),
             vec![self.step(creator, created.body, Presenting::Valid, success()), read],
         );
@@ -106,7 +107,7 @@ impl Planner<'_> {
             ep,
             "stateful.lookup.precedence",
             Family::Stateful,
-            answers::endpoint_check_id(v, ep, "operation.lookup"),
+            CheckId::endpoint(v, ep, EndpointPart::Lookup),
             format!("{} wins over {} when both are given", first.field, later.field),
             vec![
                 self.step(creator, a.body, Presenting::Valid, success()),

@@ -20,6 +20,7 @@ pub use stateful::read_back_asserts;
 use crate::oracle::Expect;
 use crate::target::Presenting;
 use erpspec_model::answers::{self, Situation};
+use erpspec_model::check_id::CheckId;
 use erpspec_model::ir::{Endpoint, Rule, Vendor};
 use erpspec_rules::Strength;
 use serde::{Deserialize, Serialize};
@@ -140,7 +141,7 @@ pub struct Check {
     pub family: Family,
     pub endpoint: Option<String>,
     /// The rule (or dialect feature) it holds the server to.
-    pub rule: String,
+    pub rule: CheckId,
     /// How what it holds the server to is known: a wrong answer fails a
     /// documented or contested expectation and warns on a site or implied
     /// one ([`fails`]).
@@ -162,7 +163,7 @@ pub struct Check {
 impl Check {
     /// A check of one endpoint: id `<vendor>.<endpoint>.<suffix>`, citing
     /// the endpoint's sources, failing when the answer is wrong.
-    pub fn of(v: &Vendor, ep: &Endpoint, suffix: &str, family: Family, rule: String, what: impl Into<String>, steps: Vec<Step>) -> Check {
+    pub fn of(v: &Vendor, ep: &Endpoint, suffix: &str, family: Family, rule: CheckId, what: impl Into<String>, steps: Vec<Step>) -> Check {
         Check {
             id: format!("{}.{}.{suffix}", v.name, ep.id),
             family,
@@ -180,7 +181,7 @@ impl Check {
     /// The ids of everything step `i` holds the server to: the check's rule,
     /// and the parts of the answer it expects (see
     /// [`answers::answer_parts`]).
-    pub fn holds_to(&self, v: &Vendor, i: usize) -> Vec<String> {
+    pub fn holds_to(&self, v: &Vendor, i: usize) -> Vec<CheckId> {
         let mut out = vec![self.rule.clone()];
         let Some(step) = self.steps.get(i) else { return out };
         let entries = |ids: &[String]| -> Vec<&erpspec_model::ir::ErrorEntry> { ids.iter().filter_map(|id| v.error(id)).collect() };

@@ -6,6 +6,7 @@ use crate::oracle::{Assert, Compare, Expect};
 use crate::target::Presenting;
 use build::{field_at, is_credential, join};
 use erpspec_model::answers::Situation;
+use erpspec_model::check_id::{CheckId, EndpointPart};
 use erpspec_model::ir::{Endpoint, Field, OperationKind, QuirkKind, Resource, Type};
 use erpspec_rules::{ScalarType, Strength};
 use serde_json::{Value, json};
@@ -225,7 +226,7 @@ impl Planner<'_> {
         let mut out = Vec::new();
         let Some(resource) = self.resource(ep) else { return out };
         let op = &ep.operation;
-        let rule = |part: &str| answers::endpoint_check_id(v, ep, part);
+        let rule = |part| CheckId::endpoint(v, ep, part);
         match op.kind {
             OperationKind::Create => {
                 // Create, then read back.
@@ -239,7 +240,7 @@ impl Planner<'_> {
                         ep,
                         "stateful.read_back",
                         Family::Stateful,
-                        rule("operation"),
+                        rule(EndpointPart::Operation),
                         format!("a created record reads back through {reader_id} as written"),
                         vec![self.step(ep, built.body.clone(), Presenting::Valid, success()), read],
                     ));
@@ -269,7 +270,7 @@ impl Planner<'_> {
                                 family: Family::Stateful,
                                 removable: Vec::new(),
                                 endpoint: Some(reader.id.clone()),
-                                rule: answers::quirk_check_id(v, reader, &q.id),
+                                rule: CheckId::quirk(v, reader, &q.id),
                                 // The pages show padded values and warn that
                                 // clients must trim; they do not say every
                                 // value is padded.
@@ -330,7 +331,7 @@ impl Planner<'_> {
                         family: Family::Stateful,
                         removable: Vec::new(),
                         endpoint: Some(ep.id.clone()),
-                        rule: rule("operation.on_duplicate"),
+                        rule: rule(EndpointPart::OnDuplicate),
                         strength: if implied { Strength::Implied } else { Strength::Documented },
                         note: implied.then(|| v.implied_note(erpspec_model::ir::Inference::ClientKey)),
                         sources: ep.sources.clone(),
@@ -379,7 +380,7 @@ impl Planner<'_> {
                     family: Family::Stateful,
                     removable: Vec::new(),
                     endpoint: Some(ep.id.clone()),
-                    rule: format!("{}.{}.{}.refers_to", v.name, ep.id, f.name),
+                    rule: CheckId::endpoint(v, ep, EndpointPart::RefersTo(&f.name)),
                     // Where the docs give the answer ("Customer not found") a
                     // server must refuse; where they say nothing, the refusal
                     // is the schema's reading of the reference: a warning.
@@ -415,7 +416,7 @@ impl Planner<'_> {
                     ep,
                     "stateful.not_found",
                     Family::Stateful,
-                    rule("operation.on_not_found"),
+                    rule(EndpointPart::OnNotFound),
                     "a record that does not exist is refused",
                     vec![self.step(ep, built.body, Presenting::Valid, refusal(v, Some(ep), &s))],
                 ));
@@ -433,7 +434,7 @@ impl Planner<'_> {
                     ep,
                     "stateful.delete",
                     Family::Stateful,
-                    rule("operation"),
+                    rule(EndpointPart::Operation),
                     "a created record is deleted, and a second delete is refused",
                     steps,
                 ));
@@ -535,7 +536,7 @@ impl Planner<'_> {
             family: Family::Stateful,
             removable: Vec::new(),
             endpoint: Some(ep.id.clone()),
-            rule: answers::endpoint_check_id(v, ep, "operation"),
+            rule: CheckId::endpoint(v, ep, EndpointPart::Operation),
             strength: Strength::Documented,
             note: None,
             sources: ep.sources.clone(),
@@ -593,7 +594,7 @@ impl Planner<'_> {
             family: Family::Stateful,
             removable: Vec::new(),
             endpoint: Some(ep.id.clone()),
-            rule: answers::endpoint_check_id(v, ep, "operation.on_duplicate"),
+            rule: CheckId::endpoint(v, ep, EndpointPart::OnDuplicate),
             strength: Strength::Documented,
             note: None,
             sources: ep.sources.clone(),
@@ -651,7 +652,7 @@ impl Planner<'_> {
                 family: Family::Stateful,
                 removable: Vec::new(),
                 endpoint: Some(ep.id.clone()),
-                rule: answers::quirk_check_id(v, ep, &q.id),
+                rule: CheckId::quirk(v, ep, &q.id),
                 strength: Strength::Documented,
                 note: None,
                 sources: q.sources.clone(),
