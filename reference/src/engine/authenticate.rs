@@ -84,7 +84,11 @@ impl Engine {
     /// Exchanges credentials for a token.
     pub(super) fn login(&self, tx: &Tx<'_>, req: &Request, ep: &Endpoint, normalized: &Map<String, Value>) -> Step<Response> {
         let Some(token) = &self.v.auth.token else {
-            return Err(Abort::Answer(self.error(None, 501, "The vendor issues no tokens.", req)));
+            return Err(Abort::Answer(self.failure(
+                super::answer::NOT_SERVABLE,
+                "The vendor issues no tokens.",
+                req,
+            )));
         };
         let mut ok = true;
         for (cred, field) in &token.credential_fields {
@@ -101,10 +105,10 @@ impl Engine {
         if !ok && !self.faults.has(&Fault::AuthAcceptRejected) {
             // The login endpoint documents its own failures; the
             // presented-credential answer only if it lists it.
-            let entry = self.served(Some(ep), Situation::LoginRejected);
+            let served = self.served(Some(ep), Situation::LoginRejected);
             let fields: Vec<&str> = token.credential_fields.values().map(String::as_str).collect();
             let detail = format!("Login failed: {} not valid.", fields.join(", "));
-            return Err(Abort::Answer(self.error(entry, 401, &detail, req)));
+            return self.refused(served, &detail, req);
         }
         // The user named in audit fields: the credential the schema says
         // names the user (`auth.token.principal`), else the first credential's name.

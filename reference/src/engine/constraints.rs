@@ -1,7 +1,7 @@
 //! Step 6, before a write: the request's references name existing records,
 //! and no other record has the written key or unique values.
 
-use super::{Abort, Engine, Request, Step};
+use super::{Engine, Request, Step};
 use crate::faults::Fault;
 use crate::index::Extract;
 use crate::store::Tx;
@@ -34,9 +34,9 @@ impl Engine {
                     .any(|row| get_path(&row.doc, member, &reference.field) == Some(&value))
             };
             if !found {
-                let entry = self.served(Some(ep), Situation::MissingReference(reference));
+                let served = self.served(Some(ep), Situation::MissingReference(reference));
                 let detail = format!("No {} record has {} {}.", target.name, reference.field, util::text(&value));
-                return Err(Abort::Answer(self.error(entry, 404, &detail, req)));
+                return self.refused(served, &detail, req);
             }
         }
         Ok(())
@@ -103,10 +103,7 @@ impl Engine {
             }
         }
         match clash {
-            Some(detail) => {
-                let entry = self.served(Some(ep), Situation::Duplicate);
-                Err(Abort::Answer(self.error(entry, 409, &detail, req)))
-            }
+            Some(detail) => self.refused(self.served(Some(ep), Situation::Duplicate), &detail, req),
             None => Ok(()),
         }
     }

@@ -1,6 +1,6 @@
 //! Step 6 for a create.
 
-use super::{Abort, Engine, Request, Response, Step};
+use super::{Engine, Request, Response, Step};
 use crate::faults::Fault;
 use crate::readings;
 use crate::store::Tx;
@@ -48,9 +48,9 @@ impl Engine {
         self.assign(tx, r, &mut doc, principal, OperationKind::Create, &[])?;
         self.apply_write_quirks(ep, member, &mut doc);
         let Some(key) = self.key_of(r, &doc) else {
-            let entry = self.served(Some(ep), Situation::RuleBroken(None));
+            let served = self.served(Some(ep), Situation::RuleBroken(None));
             let detail = format!("The {} record's key ({}) is incomplete.", r.name, r.key.join(", "));
-            return Err(Abort::Answer(self.error(entry, 400, &detail, req)));
+            return self.refused(served, &detail, req);
         };
         let mut store = true;
         if let Err(clash) = self.check_unique(tx, req, ep, r, &doc, None) {

@@ -36,7 +36,7 @@ use crate::readings::{self, Readings};
 use crate::store::{Store, Tx};
 use crate::util;
 use authenticate::AuthFailure;
-use erpspec_model::answers::{self, Situation};
+use erpspec_model::answers::Situation;
 use erpspec_model::ir::{Endpoint, Field, MessageRule, OperationKind, Vendor};
 use route::{Route, uri_detail};
 use serde_json::{Map, Value};
@@ -182,24 +182,18 @@ impl Engine {
             // to a request no route takes (ASP.NET binds no action), else the
             // endpoint's refusal.
             let t = &self.v.transport;
-            let entry = self.served(Some(ep), Situation::WrongMethod);
-            let detail = match entry {
+            let served = self.served(Some(ep), Situation::WrongMethod);
+            let detail = match served.entry {
                 Some(e) if !t.on_wrong_method.contains(&e.id) && matches!(e.message, MessageRule::Prefix(_)) => uri_detail(req),
                 _ => format!("Request method must be {}.", t.methods.join(" or ")),
             };
-            let mut answer = self.error(entry, 405, &detail, req);
-            // Where the docs give that answer no HTTP status, HTTP's own: 405
-            // (with `Allow`), what every client and peer tool expects.
-            if entry.is_some_and(|e| answers::documented_status(&self.v, e).is_none()) {
-                answer.status = 405;
-            }
-            return Err(answer);
+            return Err(self.error(served, &detail, req));
         }
         let params = match self.read_params(req) {
             Ok(p) => p,
             Err(problem) => {
-                let entry = self.served(Some(ep), Situation::InvalidJson);
-                return Err(self.error(entry, 400, &problem.describe(), req));
+                let served = self.served(Some(ep), Situation::InvalidJson);
+                return Err(self.error(served, &problem.describe(), req));
             }
         };
         // Checked now, answered after authentication (step 5).
@@ -229,7 +223,7 @@ impl Engine {
     /// or commit.
     pub fn store_failed(&self, req: &Request, e: &rusqlite::Error) -> Response {
         let detail = format!("The record store failed: {e}");
-        self.error(None, 503, &detail, req)
+        self.failure(answer::STORE_FAILED, &detail, req)
     }
 
     /// Steps 4 to 7, inside the request's transaction.
@@ -257,7 +251,7 @@ impl Engine {
                             AuthFailure::Malformed => (Situation::AuthMalformed, "The token is malformed."),
                             AuthFailure::Rejected => (Situation::AuthRejected, "The credentials were not accepted."),
                         };
-                        return Err(Abort::Answer(self.error(self.served(Some(ep), situation), 401, detail, req)));
+                        return self.refused(self.served(Some(ep), situation), detail, req);
                     }
                     "anonymous".to_string()
                 }
@@ -273,16 +267,16 @@ impl Engine {
         });
         if let Some(x) = first {
             let rule = ep.all_rules().into_iter().map(|(_, r)| r).find(|r| r.id == x.rule);
-            let entry = self.served(Some(ep), Situation::RuleBroken(rule));
+            let served = self.served(Some(ep), Situation::RuleBroken(rule));
             let offending = report.normalized.pointer(&x.path).or_else(|| body.pointer(&x.path));
-            let detail = match (entry.map(|e| &e.message), offending) {
+            let detail = match (served.entry.map(|e| &e.message), offending) {
                 // A message documented as "text: <value>" is followed by the value.
                 (Some(MessageRule::Prefix(p)), Some(v)) if p.trim_end().ends_with(':') => util::text(v),
                 // Object-level rules describe the request itself.
                 _ if x.message.starts_with(' ') => format!("The request{}", x.message),
                 _ => x.message.clone(),
             };
-            return Err(Abort::Answer(self.error(entry, 400, &detail, req)));
+            return self.refused(served, &detail, req);
         }
         let normalized = match report.normalized {
             Value::Object(m) => m,
@@ -294,7 +288,11 @@ impl Engine {
             return self.login(tx, req, ep, &normalized);
         }
         let Some(resource) = op.resource.as_deref().and_then(|r| self.v.resource(r)) else {
-            return Err(Abort::Answer(self.error(None, 501, "The endpoint names no resource.", req)));
+            return Err(Abort::Answer(self.failure(
+                answer::NOT_SERVABLE,
+                "The endpoint names no resource.",
+                req,
+            )));
         };
         let member = self.members.get(&resource.name).map(String::as_str);
         match op.kind {

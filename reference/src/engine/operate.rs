@@ -2,7 +2,7 @@
 //! request, keys, server-assigned values, and finding the record a request
 //! names.
 
-use super::{Abort, Engine, Request, Step};
+use super::{Engine, Request, Step};
 use crate::faults::Fault;
 use crate::index::Extract;
 use crate::store::Tx;
@@ -221,13 +221,13 @@ impl Engine {
         match found {
             Some(row) => Ok(row),
             None => {
-                let entry = self.served(Some(ep), Situation::NotFound);
+                let served = self.served(Some(ep), Situation::NotFound);
                 let detail = if asked.is_empty() {
                     format!("No {} record was named.", r.name)
                 } else {
                     format!("No {} record has {asked}.", r.name)
                 };
-                Err(Abort::Answer(self.error(entry, 404, &detail, req)))
+                self.refused(served, &detail, req)
             }
         }
     }

@@ -1,6 +1,6 @@
 //! Step 6 for a query: the records matching the request's criteria.
 
-use super::{Abort, Engine, Request, Response, Step};
+use super::{Engine, Request, Response, Step};
 use crate::faults::Fault;
 use crate::qbe;
 use crate::store::Tx;
@@ -36,9 +36,8 @@ impl Engine {
                 (Criteria::Qbe, Value::String(s)) => match qbe::Criterion::parse(&s) {
                     Ok(c) => Test::Qbe(c),
                     Err(why) => {
-                        let entry = self.served(Some(ep), Situation::RuleBroken(None));
-                        let detail = format!("{k}: {why}.");
-                        return Err(Abort::Answer(self.error(entry, 400, &detail, req)));
+                        let served = self.served(Some(ep), Situation::RuleBroken(None));
+                        return self.refused(served, &format!("{k}: {why}."), req);
                     }
                 },
                 (Criteria::Qbe, other) => Test::Qbe(qbe::Criterion::Eq(util::text(&other))),
@@ -72,13 +71,8 @@ impl Engine {
             }
         }
         if out.is_empty() && ep.operation.on_empty.is_some() {
-            let entry = self.served(Some(ep), Situation::Empty);
-            return Err(Abort::Answer(self.error(
-                entry,
-                404,
-                &format!("No {} record matches.", r.name),
-                req,
-            )));
+            let served = self.served(Some(ep), Situation::Empty);
+            return self.refused(served, &format!("No {} record matches.", r.name), req);
         }
         let payload = match &ep.response.payload {
             Payload::Wrapped { member: list } => {

@@ -80,14 +80,14 @@ impl Engine {
     }
 
     pub(super) fn unknown_route(&self, req: &Request) -> Response {
-        let entry = self.served(None, Situation::UnknownRoute);
-        let detail = match entry {
+        let served = self.served(None, Situation::UnknownRoute);
+        let detail = match served.entry {
             // A documented prefix ("No HTTP resource was found that matches
             // the request URI") is followed by the URI, as the docs show.
             Some(e) if matches!(e.message, MessageRule::Prefix(_)) => uri_detail(req),
             _ => format!("No API call matches {} '{}'.", req.method, req.uri()),
         };
-        self.error(entry, 404, &detail, req)
+        self.error(served, &detail, req)
     }
 }
 
