@@ -2,6 +2,7 @@
 //! exchanges them for a token. Hashing and tokens themselves are
 //! [`crate::auth`]'s.
 
+use super::answer::NOT_SERVABLE;
 use super::{Abort, Engine, Request, Response, Step};
 use crate::auth;
 use crate::faults::Fault;
@@ -13,16 +14,52 @@ use erpspec_rules::lookup_field;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
+/// Why credentials fail: each failure is a situation of its own, with its
+/// own documented answer and fault switch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum AuthFailure {
+enum AuthFailure {
     Missing,
     Malformed,
     Rejected,
 }
 
 impl Engine {
+    /// Step 4: who the request acts for (the `user` of assigned values;
+    /// empty where the endpoint takes no credentials), or the refusal.
+    pub(super) fn principal(
+        &self,
+        tx: &Tx<'_>,
+        req: &Request,
+        ep: &Endpoint,
+        vars: &BTreeMap<String, String>,
+        body: &Value,
+    ) -> Step<String> {
+        if !ep.authenticated {
+            return Ok(String::new());
+        }
+        let empty = Map::new();
+        let params = body.as_object().unwrap_or(&empty);
+        let failure = match self.authenticate(tx, req, vars, params)? {
+            Ok(p) => return Ok(p),
+            Err(failure) => failure,
+        };
+        let (accepted, situation, detail) = match failure {
+            AuthFailure::Missing => (Fault::AuthAcceptMissing, Situation::AuthMissing, "No credentials were presented."),
+            AuthFailure::Malformed => (Fault::AuthAcceptMalformed, Situation::AuthMalformed, "The token is malformed."),
+            AuthFailure::Rejected => (
+                Fault::AuthAcceptRejected,
+                Situation::AuthRejected,
+                "The credentials were not accepted.",
+            ),
+        };
+        if self.faults.has(&accepted) {
+            return Ok("anonymous".to_string());
+        }
+        self.refused(self.served(Some(ep), situation), detail, req)
+    }
+
     /// The principal (for `user` assigned values) or why the request is refused.
-    pub(super) fn authenticate(
+    fn authenticate(
         &self,
         tx: &Tx<'_>,
         req: &Request,
@@ -84,11 +121,7 @@ impl Engine {
     /// Exchanges credentials for a token.
     pub(super) fn login(&self, tx: &Tx<'_>, req: &Request, ep: &Endpoint, normalized: &Map<String, Value>) -> Step<Response> {
         let Some(token) = &self.v.auth.token else {
-            return Err(Abort::Answer(self.failure(
-                super::answer::NOT_SERVABLE,
-                "The vendor issues no tokens.",
-                req,
-            )));
+            return Err(Abort::Answer(self.failure(NOT_SERVABLE, "The vendor issues no tokens.", req)));
         };
         let mut ok = true;
         for (cred, field) in &token.credential_fields {

@@ -52,7 +52,6 @@ impl Engine {
         doc: &Value,
         except: Option<i64>,
     ) -> Step<()> {
-        let member = self.members.get(&r.name).map(String::as_str);
         let mut clash = None;
         if except.is_none()
             && let Some(key) = self.key_of(r, doc)
@@ -60,55 +59,70 @@ impl Engine {
         {
             clash = Some(format!("A {} record with key {key} already exists.", r.name));
         }
-        if clash.is_none() && !r.unique.is_empty() {
-            'fields: for u in &r.unique {
-                let Some(mine) = get_path(doc, member, u) else { continue };
-                let rows = self.candidates(tx, r, self.index.equals(&r.name, &[Extract::Path(u.clone())], mine))?;
-                for row in rows.iter().filter(|row| Some(row.id) != except) {
-                    if get_path(&row.doc, member, u) == Some(mine) {
-                        clash = Some(format!("A {} record with {u} {} already exists.", r.name, util::text(mine)));
-                        break 'fields;
-                    }
-                }
-            }
+        if clash.is_none() {
+            clash = self.unique_clash(tx, r, doc, except)?;
         }
-        if clash.is_none() && !r.unique_within.is_empty() {
-            let mine_key = self.key_of(r, doc);
-            'within: for (field, scope) in &r.unique_within {
-                let (Some(mine), Some(my_scope)) = (get_path(doc, member, field), get_path(doc, member, scope)) else {
-                    continue;
-                };
-                let clauses: Vec<_> = [
-                    self.index.equals(&r.name, &[Extract::Path(field.clone())], mine),
-                    self.index.equals(&r.name, &[Extract::Path(scope.clone())], my_scope),
-                ]
-                .into_iter()
-                .flatten()
-                .collect();
-                let rows = tx.select(&self.v.name, &r.name, &clauses)?;
-                for row in rows
-                    .iter()
-                    .filter(|row| Some(row.id) != except && self.key_of(r, &row.doc) != mine_key)
-                {
-                    if get_path(&row.doc, member, scope) == Some(my_scope) && get_path(&row.doc, member, field) == Some(mine) {
-                        clash = Some(format!(
-                            "A {} record with {field} {} already exists for {scope} {}.",
-                            r.name,
-                            util::text(mine),
-                            util::text(my_scope)
-                        ));
-                        break 'within;
-                    }
-                }
-            }
+        if clash.is_none() {
+            clash = self.unique_within_clash(tx, r, doc, except)?;
         }
         match clash {
             Some(detail) => self.refused(self.served(Some(ep), Situation::Duplicate), &detail, req),
             None => Ok(()),
         }
     }
+
+    /// The first `unique` value of the record another record has.
+    fn unique_clash(&self, tx: &Tx<'_>, r: &Resource, doc: &Value, except: Option<i64>) -> Step<Option<String>> {
+        let member = self.members.get(&r.name).map(String::as_str);
+        for u in &r.unique {
+            let Some(mine) = get_path(doc, member, u) else { continue };
+            let rows = self.candidates(tx, r, self.index.equals(&r.name, &[Extract::Path(u.clone())], mine))?;
+            if rows
+                .iter()
+                .filter(|row| Some(row.id) != except)
+                .any(|row| get_path(&row.doc, member, u) == Some(mine))
+            {
+                return Ok(Some(format!("A {} record with {u} {} already exists.", r.name, util::text(mine))));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The first `unique_within` value another record of the same scope has.
+    fn unique_within_clash(&self, tx: &Tx<'_>, r: &Resource, doc: &Value, except: Option<i64>) -> Step<Option<String>> {
+        let member = self.members.get(&r.name).map(String::as_str);
+        let mine_key = self.key_of(r, doc);
+        for (field, scope) in &r.unique_within {
+            let (Some(mine), Some(my_scope)) = (get_path(doc, member, field), get_path(doc, member, scope)) else {
+                continue;
+            };
+            let clauses: Vec<_> = [
+                self.index.equals(&r.name, &[Extract::Path(field.clone())], mine),
+                self.index.equals(&r.name, &[Extract::Path(scope.clone())], my_scope),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            let rows = tx.select(&self.v.name, &r.name, &clauses)?;
+            let taken = rows
+                .iter()
+                .filter(|row| Some(row.id) != except && self.key_of(r, &row.doc) != mine_key)
+                .any(|row| get_path(&row.doc, member, scope) == Some(my_scope) && get_path(&row.doc, member, field) == Some(mine));
+            if taken {
+                return Ok(Some(format!(
+                    "A {} record with {field} {} already exists for {scope} {}.",
+                    r.name,
+                    util::text(mine),
+                    util::text(my_scope)
+                )));
+            }
+        }
+        Ok(None)
+    }
 }
 
+/// Every value of the request that refers to another resource's record,
+/// with its dotted path and field.
 fn collect_refs<'f>(fields: &'f [Field], value: &Value, prefix: &str, out: &mut Vec<(String, &'f Field, Value)>) {
     for f in fields {
         let path = if prefix.is_empty() {

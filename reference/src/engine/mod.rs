@@ -1,44 +1,55 @@
 //! The engine: one request in, one answer out, everything read from the IR.
 //!
 //! A request goes through the same steps for every vendor:
-//! 1. **route**: the transport path template with each endpoint's route
-//!    (case-insensitively where the dialect says so); `{NAME}` segments are
-//!    credentials presented in the path;
-//! 2. **method**: one of the transport's methods;
-//! 3. **parameters**: query string and/or JSON body, as the dialect allows;
-//! 4. **authentication**: the auth presentations in order of precedence;
-//! 5. **validation**: the endpoint's rules (see [`crate::validate`]);
-//! 6. **operation** on the resource, in one SQLite transaction;
-//! 7. **answer**: the success envelope around the payload, or the error
-//!    envelope (or an entry's own body) for a catalogue entry.
+//! 1. **route** (`route.rs`): the transport path template with each
+//!    endpoint's route (case-insensitively where the dialect says so);
+//!    `{NAME}` segments are credentials presented in the path;
+//! 2. **method** (`route.rs`): one of the transport's methods;
+//! 3. **parameters** (`params.rs`): query string and/or JSON body, as the
+//!    dialect allows;
+//! 4. **authentication** (`authenticate.rs`): the auth presentations in
+//!    order of precedence;
+//! 5. **validation** (`rules.rs`): the endpoint's rules (see
+//!    [`crate::validate`]);
+//! 6. **operation** on the resource, in one SQLite transaction
+//!    (`operate.rs`, which dispatches to `create.rs`, `update.rs`,
+//!    `query.rs` and `locate.rs`; `constraints.rs` checks references and
+//!    uniqueness, `children.rs` makes a create's child records);
+//! 7. **answer**: the payload (`view.rs`) in the success envelope, or the
+//!    error envelope (or an entry's own body) for a catalogue entry
+//!    (`answer.rs`).
 //!
-//! Which catalogue entry answers a failure, and the choices made where the
-//! vendors document nothing, come from the shared model of expected answers
-//! ([`erpspec_model::answers`]), which the conformance oracle reads too.
+//! Steps 1 to 3 and the validation report need no store ([`Engine::admit`]);
+//! steps 4 to 7 run inside the request's transaction ([`Engine::run`]).
+//! `setup.rs` builds the engine and stores the docs' example records.
+//!
+//! Which catalogue entry answers a failure, with which HTTP status, and the
+//! choices made where the vendors document nothing, come from the shared
+//! model of expected answers ([`erpspec_model::answers`]: `Served`),
+//! which the conformance oracle reads too.
 
 mod answer;
 mod authenticate;
 mod children;
 mod constraints;
 mod create;
+mod locate;
 mod operate;
 mod params;
 mod query;
 mod route;
+mod rules;
 mod setup;
 mod update;
 mod view;
 
-use crate::auth;
-use crate::faults::{Fault, Faults};
+use crate::faults::Faults;
 use crate::index::Indexes;
 use crate::readings::{self, Readings};
 use crate::store::{Store, Tx};
-use crate::util;
-use authenticate::AuthFailure;
 use erpspec_model::answers::Situation;
-use erpspec_model::ir::{Endpoint, Field, MessageRule, OperationKind, Vendor};
-use route::{Route, uri_detail};
+use erpspec_model::ir::{Endpoint, Field, Vendor};
+use route::Route;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -177,17 +188,8 @@ impl Engine {
             return Err(self.unknown_route(req));
         };
         let ep = &self.v.endpoints[endpoint];
-        if !self.faults.has(&Fault::AcceptAnyMethod) && !self.v.transport.methods.iter().any(|m| m.eq_ignore_ascii_case(&req.method)) {
-            // The vendor's own answer; where it documents none, the answer
-            // to a request no route takes (ASP.NET binds no action), else the
-            // endpoint's refusal.
-            let t = &self.v.transport;
-            let served = self.served(Some(ep), Situation::WrongMethod);
-            let detail = match served.entry {
-                Some(e) if !t.on_wrong_method.contains(&e.id) && matches!(e.message, MessageRule::Prefix(_)) => uri_detail(req),
-                _ => format!("Request method must be {}.", t.methods.join(" or ")),
-            };
-            return Err(self.error(served, &detail, req));
+        if let Some(refusal) = self.wrong_method(req, ep) {
+            return Err(refusal);
         }
         let params = match self.read_params(req) {
             Ok(p) => p,
@@ -234,85 +236,12 @@ impl Engine {
         // A rule a fault switch ignores is not applied in any reading.
         report.violations.retain(|x| !self.faults.ignores_rule(&x.rule));
         readings::apply(&self.v, ep, &self.readings, &mut report);
-        let empty = Map::new();
-        let params = body.as_object().unwrap_or(&empty);
-        let principal = if ep.authenticated {
-            match self.authenticate(tx, req, &vars, params)? {
-                Ok(p) => p,
-                Err(failure) => {
-                    let accepted = match failure {
-                        AuthFailure::Missing => self.faults.has(&Fault::AuthAcceptMissing),
-                        AuthFailure::Malformed => self.faults.has(&Fault::AuthAcceptMalformed),
-                        AuthFailure::Rejected => self.faults.has(&Fault::AuthAcceptRejected),
-                    };
-                    if !accepted {
-                        let (situation, detail) = match failure {
-                            AuthFailure::Missing => (Situation::AuthMissing, "No credentials were presented."),
-                            AuthFailure::Malformed => (Situation::AuthMalformed, "The token is malformed."),
-                            AuthFailure::Rejected => (Situation::AuthRejected, "The credentials were not accepted."),
-                        };
-                        return self.refused(self.served(Some(ep), situation), detail, req);
-                    }
-                    "anonymous".to_string()
-                }
-            }
-        } else {
-            String::new()
-        };
-
-        let first = report.violations.iter().find(|x| {
-            !self.faults.ignores_rule(&x.rule)
-                && !self.is_credential_path(&x.path)
-                && !auth::configured_site_value(&self.v, &self.credentials, ep, x, &report.normalized)
-        });
-        if let Some(x) = first {
-            let rule = ep.all_rules().into_iter().map(|(_, r)| r).find(|r| r.id == x.rule);
-            let served = self.served(Some(ep), Situation::RuleBroken(rule));
-            let offending = report.normalized.pointer(&x.path).or_else(|| body.pointer(&x.path));
-            let detail = match (served.entry.map(|e| &e.message), offending) {
-                // A message documented as "text: <value>" is followed by the value.
-                (Some(MessageRule::Prefix(p)), Some(v)) if p.trim_end().ends_with(':') => util::text(v),
-                // Object-level rules describe the request itself.
-                _ if x.message.starts_with(' ') => format!("The request{}", x.message),
-                _ => x.message.clone(),
-            };
-            return self.refused(served, &detail, req);
-        }
+        let principal = self.principal(tx, req, ep, &vars, &body)?;
+        self.check_rules(req, ep, &report, &body)?;
         let normalized = match report.normalized {
             Value::Object(m) => m,
             _ => Map::new(),
         };
-
-        let op = &ep.operation;
-        if op.kind == OperationKind::Login {
-            return self.login(tx, req, ep, &normalized);
-        }
-        let Some(resource) = op.resource.as_deref().and_then(|r| self.v.resource(r)) else {
-            return Err(Abort::Answer(self.failure(
-                answer::NOT_SERVABLE,
-                "The endpoint names no resource.",
-                req,
-            )));
-        };
-        let member = self.members.get(&resource.name).map(String::as_str);
-        match op.kind {
-            OperationKind::Login => self.login(tx, req, ep, &normalized),
-            OperationKind::Create => self.create(tx, req, ep, resource, member, &normalized, &principal),
-            OperationKind::Update => self.update(tx, req, ep, resource, member, &normalized, &principal),
-            OperationKind::Read => {
-                let row = self.locate(tx, req, ep, resource, member, &normalized)?;
-                let mut record = self.record_view(tx, ep, resource, member, &row.doc)?;
-                self.leave_out_unless_included(ep, &normalized, &mut record);
-                Ok(self.success(ep, self.shape_payload(ep, record)))
-            }
-            OperationKind::Query => self.query(tx, req, ep, resource, member, &normalized),
-            OperationKind::Delete => {
-                let row = self.locate(tx, req, ep, resource, member, &normalized)?;
-                tx.delete(row.id)?;
-                self.touch(tx, resource)?;
-                let payload = self.record_payload(tx, ep, resource, member, &row.doc)?;
-                Ok(self.success(ep, payload))
-            }
-        }
+        self.operate(tx, req, ep, &normalized, &principal)
     }
 }

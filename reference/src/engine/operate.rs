@@ -2,17 +2,54 @@
 //! request, keys, server-assigned values, and finding the record a request
 //! names.
 
-use super::{Engine, Request, Step};
+use super::answer::NOT_SERVABLE;
+use super::{Abort, Engine, Request, Response, Step};
 use crate::faults::Fault;
-use crate::index::Extract;
 use crate::store::Tx;
 use crate::util::{self, get_path, parents_mut, record_of_mut};
-use erpspec_model::answers::Situation;
 use erpspec_model::ir::{AssignedHow, Endpoint, Field, OperationKind, QuirkKind, Resource, Vendor};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
 impl Engine {
+    /// Step 6: the endpoint's operation, answered with its success envelope.
+    pub(super) fn operate(
+        &self,
+        tx: &Tx<'_>,
+        req: &Request,
+        ep: &Endpoint,
+        normalized: &Map<String, Value>,
+        principal: &str,
+    ) -> Step<Response> {
+        let op = &ep.operation;
+        if op.kind == OperationKind::Login {
+            return self.login(tx, req, ep, normalized);
+        }
+        let Some(resource) = op.resource.as_deref().and_then(|r| self.v.resource(r)) else {
+            return Err(Abort::Answer(self.failure(NOT_SERVABLE, "The endpoint names no resource.", req)));
+        };
+        let member = self.members.get(&resource.name).map(String::as_str);
+        match op.kind {
+            OperationKind::Login => self.login(tx, req, ep, normalized),
+            OperationKind::Create => self.create(tx, req, ep, resource, member, normalized, principal),
+            OperationKind::Update => self.update(tx, req, ep, resource, member, normalized, principal),
+            OperationKind::Read => {
+                let row = self.locate(tx, req, ep, resource, member, normalized)?;
+                let mut record = self.record_view(tx, ep, resource, member, &row.doc)?;
+                self.leave_out_unless_included(ep, normalized, &mut record);
+                Ok(self.success(ep, self.shape_payload(ep, record)))
+            }
+            OperationKind::Query => self.query(tx, req, ep, resource, member, normalized),
+            OperationKind::Delete => {
+                let row = self.locate(tx, req, ep, resource, member, normalized)?;
+                tx.delete(row.id)?;
+                self.touch(tx, resource)?;
+                let payload = self.record_payload(tx, ep, resource, member, &row.doc)?;
+                Ok(self.success(ep, payload))
+            }
+        }
+    }
+
     /// The stored document built from a request: the normalized request
     /// without credentials, its record's members renamed to the record's
     /// spelling (`Custname` -> `CUSTNAME`, `stores` renames first).
@@ -152,82 +189,6 @@ impl Engine {
                 if let Value::Object(m) = v {
                     *rec = m;
                 }
-            }
-        }
-    }
-
-    /// Finds the record a request names: by key, else by the first lookup
-    /// present (ManEx `CustNumOrName` matches CUSTNO or CUSTNAME).
-    pub(super) fn locate(
-        &self,
-        tx: &Tx<'_>,
-        req: &Request,
-        ep: &Endpoint,
-        r: &Resource,
-        member: Option<&str>,
-        normalized: &Map<String, Value>,
-    ) -> Step<crate::store::Row> {
-        let op = &ep.operation;
-        let narrowed = self.faults.has(&crate::faults::Fault::LookupNarrowed(ep.id.clone()));
-        let mut found = None;
-        let mut asked = String::new();
-        let key_values: Option<Vec<&Value>> = if op.key.is_empty() {
-            None
-        } else {
-            op.key.iter().map(|k| normalized.get(k)).collect()
-        };
-        let partial =
-            !op.key.is_empty() && key_values.is_none() && op.key.iter().any(|k| normalized.get(k).is_none() && self.lax_required(ep, k));
-        if r.singleton {
-            asked = "the one record".into();
-            found = tx.first(&self.v.name, &r.name)?;
-        } else if let Some(values) = key_values {
-            let key = serde_json::to_string(&values).unwrap_or_default();
-            asked = format!("key {key}");
-            found = tx.get(&self.v.name, &r.name, &key)?;
-        } else if partial {
-            // A server ignoring a required key field finds a record by the others.
-            asked = "a partial key".into();
-            let clauses: Vec<_> = op
-                .key
-                .iter()
-                .zip(&r.key)
-                .filter_map(|(k, rk)| self.index.equals(&r.name, &[Extract::Path(rk.clone())], normalized.get(k)?))
-                .collect();
-            found = tx.select(&self.v.name, &r.name, &clauses)?.into_iter().find(|row| {
-                op.key
-                    .iter()
-                    .zip(&r.key)
-                    .all(|(k, rk)| normalized.get(k).is_none_or(|want| get_path(&row.doc, member, rk) == Some(want)))
-            });
-        } else if let Some((lk, value)) = {
-            // A lookup names a request field, or a field of the record member.
-            let request = Value::Object(normalized.clone());
-            let present = |lk: &'_ erpspec_model::ir::Lookup| get_path(&request, member, &lk.field).cloned();
-            match narrowed {
-                true => op.lookup.iter().rev().find_map(|lk| present(lk).map(|v| (lk, v))),
-                false => op.lookup.iter().find_map(|lk| present(lk).map(|v| (lk, v))),
-            }
-        } {
-            let value = &value;
-            asked = format!("{} {}", lk.field, util::text(value));
-            let matches = if narrowed { &lk.matches[..1] } else { &lk.matches[..] };
-            let by: Vec<Extract> = matches.iter().map(|m| Extract::Path(m.clone())).collect();
-            found = self
-                .candidates(tx, r, self.index.equals(&r.name, &by, value))?
-                .into_iter()
-                .find(|row| matches.iter().any(|m| get_path(&row.doc, member, m) == Some(value)));
-        }
-        match found {
-            Some(row) => Ok(row),
-            None => {
-                let served = self.served(Some(ep), Situation::NotFound);
-                let detail = if asked.is_empty() {
-                    format!("No {} record was named.", r.name)
-                } else {
-                    format!("No {} record has {asked}.", r.name)
-                };
-                self.refused(served, &detail, req)
             }
         }
     }

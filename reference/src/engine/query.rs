@@ -9,6 +9,12 @@ use erpspec_model::answers::Situation;
 use erpspec_model::ir::{Beside, Criteria, Endpoint, Payload, Resource};
 use serde_json::{Map, Value};
 
+/// What one criterion asks of a record's value.
+enum Test {
+    Equals(Value),
+    Qbe(qbe::Criterion),
+}
+
 impl Engine {
     /// The records matching the request's criteria: each criterion equals the
     /// record's value, or, with `criteria: qbe`, matches it under Query By
@@ -23,27 +29,7 @@ impl Engine {
         member: Option<&str>,
         normalized: &Map<String, Value>,
     ) -> Step<Response> {
-        enum Test {
-            Equals(Value),
-            Qbe(qbe::Criterion),
-        }
-        let doc = self.build_doc(ep, member, normalized);
-        let criteria = record_of(&doc, member).as_object().cloned().unwrap_or_default();
-        let mut tests = Vec::new();
-        for (k, want) in criteria {
-            let test = match (ep.operation.criteria, want) {
-                (Criteria::Equality, want) => Test::Equals(want),
-                (Criteria::Qbe, Value::String(s)) => match qbe::Criterion::parse(&s) {
-                    Ok(c) => Test::Qbe(c),
-                    Err(why) => {
-                        let served = self.served(Some(ep), Situation::RuleBroken(None));
-                        return self.refused(served, &format!("{k}: {why}."), req);
-                    }
-                },
-                (Criteria::Qbe, other) => Test::Qbe(qbe::Criterion::Eq(util::text(&other))),
-            };
-            tests.push((k, test));
-        }
+        let tests = self.criteria(req, ep, member, normalized)?;
         // The criteria the index answers narrow the records read; each
         // record read is still tested against every criterion.
         let clauses: Vec<_> = tests
@@ -74,27 +60,54 @@ impl Engine {
             let served = self.served(Some(ep), Situation::Empty);
             return self.refused(served, &format!("No {} record matches.", r.name), req);
         }
-        let payload = match &ep.response.payload {
-            Payload::Wrapped { member: list } => {
-                let mut wrapped = Map::new();
-                for (name, beside) in &ep.response.beside {
-                    if self.faults.has(&Fault::BesideMissing(ep.id.clone(), name.clone())) {
-                        continue;
-                    }
-                    let value = match beside {
-                        Beside::Count => Value::from(out.len()),
-                        Beside::LastModified => {
-                            let at = tx.meta(&self.v.name, &format!("modified:{}", r.name))?;
-                            Value::from(at.and_then(|t| t.parse::<i64>().ok()).unwrap_or(0))
-                        }
-                    };
-                    wrapped.insert(name.clone(), value);
-                }
-                wrapped.insert(list.clone(), Value::Array(out));
-                Value::Object(wrapped)
-            }
-            _ => Value::Array(out),
-        };
+        let payload = self.list_payload(tx, ep, r, out)?;
         Ok(self.success(ep, payload))
+    }
+
+    /// The request's criteria, each with its test; a QBE criterion that
+    /// does not parse refuses the request.
+    fn criteria(&self, req: &Request, ep: &Endpoint, member: Option<&str>, normalized: &Map<String, Value>) -> Step<Vec<(String, Test)>> {
+        let doc = self.build_doc(ep, member, normalized);
+        let criteria = record_of(&doc, member).as_object().cloned().unwrap_or_default();
+        let mut tests = Vec::new();
+        for (k, want) in criteria {
+            let test = match (ep.operation.criteria, want) {
+                (Criteria::Equality, want) => Test::Equals(want),
+                (Criteria::Qbe, Value::String(s)) => match qbe::Criterion::parse(&s) {
+                    Ok(c) => Test::Qbe(c),
+                    Err(why) => {
+                        let served = self.served(Some(ep), Situation::RuleBroken(None));
+                        return self.refused(served, &format!("{k}: {why}."), req);
+                    }
+                },
+                (Criteria::Qbe, other) => Test::Qbe(qbe::Criterion::Eq(util::text(&other))),
+            };
+            tests.push((k, test));
+        }
+        Ok(tests)
+    }
+
+    /// The records found, as the payload lists them: bare, or wrapped with
+    /// the members beside the list (`response.beside`).
+    fn list_payload(&self, tx: &Tx<'_>, ep: &Endpoint, r: &Resource, out: Vec<Value>) -> Step<Value> {
+        let Payload::Wrapped { member: list } = &ep.response.payload else {
+            return Ok(Value::Array(out));
+        };
+        let mut wrapped = Map::new();
+        for (name, beside) in &ep.response.beside {
+            if self.faults.has(&Fault::BesideMissing(ep.id.clone(), name.clone())) {
+                continue;
+            }
+            let value = match beside {
+                Beside::Count => Value::from(out.len()),
+                Beside::LastModified => {
+                    let at = tx.meta(&self.v.name, &format!("modified:{}", r.name))?;
+                    Value::from(at.and_then(|t| t.parse::<i64>().ok()).unwrap_or(0))
+                }
+            };
+            wrapped.insert(name.clone(), value);
+        }
+        wrapped.insert(list.clone(), Value::Array(out));
+        Ok(Value::Object(wrapped))
     }
 }

@@ -2,9 +2,10 @@
 //! route takes.
 
 use super::{Engine, Request, Response};
+use crate::faults::Fault;
 use crate::util;
 use erpspec_model::answers::Situation;
-use erpspec_model::ir::{MessageRule, Vendor};
+use erpspec_model::ir::{Endpoint, MessageRule, Vendor};
 use std::collections::BTreeMap;
 
 /// A route: the transport path with one endpoint's route filled in.
@@ -79,6 +80,23 @@ impl Engine {
         None
     }
 
+    /// Step 2: the refusal of a method the transport does not take.
+    pub(super) fn wrong_method(&self, req: &Request, ep: &Endpoint) -> Option<Response> {
+        let t = &self.v.transport;
+        if self.faults.has(&Fault::AcceptAnyMethod) || t.methods.iter().any(|m| m.eq_ignore_ascii_case(&req.method)) {
+            return None;
+        }
+        // The vendor's own answer; where it documents none, the answer to a
+        // request no route takes (ASP.NET binds no action), else the
+        // endpoint's refusal.
+        let served = self.served(Some(ep), Situation::WrongMethod);
+        let detail = match served.entry {
+            Some(e) if !t.on_wrong_method.contains(&e.id) && matches!(e.message, MessageRule::Prefix(_)) => uri_detail(req),
+            _ => format!("Request method must be {}.", t.methods.join(" or ")),
+        };
+        Some(self.error(served, &detail, req))
+    }
+
     pub(super) fn unknown_route(&self, req: &Request) -> Response {
         let served = self.served(None, Situation::UnknownRoute);
         let detail = match served.entry {
@@ -92,6 +110,6 @@ impl Engine {
 }
 
 /// The URI as the ASP.NET "No HTTP resource" message quotes it.
-pub(super) fn uri_detail(req: &Request) -> String {
+fn uri_detail(req: &Request) -> String {
     format!("'{}'.", req.uri())
 }

@@ -6,7 +6,7 @@ use crate::index::Extract;
 use crate::readings;
 use crate::store::Tx;
 use crate::util::{get_path, record_of};
-use erpspec_model::ir::{Endpoint, Field, Payload, QuirkKind, Resource, Type};
+use erpspec_model::ir::{Endpoint, Field, Include, Payload, QuirkKind, Resource, Type};
 use erpspec_rules::ScalarType;
 use serde_json::{Map, Value, json};
 
@@ -40,33 +40,9 @@ impl Engine {
             if !fields.is_empty() && !fields.iter().any(|f| f.name == inc.member) {
                 continue;
             }
-            let Some(child) = self.v.resource(&inc.resource) else { continue };
-            let child_member = self.members.get(&child.name).map(String::as_str);
-            let Some(parent_value) = get_path(doc, member, &inc.on).or_else(|| r.key.first().and_then(|k| get_path(doc, member, k))) else {
+            let Some(children) = self.included(tx, r, member, doc, fields, inc)? else {
                 continue;
             };
-            let item_ty = fields.iter().find(|f| f.name == inc.member).and_then(|f| match &f.ty {
-                Type::Array { items } => Some(items.as_ref()),
-                _ => None,
-            });
-            let mut children: Vec<Value> = Vec::new();
-            let of_parent = self.index.equals(&child.name, &[Extract::Path(inc.on.clone())], parent_value);
-            for row in self.candidates(tx, child, of_parent)? {
-                if get_path(&row.doc, child_member, &inc.on) == Some(parent_value) {
-                    // Items show the child's stored shape, or its record
-                    // proper where the item type has no member for it.
-                    let shown = match (item_ty, child_member) {
-                        (Some(Type::Object { fields, .. }), Some(m)) if !fields.iter().any(|f| f.name == m) => {
-                            record_of(&row.doc, child_member)
-                        }
-                        _ => &row.doc,
-                    };
-                    children.push(match item_ty {
-                        Some(t) => project(shown, t, false),
-                        None => shown.clone(),
-                    });
-                }
-            }
             if let Value::Object(m) = &mut out {
                 match m.get_mut(&inc.member) {
                     Some(Value::Array(list)) => list.extend(children),
@@ -76,6 +52,56 @@ impl Engine {
                 }
             }
         }
+        self.apply_padding(ep, r, &mut out);
+        Ok(out)
+    }
+
+    /// The child records an include shows in a record, as its list's items
+    /// (`None`: no such resource, or no parent value to find them by).
+    fn included(
+        &self,
+        tx: &Tx<'_>,
+        r: &Resource,
+        member: Option<&str>,
+        doc: &Value,
+        fields: &[Field],
+        inc: &Include,
+    ) -> Step<Option<Vec<Value>>> {
+        let Some(child) = self.v.resource(&inc.resource) else {
+            return Ok(None);
+        };
+        let child_member = self.members.get(&child.name).map(String::as_str);
+        let Some(parent_value) = get_path(doc, member, &inc.on).or_else(|| r.key.first().and_then(|k| get_path(doc, member, k))) else {
+            return Ok(None);
+        };
+        let item_ty = fields.iter().find(|f| f.name == inc.member).and_then(|f| match &f.ty {
+            Type::Array { items } => Some(items.as_ref()),
+            _ => None,
+        });
+        let mut children: Vec<Value> = Vec::new();
+        let of_parent = self.index.equals(&child.name, &[Extract::Path(inc.on.clone())], parent_value);
+        for row in self.candidates(tx, child, of_parent)? {
+            if get_path(&row.doc, child_member, &inc.on) == Some(parent_value) {
+                // Items show the child's stored shape, or its record
+                // proper where the item type has no member for it.
+                let shown = match (item_ty, child_member) {
+                    (Some(Type::Object { fields, .. }), Some(m)) if !fields.iter().any(|f| f.name == m) => {
+                        record_of(&row.doc, child_member)
+                    }
+                    _ => &row.doc,
+                };
+                children.push(match item_ty {
+                    Some(t) => project(shown, t, false),
+                    None => shown.clone(),
+                });
+            }
+        }
+        Ok(Some(children))
+    }
+
+    /// The endpoint's `pads_strings` quirks: text columns come back
+    /// right-padded.
+    fn apply_padding(&self, ep: &Endpoint, r: &Resource, out: &mut Value) {
         for q in &ep.quirks {
             if let QuirkKind::PadsStrings { unpadded } = &q.kind
                 && !self.faults.has(&Fault::QuirkMissing(q.id.clone()))
@@ -90,7 +116,7 @@ impl Engine {
                     .chain(unpadded)
                     .map(String::as_str)
                     .collect();
-                if let Value::Object(m) = &mut out {
+                if let Value::Object(m) = out {
                     for (k, v) in m.iter_mut() {
                         if !skip.contains(&k.as_str()) {
                             pad_strings(v);
@@ -99,7 +125,6 @@ impl Engine {
                 }
             }
         }
-        Ok(out)
     }
 
     /// Puts a record into the shape the endpoint's payload takes.
