@@ -1,6 +1,6 @@
-//! A create's child records: the lists it shapes (through
-//! [`crate::children`], the pure part), the lists that are records of an
-//! included resource, and the one primary child among siblings.
+//! Child records: the lists a create shapes (through [`crate::children`],
+//! the pure part), the lists that are records of an included resource, and
+//! the one primary child among siblings (kept by creates and updates).
 
 use super::{Engine, Step};
 use crate::faults::Fault;

@@ -1,6 +1,6 @@
-//! Step 6: what every operation shares: the stored document built from a
-//! request, keys, server-assigned values, and finding the record a request
-//! names.
+//! Step 6: the operation an endpoint names, and what every operation
+//! shares: the stored document built from a request, keys, server-assigned
+//! values, write quirks.
 
 use super::answer::NOT_SERVABLE;
 use super::{Abort, Engine, Request, Response, Step};
@@ -22,6 +22,7 @@ impl Engine {
         principal: &str,
     ) -> Step<Response> {
         let op = &ep.operation;
+        // A login works on credentials and tokens, not on a resource.
         if op.kind == OperationKind::Login {
             return self.login(tx, req, ep, normalized);
         }
