@@ -9,7 +9,8 @@
 //!   refusal"; [`served_entry`] adds the reference server's choice where the
 //!   docs are silent;
 //! - *which HTTP status*: [`documented_status`] (`None`: any status) and
-//!   [`served_status`].
+//!   [`served_status`]; [`Served`] is what the server sends in a situation,
+//!   entry and status, including where no entry answers.
 
 use crate::check_id::{CheckId, EndpointPart, EntryPart};
 use crate::ir::{Endpoint, ErrorEntry, MessageRule, Reference, Rule, Template, Vendor};
@@ -219,6 +220,45 @@ pub fn served_status(v: &Vendor, e: &ErrorEntry) -> u16 {
         .unwrap_or(200)
 }
 
+/// What the reference server serves in a situation: the catalogue entry
+/// whose body it sends (`None`: the error envelope around its own
+/// message), and the HTTP status.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Served<'v> {
+    pub entry: Option<&'v ErrorEntry>,
+    pub status: u16,
+}
+
+/// What the reference server serves in `s` on `ep`: [`served_entry`], with
+/// the status [`Served::with`] gives it.
+pub fn served<'v>(v: &'v Vendor, ep: Option<&Endpoint>, s: &Situation<'_>) -> Served<'v> {
+    Served::with(v, s, served_entry(v, ep, s))
+}
+
+impl<'v> Served<'v> {
+    /// Situation `s` answered with `entry` ([`served_entry`], or another of
+    /// the [`documented_entries`] a reading of the docs picks). The status
+    /// is the one place the server's statuses are decided: a success gets
+    /// the success envelope's (200 where undocumented); an entry its
+    /// [`served_status`], except that a wrong method gets HTTP's own 405
+    /// (with `Allow`, what every client and peer tool expects) where the
+    /// entry's status is undocumented; and where no entry answers, the
+    /// status HTTP gives the situation.
+    pub fn with(v: &Vendor, s: &Situation<'_>, entry: Option<&'v ErrorEntry>) -> Served<'v> {
+        let status = match (s, entry) {
+            (Situation::Success, _) => v.envelopes.success.status.unwrap_or(200),
+            (Situation::WrongMethod, Some(e)) if documented_status(v, e).is_none() => 405,
+            (_, Some(e)) => served_status(v, e),
+            (Situation::UnknownRoute | Situation::NotFound | Situation::MissingReference(_) | Situation::Empty, None) => 404,
+            (Situation::WrongMethod, None) => 405,
+            (Situation::InvalidJson | Situation::RuleBroken(_), None) => 400,
+            (Situation::AuthMissing | Situation::AuthMalformed | Situation::AuthRejected | Situation::LoginRejected, None) => 401,
+            (Situation::Duplicate, None) => 409,
+        };
+        Served { entry, status }
+    }
+}
+
 /// The body template of an entry: its own, else the vendor's error envelope.
 pub fn error_template<'v>(v: &'v Vendor, e: &'v ErrorEntry) -> &'v Template {
     e.body.as_ref().unwrap_or(&v.envelopes.error.body)
@@ -315,6 +355,79 @@ pub fn compose(rule: &MessageRule, detail: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The real schemas, as this crate's IR (the loader links its own
+    /// build of this crate, so its IR comes across as JSON).
+    fn real_api() -> crate::ir::Api {
+        let api = erpspec_schema::load_workspace().expect("schemas load");
+        serde_json::from_value(serde_json::to_value(&api).expect("IR serialises")).expect("IR reads back")
+    }
+
+    #[test]
+    fn the_server_serves_the_documented_status_else_http_s_own() {
+        let api = real_api();
+        let mut checked = 0;
+        for v in &api.vendors {
+            for ep in &v.endpoints {
+                let mut situations = vec![
+                    Situation::UnknownRoute,
+                    Situation::WrongMethod,
+                    Situation::InvalidJson,
+                    Situation::AuthMissing,
+                    Situation::AuthMalformed,
+                    Situation::AuthRejected,
+                    Situation::LoginRejected,
+                    Situation::RuleBroken(None),
+                    Situation::NotFound,
+                    Situation::Duplicate,
+                    Situation::Empty,
+                ];
+                situations.extend(ep.all_rules().into_iter().map(|(_, r)| Situation::RuleBroken(Some(r))));
+                for s in &situations {
+                    let got = served(v, Some(ep), s);
+                    assert_eq!(got.entry, served_entry(v, Some(ep), s), "{} {} {s:?}", v.name, ep.id);
+                    let want = match (s, got.entry) {
+                        (Situation::WrongMethod, Some(e)) => documented_status(v, e).unwrap_or(405),
+                        (_, Some(e)) => served_status(v, e),
+                        (Situation::WrongMethod, None) => 405,
+                        (Situation::InvalidJson | Situation::RuleBroken(_), None) => 400,
+                        (Situation::AuthMissing | Situation::AuthMalformed | Situation::AuthRejected | Situation::LoginRejected, None) => {
+                            401
+                        }
+                        (Situation::Duplicate, None) => 409,
+                        (_, None) => 404,
+                    };
+                    assert_eq!(got.status, want, "{} {} {s:?}", v.name, ep.id);
+                    checked += 1;
+                }
+                assert_eq!(
+                    served(v, Some(ep), &Situation::Success).status,
+                    v.envelopes.success.status.unwrap_or(200)
+                );
+            }
+        }
+        assert!(checked > 100, "{checked}");
+    }
+
+    #[test]
+    fn a_wrong_method_gets_405_unless_the_docs_say_otherwise() {
+        let api = real_api();
+        let vendor = |name: &str| api.vendor(name).expect("vendor");
+        fn answer(v: &Vendor, s: Situation<'_>) -> (Option<String>, u16) {
+            let got = served(v, v.endpoints.first(), &s);
+            (got.entry.map(|e| e.id.clone()), got.status)
+        }
+        let (expandable, manex, rpm) = (vendor("expandable"), vendor("manex"), vendor("rpm"));
+        assert_eq!(answer(expandable, Situation::WrongMethod), (Some("method-not-post".into()), 405));
+        assert_eq!(answer(expandable, Situation::UnknownRoute), (None, 404));
+        // The unknown-route entry answers both, with HTTP's status for each.
+        assert_eq!(answer(manex, Situation::UnknownRoute), (Some("no-http-resource".into()), 404));
+        assert_eq!(answer(manex, Situation::WrongMethod), (Some("no-http-resource".into()), 405));
+        assert_eq!(answer(rpm, Situation::WrongMethod), (Some("undocumented-refusal".into()), 405));
+        // An entry without a documented status travels in the envelope under 200.
+        assert_eq!(answer(rpm, Situation::AuthMissing), (Some("valid-key-required".into()), 200));
+        assert_eq!(answer(rpm, Situation::Success), (None, 200));
+    }
 
     #[test]
     fn messages_follow_their_documented_form() {

@@ -15,6 +15,7 @@
 //! violation — `generated/tests/agree.rs` checks that on random requests.
 
 use super::pretty_writer::PrettyWriter;
+use erpspec_model::answers::{self, Situation};
 use erpspec_model::ir::{Api, Endpoint, ErrorEntry, Field, ParamLocation, Payload, PresentationLocation, Rule, Template, Type, Vendor};
 use erpspec_rules::{RuleKind, ScalarType, Strength};
 use serde_json::{Map, Value, json};
@@ -373,13 +374,14 @@ fn error_schema(v: &Vendor, e: &ErrorEntry) -> Value {
         erpspec_model::ir::MessageRule::Prefix(p) => json!({ "type": "string", "pattern": format!("^{}", regex_escape(p)) }),
         erpspec_model::ir::MessageRule::Any => json!({ "type": "string" }),
     };
-    let mut vars: Map<String, Value> = v.envelopes.error.vars.clone().into_iter().collect();
-    vars.extend(e.vars.clone());
-    if let Some(c) = &e.code {
-        vars.insert("code".into(), c.clone());
-    }
-    let body = e.body.as_ref().unwrap_or(&v.envelopes.error.body);
-    template_schema(body, &Value::Null, &message, &vars, v.envelopes.scalars_as_text.is_some())
+    let vars: Map<String, Value> = answers::fixed_error_slots(v, e).into_iter().collect();
+    template_schema(
+        answers::error_template(v, e),
+        &Value::Null,
+        &message,
+        &vars,
+        v.envelopes.scalars_as_text.is_some(),
+    )
 }
 
 /// An operation's responses by HTTP status (`default` where the docs give
@@ -398,11 +400,13 @@ fn responses(v: &Vendor, ep: &Endpoint) -> Map<String, Value> {
         v.envelopes.scalars_as_text.is_some(),
     );
     let mut responses = Map::new();
-    let ok_status = v.envelopes.success.status.map(|s| s.to_string()).unwrap_or_else(|| "200".into());
+    let ok_status = answers::served(v, Some(ep), &Situation::Success).status.to_string();
     let mut by_status: std::collections::BTreeMap<String, Vec<&ErrorEntry>> = Default::default();
-    for id in &erpspec_model::answers::answerable_entries(v, ep) {
+    for id in &answers::answerable_entries(v, ep) {
         if let Some(e) = v.error(id) {
-            let status = e.status.map(|s| s.to_string()).unwrap_or_else(|| "default".into());
+            let status = answers::documented_status(v, e)
+                .map(|s| s.to_string())
+                .unwrap_or_else(|| "default".into());
             by_status.entry(status).or_default().push(e);
         }
     }
@@ -503,7 +507,7 @@ fn plain_value(t: &Type, v: &Value) -> bool {
 /// response for their status (the success status where the docs give a
 /// refusal none). Samples that differ are in `x-erpspec-response-examples`.
 fn add_response_examples(v: &Vendor, ep: &Endpoint, responses: &mut Map<String, Value>) {
-    let ok_status = v.envelopes.success.status.unwrap_or(200).to_string();
+    let ok_status = answers::served(v, Some(ep), &Situation::Success).status.to_string();
     for ex in ep.response_examples.iter().filter(|e| e.differs.is_none()) {
         let status = ex.status.map(|s| s.to_string()).unwrap_or_else(|| ok_status.clone());
         let Some(media) = responses

@@ -1,0 +1,161 @@
+//! Step 4: who presents which credentials, and the login endpoint that
+//! exchanges them for a token. Hashing and tokens themselves are
+//! [`crate::auth`]'s.
+
+use super::answer::NOT_SERVABLE;
+use super::{Abort, Engine, Request, Response, Step};
+use crate::auth;
+use crate::faults::Fault;
+use crate::store::Tx;
+use crate::util;
+use erpspec_model::answers::Situation;
+use erpspec_model::ir::{Endpoint, PresentationLocation};
+use erpspec_rules::lookup_field;
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+/// Why credentials fail: each failure is a situation of its own, with its
+/// own documented answer and fault switch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AuthFailure {
+    Missing,
+    Malformed,
+    Rejected,
+}
+
+impl Engine {
+    /// Step 4: who the request acts for (the `user` of assigned values;
+    /// empty where the endpoint takes no credentials), or the refusal.
+    pub(super) fn principal(
+        &self,
+        tx: &Tx<'_>,
+        req: &Request,
+        ep: &Endpoint,
+        vars: &BTreeMap<String, String>,
+        body: &Value,
+    ) -> Step<String> {
+        if !ep.authenticated {
+            return Ok(String::new());
+        }
+        let empty = Map::new();
+        let params = body.as_object().unwrap_or(&empty);
+        let failure = match self.authenticate(tx, req, vars, params)? {
+            Ok(p) => return Ok(p),
+            Err(failure) => failure,
+        };
+        let (accepted, situation, detail) = match failure {
+            AuthFailure::Missing => (Fault::AuthAcceptMissing, Situation::AuthMissing, "No credentials were presented."),
+            AuthFailure::Malformed => (Fault::AuthAcceptMalformed, Situation::AuthMalformed, "The token is malformed."),
+            AuthFailure::Rejected => (
+                Fault::AuthAcceptRejected,
+                Situation::AuthRejected,
+                "The credentials were not accepted.",
+            ),
+        };
+        if self.faults.has(&accepted) {
+            return Ok("anonymous".to_string());
+        }
+        self.refused(self.served(Some(ep), situation), detail, req)
+    }
+
+    /// The principal (for `user` assigned values) or why the request is refused.
+    fn authenticate(
+        &self,
+        tx: &Tx<'_>,
+        req: &Request,
+        vars: &BTreeMap<String, String>,
+        params: &Map<String, Value>,
+    ) -> Step<Result<String, AuthFailure>> {
+        let names = self.v.transport.names;
+        let mut presented = None;
+        for p in &self.v.auth.presentations {
+            if self.faults.has(&Fault::AuthIgnorePresentation(p.name.clone())) {
+                continue;
+            }
+            let value: Option<Value> = match p.location {
+                PresentationLocation::Path => vars.get(&p.name).cloned().map(Value::String),
+                PresentationLocation::Header => req.header(&p.name).map(|h| Value::String(h.to_string())),
+                PresentationLocation::Body => lookup_field(params, &p.name, names).first().map(|(_, v)| (*v).clone()),
+                PresentationLocation::Query => req.query.as_deref().and_then(util::query_pairs).and_then(|q| {
+                    q.into_iter()
+                        .find(|(k, _)| names.matches(&p.name, k))
+                        .map(|(_, v)| Value::String(v))
+                }),
+            };
+            let present = match &value {
+                None | Some(Value::Null) => false,
+                Some(Value::String(s)) => !s.trim().is_empty(),
+                Some(_) => true,
+            };
+            if present {
+                presented = value.map(|v| (p, v));
+                break;
+            }
+        }
+        let Some((p, value)) = presented else {
+            return Ok(Err(AuthFailure::Missing));
+        };
+        if self.v.auth.token.is_some() && p.value == "token" {
+            let Value::String(token) = value else {
+                return Ok(Err(AuthFailure::Malformed));
+            };
+            if !auth::well_formed_token(&token) {
+                return Ok(Err(AuthFailure::Malformed));
+            }
+            return Ok(tx.token(&self.v.name, &auth::token_hash(&token))?.ok_or(AuthFailure::Rejected));
+        }
+        let text = util::text(&value);
+        match self.credentials.get(&p.value) {
+            Some((salt, hash)) if auth::same_hash(hash, &auth::credential_hash(salt, &p.value, &text)) => Ok(Ok(p.value.clone())),
+            _ => Ok(Err(AuthFailure::Rejected)),
+        }
+    }
+
+    pub(super) fn is_credential_path(&self, path: &str) -> bool {
+        let names = self.v.transport.names;
+        self.body_credentials
+            .iter()
+            .any(|c| path.strip_prefix('/').is_some_and(|p| names.matches(c, p)))
+    }
+
+    /// Exchanges credentials for a token.
+    pub(super) fn login(&self, tx: &Tx<'_>, req: &Request, ep: &Endpoint, normalized: &Map<String, Value>) -> Step<Response> {
+        let Some(token) = &self.v.auth.token else {
+            return Err(Abort::Answer(self.failure(NOT_SERVABLE, "The vendor issues no tokens.", req)));
+        };
+        let mut ok = true;
+        for (cred, field) in &token.credential_fields {
+            if normalized.get(field).is_none() && self.lax_required(ep, field) {
+                continue;
+            }
+            let given = normalized.get(field).map(util::text).unwrap_or_default();
+            let good = self
+                .credentials
+                .get(cred)
+                .is_some_and(|(salt, hash)| auth::same_hash(hash, &auth::credential_hash(salt, cred, &given)));
+            ok &= good;
+        }
+        if !ok && !self.faults.has(&Fault::AuthAcceptRejected) {
+            // The login endpoint documents its own failures; the
+            // presented-credential answer only if it lists it.
+            let served = self.served(Some(ep), Situation::LoginRejected);
+            let fields: Vec<&str> = token.credential_fields.values().map(String::as_str).collect();
+            let detail = format!("Login failed: {} not valid.", fields.join(", "));
+            return self.refused(served, &detail, req);
+        }
+        // The user named in audit fields: the credential the schema says
+        // names the user (`auth.token.principal`), else the first credential's name.
+        let principal = token
+            .principal
+            .as_ref()
+            .and_then(|c| token.credential_fields.get(c))
+            .and_then(|f| normalized.get(f))
+            .map(util::text)
+            .unwrap_or_else(|| self.v.auth.credentials.first().cloned().unwrap_or_default());
+        let (text, hash) = auth::issue_token();
+        tx.add_token(&self.v.name, &hash, &principal, &util::now_iso())?;
+        let mut record = Map::new();
+        record.insert(token.response_field.clone(), Value::String(text));
+        Ok(self.success(ep, self.shape_payload(ep, Value::Object(record))))
+    }
+}
