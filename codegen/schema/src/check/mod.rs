@@ -35,14 +35,11 @@ pub fn check(files: Vec<VendorFiles>, seeds: Option<&[String]>, diags: &mut Diag
             }
             continue;
         };
-        let mut cx = VendorCx {
+        let declared = Declared::of(&api, seeds);
+        let mut cx = Cx {
             file: api_file.clone(),
             diags,
-            sources: BTreeSet::new(),
-            errors: BTreeSet::new(),
-            resources: BTreeSet::new(),
-            identifying: BTreeMap::new(),
-            seeds: seeds.map(<[String]>::to_vec),
+            declared: &declared,
         };
         let vendor = cx.vendor(&vf.dir_name, api, &vf.endpoints, &vf.unparsed);
         vendors.push(vendor);
@@ -51,9 +48,9 @@ pub fn check(files: Vec<VendorFiles>, seeds: Option<&[String]>, diags: &mut Diag
     Api { vendors }
 }
 
-struct VendorCx<'d> {
-    file: Arc<SourceFile>,
-    diags: &'d mut Diagnostics,
+/// The names a vendor's api.yaml declares, which every file of the vendor
+/// resolves its references against.
+struct Declared {
     sources: BTreeSet<String>,
     errors: BTreeSet<String>,
     resources: BTreeSet<String>,
@@ -63,11 +60,39 @@ struct VendorCx<'d> {
     seeds: Option<Vec<String>>,
 }
 
+impl Declared {
+    /// Read before any checking, so that a reference anywhere resolves
+    /// whatever the order of the declarations; of duplicates, the first counts.
+    fn of(api: &syntax::ApiFile, seeds: Option<&[String]>) -> Declared {
+        let mut identifying = BTreeMap::new();
+        for (name, r) in &api.resources.0 {
+            identifying
+                .entry(name.value.clone())
+                .or_insert_with(|| r.key.iter().chain(&r.unique).map(|k| k.value.clone()).collect());
+        }
+        Declared {
+            sources: api.sources.0.iter().map(|(id, _)| id.value.clone()).collect(),
+            errors: api.errors.0.iter().map(|(id, _)| id.value.clone()).collect(),
+            resources: api.resources.0.iter().map(|(name, _)| name.value.clone()).collect(),
+            identifying,
+            seeds: seeds.map(<[String]>::to_vec),
+        }
+    }
+}
+
+/// The context of checking one file: where its diagnostics point, the sink
+/// that collects them, and what the vendor declares.
+struct Cx<'a> {
+    file: Arc<SourceFile>,
+    diags: &'a mut Diagnostics,
+    declared: &'a Declared,
+}
+
 fn pos<T>(file: &Arc<SourceFile>, s: &S<T>) -> Pos {
     Pos::of(file, s)
 }
 
-impl VendorCx<'_> {
+impl Cx<'_> {
     fn p<T>(&self, s: &S<T>) -> Pos {
         pos(&self.file, s)
     }
@@ -75,8 +100,8 @@ impl VendorCx<'_> {
     fn source_refs(&mut self, refs: &[S<String>]) -> Vec<String> {
         let mut out = Vec::new();
         for r in refs {
-            if !self.sources.contains(&r.value) {
-                let known: Vec<String> = self.sources.iter().cloned().collect();
+            if !self.declared.sources.contains(&r.value) {
+                let known: Vec<String> = self.declared.sources.iter().cloned().collect();
                 let help = match did_you_mean(&r.value, known.iter().map(String::as_str)) {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => format!("declare it under `sources:` in api.yaml (known: {})", one_of_list(&known)),
@@ -131,8 +156,8 @@ impl VendorCx<'_> {
     }
 
     fn known_error(&mut self, id: &str, pos: Pos) {
-        if !self.errors.contains(id) {
-            let known: Vec<String> = self.errors.iter().cloned().collect();
+        if !self.declared.errors.contains(id) {
+            let known: Vec<String> = self.declared.errors.iter().cloned().collect();
             let help = match did_you_mean(id, known.iter().map(String::as_str)) {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => format!("declare it under `errors:` in api.yaml (known: {})", one_of_list(&known)),
@@ -246,7 +271,7 @@ impl VendorCx<'_> {
                     "write the file name as listed in ../shared/seeds/README.md, e.g. `003_ce6f3b901637b304.txt`",
                 );
             }
-            if let (Some(seed), Some(files)) = (&s.seed, &self.seeds)
+            if let (Some(seed), Some(files)) = (&s.seed, &self.declared.seeds)
                 && seed.value.ends_with(".txt")
                 && !seed.value.contains('/')
                 && !files.contains(&seed.value)
@@ -264,7 +289,6 @@ impl VendorCx<'_> {
                 self.diags
                     .error_help(pos, format!("source `{}` names no document", id.value), "add `seed:` or `url:`");
             }
-            self.sources.insert(id.value.clone());
             sources.insert(
                 id.value.clone(),
                 Source {
@@ -277,9 +301,6 @@ impl VendorCx<'_> {
         }
         let mut errors = Vec::new();
         let error_entries = dup_checked(&api.errors, &self.file, self.diags, "error");
-        for (id, _) in &error_entries {
-            self.errors.insert(id.value.clone());
-        }
         for (id, e) in error_entries {
             let message = match &e.message.value {
                 syntax::MessageSyntax::Exact(m) => MessageRule::Exact(m.clone()),
@@ -462,9 +483,6 @@ impl VendorCx<'_> {
 
         let mut resources = Vec::new();
         for (name, r) in dup_checked(&api.resources, &self.file, self.diags, "resource") {
-            self.resources.insert(name.value.clone());
-            self.identifying
-                .insert(name.value.clone(), r.key.iter().chain(&r.unique).map(|k| k.value.clone()).collect());
             let mut assigned = Vec::new();
             for (field, a) in &r.assigned.0 {
                 let how = match a.how.value {
@@ -552,8 +570,8 @@ impl VendorCx<'_> {
         }
         for (_, r) in &api.resources.0 {
             for (_, inc) in &r.includes.0 {
-                if !self.resources.contains(&inc.resource.value) {
-                    let known: Vec<String> = self.resources.iter().cloned().collect();
+                if !self.declared.resources.contains(&inc.resource.value) {
+                    let known: Vec<String> = self.declared.resources.iter().cloned().collect();
                     let pos = self.p(&inc.resource);
                     self.diags.error_help(
                         pos,
@@ -642,9 +660,12 @@ impl VendorCx<'_> {
                 }
                 if base_ready {
                     let mut ecx = EndpointCx {
-                        v: self,
+                        cx: Cx {
+                            file: item.0.clone(),
+                            diags: &mut *self.diags,
+                            declared: self.declared,
+                        },
                         object_rule_ids: BTreeSet::new(),
-                        file: item.0.clone(),
                         vendor: dir.to_string(),
                         endpoint: item.1.endpoint.value.clone(),
                     };
@@ -839,47 +860,38 @@ pub fn expand_run(key: &str) -> Option<Result<Vec<(u32, String)>, String>> {
     Some(Ok((a..=b).map(|i| (i, format!("{pre}{i}{post}"))).collect()))
 }
 
-struct EndpointCx<'a, 'd> {
-    v: &'a mut VendorCx<'d>,
+/// An endpoint file's context: the file's, and the names its rule ids start with.
+struct EndpointCx<'a> {
+    cx: Cx<'a>,
     /// Ids of the object-level rules built so far (one per object).
     object_rule_ids: BTreeSet<String>,
-    file: Arc<SourceFile>,
     vendor: String,
     endpoint: String,
 }
 
-impl EndpointCx<'_, '_> {
-    fn p<T>(&self, s: &S<T>) -> Pos {
-        pos(&self.file, s)
+impl<'a> std::ops::Deref for EndpointCx<'a> {
+    type Target = Cx<'a>;
+    fn deref(&self) -> &Cx<'a> {
+        &self.cx
     }
-    fn diags(&mut self) -> &mut Diagnostics {
-        self.v.diags
-    }
+}
 
-    /// Source and error references resolve against the vendor, but point into this file.
+impl std::ops::DerefMut for EndpointCx<'_> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.cx
+    }
+}
+
+impl Cx<'_> {
     fn sources_or(&mut self, refs: &[S<String>], fallback: &[String]) -> Vec<String> {
         if refs.is_empty() {
             return fallback.to_vec();
         }
-        let saved = std::mem::replace(&mut self.v.file, self.file.clone());
-        let out = self.v.source_refs(refs);
-        self.v.file = saved;
-        out
+        self.source_refs(refs)
     }
-    fn error_ref(&mut self, r: &Option<S<String>>) -> Option<String> {
-        let saved = std::mem::replace(&mut self.v.file, self.file.clone());
-        let out = self.v.error_ref(r);
-        self.v.file = saved;
-        out
-    }
+}
 
-    fn error_refs(&mut self, r: &Option<S<syntax::Answers>>) -> Vec<String> {
-        let saved = std::mem::replace(&mut self.v.file, self.file.clone());
-        let out = self.v.error_refs(r);
-        self.v.file = saved;
-        out
-    }
-
+impl EndpointCx<'_> {
     fn endpoint(&mut self, e: &syntax::EndpointFile, built: &BTreeMap<String, Endpoint>, vendor: &Vendor) -> Option<Endpoint> {
         let stem = self
             .file
@@ -892,7 +904,7 @@ impl EndpointCx<'_, '_> {
             .to_string();
         if e.endpoint.value != stem {
             let pos = self.p(&e.endpoint);
-            self.diags().error_help(
+            self.diags.error_help(
                 pos,
                 format!("endpoint `{}` is declared in file `{stem}.yaml`", e.endpoint.value),
                 format!("write `endpoint: {stem}` (an endpoint's id is its file name)"),
@@ -901,7 +913,7 @@ impl EndpointCx<'_, '_> {
         let ep_sources = self.sources_or(&e.sources, &[]);
         if ep_sources.is_empty() {
             let pos = self.p(&e.endpoint);
-            self.diags().error_help(
+            self.diags.error_help(
                 pos,
                 "endpoint cites no source",
                 "add `sources: [<id>]` naming the vendor page it comes from",
@@ -932,7 +944,7 @@ impl EndpointCx<'_, '_> {
                         None => "name an endpoint of the same vendor".to_string(),
                     };
                     let pos = self.p(base);
-                    self.diags()
+                    self.diags
                         .error_help(pos, format!("`extends` names unknown endpoint `{}`", base.value), help);
                     return None;
                 }
@@ -943,7 +955,7 @@ impl EndpointCx<'_, '_> {
             request.retain(|f| f.name != r.value && f.run.as_ref().is_none_or(|run| run.pattern != r.value));
             if request.len() == before {
                 let pos = self.p(r);
-                self.diags().error_help(
+                self.diags.error_help(
                     pos,
                     format!("`remove` names `{}`, which the base endpoint does not have", r.value),
                     "list only fields of the endpoint named by `extends`",
@@ -984,7 +996,7 @@ impl EndpointCx<'_, '_> {
                 Some(f) if matches!(f.ty, Type::Object { .. }) => {}
                 Some(_) => {
                     let pos = self.p(m);
-                    self.diags().error_help(
+                    self.diags.error_help(
                         pos,
                         format!("`record_member` `{}` is not an object field", m.value),
                         "name the request member whose object is the record",
@@ -995,7 +1007,7 @@ impl EndpointCx<'_, '_> {
         }
         if op.resource.is_none() && kind != OperationKind::Login {
             let pos = self.p(&op.kind);
-            self.diags().error_help(
+            self.diags.error_help(
                 pos,
                 "the operation names no resource",
                 "add `resource: <name>` (declared under `resources:` in api.yaml)",
@@ -1039,7 +1051,7 @@ impl EndpointCx<'_, '_> {
             && kind != OperationKind::Query
         {
             let pos = self.p(c);
-            self.diags().error_help(
+            self.diags.error_help(
                 pos,
                 "`criteria` applies to `kind: query` only",
                 "remove it: only a query reads its request as criteria",
@@ -1052,7 +1064,7 @@ impl EndpointCx<'_, '_> {
             && kind != OperationKind::Query
         {
             let pos = self.p(e);
-            self.diags().error_help(
+            self.diags.error_help(
                 pos,
                 "`on_empty` applies to `kind: query` only",
                 "remove it: only a query can find nothing",
@@ -1085,7 +1097,7 @@ impl EndpointCx<'_, '_> {
                 Some(m) => Payload::Wrapped { member: m.clone() },
                 None => {
                     let pos = self.p(&resp.payload);
-                    self.diags().error_help(
+                    self.diags.error_help(
                         pos,
                         "`payload: wrapped` needs the member's name",
                         "add `member: Contact` (the key holding the record)",
@@ -1096,7 +1108,7 @@ impl EndpointCx<'_, '_> {
         };
         if resp.member.is_some() && resp.payload.value != syntax::PayloadSyntax::Wrapped {
             let pos = self.p(&resp.payload);
-            self.diags().error_help(
+            self.diags.error_help(
                 pos,
                 "`member` is given but the payload is not `wrapped`",
                 "write `payload: wrapped`, or remove `member`",
@@ -1109,7 +1121,7 @@ impl EndpointCx<'_, '_> {
                 Some(b) => resp_fields = b.response.fields.clone(),
                 None => {
                     let pos = self.p(base);
-                    self.diags().error_help(
+                    self.diags.error_help(
                         pos,
                         format!("`extends` names unknown endpoint `{}`", base.value),
                         "name an endpoint of the same vendor that is built before this one",
@@ -1159,7 +1171,7 @@ impl EndpointCx<'_, '_> {
                 && let Some(u) = q.unpadded.first()
             {
                 let pos = self.p(u);
-                self.diags().error_help(
+                self.diags.error_help(
                     pos,
                     "`unpadded` without `pads_strings: true`",
                     "`unpadded` lists exceptions to padding; add `pads_strings: true` or remove it",
@@ -1168,7 +1180,7 @@ impl EndpointCx<'_, '_> {
             for u in &q.unpadded {
                 if !response.fields.iter().any(|f| f.name == u.value) {
                     let pos = self.p(u);
-                    self.diags().error_help(
+                    self.diags.error_help(
                         pos,
                         format!("`{}` is not a response field", u.value),
                         "list fields of this endpoint's response",
@@ -1190,7 +1202,7 @@ impl EndpointCx<'_, '_> {
                 },
                 _ => {
                     let pos = self.p(id);
-                    self.diags().error_help(
+                    self.diags.error_help(
                         pos,
                         "a quirk is exactly one of `reads_back_as`, `pads_strings: true` or `dates_read_back_as`",
                         "keep one of the keys",
@@ -1238,7 +1250,7 @@ impl EndpointCx<'_, '_> {
                         None => "name a rule id of this endpoint (see its IR snapshot)".to_string(),
                     };
                     let pos = self.p(b);
-                    self.diags().error_help(pos, format!("unknown rule id `{}`", b.value), help);
+                    self.diags.error_help(pos, format!("unknown rule id `{}`", b.value), help);
                 }
             }
             let found: BTreeSet<String> = erpspec_model::validate::validate_request(vendor, &ep, &ex.request.value)
@@ -1258,7 +1270,7 @@ impl EndpointCx<'_, '_> {
                     msg.push_str(&format!("; it does not break {}", one_of_list(&unbroken)));
                 }
                 let pos = self.p(&ex.request);
-                self.diags().error_help(
+                self.diags.error_help(
                     pos,
                     msg,
                     "fix the example to match the docs, or list the rules it breaks under `breaks:` with a `note:` saying why",
@@ -1310,7 +1322,7 @@ impl EndpointCx<'_, '_> {
         match (&mismatch, &ex.differs) {
             (Some(found), None) => {
                 let pos = self.p(&ex.body);
-                self.diags().error_help(
+                self.diags.error_help(
                     pos,
                     format!("sample answer `{}` is not what the schemas say: {found}", ex.name),
                     "fix the sample to match the docs, or write `differs:` saying why the docs' sample disagrees",
@@ -1318,7 +1330,7 @@ impl EndpointCx<'_, '_> {
             }
             (None, Some(_)) => {
                 let pos = self.p(&ex.body);
-                self.diags().error_help(
+                self.diags.error_help(
                     pos,
                     format!("sample answer `{}` says it differs, but it is recognised as documented", ex.name),
                     "remove `differs:`",
@@ -1343,7 +1355,7 @@ impl EndpointCx<'_, '_> {
         for p in &d.paths {
             if !p.value.starts_with('/') {
                 let pos = self.p(p);
-                self.diags().error_help(
+                self.diags.error_help(
                     pos,
                     format!("`{}` is not a JSON pointer", p.value),
                     format!("write the record field as a JSON pointer: `/{}`", p.value),
@@ -1353,7 +1365,7 @@ impl EndpointCx<'_, '_> {
         let format = format_named(&d.format.value).filter(|f| erpspec_rules::kinds::format::DATE_FORMATS.contains(f));
         if format.is_none() {
             let pos = self.p(&d.format);
-            self.diags().error_help(
+            self.diags.error_help(
                 pos,
                 format!("`{}` is not a date format", d.format.value),
                 "write `us_date`, `iso_date`, `iso_date_time` or `iso_date_time_unseparated`",
@@ -1380,7 +1392,7 @@ impl EndpointCx<'_, '_> {
             if kind != OperationKind::Create {
                 // One diagnostic for the key, not one per list it names.
                 let pos = self.p(member);
-                self.diags().error_help(
+                self.diags.error_help(
                     pos,
                     "`creates` applies to `kind: create` only",
                     "remove it, or make the operation a create",
@@ -1405,7 +1417,7 @@ impl EndpointCx<'_, '_> {
                         None => format!("name a list (`type: array`) of the record: {}", one_of_list(&lists)),
                     };
                     let pos = self.p(member);
-                    self.diags().error_help(
+                    self.diags.error_help(
                         pos,
                         format!("`creates` names `{}`, which is not a list of the record", member.value),
                         help,
@@ -1423,7 +1435,7 @@ impl EndpointCx<'_, '_> {
                         None if names.is_empty() => format!("the items of `{}` are not objects: they have no fields", member.value),
                         None => format!("name a field of the items of `{}`: {}", member.value, one_of_list(&names)),
                     };
-                    cx.diags()
+                    cx.diags
                         .error_help(pos, format!("`{}` is not a field of the items", name.value), help);
                 }
             };
@@ -1431,7 +1443,7 @@ impl EndpointCx<'_, '_> {
                 item_field(self, &p.flag);
                 if p.several.value == syntax::PickSyntax::None {
                     let pos = self.p(&p.several);
-                    self.diags().error_help(
+                    self.diags.error_help(
                         pos,
                         "`several: none` keeps no item primary",
                         "write `several: first` or `several: last`",
@@ -1453,7 +1465,7 @@ impl EndpointCx<'_, '_> {
             }
             if !c.primary_defaults.is_empty() && primary.is_none() {
                 let pos = self.p(member);
-                self.diags().error_help(
+                self.diags.error_help(
                     pos,
                     "`primary_defaults` without `primary`",
                     "the defaults go to the primary item: add `primary: { flag, several, none }`, or remove `primary_defaults`",
@@ -1467,7 +1479,7 @@ impl EndpointCx<'_, '_> {
                         Some(s) => format!("did you mean `{s}`?"),
                         None => format!("name fields of the items of `{}`", member.value),
                     };
-                    self.diags().error_help(
+                    self.diags.error_help(
                         pos,
                         format!(
                             "`primary_defaults` of `{}` names `{name}`, which is not a field of the items",
@@ -1502,7 +1514,7 @@ impl EndpointCx<'_, '_> {
         for (list, by) in &op.merge_items.0 {
             if kind != OperationKind::Update {
                 let pos = self.p(list);
-                self.diags().error_help(
+                self.diags.error_help(
                     pos,
                     "`merge_items` applies to `kind: update` only",
                     "remove it, or make the operation an update",
@@ -1516,7 +1528,7 @@ impl EndpointCx<'_, '_> {
                 },
                 _ => {
                     let pos = self.p(list);
-                    self.diags().error_help(
+                    self.diags.error_help(
                         pos,
                         format!("`merge_items` names `{}`, which is not a list of objects of the record", list.value),
                         "name an array field of the record whose items are objects",
@@ -1531,7 +1543,7 @@ impl EndpointCx<'_, '_> {
                         Some(s) => format!("did you mean `{s}`?"),
                         None => format!("name a member of the items of `{}`", list.value),
                     };
-                    self.diags()
+                    self.diags
                         .error_help(pos, format!("`{}` is not a member of the items", b.value), help);
                 }
             }
@@ -1552,7 +1564,7 @@ impl EndpointCx<'_, '_> {
         let c = op.clears_omitted.as_ref()?;
         if kind != OperationKind::Update {
             let pos = self.p(c);
-            self.diags().error_help(
+            self.diags.error_help(
                 pos,
                 "`clears_omitted` applies to `kind: update` only",
                 "remove it, or make the operation an update",
@@ -1569,7 +1581,7 @@ impl EndpointCx<'_, '_> {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => "name fields of the request's record (of the `record_member` object where there is one)".to_string(),
                 };
-                self.diags()
+                self.diags
                     .error_help(pos, format!("`{}` is not a field of the record", f.value), help);
             }
         }
@@ -1603,7 +1615,7 @@ impl EndpointCx<'_, '_> {
         {
             // One diagnostic for the key, not one per member.
             let pos = self.p(name);
-            self.diags().error_help(
+            self.diags.error_help(
                 pos,
                 "`beside` needs `payload: wrapped`",
                 "write `payload: wrapped` and `member: <name>` (a query's list goes under `member`, these members beside it), or remove `beside`",
@@ -1624,7 +1636,7 @@ impl EndpointCx<'_, '_> {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => "name a member of the response record".to_string(),
                 };
-                self.diags().error_help(
+                self.diags.error_help(
                     pos,
                     format!("`include_if` names `{}`, which is not a response field", member.value),
                     help,
@@ -1643,7 +1655,7 @@ impl EndpointCx<'_, '_> {
                         false => format!("`include_if` names a request field of `type: boolean`: {}", one_of_list(&flags)),
                     };
                     let pos = self.p(flag);
-                    self.diags()
+                    self.diags
                         .error_help(pos, format!("`{}` is not a boolean request field", flag.value), help);
                 }
                 None => self.request_field_exists(flag, request),
@@ -1660,7 +1672,7 @@ impl EndpointCx<'_, '_> {
             None => format!("declare it under `resources:` in api.yaml (known: {})", one_of_list(&known)),
         };
         let pos = self.p(r);
-        self.diags()
+        self.diags
             .error_help(pos, format!("reference to missing resource `{}`", r.value), help);
     }
 
@@ -1672,7 +1684,7 @@ impl EndpointCx<'_, '_> {
                 None => "name a field of this endpoint's request".to_string(),
             };
             let pos = self.p(k);
-            self.diags().error_help(pos, format!("`{}` is not a request field", k.value), help);
+            self.diags.error_help(pos, format!("`{}` is not a request field", k.value), help);
         }
     }
 
@@ -1687,14 +1699,14 @@ impl EndpointCx<'_, '_> {
                 Some(Ok(v)) => v.into_iter().map(|(i, n)| (Some(i), n)).collect(),
                 Some(Err(msg)) => {
                     let pos = self.p(key);
-                    self.diags().error_help(pos, format!("bad field name `{}`", key.value), msg);
+                    self.diags.error_help(pos, format!("bad field name `{}`", key.value), msg);
                     continue;
                 }
             };
             for (index, name) in names {
                 if let Some(line) = seen.get(&name) {
                     let pos = self.p(key);
-                    self.diags().error_help(
+                    self.diags.error_help(
                         pos,
                         format!("duplicate field `{name}`"),
                         format!("`{name}` is already defined at line {line}; remove or rename one"),
@@ -1733,7 +1745,7 @@ impl EndpointCx<'_, '_> {
         // Each rule kind names the types it applies to; a mismatch is an error
         // that says which key to use instead.
         let wrong_type = |cx: &mut Self, key_pos: Pos, rule: &str, applies: &str, instead: &str| {
-            cx.diags().error_help(
+            cx.diags.error_help(
                 key_pos,
                 format!("`{rule}` does not apply to a field of type `{ty_name}`"),
                 format!("`{rule}` applies to {applies}; {instead}"),
@@ -1765,7 +1777,7 @@ impl EndpointCx<'_, '_> {
                 wrong_type(self, pos, "min_length", "strings", "for numbers use `minimum`");
             } else if *r.value.param() == 0 {
                 let pos = self.p(r);
-                self.diags().error_help(
+                self.diags.error_help(
                     pos,
                     "`min_length: 0` holds for every string",
                     "write `min_length: 1` for a value that must not be empty, or remove it",
@@ -1780,7 +1792,7 @@ impl EndpointCx<'_, '_> {
             && f.min_length.is_none()
         {
             let pos = self.p(u);
-            self.diags().error_help(
+            self.diags.error_help(
                 pos,
                 "`length_unit` without `max_length` or `min_length`",
                 "add `max_length: N` or remove `length_unit`",
@@ -1799,7 +1811,7 @@ impl EndpointCx<'_, '_> {
                 };
                 if r.value.param().is_empty() {
                     let pos = self.p(r);
-                    self.diags().error_help(
+                    self.diags.error_help(
                         pos,
                         format!("`enum` of `{name}` lists no values"),
                         "list the documented values, e.g. `enum: [OK, HOLD, REJECT]`",
@@ -1813,7 +1825,7 @@ impl EndpointCx<'_, '_> {
             }
         } else if let Some(c) = &f.enum_case {
             let pos = self.p(c);
-            self.diags()
+            self.diags
                 .error_help(pos, "`enum_case` without `enum`", "add `enum: [...]` or remove `enum_case`");
         }
         if let Some(r) = &f.coded_enum {
@@ -1824,7 +1836,7 @@ impl EndpointCx<'_, '_> {
                         Some((n, Ok(code))) if !n.is_empty() => values.push(CodedValue { code, name: n.to_string() }),
                         _ => {
                             let pos = self.p(v);
-                            self.diags().error_help(
+                            self.diags.error_help(
                                 pos,
                                 format!("`{}` is not `Name=code`", v.value),
                                 "write each value as the vendor does, e.g. `Business=1`",
@@ -1834,7 +1846,7 @@ impl EndpointCx<'_, '_> {
                 }
                 if r.value.param().is_empty() {
                     let pos = self.p(r);
-                    self.diags().error_help(
+                    self.diags.error_help(
                         pos,
                         format!("`coded_enum` of `{name}` lists no values"),
                         "list them, e.g. `coded_enum: [Business=1, Home=2]`",
@@ -1880,7 +1892,7 @@ impl EndpointCx<'_, '_> {
                             .is_none_or(|a| a.alternatives.iter().all(|x| parse(&x.value).is_some()));
                         if !alt_ok {
                             let pos = self.p(r);
-                            self.diags().error_help(
+                            self.diags.error_help(
                                 pos,
                                 "an alternative format is unknown",
                                 "formats are `us_date`, `iso_date`, `iso_date_time`, `iso_date_time_unseparated` or `digits<N>`",
@@ -1912,7 +1924,7 @@ impl EndpointCx<'_, '_> {
                             ),
                             None => "formats are `us_date` (MM/DD/YYYY), `iso_date` (YYYY-MM-DD), `iso_date_time` (YYYY-MM-DDThh:mm:ss), `iso_date_time_unseparated` (YYYY-MM-DDhh:mm:ss), `not_blank` (not only white space) and `digits<N>` (exactly N digits)".to_string(),
                         };
-                        self.diags().error_help(pos, format!("unknown format `{}`", r.value.param()), help);
+                        self.diags.error_help(pos, format!("unknown format `{}`", r.value.param()), help);
                     }
                 }
             } else {
@@ -1945,7 +1957,7 @@ impl EndpointCx<'_, '_> {
                     let inner = self.field(name, &items.value, path, &sources, None)?;
                     if inner.required || inner.rules.iter().any(|r| matches!(r.kind, RuleKind::Required)) {
                         let pos = self.p(items);
-                        self.diags().error_help(
+                        self.diags.error_help(
                             pos,
                             "`required` has no meaning on array items",
                             "remove it; say how many items with `max_items`",
@@ -1958,7 +1970,7 @@ impl EndpointCx<'_, '_> {
                 }
                 None => {
                     let pos = self.p(&f.ty);
-                    self.diags().error_help(
+                    self.diags.error_help(
                         pos,
                         format!("array `{name}` does not say what its items are"),
                         "add `items: { type: ... }`",
@@ -1982,7 +1994,7 @@ impl EndpointCx<'_, '_> {
                 }
                 None => {
                     let pos = self.p(&f.ty);
-                    self.diags()
+                    self.diags
                         .error_help(pos, format!("object `{name}` does not list its fields"), "add `fields: { ... }`");
                     return None;
                 }
@@ -1993,7 +2005,7 @@ impl EndpointCx<'_, '_> {
         };
         if f.items.is_some() && f.ty.value != syntax::TypeSyntax::Array {
             let pos = self.p(&f.ty);
-            self.diags().error_help(
+            self.diags.error_help(
                 pos,
                 format!("`items` given for a field of type `{ty_name}`"),
                 "`items` belongs to `type: array`",
@@ -2001,7 +2013,7 @@ impl EndpointCx<'_, '_> {
         }
         if !f.rules.is_empty() && f.ty.value != syntax::TypeSyntax::Object {
             let pos = self.p(&f.ty);
-            self.diags().error_help(
+            self.diags.error_help(
                 pos,
                 format!("`rules` given for a field of type `{ty_name}`"),
                 "`rules` (`at_least_one_of`) belong to `type: object` or to the endpoint",
@@ -2009,7 +2021,7 @@ impl EndpointCx<'_, '_> {
         }
         if f.fields.is_some() && f.ty.value != syntax::TypeSyntax::Object {
             let pos = self.p(&f.ty);
-            self.diags().error_help(
+            self.diags.error_help(
                 pos,
                 format!("`fields` given for a field of type `{ty_name}`"),
                 "`fields` belongs to `type: object`",
@@ -2022,34 +2034,34 @@ impl EndpointCx<'_, '_> {
             on_missing: self.error_ref(&r.on_missing),
         });
         if let Some(r) = &f.refers_to
-            && let Some(ids) = self.v.identifying.get(&r.resource.value)
+            && let Some(ids) = self.declared.identifying.get(&r.resource.value)
             && !ids.contains(&r.field.value)
         {
             let ids = ids.clone();
             let pos = self.p(&r.field);
-            self.diags().error_help(
+            self.diags.error_help(
                 pos,
                 format!("`{}` does not identify a `{}`", r.field.value, r.resource.value),
                 format!("refer to its key or a unique field: {}", one_of_list(&ids)),
             );
         }
         if let Some(r) = &f.refers_to
-            && !self.v.resources.contains(&r.resource.value)
+            && !self.declared.resources.contains(&r.resource.value)
         {
-            let known: Vec<String> = self.v.resources.iter().cloned().collect();
+            let known: Vec<String> = self.declared.resources.iter().cloned().collect();
             let help = match did_you_mean(&r.resource.value, known.iter().map(String::as_str)) {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => format!("declare it under `resources:` in api.yaml (known: {})", one_of_list(&known)),
             };
             let pos = self.p(&r.resource);
-            self.diags()
+            self.diags
                 .error_help(pos, format!("reference to missing resource `{}`", r.resource.value), help);
         }
         if let Some(from) = &f.from
             && !path.starts_with("response.")
         {
             let pos = self.p(from);
-            self.diags().error_help(
+            self.diags.error_help(
                 pos,
                 "`from` on a request field",
                 "`from` names the record field a response field shows; for a request field use `operation.stores`",
@@ -2076,7 +2088,7 @@ impl EndpointCx<'_, '_> {
     fn other_types(&mut self, o: &S<syntax::OtherTypesSyntax>, own: Option<ScalarType>, inherited: &[String]) -> Option<OtherTypes> {
         let pos = self.p(o);
         let Some(own) = own else {
-            self.diags().error_help(
+            self.diags.error_help(
                 pos,
                 "`other_types` on a field that is not a scalar",
                 "only a scalar field's type can be read another way",
@@ -2089,7 +2101,7 @@ impl EndpointCx<'_, '_> {
                 Some(s) if s != own && !types.contains(&s) => types.push(s),
                 _ => {
                     let pos = self.p(t);
-                    self.diags().error_help(
+                    self.diags.error_help(
                         pos,
                         format!("`other_types` lists `{}`", format!("{:?}", t.value).to_lowercase()),
                         "list scalar types (string, integer, number, boolean) other than the field's own, once each",
@@ -2098,7 +2110,7 @@ impl EndpointCx<'_, '_> {
             }
         }
         if o.value.types.is_empty() {
-            self.diags().error_help(
+            self.diags.error_help(
                 pos,
                 "`other_types` lists no types",
                 "list the type the other reading gives, e.g. `types: [integer]`",
@@ -2123,7 +2135,7 @@ impl EndpointCx<'_, '_> {
             }
             other => {
                 if let Some(r) = inner.rules.first() {
-                    self.diags().error_help(
+                    self.diags.error_help(
                         items_pos,
                         format!("`{}` on the items of a list of scalars is not supported", r.kind.name()),
                         "make the items objects with a named field carrying the rule, or state the limit in `description`",
@@ -2159,7 +2171,7 @@ impl EndpointCx<'_, '_> {
             && a.note.is_none()
         {
             let pos = self.p(s);
-            self.diags().error_help(
+            self.diags.error_help(
                 pos,
                 format!("a {strength} rule must say why"),
                 "add `note:` quoting the sources that disagree (contested), why the values are per site (site), or what the inference rests on (implied)",
@@ -2167,7 +2179,7 @@ impl EndpointCx<'_, '_> {
         }
         if !a.alternatives.is_empty() && strength != Strength::Contested {
             let pos = self.p(&a.alternatives[0]);
-            self.diags().error_help(
+            self.diags.error_help(
                 pos,
                 "`alternatives` on a rule that is not contested",
                 "alternatives are the other documented readings of a `strength: contested` rule",
@@ -2179,7 +2191,7 @@ impl EndpointCx<'_, '_> {
             && !(matches!(kind, RuleKind::MaxLength { .. }) && strength == Strength::Contested)
         {
             let pos = self.p(t);
-            self.diags().error_help(
+            self.diags.error_help(
                 pos,
                 "`truncates` on a rule that is not a contested `max_length`",
                 "`truncates: true` says a contested limit's other reading cuts a longer value to the limit; remove it here",
@@ -2218,7 +2230,7 @@ impl EndpointCx<'_, '_> {
                     .collect()
             }
             _ => {
-                self.diags().error_help(
+                self.diags.error_help(
                     rule_pos,
                     "`at_least_one_of` needs exactly one of `fields` or `all_except`",
                     "write `at_least_one_of: { fields: [A, B] }` or `{ all_except: [KEY] }`",
@@ -2229,7 +2241,7 @@ impl EndpointCx<'_, '_> {
         let sources = self.sources_or(&r.sources, inherited);
         let id = format!("{}.{}.{path}at_least_one_of", self.vendor, self.endpoint);
         if !self.object_rule_ids.insert(id.clone()) {
-            self.diags().error_help(
+            self.diags.error_help(
                 rule_pos,
                 "a second `at_least_one_of` on the same object",
                 "merge the two into one rule: an object has one `at_least_one_of`, so its rule id stays unique",
