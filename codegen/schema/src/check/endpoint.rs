@@ -1,6 +1,7 @@
-//! An endpoint file: its request, operation, response, quirks and examples.
+//! An endpoint file: its name, its request (inherited by `extends`,
+//! trimmed by `remove`), its response, and what references the fields.
 
-use super::{Cx, EndpointCx};
+use super::{Cx, EndpointCx, suggest};
 use crate::diag::{Pos, SourceFile, did_you_mean, one_of_list};
 use crate::syntax::{self, Ordered, RuleSyntax, S};
 use erpspec_model::ir::*;
@@ -24,334 +25,25 @@ impl<'a> EndpointCx<'a> {
 }
 
 impl EndpointCx<'_> {
+    /// `None` where it `extends` an unknown endpoint: the fields it would
+    /// inherit are unknown. The order of the calls is the order of the
+    /// diagnostics.
     pub(super) fn endpoint(&mut self, e: &syntax::EndpointFile, built: &BTreeMap<String, Endpoint>, vendor: &Vendor) -> Option<Endpoint> {
-        let stem = self
-            .file
-            .path
-            .rsplit('/')
-            .next()
-            .unwrap_or("")
-            .trim_end_matches(".yaml")
-            .trim_end_matches(".yml")
-            .to_string();
-        if e.endpoint.value != stem {
-            let pos = self.pos(&e.endpoint);
-            self.diags.error_help(
-                pos,
-                format!("endpoint `{}` is declared in file `{stem}.yaml`", e.endpoint.value),
-                format!("write `endpoint: {stem}` (an endpoint's id is its file name)"),
-            );
-        }
-        let ep_sources = self.sources_or(&e.sources, &[]);
-        if ep_sources.is_empty() {
-            let pos = self.pos(&e.endpoint);
-            self.diags.error_help(
-                pos,
+        self.named_by_file(&e.endpoint);
+        let sources = self.sources_or(&e.sources, &[]);
+        if sources.is_empty() {
+            self.error(
+                &e.endpoint,
                 "endpoint cites no source",
                 "add `sources: [<id>]` naming the vendor page it comes from",
             );
         }
-
-        let mut request: Vec<Field> = Vec::new();
-        if let Some(base) = &e.extends {
-            match built.get(&base.value) {
-                Some(b) => {
-                    request = b
-                        .request
-                        .iter()
-                        .cloned()
-                        .map(|f| {
-                            rebase_rule_ids(
-                                f,
-                                &format!("{}.{}.", self.vendor, b.id),
-                                &format!("{}.{}.", self.vendor, e.endpoint.value),
-                            )
-                        })
-                        .collect();
-                }
-                None => {
-                    let known: Vec<&str> = built.keys().map(String::as_str).collect();
-                    let help = match did_you_mean(&base.value, known.iter().copied()) {
-                        Some(s) => format!("did you mean `{s}`?"),
-                        None => "name an endpoint of the same vendor".to_string(),
-                    };
-                    let pos = self.pos(base);
-                    self.diags
-                        .error_help(pos, format!("`extends` names unknown endpoint `{}`", base.value), help);
-                    return None;
-                }
-            }
-        }
-        for r in &e.remove {
-            let before = request.len();
-            request.retain(|f| f.name != r.value && f.run.as_ref().is_none_or(|run| run.pattern != r.value));
-            if request.len() == before {
-                let pos = self.pos(r);
-                self.diags.error_help(
-                    pos,
-                    format!("`remove` names `{}`, which the base endpoint does not have", r.value),
-                    "list only fields of the endpoint named by `extends`",
-                );
-            }
-        }
-        let own = self.fields(&e.request, "", &ep_sources);
-        for f in own {
-            match request.iter_mut().find(|g| g.name == f.name) {
-                Some(slot) => *slot = f,
-                None => request.push(f),
-            }
-        }
-
-        let mut rules = Vec::new();
-        for r in &e.rules {
-            if let Some(rule) = self.object_rule(r, &request, "", &ep_sources) {
-                rules.push(rule);
-            }
-        }
-
-        let op = &e.operation;
-        let kind = match op.kind.value {
-            syntax::OperationKindSyntax::Login => OperationKind::Login,
-            syntax::OperationKindSyntax::Create => OperationKind::Create,
-            syntax::OperationKindSyntax::Update => OperationKind::Update,
-            syntax::OperationKindSyntax::Read => OperationKind::Read,
-            syntax::OperationKindSyntax::Query => OperationKind::Query,
-            syntax::OperationKindSyntax::Delete => OperationKind::Delete,
-        };
-        if let Some(r) = &op.resource
-            && vendor.resource(&r.value).is_none()
-        {
-            let known: Vec<&str> = vendor.resources.iter().map(|r| r.name.as_str()).collect();
-            self.missing_resource(r, &known);
-        }
-        if let Some(m) = &op.record_member {
-            match request.iter().find(|f| f.name == m.value) {
-                Some(f) if matches!(f.ty, Type::Object { .. }) => {}
-                Some(_) => {
-                    let pos = self.pos(m);
-                    self.diags.error_help(
-                        pos,
-                        format!("`record_member` `{}` is not an object field", m.value),
-                        "name the request member whose object is the record",
-                    );
-                }
-                None => self.request_field_exists(m, &request),
-            }
-        }
-        if op.resource.is_none() && kind != OperationKind::Login {
-            let pos = self.pos(&op.kind);
-            self.diags.error_help(
-                pos,
-                "the operation names no resource",
-                "add `resource: <name>` (declared under `resources:` in api.yaml)",
-            );
-        }
-        for k in &op.key {
-            self.request_field_exists(k, &request);
-        }
-        let mut lookup = Vec::new();
-        // With a record member (RPM `Customer`), a lookup may name a field of
-        // the record: `CustomerID` reads `Customer.CustomerID` when the request
-        // has no top-level `CustomerID`.
-        let record_fields: Vec<Field> = op
-            .record_member
-            .as_ref()
-            .and_then(|m| request.iter().find(|f| f.name == m.value))
-            .and_then(|f| match &f.ty {
-                Type::Object { fields, .. } => Some(fields.clone()),
-                _ => None,
-            })
-            .unwrap_or_default();
-        for (field, matches) in &op.lookup.0 {
-            if !record_fields.iter().any(|f| f.name == field.value) {
-                self.request_field_exists(field, &request);
-            }
-            lookup.push(Lookup {
-                field: field.value.clone(),
-                matches: matches.iter().map(|m| m.value.clone()).collect(),
-            });
-        }
-        let mut stores = BTreeMap::new();
-        for (from, to) in &op.stores.0 {
-            self.request_field_exists(from, &request);
-            stores.insert(from.value.clone(), to.value.clone());
-        }
-        let criteria = match op.criteria.as_ref().map(|c| c.value) {
-            None | Some(syntax::CriteriaSyntax::Equality) => Criteria::Equality,
-            Some(syntax::CriteriaSyntax::Qbe) => Criteria::Qbe,
-        };
-        if let Some(c) = &op.criteria
-            && kind != OperationKind::Query
-        {
-            let pos = self.pos(c);
-            self.diags.error_help(
-                pos,
-                "`criteria` applies to `kind: query` only",
-                "remove it: only a query reads its request as criteria",
-            );
-        }
-        let creates = self.child_lists(op, kind, &record_fields, &request, &ep_sources);
-        let clears_omitted = self.clears_omitted(op, kind, &record_fields, &request, &ep_sources);
-        let merge_items = self.merge_items(op, kind, &record_fields, &request);
-        if let Some(e) = &op.on_empty
-            && kind != OperationKind::Query
-        {
-            let pos = self.pos(e);
-            self.diags.error_help(
-                pos,
-                "`on_empty` applies to `kind: query` only",
-                "remove it: only a query can find nothing",
-            );
-        }
-        let operation = Operation {
-            kind,
-            resource: op.resource.as_ref().map(|r| r.value.clone()),
-            criteria,
-            key: op.key.iter().map(|k| k.value.clone()).collect(),
-            lookup,
-            stores,
-            record_member: op.record_member.as_ref().map(|m| m.value.clone()),
-            on_not_found: self.error_ref(&op.on_not_found),
-            on_duplicate: self.error_ref(&op.on_duplicate),
-            on_empty: self.error_ref(&op.on_empty),
-            creates,
-            clears_omitted,
-            merge_items,
-            sources: self.sources_or(&op.sources, &ep_sources),
-        };
-
-        let resp = &e.response;
-        let payload = match resp.payload.value {
-            syntax::PayloadSyntax::Record => Payload::Record,
-            syntax::PayloadSyntax::Records => Payload::Records,
-            syntax::PayloadSyntax::EmptyObject => Payload::EmptyObject,
-            syntax::PayloadSyntax::Null => Payload::Null,
-            syntax::PayloadSyntax::Wrapped => match &resp.member {
-                Some(m) => Payload::Wrapped { member: m.clone() },
-                None => {
-                    let pos = self.pos(&resp.payload);
-                    self.diags.error_help(
-                        pos,
-                        "`payload: wrapped` needs the member's name",
-                        "add `member: Contact` (the key holding the record)",
-                    );
-                    Payload::Record
-                }
-            },
-        };
-        if resp.member.is_some() && resp.payload.value != syntax::PayloadSyntax::Wrapped {
-            let pos = self.pos(&resp.payload);
-            self.diags.error_help(
-                pos,
-                "`member` is given but the payload is not `wrapped`",
-                "write `payload: wrapped`, or remove `member`",
-            );
-        }
-        let resp_sources = self.sources_or(&resp.sources, &ep_sources);
-        let mut resp_fields: Vec<Field> = Vec::new();
-        if let Some(base) = &resp.extends {
-            match built.get(&base.value) {
-                Some(b) => resp_fields = b.response.fields.clone(),
-                None => {
-                    let pos = self.pos(base);
-                    self.diags.error_help(
-                        pos,
-                        format!("`extends` names unknown endpoint `{}`", base.value),
-                        "name an endpoint of the same vendor that is built before this one",
-                    );
-                }
-            }
-        }
-        if resp.echo_request {
-            let credential_fields = vendor.auth.body_credential_fields();
-            let echoed: Vec<Field> = request
-                .iter()
-                .filter(|f| !credential_fields.contains(&f.name) && !resp_fields.iter().any(|g| g.name == f.name))
-                .map(|f| Field {
-                    required: false,
-                    rules: Vec::new(),
-                    refers_to: None,
-                    ..f.clone()
-                })
-                .collect();
-            resp_fields.extend(echoed);
-        }
-        for f in self.fields(&resp.fields, "response.", &resp_sources) {
-            match resp_fields.iter_mut().find(|g| g.name == f.name) {
-                Some(slot) => *slot = f,
-                None => resp_fields.push(f),
-            }
-        }
-        let (beside, include_if) = self.response_extras(resp, &payload, &resp_fields, &request);
-        let response = Response {
-            payload,
-            message: resp.message.clone(),
-            fields: resp_fields,
-            beside,
-            include_if,
-            sources: resp_sources,
-        };
-
-        let mut errors = Vec::new();
-        for er in &e.errors {
-            if let Some(id) = self.error_ref(&Some(er.clone())) {
-                errors.push(id);
-            }
-        }
-        let mut quirks = Vec::new();
-        for (id, q) in &e.quirks.0 {
-            if q.pads_strings != Some(true)
-                && let Some(u) = q.unpadded.first()
-            {
-                let pos = self.pos(u);
-                self.diags.error_help(
-                    pos,
-                    "`unpadded` without `pads_strings: true`",
-                    "`unpadded` lists exceptions to padding; add `pads_strings: true` or remove it",
-                );
-            }
-            for u in &q.unpadded {
-                if !response.fields.iter().any(|f| f.name == u.value) {
-                    let pos = self.pos(u);
-                    self.diags.error_help(
-                        pos,
-                        format!("`{}` is not a response field", u.value),
-                        "list fields of this endpoint's response",
-                    );
-                }
-            }
-            let kind = match (&q.reads_back_as, q.pads_strings, &q.dates_read_back_as) {
-                (Some(r), None, None) => QuirkKind::ReadsBackAs {
-                    path: r.path.clone(),
-                    written: r.written.clone(),
-                    read: r.read.clone(),
-                },
-                (None, Some(true), None) => QuirkKind::PadsStrings {
-                    unpadded: q.unpadded.iter().map(|u| u.value.clone()).collect(),
-                },
-                (None, None, Some(d)) => match self.dates_read_back_as(d) {
-                    Some(kind) => kind,
-                    None => continue,
-                },
-                _ => {
-                    let pos = self.pos(id);
-                    self.diags.error_help(
-                        pos,
-                        "a quirk is exactly one of `reads_back_as`, `pads_strings: true` or `dates_read_back_as`",
-                        "keep one of the keys",
-                    );
-                    continue;
-                }
-            };
-            let srcs = self.sources_or(&q.sources, &ep_sources);
-            quirks.push(Quirk {
-                id: id.value.clone(),
-                kind,
-                description: q.description.clone(),
-                sources: srcs,
-            });
-        }
-
+        let request = self.request(e, built, &sources)?;
+        let rules = self.object_rules(&e.rules, &request, "", &sources);
+        let operation = self.operation(&e.operation, &request, vendor, &sources);
+        let response = self.response(&e.response, built, vendor, &request, &sources);
+        let errors = e.errors.iter().map(|er| self.error_id(er)).collect();
+        let quirks = self.endpoint_quirks(&e.quirks, &response, &sources);
         let mut ep = Endpoint {
             id: e.endpoint.value.clone(),
             vendor: self.vendor.clone(),
@@ -369,445 +61,283 @@ impl EndpointCx<'_> {
             quirks,
             examples: Vec::new(),
             response_examples: Vec::new(),
-            sources: ep_sources.clone(),
+            sources,
         };
-
-        // Examples: each must break exactly the rules it says it breaks.
-        for ex in &e.examples {
-            let srcs = self.sources_or(&ex.sources, &ep_sources);
-            let all_ids: BTreeSet<String> = ep.all_rules().into_iter().map(|(_, r)| r.id.clone()).collect();
-            for b in &ex.breaks {
-                if !all_ids.contains(&b.value) {
-                    let help = match did_you_mean(&b.value, all_ids.iter().map(String::as_str)) {
-                        Some(s) => format!("did you mean `{s}`?"),
-                        None => "name a rule id of this endpoint (see its IR snapshot)".to_string(),
-                    };
-                    let pos = self.pos(b);
-                    self.diags.error_help(pos, format!("unknown rule id `{}`", b.value), help);
-                }
-            }
-            let found: BTreeSet<String> = erpspec_model::validate::validate_request(vendor, &ep, &ex.request.value)
-                .violations
-                .into_iter()
-                .map(|v| v.rule)
-                .collect();
-            let declared: BTreeSet<String> = ex.breaks.iter().map(|b| b.value.clone()).collect();
-            if found != declared {
-                let unexpected: Vec<&String> = found.difference(&declared).collect();
-                let unbroken: Vec<&String> = declared.difference(&found).collect();
-                let mut msg = format!("example `{}` does not break exactly the rules it lists", ex.name);
-                if !unexpected.is_empty() {
-                    msg.push_str(&format!("; it also breaks {}", one_of_list(&unexpected)));
-                }
-                if !unbroken.is_empty() {
-                    msg.push_str(&format!("; it does not break {}", one_of_list(&unbroken)));
-                }
-                let pos = self.pos(&ex.request);
-                self.diags.error_help(
-                    pos,
-                    msg,
-                    "fix the example to match the docs, or list the rules it breaks under `breaks:` with a `note:` saying why",
-                );
-            }
-            ep.examples.push(Example {
-                name: ex.name.clone(),
-                request: ex.request.value.clone(),
-                query: ex.query.clone(),
-                breaks: ex.breaks.iter().map(|b| b.value.clone()).collect(),
-                note: ex.note.clone(),
-                sources: srcs,
-            });
-        }
-        for ex in &e.response_examples {
-            if let Some(checked) = self.response_example(ex, &ep, vendor, &ep_sources) {
-                ep.response_examples.push(checked);
-            }
-        }
+        ep.examples = self.examples(&e.examples, &ep, vendor);
+        ep.response_examples = self.response_examples(&e.response_examples, &ep, vendor);
         Some(ep)
     }
 
-    /// A sample answer: the success envelope with this endpoint's payload,
-    /// or the named entry's refusal, recognised as the harness recognises
-    /// answers; a sample the recognisers refuse must say why under `differs`.
-    fn response_example(
-        &mut self,
-        ex: &syntax::ResponseExampleSyntax,
-        ep: &Endpoint,
-        vendor: &Vendor,
-        ep_sources: &[String],
-    ) -> Option<ResponseExample> {
-        let sources = self.sources_or(&ex.sources, ep_sources);
-        let body = &ex.body.value;
-        let (answer, status, mismatch) = if ex.answer.value == "success" {
-            let status = ex.status.or(vendor.envelopes.success.status);
-            let found = erpspec_model::recognise::success_payload(vendor, ep, status.unwrap_or(200), body).err();
-            (None, status, found)
-        } else {
-            let id = self.error_ref(&Some(ex.answer.clone()))?;
-            let entry = vendor.error(&id)?;
-            let status = ex.status.or(erpspec_model::answers::documented_status(vendor, entry));
-            let found = match status {
-                Some(s) => erpspec_model::recognise::refusal_mismatch(vendor, entry, s, body),
-                None => erpspec_model::recognise::entry_body_mismatch(vendor, entry, body).map(|m| m.to_string()),
-            };
-            (Some(id), status, found)
+    /// An endpoint's id is its file name.
+    fn named_by_file(&mut self, endpoint: &S<String>) {
+        let stem = self
+            .file
+            .path
+            .rsplit('/')
+            .next()
+            .unwrap_or("")
+            .trim_end_matches(".yaml")
+            .trim_end_matches(".yml")
+            .to_string();
+        if endpoint.value != stem {
+            self.error(
+                endpoint,
+                format!("endpoint `{}` is declared in file `{stem}.yaml`", endpoint.value),
+                format!("write `endpoint: {stem}` (an endpoint's id is its file name)"),
+            );
+        }
+    }
+
+    /// The base's fields (where it `extends` one) less those it removes,
+    /// then its own, each in the place of an inherited one of its name.
+    fn request(&mut self, e: &syntax::EndpointFile, built: &BTreeMap<String, Endpoint>, inherited: &[String]) -> Option<Vec<Field>> {
+        let mut request = match &e.extends {
+            Some(base) => self.base_request(base, built, &e.endpoint.value)?,
+            None => Vec::new(),
         };
-        match (&mismatch, &ex.differs) {
-            (Some(found), None) => {
-                let pos = self.pos(&ex.body);
-                self.diags.error_help(
-                    pos,
-                    format!("sample answer `{}` is not what the schemas say: {found}", ex.name),
-                    "fix the sample to match the docs, or write `differs:` saying why the docs' sample disagrees",
-                );
-            }
-            (None, Some(_)) => {
-                let pos = self.pos(&ex.body);
-                self.diags.error_help(
-                    pos,
-                    format!("sample answer `{}` says it differs, but it is recognised as documented", ex.name),
-                    "remove `differs:`",
-                );
-            }
-            _ => {}
-        }
-        Some(ResponseExample {
-            name: ex.name.clone(),
-            answer,
-            status,
-            body: body.clone(),
-            note: ex.note.clone(),
-            differs: ex.differs.clone(),
-            mismatch,
-            sources,
-        })
+        self.remove_fields(&e.remove, &mut request);
+        let own = self.fields(&e.request, "", inherited);
+        overlay(&mut request, own);
+        Some(request)
     }
 
-    /// `dates_read_back_as`: JSON pointers, and a format that writes dates.
-    fn dates_read_back_as(&mut self, d: &syntax::DatesReadBackSyntax) -> Option<QuirkKind> {
-        for p in &d.paths {
-            if !p.value.starts_with('/') {
-                let pos = self.pos(p);
-                self.diags.error_help(
-                    pos,
-                    format!("`{}` is not a JSON pointer", p.value),
-                    format!("write the record field as a JSON pointer: `/{}`", p.value),
-                );
-            }
-        }
-        let format = format_named(&d.format.value).filter(|f| erpspec_rules::kinds::format::DATE_FORMATS.contains(f));
-        if format.is_none() {
-            let pos = self.pos(&d.format);
-            self.diags.error_help(
-                pos,
-                format!("`{}` is not a date format", d.format.value),
-                "write `us_date`, `iso_date`, `iso_date_time` or `iso_date_time_unseparated`",
-            );
-        }
-        Some(QuirkKind::DatesReadBackAs {
-            paths: d.paths.iter().map(|p| p.value.clone()).collect(),
-            format: format?,
-        })
-    }
-
-    /// `operation.creates`: each member must be a list of the record, and
-    /// what is said of its items must name their fields.
-    fn child_lists(
-        &mut self,
-        op: &syntax::OperationSyntax,
-        kind: OperationKind,
-        record_fields: &[Field],
-        request: &[Field],
-        inherited: &[String],
-    ) -> Vec<ChildList> {
-        let mut out = Vec::new();
-        for (member, c) in &op.creates.0 {
-            if kind != OperationKind::Create {
-                // One diagnostic for the key, not one per list it names.
-                let pos = self.pos(member);
-                self.diags.error_help(
-                    pos,
-                    "`creates` applies to `kind: create` only",
-                    "remove it, or make the operation a create",
-                );
-                return Vec::new();
-            }
-            let fields = if record_fields.is_empty() { request } else { record_fields };
-            let items = match fields.iter().find(|f| f.name == member.value).map(|f| &f.ty) {
-                Some(Type::Array { items }) => match items.as_ref() {
-                    Type::Object { fields, .. } => fields.clone(),
-                    _ => Vec::new(),
-                },
-                _ => {
-                    let lists: Vec<&str> = fields
-                        .iter()
-                        .filter(|f| matches!(f.ty, Type::Array { .. }))
-                        .map(|f| f.name.as_str())
-                        .collect();
-                    let help = match did_you_mean(&member.value, lists.iter().copied()) {
-                        Some(s) => format!("did you mean `{s}`?"),
-                        None if lists.is_empty() => "the record has no list (`type: array`) field; remove this entry".to_string(),
-                        None => format!("name a list (`type: array`) of the record: {}", one_of_list(&lists)),
-                    };
-                    let pos = self.pos(member);
-                    self.diags.error_help(
-                        pos,
-                        format!("`creates` names `{}`, which is not a list of the record", member.value),
-                        help,
-                    );
-                    continue;
-                }
-            };
-            let item_field = |cx: &mut Self, name: &S<String>| {
-                let first = name.value.split('.').next().unwrap_or_default();
-                if !items.iter().any(|f| f.name == first) {
-                    let pos = cx.pos(name);
-                    let names: Vec<&str> = items.iter().map(|f| f.name.as_str()).collect();
-                    let help = match did_you_mean(first, names.iter().copied()) {
-                        Some(s) => format!("did you mean `{s}`?"),
-                        None if names.is_empty() => format!("the items of `{}` are not objects: they have no fields", member.value),
-                        None => format!("name a field of the items of `{}`: {}", member.value, one_of_list(&names)),
-                    };
-                    cx.diags
-                        .error_help(pos, format!("`{}` is not a field of the items", name.value), help);
-                }
-            };
-            let primary = c.primary.as_ref().map(|p| {
-                item_field(self, &p.flag);
-                if p.several.value == syntax::PickSyntax::None {
-                    let pos = self.pos(&p.several);
-                    self.diags.error_help(
-                        pos,
-                        "`several: none` keeps no item primary",
-                        "write `several: first` or `several: last`",
-                    );
-                }
-                let pick = |k: syntax::PickSyntax| match k {
-                    syntax::PickSyntax::First => Pick::First,
-                    syntax::PickSyntax::Last => Pick::Last,
-                    syntax::PickSyntax::None => Pick::None,
-                };
-                Primary {
-                    flag: p.flag.value.clone(),
-                    several: pick(p.several.value),
-                    none: pick(p.none.value),
-                }
+    fn base_request(&mut self, base: &S<String>, built: &BTreeMap<String, Endpoint>, endpoint: &str) -> Option<Vec<Field>> {
+        let Some(b) = built.get(&base.value) else {
+            let help = suggest(&base.value, built.keys().map(String::as_str), || {
+                "name an endpoint of the same vendor".to_string()
             });
-            if let Some(d) = &c.drop_taken {
-                item_field(self, d);
-            }
-            if !c.primary_defaults.is_empty() && primary.is_none() {
-                let pos = self.pos(member);
-                self.diags.error_help(
-                    pos,
-                    "`primary_defaults` without `primary`",
-                    "the defaults go to the primary item: add `primary: { flag, several, none }`, or remove `primary_defaults`",
-                );
-            }
-            // The defaults' names carry no position of their own: point at the list.
-            for name in c.primary_defaults.keys() {
-                if !items.iter().any(|f| &f.name == name) {
-                    let pos = self.pos(member);
-                    let help = match did_you_mean(name, items.iter().map(|f| f.name.as_str())) {
-                        Some(s) => format!("did you mean `{s}`?"),
-                        None => format!("name fields of the items of `{}`", member.value),
-                    };
-                    self.diags.error_help(
-                        pos,
-                        format!(
-                            "`primary_defaults` of `{}` names `{name}`, which is not a field of the items",
-                            member.value
-                        ),
-                        help,
-                    );
-                }
-            }
-            out.push(ChildList {
-                member: member.value.clone(),
-                when_none: c.when_none.as_ref().map(|w| w.value.clone()).unwrap_or_default(),
-                primary,
-                primary_defaults: c.primary_defaults.clone().into_iter().collect(),
-                drop_taken: c.drop_taken.as_ref().map(|d| d.value.clone()),
-                sources: self.sources_or(&c.sources, inherited),
-            });
-        }
-        out
-    }
-
-    /// `operation.merge_items`: a list of the record, and members of its items.
-    fn merge_items(
-        &mut self,
-        op: &syntax::OperationSyntax,
-        kind: OperationKind,
-        record_fields: &[Field],
-        request: &[Field],
-    ) -> BTreeMap<String, Vec<String>> {
-        let mut out = BTreeMap::new();
-        let fields = if record_fields.is_empty() { request } else { record_fields };
-        for (list, by) in &op.merge_items.0 {
-            if kind != OperationKind::Update {
-                let pos = self.pos(list);
-                self.diags.error_help(
-                    pos,
-                    "`merge_items` applies to `kind: update` only",
-                    "remove it, or make the operation an update",
-                );
-                continue;
-            }
-            let items = match fields.iter().find(|f| f.name == list.value).map(|f| &f.ty) {
-                Some(Type::Array { items }) => match items.as_ref() {
-                    Type::Object { fields, .. } => fields.clone(),
-                    _ => Vec::new(),
-                },
-                _ => {
-                    let pos = self.pos(list);
-                    self.diags.error_help(
-                        pos,
-                        format!("`merge_items` names `{}`, which is not a list of objects of the record", list.value),
-                        "name an array field of the record whose items are objects",
-                    );
-                    continue;
-                }
-            };
-            for b in by {
-                if !items.iter().any(|f| f.name == b.value) {
-                    let pos = self.pos(b);
-                    let help = match did_you_mean(&b.value, items.iter().map(|f| f.name.as_str())) {
-                        Some(s) => format!("did you mean `{s}`?"),
-                        None => format!("name a member of the items of `{}`", list.value),
-                    };
-                    self.diags
-                        .error_help(pos, format!("`{}` is not a member of the items", b.value), help);
-                }
-            }
-            out.insert(list.value.clone(), by.iter().map(|b| b.value.clone()).collect());
-        }
-        out
-    }
-
-    /// `operation.clears_omitted`: fields of the record an update clears.
-    fn clears_omitted(
-        &mut self,
-        op: &syntax::OperationSyntax,
-        kind: OperationKind,
-        record_fields: &[Field],
-        request: &[Field],
-        inherited: &[String],
-    ) -> Option<ClearsOmitted> {
-        let c = op.clears_omitted.as_ref()?;
-        if kind != OperationKind::Update {
-            let pos = self.pos(c);
-            self.diags.error_help(
-                pos,
-                "`clears_omitted` applies to `kind: update` only",
-                "remove it, or make the operation an update",
-            );
+            self.error(base, format!("`extends` names unknown endpoint `{}`", base.value), help);
             return None;
-        }
-        let fields = if record_fields.is_empty() { request } else { record_fields };
-        // The fields of `value` and of every alternative reading.
-        let alternatives = c.value.attrs().map(|a| a.alternatives.as_slice()).unwrap_or_default();
-        for f in c.value.param().iter().chain(alternatives.iter().flat_map(|x| &x.value)) {
-            if !fields.iter().any(|g| g.name == f.value) {
-                let pos = self.pos(f);
-                let help = match did_you_mean(&f.value, fields.iter().map(|g| g.name.as_str())) {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => "name fields of the request's record (of the `record_member` object where there is one)".to_string(),
-                };
-                self.diags
-                    .error_help(pos, format!("`{}` is not a field of the record", f.value), help);
-            }
-        }
-        let names = |v: &Vec<S<String>>| v.iter().map(|f| f.value.clone()).collect::<Vec<String>>();
-        let rule = self.rule(&c.value, RuleKind::Required, |_| RuleKind::Required, String::new(), inherited);
-        Some(ClearsOmitted {
-            fields: names(c.value.param()),
-            strength: rule.strength,
-            alternatives: c
-                .value
-                .attrs()
-                .map(|a| a.alternatives.iter().map(|x| names(&x.value)).collect())
-                .unwrap_or_default(),
-            note: rule.note,
-            sources: rule.sources,
-        })
+        };
+        let from = format!("{}.{}.", self.vendor, b.id);
+        let to = format!("{}.{}.", self.vendor, endpoint);
+        Some(b.request.iter().cloned().map(|f| rebase_rule_ids(f, &from, &to)).collect())
     }
 
-    /// `response.beside` (members beside a wrapped list) and
-    /// `response.include_if` (members a boolean request field leaves out).
-    fn response_extras(
+    /// `remove` names fields of the base (a numbered run by its pattern).
+    fn remove_fields(&mut self, remove: &[S<String>], request: &mut Vec<Field>) {
+        for r in remove {
+            let before = request.len();
+            request.retain(|f| f.name != r.value && f.run.as_ref().is_none_or(|run| run.pattern != r.value));
+            if request.len() == before {
+                self.error(
+                    r,
+                    format!("`remove` names `{}`, which the base endpoint does not have", r.value),
+                    "list only fields of the endpoint named by `extends`",
+                );
+            }
+        }
+    }
+
+    /// The order of the calls is the order of the diagnostics.
+    fn response(
         &mut self,
         resp: &syntax::ResponseSyntax,
-        payload: &Payload,
-        fields: &[Field],
+        built: &BTreeMap<String, Endpoint>,
+        vendor: &Vendor,
         request: &[Field],
-    ) -> (Vec<(String, Beside)>, BTreeMap<String, String>) {
-        let mut beside = Vec::new();
+        inherited: &[String],
+    ) -> Response {
+        let payload = self.payload(resp);
+        let sources = self.sources_or(&resp.sources, inherited);
+        let mut fields = self.base_response(resp.extends.as_ref(), built);
+        if resp.echo_request {
+            let echoed = echoed_request(request, &fields, vendor);
+            fields.extend(echoed);
+        }
+        let own = self.fields(&resp.fields, "response.", &sources);
+        overlay(&mut fields, own);
+        let beside = self.beside(resp, &payload);
+        let include_if = self.include_if(&resp.include_if, &fields, request);
+        Response {
+            payload,
+            message: resp.message.clone(),
+            fields,
+            beside,
+            include_if,
+            sources,
+        }
+    }
+
+    /// A wrapped payload names its member, and only a wrapped one does.
+    fn payload(&mut self, resp: &syntax::ResponseSyntax) -> Payload {
+        let payload = match resp.payload.value {
+            syntax::PayloadSyntax::Record => Payload::Record,
+            syntax::PayloadSyntax::Records => Payload::Records,
+            syntax::PayloadSyntax::EmptyObject => Payload::EmptyObject,
+            syntax::PayloadSyntax::Null => Payload::Null,
+            syntax::PayloadSyntax::Wrapped => match &resp.member {
+                Some(m) => Payload::Wrapped { member: m.clone() },
+                None => {
+                    self.error(
+                        &resp.payload,
+                        "`payload: wrapped` needs the member's name",
+                        "add `member: Contact` (the key holding the record)",
+                    );
+                    Payload::Record
+                }
+            },
+        };
+        if resp.member.is_some() && resp.payload.value != syntax::PayloadSyntax::Wrapped {
+            self.error(
+                &resp.payload,
+                "`member` is given but the payload is not `wrapped`",
+                "write `payload: wrapped`, or remove `member`",
+            );
+        }
+        payload
+    }
+
+    fn base_response(&mut self, base: Option<&S<String>>, built: &BTreeMap<String, Endpoint>) -> Vec<Field> {
+        let Some(base) = base else { return Vec::new() };
+        match built.get(&base.value) {
+            Some(b) => b.response.fields.clone(),
+            None => {
+                self.error(
+                    base,
+                    format!("`extends` names unknown endpoint `{}`", base.value),
+                    "name an endpoint of the same vendor that is built before this one",
+                );
+                Vec::new()
+            }
+        }
+    }
+
+    /// `response.beside`: members beside a wrapped list.
+    fn beside(&mut self, resp: &syntax::ResponseSyntax, payload: &Payload) -> Vec<(String, Beside)> {
         if let Some((name, _)) = resp.beside.0.first()
             && !matches!(payload, Payload::Wrapped { .. })
         {
             // One diagnostic for the key, not one per member.
-            let pos = self.pos(name);
-            self.diags.error_help(
-                pos,
+            self.error(
+                name,
                 "`beside` needs `payload: wrapped`",
                 "write `payload: wrapped` and `member: <name>` (a query's list goes under `member`, these members beside it), or remove `beside`",
             );
         }
-        for (name, b) in &resp.beside.0 {
-            let value = match b.value {
-                syntax::BesideSyntax::LastModified => Beside::LastModified,
-                syntax::BesideSyntax::Count => Beside::Count,
-            };
-            beside.push((name.value.clone(), value));
-        }
-        let mut include_if = BTreeMap::new();
-        for (member, flag) in &resp.include_if.0 {
+        let beside = |b: syntax::BesideSyntax| match b {
+            syntax::BesideSyntax::LastModified => Beside::LastModified,
+            syntax::BesideSyntax::Count => Beside::Count,
+        };
+        resp.beside
+            .0
+            .iter()
+            .map(|(name, b)| (name.value.clone(), beside(b.value)))
+            .collect()
+    }
+
+    /// `response.include_if`: response members a boolean request field leaves out.
+    fn include_if(&mut self, include_if: &syntax::Ordered<S<String>>, fields: &[Field], request: &[Field]) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        for (member, flag) in &include_if.0 {
             if !fields.iter().any(|f| f.name == member.value) {
-                let pos = self.pos(member);
-                let help = match did_you_mean(&member.value, fields.iter().map(|f| f.name.as_str())) {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => "name a member of the response record".to_string(),
-                };
-                self.diags.error_help(
-                    pos,
+                let help = suggest(&member.value, fields.iter().map(|f| f.name.as_str()), || {
+                    "name a member of the response record".to_string()
+                });
+                self.error(
+                    member,
                     format!("`include_if` names `{}`, which is not a response field", member.value),
                     help,
                 );
             }
-            match request.iter().find(|f| f.name == flag.value) {
-                Some(f) if f.ty.scalar() == Some(ScalarType::Boolean) => {}
-                Some(_) => {
-                    let flags: Vec<&str> = request
-                        .iter()
-                        .filter(|f| f.ty.scalar() == Some(ScalarType::Boolean))
-                        .map(|f| f.name.as_str())
-                        .collect();
-                    let help = match flags.is_empty() {
-                        true => "`include_if` names a request field of `type: boolean`; this request has none".to_string(),
-                        false => format!("`include_if` names a request field of `type: boolean`: {}", one_of_list(&flags)),
-                    };
-                    let pos = self.pos(flag);
-                    self.diags
-                        .error_help(pos, format!("`{}` is not a boolean request field", flag.value), help);
-                }
-                None => self.request_field_exists(flag, request),
-            }
-            include_if.insert(member.value.clone(), flag.value.clone());
+            self.boolean_request_field(flag, request);
+            out.insert(member.value.clone(), flag.value.clone());
         }
-        (beside, include_if)
+        out
     }
 
-    fn request_field_exists(&mut self, k: &S<String>, request: &[Field]) {
-        if !request.iter().any(|f| f.name == k.value) {
-            let names: Vec<&str> = request.iter().map(|f| f.name.as_str()).collect();
-            let help = match did_you_mean(&k.value, names.iter().copied()) {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => "name a field of this endpoint's request".to_string(),
-            };
-            let pos = self.pos(k);
-            self.diags.error_help(pos, format!("`{}` is not a request field", k.value), help);
+    fn boolean_request_field(&mut self, flag: &S<String>, request: &[Field]) {
+        match request.iter().find(|f| f.name == flag.value) {
+            Some(f) if f.ty.scalar() == Some(ScalarType::Boolean) => {}
+            Some(_) => {
+                let flags: Vec<&str> = request
+                    .iter()
+                    .filter(|f| f.ty.scalar() == Some(ScalarType::Boolean))
+                    .map(|f| f.name.as_str())
+                    .collect();
+                let help = match flags.is_empty() {
+                    true => "`include_if` names a request field of `type: boolean`; this request has none".to_string(),
+                    false => format!("`include_if` names a request field of `type: boolean`: {}", one_of_list(&flags)),
+                };
+                self.error(flag, format!("`{}` is not a boolean request field", flag.value), help);
+            }
+            None => self.request_field_exists(flag, request),
         }
+    }
+
+    pub(super) fn request_field_exists(&mut self, k: &S<String>, request: &[Field]) {
+        if !request.iter().any(|f| f.name == k.value) {
+            let help = suggest(&k.value, request.iter().map(|f| f.name.as_str()), || {
+                "name a field of this endpoint's request".to_string()
+            });
+            self.error(k, format!("`{}` is not a request field", k.value), help);
+        }
+    }
+}
+
+/// `own` fields take the place of inherited ones of the same name, or follow them.
+fn overlay(fields: &mut Vec<Field>, own: Vec<Field>) {
+    for f in own {
+        match fields.iter_mut().find(|g| g.name == f.name) {
+            Some(slot) => *slot = f,
+            None => fields.push(f),
+        }
+    }
+}
+
+/// `echo_request`: the request's fields the response does not declare,
+/// credentials left out, each optional and unchecked (the response only
+/// shows what was sent).
+fn echoed_request(request: &[Field], response: &[Field], vendor: &Vendor) -> Vec<Field> {
+    let credential_fields = vendor.auth.body_credential_fields();
+    request
+        .iter()
+        .filter(|f| !credential_fields.contains(&f.name) && !response.iter().any(|g| g.name == f.name))
+        .map(|f| Field {
+            required: false,
+            rules: Vec::new(),
+            refers_to: None,
+            ..f.clone()
+        })
+        .collect()
+}
+
+/// Rule ids of a field copied by `extends` are renamed to the new endpoint.
+fn rebase_rule_ids(mut f: Field, from: &str, to: &str) -> Field {
+    fn rules(rs: &mut [Rule], from: &str, to: &str) {
+        for r in rs {
+            if let Some(rest) = r.id.strip_prefix(from) {
+                r.id = format!("{to}{rest}");
+            }
+        }
+    }
+    fn ty(t: &mut Type, from: &str, to: &str) {
+        match t {
+            Type::Scalar { .. } => {}
+            Type::Array { items } => ty(items, from, to),
+            Type::Object { fields, rules: rs } => {
+                rules(rs, from, to);
+                for f in fields {
+                    rules(&mut f.rules, from, to);
+                    ty(&mut f.ty, from, to);
+                }
+            }
+        }
+    }
+    rules(&mut f.rules, from, to);
+    ty(&mut f.ty, from, to);
+    f
+}
+
+impl EndpointCx<'_> {
+    pub(super) fn object_rules(
+        &mut self,
+        rules: &[syntax::ObjectRuleSyntax],
+        fields: &[Field],
+        path: &str,
+        inherited: &[String],
+    ) -> Vec<Rule> {
+        rules.iter().filter_map(|r| self.object_rule(r, fields, path, inherited)).collect()
     }
 
     /// Builds fields from an ordered mapping, expanding numbered runs and
@@ -1103,12 +633,7 @@ impl EndpointCx<'_> {
             syntax::TypeSyntax::Object => match &f.fields {
                 Some(fields) => {
                     let inner = self.fields(fields, &format!("{rule_path}."), &sources);
-                    let mut obj_rules = Vec::new();
-                    for r in &f.rules {
-                        if let Some(rule) = self.object_rule(r, &inner, &format!("{rule_path}."), &sources) {
-                            obj_rules.push(rule);
-                        }
-                    }
+                    let obj_rules = self.object_rules(&f.rules, &inner, &format!("{rule_path}."), &sources);
                     Type::Object {
                         fields: inner,
                         rules: obj_rules,
@@ -1262,7 +787,14 @@ impl EndpointCx<'_> {
         }
     }
 
-    fn rule<P>(&mut self, syn: &RuleSyntax<P>, kind: RuleKind, alt: impl Fn(&P) -> RuleKind, id: String, inherited: &[String]) -> Rule {
+    pub(super) fn rule<P>(
+        &mut self,
+        syn: &RuleSyntax<P>,
+        kind: RuleKind,
+        alt: impl Fn(&P) -> RuleKind,
+        id: String,
+        inherited: &[String],
+    ) -> Rule {
         let Some(a) = syn.attrs() else {
             return Rule {
                 id,
@@ -1379,7 +911,7 @@ impl EndpointCx<'_> {
 }
 
 /// A format by its name in the schema language (`us_date`, `digits10`).
-fn format_named(s: &str) -> Option<Format> {
+pub(super) fn format_named(s: &str) -> Option<Format> {
     match s {
         "us_date" => Some(Format::UsDate),
         "iso_date" => Some(Format::IsoDate),
@@ -1414,33 +946,6 @@ pub fn expand_run(key: &str) -> Option<Result<Vec<(u32, String)>, String>> {
 }
 
 /// An endpoint file's context: the file's, and the names its rule ids start with.
-
-/// Rule ids of a field copied by `extends` are renamed to the new endpoint.
-fn rebase_rule_ids(mut f: Field, from: &str, to: &str) -> Field {
-    fn rules(rs: &mut [Rule], from: &str, to: &str) {
-        for r in rs {
-            if let Some(rest) = r.id.strip_prefix(from) {
-                r.id = format!("{to}{rest}");
-            }
-        }
-    }
-    fn ty(t: &mut Type, from: &str, to: &str) {
-        match t {
-            Type::Scalar { .. } => {}
-            Type::Array { items } => ty(items, from, to),
-            Type::Object { fields, rules: rs } => {
-                rules(rs, from, to);
-                for f in fields {
-                    rules(&mut f.rules, from, to);
-                    ty(&mut f.ty, from, to);
-                }
-            }
-        }
-    }
-    rules(&mut f.rules, from, to);
-    ty(&mut f.ty, from, to);
-    f
-}
 
 /// The scalar type a `type:` names; `None` for arrays and objects.
 fn scalar_type(t: syntax::TypeSyntax) -> Option<ScalarType> {

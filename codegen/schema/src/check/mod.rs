@@ -13,6 +13,8 @@
 
 mod auth;
 mod endpoint;
+mod examples;
+mod operation;
 mod quirks;
 mod resources;
 mod vendor;
