@@ -9,17 +9,21 @@
 //! As in serde_derive's `internals::check`: a context per file ([`Cx`])
 //! collects the diagnostics, and each invariant or resolution step is a
 //! function of its own, grouped by what it checks: [`vendor`] (api.yaml),
-//! [`auth`], [`resources`], [`quirks`] and [`endpoint`].
+//! [`auth`], [`resources`], [`quirks`], [`endpoint`] (an endpoint file:
+//! its request and response), [`operation`], [`field`], [`rules`] and
+//! [`examples`].
 
 mod auth;
 mod endpoint;
 mod examples;
+mod field;
 mod operation;
 mod quirks;
 mod resources;
+mod rules;
 mod vendor;
 
-pub use endpoint::expand_run;
+pub use field::expand_run;
 
 use crate::diag::{Diagnostics, Pos, SourceFile, did_you_mean, one_of_list};
 use crate::load::VendorFiles;

@@ -1,7 +1,7 @@
 //! Quirks: documented departures of the vendor's answers from the rules,
 //! of the whole dialect (api.yaml: `pads_strings` only) or of one endpoint.
 
-use super::endpoint::format_named;
+use super::rules::format_named;
 use super::{Cx, EndpointCx};
 use crate::syntax::{self, Ordered, S};
 use erpspec_model::ir::*;
