@@ -6,12 +6,11 @@
 //! Every problem becomes a diagnostic; checking goes on after one so a run
 //! reports them all.
 //!
-//! As in serde_derive's `internals::check`: a context per file ([`Cx`])
+//! As in serde_derive's `internals::check`: a context per file (`Cx`)
 //! collects the diagnostics, and each invariant or resolution step is a
-//! function of its own, grouped by what it checks: [`vendor`] (api.yaml),
-//! [`auth`], [`resources`], [`quirks`], [`endpoint`] (an endpoint file:
-//! its request and response), [`operation`], [`field`], [`rules`] and
-//! [`examples`].
+//! function of its own, grouped by what it checks: `vendor` (api.yaml),
+//! `auth`, `resources`, `quirks`, `endpoint` (an endpoint file: its request
+//! and response), `operation`, `field`, `rules` and `examples`.
 
 mod auth;
 mod endpoint;
@@ -59,7 +58,7 @@ pub fn check(files: Vec<VendorFiles>, seeds: Option<&[String]>, diags: &mut Diag
 /// A vendor directory without an api.yaml; one whose api.yaml did not
 /// parse has had its error reported already.
 fn api_file_missing(vf: &VendorFiles, diags: &mut Diagnostics) {
-    if vf.endpoints.is_empty() && vf.dir_name.is_empty() || vf.api_pos.path.ends_with("api.yaml") {
+    if (vf.endpoints.is_empty() && vf.dir_name.is_empty()) || vf.api_pos.path.ends_with("api.yaml") {
         return;
     }
     let missing = vf.api_pos.path.rsplit_once('/').map(|(d, _)| format!("{d}/api.yaml"));
@@ -83,8 +82,8 @@ struct Declared {
 }
 
 impl Declared {
-    /// Read before any checking, so that a reference anywhere resolves
-    /// whatever the order of the declarations; of duplicates, the first counts.
+    /// Read before any checking, each name once; of a duplicate resource,
+    /// the first entry identifies its records (the others are reported).
     fn of(api: &syntax::ApiFile, seeds: Option<&[String]>) -> Declared {
         let mut identifying = BTreeMap::new();
         for (name, r) in &api.resources.0 {
@@ -121,7 +120,7 @@ impl Cx<'_> {
         self.diags.error_help(pos, message, help);
     }
 
-    /// A diagnostic on the file as a whole (a missing key has no position).
+    /// A diagnostic on the file as a whole: what is missing has no position.
     fn error_on_file(&mut self, message: impl Into<String>, help: impl Into<String>) {
         self.diags.error_help(Pos::start(&self.file), message, help);
     }
@@ -210,7 +209,8 @@ impl Cx<'_> {
         }
     }
 
-    /// `known`: the resources in the order the help lists them.
+    /// `known`: the resources in the order the help lists them (an
+    /// operation's in api.yaml's order, a reference's sorted).
     fn missing_resource(&mut self, r: &S<String>, known: &[&str]) {
         let pos = self.pos(r);
         self.undeclared(

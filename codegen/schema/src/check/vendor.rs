@@ -294,6 +294,7 @@ fn endpoints_in_dependency_order(
             if bases.into_iter().flatten().any(|b| unparsed.contains(&b.value)) {
                 continue;
             }
+            // A base no file declares is ready: building the endpoint reports it.
             let ready = |b: &Option<S<String>>| match b {
                 Some(b) => built.contains_key(&b.value) || !endpoint_files.iter().any(|(_, e)| e.endpoint.value == b.value),
                 None => true,
