@@ -1,0 +1,158 @@
+//! `auth:` of api.yaml: the credentials, how a request presents them, and
+//! the token issuer, whose login endpoint is checked once it is built.
+
+use super::{Cx, suggest};
+use crate::diag::one_of_list;
+use crate::syntax::{self, S};
+use erpspec_model::ir::*;
+use std::collections::BTreeMap;
+
+/// The order of the calls is the order of the diagnostics.
+pub(super) fn auth(cx: &mut Cx, a: &syntax::AuthSyntax, transport_path: &str) -> Auth {
+    let presentations = a.present.iter().map(|pr| presentation(cx, a, pr, transport_path)).collect();
+    let token = a.token.as_ref().map(|t| TokenIssue {
+        endpoint: t.endpoint.value.clone(),
+        credential_fields: t.credential_fields.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect(),
+        response_field: t.response_field.value.clone(),
+        principal: t.principal.as_ref().map(|p| p.value.clone()),
+    });
+    let declared: Vec<String> = a.credentials.iter().map(|c| c.value.clone()).collect();
+    let mut example_values = BTreeMap::new();
+    for (name, value) in &a.example_values.0 {
+        credential_named(cx, name, &declared);
+        example_values.insert(name.value.clone(), value.value.clone());
+    }
+    let mut lengths = BTreeMap::new();
+    for (name, n) in &a.lengths.0 {
+        credential_named(cx, name, &declared);
+        credential_length(cx, name, n);
+        lengths.insert(name.value.clone(), n.value);
+    }
+    Auth {
+        credentials: declared,
+        example_values,
+        lengths,
+        token,
+        presentations,
+        on_missing: cx.error_refs(&a.on_missing),
+        on_malformed: cx.error_refs(&a.on_malformed),
+        on_rejected: cx.error_refs(&a.on_rejected),
+        sources: cx.source_refs(&a.sources),
+    }
+}
+
+/// A presented value is the token (which needs an issuer) or a declared
+/// credential; a path variable must be in the transport path.
+fn presentation(cx: &mut Cx, a: &syntax::AuthSyntax, pr: &syntax::PresentSyntax, transport_path: &str) -> Presentation {
+    let location = match pr.location.value {
+        syntax::LocationSyntax::Body => PresentationLocation::Body,
+        syntax::LocationSyntax::Query => PresentationLocation::Query,
+        syntax::LocationSyntax::Path => PresentationLocation::Path,
+        syntax::LocationSyntax::Header => PresentationLocation::Header,
+    };
+    let is_token = pr.value.value == "token";
+    if !is_token && !a.credentials.iter().any(|c| c.value == pr.value.value) {
+        let credentials: Vec<String> = a.credentials.iter().map(|c| c.value.clone()).collect();
+        cx.error(
+            &pr.value,
+            format!("`{}` is neither `token` nor a declared credential", pr.value.value),
+            format!("present `token` or one of {}", one_of_list(&credentials)),
+        );
+    }
+    if is_token && a.token.is_none() {
+        cx.error(
+            &pr.value,
+            "`token` is presented but no `token:` issuer is declared",
+            "add `auth.token` naming the login endpoint",
+        );
+    }
+    if location == PresentationLocation::Path && !transport_path.contains(&format!("{{{}}}", pr.name.value)) {
+        cx.error(
+            &pr.name,
+            format!(
+                "path variable `{{{}}}` is not in the transport path `{transport_path}`",
+                pr.name.value
+            ),
+            "add it to `transport.path` or present the credential elsewhere",
+        );
+    }
+    Presentation {
+        location,
+        name: pr.name.value.clone(),
+        value: pr.value.value.clone(),
+        deprecated: pr.deprecated,
+    }
+}
+
+/// A key naming a credential must name a declared one.
+fn credential_named(cx: &mut Cx, name: &S<String>, declared: &[String]) {
+    if !declared.contains(&name.value) {
+        let help = suggest(&name.value, declared.iter().map(String::as_str), || {
+            format!("name one of {}", one_of_list(declared))
+        });
+        cx.error(name, format!("`{}` is not a declared credential", name.value), help);
+    }
+}
+
+fn credential_length(cx: &mut Cx, name: &S<String>, n: &S<u32>) {
+    if n.value == 0 {
+        cx.error(
+            n,
+            format!("credential `{}` has length 0", name.value),
+            "write the documented length in characters (ManEx: `API_KEY: 10`), or remove the entry",
+        );
+    }
+}
+
+/// The token issuer names a built endpoint, and that endpoint's request and
+/// response carry what `auth.token` says they do.
+pub(super) fn token_endpoint_resolves(cx: &mut Cx, a: &syntax::AuthSyntax, vendor: &Vendor) {
+    let Some(ts) = &a.token else { return };
+    match vendor.endpoint(&ts.endpoint.value) {
+        None => {
+            let known: Vec<&str> = vendor.endpoints.iter().map(|e| e.id.as_str()).collect();
+            let help = suggest(&ts.endpoint.value, known, || "add the login endpoint's schema file".to_string());
+            cx.error(
+                &ts.endpoint,
+                format!("token endpoint `{}` has no schema file", ts.endpoint.value),
+                help,
+            );
+        }
+        Some(login) => login_carries_the_token(cx, ts, login, &vendor.auth.credentials),
+    }
+}
+
+fn login_carries_the_token(cx: &mut Cx, ts: &syntax::TokenSyntax, login: &Endpoint, credentials: &[String]) {
+    for (cred, field) in &ts.credential_fields {
+        if !credentials.contains(cred) {
+            cx.error(
+                field,
+                format!("`credential_fields` names `{cred}`, which is not a declared credential"),
+                format!("use one of {}", one_of_list(credentials)),
+            );
+        }
+        if login.field(&field.value).is_none() {
+            cx.error(
+                field,
+                format!("`{}` is not a request field of `{}`", field.value, login.id),
+                "name the login request's field that carries this credential",
+            );
+        }
+    }
+    if let Some(p) = &ts.principal
+        && !ts.credential_fields.contains_key(&p.value)
+    {
+        cx.error(
+            p,
+            format!("`principal` names `{}`, which no `credential_fields` entry carries", p.value),
+            "name the credential that identifies the user, e.g. `principal: USER_NAME`",
+        );
+    }
+    if !login.response.fields.iter().any(|f| f.name == ts.response_field.value) {
+        cx.error(
+            &ts.response_field,
+            format!("`{}` is not a response field of `{}`", ts.response_field.value, login.id),
+            "name the login response's field that carries the token",
+        );
+    }
+}
