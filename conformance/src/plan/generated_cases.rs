@@ -1,14 +1,14 @@
-//! The generated layer: proptest strategies from the IR give valid requests
+//! The generated cases: proptest strategies from the IR give valid requests
 //! with random documented values, and requests with exactly one rule broken.
 //! Every case is replayable from the run's seed; a failing one is shrunk by
-//! the runner to a minimal request (see [`crate::run`]).
+//! the runner to a minimal request (the check lists the members it may
+//! leave out, `Check::removable`).
 
-use crate::oracle::Expect;
-use crate::plan::{Check, Due, Family, Planner, due_for, pointer_segments, set_path};
-use crate::target::Presenting;
+use super::*;
+use build::Built;
 use erpspec_model::answers::Situation;
 use erpspec_model::check_id::{CheckId, EndpointPart};
-use erpspec_model::ir::{Endpoint, Field, OperationKind, Type};
+use erpspec_model::ir::{Endpoint, Field, OperationKind, Rule, Type};
 use erpspec_rules::ScalarType;
 use erpspec_rules::Strength;
 use proptest::prelude::*;
@@ -38,102 +38,102 @@ fn value_strategy(f: &Field) -> Option<BoxedStrategy<Value>> {
     })
 }
 
-/// Generated checks for every endpoint: `cases` valid requests and `cases`
-/// requests breaking exactly one rule each.
-pub fn checks(p: &mut Planner<'_>, cases: u32, seed: u64, label: &str) -> Vec<Check> {
-    let mut out = Vec::new();
-    if cases == 0 {
-        return out;
-    }
-    let v = &p.t.vendor;
+/// The proptest runner every generated case of one seed draws from.
+fn seeded_runner(seed: u64) -> TestRunner {
     let mut bytes = [0u8; 32];
     bytes[..8].copy_from_slice(&seed.to_le_bytes());
-    let mut runner = TestRunner::new_with_rng(
+    TestRunner::new_with_rng(
         Config {
             failure_persistence: None,
             ..Config::default()
         },
         TestRng::from_seed(RngAlgorithm::ChaCha, &bytes),
-    );
-    for ep in &v.endpoints {
-        if matches!(ep.operation.kind, OperationKind::Login | OperationKind::Delete) {
-            continue;
+    )
+}
+
+/// One drawn request: the base with random optional members, perhaps one
+/// rule broken.
+struct Drawn {
+    built: Built,
+    /// Members that may be left out while shrinking.
+    removable: Vec<Vec<String>>,
+    /// The rule broken, and what the case sets.
+    broken: Option<(Rule, String)>,
+}
+
+/// What a draw gave.
+enum Draw {
+    Case(Box<Drawn>),
+    /// Nothing usable this time; try again.
+    Retry,
+    /// No rule to break: no more cases for the endpoint.
+    Stop,
+}
+
+/// What one generated case holds the server to.
+struct Judged {
+    expect: Expect,
+    strength: Strength,
+    rule: CheckId,
+    what: String,
+}
+
+/// Where one endpoint's cases come from.
+struct Sources<'e> {
+    optional: Vec<(Vec<String>, &'e Field)>,
+    rules: Vec<(String, Rule)>,
+}
+
+/// Rules with deterministic cases on a member outside any list, at the top
+/// level or inside the record member: what a negative case breaks.
+fn breakable_rules(ep: &Endpoint) -> Vec<(String, Rule)> {
+    ep.all_rules()
+        .into_iter()
+        .filter(|(path, r)| !path.contains('*') && !path.is_empty() && !r.kind.cases().is_empty())
+        .filter(|(path, _)| pointer_segments(path).len() == 1 || ep.operation.record_member.is_some())
+        .map(|(path, r)| (path, r.clone()))
+        .collect()
+}
+
+impl Planner<'_> {
+    /// Generated checks for every endpoint: `cases` valid requests and
+    /// `cases` requests breaking exactly one rule each; ids end in `label`.
+    pub fn generated_checks(&mut self, cases: u32, seed: u64, label: &str) -> Vec<Check> {
+        let mut out = Vec::new();
+        if cases == 0 {
+            return out;
         }
-        let optional = optional_fields(p, ep);
-        let rules: Vec<(String, erpspec_model::ir::Rule)> = ep
-            .all_rules()
-            .into_iter()
-            .filter(|(path, r)| !path.contains('*') && !path.is_empty() && !r.kind.cases().is_empty())
-            .filter(|(path, _)| pointer_segments(path).len() == 1 || ep.operation.record_member.is_some())
-            .map(|(path, r)| (path, r.clone()))
-            .collect();
+        let v = self.v();
+        let mut runner = seeded_runner(seed);
+        for ep in &v.endpoints {
+            if matches!(ep.operation.kind, OperationKind::Login | OperationKind::Delete) {
+                continue;
+            }
+            out.extend(self.generated_for(ep, &mut runner, cases, seed, label));
+        }
+        out
+    }
+
+    fn generated_for(&mut self, ep: &Endpoint, runner: &mut TestRunner, cases: u32, seed: u64, label: &str) -> Vec<Check> {
+        let v = self.v();
+        let sources = Sources {
+            optional: optional_fields(self, ep),
+            rules: breakable_rules(ep),
+        };
+        let mut out = Vec::new();
         let mut made = 0;
         let mut tries = 0;
         while made < cases * 2 && tries < cases * 8 {
             tries += 1;
             let negative = made % 2 == 1;
-            let mut built = p.base(ep);
-            let mut removable = Vec::new();
-            for (path, f) in &optional {
-                let Some(strategy) = value_strategy(f) else { continue };
-                let Ok(tree) = (any::<bool>(), strategy).new_tree(&mut runner) else {
-                    continue;
-                };
-                let (include, value) = tree.current();
-                if include {
-                    set_path(&mut built.body, path, value, v.transport.names);
-                    removable.push(path.clone());
-                }
-            }
-            let mut broken = None;
-            if negative {
-                let Ok(pick) = proptest::sample::select((0..rules.len().max(1)).collect::<Vec<_>>()).new_tree(&mut runner) else {
-                    continue;
-                };
-                let Some((path, rule)) = rules.get(pick.current()) else { break };
-                let Some(breaking) = rule.kind.breaking_values() else { continue };
-                let Ok(tree) = breaking.new_tree(&mut runner) else { continue };
-                let value = tree.current();
-                let segs = pointer_segments(path);
-                let shown = crate::report::short(&value);
-                set_path(&mut built.body, &segs, value, v.transport.names);
-                removable.retain(|r| r != &segs);
-                broken = Some((rule.clone(), format!("{} = {shown}", segs.join("."))));
-            }
-            // Valid under every documented reading, or breaking exactly the
-            // rule it names under every reading.
-            let reports = p.readings_reports(ep, &built.body);
-            let (expect, strength, rule_id, what) = match &broken {
-                None if reports.is_clean() => (
-                    Expect::Success { asserts: Vec::new() },
-                    Strength::Documented,
-                    CheckId::endpoint(v, ep, EndpointPart::Operation),
-                    "a generated valid request succeeds".to_string(),
-                ),
-                Some((rule, case))
-                    if !reports.others_than(&rule.id)
-                        && let Due::Refusal(s) = due_for(&reports, rule) =>
-                {
-                    (
-                        crate::plan::refusal(v, Some(ep), &Situation::RuleBroken(Some(rule))),
-                        s,
-                        CheckId::rule(rule),
-                        format!("a generated request breaking only {} ({case}) is refused", rule.id),
-                    )
-                }
-                _ => continue,
+            let drawn = match self.draw(ep, runner, &sources, negative) {
+                Draw::Case(d) => *d,
+                Draw::Retry => continue,
+                Draw::Stop => break,
             };
-            let note = broken.as_ref().and_then(|(rule, _)| p.why(rule, strength));
+            let Some(judged) = self.judge_generated(ep, &drawn) else { continue };
+            let note = drawn.broken.as_ref().and_then(|(rule, _)| self.why(rule, judged.strength));
             made += 1;
-            let steps = vec![crate::plan::json_step(ep, built.body, Presenting::Valid, expect)]
-                .into_iter()
-                .map(|mut s| {
-                    if let crate::plan::Call::Json { method, .. } = &mut s.call {
-                        *method = crate::plan::method_for(v);
-                    }
-                    s
-                })
-                .collect();
             out.push(Check {
                 id: format!(
                     "{}.{}.generated.{}.{made}{label}",
@@ -142,24 +142,90 @@ pub fn checks(p: &mut Planner<'_>, cases: u32, seed: u64, label: &str) -> Vec<Ch
                     if negative { "rejected" } else { "accepted" }
                 ),
                 family: Family::Generated,
-                removable,
+                removable: drawn.removable,
                 endpoint: Some(ep.id.clone()),
-                rule: rule_id,
-                strength,
+                rule: judged.rule,
+                strength: judged.strength,
                 note,
                 sources: ep.sources.clone(),
-                what: format!("{what} (seed {seed}, case {made})"),
-                steps,
+                what: format!("{} (seed {seed}, case {made})", judged.what),
+                steps: vec![self.step(ep, drawn.built.body, Presenting::Valid, judged.expect)],
             });
         }
+        out
     }
-    out
+
+    /// Draws one case: each optional member in or out with a random valid
+    /// value, and for a negative case one rule's breaking value.
+    fn draw(&mut self, ep: &Endpoint, runner: &mut TestRunner, sources: &Sources<'_>, negative: bool) -> Draw {
+        let names = self.v().transport.names;
+        let mut built = self.base(ep);
+        let mut removable = Vec::new();
+        for (path, f) in &sources.optional {
+            let Some(strategy) = value_strategy(f) else { continue };
+            let Ok(tree) = (any::<bool>(), strategy).new_tree(runner) else {
+                continue;
+            };
+            let (include, value) = tree.current();
+            if include {
+                set_path(&mut built.body, path, value, names);
+                removable.push(path.clone());
+            }
+        }
+        let mut broken = None;
+        if negative {
+            let Ok(pick) = proptest::sample::select((0..sources.rules.len().max(1)).collect::<Vec<_>>()).new_tree(runner) else {
+                return Draw::Retry;
+            };
+            let Some((path, rule)) = sources.rules.get(pick.current()) else {
+                return Draw::Stop;
+            };
+            let Some(breaking) = rule.kind.breaking_values() else {
+                return Draw::Retry;
+            };
+            let Ok(tree) = breaking.new_tree(runner) else { return Draw::Retry };
+            let value = tree.current();
+            let segs = pointer_segments(path);
+            let shown = short(&value);
+            set_path(&mut built.body, &segs, value, names);
+            removable.retain(|r| r != &segs);
+            broken = Some((rule.clone(), format!("{} = {shown}", segs.join("."))));
+        }
+        Draw::Case(Box::new(Drawn { built, removable, broken }))
+    }
+
+    /// Valid under every documented reading, or breaking exactly the rule
+    /// it names under every reading; `None` for anything else (not sent).
+    fn judge_generated(&mut self, ep: &Endpoint, drawn: &Drawn) -> Option<Judged> {
+        let v = self.v();
+        let reports = self.readings_reports(ep, &drawn.built.body);
+        match &drawn.broken {
+            None if reports.is_clean() => Some(Judged {
+                expect: success(),
+                strength: Strength::Documented,
+                rule: CheckId::endpoint(v, ep, EndpointPart::Operation),
+                what: "a generated valid request succeeds".to_string(),
+            }),
+            Some((rule, case))
+                if !reports.others_than(&rule.id)
+                    && let Due::Refusal(s) = due_for(&reports, rule) =>
+            {
+                Some(Judged {
+                    expect: refusal(v, Some(ep), &Situation::RuleBroken(Some(rule))),
+                    strength: s,
+                    rule: CheckId::rule(rule),
+                    what: format!("a generated request breaking only {} ({case}) is refused", rule.id),
+                })
+            }
+            _ => None,
+        }
+    }
 }
 
 /// Optional scalar fields a generated request may carry: not naming a
 /// record, not unique, not credentials.
 fn optional_fields<'e>(p: &Planner<'_>, ep: &'e Endpoint) -> Vec<(Vec<String>, &'e Field)> {
-    let v = &p.t.vendor;
+    let v = p.v();
     let mut scopes: Vec<(Vec<String>, &[Field])> = vec![(vec![], &ep.request)];
     if let Some(m) = &ep.operation.record_member
         && let Some(Field {
