@@ -32,31 +32,7 @@ pub fn judge(v: &Vendor, ep: Option<&Endpoint>, expect: &Expect, reply: &Reply) 
     match expect {
         Expect::Readings {
             entries, first_refuses, ..
-        } => {
-            let refusal = judge(v, ep, &Expect::Refusal { entries: entries.clone() }, reply);
-            let (finding, refused) = match refusal {
-                Finding::Pass { .. } => (refusal, true),
-                Finding::Wrong(refused_why) => match judge(v, ep, &Expect::Success { asserts: Vec::new() }, reply) {
-                    Finding::Wrong(success_why) => {
-                        return Finding::Wrong(format!(
-                            "neither documented reading's answer: not a success ({success_why}); not the refusal ({refused_why})"
-                        ));
-                    }
-                    pass => (pass, false),
-                },
-            };
-            let note = (refused != *first_refuses).then(|| {
-                if refused {
-                    "refused: the server took another documented reading than the schema's first".to_string()
-                } else {
-                    "accepted: the server took another documented reading than the schema's first".to_string()
-                }
-            });
-            match finding {
-                Finding::Pass { payload, .. } => Finding::Pass { payload, note },
-                wrong => wrong,
-            }
-        }
+        } => judge_readings(v, ep, entries, *first_refuses, reply),
         // The assertions are checked on the located record (`check_asserts`).
         Expect::Success { .. } => {
             let Some(ep) = ep else {
@@ -108,6 +84,34 @@ pub fn judge(v: &Vendor, ep: Option<&Endpoint>, expect: &Expect, reply: &Reply) 
                 Finding::Wrong(format!("not the documented refusal: {}", problems.join("; ")))
             }
         }
+    }
+}
+
+/// A contested rule's answer: the refusal one documented reading gives, or
+/// the success another gives; noted where it is not the schema's first.
+fn judge_readings(v: &Vendor, ep: Option<&Endpoint>, entries: &[String], first_refuses: bool, reply: &Reply) -> Finding {
+    let refusal = judge(v, ep, &Expect::Refusal { entries: entries.to_vec() }, reply);
+    let (finding, refused) = match refusal {
+        Finding::Pass { .. } => (refusal, true),
+        Finding::Wrong(refused_why) => match judge(v, ep, &Expect::Success { asserts: Vec::new() }, reply) {
+            Finding::Wrong(success_why) => {
+                return Finding::Wrong(format!(
+                    "neither documented reading's answer: not a success ({success_why}); not the refusal ({refused_why})"
+                ));
+            }
+            pass => (pass, false),
+        },
+    };
+    let note = (refused != first_refuses).then(|| {
+        if refused {
+            "refused: the server took another documented reading than the schema's first".to_string()
+        } else {
+            "accepted: the server took another documented reading than the schema's first".to_string()
+        }
+    });
+    match finding {
+        Finding::Pass { payload, .. } => Finding::Pass { payload, note },
+        wrong => wrong,
     }
 }
 

@@ -165,47 +165,54 @@ impl Planner<'_> {
                 steps: vec![self.step(ep, built.body, presenting, expect)],
             });
         }
-        let consumes = ep.operation.kind == OperationKind::Delete;
-        if v.auth.presentations.iter().any(|p| p.deprecated) && !consumes {
-            let p = v
-                .auth
-                .presentations
-                .iter()
-                .find(|p| p.deprecated)
-                .map(|p| p.name.clone())
-                .unwrap_or_default();
-            let built = self.base(ep);
-            out.push(
-                Check::of(
-                    v,
-                    ep,
-                    "auth.deprecated",
-                    Family::Auth,
-                    CheckId::presentation(v, Some(&p)),
-                    format!("the deprecated `{p}` alone is still accepted"),
-                    vec![self.step(ep, built.body, Presenting::Deprecated, success())],
-                )
-                .sources(v.auth.sources.clone()),
-            );
-        }
-        if v.auth.presentations.len() > 1 && !v.auth.presentations[0].deprecated && !consumes {
-            let built = self.base(ep);
-            out.push(Check {
-                id: format!("{}.{}.auth.precedence", v.name, ep.id),
-                family: Family::Auth,
-                removable: Vec::new(),
-                endpoint: Some(ep.id.clone()),
-                rule: CheckId::presentation(v, None),
-                strength: Strength::Documented,
-                note: None,
-                sources: v.auth.sources.clone(),
-                what: format!(
-                    "a valid `{}` wins over a wrong `{}`",
-                    v.auth.presentations[0].name, v.auth.presentations[1].name
-                ),
-                steps: vec![self.step(ep, built.body, Presenting::Precedence, success())],
-            });
+        // A delete consumes its record: a second success cannot be shown.
+        if ep.operation.kind != OperationKind::Delete {
+            out.extend(self.deprecated_check(ep));
+            out.extend(self.precedence_check(ep));
         }
         out
+    }
+
+    /// The deprecated presentation alone is still accepted.
+    fn deprecated_check(&mut self, ep: &Endpoint) -> Option<Check> {
+        let v = self.v();
+        let p = v.auth.presentations.iter().find(|p| p.deprecated)?.name.clone();
+        let built = self.base(ep);
+        Some(
+            Check::of(
+                v,
+                ep,
+                "auth.deprecated",
+                Family::Auth,
+                CheckId::presentation(v, Some(&p)),
+                format!("the deprecated `{p}` alone is still accepted"),
+                vec![self.step(ep, built.body, Presenting::Deprecated, success())],
+            )
+            .sources(v.auth.sources.clone()),
+        )
+    }
+
+    /// A valid first presentation wins over a wrong later one.
+    fn precedence_check(&mut self, ep: &Endpoint) -> Option<Check> {
+        let v = self.v();
+        if v.auth.presentations.len() < 2 || v.auth.presentations[0].deprecated {
+            return None;
+        }
+        let built = self.base(ep);
+        Some(Check {
+            id: format!("{}.{}.auth.precedence", v.name, ep.id),
+            family: Family::Auth,
+            removable: Vec::new(),
+            endpoint: Some(ep.id.clone()),
+            rule: CheckId::presentation(v, None),
+            strength: Strength::Documented,
+            note: None,
+            sources: v.auth.sources.clone(),
+            what: format!(
+                "a valid `{}` wins over a wrong `{}`",
+                v.auth.presentations[0].name, v.auth.presentations[1].name
+            ),
+            steps: vec![self.step(ep, built.body, Presenting::Precedence, success())],
+        })
     }
 }
