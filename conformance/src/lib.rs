@@ -1,14 +1,21 @@
 //! erpspec's conformance harness: proves any server against the vendors'
 //! documented rules, over HTTP.
 //!
+//! A run is a pipeline; no stage reaches back to an earlier one:
+//!
 //! ```text
-//! IR -> plan (checks: rule cases, dialect cases, doc examples, stateful
-//!       sequences) + generated (proptest) -> run (transport: keep-alive,
-//!       time and size limits) -> oracle (the shared model of expected
-//!       answers) -> report (terminal, JSON, JUnit, saved failures)
+//! IR -> plan::suite (pure: subject creates, every check, generated cases,
+//!       teardowns; records setup will make are named by Fill references)
+//!    -> run (login, setup, executor per keep-alive connection, shrinking,
+//!       cleanup; each answer judged by the oracle as it comes)
+//!    -> report (terminal, JSON, JUnit, saved failures)
 //! ```
+//!
+//! Modules and what they use: `values` and `transport` nothing of the
+//! harness; `target` transport, values; `plan` target, values; `oracle`
+//! plan, transport, values; `run` plan, oracle, target, transport, values;
+//! `report` plan, run, target; `mutation` run, target, transport.
 
-pub mod generated;
 pub mod mutation;
 pub mod oracle;
 pub mod plan;
@@ -16,6 +23,7 @@ pub mod report;
 pub mod run;
 pub mod target;
 pub mod transport;
+pub mod values;
 
 use erpspec_model::ir::{OperationKind, Vendor};
 use std::collections::BTreeMap;

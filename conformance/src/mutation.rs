@@ -139,44 +139,50 @@ pub fn run_one(
         Err(e) => row.error = Some(format!("setup: {e}")),
         Ok(r) => {
             let finished = quiet.finished.into_inner().unwrap_or_else(|p| p.into_inner());
-            let bad: Vec<&Outcome> = r
-                .outcomes
-                .iter()
-                .filter(|o| matches!(o.verdict, Verdict::Failed | Verdict::Warned))
-                .collect();
-            row.failed = bad.iter().filter(|o| o.verdict == Verdict::Failed).count();
-            row.warned = bad.len() - row.failed;
-            // A check of the fault's rule: the rule it names, or a part of
-            // the answer its failing step expects.
-            let own = |v: Verdict| {
-                bad.iter().find(|o| {
-                    o.verdict == v && fault.is_some_and(|f| o.check.holds_to(api, o.exchanges.len().saturating_sub(1)).contains(&f.rule))
-                })
-            };
-            let found = match (own(Verdict::Failed), own(Verdict::Warned)) {
-                (Some(o), _) => Some((Catch::Failure, o)),
-                (None, Some(o)) => Some((Catch::Warning, o)),
-                _ => None,
-            };
-            if let (Some(_), Some((catch, o))) = (fault, found) {
-                row.catch = catch;
-                row.caught_by = Some(o.check.id.clone());
-                row.detect_millis = finished.iter().find(|(id, _)| id == &o.check.id).map(|(_, ms)| *ms).unwrap_or(0);
-            }
-            if fault.is_none()
-                && let Some(o) = bad.iter().find(|o| o.verdict == Verdict::Failed)
-            {
-                row.error = Some(format!(
-                    "the fault-free server fails {}: {}",
-                    o.check.id,
-                    o.reason.clone().unwrap_or_default()
-                ));
-            }
+            judge_run(&mut row, api, fault, &r, &finished);
         }
     }
     drop(server);
     row.run_millis = t0.elapsed().as_millis() as u64;
     row
+}
+
+/// Fills a row from a finished run: the failed and warned counts, the
+/// check of the fault's rule that caught it (a failure before a warning),
+/// and for the fault-free run the first failure.
+fn judge_run(row: &mut Row, api: &erpspec_model::ir::Vendor, fault: Option<&Fault>, r: &run::Run, finished: &[(String, u64)]) {
+    let bad: Vec<&Outcome> = r
+        .outcomes
+        .iter()
+        .filter(|o| matches!(o.verdict, Verdict::Failed | Verdict::Warned))
+        .collect();
+    row.failed = bad.iter().filter(|o| o.verdict == Verdict::Failed).count();
+    row.warned = bad.len() - row.failed;
+    // A check of the fault's rule: the rule it names, or a part of
+    // the answer its failing step expects.
+    let own = |v: Verdict| {
+        bad.iter()
+            .find(|o| o.verdict == v && fault.is_some_and(|f| o.check.holds_to(api, o.exchanges.len().saturating_sub(1)).contains(&f.rule)))
+    };
+    let found = match (own(Verdict::Failed), own(Verdict::Warned)) {
+        (Some(o), _) => Some((Catch::Failure, o)),
+        (None, Some(o)) => Some((Catch::Warning, o)),
+        _ => None,
+    };
+    if let (Some(_), Some((catch, o))) = (fault, found) {
+        row.catch = catch;
+        row.caught_by = Some(o.check.id.clone());
+        row.detect_millis = finished.iter().find(|(id, _)| id == &o.check.id).map(|(_, ms)| *ms).unwrap_or(0);
+    }
+    if fault.is_none()
+        && let Some(o) = bad.iter().find(|o| o.verdict == Verdict::Failed)
+    {
+        row.error = Some(format!(
+            "the fault-free server fails {}: {}",
+            o.check.id,
+            o.reason.clone().unwrap_or_default()
+        ));
+    }
 }
 
 struct Quiet {

@@ -6,78 +6,15 @@
 //! any text; a status the docs do not give accepts any status; members the
 //! templates do not name are allowed.
 
+use crate::plan::{Assert, Compare, Expect};
 use crate::transport::Reply;
-use erpspec_model::ir::{Endpoint, Payload, Vendor};
+use crate::values::{get_path, text};
+use erpspec_model::ir::{Endpoint, Vendor};
 use erpspec_model::recognise::refusal_mismatch;
 pub use erpspec_model::recognise::{describe_message, refusal_entry, success_payload};
 use erpspec_model::template::brief;
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
-
-/// What a step's answer must be.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Expect {
-    /// The success envelope with the endpoint's payload; then each assertion
-    /// on the returned record.
-    Success {
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        asserts: Vec<Assert>,
-    },
-    /// A refusal with one of these catalogue entries; empty: the docs leave
-    /// the answer open, any refusal is right.
-    Refusal { entries: Vec<String> },
-    /// The documented readings disagree (a contested rule): the refusal one
-    /// reading gives (one of `entries`; any where empty) and the success
-    /// another gives (holding `asserts`) are both right, anything else is
-    /// wrong. `first_refuses` is what the schema's first reading says, so a
-    /// server taking another reading is noted.
-    Readings {
-        entries: Vec<String>,
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        asserts: Vec<Assert>,
-        first_refuses: bool,
-    },
-}
-
-/// A value the record returned by a step must hold.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Assert {
-    /// Member path within the record (names matched by the dialect's rule).
-    pub path: Vec<String>,
-    pub value: Value,
-    pub compare: Compare,
-    /// The rule or quirk this assertion holds the server to.
-    pub because: String,
-}
-
-/// How a read-back value is compared with what was written.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Compare {
-    Exact,
-    /// After trimming trailing spaces (documented padding).
-    Trimmed,
-    /// Padded with trailing spaces, as the docs show.
-    Padded,
-    /// The member must not be there (a response member a request flag
-    /// leaves out). `value` is unused.
-    Absent,
-    /// Cleared: absent, null or empty text (an update clearing an omitted
-    /// member). `value` is unused.
-    Empty,
-    /// There, with any value (a member the docs' sample answer shows).
-    /// `value` is unused.
-    Present,
-    /// Cleared, or still `value` (the readings of the docs disagree on
-    /// whether an update clears an omitted member).
-    ClearedOrKept,
-    /// The same date and time of day as `value`, read as ISO 8601 date-times
-    /// (a fraction of a second and a zone may follow, as the docs' samples
-    /// show: `erpspec_rules::read_iso_date_time`).
-    DateTime,
-}
 
 /// The oracle's finding for one answer.
 #[derive(Clone, Debug, PartialEq)]
@@ -95,31 +32,7 @@ pub fn judge(v: &Vendor, ep: Option<&Endpoint>, expect: &Expect, reply: &Reply) 
     match expect {
         Expect::Readings {
             entries, first_refuses, ..
-        } => {
-            let refusal = judge(v, ep, &Expect::Refusal { entries: entries.clone() }, reply);
-            let (finding, refused) = match refusal {
-                Finding::Pass { .. } => (refusal, true),
-                Finding::Wrong(refused_why) => match judge(v, ep, &Expect::Success { asserts: Vec::new() }, reply) {
-                    Finding::Wrong(success_why) => {
-                        return Finding::Wrong(format!(
-                            "neither documented reading's answer: not a success ({success_why}); not the refusal ({refused_why})"
-                        ));
-                    }
-                    pass => (pass, false),
-                },
-            };
-            let note = (refused != *first_refuses).then(|| {
-                if refused {
-                    "refused: the server took another documented reading than the schema's first".to_string()
-                } else {
-                    "accepted: the server took another documented reading than the schema's first".to_string()
-                }
-            });
-            match finding {
-                Finding::Pass { payload, .. } => Finding::Pass { payload, note },
-                wrong => wrong,
-            }
-        }
+        } => judge_readings(v, ep, entries, *first_refuses, reply),
         // The assertions are checked on the located record (`check_asserts`).
         Expect::Success { .. } => {
             let Some(ep) = ep else {
@@ -174,58 +87,39 @@ pub fn judge(v: &Vendor, ep: Option<&Endpoint>, expect: &Expect, reply: &Reply) 
     }
 }
 
+/// A contested rule's answer: the refusal one documented reading gives, or
+/// the success another gives; noted where it is not the schema's first.
+fn judge_readings(v: &Vendor, ep: Option<&Endpoint>, entries: &[String], first_refuses: bool, reply: &Reply) -> Finding {
+    let refusal = judge(v, ep, &Expect::Refusal { entries: entries.to_vec() }, reply);
+    let (finding, refused) = match refusal {
+        Finding::Pass { .. } => (refusal, true),
+        Finding::Wrong(refused_why) => match judge(v, ep, &Expect::Success { asserts: Vec::new() }, reply) {
+            Finding::Wrong(success_why) => {
+                return Finding::Wrong(format!(
+                    "neither documented reading's answer: not a success ({success_why}); not the refusal ({refused_why})"
+                ));
+            }
+            pass => (pass, false),
+        },
+    };
+    let note = (refused != first_refuses).then(|| {
+        if refused {
+            "refused: the server took another documented reading than the schema's first".to_string()
+        } else {
+            "accepted: the server took another documented reading than the schema's first".to_string()
+        }
+    });
+    match finding {
+        Finding::Pass { payload, .. } => Finding::Pass { payload, note },
+        wrong => wrong,
+    }
+}
+
 fn not_json(reply: &Reply) -> String {
     let ct = reply.header("content-type").unwrap_or("none");
     let text = String::from_utf8_lossy(&reply.body);
     let shown: String = text.chars().take(120).collect();
     format!("the answer is not JSON (HTTP {}, content type {ct}): {shown:?}", reply.status)
-}
-
-/// The record of a success payload: the payload itself (a record, or a
-/// wrapped record in the request's shape), or the first item of a list.
-pub fn record_of(ep: &Endpoint, payload: &Value) -> Option<Value> {
-    match &ep.response.payload {
-        Payload::Records => payload.as_array().and_then(|a| a.first()).cloned(),
-        Payload::Wrapped { member } if ep.wraps_list() => payload.get(member)?.as_array()?.first().cloned(),
-        Payload::Null | Payload::EmptyObject => None,
-        _ => Some(payload.clone()),
-    }
-}
-
-/// The member at a path, names matched by the dialect's rule.
-pub fn get_path<'a>(v: &Vendor, record: &'a Value, path: &[String]) -> Option<&'a Value> {
-    let mut at = record;
-    for seg in path {
-        at = match at {
-            Value::Object(m) => m.iter().find(|(k, _)| v.transport.names.matches(seg, k)).map(|(_, x)| x)?,
-            // `?Contact.FirstName=Ana`: the item whose member has that text
-            // (a list whose order the docs do not fix).
-            Value::Array(items) if seg.starts_with('?') => {
-                let (member, want) = seg[1..].split_once('=')?;
-                let member: Vec<String> = member.split('.').map(str::to_string).collect();
-                items
-                    .iter()
-                    .find(|i| get_path(v, i, &member).is_some_and(|x| text(x).trim_end() == want))?
-            }
-            Value::Array(items) => items.get(seg.parse::<usize>().ok()?)?,
-            _ => return None,
-        };
-    }
-    Some(at)
-}
-
-/// The path segment selecting the list item whose `member` (dotted) reads `value`.
-pub fn item_where(member: &[String], value: &str) -> String {
-    format!("?{}={value}", member.join("."))
-}
-
-/// Text of a scalar for comparisons across the dialect's readings (`100` and
-/// `"100"` where strings carry scalars).
-pub fn text(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
 }
 
 /// Checks a record read back against what was written. `member` is the
@@ -286,4 +180,9 @@ pub fn check_asserts(v: &Vendor, record: &Value, member: Option<&str>, asserts: 
             wrong.iter().map(|(k, w)| format!("{k} is {w}")).collect::<Vec<_>>().join("; ")
         ))
     }
+}
+
+/// Does this body carry the refusal for missing or wrong credentials?
+pub fn is_auth_refusal(v: &Vendor, body: &Value) -> bool {
+    refusal_entry(v, body).is_some_and(|e| v.auth.on_rejected.contains(&e.id) || v.auth.on_malformed.contains(&e.id))
 }

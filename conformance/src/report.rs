@@ -11,24 +11,6 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-/// A value shortened for one-line descriptions.
-pub fn short(v: &Value) -> String {
-    let s = match v {
-        Value::String(s) if s.chars().count() > 24 => {
-            let n = s.chars().count();
-            let head: String = s.chars().take(8).collect();
-            let tail: String = s.chars().skip(n - 4).collect();
-            return format!("\"{head}...{tail}\" ({n} characters)");
-        }
-        other => other.to_string(),
-    };
-    if s.chars().count() > 60 {
-        format!("{}...", s.chars().take(57).collect::<String>())
-    } else {
-        s
-    }
-}
-
 fn shell_quote(s: &str) -> String {
     // Single quotes, except around placeholders, which the shell expands.
     let mut out = String::from("'");
@@ -193,18 +175,10 @@ impl Tally {
     }
 }
 
-/// The summary: a table by endpoint, the rules that failed, totals.
+/// The summary: setup notes, departures from the docs, a table by
+/// endpoint, the rules not fully passing, totals.
 pub fn summary(t: &Target, run: &Run, credentials_wrong: bool) -> String {
     let mut s = String::new();
-    let mut by_endpoint: BTreeMap<String, Tally> = BTreeMap::new();
-    let mut by_family: BTreeMap<&str, Tally> = BTreeMap::new();
-    for o in &run.outcomes {
-        by_endpoint
-            .entry(o.check.endpoint.clone().unwrap_or_else(|| "(transport)".into()))
-            .or_default()
-            .add(o.verdict);
-        by_family.entry(o.check.family.name()).or_default().add(o.verdict);
-    }
     for note in &run.setup_notes {
         let _ = writeln!(s, "note: {}", t.redact(note));
     }
@@ -215,29 +189,49 @@ pub fn summary(t: &Target, run: &Run, credentials_wrong: bool) -> String {
             t.vendor.auth.credentials.join(", --credential ")
         );
     } else {
-        // Departures from the docs first, in full; then what only the
-        // schemas' inferences (or a site's values) expect, a line each,
-        // grouped by why; then the documented readings the server took
-        // other than the schemas' first.
-        for o in run
-            .outcomes
-            .iter()
-            .filter(|o| matches!(o.verdict, Verdict::Failed | Verdict::ExpectedFailure))
-        {
-            let _ = writeln!(s, "\n{}", failure_text(t, o).trim_end());
+        write_departures(&mut s, t, &run.outcomes);
+    }
+    write_table(&mut s, t, &run.outcomes);
+    write_rules(&mut s, &run.outcomes);
+    write_totals(&mut s, run);
+    s
+}
+
+/// Departures from the docs first, in full; then what only the schemas'
+/// inferences (or a site's values) expect, a line each, grouped by why;
+/// then the documented readings the server took other than the schemas'
+/// first.
+fn write_departures(s: &mut String, t: &Target, outcomes: &[Outcome]) {
+    for o in outcomes
+        .iter()
+        .filter(|o| matches!(o.verdict, Verdict::Failed | Verdict::ExpectedFailure))
+    {
+        let _ = writeln!(s, "\n{}", failure_text(t, o).trim_end());
+    }
+    write_warnings(s, outcomes);
+    let readings: Vec<&Outcome> = outcomes.iter().filter(|o| o.note.is_some()).collect();
+    if !readings.is_empty() {
+        let _ = writeln!(
+            s,
+            "\nnotes: {} checks passed with another documented reading than the schemas' first",
+            readings.len()
+        );
+        for o in readings {
+            let _ = writeln!(s, "  {}: {}", o.check.id, o.note.as_deref().unwrap_or_default());
         }
-        write_warnings(&mut s, &run.outcomes);
-        let readings: Vec<&Outcome> = run.outcomes.iter().filter(|o| o.note.is_some()).collect();
-        if !readings.is_empty() {
-            let _ = writeln!(
-                s,
-                "\nnotes: {} checks passed with another documented reading than the schemas' first",
-                readings.len()
-            );
-            for o in readings {
-                let _ = writeln!(s, "  {}: {}", o.check.id, o.note.as_deref().unwrap_or_default());
-            }
-        }
+    }
+}
+
+/// The table by endpoint, and the families' counts.
+fn write_table(s: &mut String, t: &Target, outcomes: &[Outcome]) {
+    let mut by_endpoint: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut by_family: BTreeMap<&str, Tally> = BTreeMap::new();
+    for o in outcomes {
+        by_endpoint
+            .entry(o.check.endpoint.clone().unwrap_or_else(|| "(transport)".into()))
+            .or_default()
+            .add(o.verdict);
+        by_family.entry(o.check.family.name()).or_default().add(o.verdict);
     }
     let _ = writeln!(s, "\n{} at {}", t.vendor.title, t.base.url(""));
     let _ = writeln!(
@@ -267,8 +261,12 @@ pub fn summary(t: &Target, run: &Run, credentials_wrong: bool) -> String {
         })
         .collect();
     let _ = writeln!(s, "  by family (passed/total): {}", fam.join(", "));
+}
+
+/// How many rules every check passed, and the others with their counts.
+fn write_rules(s: &mut String, outcomes: &[Outcome]) {
     let mut by_rule: BTreeMap<&str, Tally> = BTreeMap::new();
-    for o in &run.outcomes {
+    for o in outcomes {
         by_rule.entry(o.check.rule.as_str()).or_default().add(o.verdict);
     }
     let passing = by_rule
@@ -289,6 +287,10 @@ pub fn summary(t: &Target, run: &Run, credentials_wrong: bool) -> String {
             t.skipped
         );
     }
+}
+
+/// The totals line, with checks and requests per second.
+fn write_totals(s: &mut String, run: &Run) {
     let total = Tally::of(&run.outcomes);
     let secs = run.elapsed.as_secs_f64().max(1e-9);
     let implied = run
@@ -312,7 +314,6 @@ pub fn summary(t: &Target, run: &Run, credentials_wrong: bool) -> String {
         run.outcomes.len() as f64 / secs,
         run.requests as f64 / secs
     );
-    s
 }
 
 fn exchange_json(t: &Target, ex: &Exchange) -> Value {

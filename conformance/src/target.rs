@@ -58,6 +58,18 @@ pub fn encode_query(s: &str) -> String {
     encode_segment(s)
 }
 
+/// A flat JSON object as a query string (`?A=x&B=y z`), values as text.
+pub fn query_string(body: &Value) -> String {
+    let mut parts = Vec::new();
+    if let Value::Object(m) = body {
+        for (k, v) in m {
+            let text = crate::values::text(v);
+            parts.push(format!("{}={}", encode_query(k), encode_query(&text)));
+        }
+    }
+    format!("?{}", parts.join("&"))
+}
+
 impl Target {
     /// A wrong value of the same form as the real one (length and kinds of
     /// character kept: digits become `0`, hex letters `a`/`A`, other letters

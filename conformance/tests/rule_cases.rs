@@ -3,9 +3,10 @@
 //! agree on the whole report, and find the rule broken exactly when the case
 //! says it does not hold (at the limit passes, one step past fails).
 
-use conformance::plan::{Planner, pointer_segments, set_path};
+use conformance::plan::Planner;
 use conformance::target::Target;
 use conformance::transport::BaseUrl;
+use conformance::values::{pointer_segments, set_path};
 
 #[test]
 fn every_case_of_every_rule_through_both_validators() {

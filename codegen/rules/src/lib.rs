@@ -478,6 +478,15 @@ pub fn violation_message(message: Option<&str>, subject: &str, kind: &RuleKind) 
     }
 }
 
+/// A scalar as text: strings bare, everything else as its JSON (`100` and
+/// `"100"` read alike where strings carry scalars; values in messages).
+pub fn text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
 /// A JSON number from an `f64`, written as an integer when it is one.
 pub fn number(v: f64) -> Value {
     if v.fract() == 0.0 && v.abs() < 9.0e15 {
@@ -523,6 +532,14 @@ impl ScalarType {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn text_is_strings_bare_and_other_scalars_as_json() {
+        assert_eq!(text(&json!("a b")), "a b");
+        assert_eq!(text(&json!(100)), "100");
+        assert_eq!(text(&json!(true)), "true");
+        assert_eq!(text(&json!(null)), "null");
+    }
 
     #[test]
     fn max_length_counts_code_points_not_bytes() {

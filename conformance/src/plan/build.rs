@@ -1,8 +1,8 @@
 //! Requests that work on the server under test: built from the docs'
 //! examples, naming records that exist, with values unique to the run.
 
+use super::subjects::SubjectRefs;
 use super::*;
-use crate::target::Target;
 use erpspec_model::ir::{AssignedHow, Endpoint, Example, Field, OperationKind, PresentationLocation, Resource, Type, Vendor, walk_fields};
 use erpspec_rules::{RuleKind, ScalarType, Strength};
 use serde_json::{Map, Value, json};
@@ -19,9 +19,9 @@ pub(crate) fn is_credential(v: &Vendor, name: &str) -> bool {
 /// Everything needed to derive checks for one vendor against one target.
 pub struct Planner<'t> {
     pub t: &'t Target,
-    /// A record of each resource that exists on the server: created by the
-    /// harness in setup, or named by a fixture.
-    pub subjects: BTreeMap<String, Value>,
+    /// A record of each resource that exists on the server: made by setup,
+    /// or named by a fixture.
+    pub(crate) subjects: SubjectRefs,
     pub uniq: Uniq,
     /// Each endpoint with its contested rules read only as the schema's
     /// first reading, and only as the others, made once.
@@ -41,7 +41,7 @@ impl<'t> Planner<'t> {
     pub fn new(t: &'t Target, nonce: u64) -> Planner<'t> {
         Planner {
             t,
-            subjects: BTreeMap::new(),
+            subjects: SubjectRefs::new(t),
             uniq: Uniq::new(nonce),
             sides: BTreeMap::new(),
         }
@@ -238,23 +238,6 @@ impl<'t> Planner<'t> {
         }
     }
 
-    /// The subject record's value for a record path, found in the record
-    /// itself or inside its record member (RPM `{"Contact": {"ContactID": 3}}`).
-    pub(crate) fn subject_value(&self, resource: &str, path: &[String]) -> Option<Value> {
-        let rec = self.subjects.get(resource)?;
-        let v = self.v();
-        crate::oracle::get_path(v, rec, path)
-            .or_else(|| {
-                let member = v
-                    .endpoints
-                    .iter()
-                    .filter(|e| e.operation.resource.as_deref() == Some(resource))
-                    .find_map(|e| e.operation.record_member.as_deref())?;
-                crate::oracle::get_path(v, rec.get(member)?, path)
-            })
-            .cloned()
-    }
-
     /// The request built from an example (or nothing), made to work on this
     /// server: keys and lookups name records that exist, references name
     /// records that exist, values that must be unique are fresh, required
@@ -263,27 +246,7 @@ impl<'t> Planner<'t> {
     pub fn build(&mut self, ep: &Endpoint, example: Option<&Example>, as_written: bool) -> Built {
         let v = self.v();
         let names = v.transport.names;
-        let mut body = example.map(|e| e.request.clone()).unwrap_or(json!({}));
-        if !body.is_object() {
-            body = json!({});
-        }
-        if let Value::Object(m) = &mut body {
-            m.retain(|k, _| !is_credential(v, k));
-            if !as_written {
-                *m = rename_declared(m, &ep.request, names);
-                if let Some(member) = &ep.operation.record_member
-                    && let (
-                        Some(Value::Object(inner)),
-                        Some(Field {
-                            ty: Type::Object { fields, .. },
-                            ..
-                        }),
-                    ) = (m.get_mut(member), ep.field(member))
-                {
-                    *inner = rename_declared(inner, fields, names);
-                }
-            }
-        }
+        let mut body = example_body(v, ep, example, as_written);
         let mut identity = Vec::new();
         let op = &ep.operation;
         let resource = self.resource(ep);
@@ -311,9 +274,10 @@ impl<'t> Planner<'t> {
                 let here = present(&body, &path, names);
                 let record_field = self.record_name(ep, &f.name);
                 let mut value = None;
+                let otherwise = get_path(v, &body, &path).cloned();
                 if let Some(r) = &f.refers_to {
                     if here || f.required {
-                        value = self.subject_value(&r.resource, std::slice::from_ref(&r.field));
+                        value = self.subject_value(f, &r.resource, std::slice::from_ref(&r.field), otherwise.as_ref());
                     }
                 } else if let Some(fx) = self.t.fixtures.get(&f.name) {
                     if here || f.required {
@@ -327,13 +291,13 @@ impl<'t> Planner<'t> {
                         .get(i)
                         .map(|k| k.split('.').map(str::to_string).collect())
                         .unwrap_or_default();
-                    value = self.subject_value(&res.name, &rpath);
+                    value = self.subject_value(f, &res.name, &rpath, otherwise.as_ref());
                     identity.push((path.clone(), rpath));
                 } else if op.kind != OperationKind::Create
                     && let (Some(res), Some(lk)) = (resource, chosen_lookup.filter(|lk| lk.field == f.name))
                 {
                     let rpath = vec![lk.matches[0].clone()];
-                    value = self.subject_value(&res.name, &rpath);
+                    value = self.subject_value(f, &res.name, &rpath, otherwise.as_ref());
                     identity.push((path.clone(), rpath));
                 } else if let Some(res) = resource
                     && (here || f.required)
@@ -395,6 +359,34 @@ impl<'t> Planner<'t> {
     }
 }
 
+/// An example's request (or nothing) without body credentials; unless
+/// `as_written`, its names spelled as declared.
+fn example_body(v: &Vendor, ep: &Endpoint, example: Option<&Example>, as_written: bool) -> Value {
+    let names = v.transport.names;
+    let mut body = example.map(|e| e.request.clone()).unwrap_or(json!({}));
+    if !body.is_object() {
+        body = json!({});
+    }
+    if let Value::Object(m) = &mut body {
+        m.retain(|k, _| !is_credential(v, k));
+        if !as_written {
+            *m = rename_declared(m, &ep.request, names);
+            if let Some(member) = &ep.operation.record_member
+                && let (
+                    Some(Value::Object(inner)),
+                    Some(Field {
+                        ty: Type::Object { fields, .. },
+                        ..
+                    }),
+                ) = (m.get_mut(member), ep.field(member))
+            {
+                *inner = rename_declared(inner, fields, names);
+            }
+        }
+    }
+    body
+}
+
 /// Removes the rules [`Planner::sides`] marked (by an empty id) as absent
 /// from the other readings.
 fn strip_implied_contested(ep: &mut Endpoint) {
@@ -423,11 +415,7 @@ fn strip_implied_contested(ep: &mut Endpoint) {
 pub(crate) fn identity_from(identity: &[(Vec<String>, Vec<String>)], from_step: usize) -> Vec<Fill> {
     identity
         .iter()
-        .map(|(into, record_path)| Fill {
-            from_step,
-            record_path: record_path.clone(),
-            into: into.clone(),
-        })
+        .map(|(into, record_path)| Fill::from_step(from_step, record_path.clone(), into.clone()))
         .collect()
 }
 
@@ -458,86 +446,6 @@ pub(crate) fn refs_of(fields: &[Field]) -> Vec<&Field> {
         }
     });
     out
-}
-
-/// `/a/*/b` -> `[a, *, b]`.
-pub fn pointer_segments(p: &str) -> Vec<String> {
-    p.split('/').skip(1).map(erpspec_rules::pointer_unescape).collect()
-}
-
-pub fn present(body: &Value, path: &[String], names: erpspec_rules::NameMatching) -> bool {
-    let mut at = body;
-    for seg in path {
-        match at {
-            Value::Object(m) => match m.iter().find(|(k, _)| names.matches(seg, k)) {
-                Some((_, x)) => at = x,
-                None => return false,
-            },
-            _ => return false,
-        }
-    }
-    !at.is_null()
-}
-
-/// The container at a path (`*` is the first item), created as needed.
-pub(crate) fn container<'a>(
-    v: &'a mut Value,
-    segs: &[String],
-    names: erpspec_rules::NameMatching,
-    leaf_is_array: bool,
-) -> Option<&'a mut Value> {
-    let Some((first, rest)) = segs.split_first() else {
-        return Some(v);
-    };
-    let next_is_array = rest.first().is_some_and(|s| s == "*") || (rest.is_empty() && leaf_is_array);
-    let empty = || if next_is_array { json!([]) } else { json!({}) };
-    let child = if first == "*" {
-        let arr = v.as_array_mut()?;
-        if arr.is_empty() {
-            arr.push(if rest.is_empty() && !leaf_is_array { json!({}) } else { empty() });
-        }
-        &mut arr[0]
-    } else {
-        let m = v.as_object_mut()?;
-        let key = m.keys().find(|k| names.matches(first, k)).cloned().unwrap_or_else(|| first.clone());
-        let slot = m.entry(key).or_insert_with(empty);
-        if slot.is_null() {
-            *slot = empty();
-        }
-        slot
-    };
-    container(child, rest, names, leaf_is_array)
-}
-
-pub fn set_path(body: &mut Value, path: &[String], value: Value, names: erpspec_rules::NameMatching) {
-    let Some((last, parent)) = path.split_last() else {
-        *body = value;
-        return;
-    };
-    let Some(p) = container(body, parent, names, last == "*") else {
-        return;
-    };
-    match (last.as_str(), p) {
-        ("*", Value::Array(a)) => {
-            if a.is_empty() {
-                a.push(value);
-            } else {
-                a[0] = value;
-            }
-        }
-        (_, Value::Object(m)) => {
-            let key = m.keys().find(|k| names.matches(last, k)).cloned().unwrap_or_else(|| last.clone());
-            m.insert(key, value);
-        }
-        _ => {}
-    }
-}
-
-pub fn remove_path(body: &mut Value, path: &[String], names: erpspec_rules::NameMatching) {
-    let Some((last, parent)) = path.split_last() else { return };
-    if let Some(Value::Object(m)) = container(body, parent, names, false) {
-        m.retain(|k, _| !names.matches(last, k));
-    }
 }
 
 /// The declared item of the array at a pointer, if it is an object.

@@ -2,8 +2,6 @@
 //! record): transport, doc examples, rule boundaries, types, auth.
 
 use super::*;
-use crate::oracle::{Assert, Compare, Expect};
-use crate::target::Presenting;
 use build::{array_item, is_credential, join};
 use erpspec_model::answers::Situation;
 use erpspec_model::check_id::{CheckId, EndpointPart};
@@ -105,103 +103,6 @@ impl Planner<'_> {
         out
     }
 
-    pub(crate) fn transport_checks(&mut self) -> Vec<Check> {
-        let v = self.v();
-        let mut out = Vec::new();
-        let s = Situation::UnknownRoute;
-        out.push(Check {
-            id: format!("{}.transport.unknown_route", v.name),
-            family: Family::Transport,
-            removable: Vec::new(),
-            endpoint: None,
-            rule: CheckId::dialect(v, &s),
-            strength: Strength::Documented,
-            note: None,
-            sources: v.transport.sources.clone(),
-            what: "a route no endpoint has is refused".into(),
-            steps: vec![Step {
-                call: Call::Raw {
-                    endpoint: v.endpoints.iter().find(|e| e.authenticated).map(|e| e.id.clone()),
-                    route: Some("erpspec-no-such-route".into()),
-                    method: method_for(v),
-                    content_type: "application/json".into(),
-                    body: "{}".into(),
-                },
-                expect: refusal(v, None, &s),
-                precondition: false,
-                fills: Vec::new(),
-                locate: None,
-            }],
-        });
-        for ep in &v.endpoints {
-            // Every method a client is likely to send by mistake.
-            let wrong = ["GET", "POST", "PUT", "DELETE", "PATCH"]
-                .into_iter()
-                .filter(|m| !v.transport.methods.iter().any(|x| x.eq_ignore_ascii_case(m)));
-            for method in wrong {
-                let s = Situation::WrongMethod;
-                let documented = !v.transport.on_wrong_method.is_empty() || v.transport.methods_documented;
-                let built = self.base(ep);
-                let mut step = self.step(ep, built.body, Presenting::Valid, refusal(v, Some(ep), &s));
-                if let Call::Json { method: m, .. } = &mut step.call {
-                    *m = method.to_string();
-                }
-                let (strength, note) = if documented {
-                    (Strength::Documented, None)
-                } else {
-                    (
-                        Strength::Implied,
-                        Some(format!(
-                            "The pages state no method; their examples imply {}.",
-                            v.transport.methods.join(" and ")
-                        )),
-                    )
-                };
-                out.push(
-                    Check::of(
-                        v,
-                        ep,
-                        &format!("transport.wrong_method.{}", method.to_lowercase()),
-                        Family::Transport,
-                        CheckId::dialect(v, &s),
-                        format!("{method} is refused (the docs give {})", v.transport.methods.join(", ")),
-                        vec![step],
-                    )
-                    .known(strength, note)
-                    .sources(v.transport.sources.clone()),
-                );
-            }
-            if !v.transport.on_invalid_json.is_empty() {
-                let s = Situation::InvalidJson;
-                out.push(
-                    Check::of(
-                        v,
-                        ep,
-                        "transport.invalid_json",
-                        Family::Transport,
-                        CheckId::dialect(v, &s),
-                        "a body that is not JSON is refused",
-                        vec![Step {
-                            call: Call::Raw {
-                                endpoint: Some(ep.id.clone()),
-                                route: None,
-                                method: method_for(v),
-                                content_type: "application/json".into(),
-                                body: "{\"".into(),
-                            },
-                            expect: refusal(v, Some(ep), &s),
-                            precondition: false,
-                            fills: Vec::new(),
-                            locate: None,
-                        }],
-                    )
-                    .sources(v.transport.sources.clone()),
-                );
-            }
-        }
-        out
-    }
-
     /// The reports of a request under every documented reading (what the
     /// validators give) and under the schemas' first readings only.
     pub(crate) fn readings_reports(&mut self, ep: &Endpoint, body: &Value) -> Reports {
@@ -287,103 +188,6 @@ impl Planner<'_> {
         }
     }
 
-    pub(crate) fn accepted_checks(&mut self, ep: &Endpoint) -> Vec<Check> {
-        let v = self.v();
-        let mut out = Vec::new();
-        if ep.operation.kind == OperationKind::Login {
-            if let Some((_, body)) = self.t.login() {
-                out.push(Check::of(
-                    v,
-                    ep,
-                    "accepted.credentials",
-                    Family::Accepted,
-                    CheckId::endpoint(v, ep, EndpointPart::Operation),
-                    "the configured credentials get a token",
-                    vec![self.step(ep, body.clone(), Presenting::Valid, success())],
-                ));
-                let mut wrong = body.clone();
-                if let Some(issue) = &v.auth.token
-                    && let Some(field) = issue.credential_fields.values().last()
-                {
-                    wrong[field] = json!(format!("{}-wrong", self.uniq.text()));
-                }
-                let s = Situation::LoginRejected;
-                out.push(Check::of(
-                    v,
-                    ep,
-                    "auth.rejected",
-                    Family::Auth,
-                    CheckId::dialect(v, &s),
-                    "wrong credentials get no token",
-                    vec![self.step(ep, wrong, Presenting::Valid, refusal(v, Some(ep), &s))],
-                ));
-            }
-            return out;
-        }
-        let base = self.base(ep);
-        let steps = self.on_fresh_record(ep, base, Presenting::Valid, success());
-        out.push(Check::of(
-            v,
-            ep,
-            "accepted.base",
-            Family::Accepted,
-            CheckId::endpoint(v, ep, EndpointPart::Operation),
-            "a valid request built from the docs' example succeeds",
-            steps,
-        ));
-        out.extend(self.sample_members_check(ep));
-        for (i, ex) in ep.examples.iter().enumerate() {
-            let built = self.build(ep, Some(ex), true);
-            let (expect, strength, rule, note) = self.judged(ep, &built.body);
-            let steps = self.on_fresh_record(ep, built.clone(), Presenting::Valid, expect.clone());
-            out.push(Check {
-                id: format!("{}.{}.example.{}", v.name, ep.id, i + 1),
-                family: Family::Accepted,
-                removable: Vec::new(),
-                endpoint: Some(ep.id.clone()),
-                rule: rule.clone(),
-                strength,
-                note: note.clone(),
-                sources: ex.sources.clone(),
-                what: format!("the docs' example \"{}\" (records named by it replaced by the run's)", ex.name),
-                steps,
-            });
-            if ex.query.is_some() && v.transport.parameters.contains(&erpspec_model::ir::ParamLocation::Query) {
-                let params = built.body.clone();
-                let mut steps = self.on_fresh_record(ep, built, Presenting::Valid, expect);
-                if let Some(last) = steps.last_mut() {
-                    last.call = Call::Query {
-                        endpoint: ep.id.clone(),
-                        params,
-                    };
-                }
-                // The docs print the query string but not the method it
-                // travels with: where they state no method, a refusal of
-                // this GET is only implied.
-                let (strength, note) = match v.transport.methods_documented {
-                    true => (strength, note),
-                    false => (
-                        Strength::Implied,
-                        Some("The pages print this query string but state no method; GET is implied.".to_string()),
-                    ),
-                };
-                out.push(Check {
-                    id: format!("{}.{}.example.{}.query", v.name, ep.id, i + 1),
-                    family: Family::Accepted,
-                    removable: Vec::new(),
-                    endpoint: Some(ep.id.clone()),
-                    rule,
-                    strength,
-                    note,
-                    sources: ex.sources.clone(),
-                    what: format!("the docs' example \"{}\" as a query string (GET)", ex.name),
-                    steps,
-                });
-            }
-        }
-        out
-    }
-
     /// A rule case: the base request with one change, and what every
     /// documented reading says it must get. `None` where the change breaks
     /// another rule too (a case breaks exactly the rule it names), or where
@@ -458,7 +262,7 @@ impl Planner<'_> {
 
     /// Where the other documented reading of a contested `max_length` cuts
     /// a longer value to the limit: what the accepted record must hold.
-    pub(crate) fn truncation_asserts(&self, ep: &Endpoint, rule: &Rule, body: &Value) -> Vec<crate::oracle::Assert> {
+    pub(crate) fn truncation_asserts(&self, ep: &Endpoint, rule: &Rule, body: &Value) -> Vec<Assert> {
         let RuleKind::MaxLength { max, unit } = &rule.kind else {
             return Vec::new();
         };
@@ -469,17 +273,42 @@ impl Planner<'_> {
             return Vec::new();
         };
         let segs = pointer_segments(&path);
-        let Some(sent) = crate::oracle::get_path(self.v(), body, &segs).and_then(Value::as_str) else {
+        let Some(sent) = get_path(self.v(), body, &segs).and_then(Value::as_str) else {
             return Vec::new();
         };
         let mut record_path = segs.clone();
         record_path[0] = self.record_name(ep, &segs[0]);
-        vec![crate::oracle::Assert {
+        vec![Assert {
             path: record_path,
             value: json!(erpspec_rules::kinds::max_length::truncate(sent, *max, *unit)),
-            compare: crate::oracle::Compare::Exact,
+            compare: Compare::Exact,
             because: format!("{} is accepted only cut to its limit ({})", rule.id, rule.kind.describe()),
         }]
+    }
+
+    /// A list at its maximum length and one item past it (lists too long to
+    /// send are not planned); each item valid in every member, and each
+    /// different where a list of values allows, so a case breaks nothing
+    /// but the count.
+    fn max_items_cases(&mut self, ep: &Endpoint, rule: &Rule, segs: &[String], field: &str, max: u64) -> Vec<Option<Check>> {
+        let names = self.v().transport.names;
+        let item = array_item(ep, segs);
+        let Ok(max) = usize::try_from(max) else { return Vec::new() };
+        let mut cases = Vec::new();
+        for (case, n) in [("at_limit", max), ("past_limit", max.saturating_add(1))] {
+            if n > 1000 {
+                continue;
+            }
+            let s2 = segs.to_vec();
+            let item = item.clone();
+            cases.push(self.rule_case(ep, rule, case, format!("{field} with {n} items"), &move |b, p| {
+                let items: Vec<Value> = (0..n)
+                    .map(|i| item.as_ref().map(|f| p.full_value(ep, f, i)).unwrap_or(json!({})))
+                    .collect();
+                set_path(b, &s2, Value::Array(items), names)
+            }));
+        }
+        cases
     }
 
     pub(crate) fn rule_checks(&mut self, ep: &Endpoint) -> Vec<Check> {
@@ -517,27 +346,7 @@ impl Planner<'_> {
                         },
                     ));
                 }
-                RuleKind::MaxItems { max } => {
-                    let item = array_item(ep, &segs);
-                    let Ok(max) = usize::try_from(*max) else { continue };
-                    for (case, n) in [("at_limit", max), ("past_limit", max.saturating_add(1))] {
-                        // Lists too long to send are not planned.
-                        if n > 1000 {
-                            continue;
-                        }
-                        let s2 = segs.clone();
-                        let item = item.clone();
-                        cases.push(self.rule_case(ep, rule, case, format!("{field} with {n} items"), &move |b, p| {
-                            // Each item valid in every member, and each
-                            // different where a list of values allows, so
-                            // the case breaks nothing but the count.
-                            let items: Vec<Value> = (0..n)
-                                .map(|i| item.as_ref().map(|f| p.full_value(ep, f, i)).unwrap_or(json!({})))
-                                .collect();
-                            set_path(b, &s2, Value::Array(items), names)
-                        }));
-                    }
-                }
+                RuleKind::MaxItems { max } => cases.extend(self.max_items_cases(ep, rule, &segs, &field, *max)),
                 kind => {
                     for c in kind.cases().into_iter().filter(|c| !c.holds) {
                         cases.push(self.existing_identity_case(ep, rule, &segs, &c.id, &c.value));
@@ -553,7 +362,7 @@ impl Planner<'_> {
                     for c in kind.cases().into_iter().filter(|c| !((credential || unique) && c.holds)) {
                         let (case, value) = (c.id, c.value);
                         let s2 = segs.clone();
-                        let shown = crate::report::short(&value);
+                        let shown = short(&value);
                         let verb = if c.holds { "accepted" } else { "refused" };
                         cases.push(
                             self.rule_case(ep, rule, &case, format!("{field} = {shown} is {verb}"), &move |b, _| {
@@ -567,46 +376,6 @@ impl Planner<'_> {
         }
         out.extend(self.type_checks(ep));
         out
-    }
-
-    /// The docs' success sample shows these members: a success answer
-    /// carries each of them (any value).
-    fn sample_members_check(&mut self, ep: &Endpoint) -> Option<Check> {
-        let v = self.v();
-        let sample = ep.response_examples.iter().find(|x| x.answer.is_none() && x.differs.is_none())?;
-        let status = sample.status.or(v.envelopes.success.status).unwrap_or(200);
-        let payload = erpspec_model::recognise::success_payload(v, ep, status, &sample.body).ok()?;
-        let record = crate::oracle::record_of(ep, &payload)?;
-        let (prefix, members) = match (&ep.response.payload, ep.wraps_list()) {
-            (erpspec_model::ir::Payload::Wrapped { member }, false) => (vec![member.clone()], record.get(member)?.as_object()?.clone()),
-            _ => (Vec::new(), record.as_object()?.clone()),
-        };
-        let asserts: Vec<Assert> = members
-            .keys()
-            .filter(|k| !ep.response.include_if.contains_key(*k) && !k.starts_with('$'))
-            .map(|k| Assert {
-                path: prefix.iter().cloned().chain([k.clone()]).collect(),
-                value: Value::Null,
-                compare: Compare::Present,
-                because: format!("the docs' sample \"{}\" shows it", sample.name),
-            })
-            .collect();
-        if asserts.is_empty() {
-            return None;
-        }
-        let base = self.base(ep);
-        let steps = self.on_fresh_record(ep, base, Presenting::Valid, Expect::Success { asserts });
-        let mut check = Check::of(
-            v,
-            ep,
-            "accepted.sample_members",
-            Family::Accepted,
-            CheckId::endpoint(v, ep, EndpointPart::Sample),
-            "a success answer carries every member the docs' sample shows",
-            steps,
-        );
-        check.sources = sample.sources.clone();
-        Some(check)
     }
 
     /// Must a create's or update's member hold a value no record has (the
@@ -700,7 +469,7 @@ impl Planner<'_> {
                 "a record created by {} with {} = {} exists, and {} naming it by that value is refused",
                 creator.id,
                 field.name,
-                crate::report::short(value),
+                short(value),
                 ep.id
             ),
             steps: vec![
@@ -763,100 +532,4 @@ impl Planner<'_> {
         }
         out
     }
-
-    pub(crate) fn auth_checks(&mut self, ep: &Endpoint) -> Vec<Check> {
-        let v = self.v();
-        let mut out = Vec::new();
-        if !ep.authenticated {
-            return out;
-        }
-        let token = v.auth.token.is_some();
-        let mut cases: Vec<(&str, Presenting, Situation, &str)> = vec![
-            ("missing", Presenting::Nothing, Situation::AuthMissing, "no credentials are refused"),
-            (
-                "rejected",
-                Presenting::Wrong,
-                Situation::AuthRejected,
-                "wrong credentials are refused",
-            ),
-        ];
-        if token {
-            cases.push((
-                "malformed",
-                Presenting::Malformed,
-                Situation::AuthMalformed,
-                "a malformed token is refused",
-            ));
-        }
-        for (case, presenting, s, what) in cases {
-            let built = self.base(ep);
-            let expect = refusal(v, Some(ep), &s);
-            out.push(Check {
-                id: format!("{}.{}.auth.{case}", v.name, ep.id),
-                family: Family::Auth,
-                removable: Vec::new(),
-                endpoint: Some(ep.id.clone()),
-                rule: CheckId::dialect(v, &s),
-                strength: Strength::Documented,
-                note: None,
-                sources: v.auth.sources.clone(),
-                what: what.into(),
-                steps: vec![self.step(ep, built.body, presenting, expect)],
-            });
-        }
-        let consumes = ep.operation.kind == OperationKind::Delete;
-        if v.auth.presentations.iter().any(|p| p.deprecated) && !consumes {
-            let p = v
-                .auth
-                .presentations
-                .iter()
-                .find(|p| p.deprecated)
-                .map(|p| p.name.clone())
-                .unwrap_or_default();
-            let built = self.base(ep);
-            out.push(
-                Check::of(
-                    v,
-                    ep,
-                    "auth.deprecated",
-                    Family::Auth,
-                    CheckId::presentation(v, Some(&p)),
-                    format!("the deprecated `{p}` alone is still accepted"),
-                    vec![self.step(ep, built.body, Presenting::Deprecated, success())],
-                )
-                .sources(v.auth.sources.clone()),
-            );
-        }
-        if v.auth.presentations.len() > 1 && !v.auth.presentations[0].deprecated && !consumes {
-            let built = self.base(ep);
-            out.push(Check {
-                id: format!("{}.{}.auth.precedence", v.name, ep.id),
-                family: Family::Auth,
-                removable: Vec::new(),
-                endpoint: Some(ep.id.clone()),
-                rule: CheckId::presentation(v, None),
-                strength: Strength::Documented,
-                note: None,
-                sources: v.auth.sources.clone(),
-                what: format!(
-                    "a valid `{}` wins over a wrong `{}`",
-                    v.auth.presentations[0].name, v.auth.presentations[1].name
-                ),
-                steps: vec![self.step(ep, built.body, Presenting::Precedence, success())],
-            });
-        }
-        out
-    }
-}
-
-/// A flat JSON object as a query string (`?A=x&B=y z`), values as text.
-pub(crate) fn query_string(body: &Value) -> String {
-    let mut parts = Vec::new();
-    if let Value::Object(m) = body {
-        for (k, v) in m {
-            let text = crate::oracle::text(v);
-            parts.push(format!("{}={}", crate::target::encode_query(k), crate::target::encode_query(&text)));
-        }
-    }
-    format!("?{}", parts.join("&"))
 }

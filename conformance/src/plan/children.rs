@@ -4,8 +4,6 @@
 //! parent with its own children, so concurrent checks never touch them.
 
 use super::*;
-use crate::oracle::{Assert, Compare, Expect};
-use crate::target::Presenting;
 use build::{is_credential, join};
 use erpspec_model::check_id::{CheckId, EndpointPart};
 use erpspec_model::ir::{Endpoint, Field, Include, Resource, Type};
@@ -106,13 +104,7 @@ impl Planner<'_> {
         // `<int>`), a server reading it so may refuse `true`: that leaves
         // the check inconclusive, not failed.
         upd.precondition = flag_contested;
-        let item = |l: &str| {
-            vec![
-                inc.member.clone(),
-                crate::oracle::item_where(std::slice::from_ref(&label), l),
-                flag.clone(),
-            ]
-        };
+        let item = |l: &str| vec![inc.member.clone(), item_where(std::slice::from_ref(&label), l), flag.clone()];
         let asserts = vec![
             Assert {
                 path: item(&second),
@@ -186,22 +178,18 @@ impl Planner<'_> {
         for (into, record_path) in &update.identity {
             let mut from = vec![inc.member.clone(), index.to_string()];
             from.extend(record_path.iter().cloned());
-            fills.push(Fill {
-                from_step: 0,
-                record_path: from,
-                into: into.clone(),
-            });
+            fills.push(Fill::from_step(0, from, into.clone()));
         }
         for f in &ep.request {
             if let Some(r) = &f.refers_to
                 && r.resource == parent.name
             {
                 set_path(&mut body, std::slice::from_ref(&f.name), json!(null), names);
-                fills.push(Fill {
-                    from_step: 0,
-                    record_path: r.field.split('.').map(str::to_string).collect(),
-                    into: vec![f.name.clone()],
-                });
+                fills.push(Fill::from_step(
+                    0,
+                    r.field.split('.').map(str::to_string).collect(),
+                    vec![f.name.clone()],
+                ));
             }
         }
         (body, fills)
@@ -284,11 +272,7 @@ impl Planner<'_> {
         let scope: Vec<String> = ep.operation.record_member.iter().cloned().collect();
         let into = join(&scope, &field);
         set_path(&mut body, &into, json!(null), names);
-        fills.push(Fill {
-            from_step: 0,
-            record_path: vec![inc.member.clone(), "0".into(), field.clone()],
-            into,
-        });
+        fills.push(Fill::from_step(0, vec![inc.member.clone(), "0".into(), field.clone()], into));
         let mut step = self.step(ep, body, Presenting::Valid, refusal(v, Some(ep), &Situation::Duplicate));
         step.fills = fills;
         Some(Check {

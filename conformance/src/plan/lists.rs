@@ -6,8 +6,6 @@
 //! position: the docs do not fix the order a server lists them in.
 
 use super::*;
-use crate::oracle::{Assert, Compare, Expect, item_where};
-use crate::target::Presenting;
 use build::join;
 use erpspec_model::check_id::{CheckId, EndpointPart, ListRule};
 use erpspec_model::ir::{ChildList, Endpoint, Field, Include, OperationKind, Pick, Resource, Type};
@@ -285,15 +283,15 @@ impl Planner<'_> {
                 let mut built = self.base(ep);
                 set_path(&mut built.body, std::slice::from_ref(&flag), json!(true), names);
                 let mut step = self.step(ep, built.body, Presenting::Valid, success());
-                step.fills = vec![Fill {
-                    from_step: 0,
-                    record_path: reference
+                step.fills = vec![Fill::from_step(
+                    0,
+                    reference
                         .refers_to
                         .as_ref()
                         .map(|r| r.field.split('.').map(str::to_string).collect())
                         .unwrap_or_default(),
-                    into: vec![reference.name.clone()],
-                }];
+                    vec![reference.name.clone()],
+                )];
                 children.push(step);
             }
             let asserts = vec![Assert {
@@ -364,7 +362,7 @@ impl Planner<'_> {
             .iter()
             .map(|f| {
                 let path = join(&scope, f);
-                match crate::oracle::get_path(v, &created.body, &path).filter(|_| contested) {
+                match get_path(v, &created.body, &path).filter(|_| contested) {
                     Some(kept) => Assert {
                         path,
                         value: kept.clone(),

@@ -5,8 +5,6 @@
 //! ignored").
 
 use super::*;
-use crate::oracle::Expect;
-use crate::target::Presenting;
 use build::{Built, identity_from};
 use erpspec_model::check_id::{CheckId, EndpointPart};
 use erpspec_model::ir::{Endpoint, Lookup, OperationKind};
@@ -97,7 +95,7 @@ impl Planner<'_> {
         );
         read.fills = identity_from(&base.identity, 0)
             .into_iter()
-            .filter(|f| f.into.first() == Some(&first.field))
+            .filter(|f| f.body_path().and_then(|p| p.first()) == Some(&first.field))
             .collect();
         if read.fills.is_empty() {
             return None;

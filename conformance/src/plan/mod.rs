@@ -6,19 +6,27 @@
 //! server to and that rule's sources, and one or more steps, each a request
 //! and the answer the shared model says it must get.
 
+mod accepted;
 mod build;
 mod checks;
 mod children;
+mod dialect;
+mod expect;
+mod generated_cases;
 mod lists;
 mod lookups;
 mod stateful;
+mod subjects;
+mod suite;
 
-pub use build::{Built, Planner, pointer_segments, present, remove_path, set_path, with_body_credentials};
-pub(crate) use checks::{Due, due_for, query_string};
+pub use build::{Built, Planner, with_body_credentials};
+pub(crate) use checks::{Due, due_for};
+pub use expect::{Assert, Compare, Expect};
 pub use stateful::read_back_asserts;
+pub use suite::{Selection, Suite, Teardown, suite};
 
-use crate::oracle::Expect;
-use crate::target::Presenting;
+use crate::target::{Presenting, Target};
+use crate::values::{get_path, item_where, pointer_segments, present, record_of, remove_path, set_path, short};
 use erpspec_model::answers::{self, Situation};
 use erpspec_model::check_id::CheckId;
 use erpspec_model::ir::{Endpoint, Rule, Vendor};
@@ -101,13 +109,64 @@ impl Call {
     }
 }
 
-/// A value taken from the record an earlier step returned.
+/// A value a step takes when it is executed: from the record an earlier
+/// step of the check returned, or from a subject record setup made.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Fill {
-    pub from_step: usize,
+    #[serde(flatten)]
+    pub from: Source,
     pub record_path: Vec<String>,
-    /// Where it goes in this step's JSON body.
-    pub into: Vec<String>,
+    #[serde(flatten)]
+    pub into: Slot,
+}
+
+/// Where a [`Fill`] takes its value.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Source {
+    /// The record step `from_step` of the check returned; without it the
+    /// check cannot go on (skipped).
+    Step { from_step: usize },
+    /// The subject record of resource `subject` (made by setup, or named by
+    /// a fixture). Where there is none, or it lacks the value, the member
+    /// holds `otherwise`, or is left out where that is `None`: what the
+    /// request holds without a record to name.
+    Subject {
+        subject: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        otherwise: Option<Value>,
+    },
+}
+
+/// Where a [`Fill`] puts its value.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Slot {
+    /// A member of the step's JSON body (or query parameters).
+    Body { into: Vec<String> },
+    /// The value assertion `into_assert` of the step's expectation holds
+    /// the record to.
+    Assert { into_assert: usize },
+}
+
+impl Fill {
+    /// The value at `record_path` of the record step `from_step` returned,
+    /// into the body member `into`.
+    pub fn from_step(from_step: usize, record_path: Vec<String>, into: Vec<String>) -> Fill {
+        Fill {
+            from: Source::Step { from_step },
+            record_path,
+            into: Slot::Body { into },
+        }
+    }
+
+    /// The body member it fills, if it fills one.
+    pub fn body_path(&self) -> Option<&[String]> {
+        match &self.into {
+            Slot::Body { into } => Some(into),
+            Slot::Assert { .. } => None,
+        }
+    }
 }
 
 /// Where a read step finds the record to check: an item of a list member of

@@ -2,9 +2,7 @@
 //! missing records and references, delete twice, documented read-back quirks.
 
 use super::*;
-use crate::oracle::{Assert, Compare, Expect};
-use crate::target::Presenting;
-use build::{field_at, is_credential, join};
+use build::{Built, field_at, is_credential, join};
 use erpspec_model::answers::Situation;
 use erpspec_model::check_id::{CheckId, EndpointPart};
 use erpspec_model::ir::{Endpoint, Field, OperationKind, QuirkKind, Resource, Type};
@@ -77,31 +75,7 @@ pub fn read_back_asserts(p: &Planner, writer: &Endpoint, reader: &Endpoint, body
         }
         // A documented read-back quirk changes what is read.
         let within: Vec<String> = rpath[top_index..].to_vec();
-        let mut expected = value.clone();
-        let mut because = format!("written by {}", writer.id);
-        let mut compare = if padded { Compare::Trimmed } else { Compare::Exact };
-        for q in &writer.quirks {
-            if let QuirkKind::ReadsBackAs {
-                path: pattern,
-                written,
-                read,
-            } = &q.kind
-                && pattern_matches(pattern, &within)
-                && &value == written
-            {
-                expected = read.clone();
-                because = format!("quirk {}: {}", q.id, q.description.trim());
-            }
-            // A date reads back as the same date-time in the quirk's format.
-            if let QuirkKind::DatesReadBackAs { paths, format } = &q.kind
-                && paths.iter().any(|pattern| pattern_matches(pattern, &within))
-                && let Some(date) = value.as_str().and_then(|s| erpspec_rules::reformat_date(s, *format))
-            {
-                expected = json!(date);
-                compare = Compare::DateTime;
-                because = format!("quirk {}: {}", q.id, q.description.trim());
-            }
-        }
+        let (expected, compare, because) = read_back_as(writer, &within, &value, padded);
         out.push(Assert {
             path: rpath,
             value: expected,
@@ -110,6 +84,38 @@ pub fn read_back_asserts(p: &Planner, writer: &Endpoint, reader: &Endpoint, body
         });
     }
     out
+}
+
+/// What a value written at `within` (a path inside the record) reads back
+/// as under the writer's documented quirks: the value, how it is compared,
+/// and why.
+fn read_back_as(writer: &Endpoint, within: &[String], value: &Value, padded: bool) -> (Value, Compare, String) {
+    let mut expected = value.clone();
+    let mut because = format!("written by {}", writer.id);
+    let mut compare = if padded { Compare::Trimmed } else { Compare::Exact };
+    for q in &writer.quirks {
+        if let QuirkKind::ReadsBackAs {
+            path: pattern,
+            written,
+            read,
+        } = &q.kind
+            && pattern_matches(pattern, within)
+            && value == written
+        {
+            expected = read.clone();
+            because = format!("quirk {}: {}", q.id, q.description.trim());
+        }
+        // A date reads back as the same date-time in the quirk's format.
+        if let QuirkKind::DatesReadBackAs { paths, format } = &q.kind
+            && paths.iter().any(|pattern| pattern_matches(pattern, within))
+            && let Some(date) = value.as_str().and_then(|s| erpspec_rules::reformat_date(s, *format))
+        {
+            expected = json!(date);
+            compare = Compare::DateTime;
+            because = format!("quirk {}: {}", q.id, q.description.trim());
+        }
+    }
+    (expected, compare, because)
 }
 
 pub(crate) fn flatten(v: &Value, at: &mut Vec<String>, out: &mut Vec<(Vec<String>, Value)>) {
@@ -177,11 +183,7 @@ impl Planner<'_> {
                 body = json!({});
                 for k in &resource.key {
                     if reader.field(k).is_some() {
-                        fills.push(Fill {
-                            from_step,
-                            record_path: vec![k.clone()],
-                            into: vec![k.clone()],
-                        });
+                        fills.push(Fill::from_step(from_step, vec![k.clone()], vec![k.clone()]));
                     }
                 }
             } else {
@@ -222,294 +224,285 @@ impl Planner<'_> {
     }
 
     pub(crate) fn stateful_checks(&mut self, ep: &Endpoint) -> Vec<Check> {
-        let v = self.v();
         let mut out = Vec::new();
         let Some(resource) = self.resource(ep) else { return out };
-        let op = &ep.operation;
-        let rule = |part| CheckId::endpoint(v, ep, part);
-        match op.kind {
+        let kind = ep.operation.kind;
+        match kind {
             OperationKind::Create => {
-                // Create, then read back.
-                let built = self.base(ep);
-                if let Some((mut read, reader_id, include_fields)) = self.read_after(resource, 0) {
-                    let reader = v.endpoint(reader_id).unwrap_or(ep);
-                    let asserts = read_back_asserts(self, ep, reader, &built.body, include_fields.as_deref());
-                    read.expect = Expect::Success { asserts };
-                    out.push(Check::of(
-                        v,
-                        ep,
-                        "stateful.read_back",
-                        Family::Stateful,
-                        rule(EndpointPart::Operation),
-                        format!("a created record reads back through {reader_id} as written"),
-                        vec![self.step(ep, built.body.clone(), Presenting::Valid, success()), read],
-                    ));
-                    out.extend(self.dates_quirk_checks(ep, reader));
-                    // Padding the docs show is a warning when absent.
-                    for q in &reader.quirks {
-                        if let QuirkKind::PadsStrings { unpadded } = &q.kind {
-                            let built = self.base(ep);
-                            let Some((mut read, _, _)) = self.read_after(resource, 0) else {
-                                continue;
-                            };
-                            let asserts: Vec<Assert> = read_back_asserts(self, ep, reader, &built.body, None)
-                                .into_iter()
-                                .filter(|a| a.value.is_string() && !unpadded.iter().any(|u| a.path.last() == Some(u)))
-                                .map(|a| Assert {
-                                    compare: Compare::Padded,
-                                    because: format!("quirk {}: {}", q.id, q.description.trim()),
-                                    ..a
-                                })
-                                .collect();
-                            if asserts.is_empty() {
-                                continue;
-                            }
-                            read.expect = Expect::Success { asserts };
-                            out.push(Check {
-                                id: format!("{}.{}.quirks.{}", v.name, reader.id, q.id),
-                                family: Family::Stateful,
-                                removable: Vec::new(),
-                                endpoint: Some(reader.id.clone()),
-                                rule: CheckId::quirk(v, reader, &q.id),
-                                // The pages show padded values and warn that
-                                // clients must trim; they do not say every
-                                // value is padded.
-                                strength: Strength::Implied,
-                                note: Some(format!(
-                                    "{} Padding is allowed, not promised for every value.",
-                                    q.description.trim()
-                                )),
-                                sources: q.sources.clone(),
-                                what: "text written comes back padded with spaces, as the docs show".into(),
-                                steps: vec![self.step(ep, built.body, Presenting::Valid, success()), read],
-                            });
-                        }
-                    }
-                }
-                // The same key (or unique value) twice.
-                let mut dup = self.base(ep);
-                let chosen: Vec<&Field> = ep
-                    .request
-                    .iter()
-                    .chain(
-                        op.record_member
-                            .as_deref()
-                            .and_then(|m| ep.field(m))
-                            .and_then(|f| match &f.ty {
-                                Type::Object { fields, .. } => Some(fields.iter()),
-                                _ => None,
-                            })
-                            .into_iter()
-                            .flatten(),
-                    )
-                    .filter(|f| {
-                        let r = self.record_name(ep, &f.name);
-                        f.refers_to.is_none()
-                            && !self.t.fixtures.contains_key(&f.name)
-                            && (resource.key.contains(&r) || resource.unique.contains(&r))
-                    })
-                    .collect();
-                if !chosen.is_empty() {
-                    let names = v.transport.names;
-                    for f in &chosen {
-                        let path = match &op.record_member {
-                            Some(m) if ep.field(&f.name).is_none() => vec![m.clone(), f.name.clone()],
-                            _ => vec![f.name.clone()],
-                        };
-                        if !present(&dup.body, &path, names) {
-                            let fresh = self.fresh_value(ep, f);
-                            set_path(&mut dup.body, &path, fresh, names);
-                        }
-                    }
-                    let s = Situation::Duplicate;
-                    // A key the server assigns, sent by the client: the pages
-                    // do not say it is kept, so its uniqueness is implied.
-                    let client_keys = v.client_keys(ep);
-                    let implied = chosen.iter().all(|f| client_keys.contains(&f.name));
-                    out.push(Check {
-                        id: format!("{}.{}.stateful.duplicate", v.name, ep.id),
-                        family: Family::Stateful,
-                        removable: Vec::new(),
-                        endpoint: Some(ep.id.clone()),
-                        rule: rule(EndpointPart::OnDuplicate),
-                        strength: if implied { Strength::Implied } else { Strength::Documented },
-                        note: implied.then(|| v.implied_note(erpspec_model::ir::Inference::ClientKey)),
-                        sources: ep.sources.clone(),
-                        what: format!(
-                            "a second create with the same {} is refused",
-                            chosen.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(", ")
-                        ),
-                        steps: vec![
-                            self.step(ep, dup.body.clone(), Presenting::Valid, success()),
-                            self.step(ep, dup.body, Presenting::Valid, refusal(v, Some(ep), &s)),
-                        ],
-                    });
-                }
+                out.extend(self.read_back_checks(ep, resource));
+                out.extend(self.duplicate_create(ep, resource));
             }
-            OperationKind::Update => {
-                if let Some(creator) = self.creator(&resource.name) {
-                    if let Some(check) = self.update_read_back(ep, creator, resource) {
-                        out.push(check);
-                    }
-                    out.extend(self.clears_omitted_check(ep, creator, resource));
-                    out.extend(self.merge_items_checks(ep, creator, resource));
-                    if let Some(check) = self.duplicate_update(ep, creator, resource) {
-                        out.push(check);
-                    }
-                } else {
-                    out.extend(self.child_update_checks(ep, resource));
-                }
-            }
+            OperationKind::Update => out.extend(self.update_checks(ep, resource)),
             _ => {}
         }
         out.extend(self.list_checks(ep));
         out.extend(self.include_if_checks(ep));
-        if op.kind == OperationKind::Create {
+        if kind == OperationKind::Create {
             out.extend(self.primary_child_checks(ep, resource));
         }
-        if matches!(op.kind, OperationKind::Create | OperationKind::Update) {
-            // References to records that do not exist.
-            for f in ep.request.iter().filter(|f| f.refers_to.is_some()) {
-                let Some(r) = &f.refers_to else { continue };
-                let mut built = self.base(ep);
-                let missing = self.missing_value(f);
-                built.body[&f.name] = missing;
-                let s = Situation::MissingReference(r);
+        if matches!(kind, OperationKind::Create | OperationKind::Update) {
+            out.extend(self.missing_reference_checks(ep));
+        }
+        if matches!(kind, OperationKind::Read | OperationKind::Update | OperationKind::Delete) {
+            out.extend(self.not_found_check(ep));
+        }
+        if kind == OperationKind::Delete {
+            out.extend(self.delete_twice_check(ep));
+        }
+        out
+    }
+
+    /// Create, then read back as written; the create's and the reader's
+    /// documented read-back quirks.
+    fn read_back_checks(&mut self, ep: &Endpoint, resource: &Resource) -> Vec<Check> {
+        let v = self.v();
+        let mut out = Vec::new();
+        let rule = |part| CheckId::endpoint(v, ep, part);
+        let built = self.base(ep);
+        if let Some((mut read, reader_id, include_fields)) = self.read_after(resource, 0) {
+            let reader = v.endpoint(reader_id).unwrap_or(ep);
+            let asserts = read_back_asserts(self, ep, reader, &built.body, include_fields.as_deref());
+            read.expect = Expect::Success { asserts };
+            out.push(Check::of(
+                v,
+                ep,
+                "stateful.read_back",
+                Family::Stateful,
+                rule(EndpointPart::Operation),
+                format!("a created record reads back through {reader_id} as written"),
+                vec![self.step(ep, built.body.clone(), Presenting::Valid, success()), read],
+            ));
+            out.extend(self.dates_quirk_checks(ep, reader));
+            out.extend(self.padded_checks(ep, resource, reader));
+        }
+        out
+    }
+
+    /// Padding the docs show is a warning when absent.
+    fn padded_checks(&mut self, ep: &Endpoint, resource: &Resource, reader: &Endpoint) -> Vec<Check> {
+        let v = self.v();
+        let mut out = Vec::new();
+        for q in &reader.quirks {
+            if let QuirkKind::PadsStrings { unpadded } = &q.kind {
+                let built = self.base(ep);
+                let Some((mut read, _, _)) = self.read_after(resource, 0) else {
+                    continue;
+                };
+                let asserts: Vec<Assert> = read_back_asserts(self, ep, reader, &built.body, None)
+                    .into_iter()
+                    .filter(|a| a.value.is_string() && !unpadded.iter().any(|u| a.path.last() == Some(u)))
+                    .map(|a| Assert {
+                        compare: Compare::Padded,
+                        because: format!("quirk {}: {}", q.id, q.description.trim()),
+                        ..a
+                    })
+                    .collect();
+                if asserts.is_empty() {
+                    continue;
+                }
+                read.expect = Expect::Success { asserts };
                 out.push(Check {
-                    id: format!("{}.{}.{}.refers_to.missing", v.name, ep.id, f.name),
+                    id: format!("{}.{}.quirks.{}", v.name, reader.id, q.id),
                     family: Family::Stateful,
                     removable: Vec::new(),
-                    endpoint: Some(ep.id.clone()),
-                    rule: CheckId::endpoint(v, ep, EndpointPart::RefersTo(&f.name)),
-                    // Where the docs give the answer ("Customer not found") a
-                    // server must refuse; where they say nothing, the refusal
-                    // is the schema's reading of the reference: a warning.
-                    strength: if r.on_missing.is_some() {
-                        Strength::Documented
-                    } else {
-                        Strength::Implied
-                    },
-                    note: r
-                        .on_missing
-                        .is_none()
-                        .then(|| v.implied_note(erpspec_model::ir::Inference::MissingReference)),
-                    sources: f.sources.clone(),
-                    what: format!("a {} naming no {} is refused", f.name, r.resource),
-                    steps: vec![self.step(ep, built.body, Presenting::Valid, refusal(v, Some(ep), &s))],
+                    endpoint: Some(reader.id.clone()),
+                    rule: CheckId::quirk(v, reader, &q.id),
+                    // The pages show padded values and warn that
+                    // clients must trim; they do not say every
+                    // value is padded.
+                    strength: Strength::Implied,
+                    note: Some(format!(
+                        "{} Padding is allowed, not promised for every value.",
+                        q.description.trim()
+                    )),
+                    sources: q.sources.clone(),
+                    what: "text written comes back padded with spaces, as the docs show".into(),
+                    steps: vec![self.step(ep, built.body, Presenting::Valid, success()), read],
                 });
             }
         }
-        if matches!(op.kind, OperationKind::Read | OperationKind::Update | OperationKind::Delete) {
-            let mut built = self.base(ep);
-            let names = v.transport.names;
-            for (path, _) in &built.identity.clone() {
-                let f = field_at(ep, path);
-                if let Some(f) = f {
-                    let missing = self.missing_value(&f);
-                    set_path(&mut built.body, path, missing, names);
-                }
-            }
-            if !built.identity.is_empty() {
-                let s = Situation::NotFound;
-                out.push(Check::of(
-                    v,
-                    ep,
-                    "stateful.not_found",
-                    Family::Stateful,
-                    rule(EndpointPart::OnNotFound),
-                    "a record that does not exist is refused",
-                    vec![self.step(ep, built.body, Presenting::Valid, refusal(v, Some(ep), &s))],
-                ));
+        out
+    }
+
+    /// The same key (or unique value) twice.
+    fn duplicate_create(&mut self, ep: &Endpoint, resource: &Resource) -> Option<Check> {
+        let v = self.v();
+        let op = &ep.operation;
+        let rule = |part| CheckId::endpoint(v, ep, part);
+        let mut dup = self.base(ep);
+        let chosen: Vec<&Field> = ep
+            .request
+            .iter()
+            .chain(
+                op.record_member
+                    .as_deref()
+                    .and_then(|m| ep.field(m))
+                    .and_then(|f| match &f.ty {
+                        Type::Object { fields, .. } => Some(fields.iter()),
+                        _ => None,
+                    })
+                    .into_iter()
+                    .flatten(),
+            )
+            .filter(|f| {
+                let r = self.record_name(ep, &f.name);
+                f.refers_to.is_none()
+                    && !self.t.fixtures.contains_key(&f.name)
+                    && (resource.key.contains(&r) || resource.unique.contains(&r))
+            })
+            .collect();
+        if chosen.is_empty() {
+            return None;
+        }
+        let names = v.transport.names;
+        for f in &chosen {
+            let path = match &op.record_member {
+                Some(m) if ep.field(&f.name).is_none() => vec![m.clone(), f.name.clone()],
+                _ => vec![f.name.clone()],
+            };
+            if !present(&dup.body, &path, names) {
+                let fresh = self.fresh_value(ep, f);
+                set_path(&mut dup.body, &path, fresh, names);
             }
         }
-        if op.kind == OperationKind::Delete {
-            let built = self.base(ep);
-            let mut steps = self.on_fresh_record(ep, built, Presenting::Valid, success());
-            if steps.len() == 2 {
-                let mut again = steps[1].clone();
-                again.expect = refusal(v, Some(ep), &Situation::NotFound);
-                steps.push(again);
-                out.push(Check::of(
-                    v,
-                    ep,
-                    "stateful.delete",
-                    Family::Stateful,
-                    rule(EndpointPart::Operation),
-                    "a created record is deleted, and a second delete is refused",
-                    steps,
-                ));
-            }
+        let s = Situation::Duplicate;
+        // A key the server assigns, sent by the client: the pages
+        // do not say it is kept, so its uniqueness is implied.
+        let client_keys = v.client_keys(ep);
+        let implied = chosen.iter().all(|f| client_keys.contains(&f.name));
+        Some(Check {
+            id: format!("{}.{}.stateful.duplicate", v.name, ep.id),
+            family: Family::Stateful,
+            removable: Vec::new(),
+            endpoint: Some(ep.id.clone()),
+            rule: rule(EndpointPart::OnDuplicate),
+            strength: if implied { Strength::Implied } else { Strength::Documented },
+            note: implied.then(|| v.implied_note(erpspec_model::ir::Inference::ClientKey)),
+            sources: ep.sources.clone(),
+            what: format!(
+                "a second create with the same {} is refused",
+                chosen.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(", ")
+            ),
+            steps: vec![
+                self.step(ep, dup.body.clone(), Presenting::Valid, success()),
+                self.step(ep, dup.body, Presenting::Valid, refusal(v, Some(ep), &s)),
+            ],
+        })
+    }
+
+    /// An update's checks against records made for them: read back, omitted
+    /// members, merged lists, duplicates; children's updates on fresh parents.
+    fn update_checks(&mut self, ep: &Endpoint, resource: &Resource) -> Vec<Check> {
+        let mut out = Vec::new();
+        if let Some(creator) = self.creator(&resource.name) {
+            out.extend(self.update_read_back(ep, creator, resource));
+            out.extend(self.clears_omitted_check(ep, creator, resource));
+            out.extend(self.merge_items_checks(ep, creator, resource));
+            out.extend(self.duplicate_update(ep, creator, resource));
+        } else {
+            out.extend(self.child_update_checks(ep, resource));
         }
         out
+    }
+
+    /// References to records that do not exist.
+    fn missing_reference_checks(&mut self, ep: &Endpoint) -> Vec<Check> {
+        let v = self.v();
+        let mut out = Vec::new();
+        for f in ep.request.iter().filter(|f| f.refers_to.is_some()) {
+            let Some(r) = &f.refers_to else { continue };
+            let mut built = self.base(ep);
+            let missing = self.missing_value(f);
+            built.body[&f.name] = missing;
+            let s = Situation::MissingReference(r);
+            out.push(Check {
+                id: format!("{}.{}.{}.refers_to.missing", v.name, ep.id, f.name),
+                family: Family::Stateful,
+                removable: Vec::new(),
+                endpoint: Some(ep.id.clone()),
+                rule: CheckId::endpoint(v, ep, EndpointPart::RefersTo(&f.name)),
+                // Where the docs give the answer ("Customer not found") a
+                // server must refuse; where they say nothing, the refusal
+                // is the schema's reading of the reference: a warning.
+                strength: if r.on_missing.is_some() {
+                    Strength::Documented
+                } else {
+                    Strength::Implied
+                },
+                note: r
+                    .on_missing
+                    .is_none()
+                    .then(|| v.implied_note(erpspec_model::ir::Inference::MissingReference)),
+                sources: f.sources.clone(),
+                what: format!("a {} naming no {} is refused", f.name, r.resource),
+                steps: vec![self.step(ep, built.body, Presenting::Valid, refusal(v, Some(ep), &s))],
+            });
+        }
+        out
+    }
+
+    /// A record that does not exist is refused.
+    fn not_found_check(&mut self, ep: &Endpoint) -> Option<Check> {
+        let v = self.v();
+        let mut built = self.base(ep);
+        let names = v.transport.names;
+        for (path, _) in &built.identity.clone() {
+            if let Some(f) = field_at(ep, path) {
+                let missing = self.missing_value(&f);
+                set_path(&mut built.body, path, missing, names);
+            }
+        }
+        if built.identity.is_empty() {
+            return None;
+        }
+        let s = Situation::NotFound;
+        Some(Check::of(
+            v,
+            ep,
+            "stateful.not_found",
+            Family::Stateful,
+            CheckId::endpoint(v, ep, EndpointPart::OnNotFound),
+            "a record that does not exist is refused",
+            vec![self.step(ep, built.body, Presenting::Valid, refusal(v, Some(ep), &s))],
+        ))
+    }
+
+    /// A created record is deleted, and a second delete is refused.
+    fn delete_twice_check(&mut self, ep: &Endpoint) -> Option<Check> {
+        let v = self.v();
+        let built = self.base(ep);
+        let mut steps = self.on_fresh_record(ep, built, Presenting::Valid, success());
+        if steps.len() != 2 {
+            return None;
+        }
+        let mut again = steps[1].clone();
+        again.expect = refusal(v, Some(ep), &Situation::NotFound);
+        steps.push(again);
+        Some(Check::of(
+            v,
+            ep,
+            "stateful.delete",
+            Family::Stateful,
+            CheckId::endpoint(v, ep, EndpointPart::Operation),
+            "a created record is deleted, and a second delete is refused",
+            steps,
+        ))
     }
 
     /// Create, update one field, read back: the field changed and what the
     /// update did not send is unchanged.
     pub(crate) fn update_read_back(&mut self, ep: &Endpoint, creator: &Endpoint, resource: &Resource) -> Option<Check> {
         let v = self.v();
-        let names = v.transport.names;
         let created = self.base(creator);
         let (mut read, reader_id, include_fields) = self.read_after(resource, 0)?;
         let reader = v.endpoint(reader_id)?;
         let update = self.base(ep);
-        let op = &ep.operation;
-        // The field to change: a plain text field of the record, not naming it.
-        let identity: Vec<&str> = update.identity.iter().filter_map(|(p, _)| p.last().map(String::as_str)).collect();
-        let (scope, fields): (Vec<String>, &[Field]) = match op.record_member.as_deref().and_then(|m| ep.field(m)) {
-            Some(Field {
-                ty: Type::Object { fields, .. },
-                name,
-                ..
-            }) => (vec![name.clone()], fields),
-            _ => (vec![], &ep.request),
-        };
-        let change = fields.iter().find(|f| {
-            f.ty.scalar() == Some(ScalarType::String)
-                && f.rules.is_empty()
-                && f.refers_to.is_none()
-                && !is_credential(v, &f.name)
-                && !identity.contains(&f.name.as_str())
-                && !op.lookup.iter().any(|l| l.field == f.name)
-                && !resource.unique.contains(&self.record_name(ep, &f.name))
-                && {
-                    let shown = include_fields.as_deref().unwrap_or(&reader.response.fields);
-                    let name = self.record_name(ep, &f.name);
-                    declared_at(shown, std::slice::from_ref(&name), names) || declared_at(shown, &join(&scope, &name), names)
-                }
-        })?;
+        let (scope, fields) = record_scope(ep);
+        let shown = include_fields.as_deref().unwrap_or(&reader.response.fields);
+        let change = self.field_to_change(ep, resource, &update, shown, (&scope, fields))?;
         let new_value = json!(self.uniq.text());
-        let mut body = json!({});
-        let mut fills = Vec::new();
-        for (into, record_path) in &update.identity {
-            fills.push(Fill {
-                from_step: 0,
-                record_path: record_path.clone(),
-                into: into.clone(),
-            });
-            set_path(&mut body, into, json!(null), names);
-        }
-        // Keep the other fields a rule requires (RPM's Customer object).
         let change_path = join(&scope, &change.name);
-        set_path(&mut body, &change_path, new_value.clone(), names);
-        for f in ep.request.iter().filter(|f| f.required && !is_credential(v, &f.name)) {
-            if !present(&body, std::slice::from_ref(&f.name), names)
-                && !update.identity.iter().any(|(p, _)| p.first() == Some(&f.name))
-                && let Some(x) = update.body.get(&f.name)
-            {
-                body[&f.name] = x.clone();
-            }
-        }
-        // And the required members of the record member (CustomerContactEdit's FirstName).
-        for f in fields.iter().filter(|f| f.required && !scope.is_empty()) {
-            let path = join(&scope, &f.name);
-            if !present(&body, &path, names)
-                && let Some(x) = crate::oracle::get_path(v, &update.body, &path)
-            {
-                set_path(&mut body, &path, x.clone(), names);
-            }
-        }
-        let mut upd = self.step(ep, body, Presenting::Valid, success());
-        upd.fills = fills;
+        let upd = self.update_of(ep, &update, (&scope, fields), &change_path, new_value.clone());
         let mut asserts = read_back_asserts(self, creator, reader, &created.body, include_fields.as_deref());
         let changed_record_path = {
             let mut p = change_path.clone();
@@ -519,7 +512,7 @@ impl Planner<'_> {
         };
         // Members the update clears when left out (a contested reading) are
         // not held to their created values.
-        let cleared: Vec<String> = op.clears_omitted.iter().flat_map(|c| c.fields.clone()).collect();
+        let cleared: Vec<String> = ep.operation.clears_omitted.iter().flat_map(|c| c.fields.clone()).collect();
         asserts.retain(|a| {
             let strip = |p: &[String]| p.iter().filter(|s| Some(*s) != scope.first()).cloned().collect::<Vec<_>>();
             strip(&a.path) != strip(&changed_record_path) && !strip(&a.path).first().is_some_and(|f| cleared.contains(f))
@@ -547,6 +540,89 @@ impl Planner<'_> {
             steps: vec![self.step(creator, created.body, Presenting::Valid, success()), upd, read],
         })
     }
+
+    /// The field an update changes: a plain text field of the record, not
+    /// naming it, that the read shows.
+    fn field_to_change<'e>(
+        &self,
+        ep: &Endpoint,
+        resource: &Resource,
+        update: &Built,
+        shown: &[Field],
+        (scope, fields): (&[String], &'e [Field]),
+    ) -> Option<&'e Field> {
+        let v = self.v();
+        let names = v.transport.names;
+        let op = &ep.operation;
+        let identity: Vec<&str> = update.identity.iter().filter_map(|(p, _)| p.last().map(String::as_str)).collect();
+        fields.iter().find(|f| {
+            f.ty.scalar() == Some(ScalarType::String)
+                && f.rules.is_empty()
+                && f.refers_to.is_none()
+                && !is_credential(v, &f.name)
+                && !identity.contains(&f.name.as_str())
+                && !op.lookup.iter().any(|l| l.field == f.name)
+                && !resource.unique.contains(&self.record_name(ep, &f.name))
+                && {
+                    let name = self.record_name(ep, &f.name);
+                    declared_at(shown, std::slice::from_ref(&name), names) || declared_at(shown, &join(scope, &name), names)
+                }
+        })
+    }
+
+    /// The update step: the record named from step 0's record, the one
+    /// member changed, and the other members a rule requires kept from the
+    /// base update (RPM's Customer object, CustomerContactEdit's FirstName).
+    fn update_of(
+        &self,
+        ep: &Endpoint,
+        update: &Built,
+        (scope, fields): (&[String], &[Field]),
+        change_path: &[String],
+        new_value: Value,
+    ) -> Step {
+        let v = self.v();
+        let names = v.transport.names;
+        let mut body = json!({});
+        let mut fills = Vec::new();
+        for (into, record_path) in &update.identity {
+            fills.push(Fill::from_step(0, record_path.clone(), into.clone()));
+            set_path(&mut body, into, json!(null), names);
+        }
+        set_path(&mut body, change_path, new_value, names);
+        for f in ep.request.iter().filter(|f| f.required && !is_credential(v, &f.name)) {
+            if !present(&body, std::slice::from_ref(&f.name), names)
+                && !update.identity.iter().any(|(p, _)| p.first() == Some(&f.name))
+                && let Some(x) = update.body.get(&f.name)
+            {
+                body[&f.name] = x.clone();
+            }
+        }
+        for f in fields.iter().filter(|f| f.required && !scope.is_empty()) {
+            let path = join(scope, &f.name);
+            if !present(&body, &path, names)
+                && let Some(x) = get_path(v, &update.body, &path)
+            {
+                set_path(&mut body, &path, x.clone(), names);
+            }
+        }
+        let mut upd = self.step(ep, body, Presenting::Valid, success());
+        upd.fills = fills;
+        upd
+    }
+}
+
+/// The members an endpoint's record is written in: its record member's
+/// (with that member as the scope), or the request's.
+fn record_scope(ep: &Endpoint) -> (Vec<String>, &[Field]) {
+    match ep.operation.record_member.as_deref().and_then(|m| ep.field(m)) {
+        Some(Field {
+            ty: Type::Object { fields, .. },
+            name,
+            ..
+        }) => (vec![name.clone()], fields),
+        _ => (vec![], &ep.request),
+    }
 }
 
 impl Planner<'_> {
@@ -557,14 +633,7 @@ impl Planner<'_> {
         let names = v.transport.names;
         let update = self.base(ep);
         let identity: Vec<&str> = update.identity.iter().filter_map(|(p, _)| p.last().map(String::as_str)).collect();
-        let (scope, fields): (Vec<String>, &[Field]) = match ep.operation.record_member.as_deref().and_then(|m| ep.field(m)) {
-            Some(Field {
-                ty: Type::Object { fields, .. },
-                name,
-                ..
-            }) => (vec![name.clone()], fields),
-            _ => (vec![], &ep.request),
-        };
+        let (scope, fields) = record_scope(ep);
         let unique = fields
             .iter()
             .find(|f| !identity.contains(&f.name.as_str()) && resource.unique.contains(&self.record_name(ep, &f.name)))?;
@@ -574,19 +643,11 @@ impl Planner<'_> {
         let mut fills = Vec::new();
         for (into, record_path) in &update.identity {
             set_path(&mut body, into, json!(null), names);
-            fills.push(Fill {
-                from_step: 1,
-                record_path: record_path.clone(),
-                into: into.clone(),
-            });
+            fills.push(Fill::from_step(1, record_path.clone(), into.clone()));
         }
         let into = join(&scope, &unique.name);
         set_path(&mut body, &into, json!(null), names);
-        fills.push(Fill {
-            from_step: 0,
-            record_path: vec![record_field.clone()],
-            into,
-        });
+        fills.push(Fill::from_step(0, vec![record_field.clone()], into));
         let mut step = self.step(ep, body, Presenting::Valid, refusal(v, Some(ep), &Situation::Duplicate));
         step.fills = fills;
         Some(Check {
