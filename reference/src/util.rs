@@ -185,13 +185,8 @@ pub fn reformat_dates_at_pattern(v: &mut Value, pattern: &str, format: erpspec_r
     go(v, &segs, format);
 }
 
-/// A value as text for messages: strings bare, everything else as JSON.
-pub fn text(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
+/// A value as text for messages and comparisons: strings bare, everything else as JSON.
+pub use erpspec_rules::text;
 
 #[cfg(test)]
 mod tests {
