@@ -126,56 +126,76 @@ pub fn write_scalars_as_text(v: &Vendor, body: &mut Value) {
 
 /// Every choice point of a vendor, from the IR.
 pub fn points(v: &Vendor) -> Vec<ChoicePoint> {
-    let mut out = Vec::new();
-    let mut push = |id: String, default: &str, other: &str| {
-        if !out.iter().any(|p: &ChoicePoint| p.id == id) {
-            out.push(ChoicePoint {
+    let mut out = Points(Vec::new());
+    for ep in &v.endpoints {
+        out.rule_points(ep);
+        out.endpoint_points(v, ep);
+    }
+    out.dialect_points(v);
+    out.0
+}
+
+/// The choice points found so far, each once.
+struct Points(Vec<ChoicePoint>);
+
+impl Points {
+    fn push(&mut self, id: String, default: &str, other: &str) {
+        if !self.0.iter().any(|p| p.id == id) {
+            self.0.push(ChoicePoint {
                 id,
                 default: default.to_string(),
                 other: other.to_string(),
             });
         }
-    };
-    for ep in &v.endpoints {
+    }
+
+    /// The rules the docs contest, the demo's values, the inferences, and
+    /// enumerations whose letter case the docs leave open.
+    fn rule_points(&mut self, ep: &Endpoint) {
         for (_, r) in ep.all_rules() {
             match r.strength {
-                Strength::Contested if r.truncates => push(
+                Strength::Contested if r.truncates => self.push(
                     contested(&r.id),
                     "refuse a value past the limit",
                     "cut a value past the limit to it",
                 ),
                 Strength::Contested if r.alternatives.is_empty() => {
-                    push(contested(&r.id), "apply the rule", "no such rule (the other source's reading)")
+                    self.push(contested(&r.id), "apply the rule", "no such rule (the other source's reading)")
                 }
-                Strength::Contested => push(
+                Strength::Contested => self.push(
                     contested(&r.id),
                     "accept every documented reading",
                     "hold to the schema's first reading only",
                 ),
-                Strength::Site => push(site(&r.id), "the demo installation's values", "a site with other values: any"),
-                Strength::Implied => push(implied(&r.id), "apply the rule", "no such rule (the pages do not state it)"),
+                Strength::Site => self.push(site(&r.id), "the demo installation's values", "a site with other values: any"),
+                Strength::Implied => self.push(implied(&r.id), "apply the rule", "no such rule (the pages do not state it)"),
                 _ => {}
             }
             if let RuleKind::Enum { case: Case::Unstated, .. } = r.kind {
-                push(enum_case(&r.id), "the spellings as documented", "any letter case");
+                self.push(enum_case(&r.id), "the spellings as documented", "any letter case");
             }
         }
+    }
+
+    /// What an endpoint leaves open: contradicted types, what an update
+    /// clears, client keys, several documented answers, padding.
+    fn endpoint_points(&mut self, v: &Vendor, ep: &Endpoint) {
         for (pointer, _, _) in contested_types(ep) {
-            push(
+            self.push(
                 other_type(&ep.id, &pointer),
                 "the documented type",
                 "only the other reading's types (the documented one refused)",
             );
         }
         if ep.operation.clears_omitted.as_ref().is_some_and(|c| !c.alternatives.is_empty()) {
-            push(
+            self.push(
                 clears_omitted(&ep.id),
                 "clear the members an update leaves out",
                 "keep them (the other reading)",
             );
         }
         if !v.client_keys(ep).is_empty() {
-            push(client_key(&ep.id), "keep a key the client sends", "assign its own key regardless");
+            self.push(client_key(&ep.id), "keep a key the client sends", "assign its own key regardless");
         }
         let mut situations = vec![Situation::RuleBroken(None)];
         if ep.authenticated {
@@ -183,7 +203,7 @@ pub fn points(v: &Vendor) -> Vec<ChoicePoint> {
         }
         for s in situations {
             if answers::documented_entries(v, Some(ep), &s).len() > 1 {
-                push(
+                self.push(
                     answers(v, Some(ep), &s),
                     "the first documented answer",
                     "the last documented answer",
@@ -192,35 +212,38 @@ pub fn points(v: &Vendor) -> Vec<ChoicePoint> {
         }
         for q in &ep.quirks {
             if let QuirkKind::PadsStrings { .. } = q.kind {
-                push(padding(&q.id), "pad text columns", "no padding");
+                self.push(padding(&q.id), "pad text columns", "no padding");
             }
         }
     }
-    push(
-        WRONG_TYPE.to_string(),
-        "refuse a value of another JSON type",
-        "take it (text stored as its JSON, other types left out)",
-    );
-    if v.errors.iter().any(|e| answers::documented_status(v, e).is_none()) {
-        push(
-            STATUS.to_string(),
-            "HTTP 200 where the docs give a refusal no status",
-            "HTTP 400 there",
+
+    /// What the whole dialect leaves open.
+    fn dialect_points(&mut self, v: &Vendor) {
+        self.push(
+            WRONG_TYPE.to_string(),
+            "refuse a value of another JSON type",
+            "take it (text stored as its JSON, other types left out)",
+        );
+        if v.errors.iter().any(|e| answers::documented_status(v, e).is_none()) {
+            self.push(
+                STATUS.to_string(),
+                "HTTP 200 where the docs give a refusal no status",
+                "HTTP 400 there",
+            );
+        }
+        if v.envelopes.scalars_as_text.is_some() {
+            self.push(
+                SCALARS_AS_TEXT.to_string(),
+                "JSON numbers, booleans and null",
+                "their text (\"Code\": \"200\")",
+            );
+        }
+        self.push(
+            RECORDS.to_string(),
+            "the docs' demo records, sequences from 1",
+            "no demo records but what cannot be created, sequences from a random offset",
         );
     }
-    if v.envelopes.scalars_as_text.is_some() {
-        push(
-            SCALARS_AS_TEXT.to_string(),
-            "JSON numbers, booleans and null",
-            "their text (\"Code\": \"200\")",
-        );
-    }
-    push(
-        RECORDS.to_string(),
-        "the docs' demo records, sequences from 1",
-        "no demo records but what cannot be created, sequences from a random offset",
-    );
-    out
 }
 
 /// Applies the readings to a request's validation report (from the
@@ -230,8 +253,15 @@ pub fn points(v: &Vendor) -> Vec<ChoicePoint> {
 /// adds what only its side refuses (values outside the readings its side
 /// of a contested rule accepts).
 pub fn apply(v: &Vendor, ep: &Endpoint, readings: &Readings, report: &mut WireReport) {
-    // First the fields whose type the pages contradict: under the other
-    // reading a value of the other type is taken, not left to `wrong_type`.
+    take_other_types(v, ep, readings, report);
+    let mut kept = forgive(ep, readings, report);
+    hold_contested_side(ep, readings, report, &mut kept);
+    report.violations = kept;
+}
+
+/// First the fields whose type the pages contradict: under the other
+/// reading a value of the other type is taken, not left to `wrong_type`.
+fn take_other_types(v: &Vendor, ep: &Endpoint, readings: &Readings, report: &mut WireReport) {
     for (pointer, own, types) in contested_types(ep) {
         if !readings.other(&other_type(&ep.id, &pointer)) {
             continue;
@@ -260,6 +290,11 @@ pub fn apply(v: &Vendor, ep: &Endpoint, readings: &Readings, report: &mut WireRe
             }
         }
     }
+}
+
+/// The violations the server's side keeps: what its readings allow is
+/// dropped, and the normalized request changed the way that side stores it.
+fn forgive(ep: &Endpoint, readings: &Readings, report: &mut WireReport) -> Vec<Violation> {
     let rules = ep.all_rules();
     let mut kept = Vec::new();
     for x in std::mem::take(&mut report.violations) {
@@ -286,6 +321,13 @@ pub fn apply(v: &Vendor, ep: &Endpoint, readings: &Readings, report: &mut WireRe
             kept.push(x);
         }
     }
+    kept
+}
+
+/// What only the server's side refuses: values outside the readings its side
+/// of a contested rule accepts.
+fn hold_contested_side(ep: &Endpoint, readings: &Readings, report: &WireReport, kept: &mut Vec<Violation>) {
+    let rules = ep.all_rules();
     for (path, r) in rules
         .iter()
         .filter(|(_, r)| r.strength == Strength::Contested && !r.alternatives.is_empty())
@@ -319,7 +361,6 @@ pub fn apply(v: &Vendor, ep: &Endpoint, readings: &Readings, report: &mut WireRe
             }
         }
     }
-    report.violations = kept;
 }
 
 /// Fields whose type the pages contradict, by pointer, with their own
