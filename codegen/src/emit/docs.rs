@@ -350,42 +350,10 @@ fn field_rows(fields: &[Field]) -> Vec<Value> {
     rows
 }
 
+/// The page model of one endpoint; the templates lay it out.
 fn endpoint_model(v: &Vendor, ep: &Endpoint) -> Value {
     let fields = field_rows(&ep.request);
     let required: Vec<&Value> = fields.iter().filter(|f| f["is_required"] == true).collect();
-    let rules: Vec<Value> = ep
-        .all_rules()
-        .iter()
-        .map(|(pointer, r)| {
-            json!({
-                "id": r.id, "at": if pointer.is_empty() { "the request".to_string() } else { format!("`{pointer}`") },
-                "strength": r.strength.to_string(), "text": rule_text(r), "note": r.note,
-                "message": r.message, "answer": r.on_violation, "sources": r.sources,
-            })
-        })
-        .collect();
-    let entries: Vec<Value> = answerable_entries(v, ep)
-        .iter()
-        .filter_map(|id| v.error(id))
-        .map(|e| {
-            let mut m = entry_model(v, e);
-            m["listed"] = json!(ep.errors.contains(&e.id));
-            m
-        })
-        .collect();
-    let examples: Vec<Value> = ep
-        .examples
-        .iter()
-        .map(|e| json!({ "name": e.name, "request": e.request, "query": e.query, "breaks": e.breaks, "ok": e.breaks.is_empty(), "note": e.note, "sources": e.sources }))
-        .collect();
-    let samples: Vec<Value> = ep
-        .response_examples
-        .iter()
-        .map(|e| json!({
-            "name": e.name, "answer": e.answer.clone().unwrap_or_else(|| "success".into()), "status": e.status,
-            "body": e.body, "ok": e.differs.is_none(), "note": e.note, "differs": e.differs, "mismatch": e.mismatch, "sources": e.sources,
-        }))
-        .collect();
     let contradictions: Vec<Value> = v
         .contradictions_of(ep)
         .iter()
@@ -396,17 +364,6 @@ fn endpoint_model(v: &Vendor, ep: &Endpoint) -> Value {
         .iter()
         .map(|q| json!({ "id": q.id, "description": q.description, "sources": q.sources }))
         .collect();
-    let mut first_example = ep
-        .examples
-        .iter()
-        .find(|e| e.breaks.is_empty())
-        .or(ep.examples.first())
-        .map(|e| e.request.clone());
-    if let Some(Value::Object(m)) = &mut first_example
-        && m.is_empty()
-    {
-        first_example = None;
-    }
     json!({
         "id": ep.id,
         "title": ep.title,
@@ -418,21 +375,91 @@ fn endpoint_model(v: &Vendor, ep: &Endpoint) -> Value {
         "authenticated": ep.authenticated,
         "required": required,
         "fields": fields,
-        "example": first_example,
+        "example": first_example(ep),
         "success": {
             "status": v.envelopes.success.status.map(|s| s.to_string()).unwrap_or_else(|| "200 (the docs give none; the envelope carries the outcome)".into()),
             "message": ep.response.message,
             "payload": payload_text(ep),
             "fields": field_rows(&ep.response.fields),
         },
-        "entries": entries,
-        "rules": rules,
+        "entries": entry_rows(v, ep),
+        "rules": rule_rows(ep),
         "contradictions": contradictions,
-        "examples": examples,
-        "samples": samples,
+        "examples": example_rows(ep),
+        "samples": sample_rows(ep),
         "quirks": quirks,
         "sources": page_sources(v, ep).into_iter().map(source_model).collect::<Vec<_>>(),
     })
+}
+
+/// Every rule of the request, with where it applies and how it is known.
+fn rule_rows(ep: &Endpoint) -> Vec<Value> {
+    let rules: Vec<Value> = ep
+        .all_rules()
+        .iter()
+        .map(|(pointer, r)| {
+            json!({
+                "id": r.id, "at": if pointer.is_empty() { "the request".to_string() } else { format!("`{pointer}`") },
+                "strength": r.strength.to_string(), "text": rule_text(r), "note": r.note,
+                "message": r.message, "answer": r.on_violation, "sources": r.sources,
+            })
+        })
+        .collect();
+    rules
+}
+
+/// The catalogue entries the endpoint can answer with.
+fn entry_rows(v: &Vendor, ep: &Endpoint) -> Vec<Value> {
+    let entries: Vec<Value> = answerable_entries(v, ep)
+        .iter()
+        .filter_map(|id| v.error(id))
+        .map(|e| {
+            let mut m = entry_model(v, e);
+            m["listed"] = json!(ep.errors.contains(&e.id));
+            m
+        })
+        .collect();
+    entries
+}
+
+/// The docs' request examples, each with the rules it breaks.
+fn example_rows(ep: &Endpoint) -> Vec<Value> {
+    let examples: Vec<Value> = ep
+        .examples
+        .iter()
+        .map(|e| json!({ "name": e.name, "request": e.request, "query": e.query, "breaks": e.breaks, "ok": e.breaks.is_empty(), "note": e.note, "sources": e.sources }))
+        .collect();
+    examples
+}
+
+/// The docs' sample answers, each with how it differs from the schemas.
+fn sample_rows(ep: &Endpoint) -> Vec<Value> {
+    let samples: Vec<Value> = ep
+        .response_examples
+        .iter()
+        .map(|e| json!({
+            "name": e.name, "answer": e.answer.clone().unwrap_or_else(|| "success".into()), "status": e.status,
+            "body": e.body, "ok": e.differs.is_none(), "note": e.note, "differs": e.differs, "mismatch": e.mismatch, "sources": e.sources,
+        }))
+        .collect();
+    samples
+}
+
+/// The request shown at the top: the first example that breaks nothing
+/// (else the first), unless it is empty.
+fn first_example(ep: &Endpoint) -> Option<Value> {
+    let mut first_example = ep
+        .examples
+        .iter()
+        .find(|e| e.breaks.is_empty())
+        .or(ep.examples.first())
+        .map(|e| e.request.clone());
+    if let Some(Value::Object(m)) = &mut first_example
+        && m.is_empty()
+    {
+        first_example = None;
+    }
+    first_example
 }
 
 /// Every source the page cites: the endpoint's own, then those its
