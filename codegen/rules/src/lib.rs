@@ -375,6 +375,26 @@ impl RuleKind {
         Some((at, past))
     }
 
+    /// A value the rule holds for, from the kind's module: the `nth` of the
+    /// values a list names (taken in turn, so a list's items differ), the
+    /// value at a format's or a minimum's limit, a constant. `None` where the
+    /// kind names no value (lengths, counts, object-level rules): any value
+    /// of the field's type does.
+    pub fn example(&self, nth: usize) -> Option<Value> {
+        match self {
+            RuleKind::Enum { values, .. } => kinds::enumeration::example(values, nth),
+            RuleKind::CodedEnum { values } => kinds::coded_enum::example(values, nth),
+            RuleKind::Format { format } => kinds::format::example(*format),
+            RuleKind::Minimum { value } => kinds::minimum::example(*value),
+            RuleKind::Const { value } => kinds::constant::example(*value),
+            RuleKind::Required
+            | RuleKind::AtLeastOneOf { .. }
+            | RuleKind::MaxLength { .. }
+            | RuleKind::MinLength { .. }
+            | RuleKind::MaxItems { .. } => None,
+        }
+    }
+
     /// The deterministic cases of a value-level rule, each with a stable id:
     /// values at the limit (which hold) and one step past it (which do not).
     /// Object-level kinds have none: their cases remove members.

@@ -86,12 +86,15 @@ impl<'t> Planner<'t> {
                     .collect()
             })
             .unwrap_or_default();
-        for r in &f.rules {
-            match &r.kind {
-                RuleKind::Enum { values, .. } if r.alternatives.is_empty() => return json!(values[n % values.len()]),
-                RuleKind::CodedEnum { values } => return json!(values[n % values.len()].code),
-                _ => {}
-            }
+        // Lists are taken in turn; a contested list's first value is what
+        // `valid_value` gives (every reading accepts it).
+        let listed = |r: &&Rule| match r.kind {
+            RuleKind::Enum { .. } => r.alternatives.is_empty(),
+            RuleKind::CodedEnum { .. } => true,
+            _ => false,
+        };
+        if let Some(x) = f.rules.iter().filter(listed).find_map(|r| r.kind.example(n)) {
+            return x;
         }
         match &f.ty {
             Type::Object { fields, .. } => {
@@ -169,19 +172,8 @@ impl<'t> Planner<'t> {
 
     /// A value satisfying a field's rules, for a field the request must carry.
     pub(crate) fn valid_value(&mut self, f: &Field) -> Value {
-        for r in &f.rules {
-            match &r.kind {
-                RuleKind::Enum { values, .. } => return json!(values[0]),
-                RuleKind::CodedEnum { values } => return json!(values[0].code),
-                RuleKind::Format { .. } => {
-                    if let Some((at, _)) = r.kind.boundary() {
-                        return at;
-                    }
-                }
-                RuleKind::Minimum { value } => return erpspec_rules::number(value.max(1.0)),
-                RuleKind::Const { value } => return json!(value),
-                _ => {}
-            }
+        if let Some(x) = f.rules.iter().find_map(|r| r.kind.example(0)) {
+            return x;
         }
         match &f.ty {
             Type::Scalar { scalar } => match scalar {

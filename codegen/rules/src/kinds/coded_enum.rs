@@ -40,6 +40,11 @@ pub fn json_schema(values: &[CodedValue]) -> Map<String, Value> {
 /// and the first undocumented code between the smallest and the largest
 /// documented (RPM's phone types skip 4 and 5: a range check is not a
 /// list check).
+/// A value the rule holds for: the `nth` documented code, taken in turn.
+pub fn example(values: &[CodedValue], nth: usize) -> Option<Value> {
+    (!values.is_empty()).then(|| Value::from(values[nth % values.len()].code))
+}
+
 pub fn cases(values: &[CodedValue]) -> Vec<BoundaryCase> {
     let mut out: Vec<BoundaryCase> = values
         .iter()

@@ -28,6 +28,11 @@ pub fn json_schema(want: bool) -> Map<String, Value> {
 }
 
 /// The value, and the other boolean.
+/// A value the rule holds for: the constant itself.
+pub fn example(want: bool) -> Option<Value> {
+    Some(Value::Bool(want))
+}
+
 pub fn cases(want: bool) -> Vec<BoundaryCase> {
     vec![case("equal", Value::Bool(want), true), case("other", Value::Bool(!want), false)]
 }

@@ -59,6 +59,11 @@ fn case_insensitive_pattern(v: &str) -> String {
 /// not said to be free (every letter's case swapped: "aCTIVE" is no
 /// spelling any page gives, where "active" may be one); the nearest value
 /// outside.
+/// A value the rule holds for: the `nth` documented value, taken in turn.
+pub fn example(values: &[String], nth: usize) -> Option<Value> {
+    (!values.is_empty()).then(|| Value::String(values[nth % values.len()].clone()))
+}
+
 pub fn cases(values: &[String], c: Case) -> Vec<BoundaryCase> {
     let mut out: Vec<BoundaryCase> = values
         .iter()

@@ -254,6 +254,11 @@ pub fn json_schema(format: Format) -> Map<String, Value> {
     k
 }
 
+/// A value the rule holds for: its first case at the limit.
+pub fn example(format: Format) -> Option<Value> {
+    cases(format).into_iter().find(|c| c.holds).map(|c| c.value)
+}
+
 pub fn cases(format: Format) -> Vec<BoundaryCase> {
     match format {
         Format::UsDate => vec![

@@ -31,6 +31,12 @@ pub fn json_schema(min: f64) -> Map<String, Value> {
 
 /// The limit, and the nearest value below it that is still a different
 /// `f64` (`1e300 - 1` is `1e300` again).
+/// A value the rule holds for: the minimum, or 1 where the minimum is
+/// lower (a count or an amount a server takes as given).
+pub fn example(min: f64) -> Option<Value> {
+    Some(crate::number(min.max(1.0)))
+}
+
 pub fn cases(min: f64) -> Vec<BoundaryCase> {
     vec![case("at_limit", number(min), true), case("below", number(below(min)), false)]
 }

@@ -1,13 +1,15 @@
 //! One module per rule kind, each with everything that must agree about it
 //! side by side: the check (called by the generated validators and the IR
-//! validator), its JSON Schema keywords, its description, its deterministic
-//! cases (at the limit, one step past, each with an id) and, with the
+//! validator), its JSON Schema keywords, its description, a value it holds
+//! for (`example`, what the harness sends), its deterministic cases (at the
+//! limit, one step past, each with an id) and, with the
 //! `strategies` feature, its proptest strategies (valid values; values
 //! breaking exactly this rule). [`crate::RuleKind`] dispatches to them.
 //!
 //! Adding a kind: a module here, a variant and one arm per dispatch in
-//! `RuleKind`, the emitter's call in `codegen/src/emit/rust.rs`, and the
-//! schema language (`syntax.rs`, `check.rs`, `schema-language.json`).
+//! `RuleKind`, the emitter's call in `codegen/src/emit/rust/kinds.rs`, and
+//! the schema language (`codegen/schema/src/syntax/endpoint.rs`,
+//! `codegen/schema/src/check/rules.rs`, `schemas/schema-language.json`).
 
 pub mod at_least_one_of;
 pub mod coded_enum;
@@ -94,6 +96,20 @@ mod tests {
             RuleKind::Const { value: true },
             RuleKind::Const { value: false },
         ]
+    }
+
+    #[test]
+    fn every_example_a_kind_names_holds_for_its_rule() {
+        let mut named = 0;
+        for k in kinds() {
+            for nth in 0..3 {
+                if let Some(x) = k.example(nth) {
+                    assert!(k.holds(&x), "{k:?}: example {nth} {x} does not hold");
+                    named += 1;
+                }
+            }
+        }
+        assert!(named >= 30, "{named}");
     }
 
     #[test]
