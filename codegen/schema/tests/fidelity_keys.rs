@@ -6,27 +6,9 @@
 
 use erpspec_model::ir::{OperationKind, QuirkKind};
 use erpspec_rules::Format;
-use erpspec_schema::{SchemaTree, load_tree};
-use std::path::PathBuf;
+mod common;
 
-fn errors_after(file: &str, from: &str, to: &str) -> Vec<String> {
-    let mut tree = SchemaTree::read(&erpspec_schema::schemas_dir()).expect("schemas/ is readable");
-    tree.root = "schemas".to_string();
-    let slot = tree.files.iter_mut().find(|(p, _)| p == &PathBuf::from(file)).expect("file exists");
-    assert!(slot.1.contains(from), "{file} contains {from:?}");
-    slot.1 = slot.1.replacen(from, to, 1);
-    match load_tree(&tree) {
-        Ok(_) => Vec::new(),
-        Err(d) => d.items.iter().map(ToString::to_string).collect(),
-    }
-}
-
-fn assert_one(errors: &[String], expected: &[&str]) {
-    assert_eq!(errors.len(), 1, "expected exactly one diagnostic, got:\n{}", errors.join("\n"));
-    for e in expected {
-        assert!(errors[0].contains(e), "diagnostic lacks {e:?}:\n{}", errors[0]);
-    }
-}
+use common::{assert_one, errors_after_replacing as errors_after};
 
 #[test]
 fn the_keys_reach_the_ir() {

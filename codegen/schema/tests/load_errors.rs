@@ -1,39 +1,11 @@
 //! What a schema author sees when a schema file is wrong: one test per kind
 //! of mistake, each on a copy of the real schemas with one file broken.
 
-use erpspec_schema::{SchemaTree, load_tree};
+mod common;
+
+use common::{assert_one, errors_after, real_tree};
+use erpspec_schema::load_tree;
 use std::path::PathBuf;
-
-fn real_tree() -> SchemaTree {
-    let mut t = SchemaTree::read(&erpspec_schema::schemas_dir()).expect("schemas/ is readable");
-    t.root = "schemas".to_string();
-    t
-}
-
-/// Loads the real schemas with `file` replaced by `edit(text)`; returns the
-/// one-line form of every diagnostic.
-fn errors_after(file: &str, edit: impl Fn(&str) -> String) -> Vec<String> {
-    let mut tree = real_tree();
-    let slot = tree
-        .files
-        .iter_mut()
-        .find(|(p, _)| p == &PathBuf::from(file))
-        .unwrap_or_else(|| panic!("{file} exists"));
-    let edited = edit(&slot.1);
-    assert_ne!(edited, slot.1, "the edit must change {file}");
-    slot.1 = edited;
-    match load_tree(&tree) {
-        Ok(_) => Vec::new(),
-        Err(d) => d.items.iter().map(ToString::to_string).collect(),
-    }
-}
-
-fn assert_one(errors: &[String], expected: &[&str]) {
-    assert_eq!(errors.len(), 1, "expected exactly one diagnostic, got:\n{}", errors.join("\n"));
-    for e in expected {
-        assert!(errors[0].contains(e), "diagnostic lacks {e:?}:\n{}", errors[0]);
-    }
-}
 
 #[test]
 fn the_real_schemas_load_cleanly() {

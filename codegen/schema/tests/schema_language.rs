@@ -11,6 +11,9 @@
 //!   blocks must be verbatim excerpts of the real files, and `# wrong:`
 //!   blocks must fail exactly as the `text` block after them says.
 
+mod common;
+
+use common::{diagnostics, real_tree};
 use erpspec_schema::{SchemaTree, load_tree};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -39,19 +42,6 @@ fn schema_errors(validator: &jsonschema::Validator, yaml: &str) -> Vec<String> {
             .map(|e| format!("{}: {e}", e.instance_path()))
             .collect(),
         Err(e) => vec![format!("YAML: {e}")],
-    }
-}
-
-fn real_tree() -> SchemaTree {
-    let mut tree = SchemaTree::read(&erpspec_schema::schemas_dir()).expect("schemas/ is readable");
-    tree.root = "schemas".to_string();
-    tree
-}
-
-fn diagnostics(tree: &SchemaTree) -> Vec<String> {
-    match load_tree(tree) {
-        Ok(_) => Vec::new(),
-        Err(d) => d.items.iter().map(ToString::to_string).collect(),
     }
 }
 
@@ -134,14 +124,10 @@ fn the_language_schema_closes_every_mapping_and_describes_every_key() {
 /// A real file with one edit, and what both the JSON Schema and the loader say about it.
 fn refused_both_ways(file: &str, from: &str, to: &str) -> (Vec<String>, Vec<String>) {
     let mut tree = real_tree();
-    let slot = tree
-        .files
-        .iter_mut()
-        .find(|(p, _)| p == &PathBuf::from(file))
-        .unwrap_or_else(|| panic!("{file} exists"));
-    assert!(slot.1.contains(from), "{file} contains {from:?}");
-    slot.1 = slot.1.replacen(from, to, 1);
-    let by_schema = schema_errors(&language_schema(), &slot.1);
+    let text = common::file_mut(&mut tree, file);
+    assert!(text.contains(from), "{file} contains {from:?}");
+    *text = text.replacen(from, to, 1);
+    let by_schema = schema_errors(&language_schema(), text);
     (by_schema, diagnostics(&tree))
 }
 
