@@ -1,25 +1,24 @@
 //! Step 6 for a create.
 
-use super::{Engine, Request, Response, Step};
+use super::operate::Op;
+use super::{Engine, Response, Step};
 use crate::faults::Fault;
 use crate::readings;
-use crate::store::Tx;
 use erpspec_model::answers::Situation;
-use erpspec_model::ir::{Endpoint, OperationKind, Resource};
-use serde_json::{Map, Value, json};
+use erpspec_model::ir::OperationKind;
+use serde_json::{Value, json};
 
 impl Engine {
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn create(
-        &self,
-        tx: &Tx<'_>,
-        req: &Request,
-        ep: &Endpoint,
-        r: &Resource,
-        member: Option<&str>,
-        normalized: &Map<String, Value>,
-        principal: &str,
-    ) -> Step<Response> {
+    pub(super) fn create(&self, op: &Op<'_, '_>) -> Step<Response> {
+        let Op {
+            tx,
+            req,
+            ep,
+            resource: r,
+            member,
+            normalized,
+            principal,
+        } = *op;
         self.check_references(tx, req, ep, normalized)?;
         let mut normalized = normalized.clone();
         if self.readings.other(&readings::client_key(&ep.id)) {

@@ -1,6 +1,7 @@
 //! Step 6 for a read, an update or a delete: the record the request names.
 
-use super::{Engine, Request, Step};
+use super::operate::Op;
+use super::{Engine, Step};
 use crate::faults::Fault;
 use crate::index::Extract;
 use crate::store::{Row, Tx};
@@ -12,15 +13,16 @@ use serde_json::{Map, Value};
 impl Engine {
     /// Finds the record a request names: by key, else by the first lookup
     /// present (ManEx `CustNumOrName` matches CUSTNO or CUSTNAME).
-    pub(super) fn locate(
-        &self,
-        tx: &Tx<'_>,
-        req: &Request,
-        ep: &Endpoint,
-        r: &Resource,
-        member: Option<&str>,
-        normalized: &Map<String, Value>,
-    ) -> Step<Row> {
+    pub(super) fn locate(&self, op: &Op<'_, '_>) -> Step<Row> {
+        let Op {
+            tx,
+            req,
+            ep,
+            resource: r,
+            member,
+            normalized,
+            ..
+        } = *op;
         let (asked, found) = self.find_named(tx, ep, r, member, normalized)?;
         match found {
             Some(row) => Ok(row),

@@ -11,6 +11,20 @@ use erpspec_model::ir::{AssignedHow, Endpoint, Field, OperationKind, QuirkKind, 
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
+/// One operation on a resource: what every operation reads.
+#[derive(Clone, Copy)]
+pub(super) struct Op<'a, 't> {
+    pub tx: &'a Tx<'t>,
+    pub req: &'a Request,
+    pub ep: &'a Endpoint,
+    pub resource: &'a Resource,
+    /// The resource's record member (RPM `Contact`), if it has one.
+    pub member: Option<&'a str>,
+    pub normalized: &'a Map<String, Value>,
+    /// Who the request authenticated as (for assigned user fields).
+    pub principal: &'a str,
+}
+
 impl Engine {
     /// Step 6: the endpoint's operation, answered with its success envelope.
     pub(super) fn operate(
@@ -30,19 +44,28 @@ impl Engine {
             return Err(Abort::Answer(self.failure(NOT_SERVABLE, "The endpoint names no resource.", req)));
         };
         let member = self.members.get(&resource.name).map(String::as_str);
+        let on = Op {
+            tx,
+            req,
+            ep,
+            resource,
+            member,
+            normalized,
+            principal,
+        };
         match op.kind {
             OperationKind::Login => self.login(tx, req, ep, normalized),
-            OperationKind::Create => self.create(tx, req, ep, resource, member, normalized, principal),
-            OperationKind::Update => self.update(tx, req, ep, resource, member, normalized, principal),
+            OperationKind::Create => self.create(&on),
+            OperationKind::Update => self.update(&on),
             OperationKind::Read => {
-                let row = self.locate(tx, req, ep, resource, member, normalized)?;
+                let row = self.locate(&on)?;
                 let mut record = self.record_view(tx, ep, resource, member, &row.doc)?;
                 self.leave_out_unless_included(ep, normalized, &mut record);
                 Ok(self.success(ep, self.shape_payload(ep, record)))
             }
-            OperationKind::Query => self.query(tx, req, ep, resource, member, normalized),
+            OperationKind::Query => self.query(&on),
             OperationKind::Delete => {
-                let row = self.locate(tx, req, ep, resource, member, normalized)?;
+                let row = self.locate(&on)?;
                 tx.delete(row.id)?;
                 self.touch(tx, resource)?;
                 let payload = self.record_payload(tx, ep, resource, member, &row.doc)?;

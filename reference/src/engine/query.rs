@@ -1,5 +1,6 @@
 //! Step 6 for a query: the records matching the request's criteria.
 
+use super::operate::Op;
 use super::{Engine, Request, Response, Step};
 use crate::faults::Fault;
 use crate::qbe;
@@ -20,15 +21,16 @@ impl Engine {
     /// record's value, or, with `criteria: qbe`, matches it under Query By
     /// Example notation (see [`crate::qbe`]). A value the record lacks reads
     /// as `""`.
-    pub(super) fn query(
-        &self,
-        tx: &Tx<'_>,
-        req: &Request,
-        ep: &Endpoint,
-        r: &Resource,
-        member: Option<&str>,
-        normalized: &Map<String, Value>,
-    ) -> Step<Response> {
+    pub(super) fn query(&self, op: &Op<'_, '_>) -> Step<Response> {
+        let Op {
+            tx,
+            req,
+            ep,
+            resource: r,
+            member,
+            normalized,
+            ..
+        } = *op;
         let tests = self.criteria(req, ep, member, normalized)?;
         // The criteria the index answers narrow the records read; each
         // record read is still tested against every criterion.

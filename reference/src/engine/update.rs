@@ -1,28 +1,28 @@
 //! Step 6 for an update: changes merged into the stored record, lists
 //! merged item by item where the endpoint says so.
 
-use super::{Engine, Request, Response, Step};
+use super::operate::Op;
+use super::{Engine, Response, Step};
 use crate::faults::Fault;
 use crate::readings;
 use crate::store::Tx;
 use crate::util::{get_path, parents_mut, record_of, record_of_mut};
 use erpspec_model::ir::{AssignedHow, Endpoint, OperationKind, Resource};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 impl Engine {
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn update(
-        &self,
-        tx: &Tx<'_>,
-        req: &Request,
-        ep: &Endpoint,
-        r: &Resource,
-        member: Option<&str>,
-        normalized: &Map<String, Value>,
-        principal: &str,
-    ) -> Step<Response> {
-        let row = self.locate(tx, req, ep, r, member, normalized)?;
+    pub(super) fn update(&self, op: &Op<'_, '_>) -> Step<Response> {
+        let Op {
+            tx,
+            req,
+            ep,
+            resource: r,
+            member,
+            normalized,
+            principal,
+        } = *op;
+        let row = self.locate(op)?;
         self.check_references(tx, req, ep, normalized)?;
         let mut changes = self.build_doc(ep, member, normalized);
         self.apply_write_quirks(ep, member, &mut changes);
