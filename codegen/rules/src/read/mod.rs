@@ -19,6 +19,7 @@
 //! object holds it: the first spelling that matches owns the field and its
 //! last value counts; `null` reads as absent.
 
+mod entry_points;
 mod newtype;
 mod normalized;
 mod scan;
@@ -26,10 +27,10 @@ mod seed;
 mod typed;
 
 use crate::{NameMatching, RuleKind, ScalarType, Strength, Violation, WireReport, pointer_escape, violation_message};
-pub use normalized::from_normalized;
+pub use normalized::{ParseError, from_normalized, parse};
 use serde_json::Value;
 use std::borrow::Cow;
-pub use typed::{Invalid, Typed};
+pub use typed::{Invalid, Typed, child, index};
 
 /// One endpoint's request as the reader sees it.
 pub struct Endpoint {

@@ -353,3 +353,48 @@ proptest::proptest! {
         }
     }
 }
+
+/// `entry_points!` as the generated crate expands it: each entry point reads
+/// through the table, and an endpoint the table does not know is `None`.
+mod entry_points {
+    use super::*;
+    use std::sync::LazyLock;
+
+    static WIRE: LazyLock<Endpoint> = LazyLock::new(|| endpoint(NameMatching::Exact, false));
+
+    fn wire(vendor: &str, endpoint: &str) -> Option<&'static Endpoint> {
+        ((vendor, endpoint) == ("v", "e")).then(|| &*WIRE)
+    }
+
+    crate::entry_points!(wire);
+
+    #[test]
+    fn entry_points_read_through_the_table() {
+        let text = r#"{"Name": "long", "Limit": "x", "u": 1}"#;
+        let body: Value = serde_json::from_str(text).expect("JSON");
+        let want = WIRE.read_value(&body);
+        assert_eq!(rules(&want), [("/Name", "v.e.Name.max_length"), ("/Limit", "v.e.Limit.type")]);
+        assert_eq!(validate_wire("v", "e", &body), Some(want.clone()));
+        assert_eq!(
+            validate_wire_bytes("v", "e", text.as_bytes()).map(Result::ok),
+            Some(Some(want.clone()))
+        );
+        let checked = check_wire_bytes("v", "e", text.as_bytes()).map(Result::ok);
+        let unnormalized = WireReport {
+            normalized: Value::Null,
+            ..want
+        };
+        assert_eq!(checked, Some(Some(unnormalized)));
+        assert!(matches!(validate_wire_bytes("v", "e", b"{\"Name\""), Some(Err(_))));
+        assert!(matches!(check_wire_bytes("v", "e", b"[1,"), Some(Err(_))));
+        assert_eq!(validate_wire("v", "x", &body), None);
+        assert!(validate_wire_bytes("x", "e", text.as_bytes()).is_none());
+        assert!(check_wire_bytes("e", "v", text.as_bytes()).is_none());
+    }
+
+    #[test]
+    fn typed_paths_append_a_member_or_an_index() {
+        assert_eq!(child("", "a~1b"), "/a~1b");
+        assert_eq!(index(&child("/x", "Phones"), 2), "/x/Phones/2");
+    }
+}

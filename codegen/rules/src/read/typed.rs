@@ -27,6 +27,17 @@ impl fmt::Display for Invalid {
 
 impl std::error::Error for Invalid {}
 
+/// `path` + `/` + an already escaped member name: where a typed value's
+/// member sits, for its `validate()`.
+pub fn child(path: &str, escaped: &str) -> String {
+    format!("{path}/{escaped}")
+}
+
+/// `path` + `/` + an item's index.
+pub fn index(path: &str, i: usize) -> String {
+    format!("{path}/{i}")
+}
+
 /// A typed value the rules can look at: a scalar, or a list (by its length).
 pub trait Typed {
     /// Does `check` hold for this value?
