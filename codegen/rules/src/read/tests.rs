@@ -39,14 +39,21 @@ fn lowercase_phone(name: &str) -> Option<usize> {
 }
 
 fn endpoint(names: NameMatching, strings_carry_scalars: bool) -> Endpoint {
+    built(names, strings_carry_scalars, true)
+}
+
+/// The endpoint, its members found by `generated` matchers, or by the
+/// declared names (as a description built at run time finds them).
+fn built(names: NameMatching, strings_carry_scalars: bool, generated: bool) -> Endpoint {
     let (root_lookup, phone_lookup): (Lookup, Lookup) = match names {
         NameMatching::Exact => (exact_root, exact_phone),
         NameMatching::CaseInsensitive => (lowercase_root, lowercase_phone),
     };
-    let mut phone = Object::new(phone_lookup);
+    let object = |matcher: Lookup| if generated { Object::new(matcher) } else { Object::declared() };
+    let mut phone = object(phone_lookup);
     phone.field("Number", Shape::STRING);
     phone.required(Check::new(Strength::Documented, RuleKind::Required));
-    let mut root = Object::new(root_lookup);
+    let mut root = object(root_lookup);
     root.field("Name", Shape::STRING);
     root.required(Check::new(Strength::Documented, RuleKind::Required).message("Name is a must"));
     root.rule(Check::new(Strength::Documented, RuleKind::max_length(3, LengthUnit::CodePoints)));
@@ -229,6 +236,94 @@ fn typed_values_split_documented_from_loose_rules() {
     assert!(ep.field(&[0]).admit_variant("ab", None::<u8>).is_err());
 }
 
+/// A description whose objects find members by their declared names (what
+/// `erpspec_model::validate` builds from the IR) is equal to the generated
+/// one and reads every request as it does: case variants, a member sent in
+/// two spellings, unknown members, nested objects, wrong types.
+#[test]
+fn declared_names_read_as_the_generated_matchers() {
+    for names in [NameMatching::Exact, NameMatching::CaseInsensitive] {
+        for strings_carry_scalars in [false, true] {
+            let generated = built(names, strings_carry_scalars, true);
+            let declared = built(names, strings_carry_scalars, false);
+            assert_eq!(declared, generated);
+            for text in [
+                r#"{"name": 1, "NAME": "ab", "Limit": "2", "phones": [{"NUMBER": "1"}, {"number": 2, "Number": "3"}], "STATUS": "A", "x": 1}"#,
+                r#"{"Name": "abcd", "Phones": [1, null, {}, {"Number": null, "number": "2"}], "Status": 12, "LIMIT": -1}"#,
+                r#"{"Limit": null, "Status": null, "status": "A", "Phones": {"Number": "1"}}"#,
+                r#"[{"Name": "a"}]"#,
+            ] {
+                assert_eq!(both(&declared, text), both(&generated, text), "{names:?} {text}");
+            }
+        }
+    }
+}
+
+fn name_only(name: &str) -> Option<usize> {
+    (name == "Name").then_some(0)
+}
+
+fn nothing(_: &str) -> Option<usize> {
+    None
+}
+
+/// One string field `Name` with one check, found by `matcher` or by name.
+fn one_field(prefix: &'static str, matcher: Option<Lookup>, shape: Shape, check: Check) -> Endpoint {
+    let mut o = matcher.map_or_else(Object::declared, Object::new);
+    o.field("Name", shape);
+    o.rule(check);
+    Endpoint::new(prefix, NameMatching::Exact, false, o)
+}
+
+/// Descriptions are equal exactly when they describe the same request: a
+/// different prefix, shape, id, strength, message or kind, or a matcher
+/// that does not find a declared name, makes them differ.
+#[test]
+fn descriptions_differ_where_a_request_would_read_differently() {
+    let max = || Check::new(Strength::Documented, RuleKind::max_length(3, LengthUnit::CodePoints));
+    let base = one_field("v.e.", None, Shape::STRING, max());
+    assert_eq!(base, one_field("v.e.", Some(name_only), Shape::STRING, max()));
+    assert_eq!(base, one_field("v.e.", None, Shape::STRING, max().id("v.e.Name.max_length")));
+    for other in [
+        one_field("w.e.", None, Shape::STRING, max()),
+        one_field("v.e.", Some(nothing), Shape::STRING, max()),
+        one_field("v.e.", None, Shape::INTEGER, max()),
+        one_field("v.e.", None, Shape::array(Shape::STRING), max()),
+        one_field("v.e.", None, Shape::STRING, max().id("v.e.Name.other")),
+        one_field("v.e.", None, Shape::STRING, max().message("too long")),
+        one_field(
+            "v.e.",
+            None,
+            Shape::STRING,
+            max().or(RuleKind::max_length(4, LengthUnit::CodePoints)),
+        ),
+        one_field(
+            "v.e.",
+            None,
+            Shape::STRING,
+            Check::new(Strength::Site, RuleKind::max_length(3, LengthUnit::CodePoints)),
+        ),
+    ] {
+        assert_ne!(base, other);
+    }
+    assert_ne!(endpoint(NameMatching::Exact, false), endpoint(NameMatching::Exact, true));
+    assert_ne!(
+        endpoint(NameMatching::Exact, false),
+        built(NameMatching::CaseInsensitive, false, false)
+    );
+}
+
+/// An id given is reported as it is, even empty (a reading with no such
+/// rule); only a check without one gets the conventional id.
+#[test]
+fn an_id_given_is_kept_even_empty() {
+    let check = Check::new(Strength::Documented, RuleKind::max_length(1, LengthUnit::CodePoints)).id("");
+    let ep = one_field("v.e.", None, Shape::STRING, check);
+    let r = both(&ep, r#"{"Name": "ab"}"#);
+    assert_eq!(rules(&r), [("/Name", "")]);
+    assert_eq!(r.violations[0].message, "Name must be at most 1 characters long");
+}
+
 /// Inputs the byte scanner reads itself and inputs it leaves to serde_json
 /// (escapes, floats, big or negative numbers, non-ASCII text) all read as
 /// the parsed value does.
@@ -325,10 +420,14 @@ proptest::proptest! {
             if replace { tokens[i] = TOKENS[t] } else { tokens.insert(i, TOKENS[t]) }
         }
         let text = tokens.concat();
-        for ep in [endpoint(NameMatching::Exact, false), endpoint(NameMatching::CaseInsensitive, true)] {
+        for (names, strings_carry_scalars) in [(NameMatching::Exact, false), (NameMatching::CaseInsensitive, true)] {
+            let ep = endpoint(names, strings_carry_scalars);
             let parsed = serde_json::from_str::<Value>(&text).ok();
             let via_bytes = ep.read_bytes(text.as_bytes(), true).ok();
-            proptest::prop_assert_eq!(via_bytes, parsed.map(|v| ep.read_value(&v)), "{}", text);
+            proptest::prop_assert_eq!(&via_bytes, &parsed.as_ref().map(|v| ep.read_value(v)), "{}", text);
+            // found by the declared names, as a description built at run time finds them
+            let declared = built(names, strings_carry_scalars, false);
+            proptest::prop_assert_eq!(declared.read_bytes(text.as_bytes(), true).ok(), via_bytes, "{}", text);
         }
     }
 

@@ -87,7 +87,7 @@ impl Field {
             .rules
             .iter()
             .filter(|c| c.strength == Strength::Documented && !value.holds(c))
-            .map(|c| c.violation(String::new(), self.name))
+            .map(|c| c.violation(String::new(), &self.name))
             .collect();
         if violations.is_empty() {
             Ok(())
@@ -105,7 +105,7 @@ impl Field {
                 .rules
                 .iter()
                 .filter(|c| c.strength == Strength::Documented)
-                .map(|c| c.violation(String::new(), self.name))
+                .map(|c| c.violation(String::new(), &self.name))
                 .collect(),
         })
     }
@@ -114,7 +114,7 @@ impl Field {
     pub fn report_loose<T: Typed + ?Sized>(&self, value: &T, path: &str, out: &mut Vec<Violation>) {
         for c in self.rules.iter().filter(|c| c.strength != Strength::Documented) {
             if !value.holds(c) {
-                out.push(c.violation(path.to_string(), self.name));
+                out.push(c.violation(path.to_string(), &self.name));
             }
         }
     }
