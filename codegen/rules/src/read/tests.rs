@@ -259,6 +259,21 @@ fn declared_names_read_as_the_generated_matchers() {
     }
 }
 
+/// Two declared names that are one name to a case-insensitive dialect (a
+/// schema the emitter refuses: no generated matcher can tell them apart):
+/// the first declared field owns the member, the other is absent.
+#[test]
+fn declared_names_one_to_the_dialect_go_to_the_first() {
+    let mut o = Object::declared();
+    o.field("type", Shape::STRING);
+    o.field("Type", Shape::STRING);
+    o.required(Check::new(Strength::Documented, RuleKind::Required));
+    let ep = Endpoint::new("v.e.", NameMatching::CaseInsensitive, false, o);
+    let r = both(&ep, r#"{"TYPE": "x"}"#);
+    assert_eq!(rules(&r), [("/Type", "v.e.Type.required")]);
+    assert_eq!(r.normalized, json!({"type": "x"}));
+}
+
 fn name_only(name: &str) -> Option<usize> {
     (name == "Name").then_some(0)
 }
