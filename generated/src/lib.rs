@@ -12,6 +12,7 @@
 pub mod expandable;
 pub mod manex;
 pub mod rpm;
+pub use erpspec_rules::read::{Invalid, ParseError};
 use erpspec_rules::{Violation, WireReport};
 use serde_json::Value;
 /// The fingerprint of the IR these validators were generated from
@@ -97,30 +98,7 @@ pub fn wire(
         },
     )
 }
-/// Reads a request body for an endpoint the way its vendor's dialect
-/// does; `None` for an unknown endpoint.
-pub fn validate_wire(vendor: &str, endpoint: &str, body: &Value) -> Option<WireReport> {
-    wire(vendor, endpoint).map(|w| w.read_value(body))
-}
-/// [`validate_wire`] on raw bytes, validated while they are parsed:
-/// `Some(Err(_))` if they are not JSON.
-pub fn validate_wire_bytes(
-    vendor: &str,
-    endpoint: &str,
-    bytes: &[u8],
-) -> Option<Result<WireReport, serde_json::Error>> {
-    wire(vendor, endpoint).map(|w| w.read_bytes(bytes, true))
-}
-/// [`validate_wire_bytes`] without the normalized request
-/// (`normalized` is null): violations and unknown members only, no
-/// value copied.
-pub fn check_wire_bytes(
-    vendor: &str,
-    endpoint: &str,
-    bytes: &[u8],
-) -> Option<Result<WireReport, serde_json::Error>> {
-    wire(vendor, endpoint).map(|w| w.read_bytes(bytes, false))
-}
+erpspec_rules::entry_points!(wire);
 /// Reads a query string for an endpoint whose vendor accepts
 /// parameters there; `None` for an unknown endpoint or a vendor that
 /// takes no query parameters.
@@ -239,66 +217,4 @@ pub fn validate_typed(
             _ => return None,
         },
     )
-}
-/// A value that breaks a documented rule, so a constrained type
-/// cannot hold it. Paths are relative to the value (`""`).
-pub use erpspec_rules::read::Invalid;
-/// Why a request could not be read into its typed value.
-#[derive(Clone, Debug, PartialEq)]
-pub enum ParseError {
-    /// A rule the docs state or show is broken (a documented rule, a
-    /// member's type, an enum value's spelling); the report has every
-    /// violation.
-    Rejected(Box<WireReport>),
-    /// Every rule the docs state or show holds, but a value does not
-    /// fit its Rust type (an integer above `i64::MAX`).
-    Unrepresentable { report: Box<WireReport>, error: String },
-}
-impl core::fmt::Display for ParseError {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        match self {
-            ParseError::Rejected(report) => {
-                let n = report.as_shown().count();
-                write!(f, "{n} rule(s) broken")?;
-                for v in report.as_shown() {
-                    write!(f, "; {v}")?;
-                }
-                Ok(())
-            }
-            ParseError::Unrepresentable { error, .. } => {
-                write!(f, "a value does not fit its Rust type: {error}")
-            }
-        }
-    }
-}
-impl std::error::Error for ParseError {}
-/// Helpers the generated modules share; not an API.
-#[doc(hidden)]
-pub mod support {
-    use erpspec_rules::WireReport;
-    /// `Request::parse`: the typed value of a report that breaks no
-    /// rule the docs state or show.
-    pub fn parse<T: serde::de::DeserializeOwned>(
-        report: WireReport,
-    ) -> Result<T, crate::ParseError> {
-        if report.as_shown().next().is_some() {
-            return Err(crate::ParseError::Rejected(Box::new(report)));
-        }
-        match erpspec_rules::read::from_normalized(&report.normalized) {
-            Ok(request) => Ok(request),
-            Err(e) => {
-                Err(crate::ParseError::Unrepresentable {
-                    error: e.to_string(),
-                    report: Box::new(report),
-                })
-            }
-        }
-    }
-    /// `path` + `/` + an already escaped member name.
-    pub fn child(path: &str, escaped: &str) -> String {
-        format!("{path}/{escaped}")
-    }
-    pub fn index(path: &str, i: usize) -> String {
-        format!("{path}/{i}")
-    }
 }

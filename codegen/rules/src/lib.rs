@@ -17,6 +17,9 @@ use std::fmt;
 pub mod kinds;
 pub mod read;
 mod wire;
+// For the functions `entry_points!` defines in the generated crate.
+#[doc(hidden)]
+pub use serde_json;
 // The checks generated code calls, one per kind.
 pub use kinds::BoundaryCase;
 pub use kinds::at_least_one_of::at_least_one_of;

@@ -5,7 +5,6 @@
 //! Creates a new Customer Contact using the supplied data and returns the details of the created Customer Contact.
 //!
 //! Route `customer-contact-create` (Customer Contact Editor (SOECT)).
-use crate::support as rt;
 use erpspec_rules as rules;
 use erpspec_rules::read as w;
 use erpspec_rules::{RuleKind as K, Strength as S};
@@ -206,7 +205,7 @@ impl Request {
     /// documented rule is broken; contested and site rules never fail
     /// here (other values are legal): [`Self::validate`] reports them.
     pub fn parse(body: &Value) -> Result<Self, crate::ParseError> {
-        rt::parse(Self::from_wire(body))
+        w::parse(Self::from_wire(body))
     }
     /// Every rule a typed request can still break: documented
     /// rules hold by construction, so these are the contested and
@@ -220,7 +219,7 @@ impl Request {
     #[doc(hidden)]
     pub fn validate_at(&self, path: &str, out: &mut Vec<rules::Violation>) {
         if let Some(x) = &self.notes {
-            let path = rt::child(path, "NOTES");
+            let path = w::child(path, "NOTES");
             x.validate_at(&path, out);
         }
     }

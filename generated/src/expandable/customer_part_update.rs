@@ -5,7 +5,6 @@
 //! Updates an existing Customer Part using the supplied data and returns the details of the updated Customer Part.
 //!
 //! Route `customer-part-update` (Customer Part Editor (SOECP)).
-use crate::support as rt;
 use erpspec_rules as rules;
 use erpspec_rules::read as w;
 use erpspec_rules::{RuleKind as K, Strength as S};
@@ -273,7 +272,7 @@ impl Request {
     /// documented rule is broken; contested and site rules never fail
     /// here (other values are legal): [`Self::validate`] reports them.
     pub fn parse(body: &Value) -> Result<Self, crate::ParseError> {
-        rt::parse(Self::from_wire(body))
+        w::parse(Self::from_wire(body))
     }
     /// Every rule a typed request can still break: documented
     /// rules hold by construction, so these are the contested and
@@ -287,7 +286,7 @@ impl Request {
     #[doc(hidden)]
     pub fn validate_at(&self, path: &str, out: &mut Vec<rules::Violation>) {
         if let Some(x) = &self.notes {
-            let path = rt::child(path, "NOTES");
+            let path = w::child(path, "NOTES");
             x.validate_at(&path, out);
         }
         WIRE.object(&[])

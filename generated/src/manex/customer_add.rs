@@ -5,7 +5,6 @@
 //! Adds a new customer to the system.
 //!
 //! Route `Customer/Add`.
-use crate::support as rt;
 use erpspec_rules as rules;
 use erpspec_rules::read as w;
 use erpspec_rules::{RuleKind as K, Strength as S};
@@ -116,7 +115,7 @@ impl Request {
     /// documented rule is broken; contested and site rules never fail
     /// here (other values are legal): [`Self::validate`] reports them.
     pub fn parse(body: &Value) -> Result<Self, crate::ParseError> {
-        rt::parse(Self::from_wire(body))
+        w::parse(Self::from_wire(body))
     }
     /// Every rule a typed request can still break: documented
     /// rules hold by construction, so these are the contested and
@@ -130,11 +129,11 @@ impl Request {
     #[doc(hidden)]
     pub fn validate_at(&self, path: &str, out: &mut Vec<rules::Violation>) {
         if let Some(x) = &self.territory {
-            let path = rt::child(path, "Territory");
+            let path = w::child(path, "Territory");
             x.validate_at(&path, out);
         }
         if let Some(x) = &self.terms {
-            let path = rt::child(path, "Terms");
+            let path = w::child(path, "Terms");
             x.validate_at(&path, out);
         }
     }

@@ -5,7 +5,6 @@
 //! Adds a ship-to, bill-to, confirm-to or remit-to address to a customer.
 //!
 //! Route `ShipBill/Add`.
-use crate::support as rt;
 use erpspec_rules as rules;
 use erpspec_rules::read as w;
 use erpspec_rules::{RuleKind as K, Strength as S};
@@ -101,7 +100,7 @@ impl Request {
     /// documented rule is broken; contested and site rules never fail
     /// here (other values are legal): [`Self::validate`] reports them.
     pub fn parse(body: &Value) -> Result<Self, crate::ParseError> {
-        rt::parse(Self::from_wire(body))
+        w::parse(Self::from_wire(body))
     }
     /// Every rule a typed request can still break: documented
     /// rules hold by construction, so these are the contested and
@@ -115,7 +114,7 @@ impl Request {
     #[doc(hidden)]
     pub fn validate_at(&self, path: &str, out: &mut Vec<rules::Violation>) {
         if let Some(x) = &self.recordtype {
-            let path = rt::child(path, "recordtype");
+            let path = w::child(path, "recordtype");
             x.validate_at(&path, out);
         }
     }

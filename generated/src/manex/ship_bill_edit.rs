@@ -5,7 +5,6 @@
 //! Modifies an existing customer address.
 //!
 //! Route `ShipBill/Edit`.
-use crate::support as rt;
 use erpspec_rules as rules;
 use erpspec_rules::read as w;
 use erpspec_rules::{RuleKind as K, Strength as S};
@@ -115,7 +114,7 @@ impl Request {
     /// documented rule is broken; contested and site rules never fail
     /// here (other values are legal): [`Self::validate`] reports them.
     pub fn parse(body: &Value) -> Result<Self, crate::ParseError> {
-        rt::parse(Self::from_wire(body))
+        w::parse(Self::from_wire(body))
     }
     /// Every rule a typed request can still break: documented
     /// rules hold by construction, so these are the contested and
@@ -129,22 +128,22 @@ impl Request {
     #[doc(hidden)]
     pub fn validate_at(&self, path: &str, out: &mut Vec<rules::Violation>) {
         if let Some(x) = &self.recordtype {
-            let path = rt::child(path, "recordtype");
+            let path = w::child(path, "recordtype");
             x.validate_at(&path, out);
         }
         {
             let x = &self.ship_via;
-            let path = rt::child(path, "ShipVia");
+            let path = w::child(path, "ShipVia");
             x.validate_at(&path, out);
         }
         {
             let x = &self.fob;
-            let path = rt::child(path, "FOB");
+            let path = w::child(path, "FOB");
             x.validate_at(&path, out);
         }
         match &self.ship_charge {
             Some(x) => {
-                let path = rt::child(path, "ShipCharge");
+                let path = w::child(path, "ShipCharge");
                 x.validate_at(&path, out);
             }
             None => {

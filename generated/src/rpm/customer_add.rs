@@ -5,7 +5,6 @@
 //! Adds a customer (RPM 27 and later). Without locations an empty primary location named "Primary" is created; without contacts an empty primary contact. On error, no data is saved.
 //!
 //! Route `CustomerAdd`.
-use crate::support as rt;
 use erpspec_rules as rules;
 use erpspec_rules::read as w;
 use erpspec_rules::{RuleKind as K, Strength as S};
@@ -48,7 +47,7 @@ impl Request {
     /// documented rule is broken; contested and site rules never fail
     /// here (other values are legal): [`Self::validate`] reports them.
     pub fn parse(body: &Value) -> Result<Self, crate::ParseError> {
-        rt::parse(Self::from_wire(body))
+        w::parse(Self::from_wire(body))
     }
     /// Every rule a typed request can still break: documented
     /// rules hold by construction, so these are the contested and
@@ -63,7 +62,7 @@ impl Request {
     pub fn validate_at(&self, path: &str, out: &mut Vec<rules::Violation>) {
         {
             let x = &self.customer;
-            let path = rt::child(path, "Customer");
+            let path = w::child(path, "Customer");
             x.validate_at(&path, out);
         }
     }
@@ -105,7 +104,7 @@ impl Customer {
     pub fn validate_at(&self, path: &str, out: &mut Vec<rules::Violation>) {
         {
             let x = &self.name;
-            let path = rt::child(path, "Name");
+            let path = w::child(path, "Name");
             x.validate_at(&path, out);
         }
     }

@@ -5,7 +5,6 @@
 //! Add Contact information for a Customer. CustomerContactAdd(object Contact, int CustomerID, bool IsPrimary)
 //!
 //! Route `CustomerContactAdd`.
-use crate::support as rt;
 use erpspec_rules as rules;
 use erpspec_rules::read as w;
 use erpspec_rules::{RuleKind as K, Strength as S};
@@ -60,7 +59,7 @@ impl Request {
     /// documented rule is broken; contested and site rules never fail
     /// here (other values are legal): [`Self::validate`] reports them.
     pub fn parse(body: &Value) -> Result<Self, crate::ParseError> {
-        rt::parse(Self::from_wire(body))
+        w::parse(Self::from_wire(body))
     }
     /// Every rule a typed request can still break: documented
     /// rules hold by construction, so these are the contested and

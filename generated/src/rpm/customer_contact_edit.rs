@@ -5,7 +5,6 @@
 //! Edits a customer's contact, found by Contact.ContactID. CustomerContactEdit(object Contact, int CustomerID, bool IsPrimary)
 //!
 //! Route `CustomerContactEdit`.
-use crate::support as rt;
 use erpspec_rules as rules;
 use erpspec_rules::read as w;
 use erpspec_rules::{RuleKind as K, Strength as S};
@@ -56,7 +55,7 @@ impl Request {
     /// documented rule is broken; contested and site rules never fail
     /// here (other values are legal): [`Self::validate`] reports them.
     pub fn parse(body: &Value) -> Result<Self, crate::ParseError> {
-        rt::parse(Self::from_wire(body))
+        w::parse(Self::from_wire(body))
     }
     /// Every rule a typed request can still break: documented
     /// rules hold by construction, so these are the contested and
@@ -71,12 +70,12 @@ impl Request {
     pub fn validate_at(&self, path: &str, out: &mut Vec<rules::Violation>) {
         {
             let x = &self.contact;
-            let path = rt::child(path, "Contact");
+            let path = w::child(path, "Contact");
             x.validate_at(&path, out);
         }
         match &self.is_primary {
             Some(x) => {
-                let path = rt::child(path, "IsPrimary");
+                let path = w::child(path, "IsPrimary");
                 x.validate_at(&path, out);
             }
             None => {

@@ -5,7 +5,6 @@
 //! Edits a customer's location, found by Location.LocationID. CustomerLocationEdit(array Location, int CustomerID): the signature says array, the body is an object.
 //!
 //! Route `CustomerLocationEdit`.
-use crate::support as rt;
 use erpspec_rules as rules;
 use erpspec_rules::read as w;
 use erpspec_rules::{RuleKind as K, Strength as S};
@@ -51,7 +50,7 @@ impl Request {
     /// documented rule is broken; contested and site rules never fail
     /// here (other values are legal): [`Self::validate`] reports them.
     pub fn parse(body: &Value) -> Result<Self, crate::ParseError> {
-        rt::parse(Self::from_wire(body))
+        w::parse(Self::from_wire(body))
     }
     /// Every rule a typed request can still break: documented
     /// rules hold by construction, so these are the contested and
@@ -66,7 +65,7 @@ impl Request {
     pub fn validate_at(&self, path: &str, out: &mut Vec<rules::Violation>) {
         {
             let x = &self.location;
-            let path = rt::child(path, "Location");
+            let path = w::child(path, "Location");
             x.validate_at(&path, out);
         }
     }
@@ -108,7 +107,7 @@ impl Location {
     pub fn validate_at(&self, path: &str, out: &mut Vec<rules::Violation>) {
         {
             let x = &self.name;
-            let path = rt::child(path, "Name");
+            let path = w::child(path, "Name");
             x.validate_at(&path, out);
         }
     }

@@ -5,7 +5,6 @@
 //! Every customer, with its id and when it was added and last modified, and the list's Age. Aliases are not included (since RPM 16).
 //!
 //! Route `Customers`.
-use crate::support as rt;
 use erpspec_rules as rules;
 use erpspec_rules::read as w;
 use serde_json::Value;
@@ -43,7 +42,7 @@ impl Request {
     /// documented rule is broken; contested and site rules never fail
     /// here (other values are legal): [`Self::validate`] reports them.
     pub fn parse(body: &Value) -> Result<Self, crate::ParseError> {
-        rt::parse(Self::from_wire(body))
+        w::parse(Self::from_wire(body))
     }
     /// Every rule a typed request can still break: documented
     /// rules hold by construction, so these are the contested and

@@ -5,20 +5,24 @@
 //! types, required and value rules with id, strength and message, object
 //! rules, the dialect) and hands it here; the per-object member matchers
 //! (`fn(&str) -> Option<usize>`, a `match` on the declared names) are the only
-//! generated code the reader runs. The same serde visitors read raw bytes
-//! (validation while parsing: no intermediate `Value`, strings borrowed where
-//! they have no escapes) and an already parsed `Value` (`&Value` is a serde
+//! generated code the reader runs. The IR-driven validator
+//! (`erpspec_model::validate`) builds the same description from the IR at
+//! run time, with [`Object::declared`] (the declared names compared one by
+//! one) where the generated code has a matcher, and reads with it here: one
+//! reader for both. The same serde visitors read raw bytes (validation while
+//! parsing: no intermediate `Value`, strings borrowed where they have no
+//! escapes) and an already parsed `Value` (`&Value` is a serde
 //! `Deserializer` too), so the two entry points cannot disagree.
 //!
-//! What the reader reports is exactly what the IR-driven oracle
-//! (`codegen::validate`) reports on the parsed request, in the same order:
-//! per object, field by field in declared order (a missing required field,
-//! or the value's type and rule violations and the unknown members inside
-//! it), then the object's own unknown members in the order a parsed object
-//! keeps them, then `at_least_one_of`. A member sent twice reads as a parsed
+//! What the reader reports, in order: per object, field by field in
+//! declared order (a missing required field, or the value's type and rule
+//! violations and the unknown members inside it), then the object's own
+//! unknown members in the order a parsed object keeps them, then
+//! `at_least_one_of`. A member sent twice reads as a parsed
 //! object holds it: the first spelling that matches owns the field and its
 //! last value counts; `null` reads as absent.
 
+mod entry_points;
 mod newtype;
 mod normalized;
 mod scan;
@@ -26,15 +30,22 @@ mod seed;
 mod typed;
 
 use crate::{NameMatching, RuleKind, ScalarType, Strength, Violation, WireReport, pointer_escape, violation_message};
-pub use normalized::from_normalized;
+pub use normalized::{ParseError, from_normalized, parse};
 use serde_json::Value;
 use std::borrow::Cow;
-pub use typed::{Invalid, Typed};
+pub use typed::{Invalid, Typed, child, index};
 
 /// One endpoint's request as the reader sees it.
+///
+/// Two descriptions are equal when they describe the same request: the same
+/// prefix and dialect, the same fields (names, shapes, checks) and object
+/// rules, and every object finds each declared name, as declared and in
+/// ASCII lower and upper case, at the same field, whether through a
+/// generated matcher or the declared names.
+#[derive(Debug)]
 pub struct Endpoint {
     /// `<vendor>.<endpoint>.`: the start of the ids of type violations.
-    prefix: &'static str,
+    prefix: Cow<'static, str>,
     names: NameMatching,
     strings_carry_scalars: bool,
     root: Object,
@@ -42,21 +53,25 @@ pub struct Endpoint {
 
 /// A JSON object with declared members.
 pub struct Object {
-    /// The index of the field a member name is for. Under case-insensitive
-    /// matching it is given the name in ASCII lowercase.
-    lookup: fn(&str) -> Option<usize>,
+    /// The index of the field a member name is for: a generated `match` on
+    /// the declared names, which under case-insensitive matching is given the
+    /// name in ASCII lowercase; `None` in a description built at run time,
+    /// which compares the declared names under the dialect's matching.
+    matcher: Option<fn(&str) -> Option<usize>>,
     fields: Vec<Field>,
     any_of: Vec<AnyOf>,
 }
 
+#[derive(Debug, PartialEq)]
 struct AnyOf {
     fields: Vec<usize>,
     check: Check,
 }
 
 /// One declared member.
+#[derive(Debug)]
 pub struct Field {
-    name: &'static str,
+    name: Cow<'static, str>,
     shape: Shape,
     /// Reported when the member is missing (or null).
     required: Option<Check>,
@@ -65,6 +80,7 @@ pub struct Field {
 }
 
 /// What a member's value must be.
+#[derive(Debug)]
 pub enum Shape {
     Scalar(ScalarType),
     Array(Box<Shape>),
@@ -74,18 +90,21 @@ pub enum Shape {
 /// One rule as reported: id, strength, the vendor's message where there is
 /// one, and the kinds of which any one holding is enough (a contested rule's
 /// documented readings).
+#[derive(Debug, PartialEq)]
 pub struct Check {
-    /// Given by [`Check::id`], else the schema language's convention
-    /// (`<vendor>.<endpoint>.<rule path>.<kind>`), set by [`Endpoint::new`].
-    id: Cow<'static, str>,
+    /// Given by [`Check::id`] (as it is, even empty), else the schema
+    /// language's convention (`<vendor>.<endpoint>.<rule path>.<kind>`), set
+    /// by [`Endpoint::new`].
+    id: Option<Cow<'static, str>>,
     strength: Strength,
-    message: Option<&'static str>,
+    message: Option<Cow<'static, str>>,
     kinds: Vec<RuleKind>,
 }
 
 impl Endpoint {
-    pub fn new(prefix: &'static str, names: NameMatching, strings_carry_scalars: bool, mut root: Object) -> Endpoint {
-        root.name_checks(prefix, "");
+    pub fn new(prefix: impl Into<Cow<'static, str>>, names: NameMatching, strings_carry_scalars: bool, mut root: Object) -> Endpoint {
+        let prefix = prefix.into();
+        root.name_checks(&prefix, "");
         Endpoint {
             prefix,
             names,
@@ -134,10 +153,15 @@ impl Endpoint {
         &self.object(parents).fields[*last]
     }
 
+    /// The field of `object` a member named `key` is for: the first
+    /// declared field whose name matches under the dialect.
     #[inline]
     fn lookup(&self, object: &Object, key: &str) -> Option<usize> {
+        let Some(matcher) = object.matcher else {
+            return object.fields.iter().position(|f| self.names.matches(&f.name, key));
+        };
         match self.names {
-            NameMatching::Exact => (object.lookup)(key),
+            NameMatching::Exact => matcher(key),
             NameMatching::CaseInsensitive => {
                 // Declared names are short: lowercase into the stack.
                 let mut buf = [0u8; 64];
@@ -145,11 +169,39 @@ impl Endpoint {
                     Some(b) => {
                         b.copy_from_slice(key.as_bytes());
                         b.make_ascii_lowercase();
-                        std::str::from_utf8(b).ok().and_then(object.lookup)
+                        std::str::from_utf8(b).ok().and_then(matcher)
                     }
-                    None => (object.lookup)(&key.to_ascii_lowercase()),
+                    None => matcher(&key.to_ascii_lowercase()),
                 }
             }
+        }
+    }
+
+    /// [`PartialEq`]: `a` (of `self`) and `b` (of `other`) declare the same
+    /// fields and object rules and find every declared name alike.
+    fn same_object(&self, a: &Object, other: &Endpoint, b: &Object) -> bool {
+        let found_alike = |name: &str| {
+            [name.to_string(), name.to_ascii_lowercase(), name.to_ascii_uppercase()]
+                .iter()
+                .all(|key| self.lookup(a, key) == other.lookup(b, key))
+        };
+        a.any_of == b.any_of
+            && a.fields.len() == b.fields.len()
+            && a.fields.iter().zip(&b.fields).all(|(x, y)| {
+                x.name == y.name
+                    && x.required == y.required
+                    && x.rules == y.rules
+                    && found_alike(&x.name)
+                    && self.same_shape(&x.shape, other, &y.shape)
+            })
+    }
+
+    fn same_shape(&self, a: &Shape, other: &Endpoint, b: &Shape) -> bool {
+        match (a, b) {
+            (Shape::Scalar(x), Shape::Scalar(y)) => x == y,
+            (Shape::Array(x), Shape::Array(y)) => self.same_shape(x, other, y),
+            (Shape::Object(x), Shape::Object(y)) => self.same_object(x, other, y),
+            _ => false,
         }
     }
 
@@ -177,21 +229,53 @@ impl Endpoint {
     }
 }
 
+impl PartialEq for Endpoint {
+    fn eq(&self, other: &Endpoint) -> bool {
+        self.prefix == other.prefix
+            && self.names == other.names
+            && self.strings_carry_scalars == other.strings_carry_scalars
+            && self.same_object(&self.root, other, &other.root)
+    }
+}
+
+impl std::fmt::Debug for Object {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Object")
+            .field("matcher", &if self.matcher.is_some() { "generated" } else { "declared names" })
+            .field("fields", &self.fields)
+            .field("any_of", &self.any_of)
+            .finish()
+    }
+}
+
 /// Built field by field, each field's checks right after it (what a
 /// generated description writes, one statement per line):
 /// `o.field("NOTES", Shape::STRING); o.rule(Check::new(..));`.
 impl Object {
-    pub fn new(lookup: fn(&str) -> Option<usize>) -> Object {
+    /// An object whose members `matcher` finds (generated: a `match` on the
+    /// declared names, in ASCII lowercase under case-insensitive matching).
+    pub fn new(matcher: fn(&str) -> Option<usize>) -> Object {
         Object {
-            lookup,
+            matcher: Some(matcher),
             fields: Vec::new(),
             any_of: Vec::new(),
         }
     }
 
-    pub fn field(&mut self, name: &'static str, shape: Shape) {
+    /// An object whose members are found by comparing the declared names
+    /// under the dialect's matching, one by one: a description built at run
+    /// time, with no matcher generated for it.
+    pub fn declared() -> Object {
+        Object {
+            matcher: None,
+            fields: Vec::new(),
+            any_of: Vec::new(),
+        }
+    }
+
+    pub fn field(&mut self, name: impl Into<Cow<'static, str>>, shape: Shape) {
         self.fields.push(Field {
-            name,
+            name: name.into(),
             shape,
             required: None,
             rules: Vec::new(),
@@ -259,7 +343,7 @@ impl Field {
     /// For a typed value: reports this field missing from the object at `path`.
     pub fn report_missing(&self, path: &str, out: &mut Vec<Violation>) {
         if let Some(check) = &self.required {
-            out.push(check.violation(format!("{path}/{}", pointer_escape(self.name)), self.name));
+            out.push(check.violation(format!("{path}/{}", pointer_escape(&self.name)), &self.name));
         }
     }
 }
@@ -287,25 +371,26 @@ impl Shape {
 impl Check {
     pub fn new(strength: Strength, kind: RuleKind) -> Check {
         Check {
-            id: Cow::Borrowed(""),
+            id: None,
             strength,
             message: None,
             kinds: vec![kind],
         }
     }
 
-    /// A rule id that does not follow the convention.
-    pub fn id(mut self, id: &'static str) -> Check {
-        self.id = Cow::Borrowed(id);
+    /// A rule id that does not follow the convention (or any id, given
+    /// as it is).
+    pub fn id(mut self, id: impl Into<Cow<'static, str>>) -> Check {
+        self.id = Some(id.into());
         self
     }
 
     fn name(&mut self, prefix: &str, rule_path: &str) {
-        if self.id.is_empty()
+        if self.id.is_none()
             && let Some(kind) = self.kinds.first()
         {
             let dot = if rule_path.is_empty() { "" } else { "." };
-            self.id = Cow::Owned(format!("{prefix}{rule_path}{dot}{}", kind.name()));
+            self.id = Some(Cow::Owned(format!("{prefix}{rule_path}{dot}{}", kind.name())));
         }
     }
 
@@ -316,8 +401,8 @@ impl Check {
     }
 
     /// The vendor's message for a violation.
-    pub fn message(mut self, message: &'static str) -> Check {
-        self.message = Some(message);
+    pub fn message(mut self, message: impl Into<Cow<'static, str>>) -> Check {
+        self.message = Some(message.into());
         self
     }
 
@@ -344,10 +429,10 @@ impl Check {
     fn violation(&self, path: String, subject: &str) -> Violation {
         Violation {
             path,
-            rule: self.id.to_string(),
+            rule: self.id.as_deref().unwrap_or_default().to_string(),
             message: match self.kinds.first() {
-                Some(kind) => violation_message(self.message, subject, kind),
-                None => self.message.unwrap_or_default().to_string(),
+                Some(kind) => violation_message(self.message.as_deref(), subject, kind),
+                None => self.message.as_deref().unwrap_or_default().to_string(),
             },
             strength: self.strength,
         }

@@ -1,4 +1,5 @@
-//! Building a typed request from the normalized one (`Request::parse`).
+//! Building a typed request from the normalized one (`Request::parse`), and
+//! why that can fail ([`ParseError`]).
 //!
 //! The generated types derive `serde::Deserialize`, and `parse` reads them
 //! from the normalized `Value` through this deserializer rather than
@@ -11,9 +12,57 @@
 //! those functions). Reading each member's value here is one call the
 //! optimizer may not inline, so the derived code stays a chain of calls.
 
+use crate::WireReport;
 use serde::de::value::StrDeserializer;
 use serde::de::{self, DeserializeOwned, DeserializeSeed, IntoDeserializer, Visitor};
 use serde_json::{Error, Value};
+use std::fmt;
+
+/// Why a request could not be read into its typed value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ParseError {
+    /// A rule the docs state or show is broken (a documented rule, a
+    /// member's type, an enum value's spelling); the report has every
+    /// violation.
+    Rejected(Box<WireReport>),
+    /// Every rule the docs state or show holds, but a value does not
+    /// fit its Rust type (an integer above `i64::MAX`).
+    Unrepresentable { report: Box<WireReport>, error: String },
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ParseError::Rejected(report) => {
+                let n = report.as_shown().count();
+                write!(f, "{n} rule(s) broken")?;
+                for v in report.as_shown() {
+                    write!(f, "; {v}")?;
+                }
+                Ok(())
+            }
+            ParseError::Unrepresentable { error, .. } => write!(f, "a value does not fit its Rust type: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+/// `Request::parse`: the typed value of a report that breaks no rule the
+/// docs state or show ([`WireReport::as_shown`]), read from its normalized
+/// request.
+pub fn parse<T: DeserializeOwned>(report: WireReport) -> Result<T, ParseError> {
+    if report.as_shown().next().is_some() {
+        return Err(ParseError::Rejected(Box::new(report)));
+    }
+    match from_normalized(&report.normalized) {
+        Ok(request) => Ok(request),
+        Err(e) => Err(ParseError::Unrepresentable {
+            error: e.to_string(),
+            report: Box::new(report),
+        }),
+    }
+}
 
 /// `T` read from a normalized request (or any JSON value).
 pub fn from_normalized<T: DeserializeOwned>(value: &Value) -> Result<T, Error> {
@@ -133,9 +182,10 @@ impl<'de> de::MapAccess<'de> for Members<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::from_normalized;
+    use super::{ParseError, from_normalized, parse};
+    use crate::{Strength, Violation, WireReport};
     use serde::Deserialize;
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     #[derive(Debug, PartialEq, Deserialize)]
     enum Colour {
@@ -198,6 +248,60 @@ mod tests {
             let theirs = serde_json::from_value::<Record>(case.clone());
             assert_eq!(ours.as_ref().ok(), theirs.as_ref().ok(), "{case}");
             assert_eq!(ours.is_err(), theirs.is_err(), "{case}");
+        }
+    }
+
+    fn report(strengths: &[Strength], normalized: Value) -> WireReport {
+        WireReport {
+            violations: strengths
+                .iter()
+                .enumerate()
+                .map(|(i, s)| Violation {
+                    path: format!("/NAME{i}"),
+                    rule: format!("v.e.NAME{i}.max_length"),
+                    message: format!("rule {i}"),
+                    strength: *s,
+                })
+                .collect(),
+            unknown: Vec::new(),
+            normalized,
+        }
+    }
+
+    /// Documented and implied violations refuse the typed value (every one
+    /// named in the error's text); contested and site ones do not.
+    #[test]
+    fn parse_refuses_what_the_docs_state_or_show() {
+        for refused in [Strength::Documented, Strength::Implied] {
+            let r = report(&[Strength::Site, refused, refused], json!({"NAME": "a"}));
+            let err = parse::<Record>(r.clone()).expect_err("refused");
+            assert_eq!(err, ParseError::Rejected(Box::new(r)));
+            assert_eq!(
+                err.to_string(),
+                "2 rule(s) broken; /NAME1: rule 1 [v.e.NAME1.max_length]; /NAME2: rule 2 [v.e.NAME2.max_length]"
+            );
+        }
+        let loose = report(&[Strength::Contested, Strength::Site], json!({"NAME": "a", "ratio": 2}));
+        let record = parse::<Record>(loose).expect("contested and site rules do not refuse");
+        assert_eq!((record.name.as_str(), record.ratio), ("a", Some(2.0)));
+    }
+
+    /// A report that breaks nothing but holds a value its Rust type cannot:
+    /// the report is kept, with serde's reason.
+    #[test]
+    fn parse_names_a_value_its_type_cannot_hold() {
+        let r = report(&[], json!({"NAME": "a", "small": 18446744073709551615u64}));
+        match parse::<Record>(r.clone()) {
+            Err(ParseError::Unrepresentable { report, error }) => {
+                assert_eq!(*report, r);
+                let err = ParseError::Unrepresentable {
+                    report,
+                    error: error.clone(),
+                };
+                assert_eq!(err.to_string(), format!("a value does not fit its Rust type: {error}"));
+                assert!(error.contains("18446744073709551615"), "{error}");
+            }
+            other => panic!("expected Unrepresentable, got {other:?}"),
         }
     }
 }

@@ -208,7 +208,7 @@ fn read_object<'de, A: MapAccess<'de>>(
             out: &mut *out,
             shape: &f.shape,
             field: Some(f),
-            path: Path::Member(&path, f.name),
+            path: Path::Member(&path, &f.name),
             tag: i,
         })?;
         slots[i].present = read.present;
@@ -233,7 +233,7 @@ fn finish_object(
             && let Some(check) = &f.required
         {
             out.violations
-                .push((i, check.violation(Path::Member(path, f.name).pointer(), f.name)));
+                .push((i, check.violation(Path::Member(path, &f.name).pointer(), &f.name)));
         }
     }
     for any in &obj.any_of {
@@ -461,7 +461,7 @@ impl Member<'_, '_, '_> {
             if !rule.holds_scalar(value) {
                 self.out
                     .violations
-                    .push((self.tag, rule.violation_by(value, self.path.pointer(), f.name)));
+                    .push((self.tag, rule.violation_by(value, self.path.pointer(), &f.name)));
             }
         }
     }
@@ -564,7 +564,7 @@ fn read_items<'de, A: SeqAccess<'de>>(m: Member<'_, '_, '_>, items: &Shape, mut 
     }
     if let Some(f) = field {
         let broken = f.rules.iter().filter(|rule| !rule.holds_items(n));
-        let first = broken.map(|rule| (tag, rule.violation(path.pointer(), f.name)));
+        let first = broken.map(|rule| (tag, rule.violation(path.pointer(), &f.name)));
         out.violations.splice(mark.violations..mark.violations, first.collect::<Vec<_>>());
     }
     Ok(Read::present(cx.normalize.then(|| Value::Array(normalized))))

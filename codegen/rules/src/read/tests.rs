@@ -39,14 +39,21 @@ fn lowercase_phone(name: &str) -> Option<usize> {
 }
 
 fn endpoint(names: NameMatching, strings_carry_scalars: bool) -> Endpoint {
+    built(names, strings_carry_scalars, true)
+}
+
+/// The endpoint, its members found by `generated` matchers, or by the
+/// declared names (as a description built at run time finds them).
+fn built(names: NameMatching, strings_carry_scalars: bool, generated: bool) -> Endpoint {
     let (root_lookup, phone_lookup): (Lookup, Lookup) = match names {
         NameMatching::Exact => (exact_root, exact_phone),
         NameMatching::CaseInsensitive => (lowercase_root, lowercase_phone),
     };
-    let mut phone = Object::new(phone_lookup);
+    let object = |matcher: Lookup| if generated { Object::new(matcher) } else { Object::declared() };
+    let mut phone = object(phone_lookup);
     phone.field("Number", Shape::STRING);
     phone.required(Check::new(Strength::Documented, RuleKind::Required));
-    let mut root = Object::new(root_lookup);
+    let mut root = object(root_lookup);
     root.field("Name", Shape::STRING);
     root.required(Check::new(Strength::Documented, RuleKind::Required).message("Name is a must"));
     root.rule(Check::new(Strength::Documented, RuleKind::max_length(3, LengthUnit::CodePoints)));
@@ -229,6 +236,109 @@ fn typed_values_split_documented_from_loose_rules() {
     assert!(ep.field(&[0]).admit_variant("ab", None::<u8>).is_err());
 }
 
+/// A description whose objects find members by their declared names (what
+/// `erpspec_model::validate` builds from the IR) is equal to the generated
+/// one and reads every request as it does: case variants, a member sent in
+/// two spellings, unknown members, nested objects, wrong types.
+#[test]
+fn declared_names_read_as_the_generated_matchers() {
+    for names in [NameMatching::Exact, NameMatching::CaseInsensitive] {
+        for strings_carry_scalars in [false, true] {
+            let generated = built(names, strings_carry_scalars, true);
+            let declared = built(names, strings_carry_scalars, false);
+            assert_eq!(declared, generated);
+            for text in [
+                r#"{"name": 1, "NAME": "ab", "Limit": "2", "phones": [{"NUMBER": "1"}, {"number": 2, "Number": "3"}], "STATUS": "A", "x": 1}"#,
+                r#"{"Name": "abcd", "Phones": [1, null, {}, {"Number": null, "number": "2"}], "Status": 12, "LIMIT": -1}"#,
+                r#"{"Limit": null, "Status": null, "status": "A", "Phones": {"Number": "1"}}"#,
+                r#"[{"Name": "a"}]"#,
+            ] {
+                assert_eq!(both(&declared, text), both(&generated, text), "{names:?} {text}");
+            }
+        }
+    }
+}
+
+/// Two declared names that are one name to a case-insensitive dialect (a
+/// schema the emitter refuses: no generated matcher can tell them apart):
+/// the first declared field owns the member, the other is absent.
+#[test]
+fn declared_names_one_to_the_dialect_go_to_the_first() {
+    let mut o = Object::declared();
+    o.field("type", Shape::STRING);
+    o.field("Type", Shape::STRING);
+    o.required(Check::new(Strength::Documented, RuleKind::Required));
+    let ep = Endpoint::new("v.e.", NameMatching::CaseInsensitive, false, o);
+    let r = both(&ep, r#"{"TYPE": "x"}"#);
+    assert_eq!(rules(&r), [("/Type", "v.e.Type.required")]);
+    assert_eq!(r.normalized, json!({"type": "x"}));
+}
+
+fn name_only(name: &str) -> Option<usize> {
+    (name == "Name").then_some(0)
+}
+
+fn nothing(_: &str) -> Option<usize> {
+    None
+}
+
+/// One string field `Name` with one check, found by `matcher` or by name.
+fn one_field(prefix: &'static str, matcher: Option<Lookup>, shape: Shape, check: Check) -> Endpoint {
+    let mut o = matcher.map_or_else(Object::declared, Object::new);
+    o.field("Name", shape);
+    o.rule(check);
+    Endpoint::new(prefix, NameMatching::Exact, false, o)
+}
+
+/// Descriptions are equal exactly when they describe the same request: a
+/// different prefix, shape, id, strength, message or kind, or a matcher
+/// that does not find a declared name, makes them differ.
+#[test]
+fn descriptions_differ_where_a_request_would_read_differently() {
+    let max = || Check::new(Strength::Documented, RuleKind::max_length(3, LengthUnit::CodePoints));
+    let base = one_field("v.e.", None, Shape::STRING, max());
+    assert_eq!(base, one_field("v.e.", Some(name_only), Shape::STRING, max()));
+    assert_eq!(base, one_field("v.e.", None, Shape::STRING, max().id("v.e.Name.max_length")));
+    for other in [
+        one_field("w.e.", None, Shape::STRING, max()),
+        one_field("v.e.", Some(nothing), Shape::STRING, max()),
+        one_field("v.e.", None, Shape::INTEGER, max()),
+        one_field("v.e.", None, Shape::array(Shape::STRING), max()),
+        one_field("v.e.", None, Shape::STRING, max().id("v.e.Name.other")),
+        one_field("v.e.", None, Shape::STRING, max().message("too long")),
+        one_field(
+            "v.e.",
+            None,
+            Shape::STRING,
+            max().or(RuleKind::max_length(4, LengthUnit::CodePoints)),
+        ),
+        one_field(
+            "v.e.",
+            None,
+            Shape::STRING,
+            Check::new(Strength::Site, RuleKind::max_length(3, LengthUnit::CodePoints)),
+        ),
+    ] {
+        assert_ne!(base, other);
+    }
+    assert_ne!(endpoint(NameMatching::Exact, false), endpoint(NameMatching::Exact, true));
+    assert_ne!(
+        endpoint(NameMatching::Exact, false),
+        built(NameMatching::CaseInsensitive, false, false)
+    );
+}
+
+/// An id given is reported as it is, even empty (a reading with no such
+/// rule); only a check without one gets the conventional id.
+#[test]
+fn an_id_given_is_kept_even_empty() {
+    let check = Check::new(Strength::Documented, RuleKind::max_length(1, LengthUnit::CodePoints)).id("");
+    let ep = one_field("v.e.", None, Shape::STRING, check);
+    let r = both(&ep, r#"{"Name": "ab"}"#);
+    assert_eq!(rules(&r), [("/Name", "")]);
+    assert_eq!(r.violations[0].message, "Name must be at most 1 characters long");
+}
+
 /// Inputs the byte scanner reads itself and inputs it leaves to serde_json
 /// (escapes, floats, big or negative numbers, non-ASCII text) all read as
 /// the parsed value does.
@@ -325,10 +435,14 @@ proptest::proptest! {
             if replace { tokens[i] = TOKENS[t] } else { tokens.insert(i, TOKENS[t]) }
         }
         let text = tokens.concat();
-        for ep in [endpoint(NameMatching::Exact, false), endpoint(NameMatching::CaseInsensitive, true)] {
+        for (names, strings_carry_scalars) in [(NameMatching::Exact, false), (NameMatching::CaseInsensitive, true)] {
+            let ep = endpoint(names, strings_carry_scalars);
             let parsed = serde_json::from_str::<Value>(&text).ok();
             let via_bytes = ep.read_bytes(text.as_bytes(), true).ok();
-            proptest::prop_assert_eq!(via_bytes, parsed.map(|v| ep.read_value(&v)), "{}", text);
+            proptest::prop_assert_eq!(&via_bytes, &parsed.as_ref().map(|v| ep.read_value(v)), "{}", text);
+            // found by the declared names, as a description built at run time finds them
+            let declared = built(names, strings_carry_scalars, false);
+            proptest::prop_assert_eq!(declared.read_bytes(text.as_bytes(), true).ok(), via_bytes, "{}", text);
         }
     }
 
@@ -351,5 +465,50 @@ proptest::proptest! {
             let via_bytes = ep.read_bytes(&bytes, true).ok();
             proptest::prop_assert_eq!(via_bytes, parsed.map(|v| ep.read_value(&v)));
         }
+    }
+}
+
+/// `entry_points!` as the generated crate expands it: each entry point reads
+/// through the table, and an endpoint the table does not know is `None`.
+mod entry_points {
+    use super::*;
+    use std::sync::LazyLock;
+
+    static WIRE: LazyLock<Endpoint> = LazyLock::new(|| endpoint(NameMatching::Exact, false));
+
+    fn wire(vendor: &str, endpoint: &str) -> Option<&'static Endpoint> {
+        ((vendor, endpoint) == ("v", "e")).then(|| &*WIRE)
+    }
+
+    crate::entry_points!(wire);
+
+    #[test]
+    fn entry_points_read_through_the_table() {
+        let text = r#"{"Name": "long", "Limit": "x", "u": 1}"#;
+        let body: Value = serde_json::from_str(text).expect("JSON");
+        let want = WIRE.read_value(&body);
+        assert_eq!(rules(&want), [("/Name", "v.e.Name.max_length"), ("/Limit", "v.e.Limit.type")]);
+        assert_eq!(validate_wire("v", "e", &body), Some(want.clone()));
+        assert_eq!(
+            validate_wire_bytes("v", "e", text.as_bytes()).map(Result::ok),
+            Some(Some(want.clone()))
+        );
+        let checked = check_wire_bytes("v", "e", text.as_bytes()).map(Result::ok);
+        let unnormalized = WireReport {
+            normalized: Value::Null,
+            ..want
+        };
+        assert_eq!(checked, Some(Some(unnormalized)));
+        assert!(matches!(validate_wire_bytes("v", "e", b"{\"Name\""), Some(Err(_))));
+        assert!(matches!(check_wire_bytes("v", "e", b"[1,"), Some(Err(_))));
+        assert_eq!(validate_wire("v", "x", &body), None);
+        assert!(validate_wire_bytes("x", "e", text.as_bytes()).is_none());
+        assert!(check_wire_bytes("e", "v", text.as_bytes()).is_none());
+    }
+
+    #[test]
+    fn typed_paths_append_a_member_or_an_index() {
+        assert_eq!(child("", "a~1b"), "/a~1b");
+        assert_eq!(index(&child("/x", "Phones"), 2), "/x/Phones/2");
     }
 }

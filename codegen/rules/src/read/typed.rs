@@ -27,6 +27,17 @@ impl fmt::Display for Invalid {
 
 impl std::error::Error for Invalid {}
 
+/// `path` + `/` + an already escaped member name: where a typed value's
+/// member sits, for its `validate()`.
+pub fn child(path: &str, escaped: &str) -> String {
+    format!("{path}/{escaped}")
+}
+
+/// `path` + `/` + an item's index.
+pub fn index(path: &str, i: usize) -> String {
+    format!("{path}/{i}")
+}
+
 /// A typed value the rules can look at: a scalar, or a list (by its length).
 pub trait Typed {
     /// Does `check` hold for this value?
@@ -76,7 +87,7 @@ impl Field {
             .rules
             .iter()
             .filter(|c| c.strength == Strength::Documented && !value.holds(c))
-            .map(|c| c.violation(String::new(), self.name))
+            .map(|c| c.violation(String::new(), &self.name))
             .collect();
         if violations.is_empty() {
             Ok(())
@@ -94,7 +105,7 @@ impl Field {
                 .rules
                 .iter()
                 .filter(|c| c.strength == Strength::Documented)
-                .map(|c| c.violation(String::new(), self.name))
+                .map(|c| c.violation(String::new(), &self.name))
                 .collect(),
         })
     }
@@ -103,7 +114,7 @@ impl Field {
     pub fn report_loose<T: Typed + ?Sized>(&self, value: &T, path: &str, out: &mut Vec<Violation>) {
         for c in self.rules.iter().filter(|c| c.strength != Strength::Documented) {
             if !value.holds(c) {
-                out.push(c.violation(path.to_string(), self.name));
+                out.push(c.violation(path.to_string(), &self.name));
             }
         }
     }

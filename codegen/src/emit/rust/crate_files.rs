@@ -1,15 +1,60 @@
-//! `lib.rs` (dispatch by endpoint, the shared error types and helpers) and
-//! one `mod.rs` per vendor (its dialect).
+//! `lib.rs` (the dispatch tables by endpoint; the shared error types, helpers
+//! and entry points are `erpspec_rules::read`'s, re-exported or expanded
+//! there) and one `mod.rs` per vendor (its dialect).
 
 use super::literals::{code, inner_doc_lines, names_tokens};
 use super::names::{Layout, VendorLayout, ident};
 use super::{EmitError, SRC_DIR, render};
 use erpspec_model::ir::{Api, ParamLocation, Vendor};
 use erpspec_rules::NameMatching;
+use proc_macro2::TokenStream;
 use quote::quote;
 
 pub(super) fn lib_file(api: &Api, layout: &Layout) -> Result<String, EmitError> {
     let file = format!("{SRC_DIR}/lib.rs");
+    let doc = crate_doc(api, layout);
+    let mods = layout.vendors.iter().map(|vl| {
+        let m = ident(&vl.module);
+        quote!(pub mod #m;)
+    });
+    let fingerprint = erpspec_model::fingerprint::of(api);
+    let arms = Arms::of(api, layout);
+    let endpoints = &arms.endpoints;
+    let (wire, query, typed) = (arms.wire_fn(), arms.query_fn(), arms.typed_fn());
+    // The fixed parts are `erpspec_rules::read`'s: its error types
+    // re-exported, and `entry_points!` (`validate_wire`,
+    // `validate_wire_bytes`, `check_wire_bytes` over `wire`).
+    let tokens = quote! {
+        #![cfg_attr(rustfmt, rustfmt::skip)]
+        #doc
+
+        #(#mods)*
+
+        pub use erpspec_rules::read::{Invalid, ParseError};
+        use erpspec_rules::{Violation, WireReport};
+        use serde_json::Value;
+
+        /// The fingerprint of the IR these validators were generated from
+        /// (`erpspec_model::fingerprint`): a program built with other
+        /// schemas refuses to validate with them.
+        pub const SCHEMA_FINGERPRINT: &str = #fingerprint;
+
+        /// Every endpoint, as `(vendor, endpoint id)`.
+        pub const ENDPOINTS: &[(&str, &str)] = &[#(#endpoints),*];
+
+        #wire
+
+        erpspec_rules::entry_points!(wire);
+
+        #query
+
+        #typed
+    };
+    render(&file, tokens)
+}
+
+/// The crate's doc: what it is, and a table of every vendor's endpoints.
+fn crate_doc(api: &Api, layout: &Layout) -> TokenStream {
     let mut doc = vec![
         "Rust types and validators for the vendors' APIs, generated from `schemas/` by `cargo xtask codegen`.".to_string(),
         String::new(),
@@ -22,166 +67,97 @@ pub(super) fn lib_file(api: &Api, layout: &Layout) -> Result<String, EmitError> 
         let eps: Vec<String> = vl.endpoints.iter().map(|e| format!("[`{e}`]({}::{e})", vl.module)).collect();
         doc.push(format!("| [{}]({}) | {} |", v.title, vl.module, eps.join(", ")));
     }
-    let doc = inner_doc_lines(&doc);
-    let mods = layout.vendors.iter().map(|vl| {
-        let m = ident(&vl.module);
-        quote!(pub mod #m;)
-    });
-    let mut endpoints = Vec::new();
-    let mut wire_arms = Vec::new();
-    let mut typed_arms = Vec::new();
-    let mut query_arms = Vec::new();
-    for (v, vl) in api.vendors.iter().zip(&layout.vendors) {
-        let vm = ident(&vl.module);
-        for (ep, em) in v.endpoints.iter().zip(&vl.endpoints) {
-            let em = ident(em);
-            let (vn, en) = (&v.name, &ep.id);
-            endpoints.push(quote!((#vn, #en)));
-            wire_arms.push(quote!((#vn, #en) => &#vm::#em::WIRE,));
-            typed_arms.push(quote!((#vn, #en) => #vm::#em::Request::parse(body).map(|r| r.validate()),));
-            if v.transport.parameters.contains(&ParamLocation::Query) {
-                query_arms.push(quote!((#vn, #en) => #vm::#em::Request::from_query(query),));
+    inner_doc_lines(&doc)
+}
+
+/// The dispatch tables by `(vendor, endpoint id)`: what `lib.rs` writes out
+/// because it differs with the schemas.
+struct Arms {
+    endpoints: Vec<TokenStream>,
+    wire: Vec<TokenStream>,
+    typed: Vec<TokenStream>,
+    /// Only the endpoints of vendors that take parameters in the query string.
+    query: Vec<TokenStream>,
+}
+
+impl Arms {
+    fn of(api: &Api, layout: &Layout) -> Arms {
+        let mut arms = Arms {
+            endpoints: Vec::new(),
+            wire: Vec::new(),
+            typed: Vec::new(),
+            query: Vec::new(),
+        };
+        for (v, vl) in api.vendors.iter().zip(&layout.vendors) {
+            let vm = ident(&vl.module);
+            for (ep, em) in v.endpoints.iter().zip(&vl.endpoints) {
+                let em = ident(em);
+                let (vn, en) = (&v.name, &ep.id);
+                arms.endpoints.push(quote!((#vn, #en)));
+                arms.wire.push(quote!((#vn, #en) => &#vm::#em::WIRE,));
+                arms.typed
+                    .push(quote!((#vn, #en) => #vm::#em::Request::parse(body).map(|r| r.validate()),));
+                if v.transport.parameters.contains(&ParamLocation::Query) {
+                    arms.query.push(quote!((#vn, #en) => #vm::#em::Request::from_query(query),));
+                }
+            }
+        }
+        arms
+    }
+
+    fn wire_fn(&self) -> TokenStream {
+        let arms = &self.wire;
+        quote! {
+            /// The runtime description of an endpoint's request (what
+            /// `erpspec_rules::read` reads it against); `None` for an unknown endpoint.
+            pub fn wire(vendor: &str, endpoint: &str) -> Option<&'static erpspec_rules::read::Endpoint> {
+                Some(match (vendor, endpoint) {
+                    #(#arms)*
+                    _ => return None,
+                })
             }
         }
     }
-    let query_body = if query_arms.is_empty() {
+
+    fn query_fn(&self) -> TokenStream {
+        let arms = &self.query;
+        let body = if arms.is_empty() {
+            quote! {
+                let _ = (vendor, endpoint, query);
+                None
+            }
+        } else {
+            quote! {
+                Some(match (vendor, endpoint) {
+                    #(#arms)*
+                    _ => return None,
+                })
+            }
+        };
         quote! {
-            let _ = (vendor, endpoint, query);
-            None
+            /// Reads a query string for an endpoint whose vendor accepts
+            /// parameters there; `None` for an unknown endpoint or a vendor that
+            /// takes no query parameters.
+            pub fn validate_query(vendor: &str, endpoint: &str, query: &str) -> Option<WireReport> {
+                #body
+            }
         }
-    } else {
+    }
+
+    fn typed_fn(&self) -> TokenStream {
+        let arms = &self.typed;
         quote! {
-            Some(match (vendor, endpoint) {
-                #(#query_arms)*
-                _ => return None,
-            })
-        }
-    };
-    let fingerprint = erpspec_model::fingerprint::of(api);
-    let tokens = quote! {
-        #![cfg_attr(rustfmt, rustfmt::skip)]
-        #doc
-
-        #(#mods)*
-
-        use erpspec_rules::{Violation, WireReport};
-        use serde_json::Value;
-
-        /// The fingerprint of the IR these validators were generated from
-        /// (`erpspec_model::fingerprint`): a program built with other
-        /// schemas refuses to validate with them.
-        pub const SCHEMA_FINGERPRINT: &str = #fingerprint;
-
-        /// Every endpoint, as `(vendor, endpoint id)`.
-        pub const ENDPOINTS: &[(&str, &str)] = &[#(#endpoints),*];
-
-        /// The runtime description of an endpoint's request (what
-        /// `erpspec_rules::read` reads it against); `None` for an unknown endpoint.
-        pub fn wire(vendor: &str, endpoint: &str) -> Option<&'static erpspec_rules::read::Endpoint> {
-            Some(match (vendor, endpoint) {
-                #(#wire_arms)*
-                _ => return None,
-            })
-        }
-
-        /// Reads a request body for an endpoint the way its vendor's dialect
-        /// does; `None` for an unknown endpoint.
-        pub fn validate_wire(vendor: &str, endpoint: &str, body: &Value) -> Option<WireReport> {
-            wire(vendor, endpoint).map(|w| w.read_value(body))
-        }
-
-        /// [`validate_wire`] on raw bytes, validated while they are parsed:
-        /// `Some(Err(_))` if they are not JSON.
-        pub fn validate_wire_bytes(vendor: &str, endpoint: &str, bytes: &[u8]) -> Option<Result<WireReport, serde_json::Error>> {
-            wire(vendor, endpoint).map(|w| w.read_bytes(bytes, true))
-        }
-
-        /// [`validate_wire_bytes`] without the normalized request
-        /// (`normalized` is null): violations and unknown members only, no
-        /// value copied.
-        pub fn check_wire_bytes(vendor: &str, endpoint: &str, bytes: &[u8]) -> Option<Result<WireReport, serde_json::Error>> {
-            wire(vendor, endpoint).map(|w| w.read_bytes(bytes, false))
-        }
-
-        /// Reads a query string for an endpoint whose vendor accepts
-        /// parameters there; `None` for an unknown endpoint or a vendor that
-        /// takes no query parameters.
-        pub fn validate_query(vendor: &str, endpoint: &str, query: &str) -> Option<WireReport> {
-            #query_body
-        }
-
-        /// Parses a request body into the endpoint's typed value and reports
-        /// what the typed value can still break (`Request::parse`, then
-        /// `validate`); `None` for an unknown endpoint.
-        pub fn validate_typed(vendor: &str, endpoint: &str, body: &Value) -> Option<Result<Vec<Violation>, ParseError>> {
-            Some(match (vendor, endpoint) {
-                #(#typed_arms)*
-                _ => return None,
-            })
-        }
-
-        /// A value that breaks a documented rule, so a constrained type
-        /// cannot hold it. Paths are relative to the value (`""`).
-        pub use erpspec_rules::read::Invalid;
-
-        /// Why a request could not be read into its typed value.
-        #[derive(Clone, Debug, PartialEq)]
-        pub enum ParseError {
-            /// A rule the docs state or show is broken (a documented rule, a
-            /// member's type, an enum value's spelling); the report has every
-            /// violation.
-            Rejected(Box<WireReport>),
-            /// Every rule the docs state or show holds, but a value does not
-            /// fit its Rust type (an integer above `i64::MAX`).
-            Unrepresentable { report: Box<WireReport>, error: String },
-        }
-
-        impl core::fmt::Display for ParseError {
-            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-                match self {
-                    ParseError::Rejected(report) => {
-                        let n = report.as_shown().count();
-                        write!(f, "{n} rule(s) broken")?;
-                        for v in report.as_shown() {
-                            write!(f, "; {v}")?;
-                        }
-                        Ok(())
-                    }
-                    ParseError::Unrepresentable { error, .. } => write!(f, "a value does not fit its Rust type: {error}"),
-                }
+            /// Parses a request body into the endpoint's typed value and reports
+            /// what the typed value can still break (`Request::parse`, then
+            /// `validate`); `None` for an unknown endpoint.
+            pub fn validate_typed(vendor: &str, endpoint: &str, body: &Value) -> Option<Result<Vec<Violation>, ParseError>> {
+                Some(match (vendor, endpoint) {
+                    #(#arms)*
+                    _ => return None,
+                })
             }
         }
-
-        impl std::error::Error for ParseError {}
-
-        /// Helpers the generated modules share; not an API.
-        #[doc(hidden)]
-        pub mod support {
-            use erpspec_rules::WireReport;
-
-            /// `Request::parse`: the typed value of a report that breaks no
-            /// rule the docs state or show.
-            pub fn parse<T: serde::de::DeserializeOwned>(report: WireReport) -> Result<T, crate::ParseError> {
-                if report.as_shown().next().is_some() {
-                    return Err(crate::ParseError::Rejected(Box::new(report)));
-                }
-                match erpspec_rules::read::from_normalized(&report.normalized) {
-                    Ok(request) => Ok(request),
-                    Err(e) => Err(crate::ParseError::Unrepresentable { error: e.to_string(), report: Box::new(report) }),
-                }
-            }
-
-            /// `path` + `/` + an already escaped member name.
-            pub fn child(path: &str, escaped: &str) -> String {
-                format!("{path}/{escaped}")
-            }
-
-            pub fn index(path: &str, i: usize) -> String {
-                format!("{path}/{i}")
-            }
-        }
-    };
-    render(&file, tokens)
+    }
 }
 
 pub(super) fn vendor_file(v: &Vendor, vl: &VendorLayout) -> Result<String, EmitError> {

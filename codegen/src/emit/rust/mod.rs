@@ -18,9 +18,11 @@
 //!   reader, which reports every broken rule, unknown member and wrong type.
 //!
 //! Every check is a rule kind of `erpspec_rules` with its parameters written
-//! in as literals; rule ids, messages and strengths come from the IR exactly
-//! as [`erpspec_model::validate`] reports them, and `generated/tests/agree.rs` proves
-//! the two agree on random input.
+//! in as literals; rule ids, messages and strengths come from the IR. The
+//! IR-driven validator ([`erpspec_model::validate`]) builds the same
+//! description at run time and reads with the same reader;
+//! `generated/tests/agree.rs` proves every description written here equal
+//! to the one it builds, and the two agreeing on random input.
 //!
 //! Output goes quote! -> `syn::File` (which guards the emitter: invalid
 //! tokens are an [`EmitError`], not a broken file) -> prettyplease, with a

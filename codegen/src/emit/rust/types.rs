@@ -46,7 +46,6 @@ impl Plan<'_> {
         Ok(quote! {
             #![cfg_attr(rustfmt, rustfmt::skip)]
             #doc
-            use crate::support as rt;
             use erpspec_rules as rules;
             use erpspec_rules::read as w;
             #kinds
@@ -142,7 +141,7 @@ impl Plan<'_> {
             /// documented rule is broken; contested and site rules never fail
             /// here (other values are legal): [`Self::validate`] reports them.
             pub fn parse(body: &Value) -> Result<Self, crate::ParseError> {
-                rt::parse(Self::from_wire(body))
+                w::parse(Self::from_wire(body))
             }
         }
     }
@@ -190,7 +189,7 @@ impl Plan<'_> {
             };
             let with_path = check.map(|c| {
                 quote! {
-                    let path = rt::child(path, #escaped);
+                    let path = w::child(path, #escaped);
                     #c
                 }
             });
@@ -264,7 +263,7 @@ impl Plan<'_> {
                 let inner = self.typed_check(t, &quote!(item))?.unwrap_or_default();
                 quote! {
                     for (i, item) in #x.iter().enumerate() {
-                        let path = rt::index(&path, i);
+                        let path = w::index(&path, i);
                         #inner
                     }
                 }
@@ -372,7 +371,7 @@ impl Plan<'_> {
         {
             body.push(quote! {
                 for (i, item) in self.0.iter().enumerate() {
-                    let path = rt::index(path, i);
+                    let path = w::index(path, i);
                     #check
                 }
             });
