@@ -149,7 +149,6 @@ impl Plan<'_> {
     // ---- typed validation ----
 
     fn validate_tokens(&self, i: usize) -> Result<TokenStream, String> {
-        let s = &self.structs[i];
         let needs = self.struct_needs_check(i);
         let public = if i == 0 {
             let body = if needs {
@@ -175,6 +174,23 @@ impl Plan<'_> {
         if !needs {
             return Ok(public);
         }
+        let mut body = self.member_checks(i)?;
+        body.extend(self.any_of_checks(i));
+        Ok(quote! {
+            #public
+
+            /// [`Self::validate`] for a value at `path` (a JSON pointer).
+            #[doc(hidden)]
+            pub fn validate_at(&self, path: &str, out: &mut Vec<rules::Violation>) {
+                #(#body)*
+            }
+        })
+    }
+
+    /// A typed struct's checks of its members: each member's value, and the
+    /// report of a missing optional member a rule requires.
+    fn member_checks(&self, i: usize) -> Result<Vec<TokenStream>, String> {
+        let s = &self.structs[i];
         let mut body = Vec::new();
         for (fi, m) in s.members.iter().enumerate() {
             let ident = &m.ident;
@@ -219,6 +235,13 @@ impl Plan<'_> {
                 (false, None, Some(_)) => continue,
             });
         }
+        Ok(body)
+    }
+
+    /// A typed struct's `at_least_one_of` rules, each over the members it names.
+    fn any_of_checks(&self, i: usize) -> Vec<TokenStream> {
+        let s = &self.structs[i];
+        let mut body = Vec::new();
         let object = wire_path(s.wire.iter().copied());
         for (k, r) in s
             .rules
@@ -240,15 +263,7 @@ impl Plan<'_> {
                 body.push(quote!(WIRE.object(#object).report_any_of(#k, &[#(#present),*], path, out);));
             }
         }
-        Ok(quote! {
-            #public
-
-            /// [`Self::validate`] for a value at `path` (a JSON pointer).
-            #[doc(hidden)]
-            pub fn validate_at(&self, path: &str, out: &mut Vec<rules::Violation>) {
-                #(#body)*
-            }
-        })
+        body
     }
 
     /// Statements checking `x` (a reference to a value of `ty`, at `path`),
