@@ -1,5 +1,6 @@
 //! Literals and small token pieces: numbers, rule parameters, doc lines.
 
+use erpspec_model::ir::Field;
 use erpspec_rules::{Case, Format, LengthUnit, NameMatching, ScalarType, Strength};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -110,6 +111,15 @@ pub(super) fn inner_doc_lines(lines: &[String]) -> TokenStream {
 /// Markdown inline code that survives backticks in the text.
 pub(super) fn code(s: &str) -> String {
     if s.contains('`') { format!("`` {s} ``") } else { format!("`{s}`") }
+}
+
+/// A field's doc lines: its description, trimmed.
+pub(super) fn field_doc(f: &Field) -> Vec<String> {
+    let mut doc = Vec::new();
+    if let Some(d) = &f.description {
+        doc.push(d.trim().to_string());
+    }
+    doc
 }
 
 #[cfg(test)]

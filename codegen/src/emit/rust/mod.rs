@@ -29,26 +29,28 @@
 //! do-not-edit header. Everything is ordered by the IR (vectors and
 //! `BTreeMap`s), so the output is deterministic.
 //!
-//! Seams: `names` (Rust names for wire names), `literals` (numbers, rule
-//! parameters, doc lines), `kinds` (rule kinds and rules as constructor
-//! calls), `plan` (the endpoint's types), `types` (their items), `wire` (the
-//! runtime description and name matchers), `crate_files` (`lib.rs`, the
-//! vendor modules).
+//! Seams, in the order data flows through them: `names` (Rust names for
+//! wire names), `literals` (numbers, rule parameters, doc lines),
+//! `type_space` (the endpoint's types, decided once, as typify's type space),
+//! `types` (their items), `rule_calls` (rule kinds and rules as constructor
+//! calls), `wire_tables` (the runtime description and name matchers the
+//! rules crate's reader runs on), `crate_files` (`lib.rs`, the vendor
+//! modules). No seam imports one after it.
 
 mod crate_files;
-mod kinds;
 mod literals;
 mod names;
-mod plan;
+mod rule_calls;
+mod type_space;
 mod types;
-mod wire;
+mod wire_tables;
 
 use super::EmitError;
 use crate_files::{lib_file, vendor_file};
 use erpspec_model::ir::{Api, Endpoint, Vendor};
 use names::Layout;
-use plan::Plan;
 use proc_macro2::TokenStream;
+use type_space::Plan;
 
 /// Where the generated crate's sources live, relative to the workspace root.
 pub const SRC_DIR: &str = "generated/src";

@@ -2,10 +2,10 @@
 //! entry points and typed validation, newtypes and enums.
 
 use super::EmitError;
-use super::literals::{code, doc_lines, i64_lit, inner_doc_lines};
+use super::literals::{code, doc_lines, field_doc, i64_lit, inner_doc_lines};
 use super::names::ident;
-use super::plan::{Member, Plan, Shape, Ty};
-use erpspec_model::ir::{Field, ParamLocation, Rule};
+use super::type_space::{Member, Plan, Shape, Ty};
+use erpspec_model::ir::{ParamLocation, Rule};
 use erpspec_rules::{RuleKind, Strength, pointer_escape};
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
@@ -512,14 +512,6 @@ impl Plan<'_> {
             }
         }
     }
-}
-
-pub(super) fn field_doc(f: &Field) -> Vec<String> {
-    let mut doc = Vec::new();
-    if let Some(d) = &f.description {
-        doc.push(d.trim().to_string());
-    }
-    doc
 }
 
 fn member_doc(m: &Member) -> Vec<String> {

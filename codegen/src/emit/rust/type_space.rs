@@ -2,9 +2,9 @@
 //! once from the IR and read by the token writers.
 
 use super::EmitError;
-use super::literals::code;
+use super::literals::{code, field_doc};
 use super::names::{Names, RESERVED_TYPES, field_ident, ident, pascal, snake};
-use super::types::field_doc;
+
 use erpspec_model::ir::{Endpoint, Field, Rule, Type, Vendor};
 use erpspec_rules::{Case, RuleKind, ScalarType, Strength};
 use proc_macro2::{Ident, TokenStream};

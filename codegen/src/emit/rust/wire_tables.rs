@@ -4,9 +4,9 @@
 //! name to its field's index.
 
 use super::EmitError;
-use super::kinds::check_tokens;
 use super::literals::scalar_tokens;
-use super::plan::{Plan, Ty, is_required};
+use super::rule_calls::check_tokens;
+use super::type_space::{Plan, Ty, is_required};
 use erpspec_model::ir::Type;
 use erpspec_rules::{NameMatching, RuleKind};
 use proc_macro2::{Literal, TokenStream};
