@@ -159,7 +159,7 @@ fn tricky_names_and_shapes_emit_valid_rust() {
         "#[serde(rename = \"A-1\")]\n    A1,",
         "#[serde(rename = \"a 1\")]\n    A12,",
         // a contested `required` leaves the member optional and is reported by validate()
-        "o.field(\"Self\", w::Shape::STRING);\n    o.required(w::Check::new(S::Contested, K::Required));",
+        "o.field(\"Self\", w::Shape::STRING);\n    o.required(w::WireRule::new(S::Contested, K::Required));",
         ".report_missing(path, out);",
         // arrays of arrays of objects
         "pub grid: Option<Grid>",

@@ -11,7 +11,7 @@
 use crate::ir::{Endpoint, Field, Rule, Type, Vendor};
 use erpspec_rules::RuleKind;
 pub use erpspec_rules::WireReport;
-use erpspec_rules::read::{self, Check, Object, Shape};
+use erpspec_rules::read::{self, Object, Shape, WireRule};
 use serde_json::Value;
 
 /// Validates a request body (or the query string's parameters as an object).
@@ -72,11 +72,11 @@ fn shape(ty: &Type, rule_path: &str) -> Shape {
 
 /// A rule as the reader checks it: its kind and each other documented
 /// reading, its strength, its id as the IR gives it, the vendor's message.
-fn check(r: &Rule) -> Check {
+fn check(r: &Rule) -> WireRule {
     let c = r
         .alternatives
         .iter()
-        .fold(Check::new(r.strength, r.kind.clone()), |c, kind| c.or(kind.clone()))
+        .fold(WireRule::new(r.strength, r.kind.clone()), |c, kind| c.or(kind.clone()))
         .id(r.id.clone());
     match &r.message {
         Some(m) => c.message(m.clone()),

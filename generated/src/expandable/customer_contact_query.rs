@@ -335,7 +335,7 @@ fn object_0() -> w::Object {
     o.field("SOFCT_USER_15", w::Shape::STRING);
     o.field("SOFCT_USER_16", w::Shape::STRING);
     o.field("AUTH_TOKEN", w::Shape::STRING);
-    o.required(w::Check::new(S::Documented, K::Required));
+    o.required(w::WireRule::new(S::Documented, K::Required));
     o.field("CREATED_BY", w::Shape::STRING);
     o.field("DATE_CREATED", w::Shape::STRING);
     o.field("MODIFIED_BY", w::Shape::STRING);
@@ -349,7 +349,7 @@ fn object_0() -> w::Object {
             22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 39, 40, 41,
             42, 43, 44, 45,
         ],
-        w::Check::new(
+        w::WireRule::new(
                 S::Documented,
                 K::at_least_one_of(
                     &[

@@ -301,9 +301,9 @@ pub static WIRE: std::sync::LazyLock<w::Endpoint> = std::sync::LazyLock::new(|| 
 fn object_0() -> w::Object {
     let mut o = w::Object::new(names_0);
     o.field("CUSTOMER_ID", w::Shape::STRING);
-    o.required(w::Check::new(S::Documented, K::Required));
+    o.required(w::WireRule::new(S::Documented, K::Required));
     o.field("CUST_CONTACT", w::Shape::STRING);
-    o.required(w::Check::new(S::Documented, K::Required));
+    o.required(w::WireRule::new(S::Documented, K::Required));
     o.field("CONTACT_STATUS", w::Shape::STRING);
     o.field("FIRST_NAME", w::Shape::STRING);
     o.field("LAST_NAME", w::Shape::STRING);
@@ -342,17 +342,20 @@ fn object_0() -> w::Object {
     o.field("SOFCT_USER_16", w::Shape::STRING);
     o.field("NOTES", w::Shape::STRING);
     o.rule(
-        w::Check::new(S::Contested, K::max_length(32765, rules::LengthUnit::CodePoints)),
+        w::WireRule::new(
+            S::Contested,
+            K::max_length(32765, rules::LengthUnit::CodePoints),
+        ),
     );
     o.field("ATTACHMENTS", w::Shape::STRING);
     o.field("AUTH_TOKEN", w::Shape::STRING);
-    o.required(w::Check::new(S::Documented, K::Required));
+    o.required(w::WireRule::new(S::Documented, K::Required));
     o.at_least_one_of(
         &[
             2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
             23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39,
         ],
-        w::Check::new(
+        w::WireRule::new(
                 S::Documented,
                 K::at_least_one_of(
                     &[

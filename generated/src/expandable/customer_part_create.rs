@@ -322,11 +322,11 @@ pub static WIRE: std::sync::LazyLock<w::Endpoint> = std::sync::LazyLock::new(|| 
 fn object_0() -> w::Object {
     let mut o = w::Object::new(names_0);
     o.field("PART_ID", w::Shape::STRING);
-    o.required(w::Check::new(S::Documented, K::Required));
+    o.required(w::WireRule::new(S::Documented, K::Required));
     o.field("CUSTOMER_ID", w::Shape::STRING);
-    o.required(w::Check::new(S::Documented, K::Required));
+    o.required(w::WireRule::new(S::Documented, K::Required));
     o.field("CUST_PART_ID", w::Shape::STRING);
-    o.required(w::Check::new(S::Documented, K::Required));
+    o.required(w::WireRule::new(S::Documented, K::Required));
     o.field("SALESMAN_ID", w::Shape::STRING);
     o.field("CONTRACT", w::Shape::STRING);
     o.field("SALE_STATUS", w::Shape::STRING);
@@ -381,11 +381,14 @@ fn object_0() -> w::Object {
     o.field("SOFCP_USER_14", w::Shape::STRING);
     o.field("NOTES", w::Shape::STRING);
     o.rule(
-        w::Check::new(S::Contested, K::max_length(32765, rules::LengthUnit::CodePoints)),
+        w::WireRule::new(
+            S::Contested,
+            K::max_length(32765, rules::LengthUnit::CodePoints),
+        ),
     );
     o.field("ATTACHMENTS", w::Shape::STRING);
     o.field("AUTH_TOKEN", w::Shape::STRING);
-    o.required(w::Check::new(S::Documented, K::Required));
+    o.required(w::WireRule::new(S::Documented, K::Required));
     o
 }
 fn names_0(name: &str) -> Option<usize> {

@@ -78,13 +78,13 @@ pub static WIRE: std::sync::LazyLock<w::Endpoint> = std::sync::LazyLock::new(|| 
 fn object_0() -> w::Object {
     let mut o = w::Object::new(names_0);
     o.field("PART_ID", w::Shape::STRING);
-    o.required(w::Check::new(S::Documented, K::Required));
+    o.required(w::WireRule::new(S::Documented, K::Required));
     o.field("CUSTOMER_ID", w::Shape::STRING);
-    o.required(w::Check::new(S::Documented, K::Required));
+    o.required(w::WireRule::new(S::Documented, K::Required));
     o.field("CUST_PART_ID", w::Shape::STRING);
-    o.required(w::Check::new(S::Documented, K::Required));
+    o.required(w::WireRule::new(S::Documented, K::Required));
     o.field("AUTH_TOKEN", w::Shape::STRING);
-    o.required(w::Check::new(S::Documented, K::Required));
+    o.required(w::WireRule::new(S::Documented, K::Required));
     o
 }
 fn names_0(name: &str) -> Option<usize> {

@@ -436,7 +436,7 @@ fn object_0() -> w::Object {
     o.field("SOFCP_USER_13", w::Shape::STRING);
     o.field("SOFCP_USER_14", w::Shape::STRING);
     o.field("AUTH_TOKEN", w::Shape::STRING);
-    o.required(w::Check::new(S::Documented, K::Required));
+    o.required(w::WireRule::new(S::Documented, K::Required));
     o.field("CREATED_BY", w::Shape::STRING);
     o.field("DATE_CREATED", w::Shape::STRING);
     o.field("MODIFIED_BY", w::Shape::STRING);
@@ -451,7 +451,7 @@ fn object_0() -> w::Object {
             41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 56, 57, 58, 59, 60,
             61, 62,
         ],
-        w::Check::new(
+        w::WireRule::new(
                 S::Documented,
                 K::at_least_one_of(
                     &[

@@ -304,11 +304,11 @@ fn object_0() -> w::Object {
     let mut o = w::Object::new(names_0);
     o.field("Custno", w::Shape::STRING);
     o.field("Custname", w::Shape::STRING);
-    o.required(w::Check::new(S::Documented, K::Required));
+    o.required(w::WireRule::new(S::Documented, K::Required));
     o.field("Status", w::Shape::STRING);
-    o.required(w::Check::new(S::Documented, K::Required));
+    o.required(w::WireRule::new(S::Documented, K::Required));
     o.rule(
-        w::Check::new(
+        w::WireRule::new(
             S::Documented,
             K::one_of(&["Active", "Inactive", "Quote"], rules::Case::Exact),
         ),
@@ -317,7 +317,7 @@ fn object_0() -> w::Object {
     o.field("Fax", w::Shape::STRING);
     o.field("Territory", w::Shape::STRING);
     o.rule(
-        w::Check::new(
+        w::WireRule::new(
             S::Site,
             K::one_of(
                 &[
@@ -339,7 +339,7 @@ fn object_0() -> w::Object {
     );
     o.field("Terms", w::Shape::STRING);
     o.rule(
-        w::Check::new(
+        w::WireRule::new(
             S::Site,
             K::one_of(
                 &["NET 10", "NET 15", "NET 30", "NET 30/2% 10", "NET 45", "COD", "NONE"],
@@ -348,18 +348,18 @@ fn object_0() -> w::Object {
         ),
     );
     o.field("Credlimit", w::Shape::NUMBER);
-    o.rule(w::Check::new(S::Documented, K::minimum(0f64)));
+    o.rule(w::WireRule::new(S::Documented, K::minimum(0f64)));
     o.field("Creditok", w::Shape::STRING);
     o.rule(
-        w::Check::new(
+        w::WireRule::new(
             S::Documented,
             K::one_of(&["OK", "HOLD", "REJECT"], rules::Case::Unstated),
         ),
     );
     o.field("Ar_highBal", w::Shape::NUMBER);
-    o.rule(w::Check::new(S::Documented, K::minimum(0f64)));
+    o.rule(w::WireRule::new(S::Documented, K::minimum(0f64)));
     o.field("Acct_date", w::Shape::STRING);
-    o.rule(w::Check::new(S::Documented, K::format(rules::Format::UsDate)));
+    o.rule(w::WireRule::new(S::Documented, K::format(rules::Format::UsDate)));
     o.field("Saledsctid", w::Shape::STRING);
     o.field("Acctaxable", w::Shape::STRING);
     o

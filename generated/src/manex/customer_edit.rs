@@ -345,14 +345,16 @@ fn object_0() -> w::Object {
     let mut o = w::Object::new(names_0);
     o.field("Custno", w::Shape::STRING);
     o.required(
-        w::Check::new(S::Documented, K::Required)
+        w::WireRule::new(S::Documented, K::Required)
             .message("Customer edit failed.Customer Number or Customer Name is Required"),
     );
-    o.rule(w::Check::new(S::Documented, K::format(rules::Format::Digits { count: 10 })));
+    o.rule(
+        w::WireRule::new(S::Documented, K::format(rules::Format::Digits { count: 10 })),
+    );
     o.field("Custname", w::Shape::STRING);
     o.field("Status", w::Shape::STRING);
     o.rule(
-        w::Check::new(
+        w::WireRule::new(
                 S::Contested,
                 K::one_of(&["ACTIVE", "INACTIVE", "QUOTE"], rules::Case::Unstated),
             )
@@ -362,7 +364,7 @@ fn object_0() -> w::Object {
     o.field("Fax", w::Shape::STRING);
     o.field("Territory", w::Shape::STRING);
     o.rule(
-        w::Check::new(
+        w::WireRule::new(
             S::Site,
             K::one_of(
                 &[
@@ -384,7 +386,7 @@ fn object_0() -> w::Object {
     );
     o.field("Terms", w::Shape::STRING);
     o.rule(
-        w::Check::new(
+        w::WireRule::new(
             S::Site,
             K::one_of(
                 &["NET 10", "NET 15", "NET 30", "NET 30/2% 10", "NET 45", "COD", "NONE"],
@@ -393,19 +395,19 @@ fn object_0() -> w::Object {
         ),
     );
     o.field("Credlimit", w::Shape::NUMBER);
-    o.rule(w::Check::new(S::Documented, K::minimum(0f64)));
+    o.rule(w::WireRule::new(S::Documented, K::minimum(0f64)));
     o.field("Creditok", w::Shape::STRING);
     o.rule(
-        w::Check::new(
+        w::WireRule::new(
             S::Documented,
             K::one_of(&["OK", "HOLD", "REJECT"], rules::Case::Unstated),
         ),
     );
     o.field("Ar_highBal", w::Shape::NUMBER);
-    o.rule(w::Check::new(S::Documented, K::minimum(0f64)));
+    o.rule(w::WireRule::new(S::Documented, K::minimum(0f64)));
     o.field("Acct_date", w::Shape::STRING);
     o.rule(
-        w::Check::new(S::Contested, K::format(rules::Format::UsDate))
+        w::WireRule::new(S::Contested, K::format(rules::Format::UsDate))
             .or(K::format(rules::Format::IsoDateTimeUnseparated))
             .or(K::format(rules::Format::IsoDateTime)),
     );
@@ -413,10 +415,10 @@ fn object_0() -> w::Object {
     o.field("Acctaxable", w::Shape::STRING);
     o.field("Resl_no", w::Shape::STRING);
     o.field("Inactdt", w::Shape::STRING);
-    o.rule(w::Check::new(S::Documented, K::format(rules::Format::UsDate)));
+    o.rule(w::WireRule::new(S::Documented, K::format(rules::Format::UsDate)));
     o.field("Inactinit", w::Shape::STRING);
     o.field("modifieddate", w::Shape::STRING);
-    o.rule(w::Check::new(S::Documented, K::format(rules::Format::UsDate)));
+    o.rule(w::WireRule::new(S::Documented, K::format(rules::Format::UsDate)));
     o
 }
 fn names_0(name: &str) -> Option<usize> {

@@ -151,7 +151,7 @@ fn object_0() -> w::Object {
     let mut o = w::Object::new(names_0);
     o.field("Linkadd", w::Shape::STRING);
     o.field("Custno", w::Shape::STRING);
-    o.required(w::Check::new(S::Documented, K::Required));
+    o.required(w::WireRule::new(S::Documented, K::Required));
     o.field("Shipto", w::Shape::STRING);
     o.field("Address1", w::Shape::STRING);
     o.field("Address2", w::Shape::STRING);
@@ -165,7 +165,7 @@ fn object_0() -> w::Object {
     o.field("Attention", w::Shape::STRING);
     o.field("recordtype", w::Shape::STRING);
     o.rule(
-        w::Check::new(S::Contested, K::one_of(&["C", "R"], rules::Case::Unstated))
+        w::WireRule::new(S::Contested, K::one_of(&["C", "R"], rules::Case::Unstated))
             .or(K::one_of(&["S", "B", "C", "R"], rules::Case::Unstated)),
     );
     o

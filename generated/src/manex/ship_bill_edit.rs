@@ -231,9 +231,9 @@ pub static WIRE: std::sync::LazyLock<w::Endpoint> = std::sync::LazyLock::new(|| 
 fn object_0() -> w::Object {
     let mut o = w::Object::new(names_0);
     o.field("Linkadd", w::Shape::STRING);
-    o.required(w::Check::new(S::Documented, K::Required));
+    o.required(w::WireRule::new(S::Documented, K::Required));
     o.field("Custno", w::Shape::STRING);
-    o.required(w::Check::new(S::Documented, K::Required));
+    o.required(w::WireRule::new(S::Documented, K::Required));
     o.field("Shipto", w::Shape::STRING);
     o.field("Address1", w::Shape::STRING);
     o.field("Address2", w::Shape::STRING);
@@ -247,13 +247,13 @@ fn object_0() -> w::Object {
     o.field("Attention", w::Shape::STRING);
     o.field("recordtype", w::Shape::STRING);
     o.rule(
-        w::Check::new(S::Contested, K::one_of(&["C", "R"], rules::Case::Unstated))
+        w::WireRule::new(S::Contested, K::one_of(&["C", "R"], rules::Case::Unstated))
             .or(K::one_of(&["S", "B", "C", "R"], rules::Case::Unstated)),
     );
     o.field("ShipVia", w::Shape::STRING);
-    o.required(w::Check::new(S::Documented, K::Required));
+    o.required(w::WireRule::new(S::Documented, K::Required));
     o.rule(
-        w::Check::new(
+        w::WireRule::new(
             S::Site,
             K::one_of(
                 &[
@@ -270,9 +270,9 @@ fn object_0() -> w::Object {
         ),
     );
     o.field("FOB", w::Shape::STRING);
-    o.required(w::Check::new(S::Documented, K::Required));
+    o.required(w::WireRule::new(S::Documented, K::Required));
     o.rule(
-        w::Check::new(
+        w::WireRule::new(
             S::Site,
             K::one_of(
                 &["ORIGIN-CUST P/U", "ORIGIN-SHIP", "DESTINATION"],
@@ -281,9 +281,9 @@ fn object_0() -> w::Object {
         ),
     );
     o.field("ShipCharge", w::Shape::STRING);
-    o.required(w::Check::new(S::Contested, K::Required));
+    o.required(w::WireRule::new(S::Contested, K::Required));
     o.rule(
-        w::Check::new(
+        w::WireRule::new(
             S::Site,
             K::one_of(
                 &[

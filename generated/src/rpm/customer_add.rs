@@ -213,7 +213,7 @@ pub static WIRE: std::sync::LazyLock<w::Endpoint> = std::sync::LazyLock::new(|| 
 fn object_0() -> w::Object {
     let mut o = w::Object::new(names_0);
     o.field("Customer", w::Shape::Object(object_1()));
-    o.required(w::Check::new(S::Documented, K::Required));
+    o.required(w::WireRule::new(S::Documented, K::Required));
     o
 }
 fn names_0(name: &str) -> Option<usize> {
@@ -225,11 +225,11 @@ fn names_0(name: &str) -> Option<usize> {
 fn object_1() -> w::Object {
     let mut o = w::Object::new(names_1);
     o.field("Name", w::Shape::STRING);
-    o.required(w::Check::new(S::Documented, K::Required));
+    o.required(w::WireRule::new(S::Documented, K::Required));
     o.rule(
-        w::Check::new(S::Documented, K::min_length(1, rules::LengthUnit::CodePoints)),
+        w::WireRule::new(S::Documented, K::min_length(1, rules::LengthUnit::CodePoints)),
     );
-    o.rule(w::Check::new(S::Implied, K::format(rules::Format::NotBlank)));
+    o.rule(w::WireRule::new(S::Implied, K::format(rules::Format::NotBlank)));
     o.field("Website", w::Shape::STRING);
     o.field("Aliases", w::Shape::array(w::Shape::Object(object_2())));
     o.field("Locations", w::Shape::array(w::Shape::Object(object_3())));
@@ -251,7 +251,7 @@ fn names_1(name: &str) -> Option<usize> {
 fn object_2() -> w::Object {
     let mut o = w::Object::new(names_2);
     o.field("Alias", w::Shape::STRING);
-    o.required(w::Check::new(S::Documented, K::Required));
+    o.required(w::WireRule::new(S::Documented, K::Required));
     o
 }
 fn names_2(name: &str) -> Option<usize> {

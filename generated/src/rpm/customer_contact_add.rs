@@ -188,9 +188,9 @@ pub static WIRE: std::sync::LazyLock<w::Endpoint> = std::sync::LazyLock::new(|| 
 fn object_0() -> w::Object {
     let mut o = w::Object::new(names_0);
     o.field("Contact", w::Shape::Object(object_1()));
-    o.required(w::Check::new(S::Documented, K::Required));
+    o.required(w::WireRule::new(S::Documented, K::Required));
     o.field("CustomerID", w::Shape::INTEGER);
-    o.required(w::Check::new(S::Documented, K::Required));
+    o.required(w::WireRule::new(S::Documented, K::Required));
     o.field("IsPrimary", w::Shape::BOOLEAN);
     o
 }
@@ -208,7 +208,7 @@ fn object_1() -> w::Object {
     o.field("FirstName", w::Shape::STRING);
     o.field("LastName", w::Shape::STRING);
     o.field("PhoneNumbers", w::Shape::array(w::Shape::Object(object_2())));
-    o.rule(w::Check::new(S::Documented, K::max_items(4)));
+    o.rule(w::WireRule::new(S::Documented, K::max_items(4)));
     o.field("Salutation", w::Shape::STRING);
     o.field("Title", w::Shape::STRING);
     o
@@ -230,7 +230,7 @@ fn object_2() -> w::Object {
     o.field("PhoneNumberID", w::Shape::INTEGER);
     o.field("Type", w::Shape::INTEGER);
     o.rule(
-        w::Check::new(
+        w::WireRule::new(
             S::Documented,
             K::codes(
                 &[(1i64, "Business"), (2i64, "Home"), (3i64, "Fax"), (6i64, "Other")],

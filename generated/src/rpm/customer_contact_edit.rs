@@ -231,12 +231,12 @@ pub static WIRE: std::sync::LazyLock<w::Endpoint> = std::sync::LazyLock::new(|| 
 fn object_0() -> w::Object {
     let mut o = w::Object::new(names_0);
     o.field("Contact", w::Shape::Object(object_1()));
-    o.required(w::Check::new(S::Documented, K::Required));
+    o.required(w::WireRule::new(S::Documented, K::Required));
     o.field("CustomerID", w::Shape::INTEGER);
-    o.required(w::Check::new(S::Documented, K::Required));
+    o.required(w::WireRule::new(S::Documented, K::Required));
     o.field("IsPrimary", w::Shape::BOOLEAN);
-    o.required(w::Check::new(S::Contested, K::Required));
-    o.rule(w::Check::new(S::Contested, K::constant(true)));
+    o.required(w::WireRule::new(S::Contested, K::Required));
+    o.rule(w::WireRule::new(S::Contested, K::constant(true)));
     o
 }
 fn names_0(name: &str) -> Option<usize> {
@@ -250,14 +250,14 @@ fn names_0(name: &str) -> Option<usize> {
 fn object_1() -> w::Object {
     let mut o = w::Object::new(names_1);
     o.field("ContactID", w::Shape::INTEGER);
-    o.required(w::Check::new(S::Documented, K::Required));
+    o.required(w::WireRule::new(S::Documented, K::Required));
     o.field("Email", w::Shape::STRING);
     o.field("FirstName", w::Shape::STRING);
-    o.required(w::Check::new(S::Contested, K::Required));
+    o.required(w::WireRule::new(S::Contested, K::Required));
     o.field("LastName", w::Shape::STRING);
-    o.required(w::Check::new(S::Contested, K::Required));
+    o.required(w::WireRule::new(S::Contested, K::Required));
     o.field("PhoneNumbers", w::Shape::array(w::Shape::Object(object_2())));
-    o.rule(w::Check::new(S::Documented, K::max_items(4)));
+    o.rule(w::WireRule::new(S::Documented, K::max_items(4)));
     o.field("Salutation", w::Shape::STRING);
     o.field("Title", w::Shape::STRING);
     o
@@ -280,7 +280,7 @@ fn object_2() -> w::Object {
     o.field("PhoneNumberID", w::Shape::INTEGER);
     o.field("Type", w::Shape::INTEGER);
     o.rule(
-        w::Check::new(
+        w::WireRule::new(
             S::Documented,
             K::codes(
                 &[(1i64, "Business"), (2i64, "Home"), (3i64, "Fax"), (6i64, "Other")],

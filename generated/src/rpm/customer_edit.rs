@@ -130,7 +130,7 @@ pub static WIRE: std::sync::LazyLock<w::Endpoint> = std::sync::LazyLock::new(|| 
 fn object_0() -> w::Object {
     let mut o = w::Object::new(names_0);
     o.field("Customer", w::Shape::Object(object_1()));
-    o.required(w::Check::new(S::Documented, K::Required));
+    o.required(w::WireRule::new(S::Documented, K::Required));
     o
 }
 fn names_0(name: &str) -> Option<usize> {
@@ -148,7 +148,7 @@ fn object_1() -> w::Object {
     o.field("Fields", w::Shape::array(w::Shape::Object(object_2())));
     o.at_least_one_of(
         &[0, 1],
-        w::Check::new(S::Documented, K::at_least_one_of(&["CustomerID", "Name"]))
+        w::WireRule::new(S::Documented, K::at_least_one_of(&["CustomerID", "Name"]))
             .message("Customer needs at least one of: CustomerID, Name"),
     );
     o

@@ -144,9 +144,9 @@ pub static WIRE: std::sync::LazyLock<w::Endpoint> = std::sync::LazyLock::new(|| 
 fn object_0() -> w::Object {
     let mut o = w::Object::new(names_0);
     o.field("Location", w::Shape::Object(object_1()));
-    o.required(w::Check::new(S::Documented, K::Required));
+    o.required(w::WireRule::new(S::Documented, K::Required));
     o.field("CustomerID", w::Shape::INTEGER);
-    o.required(w::Check::new(S::Documented, K::Required));
+    o.required(w::WireRule::new(S::Documented, K::Required));
     o
 }
 fn names_0(name: &str) -> Option<usize> {
@@ -159,14 +159,14 @@ fn names_0(name: &str) -> Option<usize> {
 fn object_1() -> w::Object {
     let mut o = w::Object::new(names_1);
     o.field("LocationID", w::Shape::INTEGER);
-    o.required(w::Check::new(S::Documented, K::Required));
+    o.required(w::WireRule::new(S::Documented, K::Required));
     o.field("IsPrimary", w::Shape::BOOLEAN);
     o.field("Name", w::Shape::STRING);
-    o.required(w::Check::new(S::Documented, K::Required));
+    o.required(w::WireRule::new(S::Documented, K::Required));
     o.rule(
-        w::Check::new(S::Documented, K::min_length(1, rules::LengthUnit::CodePoints)),
+        w::WireRule::new(S::Documented, K::min_length(1, rules::LengthUnit::CodePoints)),
     );
-    o.rule(w::Check::new(S::Implied, K::format(rules::Format::NotBlank)));
+    o.rule(w::WireRule::new(S::Implied, K::format(rules::Format::NotBlank)));
     o.field("Address", w::Shape::STRING);
     o.field("City", w::Shape::STRING);
     o.field("StateProvince", w::Shape::STRING);

@@ -65,7 +65,7 @@ pub struct Object {
 #[derive(Debug, PartialEq)]
 struct AnyOf {
     fields: Vec<usize>,
-    check: Check,
+    check: WireRule,
 }
 
 /// One declared member.
@@ -74,9 +74,9 @@ pub struct Field {
     name: Cow<'static, str>,
     shape: Shape,
     /// Reported when the member is missing (or null).
-    required: Option<Check>,
+    required: Option<WireRule>,
     /// Value rules, in the schema's order.
-    rules: Vec<Check>,
+    rules: Vec<WireRule>,
 }
 
 /// What a member's value must be.
@@ -91,8 +91,8 @@ pub enum Shape {
 /// one, and the kinds of which any one holding is enough (a contested rule's
 /// documented readings).
 #[derive(Debug, PartialEq)]
-pub struct Check {
-    /// Given by [`Check::id`] (as it is, even empty), else the schema
+pub struct WireRule {
+    /// Given by [`WireRule::id`] (as it is, even empty), else the schema
     /// language's convention (`<vendor>.<endpoint>.<rule path>.<kind>`), set
     /// by [`Endpoint::new`].
     id: Option<Cow<'static, str>>,
@@ -250,7 +250,7 @@ impl std::fmt::Debug for Object {
 
 /// Built field by field, each field's checks right after it (what a
 /// generated description writes, one statement per line):
-/// `o.field("NOTES", Shape::STRING); o.rule(Check::new(..));`.
+/// `o.field("NOTES", Shape::STRING); o.rule(WireRule::new(..));`.
 impl Object {
     /// An object whose members `matcher` finds (generated: a `match` on the
     /// declared names, in ASCII lowercase under case-insensitive matching).
@@ -283,21 +283,21 @@ impl Object {
     }
 
     /// The last field is required: `check` is reported when it is missing.
-    pub fn required(&mut self, check: Check) {
+    pub fn required(&mut self, check: WireRule) {
         if let Some(f) = self.fields.last_mut() {
             f.required = Some(check);
         }
     }
 
     /// A value rule of the last field.
-    pub fn rule(&mut self, check: Check) {
+    pub fn rule(&mut self, check: WireRule) {
         if let Some(f) = self.fields.last_mut() {
             f.rules.push(check);
         }
     }
 
     /// An `at_least_one_of` rule over the fields at these indices.
-    pub fn at_least_one_of(&mut self, fields: &[usize], check: Check) {
+    pub fn at_least_one_of(&mut self, fields: &[usize], check: WireRule) {
         self.any_of.push(AnyOf {
             fields: fields.to_vec(),
             check,
@@ -368,9 +368,9 @@ impl Shape {
     }
 }
 
-impl Check {
-    pub fn new(strength: Strength, kind: RuleKind) -> Check {
-        Check {
+impl WireRule {
+    pub fn new(strength: Strength, kind: RuleKind) -> WireRule {
+        WireRule {
             id: None,
             strength,
             message: None,
@@ -380,7 +380,7 @@ impl Check {
 
     /// A rule id that does not follow the convention (or any id, given
     /// as it is).
-    pub fn id(mut self, id: impl Into<Cow<'static, str>>) -> Check {
+    pub fn id(mut self, id: impl Into<Cow<'static, str>>) -> WireRule {
         self.id = Some(id.into());
         self
     }
@@ -395,13 +395,13 @@ impl Check {
     }
 
     /// Another documented reading of a contested rule.
-    pub fn or(mut self, kind: RuleKind) -> Check {
+    pub fn or(mut self, kind: RuleKind) -> WireRule {
         self.kinds.push(kind);
         self
     }
 
     /// The vendor's message for a violation.
-    pub fn message(mut self, message: impl Into<Cow<'static, str>>) -> Check {
+    pub fn message(mut self, message: impl Into<Cow<'static, str>>) -> WireRule {
         self.message = Some(message.into());
         self
     }
@@ -416,7 +416,7 @@ impl Check {
     }
 
     /// The violation by `value` at `path` about `subject`: as
-    /// [`Check::violation`], at the strength with which the docs forbid
+    /// [`WireRule::violation`], at the strength with which the docs forbid
     /// this value ([`crate::breach_strength`]).
     fn violation_by(&self, value: &crate::Scalar<'_>, path: String, subject: &str) -> Violation {
         Violation {

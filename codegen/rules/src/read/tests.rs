@@ -52,24 +52,24 @@ fn built(names: NameMatching, strings_carry_scalars: bool, generated: bool) -> E
     let object = |matcher: Lookup| if generated { Object::new(matcher) } else { Object::declared() };
     let mut phone = object(phone_lookup);
     phone.field("Number", Shape::STRING);
-    phone.required(Check::new(Strength::Documented, RuleKind::Required));
+    phone.required(WireRule::new(Strength::Documented, RuleKind::Required));
     let mut root = object(root_lookup);
     root.field("Name", Shape::STRING);
-    root.required(Check::new(Strength::Documented, RuleKind::Required).message("Name is a must"));
-    root.rule(Check::new(Strength::Documented, RuleKind::max_length(3, LengthUnit::CodePoints)));
+    root.required(WireRule::new(Strength::Documented, RuleKind::Required).message("Name is a must"));
+    root.rule(WireRule::new(Strength::Documented, RuleKind::max_length(3, LengthUnit::CodePoints)));
     root.field("Limit", Shape::NUMBER);
-    root.rule(Check::new(Strength::Documented, RuleKind::minimum(0.0)));
+    root.rule(WireRule::new(Strength::Documented, RuleKind::minimum(0.0)));
     root.field("Phones", Shape::array(Shape::Object(phone)));
-    root.rule(Check::new(Strength::Documented, RuleKind::max_items(1)));
+    root.rule(WireRule::new(Strength::Documented, RuleKind::max_items(1)));
     root.field("Status", Shape::STRING);
     root.rule(
-        Check::new(Strength::Contested, RuleKind::one_of(&["A"], Case::Exact))
+        WireRule::new(Strength::Contested, RuleKind::one_of(&["A"], Case::Exact))
             .or(RuleKind::format(Format::Digits { count: 2 }))
             .id("v.e.Status.enum"),
     );
     root.at_least_one_of(
         &[1, 3],
-        Check::new(Strength::Documented, RuleKind::at_least_one_of(&["Limit", "Status"])).message("Limit or Status"),
+        WireRule::new(Strength::Documented, RuleKind::at_least_one_of(&["Limit", "Status"])).message("Limit or Status"),
     );
     Endpoint::new("v.e.", names, strings_carry_scalars, root)
 }
@@ -267,7 +267,7 @@ fn declared_names_one_to_the_dialect_go_to_the_first() {
     let mut o = Object::declared();
     o.field("type", Shape::STRING);
     o.field("Type", Shape::STRING);
-    o.required(Check::new(Strength::Documented, RuleKind::Required));
+    o.required(WireRule::new(Strength::Documented, RuleKind::Required));
     let ep = Endpoint::new("v.e.", NameMatching::CaseInsensitive, false, o);
     let r = both(&ep, r#"{"TYPE": "x"}"#);
     assert_eq!(rules(&r), [("/Type", "v.e.Type.required")]);
@@ -283,7 +283,7 @@ fn nothing(_: &str) -> Option<usize> {
 }
 
 /// One string field `Name` with one check, found by `matcher` or by name.
-fn one_field(prefix: &'static str, matcher: Option<Lookup>, shape: Shape, check: Check) -> Endpoint {
+fn one_field(prefix: &'static str, matcher: Option<Lookup>, shape: Shape, check: WireRule) -> Endpoint {
     let mut o = matcher.map_or_else(Object::declared, Object::new);
     o.field("Name", shape);
     o.rule(check);
@@ -295,7 +295,7 @@ fn one_field(prefix: &'static str, matcher: Option<Lookup>, shape: Shape, check:
 /// that does not find a declared name, makes them differ.
 #[test]
 fn descriptions_differ_where_a_request_would_read_differently() {
-    let max = || Check::new(Strength::Documented, RuleKind::max_length(3, LengthUnit::CodePoints));
+    let max = || WireRule::new(Strength::Documented, RuleKind::max_length(3, LengthUnit::CodePoints));
     let base = one_field("v.e.", None, Shape::STRING, max());
     assert_eq!(base, one_field("v.e.", Some(name_only), Shape::STRING, max()));
     assert_eq!(base, one_field("v.e.", None, Shape::STRING, max().id("v.e.Name.max_length")));
@@ -316,7 +316,7 @@ fn descriptions_differ_where_a_request_would_read_differently() {
             "v.e.",
             None,
             Shape::STRING,
-            Check::new(Strength::Site, RuleKind::max_length(3, LengthUnit::CodePoints)),
+            WireRule::new(Strength::Site, RuleKind::max_length(3, LengthUnit::CodePoints)),
         ),
     ] {
         assert_ne!(base, other);
@@ -332,7 +332,7 @@ fn descriptions_differ_where_a_request_would_read_differently() {
 /// rule); only a check without one gets the conventional id.
 #[test]
 fn an_id_given_is_kept_even_empty() {
-    let check = Check::new(Strength::Documented, RuleKind::max_length(1, LengthUnit::CodePoints)).id("");
+    let check = WireRule::new(Strength::Documented, RuleKind::max_length(1, LengthUnit::CodePoints)).id("");
     let ep = one_field("v.e.", None, Shape::STRING, check);
     let r = both(&ep, r#"{"Name": "ab"}"#);
     assert_eq!(rules(&r), [("/Name", "")]);

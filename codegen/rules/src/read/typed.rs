@@ -2,7 +2,7 @@
 //! rules of the same [`Field`], split by strength. A constrained type holds
 //! only values its documented rules admit; `validate()` reports the rest.
 
-use super::{Check, Field};
+use super::{Field, WireRule};
 use crate::{Scalar, Strength, Violation};
 use std::fmt;
 
@@ -41,41 +41,41 @@ pub fn index(path: &str, i: usize) -> String {
 /// A typed value the rules can look at: a scalar, or a list (by its length).
 pub trait Typed {
     /// Does `check` hold for this value?
-    fn holds(&self, check: &Check) -> bool;
+    fn holds(&self, check: &WireRule) -> bool;
 }
 
 impl Typed for str {
-    fn holds(&self, check: &Check) -> bool {
+    fn holds(&self, check: &WireRule) -> bool {
         check.holds_scalar(&Scalar::Str(self))
     }
 }
 
 impl Typed for String {
-    fn holds(&self, check: &Check) -> bool {
+    fn holds(&self, check: &WireRule) -> bool {
         self.as_str().holds(check)
     }
 }
 
 impl Typed for i64 {
-    fn holds(&self, check: &Check) -> bool {
+    fn holds(&self, check: &WireRule) -> bool {
         check.holds_scalar(&Scalar::Int(*self))
     }
 }
 
 impl Typed for f64 {
-    fn holds(&self, check: &Check) -> bool {
+    fn holds(&self, check: &WireRule) -> bool {
         check.holds_scalar(&Scalar::Num(*self))
     }
 }
 
 impl Typed for bool {
-    fn holds(&self, check: &Check) -> bool {
+    fn holds(&self, check: &WireRule) -> bool {
         check.holds_scalar(&Scalar::Bool(*self))
     }
 }
 
 impl<T> Typed for Vec<T> {
-    fn holds(&self, check: &Check) -> bool {
+    fn holds(&self, check: &WireRule) -> bool {
         check.holds_items(self.len())
     }
 }

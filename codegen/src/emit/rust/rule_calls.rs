@@ -1,5 +1,5 @@
 //! Rule kinds and rules as constructor calls of the runtime description
-//! (`erpspec_rules::read::Check`), parameters written in as literals.
+//! (`erpspec_rules::read::WireRule`), parameters written in as literals.
 
 use super::literals::{case_tokens, f64_lit, format_tokens, i64_lit, strength_tokens, unit_tokens};
 use erpspec_model::ir::Rule;
@@ -48,7 +48,7 @@ pub(super) fn kind_tokens(kind: &RuleKind) -> TokenStream {
     }
 }
 
-/// A rule as a `Check`: its strength and kind, each other documented
+/// A rule as a `WireRule`: its strength and kind, each other documented
 /// reading, the vendor's message, and its id where it is not the one the
 /// reader derives (`<vendor>.<endpoint>.<rule path>.<kind>`). `message` is
 /// written in where given: an object rule names its object, not a field.
@@ -61,5 +61,5 @@ pub(super) fn check_tokens(rule: &Rule, conventional_id: &str, message: Option<S
         let id = &rule.id;
         quote!(.id(#id))
     });
-    quote!(w::Check::new(#strength, #kind) #(.or(#alternatives))* #message #id)
+    quote!(w::WireRule::new(#strength, #kind) #(.or(#alternatives))* #message #id)
 }
