@@ -35,12 +35,7 @@ pub fn wire(vendor: &Vendor, ep: &Endpoint) -> read::Endpoint {
 fn object(fields: &[Field], rules: &[Rule], rule_path: &str) -> Object {
     let mut o = Object::declared();
     for f in fields {
-        let path = if rule_path.is_empty() {
-            f.name.clone()
-        } else {
-            format!("{rule_path}.{}", f.name)
-        };
-        o.field(f.name.clone(), shape(&f.ty, &path));
+        o.field(f.name.clone(), shape(&f.ty, rule_path, &f.name));
         if f.required
             && let Some(r) = f.rules.iter().find(|r| is_required(r))
         {
@@ -61,12 +56,14 @@ fn object(fields: &[Field], rules: &[Rule], rule_path: &str) -> Object {
     o
 }
 
-/// The shape of a value of type `ty` at `rule_path`.
-fn shape(ty: &Type, rule_path: &str) -> Shape {
+/// The shape of the value of the field `name` (of type `ty`) of the object
+/// at `parent` (its dotted rule path).
+fn shape(ty: &Type, parent: &str, name: &str) -> Shape {
     match ty {
         Type::Scalar { scalar } => Shape::Scalar(*scalar),
-        Type::Array { items } => Shape::array(shape(items, rule_path)),
-        Type::Object { fields, rules } => Shape::Object(object(fields, rules, rule_path)),
+        Type::Array { items } => Shape::array(shape(items, parent, name)),
+        Type::Object { fields, rules } if parent.is_empty() => Shape::Object(object(fields, rules, name)),
+        Type::Object { fields, rules } => Shape::Object(object(fields, rules, &format!("{parent}.{name}"))),
     }
 }
 

@@ -307,6 +307,18 @@ impl Object {
     /// Gives every check without an id its conventional one.
     fn name_checks(&mut self, prefix: &str, rule_path: &str) {
         for f in &mut self.fields {
+            let mut shape = &mut f.shape;
+            while let Shape::Array(items) = shape {
+                shape = items;
+            }
+            let inner = match shape {
+                Shape::Object(o) => Some(o),
+                _ => None,
+            };
+            // A description built at run time gives every id.
+            if inner.is_none() && f.required.iter().chain(&f.rules).all(|c| c.id.is_some()) {
+                continue;
+            }
             let path = if rule_path.is_empty() {
                 f.name.to_string()
             } else {
@@ -315,11 +327,7 @@ impl Object {
             for c in f.required.iter_mut().chain(&mut f.rules) {
                 c.name(prefix, &path);
             }
-            let mut shape = &mut f.shape;
-            while let Shape::Array(items) = shape {
-                shape = items;
-            }
-            if let Shape::Object(o) = shape {
+            if let Some(o) = inner {
                 o.name_checks(prefix, &path);
             }
         }
