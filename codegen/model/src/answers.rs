@@ -12,7 +12,6 @@
 //!   [`served_status`]; [`Served`] is what the server sends in a situation,
 //!   entry and status, including where no entry answers.
 
-use crate::check_id::{CheckId, EndpointPart, EntryPart};
 use crate::ir::{Endpoint, ErrorEntry, MessageRule, Reference, Rule, Template, Vendor};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -79,47 +78,6 @@ pub fn expected<'v>(v: &'v Vendor, ep: Option<&Endpoint>, s: &Situation<'_>) -> 
             entries => Expected::Refusal { entries },
         },
     }
-}
-
-/// The ids of what an expected answer holds a server to, beyond the
-/// situation's own rule: for a success, each member of the success
-/// envelope; for a refusal with documented entries, each entry's status,
-/// code and message, and each member of its body. A check expecting such an
-/// answer checks these too (the fault switches break them one by one).
-pub fn answer_parts(v: &Vendor, success: bool, entries: &[&ErrorEntry]) -> Vec<CheckId> {
-    if success {
-        return v
-            .envelopes
-            .success
-            .body
-            .members()
-            .iter()
-            .map(|m| CheckId::envelope(v, true, m))
-            .collect();
-    }
-    let mut out = Vec::new();
-    for e in entries {
-        for part in [EntryPart::Status, EntryPart::Code, EntryPart::Message] {
-            out.push(CheckId::entry(v, &e.id, part));
-        }
-        if e.body.is_none() {
-            out.extend(v.envelopes.error.body.members().iter().map(|m| CheckId::envelope(v, false, m)));
-        }
-    }
-    out
-}
-
-/// What an endpoint's own success answer carries beyond the envelope: the
-/// members beside a wrapped list and the quirks its answers show. A check
-/// expecting its success answer checks these too.
-pub fn endpoint_answer_parts(v: &Vendor, ep: &Endpoint) -> Vec<CheckId> {
-    let beside = ep
-        .response
-        .beside
-        .iter()
-        .map(|(name, _)| CheckId::endpoint(v, ep, EndpointPart::Beside(name)));
-    let quirks = ep.quirks.iter().map(|q| CheckId::quirk(v, ep, &q.id));
-    beside.chain(quirks).collect()
 }
 
 /// Every entry the docs name for a situation, in the schemas' order: each

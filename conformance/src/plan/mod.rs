@@ -28,7 +28,7 @@ pub use suite::{Selection, Suite, Teardown, suite};
 use crate::target::{Presenting, Target};
 use crate::values::{get_path, item_where, pointer_segments, present, record_of, remove_path, set_path, short};
 use erpspec_model::answers::{self, Situation};
-use erpspec_model::check_id::CheckId;
+use erpspec_model::check_id::{self, CheckId};
 use erpspec_model::ir::{Endpoint, Rule, Vendor};
 use erpspec_rules::Strength;
 use serde::{Deserialize, Serialize};
@@ -239,7 +239,7 @@ impl Check {
 
     /// The ids of everything step `i` holds the server to: the check's rule,
     /// and the parts of the answer it expects (see
-    /// [`answers::answer_parts`]).
+    /// [`check_id::answer_parts`]).
     pub fn holds_to(&self, v: &Vendor, i: usize) -> Vec<CheckId> {
         let mut out = vec![self.rule.clone()];
         let Some(step) = self.steps.get(i) else { return out };
@@ -247,22 +247,22 @@ impl Check {
         // A success answer carries what the step's endpoint and the check's
         // own endpoint (whose write a read-back shows) document for it.
         let success = || {
-            let mut parts = answers::answer_parts(v, true, &[]);
+            let mut parts = check_id::answer_parts(v, true, &[]);
             for ep in [step.call.endpoint(), self.endpoint.as_deref()]
                 .into_iter()
                 .flatten()
                 .filter_map(|id| v.endpoint(id))
             {
-                parts.extend(answers::endpoint_answer_parts(v, ep));
+                parts.extend(check_id::endpoint_answer_parts(v, ep));
             }
             parts
         };
         match &step.expect {
             Expect::Success { .. } => out.extend(success()),
-            Expect::Refusal { entries: ids } => out.extend(answers::answer_parts(v, false, &entries(ids))),
+            Expect::Refusal { entries: ids } => out.extend(check_id::answer_parts(v, false, &entries(ids))),
             Expect::Readings { entries: ids, .. } => {
                 out.extend(success());
-                out.extend(answers::answer_parts(v, false, &entries(ids)));
+                out.extend(check_id::answer_parts(v, false, &entries(ids)));
             }
         }
         out
