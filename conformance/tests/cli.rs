@@ -1,16 +1,14 @@
 //! The command line as other scripts call it: exit codes, report files,
 //! `--expect-failure`, `replay`, and credentials that never leave the process.
 
-use std::collections::BTreeMap;
+mod common;
+
 use std::process::Command;
 
 const KEY: &str = "SecretKey1";
 
 fn server(fault: Option<&str>) -> reference::Running {
-    let mut config = reference::Config::new("rpm");
-    config.credentials = BTreeMap::from([("API_KEY".to_string(), KEY.to_string())]);
-    config.faults = fault.map(|f| vec![f.to_string()]).unwrap_or_default();
-    reference::spawn(config).expect("server starts")
+    common::rpm_server(KEY, fault)
 }
 
 fn harness(dir: &std::path::Path, args: &[&str]) -> (i32, String) {

@@ -4,6 +4,8 @@
 //! server passes (under random readings too), and one fault's report is
 //! held in a snapshot at a fixed seed.
 
+mod common;
+
 use conformance::mutation::{self, Fault, Server};
 use conformance::run::{self, Options, Verdict};
 use conformance::target::Target;
@@ -20,12 +22,7 @@ fn start(api: &str, creds: &BTreeMap<String, String>, reading: &str, fault: Opti
 }
 
 fn start_seeded(api: &str, creds: &BTreeMap<String, String>, reading: &str, seed: u64, fault: Option<&str>) -> Result<Server, String> {
-    let mut config = reference::Config::new(api);
-    config.credentials = creds.clone();
-    config.readings = reading.to_string();
-    config.readings_seed = seed;
-    config.faults = fault.map(|f| vec![f.to_string()]).unwrap_or_default();
-    let running = reference::spawn(config)?;
+    let running = common::reference_server(api, creds, reading, seed, fault)?;
     Ok(Server {
         base_url: running.base_url(),
         credentials: creds.clone(),

@@ -2,7 +2,8 @@
 //! of the reference server, trusting its self-signed certificate with
 //! `--ca-cert`; without it, the certificate is refused (exit 2).
 
-use std::collections::BTreeMap;
+mod common;
+
 use std::process::Command;
 use std::sync::Arc;
 use tokio_rustls::rustls;
@@ -50,9 +51,7 @@ fn tls_proxy(upstream: std::net::SocketAddr, cert_der: Vec<u8>, key_der: Vec<u8>
 
 #[test]
 fn the_suite_runs_over_https_and_an_untrusted_certificate_is_refused() {
-    let mut config = reference::Config::new("rpm");
-    config.credentials = BTreeMap::from([("API_KEY".to_string(), KEY.to_string())]);
-    let server = reference::spawn(config).unwrap();
+    let server = common::rpm_server(KEY, None);
     let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
     let dir = std::env::temp_dir().join(format!("erpspec-tls-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
