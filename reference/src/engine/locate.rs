@@ -4,26 +4,18 @@ use super::operate::Op;
 use super::{Engine, Step};
 use crate::faults::Fault;
 use crate::index::Extract;
-use crate::store::{Row, Tx};
+use crate::store::Row;
 use crate::util::{self, get_path};
 use erpspec_model::answers::Situation;
-use erpspec_model::ir::{Endpoint, Lookup, Resource};
-use serde_json::{Map, Value};
+use erpspec_model::ir::Lookup;
+use serde_json::Value;
 
 impl Engine {
     /// Finds the record a request names: by key, else by the first lookup
     /// present (ManEx `CustNumOrName` matches CUSTNO or CUSTNAME).
     pub(super) fn locate(&self, op: &Op<'_, '_>) -> Step<Row> {
-        let Op {
-            tx,
-            req,
-            ep,
-            resource: r,
-            member,
-            normalized,
-            ..
-        } = *op;
-        let (asked, found) = self.find_named(tx, ep, r, member, normalized)?;
+        let Op { req, ep, resource: r, .. } = *op;
+        let (asked, found) = self.find_named(op)?;
         match found {
             Some(row) => Ok(row),
             None => {
@@ -40,14 +32,15 @@ impl Engine {
 
     /// How the request names a record (for the refusal: empty where it
     /// names none), and the record found.
-    fn find_named(
-        &self,
-        tx: &Tx<'_>,
-        ep: &Endpoint,
-        r: &Resource,
-        member: Option<&str>,
-        normalized: &Map<String, Value>,
-    ) -> Step<(String, Option<Row>)> {
+    fn find_named(&self, on: &Op<'_, '_>) -> Step<(String, Option<Row>)> {
+        let Op {
+            tx,
+            ep,
+            resource: r,
+            member,
+            normalized,
+            ..
+        } = *on;
         let op = &ep.operation;
         let key_values: Option<Vec<&Value>> = if op.key.is_empty() {
             None
@@ -80,19 +73,20 @@ impl Engine {
             });
             return Ok(("a partial key".into(), found));
         }
-        self.find_by_lookup(tx, ep, r, member, normalized)
+        self.find_by_lookup(on)
     }
 
     /// The record the first lookup present names (the last, and by its
     /// first match only, under the fault switch narrowing lookups).
-    fn find_by_lookup(
-        &self,
-        tx: &Tx<'_>,
-        ep: &Endpoint,
-        r: &Resource,
-        member: Option<&str>,
-        normalized: &Map<String, Value>,
-    ) -> Step<(String, Option<Row>)> {
+    fn find_by_lookup(&self, on: &Op<'_, '_>) -> Step<(String, Option<Row>)> {
+        let Op {
+            tx,
+            ep,
+            resource: r,
+            member,
+            normalized,
+            ..
+        } = *on;
         let op = &ep.operation;
         let narrowed = self.faults.has(&Fault::LookupNarrowed(ep.id.clone()));
         // A lookup names a request field, or a field of the record member.
