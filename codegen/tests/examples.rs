@@ -31,7 +31,7 @@ fn every_doc_example_breaks_exactly_the_rules_its_schema_lists() {
             }
         }
     }
-    assert_eq!(checked, 30, "number of doc examples recorded");
+    assert_eq!(checked, 42, "number of doc examples recorded");
 }
 
 #[test]
@@ -87,7 +87,7 @@ fn the_schemas_encode_every_seed_endpoint_and_their_flows() {
         assert!(ids.iter().any(|i| i == wanted), "{wanted} missing from {ids:?}");
     }
     let s = api.summary();
-    assert_eq!((s.vendors, s.endpoints, s.examples), (3, 24, 30), "{s}");
+    assert_eq!((s.vendors, s.endpoints, s.examples), (4, 33, 42), "{s}");
     assert!(s.rules_contested >= 3 && s.rules_site >= 2, "{s}");
 }
 
@@ -148,6 +148,6 @@ fn every_recognised_sample_answer_validates_against_the_emitted_response_schema(
             }
         }
     }
-    assert_eq!(samples, 18, "recognised sample answers");
+    assert_eq!(samples, 25, "recognised sample answers");
     assert!(requests >= 20, "OpenAPI request examples checked: {requests}");
 }

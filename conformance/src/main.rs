@@ -9,7 +9,7 @@
 use clap::{Parser, Subcommand};
 use conformance::report;
 use conformance::run::{self, Options, Verdict};
-use conformance::target::Target;
+use conformance::target::{Target, Tokens};
 use conformance::transport::{BaseUrl, Limits};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -102,6 +102,11 @@ struct Connect {
     /// private CA, a self-signed server); Mozilla's roots are always trusted.
     #[arg(long, value_name = "FILE")]
     ca_cert: Option<PathBuf>,
+    /// How long the server accepts a token it issued, in seconds (fractions
+    /// allowed), where the docs name an answer for an expired one: enables
+    /// that check (which waits this long once). The docs give no lifetime.
+    #[arg(long, value_name = "SECONDS")]
+    token_lifetime: Option<f64>,
     /// A target profile (JSON): the site's own values for site rules, e.g.
     /// `{"site": {"manex.customer-add.Territory.enum": ["EAST", "WEST"]}}`.
     #[arg(long, value_name = "FILE")]
@@ -240,12 +245,17 @@ fn target(api: &str, base_url: &str, c: &Connect) -> Result<(Target, Limits), St
     if let Some(pem) = &c.ca_cert {
         base.trust_pem(pem)?;
     }
+    let lifetime = match c.token_lifetime {
+        None => None,
+        Some(s) if s > 0.0 && s.is_finite() && s < 1e9 => Some(Duration::from_secs_f64(s)),
+        Some(_) => return Err("--token-lifetime must be a positive number of seconds".into()),
+    };
     let t = Target {
         vendor,
         base,
         credentials,
         fixtures,
-        token: None,
+        token: Tokens::with_lifetime(lifetime),
     };
     Ok((t, limits))
 }
@@ -355,7 +365,7 @@ fn reference_suite(a: SuiteArgs) -> Result<ExitCode, String> {
     for (api, (reading, rseed)) in apis.iter().flat_map(|a| readings.iter().map(move |r| (a, r))) {
         let vendor = conformance::load_vendor(api)?;
         let credentials = mutation::generated_credentials(&vendor);
-        let server = mutation::spawn_reference(&a.reference, api, &credentials, (reading, *rseed), None)?;
+        let server = mutation::spawn_reference(&a.reference, &vendor, &credentials, (reading, *rseed), None)?;
         let shown = if reading == "random" {
             format!("random, seed {rseed}")
         } else {
@@ -364,10 +374,10 @@ fn reference_suite(a: SuiteArgs) -> Result<ExitCode, String> {
         println!("== {api}: reference server ({shown} readings) at {} ==", server.base_url);
         let mut t = Target {
             fixtures: conformance::default_fixtures(&vendor),
+            token: Tokens::with_lifetime(mutation::reference_token_lifetime(&vendor)),
             vendor,
             base: BaseUrl::parse(&server.base_url)?,
             credentials,
-            token: None,
         };
         let opts = Options {
             seed,
@@ -458,7 +468,7 @@ fn mutation(a: MutationArgs) -> Result<ExitCode, String> {
                 .map(Some),
         );
         for reading in &readings {
-            let start = |fault: Option<&str>| mutation::spawn_reference(&a.reference, api, &credentials, (reading, a.seed), fault);
+            let start = |fault: Option<&str>| mutation::spawn_reference(&a.reference, &vendor, &credentials, (reading, a.seed), fault);
             for f in &faults {
                 let row = mutation::run_one(&vendor, f.as_ref(), reading, &opts, &start);
                 eprintln!(

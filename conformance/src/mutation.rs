@@ -9,7 +9,7 @@
 //! docs do not forbid what it does, so no failure is due.
 
 use crate::run::{self, Options, Outcome, Verdict};
-use crate::target::Target;
+use crate::target::{Target, Tokens};
 use crate::transport::BaseUrl;
 use erpspec_model::check_id::CheckId;
 use erpspec_rules::Strength;
@@ -128,7 +128,7 @@ pub fn run_one(
         base,
         credentials: server.credentials.clone(),
         fixtures: crate::default_fixtures(api),
-        token: None,
+        token: Tokens::with_lifetime(reference_token_lifetime(api)),
     };
     let quiet = Quiet {
         started: Instant::now(),
@@ -321,12 +321,20 @@ pub fn generated_credentials(v: &erpspec_model::ir::Vendor) -> BTreeMap<String, 
         .collect()
 }
 
+/// The token lifetime a reference server is started with where the docs
+/// name an answer for an expired token: short, so a run sees one expire
+/// (the harness waits it out once, and logs in again when its own expires).
+pub fn reference_token_lifetime(v: &erpspec_model::ir::Vendor) -> Option<std::time::Duration> {
+    (v.auth.token.is_some() && !v.auth.on_expired.is_empty()).then_some(std::time::Duration::from_millis(500))
+}
+
 /// Starts `reference --api API --listen 127.0.0.1:0 --readings R --seed N
-/// [--fault F]` with the credentials in its environment, and waits for its
-/// `listening on` line.
+/// [--token-lifetime S] [--fault F]` with the credentials in its
+/// environment, and waits for its `listening on` line; the token lifetime
+/// is [`reference_token_lifetime`]'s.
 pub fn spawn_reference(
     binary: &std::path::Path,
-    api: &str,
+    api: &erpspec_model::ir::Vendor,
     credentials: &BTreeMap<String, String>,
     (readings, seed): (&str, u64),
     fault: Option<&str>,
@@ -335,7 +343,7 @@ pub fn spawn_reference(
     let mut cmd = std::process::Command::new(binary);
     cmd.args([
         "--api",
-        api,
+        &api.name,
         "--listen",
         "127.0.0.1:0",
         "--readings",
@@ -345,6 +353,9 @@ pub fn spawn_reference(
     ]);
     if let Some(f) = fault {
         cmd.args(["--fault", f]);
+    }
+    if let Some(lifetime) = reference_token_lifetime(api) {
+        cmd.args(["--token-lifetime", &lifetime.as_secs_f64().to_string()]);
     }
     for (k, v) in credentials {
         cmd.env(format!("ERPSPEC_CREDENTIAL_{k}"), v);

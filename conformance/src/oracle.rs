@@ -182,6 +182,11 @@ pub fn check_asserts(v: &Vendor, record: &Value, member: Option<&str>, asserts: 
     }
 }
 
+/// Does this body carry the documented answer to an expired token?
+pub fn is_expired_token(v: &Vendor, body: &Value) -> bool {
+    !v.auth.on_expired.is_empty() && refusal_entry(v, body).is_some_and(|e| v.auth.on_expired.contains(&e.id))
+}
+
 /// Does this body carry the refusal for missing or wrong credentials?
 pub fn is_auth_refusal(v: &Vendor, body: &Value) -> bool {
     refusal_entry(v, body).is_some_and(|e| v.auth.on_rejected.contains(&e.id) || v.auth.on_malformed.contains(&e.id))

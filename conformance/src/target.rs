@@ -7,6 +7,8 @@ use erpspec_model::ir::{Endpoint, PresentationLocation, Vendor};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 /// How a call presents credentials.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,6 +24,9 @@ pub enum Presenting {
     Malformed,
     /// Only the deprecated presentation (RPM's body `Key`).
     Deprecated,
+    /// A token the server issued, presented after its lifetime
+    /// ([`Tokens::lifetime`]) has passed.
+    Expired,
     /// The valid credential in the first presentation and a wrong one in
     /// every later one: the first must win.
     Precedence,
@@ -36,8 +41,87 @@ pub struct Target {
     pub credentials: BTreeMap<String, String>,
     /// Values naming records the harness cannot create, by request field name.
     pub fixtures: BTreeMap<String, String>,
-    /// The token the login endpoint issued, once logged in.
-    pub token: Option<String>,
+    /// The tokens the login endpoint issued.
+    pub token: Tokens,
+}
+
+/// The tokens a run holds, shared by its connections: the one presented
+/// (replaced when the server says it expired), every one issued (kept out
+/// of reports), and one let expire on purpose.
+#[derive(Clone, Debug, Default)]
+pub struct Tokens {
+    /// How long the server accepts a token, where the user knows it
+    /// (`--token-lifetime`): the expired-token checks need it.
+    pub lifetime: Option<Duration>,
+    state: Arc<Mutex<TokenState>>,
+    /// Held while the expired token is being made, so the checks needing
+    /// it wait for one token's lifetime, not one each.
+    expired: Arc<Mutex<Option<String>>>,
+}
+
+#[derive(Debug, Default)]
+struct TokenState {
+    current: Option<String>,
+    issued: Vec<String>,
+}
+
+impl Tokens {
+    pub fn with_lifetime(lifetime: Option<Duration>) -> Tokens {
+        Tokens {
+            lifetime,
+            ..Tokens::default()
+        }
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, TokenState> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The token presented now.
+    pub fn current(&self) -> Option<String> {
+        self.state().current.clone()
+    }
+
+    /// Presents `token` from now on.
+    pub fn set(&self, token: String) {
+        let mut s = self.state();
+        s.issued.push(token.clone());
+        s.current = Some(token);
+    }
+
+    /// Replaces the token `used` (which the server says expired) with one
+    /// `log_in` gets, unless another connection has already replaced it.
+    pub fn renew<E>(&self, used: &str, log_in: impl FnOnce() -> Result<String, E>) -> Result<(), E> {
+        let mut s = self.state();
+        if s.current.as_deref() == Some(used) {
+            let fresh = log_in()?;
+            s.issued.push(fresh.clone());
+            s.current = Some(fresh);
+        }
+        Ok(())
+    }
+
+    /// The token let expire on purpose: made once by `make` (log in, then
+    /// wait out the lifetime), then the same for every check.
+    pub fn expired<E>(&self, make: impl FnOnce() -> Result<String, E>) -> Result<String, E> {
+        let mut slot = self.expired.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(t) = slot.as_ref() {
+            return Ok(t.clone());
+        }
+        let token = make()?;
+        self.state().issued.push(token.clone());
+        *slot = Some(token.clone());
+        Ok(token)
+    }
+
+    fn expired_value(&self) -> Option<String> {
+        self.expired.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Every token issued to this run.
+    pub fn issued(&self) -> Vec<String> {
+        self.state().issued.clone()
+    }
 }
 
 /// Percent-encodes one path segment (RFC 3986 unreserved characters stay).
@@ -130,7 +214,10 @@ impl Target {
     /// The value presented for a presentation's credential, as asked.
     fn presented(&self, value_name: &str, how: Presenting) -> Option<String> {
         let real = if value_name == "token" {
-            self.token.clone()
+            match how {
+                Presenting::Expired => self.token.expired_value(),
+                _ => self.token.current(),
+            }
         } else {
             self.credentials.get(value_name).cloned()
         };
@@ -138,7 +225,7 @@ impl Target {
             Presenting::Nothing => None,
             Presenting::Malformed => Some("not a token!".into()),
             Presenting::Wrong => Some(Self::wrong(real.as_deref().unwrap_or("WRONGKEY00"))),
-            Presenting::Valid | Presenting::Deprecated | Presenting::Precedence => real,
+            Presenting::Valid | Presenting::Deprecated | Presenting::Precedence | Presenting::Expired => real,
         }
     }
 
@@ -249,8 +336,8 @@ impl Target {
             .filter(|(_, v)| v.len() >= 3)
             .map(|(k, v)| (v.clone(), format!("${{ERPSPEC_CREDENTIAL_{k}}}")))
             .collect();
-        if let Some(t) = &self.token {
-            out.push((t.clone(), "${AUTH_TOKEN}".into()));
+        for t in self.token.issued() {
+            out.push((t, "${AUTH_TOKEN}".into()));
         }
         // Longest first, so a secret containing another is replaced whole.
         out.sort_by_key(|(v, _)| std::cmp::Reverse(v.len()));

@@ -102,7 +102,7 @@ fn the_report_of_one_fault_at_a_fixed_seed() {
         vendor,
         base: BaseUrl::parse(&server.base_url).unwrap(),
         credentials: creds,
-        token: None,
+        token: Default::default(),
     };
     let r = run::run(&mut t, &opts(), &run::Silent).unwrap();
     let failures: Vec<String> = r

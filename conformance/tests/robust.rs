@@ -107,7 +107,7 @@ fn check_against(b: Behaviour, expect: &str) {
         vendor,
         base: BaseUrl::parse(&evil_server(b)).unwrap(),
         credentials: [("API_KEY".to_string(), "K123456789".to_string())].into(),
-        token: None,
+        token: Default::default(),
     };
     let opts = Options {
         cases: 1,
@@ -189,7 +189,7 @@ fn an_unreachable_server_is_a_setup_error() {
         vendor,
         base: BaseUrl::parse(&format!("http://127.0.0.1:{port}")).unwrap(),
         credentials: [("API_KEY".to_string(), "k".to_string())].into(),
-        token: None,
+        token: Default::default(),
     };
     match run::run(&mut t, &Options::default(), &run::Silent) {
         Err(run::SetupError::Unreachable(e)) => assert!(e.contains("refused") || e.contains("127.0.0.1"), "{e}"),

@@ -18,7 +18,7 @@ fn every_case_of_every_rule_through_both_validators() {
             vendor: vendor.clone(),
             base: BaseUrl::parse("http://127.0.0.1:1").unwrap(),
             credentials: Default::default(),
-            token: None,
+            token: Default::default(),
         };
         let mut planner = Planner::new(&t, 1);
         for ep in &vendor.endpoints {

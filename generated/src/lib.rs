@@ -7,9 +7,11 @@
 //! | vendor | endpoints |
 //! | --- | --- |
 //! | [Expandable ERP](expandable) | [`auth_token_get`](expandable::auth_token_get), [`customer_contact_create`](expandable::customer_contact_create), [`customer_contact_delete`](expandable::customer_contact_delete), [`customer_contact_query`](expandable::customer_contact_query), [`customer_contact_update`](expandable::customer_contact_update), [`customer_part_create`](expandable::customer_part_create), [`customer_part_delete`](expandable::customer_part_delete), [`customer_part_query`](expandable::customer_part_query), [`customer_part_update`](expandable::customer_part_update) |
+//! | [Expandable ERP (older API generation)](expandable_legacy) | [`auth_token_get`](expandable_legacy::auth_token_get), [`customer_contact_create`](expandable_legacy::customer_contact_create), [`customer_contact_delete`](expandable_legacy::customer_contact_delete), [`customer_contact_query`](expandable_legacy::customer_contact_query), [`customer_contact_update`](expandable_legacy::customer_contact_update), [`customer_part_create`](expandable_legacy::customer_part_create), [`customer_part_delete`](expandable_legacy::customer_part_delete), [`customer_part_query`](expandable_legacy::customer_part_query), [`customer_part_update`](expandable_legacy::customer_part_update) |
 //! | [ManEx ERP](manex) | [`customer_add`](manex::customer_add), [`customer_edit`](manex::customer_edit), [`customer_get`](manex::customer_get), [`ship_bill_add`](manex::ship_bill_add), [`ship_bill_delete`](manex::ship_bill_delete), [`ship_bill_edit`](manex::ship_bill_edit), [`ship_bill_get`](manex::ship_bill_get) |
 //! | [RPM](rpm) | [`customer`](rpm::customer), [`customer_add`](rpm::customer_add), [`customer_contact_add`](rpm::customer_contact_add), [`customer_contact_edit`](rpm::customer_contact_edit), [`customer_edit`](rpm::customer_edit), [`customer_location_edit`](rpm::customer_location_edit), [`customers`](rpm::customers), [`info`](rpm::info) |
 pub mod expandable;
+pub mod expandable_legacy;
 pub mod manex;
 pub mod rpm;
 pub use erpspec_rules::read::{Invalid, ParseError};
@@ -18,7 +20,7 @@ use serde_json::Value;
 /// The fingerprint of the IR these validators were generated from
 /// (`erpspec_model::fingerprint`): a program built with other
 /// schemas refuses to validate with them.
-pub const SCHEMA_FINGERPRINT: &str = "8aa0bb439c3568193a37a9bfc3596f3cf9e5990e8d778e0890ffaf9f364ff8f7";
+pub const SCHEMA_FINGERPRINT: &str = "5d01df53a4c5c160ce5023b38c8012f27db788a02151211deb2a005ec77197d6";
 /// Every endpoint, as `(vendor, endpoint id)`.
 pub const ENDPOINTS: &[(&str, &str)] = &[
     ("expandable", "auth-token-get"),
@@ -30,6 +32,15 @@ pub const ENDPOINTS: &[(&str, &str)] = &[
     ("expandable", "customer-part-delete"),
     ("expandable", "customer-part-query"),
     ("expandable", "customer-part-update"),
+    ("expandable-legacy", "auth-token-get"),
+    ("expandable-legacy", "customer-contact-create"),
+    ("expandable-legacy", "customer-contact-delete"),
+    ("expandable-legacy", "customer-contact-query"),
+    ("expandable-legacy", "customer-contact-update"),
+    ("expandable-legacy", "customer-part-create"),
+    ("expandable-legacy", "customer-part-delete"),
+    ("expandable-legacy", "customer-part-query"),
+    ("expandable-legacy", "customer-part-update"),
     ("manex", "customer-add"),
     ("manex", "customer-edit"),
     ("manex", "customer-get"),
@@ -78,6 +89,33 @@ pub fn wire(
             }
             ("expandable", "customer-part-update") => {
                 &expandable::customer_part_update::WIRE
+            }
+            ("expandable-legacy", "auth-token-get") => {
+                &expandable_legacy::auth_token_get::WIRE
+            }
+            ("expandable-legacy", "customer-contact-create") => {
+                &expandable_legacy::customer_contact_create::WIRE
+            }
+            ("expandable-legacy", "customer-contact-delete") => {
+                &expandable_legacy::customer_contact_delete::WIRE
+            }
+            ("expandable-legacy", "customer-contact-query") => {
+                &expandable_legacy::customer_contact_query::WIRE
+            }
+            ("expandable-legacy", "customer-contact-update") => {
+                &expandable_legacy::customer_contact_update::WIRE
+            }
+            ("expandable-legacy", "customer-part-create") => {
+                &expandable_legacy::customer_part_create::WIRE
+            }
+            ("expandable-legacy", "customer-part-delete") => {
+                &expandable_legacy::customer_part_delete::WIRE
+            }
+            ("expandable-legacy", "customer-part-query") => {
+                &expandable_legacy::customer_part_query::WIRE
+            }
+            ("expandable-legacy", "customer-part-update") => {
+                &expandable_legacy::customer_part_update::WIRE
             }
             ("manex", "customer-add") => &manex::customer_add::WIRE,
             ("manex", "customer-edit") => &manex::customer_edit::WIRE,
@@ -169,6 +207,42 @@ pub fn validate_typed(
             }
             ("expandable", "customer-part-update") => {
                 expandable::customer_part_update::Request::parse(body)
+                    .map(|r| r.validate())
+            }
+            ("expandable-legacy", "auth-token-get") => {
+                expandable_legacy::auth_token_get::Request::parse(body)
+                    .map(|r| r.validate())
+            }
+            ("expandable-legacy", "customer-contact-create") => {
+                expandable_legacy::customer_contact_create::Request::parse(body)
+                    .map(|r| r.validate())
+            }
+            ("expandable-legacy", "customer-contact-delete") => {
+                expandable_legacy::customer_contact_delete::Request::parse(body)
+                    .map(|r| r.validate())
+            }
+            ("expandable-legacy", "customer-contact-query") => {
+                expandable_legacy::customer_contact_query::Request::parse(body)
+                    .map(|r| r.validate())
+            }
+            ("expandable-legacy", "customer-contact-update") => {
+                expandable_legacy::customer_contact_update::Request::parse(body)
+                    .map(|r| r.validate())
+            }
+            ("expandable-legacy", "customer-part-create") => {
+                expandable_legacy::customer_part_create::Request::parse(body)
+                    .map(|r| r.validate())
+            }
+            ("expandable-legacy", "customer-part-delete") => {
+                expandable_legacy::customer_part_delete::Request::parse(body)
+                    .map(|r| r.validate())
+            }
+            ("expandable-legacy", "customer-part-query") => {
+                expandable_legacy::customer_part_query::Request::parse(body)
+                    .map(|r| r.validate())
+            }
+            ("expandable-legacy", "customer-part-update") => {
+                expandable_legacy::customer_part_update::Request::parse(body)
                     .map(|r| r.validate())
             }
             ("manex", "customer-add") => {

@@ -59,18 +59,9 @@ impl Committer {
     pub async fn submit(&self, req: Request, admitted: Admitted) -> Response {
         let (reply, answer) = tokio::sync::oneshot::channel();
         if self.jobs.send(Job { req, admitted, reply }).is_err() {
-            return internal_error();
+            return Response::internal_error();
         }
-        answer.await.unwrap_or_else(|_| internal_error())
-    }
-}
-
-/// The answer when the engine could not answer (it does not panic; if it
-/// ever did, the client still gets JSON).
-fn internal_error() -> Response {
-    Response {
-        status: 500,
-        body: serde_json::json!({ "error": "internal error" }),
+        answer.await.unwrap_or_else(|_| Response::internal_error())
     }
 }
 
@@ -91,7 +82,7 @@ fn run_batch(engine: &Engine, store: &mut Store, jobs: Vec<Job>) {
         for Job { req, admitted, reply } in jobs.by_ref() {
             let ran = batch.run(|tx| {
                 std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine.run(tx, &req, admitted)))
-                    .unwrap_or_else(|_| (false, internal_error()))
+                    .unwrap_or_else(|_| (false, Response::internal_error()))
             });
             match ran {
                 Ok(answer) if batch.alive() => done.push((req, reply, answer)),
@@ -107,7 +98,7 @@ fn run_batch(engine: &Engine, store: &mut Store, jobs: Vec<Job>) {
                 // The savepoint could not be taken or released.
                 Err(e) => {
                     failed = Some(e);
-                    done.push((req, reply, internal_error()));
+                    done.push((req, reply, Response::internal_error()));
                     break;
                 }
             }

@@ -27,6 +27,8 @@ pub enum Fault {
     AuthAcceptMalformed,
     /// A wrong credential or unknown token is served.
     AuthAcceptRejected,
+    /// An expired token is served (tokens never expire).
+    AuthAcceptExpired,
     /// A documented (deprecated) way of presenting credentials is no longer accepted.
     AuthIgnorePresentation(String),
     /// The member at this pointer is left out of every success (or error) answer.
@@ -184,6 +186,13 @@ impl Catalogue<'_> {
                 Situation::AuthRejected,
                 "serve requests presenting wrong credentials",
                 Fault::AuthAcceptRejected,
+            ),
+            (
+                !a.on_expired.is_empty(),
+                "auth-accept-expired",
+                Situation::AuthExpired,
+                "serve requests presenting an expired token (tokens never expire)",
+                Fault::AuthAcceptExpired,
             ),
         ];
         for (documented, name, situation, description, fault) in failures {
@@ -608,6 +617,7 @@ fn reachable_entries(v: &Vendor) -> BTreeSet<String> {
         v.auth.on_missing.first(),
         v.auth.on_malformed.first(),
         v.auth.on_rejected.first(),
+        v.auth.on_expired.first(),
         v.transport.on_wrong_method.first(),
         v.transport.on_invalid_json.first(),
         v.transport.on_unknown_route.first(),

@@ -89,6 +89,9 @@ pub struct Config {
     /// How long a client may take to send its body before it is answered as
     /// unreadable.
     pub body_timeout: Duration,
+    /// How long an issued token stays valid; `None`: until the server stops
+    /// keeping it (the docs give no lifetime: `--token-lifetime`).
+    pub token_lifetime: Option<Duration>,
 }
 
 impl Config {
@@ -103,6 +106,7 @@ impl Config {
             readings: "default".into(),
             readings_seed: 1,
             body_timeout: BODY_TIMEOUT,
+            token_lifetime: None,
         }
     }
 }
@@ -139,7 +143,8 @@ pub async fn prepare(config: &Config) -> Result<Prepared, String> {
     // public credentials in a database a later start would keep them from.
     startup::ensure_private(&config.listen, addr, &plan.public)?;
     let readings = readings::Readings::parse(&v, &config.readings, config.readings_seed)?;
-    let (engine, mut credentials) = Engine::new(v, &mut store, faults, readings, &plan.given)?;
+    let (mut engine, mut credentials) = Engine::new(v, &mut store, faults, readings, &plan.given)?;
+    engine.token_lifetime = config.token_lifetime;
     credentials.generated = plan.generated;
     let engine = Arc::new(engine);
     let committer = commit::Committer::start(engine.clone(), store)?;
@@ -212,10 +217,7 @@ async fn answer(
     let answered = match admitted {
         Ok(Ok(admitted)) => committer.submit(request, admitted).await,
         Ok(Err(refused)) => refused,
-        Err(_) => engine::Response {
-            status: 500,
-            body: serde_json::json!({ "error": "internal error" }),
-        },
+        Err(_) => engine::Response::internal_error(),
     };
     let (status, text) = (answered.status, serde_json::to_vec(&answered.body).unwrap_or_default());
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -229,6 +231,11 @@ async fn answer(
         && let Ok(methods) = HeaderValue::from_str(&allow)
     {
         response.headers_mut().insert(header::ALLOW, methods);
+    }
+    for (name, value) in &answered.headers {
+        if let (Ok(name), Ok(value)) = (header::HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
+            response.headers_mut().insert(name, value);
+        }
     }
     response
 }

@@ -44,9 +44,22 @@ struct Cli {
     /// Seeds `--readings random` and where the other reading numbers records from.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// How long an issued token is accepted, in seconds (fractions allowed);
+    /// later it gets the documented expired answer (`auth.on_expired`, else
+    /// `on_rejected`). The docs give no lifetime: by default tokens do not expire.
+    #[arg(long, value_name = "SECONDS", value_parser = parse_lifetime)]
+    token_lifetime: Option<std::time::Duration>,
     /// Print every choice point this API has (one switch each), and exit.
     #[arg(long)]
     list_readings: bool,
+}
+
+/// A positive number of seconds.
+fn parse_lifetime(text: &str) -> Result<std::time::Duration, String> {
+    match text.trim().parse::<f64>() {
+        Ok(s) if s.is_finite() && s > 0.0 && s < 1e9 => Ok(std::time::Duration::from_secs_f64(s)),
+        _ => Err(format!("`{text}` is not a positive number of seconds (e.g. 3600 or 0.5)")),
+    }
 }
 
 fn main() -> ExitCode {
@@ -90,6 +103,7 @@ fn run(cli: Cli) -> Result<(), String> {
         readings: cli.readings.clone(),
         readings_seed: cli.seed,
         body_timeout: reference::BODY_TIMEOUT,
+        token_lifetime: cli.token_lifetime,
     };
 
     let rt = tokio::runtime::Builder::new_multi_thread()

@@ -200,6 +200,9 @@ impl Points {
         let mut situations = vec![Situation::RuleBroken(None)];
         if ep.authenticated {
             situations.extend([Situation::AuthMissing, Situation::AuthMalformed, Situation::AuthRejected]);
+            if v.auth.token.is_some() {
+                situations.push(Situation::AuthExpired);
+            }
         }
         for s in situations {
             if answers::documented_entries(v, Some(ep), &s).len() > 1 {

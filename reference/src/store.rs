@@ -99,6 +99,7 @@ CREATE TABLE IF NOT EXISTS tokens (
     vendor TEXT NOT NULL,
     hash BLOB NOT NULL,
     principal TEXT NOT NULL,
+    -- Unix milliseconds (ISO text in databases of earlier versions).
     issued TEXT NOT NULL,
     PRIMARY KEY (vendor, hash)
 );
@@ -361,19 +362,22 @@ impl Tx<'_> {
         Ok(())
     }
 
-    pub fn add_token(&self, vendor: &str, hash: &[u8], principal: &str, issued: &str) -> Result<()> {
+    /// Keeps a token's hash, its principal and when it was issued (Unix
+    /// milliseconds).
+    pub fn add_token(&self, vendor: &str, hash: &[u8], principal: &str, issued_ms: i64) -> Result<()> {
         self.tx.execute(
             "INSERT OR REPLACE INTO tokens (vendor, hash, principal, issued) VALUES (?1, ?2, ?3, ?4)",
-            params![vendor, hash, principal, issued],
+            params![vendor, hash, principal, issued_ms.to_string()],
         )?;
         Ok(())
     }
 
-    /// The principal a token was issued to.
-    pub fn token(&self, vendor: &str, hash: &[u8]) -> Result<Option<String>> {
+    /// The principal a token was issued to, and when (as stored by
+    /// [`Tx::add_token`]).
+    pub fn token(&self, vendor: &str, hash: &[u8]) -> Result<Option<(String, String)>> {
         self.tx
-            .prepare_cached("SELECT principal FROM tokens WHERE vendor = ?1 AND hash = ?2")?
-            .query_row(params![vendor, hash], |r| r.get(0))
+            .prepare_cached("SELECT principal, issued FROM tokens WHERE vendor = ?1 AND hash = ?2")?
+            .query_row(params![vendor, hash], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()
     }
 

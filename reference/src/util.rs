@@ -23,6 +23,14 @@ pub fn now_iso() -> String {
     iso_from_unix(now_unix())
 }
 
+/// The current time as Unix milliseconds.
+pub fn now_unix_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
 /// The current time as Unix seconds.
 pub fn now_unix() -> i64 {
     std::time::SystemTime::now()

@@ -154,7 +154,7 @@ fn with_docs_credentials_the_docs_examples_succeed_as_printed() {
             let login = v.endpoint(&issue.endpoint).expect("login endpoint");
             let a = send_example(&s, &v, login, &first_example(login), None);
             assert_succeeded(&v, login, &a);
-            token = a.json()[&issue.response_field].as_str().map(str::to_string);
+            token = a.issued_token(issue);
         }
         let ep = v
             .endpoints

@@ -31,6 +31,8 @@ pub enum Situation<'a> {
     AuthMalformed,
     /// Wrong credentials, or a token never issued.
     AuthRejected,
+    /// A token the server issued, presented after it expired.
+    AuthExpired,
     /// The login endpoint refused the credentials it exchanges for a token.
     LoginRejected,
     /// A request rule is broken; `None` for a request the rules cannot read
@@ -108,6 +110,10 @@ pub fn documented_entries<'v>(v: &'v Vendor, ep: Option<&Endpoint>, s: &Situatio
         Situation::AuthMalformed if a.on_malformed.is_empty() => listed(&[&a.on_rejected]),
         Situation::AuthMalformed => listed(&[&a.on_malformed, &a.on_rejected]),
         Situation::AuthRejected => listed(&[&a.on_rejected]),
+        // Where the docs name no expired answer, an expired token is one
+        // the server no longer accepts.
+        Situation::AuthExpired if a.on_expired.is_empty() => listed(&[&a.on_rejected]),
+        Situation::AuthExpired => listed(&[&a.on_expired]),
         // The login endpoint documents its own failures: the presented-
         // credential answers it lists, else its rule-violation answers.
         Situation::LoginRejected => {
@@ -156,7 +162,12 @@ pub fn served_entry<'v>(v: &'v Vendor, ep: Option<&Endpoint>, s: &Situation<'_>)
     let catch_all = || v.errors.iter().find(|e| matches!(e.message, MessageRule::Any) && e.body.is_none());
     match s {
         Situation::WrongMethod => unknown_route().or_else(|| served_entry(v, ep, &Situation::RuleBroken(None))),
-        Situation::UnknownRoute | Situation::AuthMissing | Situation::AuthMalformed | Situation::AuthRejected | Situation::Success => None,
+        Situation::UnknownRoute
+        | Situation::AuthMissing
+        | Situation::AuthMalformed
+        | Situation::AuthRejected
+        | Situation::AuthExpired
+        | Situation::Success => None,
         Situation::RuleBroken(_) => catch_all().or_else(unknown_route),
         _ => served_entry(v, ep, &Situation::RuleBroken(None)),
     }
@@ -210,7 +221,14 @@ impl<'v> Served<'v> {
             (Situation::UnknownRoute | Situation::NotFound | Situation::MissingReference(_) | Situation::Empty, None) => 404,
             (Situation::WrongMethod, None) => 405,
             (Situation::InvalidJson | Situation::RuleBroken(_), None) => 400,
-            (Situation::AuthMissing | Situation::AuthMalformed | Situation::AuthRejected | Situation::LoginRejected, None) => 401,
+            (
+                Situation::AuthMissing
+                | Situation::AuthMalformed
+                | Situation::AuthRejected
+                | Situation::AuthExpired
+                | Situation::LoginRejected,
+                None,
+            ) => 401,
             (Situation::Duplicate, None) => 409,
         };
         Served { entry, status }
@@ -274,6 +292,9 @@ pub fn answerable_entries(v: &Vendor, ep: &Endpoint) -> Vec<String> {
     ];
     if ep.authenticated {
         situations.extend([Situation::AuthMissing, Situation::AuthMalformed, Situation::AuthRejected]);
+        if v.auth.token.is_some() {
+            situations.push(Situation::AuthExpired);
+        }
     }
     let rules = ep.all_rules();
     situations.extend(rules.iter().map(|(_, r)| Situation::RuleBroken(Some(*r))));
@@ -334,6 +355,7 @@ mod tests {
                     Situation::AuthMissing,
                     Situation::AuthMalformed,
                     Situation::AuthRejected,
+                    Situation::AuthExpired,
                     Situation::LoginRejected,
                     Situation::RuleBroken(None),
                     Situation::NotFound,
@@ -349,9 +371,14 @@ mod tests {
                         (_, Some(e)) => served_status(v, e),
                         (Situation::WrongMethod, None) => 405,
                         (Situation::InvalidJson | Situation::RuleBroken(_), None) => 400,
-                        (Situation::AuthMissing | Situation::AuthMalformed | Situation::AuthRejected | Situation::LoginRejected, None) => {
-                            401
-                        }
+                        (
+                            Situation::AuthMissing
+                            | Situation::AuthMalformed
+                            | Situation::AuthRejected
+                            | Situation::AuthExpired
+                            | Situation::LoginRejected,
+                            None,
+                        ) => 401,
                         (Situation::Duplicate, None) => 409,
                         (_, None) => 404,
                     };

@@ -90,6 +90,7 @@ impl CheckId {
             Situation::InvalidJson => "transport.on_invalid_json",
             Situation::AuthMissing => "auth.on_missing",
             Situation::AuthMalformed => "auth.on_malformed",
+            Situation::AuthExpired => "auth.on_expired",
             Situation::AuthRejected | Situation::LoginRejected => "auth.on_rejected",
             Situation::RuleBroken(_) => "transport.on_rule_violation",
             Situation::NotFound => "operation.on_not_found",

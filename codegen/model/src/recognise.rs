@@ -135,6 +135,7 @@ pub fn success_payload(v: &Vendor, ep: &Endpoint, status: u16, body: &Value) -> 
         Payload::EmptyObject => payload.as_object().is_some_and(|m| m.is_empty()),
         Payload::Records => payload.as_array().is_some_and(|a| a.iter().all(Value::is_object)),
         Payload::Null => payload.is_null(),
+        Payload::Unspecified => true,
         Payload::Wrapped { member } if ep.wraps_list() => {
             payload
                 .get(member)
@@ -154,6 +155,7 @@ pub fn success_payload(v: &Vendor, ep: &Endpoint, status: u16, body: &Value) -> 
             Payload::EmptyObject => "an empty object".to_string(),
             Payload::Records => "a list of records".to_string(),
             Payload::Null => "null".to_string(),
+            Payload::Unspecified => "anything".to_string(),
             Payload::Wrapped { member } if ep.wraps_list() => {
                 let beside: Vec<String> = ep.response.beside.iter().map(|(n, _)| format!("`{n}`")).collect();
                 match beside.is_empty() {

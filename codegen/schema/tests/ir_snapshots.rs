@@ -21,3 +21,8 @@ fn ir_manex() {
 fn ir_rpm() {
     snapshot("rpm");
 }
+
+#[test]
+fn ir_expandable_legacy() {
+    snapshot("expandable-legacy");
+}

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{assert_one, errors_after, real_tree};
+use common::{assert_one, errors_after, errors_after_replacing, real_tree};
 use erpspec_schema::load_tree;
 use std::path::PathBuf;
 
@@ -762,4 +762,49 @@ fn other_types_name_scalar_types_other_than_the_fields_own() {
         t.replacen("types: [integer]", "types: [object]", 1)
     });
     assert_one(&errors, &["`other_types` lists `object`"]);
+}
+
+#[test]
+fn an_expired_answer_needs_a_token_issuer() {
+    let errors = errors_after_replacing(
+        "manex/api.yaml",
+        "  on_rejected: invalid-api-key\n",
+        "  on_rejected: invalid-api-key\n  on_expired: invalid-api-key\n",
+    );
+    assert_one(
+        &errors,
+        &[
+            "schemas/manex/api.yaml:",
+            "`on_expired` answers an expired token, but this vendor issues no tokens",
+            "help: declare the login endpoint under `auth.token`",
+        ],
+    );
+}
+
+#[test]
+fn a_token_is_carried_in_one_place() {
+    let both = errors_after_replacing(
+        "expandable-legacy/api.yaml",
+        "    response_header: AuthToken\n",
+        "    response_header: AuthToken\n    response_field: AUTH_TOKEN\n",
+    );
+    assert!(
+        both.iter()
+            .any(|e| e.contains("carried by both `response_field` and `response_header`")),
+        "{both:#?}"
+    );
+    let neither = errors_after_replacing("expandable-legacy/api.yaml", "    response_header: AuthToken\n", "");
+    assert_one(
+        &neither,
+        &[
+            "`auth.token` does not say where the login answer carries the token",
+            "help: add `response_field: AUTH_TOKEN` (a member of the answer) or `response_header: AuthToken` (a header)",
+        ],
+    );
+    let not_a_header = errors_after_replacing(
+        "expandable-legacy/api.yaml",
+        "response_header: AuthToken",
+        "response_header: Auth Token",
+    );
+    assert_one(&not_a_header, &["`Auth Token` is not an HTTP header name"]);
 }

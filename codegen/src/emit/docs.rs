@@ -240,7 +240,8 @@ fn parameters(v: &Vendor) -> String {
 }
 
 fn credentials(v: &Vendor) -> Vec<String> {
-    v.auth
+    let mut out: Vec<String> = v
+        .auth
         .presentations
         .iter()
         .map(|p| {
@@ -250,15 +251,23 @@ fn credentials(v: &Vendor) -> Vec<String> {
                 PresentationLocation::Path => format!("the `{{{}}}` segment of the URL", p.name),
                 PresentationLocation::Body => format!("the body member `{}`", p.name),
             };
-            let what = if p.value == "token" {
-                "the token issued at login".to_string()
-            } else {
-                format!("the {} credential", p.value)
+            let what = match &v.auth.token {
+                Some(t) if p.value == "token" => format!("the token from `{}` ({})", t.endpoint, t.carried_in.describe()),
+                _ if p.value == "token" => "the token issued at login".to_string(),
+                _ => format!("the {} credential", p.value),
             };
             let deprecated = if p.deprecated { " (deprecated, still accepted)" } else { "" };
             format!("{what} in {place}{deprecated}")
         })
-        .collect()
+        .collect();
+    if !v.auth.on_expired.is_empty() {
+        let ids: Vec<String> = v.auth.on_expired.iter().map(|id| format!("`{id}`")).collect();
+        out.push(format!(
+            "tokens expire (the docs give no lifetime): an expired one gets {}",
+            ids.join(" or ")
+        ));
+    }
+    out
 }
 
 fn source_model(s: &Source) -> Value {
@@ -485,6 +494,7 @@ fn payload_text(ep: &Endpoint) -> String {
         Payload::Records => "a list of the matching records".into(),
         Payload::EmptyObject => "an empty object `{}`".into(),
         Payload::Null => "`null`".into(),
+        Payload::Unspecified => "not described by the docs (any body)".into(),
         Payload::Wrapped { member } if ep.wraps_list() => format!("an object with the list of records under `{member}`"),
         Payload::Wrapped { member } => format!("an object with the record under `{member}`"),
     }

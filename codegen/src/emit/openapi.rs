@@ -16,7 +16,9 @@
 
 use super::pretty_writer::PrettyWriter;
 use erpspec_model::answers::{self, Situation};
-use erpspec_model::ir::{Api, Endpoint, ErrorEntry, Field, ParamLocation, Payload, PresentationLocation, Rule, Template, Type, Vendor};
+use erpspec_model::ir::{
+    Api, Endpoint, ErrorEntry, Field, ParamLocation, Payload, PresentationLocation, Rule, Template, TokenCarrier, Type, Vendor,
+};
 use erpspec_rules::{RuleKind, ScalarType, Strength};
 use serde_json::{Map, Value, json};
 
@@ -300,6 +302,8 @@ fn response_schema(v: &Vendor, ep: &Endpoint) -> Value {
         Payload::Records => json!({ "type": "array", "items": record }),
         Payload::EmptyObject => json!({ "type": "object", "maxProperties": 0 }),
         Payload::Null => json!({ "type": "null" }),
+        // The docs do not describe the body: any JSON value.
+        Payload::Unspecified => json!({}),
         Payload::Wrapped { member } if ep.wraps_list() => {
             let mut properties = Map::new();
             for (name, _) in &ep.response.beside {
@@ -425,10 +429,15 @@ fn responses(v: &Vendor, ep: &Endpoint) -> Map<String, Value> {
                 .to_string(),
         )
     };
-    responses.insert(
-        ok_status,
-        json!({ "description": ok_description, "content": { "application/json": { "schema": ok_schema } } }),
-    );
+    let mut ok = json!({ "description": ok_description, "content": { "application/json": { "schema": ok_schema } } });
+    if let Some(header) = token_header(v, ep) {
+        ok["headers"] = json!({ header: {
+            "description": "The token the other calls present.",
+            "required": true,
+            "schema": { "type": "string", "minLength": 1 },
+        } });
+    }
+    responses.insert(ok_status, ok);
     for (status, entries) in by_status {
         let schemas: Vec<Value> = entries.iter().map(|e| error_schema(v, e)).collect();
         let text: Vec<String> = entries
@@ -447,6 +456,17 @@ fn responses(v: &Vendor, ep: &Endpoint) -> Map<String, Value> {
         responses.insert(status, resp);
     }
     responses
+}
+
+/// The header a login endpoint's answer carries its token in, if it does.
+fn token_header<'v>(v: &'v Vendor, ep: &Endpoint) -> Option<&'v str> {
+    match &v.auth.token {
+        Some(t) if t.endpoint == ep.id => match &t.carried_in {
+            TokenCarrier::Header(h) => Some(h),
+            TokenCarrier::Field(_) => None,
+        },
+        _ => None,
+    }
 }
 
 /// An example's key in an `examples` map: its caption, as a slug.

@@ -149,6 +149,16 @@ impl Planner<'_> {
                 "a malformed token is refused",
             ));
         }
+        // Only where the docs name the answer: elsewhere an expired token is
+        // one the server may or may not still accept.
+        if token && !v.auth.on_expired.is_empty() {
+            cases.push((
+                "expired",
+                Presenting::Expired,
+                Situation::AuthExpired,
+                "a token past its lifetime gets the expired answer",
+            ));
+        }
         for (case, presenting, s, what) in cases {
             let built = self.base(ep);
             let expect = refusal(v, Some(ep), &s);

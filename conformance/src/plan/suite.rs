@@ -120,7 +120,7 @@ mod tests {
             vendor,
             // Nothing listens there: planning sends no request.
             base: BaseUrl::parse("http://127.0.0.1:9").unwrap(),
-            token: None,
+            token: Default::default(),
         }
     }
 

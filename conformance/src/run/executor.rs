@@ -5,7 +5,7 @@
 use super::{Exchange, Subjects, Verdict};
 use crate::oracle::{self, Finding};
 use crate::plan::{Assert, Call, Check, Expect, Fill, Slot, Source, Step};
-use crate::target::{Target, query_string};
+use crate::target::{Presenting, Target, query_string};
 use crate::transport::{Connection, Problem, Reply, WireRequest};
 use crate::values::{get_path, record_of, remove_path, set_path};
 use erpspec_model::ir::{Endpoint, OperationKind, Vendor};
@@ -122,6 +122,19 @@ fn step_value(v: &Vendor, records: &[Option<Value>], from_step: usize, f: &Fill)
     })
 }
 
+/// How much longer than the server's token lifetime the harness waits
+/// before presenting a token as expired.
+const EXPIRY_MARGIN: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// How a call presents credentials (`None`: a raw or query call, which
+/// presents the valid ones where it can).
+fn presents(call: &Call) -> Option<Presenting> {
+    match call {
+        Call::Json { presenting, .. } => Some(*presenting),
+        _ => None,
+    }
+}
+
 /// The endpoint a call is judged as an answer of (none for another route).
 fn call_endpoint<'v>(v: &'v Vendor, call: &Call) -> Option<&'v Endpoint> {
     let id = match call {
@@ -184,6 +197,61 @@ impl Executor<'_> {
         self.conn.send(req)
     }
 
+    /// Sends a call; where it presented the run's token and the server
+    /// answers that the token expired (its documented answer), logs in
+    /// again and sends it once more, as a client would.
+    pub(super) fn send_call(&mut self, call: &Call) -> Option<(WireRequest, Result<Reply, Problem>)> {
+        let req = self.wire(call)?;
+        let used = self.target.token.current();
+        let reply = self.send(&req);
+        let presents_current = !matches!(
+            presents(call),
+            Some(Presenting::Nothing | Presenting::Wrong | Presenting::Malformed | Presenting::Expired)
+        );
+        let (Some(used), Ok(r)) = (used, &reply) else {
+            return Some((req, reply));
+        };
+        if !presents_current || !oracle::is_expired_token(&self.target.vendor, &serde_json::from_slice(&r.body).unwrap_or(Value::Null)) {
+            return Some((req, reply));
+        }
+        let conn = &mut self.conn;
+        let renewed = self.target.token.renew(&used, || match super::setup::log_in(conn, self.target) {
+            Ok(Some(t)) => Ok(t),
+            Ok(None) => Err(()),
+            Err(_) => Err(()),
+        });
+        self.requests += 1;
+        if renewed.is_err() {
+            return Some((req, reply));
+        }
+        let again = self.wire(call)?;
+        let reply = self.send(&again);
+        Some((again, reply))
+    }
+
+    /// Makes sure the run holds a token past the server's lifetime: logs in
+    /// and waits it out (once per run); why not, where the lifetime is unknown.
+    fn expired_token(&mut self) -> Result<(), String> {
+        let t = self.target;
+        let Some(lifetime) = t.token.lifetime else {
+            return Err("the server's token lifetime is not known: pass --token-lifetime SECONDS (the lifetime the server is configured with) to check the expired-token answer".into());
+        };
+        let conn = &mut self.conn;
+        let mut sent = 0;
+        let made = t.token.expired(|| {
+            sent += 1;
+            let token = super::setup::log_in(conn, t)
+                .map_err(|e| e.to_string())?
+                .ok_or("the vendor issues no tokens")?;
+            // Past the lifetime, measured from the answer (the server issued
+            // the token before it), with room for the clocks' resolution.
+            std::thread::sleep(lifetime + EXPIRY_MARGIN);
+            Ok::<_, String>(token)
+        });
+        self.requests += sent;
+        made.map(|_| ())
+    }
+
     /// Runs a check's steps; returns the verdict, the reason and the exchanges.
     pub fn run_check(&mut self, check: &Check) -> Ran {
         let mut trail = Trail::default();
@@ -208,13 +276,17 @@ impl Executor<'_> {
             Ok(resolved) => resolved,
             Err(why) => return Some(Ran::skipped(why, std::mem::take(&mut trail.exchanges))),
         };
-        let Some(req) = self.wire(&call) else {
+        if presents(&call) == Some(Presenting::Expired)
+            && let Err(why) = self.expired_token()
+        {
+            return Some(Ran::skipped(why, std::mem::take(&mut trail.exchanges)));
+        }
+        let Some((req, reply)) = self.send_call(&call) else {
             return Some(Ran::skipped(
                 "the check names an endpoint the schemas lack".into(),
                 std::mem::take(&mut trail.exchanges),
             ));
         };
-        let reply = self.send(&req);
         let ep = call_endpoint(v, &call);
         let finding = match &reply {
             Err(p) => Finding::Wrong(format!("no answer: {p}")),
@@ -338,7 +410,6 @@ fn locate(t: &Target, step: &Step, records: &[Option<Value>], ep: &Endpoint, pay
 mod tests {
     use super::*;
     use crate::plan::{Compare, json_step};
-    use crate::target::Presenting;
     use crate::transport::BaseUrl;
     use serde_json::json;
 
@@ -362,7 +433,7 @@ mod tests {
             credentials: Default::default(),
             vendor,
             base: BaseUrl::parse("http://127.0.0.1:9").unwrap(),
-            token: None,
+            token: Default::default(),
         };
         let assert = |value| Assert {
             path: vec!["CUSTNO".into()],

@@ -8,7 +8,7 @@ use crate::plan::{Call, Step};
 use crate::target::{Presenting, Target};
 use crate::transport::{Connection, Problem};
 use crate::values::{get_path, record_of, record_value};
-use erpspec_model::ir::{OperationKind, Vendor};
+use erpspec_model::ir::{OperationKind, TokenCarrier, Vendor};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -34,31 +34,41 @@ pub(super) struct Made {
 }
 
 /// Logs in, where the vendor issues tokens; the requests it sent.
-pub(super) fn login(conn: &mut Connection, target: &mut Target) -> Result<usize, SetupError> {
-    let Some((ep, body)) = target.login() else { return Ok(0) };
-    let ep = ep.clone();
-    let req = target.request(&ep, &crate::plan::method_for(&target.vendor), &body, Presenting::Valid);
+pub(super) fn login(conn: &mut Connection, target: &Target) -> Result<usize, SetupError> {
+    match log_in(conn, target)? {
+        Some(token) => {
+            target.token.set(token);
+            Ok(1)
+        }
+        None => Ok(0),
+    }
+}
+
+/// One call of the login endpoint: the token it issued (from the member
+/// or the header `auth.token` names); `None` where the vendor issues none.
+pub(super) fn log_in(conn: &mut Connection, target: &Target) -> Result<Option<String>, SetupError> {
+    let (Some((ep, body)), Some(issue)) = (target.login(), target.vendor.auth.token.as_ref()) else {
+        return Ok(None);
+    };
+    let req = target.request(ep, &crate::plan::method_for(&target.vendor), &body, Presenting::Valid);
     let reply = conn.send(&req).map_err(|p| match p {
         Problem::Connect(e) => SetupError::Unreachable(e),
         other => SetupError::Unreachable(other.to_string()),
     })?;
-    let field = target
-        .vendor
-        .auth
-        .token
-        .as_ref()
-        .map(|t| t.response_field.clone())
-        .unwrap_or_default();
     let json: Value = serde_json::from_slice(&reply.body).unwrap_or(Value::Null);
-    match oracle::success_payload(&target.vendor, &ep, reply.status, &json) {
-        Ok(payload) => match get_path(&target.vendor, &payload, std::slice::from_ref(&field)).and_then(Value::as_str) {
-            Some(token) if !token.is_empty() => {
-                target.token = Some(token.to_string());
-                Ok(1)
-            }
-            _ => Err(SetupError::Credentials(format!("{} answered without a `{field}`", ep.id))),
-        },
-        Err(why) => Err(SetupError::Credentials(format!("logging in through {} failed: {why}", ep.id))),
+    let payload = oracle::success_payload(&target.vendor, ep, reply.status, &json)
+        .map_err(|why| SetupError::Credentials(format!("logging in through {} failed: {why}", ep.id)))?;
+    let token = match &issue.carried_in {
+        TokenCarrier::Field(field) => get_path(&target.vendor, &payload, std::slice::from_ref(field)).and_then(Value::as_str),
+        TokenCarrier::Header(header) => reply.header(header),
+    };
+    match token {
+        Some(token) if !token.trim().is_empty() => Ok(Some(token.to_string())),
+        _ => Err(SetupError::Credentials(format!(
+            "{} answered without a token in {}",
+            ep.id,
+            issue.carried_in.describe()
+        ))),
     }
 }
 

@@ -45,7 +45,7 @@ impl Engine {
         if self.readings.other(readings::SCALARS_AS_TEXT) {
             readings::write_scalars_as_text(&self.v, &mut body);
         }
-        Response { status, body }
+        Response::new(status, body)
     }
 
     /// What the server serves in a situation (see [`Served::with`]). Where
@@ -101,7 +101,7 @@ impl Engine {
         if self.readings.other(readings::SCALARS_AS_TEXT) {
             readings::write_scalars_as_text(&self.v, &mut body);
         }
-        Response { status, body }
+        Response::new(status, body)
     }
 
     /// An entry's status, message and code, as the readings and fault

@@ -9,7 +9,7 @@ use crate::faults::Fault;
 use crate::store::Tx;
 use crate::util;
 use erpspec_model::answers::Situation;
-use erpspec_model::ir::{Endpoint, PresentationLocation};
+use erpspec_model::ir::{Endpoint, PresentationLocation, TokenCarrier};
 use erpspec_rules::lookup_field;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -21,6 +21,7 @@ enum AuthFailure {
     Missing,
     Malformed,
     Rejected,
+    Expired,
 }
 
 impl Engine {
@@ -51,6 +52,7 @@ impl Engine {
                 Situation::AuthRejected,
                 "The credentials were not accepted.",
             ),
+            AuthFailure::Expired => (Fault::AuthAcceptExpired, Situation::AuthExpired, "The token has expired."),
         };
         if self.faults.has(&accepted) {
             return Ok("anonymous".to_string());
@@ -102,13 +104,26 @@ impl Engine {
             if !auth::well_formed_token(&token) {
                 return Ok(Err(AuthFailure::Malformed));
             }
-            return Ok(tx.token(&self.v.name, &auth::token_hash(&token))?.ok_or(AuthFailure::Rejected));
+            return Ok(match tx.token(&self.v.name, &auth::token_hash(&token))? {
+                None => Err(AuthFailure::Rejected),
+                Some((_, issued)) if self.expired(&issued) => Err(AuthFailure::Expired),
+                Some((principal, _)) => Ok(principal),
+            });
         }
         let text = util::text(&value);
         match self.credentials.get(&p.value) {
             Some((salt, hash)) if auth::same_hash(hash, &auth::credential_hash(salt, &p.value, &text)) => Ok(Ok(p.value.clone())),
             _ => Ok(Err(AuthFailure::Rejected)),
         }
+    }
+
+    /// Whether a token issued at `issued` (Unix milliseconds, as stored)
+    /// has outlived `--token-lifetime`; a time that does not read (a
+    /// database of an earlier version) is long past.
+    fn expired(&self, issued: &str) -> bool {
+        let Some(lifetime) = self.token_lifetime else { return false };
+        let issued_ms: i64 = issued.parse().unwrap_or(0);
+        util::now_unix_ms().saturating_sub(issued_ms) > lifetime.as_millis() as i64
     }
 
     pub(super) fn is_credential_path(&self, path: &str) -> bool {
@@ -153,9 +168,18 @@ impl Engine {
             .map(util::text)
             .unwrap_or_else(|| self.v.auth.credentials.first().cloned().unwrap_or_default());
         let (text, hash) = auth::issue_token();
-        tx.add_token(&self.v.name, &hash, &principal, &util::now_iso())?;
-        let mut record = Map::new();
-        record.insert(token.response_field.clone(), Value::String(text));
-        Ok(self.success(ep, self.shape_payload(ep, Value::Object(record))))
+        tx.add_token(&self.v.name, &hash, &principal, util::now_unix_ms())?;
+        Ok(match &token.carried_in {
+            TokenCarrier::Field(field) => {
+                let mut record = Map::new();
+                record.insert(field.clone(), Value::String(text));
+                self.success(ep, self.shape_payload(ep, Value::Object(record)))
+            }
+            TokenCarrier::Header(header) => {
+                let mut answer = self.success(ep, self.shape_payload(ep, Value::Object(Map::new())));
+                answer.headers.push((header.clone(), text));
+                answer
+            }
+        })
     }
 }

@@ -96,6 +96,25 @@ impl Request {
 pub struct Response {
     pub status: u16,
     pub body: Value,
+    /// Headers beside the content type (a login's token header).
+    pub headers: Vec<(String, String)>,
+}
+
+impl Response {
+    /// An answer with no headers of its own.
+    pub fn new(status: u16, body: Value) -> Response {
+        Response {
+            status,
+            body,
+            headers: Vec::new(),
+        }
+    }
+
+    /// The answer when the engine could not answer (it does not panic; if
+    /// it ever did, the client still gets JSON).
+    pub fn internal_error() -> Response {
+        Response::new(500, serde_json::json!({ "error": "internal error" }))
+    }
 }
 
 /// What aborts a transaction: an answer to send after rolling back, or a
@@ -132,6 +151,8 @@ pub struct Engine {
     answered: std::sync::atomic::AtomicU64,
     /// The fields each resource's records are looked up by.
     index: Indexes,
+    /// How long an issued token is accepted (`None`: for as long as it is kept).
+    pub token_lifetime: Option<std::time::Duration>,
 }
 
 /// A request that passed routing, method and parameter checks, with its

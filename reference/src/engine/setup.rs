@@ -49,6 +49,7 @@ impl Engine {
             body_credentials,
             answered: std::sync::atomic::AtomicU64::new(0),
             index,
+            token_lifetime: None,
         };
         engine.load_demo(store).map_err(|e| format!("cannot store the demo records: {e}"))?;
         Ok((engine, setup))

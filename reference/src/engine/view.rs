@@ -15,7 +15,7 @@ impl Engine {
     /// fields (absent ones get their type's empty value), with included
     /// child records and the endpoint's read quirks.
     pub(super) fn record_payload(&self, tx: &Tx<'_>, ep: &Endpoint, r: &Resource, member: Option<&str>, doc: &Value) -> Step<Value> {
-        if matches!(ep.response.payload, Payload::EmptyObject | Payload::Null) {
+        if matches!(ep.response.payload, Payload::EmptyObject | Payload::Null | Payload::Unspecified) {
             return Ok(self.shape_payload(ep, Value::Null));
         }
         let record = self.record_view(tx, ep, r, member, doc)?;
@@ -131,7 +131,8 @@ impl Engine {
     pub(super) fn shape_payload(&self, ep: &Endpoint, record: Value) -> Value {
         match &ep.response.payload {
             Payload::Record | Payload::Records => record,
-            Payload::EmptyObject => json!({}),
+            // Where the docs describe no body, the least a client can read.
+            Payload::EmptyObject | Payload::Unspecified => json!({}),
             Payload::Null => Value::Null,
             Payload::Wrapped { member } => json!({ member: record }),
         }

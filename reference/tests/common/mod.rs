@@ -70,6 +70,14 @@ impl Answer {
     pub fn json(&self) -> Value {
         serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("answer is not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
     }
+    /// The token a login answer carries, where `auth.token` says it does.
+    pub fn issued_token(&self, issue: &erpspec_model::ir::TokenIssue) -> Option<String> {
+        match &issue.carried_in {
+            erpspec_model::ir::TokenCarrier::Field(f) => self.json()[f].as_str().map(str::to_string),
+            erpspec_model::ir::TokenCarrier::Header(h) => self.header(h).map(str::to_string),
+        }
+    }
+
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
@@ -176,10 +184,11 @@ impl Server {
         if self.token.is_none() && self.vendor.auth.token.is_some() {
             self.token();
         }
-        Target {
-            token: self.token.clone(),
-            ..self.bare_target()
+        let t = self.bare_target();
+        if let Some(token) = &self.token {
+            t.token.set(token.clone());
         }
+        t
     }
 
     /// The target before logging in.
@@ -189,7 +198,7 @@ impl Server {
             base: BaseUrl::parse(&format!("http://{}", self.addr)).expect("loopback URL"),
             credentials: self.creds.clone(),
             fixtures: Default::default(),
-            token: None,
+            token: Default::default(),
         }
     }
 
@@ -208,7 +217,7 @@ impl Server {
         let (ep, body) = t.login().expect("a login endpoint");
         let a = send_wire(self.addr, &t.request(ep, "POST", &body, Presenting::Valid));
         assert_eq!(a.status, 200, "login: {}", String::from_utf8_lossy(&a.body));
-        let token = a.json()[&issue.response_field].as_str().expect("token").to_string();
+        let token = a.issued_token(&issue).expect("token");
         self.token = Some(token.clone());
         token
     }

@@ -78,6 +78,9 @@ pub struct Auth {
     /// where undocumented.
     pub on_missing: Vec<String>,
     pub on_malformed: Vec<String>,
+    /// A token the server issued that has since expired.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub on_expired: Vec<String>,
     pub on_rejected: Vec<String>,
     pub sources: Vec<String>,
 }
@@ -100,10 +103,38 @@ pub struct TokenIssue {
     pub endpoint: String,
     /// Request field of the login endpoint carrying each credential.
     pub credential_fields: BTreeMap<String, String>,
-    /// Field of the login response carrying the token.
-    pub response_field: String,
+    /// Where the login answer carries the token.
+    pub carried_in: TokenCarrier,
     /// The credential that names the user (audit fields record it).
     pub principal: Option<String>,
+}
+
+/// Where a login answer carries the token it issues.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenCarrier {
+    /// A member of the login answer's payload (`AUTH_TOKEN`).
+    Field(String),
+    /// A header of the login answer (`AuthToken`), matched ignoring case
+    /// as HTTP header names are.
+    Header(String),
+}
+
+impl TokenCarrier {
+    /// The member or header name.
+    pub fn name(&self) -> &str {
+        match self {
+            TokenCarrier::Field(n) | TokenCarrier::Header(n) => n,
+        }
+    }
+
+    /// For docs: "the `AUTH_TOKEN` member of the answer".
+    pub fn describe(&self) -> String {
+        match self {
+            TokenCarrier::Field(n) => format!("the `{n}` member of its answer"),
+            TokenCarrier::Header(n) => format!("the `{n}` header of its answer"),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -125,6 +125,9 @@ pub enum Payload {
     /// The record under one member name (RPM `{"Contact": {...}}`); for a
     /// query, the list of records under it (RPM `{"Customers": [...]}`).
     Wrapped { member: String },
+    /// The docs do not describe the body (Expandable's older login answers
+    /// with its token in a header): any body is right.
+    Unspecified,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -13,9 +13,18 @@ pub(super) fn auth(cx: &mut Cx, a: &syntax::AuthSyntax, transport_path: &str) ->
     let token = a.token.as_ref().map(|t| TokenIssue {
         endpoint: t.endpoint.value.clone(),
         credential_fields: t.credential_fields.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect(),
-        response_field: t.response_field.value.clone(),
+        carried_in: token_carrier(cx, t),
         principal: t.principal.as_ref().map(|p| p.value.clone()),
     });
+    if a.token.is_none()
+        && let Some(expired) = &a.on_expired
+    {
+        cx.error(
+            expired,
+            "`on_expired` answers an expired token, but this vendor issues no tokens (no `auth.token`)",
+            "declare the login endpoint under `auth.token`, or remove `on_expired` (an expired credential is `on_rejected`)",
+        );
+    }
     let declared: Vec<String> = a.credentials.iter().map(|c| c.value.clone()).collect();
     let mut example_values = BTreeMap::new();
     for (name, value) in &a.example_values.0 {
@@ -36,8 +45,48 @@ pub(super) fn auth(cx: &mut Cx, a: &syntax::AuthSyntax, transport_path: &str) ->
         presentations,
         on_missing: cx.error_refs(&a.on_missing),
         on_malformed: cx.error_refs(&a.on_malformed),
+        on_expired: cx.error_refs(&a.on_expired),
         on_rejected: cx.error_refs(&a.on_rejected),
         sources: cx.source_refs(&a.sources),
+    }
+}
+
+/// The login answer carries the token in exactly one place: a member of
+/// its payload or a header.
+fn token_carrier(cx: &mut Cx, t: &syntax::TokenSyntax) -> TokenCarrier {
+    match (&t.response_field, &t.response_header) {
+        (Some(f), None) => TokenCarrier::Field(f.value.clone()),
+        (None, Some(h)) => {
+            if !h
+                .value
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+                || h.value.is_empty()
+            {
+                cx.error(
+                    h,
+                    format!("`{}` is not an HTTP header name", h.value),
+                    "write the header's name as the docs print it, e.g. `response_header: AuthToken`",
+                );
+            }
+            TokenCarrier::Header(h.value.clone())
+        }
+        (Some(f), Some(_)) => {
+            cx.error(
+                f,
+                "the token is carried by both `response_field` and `response_header`",
+                "keep the one the docs name: a member of the login's answer (`response_field`) or a header (`response_header`)",
+            );
+            TokenCarrier::Field(f.value.clone())
+        }
+        (None, None) => {
+            cx.error(
+                &t.endpoint,
+                "`auth.token` does not say where the login answer carries the token",
+                "add `response_field: AUTH_TOKEN` (a member of the answer) or `response_header: AuthToken` (a header)",
+            );
+            TokenCarrier::Field(String::new())
+        }
     }
 }
 
@@ -148,11 +197,13 @@ fn login_carries_the_token(cx: &mut Cx, ts: &syntax::TokenSyntax, login: &Endpoi
             "name the credential that identifies the user, e.g. `principal: USER_NAME`",
         );
     }
-    if !login.response.fields.iter().any(|f| f.name == ts.response_field.value) {
+    if let Some(field) = &ts.response_field
+        && !login.response.fields.iter().any(|f| f.name == field.value)
+    {
         cx.error(
-            &ts.response_field,
-            format!("`{}` is not a response field of `{}`", ts.response_field.value, login.id),
-            "name the login response's field that carries the token",
+            field,
+            format!("`{}` is not a response field of `{}`", field.value, login.id),
+            "name the login response's field that carries the token, or write `response_header:` if a header carries it",
         );
     }
 }

@@ -166,6 +166,7 @@ impl EndpointCx<'_> {
             syntax::PayloadSyntax::Records => Payload::Records,
             syntax::PayloadSyntax::EmptyObject => Payload::EmptyObject,
             syntax::PayloadSyntax::Null => Payload::Null,
+            syntax::PayloadSyntax::Unspecified => Payload::Unspecified,
             syntax::PayloadSyntax::Wrapped => match &resp.member {
                 Some(m) => Payload::Wrapped { member: m.clone() },
                 None => {
@@ -183,6 +184,14 @@ impl EndpointCx<'_> {
                 &resp.payload,
                 "`member` is given but the payload is not `wrapped`",
                 "write `payload: wrapped`, or remove `member`",
+            );
+        }
+        let describes_a_body = resp.echo_request || resp.extends.is_some() || !resp.fields.0.is_empty() || !resp.beside.0.is_empty();
+        if payload == Payload::Unspecified && describes_a_body {
+            self.error(
+                &resp.payload,
+                "`payload: unspecified` says the docs do not describe the body, but the response describes one",
+                "remove `fields`, `extends`, `echo_request` and `beside`, or name the payload the docs show (`record`, `empty_object`, ...)",
             );
         }
         payload

@@ -108,6 +108,9 @@ pub struct AuthSyntax {
     pub on_missing: Option<S<Answers>>,
     #[serde(default)]
     pub on_malformed: Option<S<Answers>>,
+    /// A token that was issued but has expired.
+    #[serde(default)]
+    pub on_expired: Option<S<Answers>>,
     #[serde(default)]
     pub on_rejected: Option<S<Answers>>,
     pub sources: Vec<S<String>>,
@@ -118,7 +121,12 @@ pub struct AuthSyntax {
 pub struct TokenSyntax {
     pub endpoint: S<String>,
     pub credential_fields: BTreeMap<String, S<String>>,
-    pub response_field: S<String>,
+    /// Exactly one of `response_field` (a member of the login answer's
+    /// payload) and `response_header` (a header of the login answer).
+    #[serde(default)]
+    pub response_field: Option<S<String>>,
+    #[serde(default)]
+    pub response_header: Option<S<String>>,
     #[serde(default)]
     pub principal: Option<S<String>>,
 }

@@ -373,6 +373,7 @@ pub enum PayloadSyntax {
     EmptyObject,
     Null,
     Wrapped,
+    Unspecified,
 }
 
 #[derive(Debug, Deserialize)]
