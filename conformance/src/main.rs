@@ -1,4 +1,4 @@
-//! `conformance check --api <expandable|manex|rpm|DIR> --base-url URL [--credential NAME=VALUE]...
+//! `conformance check --api <VENDOR|DIR> --base-url URL [--credential NAME=VALUE]...
 //!     [--fixture NAME=VALUE]... [--seed N] [--cases N] [--report json=PATH] [--report junit=PATH]
 //!     [--expect-failure CHECK_ID]...`
 //! `conformance replay CHECK_ID [--base-url URL] [--credential NAME=VALUE]...`
@@ -115,7 +115,7 @@ struct Connect {
 
 #[derive(clap::Args)]
 struct CheckArgs {
-    /// The vendor API: expandable, manex, rpm, or a directory of schemas.
+    /// The vendor API: the name of its directory under schemas/ (e.g. `manex`), or a directory of schemas.
     #[arg(long)]
     api: String,
     /// Where the server is, e.g. http://127.0.0.1:8080.

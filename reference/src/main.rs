@@ -1,4 +1,4 @@
-//! `reference --api expandable|manex|rpm [--listen ADDR] [--db PATH] [--credential NAME=VALUE... | --docs-credentials]`
+//! `reference --api VENDOR [--listen ADDR] [--db PATH] [--credential NAME=VALUE... | --docs-credentials]`
 //!
 //! Prints `listening on http://HOST:PORT` as its first line of standard
 //! output (scripts wait for it), then any generated credentials, once, then
@@ -15,7 +15,7 @@ use std::process::ExitCode;
 #[derive(Parser, Debug)]
 #[command(name = "reference", version)]
 struct Cli {
-    /// The vendor API to serve (a directory under schemas/: expandable, manex, rpm).
+    /// The vendor API to serve: the name of its directory under schemas/ (e.g. `manex`; an unknown name lists them).
     #[arg(long)]
     api: String,
     /// Address to listen on; port 0 picks a free port.

@@ -11,7 +11,7 @@ use std::process::{Command, ExitCode};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Only these APIs (repeatable; default: expandable, manex, rpm).
+    /// Only these APIs (repeatable; default: every vendor under schemas/).
     #[arg(long)]
     pub api: Vec<String>,
     /// Only these faults (mutation; repeatable).

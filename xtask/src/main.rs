@@ -34,7 +34,7 @@ enum Command {
     Conformance(harness::Args),
     /// Prove the harness: the suite once per reference-server fault switch, and once without.
     Mutation(harness::Args),
-    /// Run the reference server: `cargo xtask serve --api expandable|manex|rpm [--listen ADDR] [--db PATH] [--credential NAME=VALUE... | --docs-credentials]`.
+    /// Run the reference server: `cargo xtask serve --api VENDOR [--listen ADDR] [--db PATH] [--credential NAME=VALUE... | --docs-credentials]`.
     Serve(serve::Args),
 }
 

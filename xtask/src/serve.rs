@@ -10,7 +10,7 @@ use std::process::{Command, ExitCode};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Options of the reference server: --api expandable|manex|rpm [--listen ADDR] [--db PATH] [--credential NAME=VALUE... | --docs-credentials]
+    /// Options of the reference server: --api VENDOR [--listen ADDR] [--db PATH] [--credential NAME=VALUE... | --docs-credentials]
     #[arg(trailing_var_arg = true, allow_hyphen_values = true, value_name = "SERVER OPTIONS")]
     pub args: Vec<String>,
 }
