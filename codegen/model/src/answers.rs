@@ -210,13 +210,13 @@ impl<'v> Served<'v> {
     /// is the one place the server's statuses are decided: a success gets
     /// the success envelope's (200 where undocumented); an entry its
     /// [`served_status`], except that a wrong method gets HTTP's own 405
-    /// (with `Allow`, what every client and peer tool expects) where the
-    /// entry's status is undocumented; and where no entry answers, the
-    /// status HTTP gives the situation.
+    /// (with `Allow`, what every client and peer tool expects) unless the
+    /// docs give the wrong method's answer a status; and where no entry
+    /// answers, the status HTTP gives the situation.
     pub fn with(v: &Vendor, s: &Situation<'_>, entry: Option<&'v ErrorEntry>) -> Served<'v> {
         let status = match (s, entry) {
             (Situation::Success, _) => v.envelopes.success.status.unwrap_or(200),
-            (Situation::WrongMethod, Some(e)) if documented_status(v, e).is_none() => 405,
+            (Situation::WrongMethod, Some(e)) if !wrong_method_status_documented(v, e) => 405,
             (_, Some(e)) => served_status(v, e),
             (Situation::UnknownRoute | Situation::NotFound | Situation::MissingReference(_) | Situation::Empty, None) => 404,
             (Situation::WrongMethod, None) => 405,
@@ -233,6 +233,12 @@ impl<'v> Served<'v> {
         };
         Served { entry, status }
     }
+}
+
+/// Whether the docs name `e` for a wrong method and give it a status (a
+/// catalogue entry the server borrows for it keeps HTTP's 405).
+fn wrong_method_status_documented(v: &Vendor, e: &ErrorEntry) -> bool {
+    v.transport.on_wrong_method.contains(&e.id) && documented_status(v, e).is_some()
 }
 
 /// The body template of an entry: its own, else the vendor's error envelope.
@@ -367,7 +373,10 @@ mod tests {
                     let got = served(v, Some(ep), s);
                     assert_eq!(got.entry, served_entry(v, Some(ep), s), "{} {} {s:?}", v.name, ep.id);
                     let want = match (s, got.entry) {
-                        (Situation::WrongMethod, Some(e)) => documented_status(v, e).unwrap_or(405),
+                        (Situation::WrongMethod, Some(e)) if v.transport.on_wrong_method.contains(&e.id) => {
+                            documented_status(v, e).unwrap_or(405)
+                        }
+                        (Situation::WrongMethod, Some(_)) => 405,
                         (_, Some(e)) => served_status(v, e),
                         (Situation::WrongMethod, None) => 405,
                         (Situation::InvalidJson | Situation::RuleBroken(_), None) => 400,
