@@ -325,7 +325,7 @@ pub fn generated_credentials(v: &erpspec_model::ir::Vendor) -> BTreeMap<String, 
 /// name an answer for an expired token: short, so a run sees one expire
 /// (the harness waits it out once, and logs in again when its own expires).
 pub fn reference_token_lifetime(v: &erpspec_model::ir::Vendor) -> Option<std::time::Duration> {
-    (v.auth.token.is_some() && !v.auth.on_expired.is_empty()).then_some(std::time::Duration::from_millis(500))
+    (v.auth.token.is_some() && !v.auth.on_expired.is_empty()).then_some(std::time::Duration::from_millis(250))
 }
 
 /// Starts `reference --api API --listen 127.0.0.1:0 --readings R --seed N

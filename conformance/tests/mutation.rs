@@ -42,7 +42,8 @@ fn opts() -> Options {
 #[test]
 fn every_fault_is_caught_and_the_fault_free_server_passes() {
     let mut rows = Vec::new();
-    for api in ["expandable", "manex", "rpm"] {
+    for api in common::vendors() {
+        let api = api.as_str();
         let vendor = conformance::load_vendor(api).unwrap();
         let creds = credentials(api);
         let mut faults: Vec<Option<Fault>> = vec![None];
@@ -76,7 +77,8 @@ fn every_fault_is_caught_and_the_fault_free_server_passes() {
 #[test]
 fn the_fault_free_server_passes_under_random_readings() {
     let mut bad = Vec::new();
-    for api in ["expandable", "manex", "rpm"] {
+    for api in common::vendors() {
+        let api = api.as_str();
         let vendor = conformance::load_vendor(api).unwrap();
         let creds = credentials(api);
         for seed in 1..=3 {

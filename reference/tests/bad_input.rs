@@ -46,7 +46,7 @@ fn assert_refused(s: &Server, what: &str, a: &common::Answer) {
 fn still_serving(s: &mut Server) {
     // The login or a read of a demo record still works.
     let (id, body) = match s.vendor.name.as_str() {
-        "expandable" => ("customer-contact-query", json!({"CUSTOMER_ID": "ABCCORP"})),
+        "expandable" | "expandable-legacy" => ("customer-contact-query", json!({"CUSTOMER_ID": "ABCCORP"})),
         "manex" => ("customer-get", json!({"CustNumOrName": "Customer"})),
         _ => ("customer", json!({"CustomerID": 10023})),
     };
@@ -56,7 +56,8 @@ fn still_serving(s: &mut Server) {
 
 #[test]
 fn every_endpoint_refuses_bad_bodies_with_the_vendors_error_shape() {
-    for api in ["expandable", "manex", "rpm"] {
+    for api in common::vendors() {
+        let api = api.as_str();
         let mut s = start(api, &[]);
         let endpoints: Vec<String> = s.vendor.endpoints.iter().map(|e| e.id.clone()).collect();
         let deep_array = "[".repeat(100_000);
@@ -173,7 +174,8 @@ fn form_bodies_and_curl_defaults() {
 
 #[test]
 fn a_client_that_never_sends_its_body_is_answered_not_waited_for() {
-    for api in ["expandable", "manex", "rpm"] {
+    for api in common::vendors() {
+        let api = api.as_str();
         let mut config = reference::Config::new(api);
         config.credentials = common::credentials(api);
         config.body_timeout = std::time::Duration::from_millis(300);

@@ -132,8 +132,13 @@ mod tests {
             regression_seeds: vec![5],
             only: Vec::new(),
         };
-        for api in ["expandable", "manex", "rpm"] {
-            let t = target(api);
+        for api in erpspec_schemas::load()
+            .expect("schemas load")
+            .vendors
+            .iter()
+            .map(|v| v.name.clone())
+        {
+            let t = target(&api);
             let first = suite(&t, &selection, 42);
             let again = serde_json::to_string(&suite(&t, &selection, 42)).unwrap();
             assert_eq!(serde_json::to_string(&first).unwrap(), again, "{api}");

@@ -124,7 +124,7 @@ fn step_value(v: &Vendor, records: &[Option<Value>], from_step: usize, f: &Fill)
 
 /// How much longer than the server's token lifetime the harness waits
 /// before presenting a token as expired.
-const EXPIRY_MARGIN: std::time::Duration = std::time::Duration::from_millis(250);
+const EXPIRY_MARGIN: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// How a call presents credentials (`None`: a raw or query call, which
 /// presents the valid ones where it can).

@@ -18,7 +18,18 @@ pub fn reference_server(
     config.readings = reading.to_string();
     config.readings_seed = seed;
     config.faults = fault.map(|f| vec![f.to_string()]).unwrap_or_default();
+    config.token_lifetime = conformance::mutation::reference_token_lifetime(&conformance::load_vendor(api)?);
     reference::spawn(config)
+}
+
+/// Every vendor the schemas describe.
+pub fn vendors() -> Vec<String> {
+    erpspec_schemas::load()
+        .expect("schemas load")
+        .vendors
+        .iter()
+        .map(|v| v.name.clone())
+        .collect()
 }
 
 /// An RPM reference server whose API key is `key`, under its default readings.

@@ -19,15 +19,36 @@ use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
 
-/// The credentials every test server runs with (the docs' example values
-/// where the docs give them).
+/// The credentials every test server runs with: the docs' example values
+/// where they have the documented length, else `K` and digits of that
+/// length (ManEx's printed key has 9 characters, its keys 10).
 pub fn credentials(api: &str) -> BTreeMap<String, String> {
-    let pairs: &[(&str, &str)] = match api {
-        "expandable" => &[("DATA_SOURCE", "EXPANDABLE"), ("USER_NAME", "APIUSER"), ("PASSWORD", "password")],
-        "manex" => &[("API_KEY", "K123456789")],
-        _ => &[("API_KEY", "ffffffff-ffff-ffff-ffff-ffffffffffff")],
-    };
-    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    let v = vendor(api);
+    v.auth
+        .credentials
+        .iter()
+        .map(|name| {
+            let length = v.auth.lengths.get(name).map(|n| *n as usize);
+            let value = match v.auth.example_values.get(name) {
+                Some(x) if length.is_none_or(|n| x.chars().count() == n) => x.clone(),
+                _ => std::iter::once('K')
+                    .chain("123456789".chars().cycle())
+                    .take(length.unwrap_or(10))
+                    .collect(),
+            };
+            (name.clone(), value)
+        })
+        .collect()
+}
+
+/// Every vendor the schemas describe.
+pub fn vendors() -> Vec<String> {
+    reference::load_api()
+        .expect("schemas load")
+        .vendors
+        .iter()
+        .map(|v| v.name.clone())
+        .collect()
 }
 
 pub fn vendor(api: &str) -> Vendor {
@@ -37,9 +58,15 @@ pub fn vendor(api: &str) -> Vendor {
 
 /// A server for `api` with the test credentials and the given faults.
 pub fn start(api: &str, faults: &[&str]) -> Server {
+    start_with(api, faults, |_| {})
+}
+
+/// [`start`], with the configuration changed by `configure` first.
+pub fn start_with(api: &str, faults: &[&str], configure: impl FnOnce(&mut reference::Config)) -> Server {
     let mut config = reference::Config::new(api);
     config.credentials = credentials(api);
     config.faults = faults.iter().map(|f| f.to_string()).collect();
+    configure(&mut config);
     let running = reference::spawn(config).expect("server starts");
     Server {
         addr: running.addr,
