@@ -4,9 +4,10 @@
 //! `conformance replay CHECK_ID [--base-url URL] [--credential NAME=VALUE]...`
 //!
 //! Exit codes: 0 no check failed (warnings allowed), 1 a check failed,
-//! 2 a usage or configuration error or an unreachable server.
+//! 2 a usage or configuration error, an unreachable server, or no check
+//! ran; 130 interrupted (after the cleanup and the reports).
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use conformance::report;
 use conformance::run::{self, Options, Verdict};
 use conformance::target::{Target, Tokens};
@@ -14,6 +15,8 @@ use conformance::transport::{BaseUrl, Limits};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 /// Proves a server against the vendor's documented rules.
@@ -30,6 +33,10 @@ enum Command {
     Check(CheckArgs),
     /// Re-send a failing check saved by the last run (in .conformance/failures/).
     Replay(ReplayArgs),
+    /// Print every check (id, family, rule, strength, sources) without sending a request.
+    List(ListArgs),
+    /// Print what one check sends, the answer it needs, and why (the rule and its sources).
+    Explain(ExplainArgs),
     /// Prove the harness: the suite against a reference server binary once per
     /// fault switch, and once without faults (what `cargo xtask mutation` runs).
     #[command(hide = true)]
@@ -156,6 +163,39 @@ struct CheckArgs {
 }
 
 #[derive(clap::Args)]
+struct ListArgs {
+    /// The vendor API: the name of its directory under schemas/ (e.g. `manex`), or a directory of schemas.
+    #[arg(long)]
+    api: String,
+    /// Only the checks whose id starts with this (repeatable).
+    #[arg(long, value_name = "ID_PREFIX")]
+    only: Vec<String>,
+    /// `text` (tab-separated: id, family, rule, strength, sources) or `json`.
+    #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+    format: String,
+    /// Generated cases per endpoint, as `check --cases`.
+    #[arg(long, default_value_t = 8)]
+    cases: u32,
+    /// The seed of the generated cases, as `check --seed`.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+}
+
+#[derive(clap::Args)]
+struct ExplainArgs {
+    /// The check id (as `list`, a report or a failure prints it).
+    id: String,
+    /// The vendor API (default: the vendor the id starts with).
+    #[arg(long)]
+    api: Option<String>,
+    /// Generated cases per endpoint and their seed, for a generated check's id.
+    #[arg(long, default_value_t = 8)]
+    cases: u32,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+}
+
+#[derive(clap::Args)]
 struct ReplayArgs {
     /// The check id (a file under .conformance/failures/).
     id: String,
@@ -170,11 +210,36 @@ struct ReplayArgs {
     connect: Connect,
 }
 
+/// `conformance --version`: the crate's version and the fingerprint of the
+/// schemas built into this binary (what `generated/` and a report name).
+fn version() -> &'static str {
+    let schemas = match erpspec_schemas::load() {
+        Ok(api) => format!(
+            "schemas {} ({})",
+            erpspec_model::fingerprint::of(&api),
+            api.vendors.iter().map(|v| v.name.as_str()).collect::<Vec<_>>().join(", ")
+        ),
+        Err(e) => format!("schemas that do not load: {e}"),
+    };
+    Box::leak(format!("{}, {schemas}", env!("CARGO_PKG_VERSION")).into_boxed_str())
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let asks_version = std::env::args().skip(1).any(|a| a == "--version" || a == "-V");
+    let command = if asks_version {
+        Cli::command().version(version())
+    } else {
+        Cli::command()
+    };
+    let cli = match Cli::from_arg_matches(&command.get_matches()) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     let result = match cli.command {
         Command::Check(a) => check(a),
         Command::Replay(a) => replay(a),
+        Command::List(a) => list(a),
+        Command::Explain(a) => explain(a),
         Command::Mutation(a) => mutation(a),
         Command::ReferenceSuite(a) => reference_suite(a),
     };
@@ -288,14 +353,179 @@ fn check(a: CheckArgs) -> Result<ExitCode, String> {
         regression_seeds: report::regression_seeds(&report::state_dir(), &t.vendor.name),
         only: a.only.clone(),
         strict: a.strict,
+        interrupted: Some(interrupt_flag()?),
     };
-    let failed = run_and_report(&mut t, &opts, &a.api, a.quiet, &reports)?;
-    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    expected_failures_name_checks(&t, &opts)?;
+    open_reports(&reports)?;
+    let ran = run_and_report(&mut t, &opts, &a.api, a.quiet, &reports)?;
+    Ok(exit_code(&ran, &opts))
+}
+
+/// The suite as planned for `api`, with placeholder credentials (what
+/// `list` and `explain` show; nothing is sent).
+fn planned(api: &str, only: &[String], cases: u32, seed: u64) -> Result<(Target, conformance::plan::Suite), String> {
+    let vendor = conformance::load_vendor(api)?;
+    let credentials = vendor
+        .auth
+        .credentials
+        .iter()
+        .map(|n| (n.clone(), format!("${{ERPSPEC_CREDENTIAL_{n}}}")))
+        .collect();
+    let t = Target {
+        fixtures: conformance::default_fixtures(&vendor),
+        vendor,
+        base: BaseUrl::parse("http://SERVER")?,
+        credentials,
+        token: Default::default(),
+    };
+    t.token.set("${AUTH_TOKEN}".into());
+    let _ = t.token.expired(|| Ok::<_, ()>("${EXPIRED_AUTH_TOKEN}".into()));
+    let selection = conformance::plan::Selection {
+        cases,
+        seed,
+        regression_seeds: Vec::new(),
+        only: only.to_vec(),
+    };
+    let suite = conformance::plan::suite(&t, &selection, 1);
+    Ok((t, suite))
+}
+
+fn list(a: ListArgs) -> Result<ExitCode, String> {
+    let (_, suite) = planned(&a.api, &a.only, a.cases, a.seed)?;
+    if suite.checks.is_empty() {
+        return Err(format!("no check of {} starts with {}", a.api, a.only.join(" or ")));
+    }
+    if a.format == "json" {
+        let rows: Vec<serde_json::Value> = suite.checks.iter().map(conformance::explain::row).collect();
+        println!("{}", serde_json::to_string_pretty(&rows).unwrap_or_default());
+    } else {
+        for c in &suite.checks {
+            println!("{}", conformance::explain::line(c));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn explain(a: ExplainArgs) -> Result<ExitCode, String> {
+    let api = match a.api {
+        Some(api) => api,
+        None => {
+            let names: Vec<String> = erpspec_schemas::load()?.vendors.iter().map(|v| v.name.clone()).collect();
+            names
+                .into_iter()
+                .filter(|n| a.id.starts_with(&format!("{n}.")))
+                .max_by_key(String::len)
+                .ok_or_else(|| format!("`{}` starts with no vendor's name; pass --api", a.id))?
+        }
+    };
+    let (t, suite) = planned(&api, &[], a.cases, a.seed)?;
+    match suite.checks.iter().find(|c| c.id == a.id) {
+        Some(c) => {
+            print!("{}", conformance::explain::explain(&t, c));
+            Ok(ExitCode::SUCCESS)
+        }
+        None => {
+            let ids: Vec<&str> = suite.checks.iter().map(|c| c.id.as_str()).collect();
+            let hint = erpspec_schema::diag::did_you_mean(&a.id, ids.iter().copied())
+                .map(|m| format!("; did you mean `{m}`?"))
+                .unwrap_or_else(|| format!("; `conformance list --api {api}` prints them"));
+            Err(format!("no check `{}`{hint}", a.id))
+        }
+    }
+}
+
+/// 130 when interrupted (after the reports and the cleanup), 2 when no
+/// check ran (a mistyped `--only`, everything skipped: a green run that
+/// proved nothing), 1 when a check failed, else 0.
+fn exit_code(ran: &Ran, opts: &Options) -> ExitCode {
+    if opts.is_interrupted() {
+        eprintln!("conformance: interrupted; the reports above cover the checks that ran");
+        return ExitCode::from(130);
+    }
+    if ran.executed == 0 {
+        let only = if opts.only.is_empty() {
+            String::new()
+        } else {
+            format!(" (--only {})", opts.only.join(", "))
+        };
+        eprintln!("error: no check ran{only}: every check was skipped or none was selected");
+        return ExitCode::from(2);
+    }
+    if ran.failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
+
+/// Set on SIGINT or SIGTERM: the run skips the checks not yet started,
+/// deletes what it created and writes its reports. A second signal ends
+/// the process at once.
+fn interrupt_flag() -> Result<Arc<AtomicBool>, String> {
+    let flag = Arc::new(AtomicBool::new(false));
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()
+        .map_err(|e| format!("cannot watch for signals: {e}"))?;
+    let set = flag.clone();
+    let mut term = rt
+        .block_on(async { tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) })
+        .map_err(|e| format!("cannot watch for SIGTERM: {e}"))?;
+    std::thread::spawn(move || {
+        rt.block_on(async move {
+            loop {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+                if set.swap(true, Ordering::SeqCst) {
+                    std::process::exit(130);
+                }
+                eprintln!(
+                    "\nconformance: stopping: finishing the checks in flight, then the cleanup and the reports (again to stop at once)"
+                );
+            }
+        });
+    });
+    Ok(flag)
+}
+
+/// Every `--expect-failure` id names a check of this run's plan; a typo
+/// would otherwise accept nothing, silently.
+fn expected_failures_name_checks(t: &Target, opts: &Options) -> Result<(), String> {
+    if opts.expect_failure.is_empty() {
+        return Ok(());
+    }
+    let mut selection = opts.selection();
+    selection.only.clear();
+    let suite = conformance::plan::suite(t, &selection, 1);
+    let ids: Vec<&str> = suite.checks.iter().map(|c| c.id.as_str()).collect();
+    for id in &opts.expect_failure {
+        if !ids.contains(&id.as_str()) {
+            let hint = erpspec_schema::diag::did_you_mean(id, ids.iter().copied())
+                .map(|m| format!("; did you mean `{m}`?"))
+                .unwrap_or_else(|| "; the ids are in a report (`--report json=PATH`) or the saved failures".to_string());
+            return Err(format!("`--expect-failure {id}` names no check of {}{hint}", t.vendor.name));
+        }
+    }
+    Ok(())
+}
+
+/// Creates every report file before the run: one that cannot be written
+/// is an error now, not after the run.
+fn open_reports(reports: &[(String, PathBuf)]) -> Result<(), String> {
+    for (_, path) in reports {
+        std::fs::File::create(path).map_err(|e| format!("cannot write the report {}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// What a run came to, for its exit code.
+struct Ran {
+    /// Checks that ran (were not skipped).
+    executed: usize,
+    failed: bool,
 }
 
 /// Runs the suite, prints the report, writes report files and saves
-/// failures; returns whether any check failed.
-fn run_and_report(t: &mut Target, opts: &Options, api: &str, quiet: bool, reports: &[(String, PathBuf)]) -> Result<bool, String> {
+/// failures.
+fn run_and_report(t: &mut Target, opts: &Options, api: &str, quiet: bool, reports: &[(String, PathBuf)]) -> Result<Ran, String> {
     let seed = opts.seed;
     let progress = report::Progress::new(quiet);
     let result = run::run(t, opts, &progress);
@@ -330,7 +560,10 @@ fn run_and_report(t: &mut Target, opts: &Options, api: &str, quiet: bool, report
             report::failures_dir().display()
         );
     }
-    Ok(run.outcomes.iter().any(|o| o.verdict == Verdict::Failed))
+    Ok(Ran {
+        executed: run.outcomes.iter().filter(|o| o.verdict != Verdict::Skipped).count(),
+        failed: run.outcomes.iter().any(|o| o.verdict == Verdict::Failed),
+    })
 }
 
 /// The main job: each vendor's reference server on a free loopback port with
@@ -384,7 +617,7 @@ fn reference_suite(a: SuiteArgs) -> Result<ExitCode, String> {
             cases: a.cases,
             ..Options::default()
         };
-        if run_and_report(&mut t, &opts, api, a.quiet, &[])? {
+        if run_and_report(&mut t, &opts, api, a.quiet, &[])?.failed {
             failed_apis.push(format!("{api} ({shown} readings)"));
         }
         println!();
@@ -445,11 +678,7 @@ fn mutation(a: MutationArgs) -> Result<ExitCode, String> {
             ..Limits::default()
         },
         run_timeout: Duration::from_secs(120),
-        expect_failure: Vec::new(),
-        run_nonce: None,
-        regression_seeds: Vec::new(),
-        only: Vec::new(),
-        strict: false,
+        ..Options::default()
     };
     let mut rows = Vec::new();
     let readings = if a.readings.is_empty() {

@@ -25,6 +25,29 @@ pub fn seeds_dir() -> std::path::PathBuf {
     seeds_dir_of(&schemas_dir())
 }
 
+/// The seeds directory for a test that needs it: `Some` where it is beside
+/// the workspace. Where it is not (a clone of the project alone), the test
+/// says on stderr that it skipped and why, and gets `None`, unless
+/// `ERPSPEC_REQUIRE_SEEDS` is set (CI sets it), which makes a missing
+/// directory a failure.
+pub fn seeds_for_test(test: &str) -> Option<std::path::PathBuf> {
+    let dir = seeds_dir();
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    if std::env::var_os("ERPSPEC_REQUIRE_SEEDS").is_some() {
+        panic!(
+            "{test}: ERPSPEC_REQUIRE_SEEDS is set but the seed documents are not at {}: check out `shared/` beside the workspace",
+            dir.display()
+        );
+    }
+    eprintln!(
+        "skipped {test}: the seed documents (../shared/seeds/) are not beside this clone; \
+         set ERPSPEC_REQUIRE_SEEDS=1 to make that a failure (CI does)"
+    );
+    None
+}
+
 /// The seed documents sources cite (`seed:`): `../shared/seeds/` beside the
 /// workspace holding `schemas`, i.e. `<schemas>/../../shared/seeds`.
 pub fn seeds_dir_of(schemas: &Path) -> std::path::PathBuf {

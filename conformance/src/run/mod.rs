@@ -46,6 +46,9 @@ pub struct Options {
     pub strict: bool,
     /// Only checks whose id starts with one of these (all when empty).
     pub only: Vec<String>,
+    /// Set (by a signal handler) to stop the run: the checks not yet
+    /// started are skipped, and the cleanup still runs.
+    pub interrupted: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 impl Default for Options {
@@ -61,7 +64,17 @@ impl Default for Options {
             regression_seeds: Vec::new(),
             only: Vec::new(),
             strict: false,
+            interrupted: None,
         }
+    }
+}
+
+impl Options {
+    /// Whether the run was asked to stop.
+    pub fn is_interrupted(&self) -> bool {
+        self.interrupted
+            .as_ref()
+            .is_some_and(|f| f.load(std::sync::atomic::Ordering::Relaxed))
     }
 }
 

@@ -12,6 +12,9 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
+/// Why a check was skipped after the run was interrupted.
+pub const INTERRUPTED: &str = "the run was interrupted (SIGINT or SIGTERM) before this check";
+
 /// What the checks and the run around them share.
 pub(super) struct Pool<'a> {
     pub target: &'a Target,
@@ -78,7 +81,9 @@ impl Pool<'_> {
     /// gives its outcome.
     fn one(&self, exec: &mut Executor<'_>, check: &Check, shared: &Shared) -> Outcome {
         let t0 = Instant::now();
-        let ran = if Instant::now() > self.deadline {
+        let ran = if self.opts.is_interrupted() {
+            Ran::skipped(INTERRUPTED.to_string(), Vec::new())
+        } else if Instant::now() > self.deadline {
             Ran::skipped("the run's time limit was reached".to_string(), Vec::new())
         } else if shared.silent.load(Ordering::Relaxed) >= GIVE_UP_AFTER {
             Ran::skipped(
