@@ -16,6 +16,7 @@
 //! plan, transport, values; `run` plan, oracle, target, transport, values;
 //! `report` plan, run, target; `mutation` run, target, transport.
 
+pub mod config;
 pub mod explain;
 pub mod mutation;
 pub mod oracle;

@@ -8,6 +8,7 @@
 //! ran; 130 interrupted (after the cleanup and the reports).
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use conformance::config::{Config, ExpectedFailure};
 use conformance::report;
 use conformance::run::{self, Options, Verdict};
 use conformance::target::{Target, Tokens};
@@ -99,12 +100,12 @@ struct Connect {
     /// A record the harness cannot create, e.g. `CUSTOMER_ID=ABCCORP` (default: the docs' example values).
     #[arg(long = "fixture", value_name = "NAME=VALUE")]
     fixtures: Vec<String>,
-    /// Time limit per request, in seconds.
-    #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
-    timeout: f64,
-    /// Largest answer read, in bytes.
-    #[arg(long, default_value_t = 16 * 1024 * 1024, value_name = "BYTES")]
-    max_answer: usize,
+    /// Time limit per request, in seconds [default: 10].
+    #[arg(long, value_name = "SECONDS")]
+    timeout: Option<f64>,
+    /// Largest answer read, in bytes [default: 16 MiB].
+    #[arg(long, value_name = "BYTES")]
+    max_answer: Option<usize>,
     /// Trust the certificates in this PEM file for an https base URL too (a
     /// private CA, a self-signed server); Mozilla's roots are always trusted.
     #[arg(long, value_name = "FILE")]
@@ -122,20 +123,31 @@ struct Connect {
 
 #[derive(clap::Args)]
 struct CheckArgs {
+    /// The configuration file (default: `conformance.toml` in the working
+    /// directory, where there is one). Every flag can be written there;
+    /// flags override it.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Write this run's failures into the configuration file as its
+    /// baseline (`[[expect_failure]]`), keeping the reasons of those already
+    /// listed; later runs fail only on failures it does not list.
+    #[arg(long)]
+    baseline_update: bool,
     /// The vendor API: the name of its directory under schemas/ (e.g. `manex`), or a directory of schemas.
     #[arg(long)]
-    api: String,
+    api: Option<String>,
     /// Where the server is, e.g. http://127.0.0.1:8080.
     #[arg(long, value_name = "URL")]
-    base_url: String,
+    base_url: Option<String>,
     #[command(flatten)]
     connect: Connect,
     /// Seed for generated cases and run-unique values (default: from the clock; printed).
     #[arg(long)]
     seed: Option<u64>,
-    /// Generated cases per endpoint: this many valid requests and as many breaking one rule.
-    #[arg(long, default_value_t = 8)]
-    cases: u32,
+    /// Generated cases per endpoint: this many valid requests and as many
+    /// breaking one rule [default: 8].
+    #[arg(long)]
+    cases: Option<u32>,
     /// A report file: `json=PATH` or `junit=PATH` (repeatable).
     #[arg(long = "report", value_name = "KIND=PATH")]
     reports: Vec<String>,
@@ -146,20 +158,56 @@ struct CheckArgs {
     /// `manex.customer-add.` or `rpm.customer-contact-add.Contact.PhoneNumbers`.
     #[arg(long, value_name = "ID_PREFIX")]
     only: Vec<String>,
-    /// Requests in flight at once.
-    #[arg(long, default_value_t = 4)]
-    concurrency: usize,
+    /// Requests in flight at once [default: 4].
+    #[arg(long)]
+    concurrency: Option<usize>,
     /// Fail, rather than warn, where the server breaks an expectation the
     /// pages do not state (an implied one: refusing another JSON type,
     /// another letter case, a re-used key).
     #[arg(long)]
     strict: bool,
-    /// Time limit for the whole run, in seconds.
-    #[arg(long, default_value_t = 600.0, value_name = "SECONDS")]
-    run_timeout: f64,
+    /// Time limit for the whole run, in seconds [default: 600].
+    #[arg(long, value_name = "SECONDS")]
+    run_timeout: Option<f64>,
     /// No progress line.
     #[arg(long, short)]
     quiet: bool,
+}
+
+impl CheckArgs {
+    /// The flags over the configuration file: a flag given wins; a table
+    /// (`credentials`, `fixtures`) is merged name by name; a repeated flag
+    /// given replaces the file's list, except the expected failures, which
+    /// add up.
+    fn over(mut self, c: Config) -> CheckArgs {
+        self.api = self.api.or(c.api);
+        self.base_url = self.base_url.or(c.base_url);
+        self.seed = self.seed.or(c.seed);
+        self.cases = self.cases.or(c.cases);
+        self.concurrency = self.concurrency.or(c.concurrency);
+        self.run_timeout = self.run_timeout.or(c.run_timeout);
+        self.strict |= c.strict.unwrap_or(false);
+        self.quiet |= c.quiet.unwrap_or(false);
+        if self.reports.is_empty() {
+            self.reports = c.report;
+        }
+        if self.only.is_empty() {
+            self.only = c.only;
+        }
+        let listed: Vec<String> = c.expect_failure.into_iter().map(|e| e.id).collect();
+        self.expect_failure = listed.into_iter().chain(self.expect_failure).collect();
+        let k = &mut self.connect;
+        // Earlier entries lose to later ones: the file's, then the flags'.
+        let pairs = |m: BTreeMap<String, String>| m.into_iter().map(|(n, v)| format!("{n}={v}")).collect::<Vec<_>>();
+        k.credentials = pairs(c.credentials).into_iter().chain(std::mem::take(&mut k.credentials)).collect();
+        k.fixtures = pairs(c.fixtures).into_iter().chain(std::mem::take(&mut k.fixtures)).collect();
+        k.timeout = k.timeout.or(c.timeout);
+        k.max_answer = k.max_answer.or(c.max_answer);
+        k.ca_cert = k.ca_cert.take().or(c.ca_cert);
+        k.profile = k.profile.take().or(c.profile);
+        k.token_lifetime = k.token_lifetime.or(c.token_lifetime);
+        self
+    }
 }
 
 #[derive(clap::Args)]
@@ -299,12 +347,13 @@ fn target(api: &str, base_url: &str, c: &Connect) -> Result<(Target, Limits), St
         }
         fixtures.insert(k, v);
     }
-    if !(c.timeout > 0.0 && c.timeout.is_finite()) {
+    let timeout = c.timeout.unwrap_or(10.0);
+    if !(timeout > 0.0 && timeout.is_finite()) {
         return Err("--timeout must be a positive number of seconds".into());
     }
     let limits = Limits {
-        request_timeout: Duration::from_secs_f64(c.timeout),
-        max_answer_bytes: c.max_answer,
+        request_timeout: Duration::from_secs_f64(timeout),
+        max_answer_bytes: c.max_answer.unwrap_or(16 * 1024 * 1024),
     };
     let mut base = BaseUrl::parse(base_url)?;
     if let Some(pem) = &c.ca_cert {
@@ -326,7 +375,22 @@ fn target(api: &str, base_url: &str, c: &Connect) -> Result<(Target, Limits), St
 }
 
 fn check(a: CheckArgs) -> Result<ExitCode, String> {
-    let (mut t, limits) = target(&a.api, &a.base_url, &a.connect)?;
+    let file = Config::locate(a.config.as_deref());
+    let config = match &file {
+        Some(path) => Config::read(path)?,
+        None => Config::default(),
+    };
+    let baseline = config.expect_failure.clone();
+    let a = a.over(config);
+    let api = a
+        .api
+        .clone()
+        .ok_or("say which API: --api VENDOR, or `api = \"...\"` in conformance.toml")?;
+    let base_url = a
+        .base_url
+        .clone()
+        .ok_or("say where the server is: --base-url URL, or `base_url = \"...\"` in conformance.toml")?;
+    let (mut t, limits) = target(&api, &base_url, &a.connect)?;
     let mut reports = Vec::new();
     for r in &a.reports {
         match r.split_once('=') {
@@ -344,10 +408,10 @@ fn check(a: CheckArgs) -> Result<ExitCode, String> {
     });
     let opts = Options {
         seed,
-        cases: a.cases,
-        concurrency: a.concurrency.max(1),
+        cases: a.cases.unwrap_or(8),
+        concurrency: a.concurrency.unwrap_or(4).max(1),
         limits,
-        run_timeout: Duration::from_secs_f64(a.run_timeout.max(1.0)),
+        run_timeout: Duration::from_secs_f64(a.run_timeout.unwrap_or(600.0).max(1.0)),
         expect_failure: a.expect_failure.clone(),
         run_nonce: None,
         regression_seeds: report::regression_seeds(&report::state_dir(), &t.vendor.name),
@@ -357,8 +421,45 @@ fn check(a: CheckArgs) -> Result<ExitCode, String> {
     };
     expected_failures_name_checks(&t, &opts)?;
     open_reports(&reports)?;
-    let ran = run_and_report(&mut t, &opts, &a.api, a.quiet, &reports)?;
+    let ran = run_and_report(&mut t, &opts, &api, a.quiet, &reports)?;
+    if a.baseline_update && !opts.is_interrupted() && ran.executed > 0 {
+        let path = file.unwrap_or_else(|| PathBuf::from(conformance::config::DEFAULT_FILE));
+        write_baseline(&path, &baseline, &ran.failures, seed)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     Ok(exit_code(&ran, &opts))
+}
+
+/// `--baseline-update`: the run's failures become the file's expected
+/// failures, each keeping its reason and link where it was listed.
+fn write_baseline(path: &std::path::Path, old: &[ExpectedFailure], failures: &[(String, String)], seed: u64) -> Result<(), String> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+    };
+    let entries: Vec<ExpectedFailure> = failures
+        .iter()
+        .map(|(id, why)| {
+            old.iter().find(|e| &e.id == id).cloned().unwrap_or_else(|| ExpectedFailure {
+                id: id.clone(),
+                reason: format!(
+                    "failing when the baseline was written (seed {seed}): {}",
+                    why.lines().next().unwrap_or_default()
+                ),
+                link: None,
+            })
+        })
+        .collect();
+    std::fs::write(path, conformance::config::with_baseline(&text, &entries))
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    println!(
+        "baseline: {} expected failure{} written to {}",
+        entries.len(),
+        if entries.len() == 1 { "" } else { "s" },
+        path.display()
+    );
+    Ok(())
 }
 
 /// The suite as planned for `api`, with placeholder credentials (what
@@ -516,11 +617,13 @@ fn open_reports(reports: &[(String, PathBuf)]) -> Result<(), String> {
     Ok(())
 }
 
-/// What a run came to, for its exit code.
+/// What a run came to, for its exit code and the baseline.
 struct Ran {
     /// Checks that ran (were not skipped).
     executed: usize,
     failed: bool,
+    /// Failed checks, listed ones included: id and why.
+    failures: Vec<(String, String)>,
 }
 
 /// Runs the suite, prints the report, writes report files and saves
@@ -541,7 +644,7 @@ fn run_and_report(t: &mut Target, opts: &Options, api: &str, quiet: bool, report
         if let Some(o) = run.outcomes.iter().find(|o| &o.check.id == id)
             && o.verdict == Verdict::Passed
         {
-            println!("note: {id} is listed with --expect-failure but passed");
+            println!("stale: {id} is listed as an expected failure but passed: remove it (or run --baseline-update)");
         }
     }
     for (kind, path) in reports {
@@ -563,6 +666,12 @@ fn run_and_report(t: &mut Target, opts: &Options, api: &str, quiet: bool, report
     Ok(Ran {
         executed: run.outcomes.iter().filter(|o| o.verdict != Verdict::Skipped).count(),
         failed: run.outcomes.iter().any(|o| o.verdict == Verdict::Failed),
+        failures: run
+            .outcomes
+            .iter()
+            .filter(|o| matches!(o.verdict, Verdict::Failed | Verdict::ExpectedFailure))
+            .map(|o| (o.check.id.clone(), t.redact(o.reason.as_deref().unwrap_or_default())))
+            .collect(),
     })
 }
 
