@@ -43,6 +43,12 @@ pub struct Config {
     pub ca_cert: Option<PathBuf>,
     pub profile: Option<PathBuf>,
     pub token_lifetime: Option<f64>,
+    /// `NAME:VALUE`, as `-H`/`--header`.
+    #[serde(default)]
+    pub header: Vec<String>,
+    pub wait_for_server: Option<f64>,
+    /// `N/s`, as `--rate-limit`.
+    pub rate_limit: Option<String>,
     #[serde(default)]
     pub expect_failure: Vec<ExpectedFailure>,
 }
@@ -92,7 +98,7 @@ impl Config {
         for s in self.credentials.values_mut().chain(self.fixtures.values_mut()) {
             sub(s)?;
         }
-        for s in self.report.iter_mut().chain(self.only.iter_mut()) {
+        for s in self.report.iter_mut().chain(self.only.iter_mut()).chain(self.header.iter_mut()) {
             sub(s)?;
         }
         for e in &mut self.expect_failure {

@@ -100,6 +100,14 @@ struct Connect {
     /// A record the harness cannot create, e.g. `CUSTOMER_ID=ABCCORP` (default: the docs' example values).
     #[arg(long = "fixture", value_name = "NAME=VALUE")]
     fixtures: Vec<String>,
+    /// A header every request carries, `NAME:VALUE` (a gateway's key, a
+    /// tenant); repeatable; kept out of reports like a credential.
+    #[arg(short = 'H', long = "header", value_name = "NAME:VALUE")]
+    headers: Vec<String>,
+    /// Wait up to this long for the server to accept connections before
+    /// the run (a staging server still starting).
+    #[arg(long, value_name = "SECONDS")]
+    wait_for_server: Option<f64>,
     /// Time limit per request, in seconds [default: 10].
     #[arg(long, value_name = "SECONDS")]
     timeout: Option<f64>,
@@ -169,6 +177,11 @@ struct CheckArgs {
     /// Time limit for the whole run, in seconds [default: 600].
     #[arg(long, value_name = "SECONDS")]
     run_timeout: Option<f64>,
+    /// At most this many requests per second across the run (`20/s`); a
+    /// 429 Too Many Requests is waited out (`Retry-After`) and sent again
+    /// either way, never judged as the server's answer.
+    #[arg(long, value_name = "N/s")]
+    rate_limit: Option<String>,
     /// No progress line.
     #[arg(long, short)]
     quiet: bool,
@@ -186,6 +199,7 @@ impl CheckArgs {
         self.cases = self.cases.or(c.cases);
         self.concurrency = self.concurrency.or(c.concurrency);
         self.run_timeout = self.run_timeout.or(c.run_timeout);
+        self.rate_limit = self.rate_limit.or(c.rate_limit);
         self.strict |= c.strict.unwrap_or(false);
         self.quiet |= c.quiet.unwrap_or(false);
         if self.reports.is_empty() {
@@ -206,6 +220,10 @@ impl CheckArgs {
         k.ca_cert = k.ca_cert.take().or(c.ca_cert);
         k.profile = k.profile.take().or(c.profile);
         k.token_lifetime = k.token_lifetime.or(c.token_lifetime);
+        k.wait_for_server = k.wait_for_server.or(c.wait_for_server);
+        if k.headers.is_empty() {
+            k.headers = c.header;
+        }
         self
     }
 }
@@ -359,6 +377,15 @@ fn target(api: &str, base_url: &str, c: &Connect) -> Result<(Target, Limits), St
     if let Some(pem) = &c.ca_cert {
         base.trust_pem(pem)?;
     }
+    for h in &c.headers {
+        base.add_header(h)?;
+    }
+    if let Some(w) = c.wait_for_server {
+        if !(w >= 0.0 && w.is_finite()) {
+            return Err("--wait-for-server must be a number of seconds".into());
+        }
+        base.wait_until_reachable(Duration::from_secs_f64(w))?;
+    }
     let lifetime = match c.token_lifetime {
         None => None,
         Some(s) if s > 0.0 && s.is_finite() && s < 1e9 => Some(Duration::from_secs_f64(s)),
@@ -417,6 +444,7 @@ fn check(a: CheckArgs) -> Result<ExitCode, String> {
         regression_seeds: report::regression_seeds(&report::state_dir(), &t.vendor.name),
         only: a.only.clone(),
         strict: a.strict,
+        rate_limit: a.rate_limit.as_deref().map(parse_rate).transpose()?,
         interrupted: Some(interrupt_flag()?),
     };
     expected_failures_name_checks(&t, &opts)?;
@@ -532,6 +560,14 @@ fn explain(a: ExplainArgs) -> Result<ExitCode, String> {
                 .unwrap_or_else(|| format!("; `conformance list --api {api}` prints them"));
             Err(format!("no check `{}`{hint}", a.id))
         }
+    }
+}
+
+/// `--rate-limit`: `N/s` or `N`, requests per second.
+fn parse_rate(text: &str) -> Result<f64, String> {
+    match text.trim().trim_end_matches("/s").trim().parse::<f64>() {
+        Ok(n) if n > 0.0 && n.is_finite() => Ok(n),
+        _ => Err(format!("`--rate-limit {text}`: write requests per second, e.g. `20/s`")),
     }
 }
 

@@ -233,6 +233,7 @@ impl Target {
     pub fn request(&self, ep: &Endpoint, method: &str, body: &Value, how: Presenting) -> WireRequest {
         let mut body = body.clone();
         let mut headers: Vec<(String, String)> = vec![("content-type".into(), "application/json".into())];
+        headers.extend(self.base.headers.iter().cloned());
         let mut path_credential = None;
         if ep.authenticated {
             let presentations = &self.vendor.auth.presentations;
@@ -285,6 +286,7 @@ impl Target {
     /// credentials cannot travel in a body that is not JSON).
     pub fn raw(&self, ep: &Endpoint, method: &str, content_type: &str, body: &[u8]) -> WireRequest {
         let mut headers = vec![("content-type".to_string(), content_type.to_string())];
+        headers.extend(self.base.headers.iter().cloned());
         let mut path_credential = None;
         for p in self.vendor.auth.presentations.iter().filter(|p| !p.deprecated) {
             let Some(v) = self.presented(&p.value, Presenting::Valid) else {
@@ -338,6 +340,12 @@ impl Target {
             .collect();
         for t in self.token.issued() {
             out.push((t, "${AUTH_TOKEN}".into()));
+        }
+        for (name, value) in self.base.headers.iter().filter(|(_, v)| v.len() >= 3) {
+            out.push((
+                value.clone(),
+                format!("${{HEADER_{}}}", name.to_ascii_uppercase().replace('-', "_")),
+            ));
         }
         // Longest first, so a secret containing another is replaced whole.
         out.sort_by_key(|(v, _)| std::cmp::Reverse(v.len()));

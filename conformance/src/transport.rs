@@ -98,6 +98,9 @@ pub struct BaseUrl {
     /// For https: the TLS client configuration (Mozilla's roots, plus any
     /// `--ca-cert`).
     pub tls: Option<Arc<tokio_rustls::rustls::ClientConfig>>,
+    /// Headers every request carries (`-H NAME:VALUE`: a gateway's key, a
+    /// tenant); kept out of reports like credentials.
+    pub headers: Vec<(String, String)>,
 }
 
 fn tls_config(extra: &[rustls_pki_types::CertificateDer<'static>]) -> Result<Arc<tokio_rustls::rustls::ClientConfig>, String> {
@@ -143,7 +146,49 @@ impl BaseUrl {
             port,
             prefix: path.trim_end_matches('/').to_string(),
             tls: if tls { Some(tls_config(&[])?) } else { None },
+            headers: Vec::new(),
         })
+    }
+
+    /// Adds a header every request carries, from `NAME:VALUE`.
+    pub fn add_header(&mut self, spec: &str) -> Result<(), String> {
+        let (name, value) = spec
+            .split_once(':')
+            .ok_or_else(|| format!("`-H {spec}`: write NAME:VALUE, e.g. `X-Api-Gateway: key`"))?;
+        let name = name.trim();
+        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)) {
+            return Err(format!("`-H {spec}`: `{name}` is not an HTTP header name"));
+        }
+        if value.contains(['\r', '\n']) {
+            return Err(format!("`-H {name}:...`: a header value cannot hold a line break"));
+        }
+        self.headers.push((name.to_ascii_lowercase(), value.trim().to_string()));
+        Ok(())
+    }
+
+    /// Waits until the server accepts a connection, for at most `wait`
+    /// (`--wait-for-server`: a staging server still starting).
+    pub fn wait_until_reachable(&self, wait: std::time::Duration) -> Result<(), String> {
+        let deadline = Instant::now() + wait;
+        loop {
+            let reachable = self.addrs().ok().is_some_and(|addrs| {
+                addrs
+                    .iter()
+                    .any(|a| std::net::TcpStream::connect_timeout(a, std::time::Duration::from_millis(500)).is_ok())
+            });
+            if reachable {
+                return Ok(());
+            }
+            if Instant::now() >= deadline {
+                return Err(format!(
+                    "the server is unreachable: {}:{} accepted no connection within {:.0} s (--wait-for-server)",
+                    self.host,
+                    self.port,
+                    wait.as_secs_f64()
+                ));
+            }
+            std::thread::sleep(std::time::Duration::from_millis(250));
+        }
     }
 
     /// Trusts the certificates of a PEM file too (a private CA, a

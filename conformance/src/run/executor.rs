@@ -10,6 +10,7 @@ use crate::transport::{Connection, Problem, Reply, WireRequest};
 use crate::values::{get_path, record_of, remove_path, set_path};
 use erpspec_model::ir::{Endpoint, OperationKind, Vendor};
 use serde_json::Value;
+use std::time::{Duration, Instant};
 
 /// Executes checks one step after another, on one connection.
 pub struct Executor<'a> {
@@ -22,6 +23,52 @@ pub struct Executor<'a> {
     pub created: Vec<(String, Value)>,
     /// Implied expectations fail rather than warn (`Options::strict`).
     pub strict: bool,
+    /// The run's request pace (`--rate-limit`), shared by its connections.
+    pub pace: Option<std::sync::Arc<Pace>>,
+}
+
+/// Spaces a run's requests `--rate-limit N/s` apart, across every connection.
+#[derive(Debug)]
+pub struct Pace {
+    interval: Duration,
+    next: std::sync::Mutex<Instant>,
+}
+
+impl Pace {
+    pub fn per_second(n: f64) -> Pace {
+        Pace {
+            interval: Duration::from_secs_f64(1.0 / n),
+            next: std::sync::Mutex::new(Instant::now()),
+        }
+    }
+
+    /// Blocks until this request's turn.
+    fn wait(&self) {
+        let now = Instant::now();
+        let at = {
+            let mut next = self.next.lock().unwrap_or_else(|p| p.into_inner());
+            let at = (*next).max(now);
+            *next = at + self.interval;
+            at
+        };
+        std::thread::sleep(at.saturating_duration_since(now));
+    }
+}
+
+/// How often a request answered 429 Too Many Requests is sent again, and
+/// the longest `Retry-After` waited for: a throttled answer is the gateway's,
+/// never judged as the server's.
+const THROTTLED_RETRIES: usize = 5;
+const LONGEST_RETRY_AFTER: Duration = Duration::from_secs(30);
+
+/// How long a 429 asks to wait: `Retry-After` in seconds (an HTTP date, or
+/// none, waits one second), at most [`LONGEST_RETRY_AFTER`].
+fn retry_after(reply: &Reply) -> Duration {
+    let secs = reply
+        .header("retry-after")
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s >= 0.0);
+    Duration::from_secs_f64(secs.unwrap_or(1.0)).min(LONGEST_RETRY_AFTER)
 }
 
 /// What running one check found.
@@ -153,6 +200,7 @@ impl<'a> Executor<'a> {
             requests: 0,
             created: Vec::new(),
             strict: false,
+            pace: None,
         }
     }
 }
@@ -191,10 +239,24 @@ impl Executor<'_> {
         })
     }
 
-    /// Sends one request.
+    /// Sends one request at the run's pace; a 429 is waited out
+    /// (`Retry-After`) and sent again, [`THROTTLED_RETRIES`] times at most.
     pub fn send(&mut self, req: &WireRequest) -> Result<Reply, Problem> {
-        self.requests += 1;
-        self.conn.send(req)
+        let mut tries = 0;
+        loop {
+            if let Some(p) = &self.pace {
+                p.wait();
+            }
+            self.requests += 1;
+            let reply = self.conn.send(req);
+            match &reply {
+                Ok(r) if r.status == 429 && tries < THROTTLED_RETRIES => {
+                    tries += 1;
+                    std::thread::sleep(retry_after(r));
+                }
+                _ => return reply,
+            }
+        }
     }
 
     /// Sends a call; where it presented the run's token and the server
@@ -288,6 +350,15 @@ impl Executor<'_> {
             ));
         };
         let ep = call_endpoint(v, &call);
+        if reply.as_ref().is_ok_and(|r| r.status == 429) {
+            trail.exchanges.push(Exchange { request: req, reply });
+            return Some(Ran::skipped(
+                format!(
+                    "the server (or a gateway before it) kept answering 429 Too Many Requests ({THROTTLED_RETRIES} retries): try --rate-limit"
+                ),
+                std::mem::take(&mut trail.exchanges),
+            ));
+        }
         let finding = match &reply {
             Err(p) => Finding::Wrong(format!("no answer: {p}")),
             Ok(r) => oracle::judge(v, ep, &expect, r),

@@ -46,6 +46,8 @@ pub struct Options {
     pub strict: bool,
     /// Only checks whose id starts with one of these (all when empty).
     pub only: Vec<String>,
+    /// Requests per second at most, across the run's connections (`--rate-limit`).
+    pub rate_limit: Option<f64>,
     /// Set (by a signal handler) to stop the run: the checks not yet
     /// started are skipped, and the cleanup still runs.
     pub interrupted: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
@@ -64,6 +66,7 @@ impl Default for Options {
             regression_seeds: Vec::new(),
             only: Vec::new(),
             strict: false,
+            rate_limit: None,
             interrupted: None,
         }
     }
@@ -200,9 +203,11 @@ pub fn execute(target: &mut Target, suite: &plan::Suite, opts: &Options, progres
     let target: &Target = target;
     let mut made = setup::make_subjects(target, &mut conn, &suite.setup)?;
     progress.start(suite.checks.len());
+    let pool_pace = opts.rate_limit.map(|n| std::sync::Arc::new(executor::Pace::per_second(n)));
     let pool = pool::Pool {
         target,
         subjects: &made.subjects,
+        pace: pool_pace.clone(),
         opts,
         deadline: started + opts.run_timeout,
         progress,
@@ -212,6 +217,7 @@ pub fn execute(target: &mut Target, suite: &plan::Suite, opts: &Options, progres
     let mut created = ran.created;
     created.append(&mut made.created);
     let mut exec = Executor::new(target, &made.subjects, conn);
+    exec.pace = pool_pace.clone();
     if let Some(note) = cleanup::cleanup(&mut exec, &suite.cleanup, created) {
         made.notes.push(note);
     }

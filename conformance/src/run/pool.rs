@@ -20,6 +20,7 @@ pub(super) struct Pool<'a> {
     pub target: &'a Target,
     pub subjects: &'a Subjects,
     pub opts: &'a Options,
+    pub pace: Option<std::sync::Arc<super::executor::Pace>>,
     pub deadline: Instant,
     pub progress: &'a dyn Progress,
 }
@@ -66,6 +67,7 @@ impl Pool<'_> {
         let conn = Connection::new(handle, self.target.base.clone(), self.opts.limits);
         let mut exec = Executor::new(self.target, self.subjects, conn);
         exec.strict = self.opts.strict;
+        exec.pace = self.pace.clone();
         loop {
             let i = shared.next.fetch_add(1, Ordering::Relaxed);
             let Some(check) = checks.get(i) else { break };
