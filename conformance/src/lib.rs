@@ -16,6 +16,7 @@
 //! plan, transport, values; `run` plan, oracle, target, transport, values;
 //! `report` plan, run, target; `mutation` run, target, transport.
 
+pub mod ci;
 pub mod config;
 pub mod explain;
 pub mod mutation;
@@ -23,6 +24,7 @@ pub mod oracle;
 pub mod plan;
 pub mod report;
 pub mod run;
+pub mod score;
 pub mod target;
 pub mod transport;
 pub mod values;

@@ -421,10 +421,8 @@ fn check(a: CheckArgs) -> Result<ExitCode, String> {
     let mut reports = Vec::new();
     for r in &a.reports {
         match r.split_once('=') {
-            Some(("json", p)) | Some(("junit", p)) if !p.is_empty() => {
-                reports.push((r[..r.find('=').unwrap_or(0)].to_string(), PathBuf::from(p)))
-            }
-            _ => return Err(format!("`--report {r}`: write json=PATH or junit=PATH")),
+            Some((kind @ ("json" | "junit" | "markdown"), p)) if !p.is_empty() => reports.push((kind.to_string(), PathBuf::from(p))),
+            _ => return Err(format!("`--report {r}`: write json=PATH, junit=PATH or markdown=PATH")),
         }
     }
     let seed = a.seed.unwrap_or_else(|| {
@@ -684,12 +682,15 @@ fn run_and_report(t: &mut Target, opts: &Options, api: &str, quiet: bool, report
         }
     }
     for (kind, path) in reports {
-        let text = if kind == "json" {
-            serde_json::to_string_pretty(&report::json_report(t, &run, seed)).unwrap_or_default()
-        } else {
-            report::junit(t, &run)
+        let text = match kind.as_str() {
+            "json" => serde_json::to_string_pretty(&report::json_report(t, &run, seed)).unwrap_or_default(),
+            "markdown" => conformance::ci::markdown(t, &run, &conformance::score::scores(&t.vendor, &run.outcomes), seed),
+            _ => report::junit(t, &run, seed),
         };
         std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    if std::env::var_os("GITHUB_ACTIONS").is_some() {
+        print!("{}", conformance::ci::github_annotations(t, &run));
     }
     report::keep_regression_seed(&report::state_dir(), &t.vendor.name, seed, &run);
     let saved = report::save_failures(&report::failures_dir(), t, api, &run).unwrap_or(0);

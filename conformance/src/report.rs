@@ -193,6 +193,18 @@ pub fn summary(t: &Target, run: &Run, credentials_wrong: bool) -> String {
     }
     write_table(&mut s, t, &run.outcomes);
     write_rules(&mut s, &run.outcomes);
+    let scores = crate::score::scores(&t.vendor, &run.outcomes);
+    let _ = writeln!(
+        s,
+        "  conformance score: {:.1}% ({} of {} documented rules with every check passing{})",
+        scores.vendor.percent(),
+        scores.vendor.passing,
+        scores.vendor.rules,
+        match scores.unexercised.len() {
+            0 => String::new(),
+            n => format!("; {n} exercised by no check that ran"),
+        }
+    );
     write_totals(&mut s, run);
     s
 }
@@ -368,10 +380,13 @@ pub fn json_report(t: &Target, run: &Run, seed: u64) -> Value {
         .collect();
     let tally = Tally::of(&run.outcomes);
     json!({
+        "format_version": JSON_FORMAT_VERSION,
         "api": t.vendor.name,
+        "schema_fingerprint": schema_fingerprint(t),
         "base_url": t.base.url(""),
         "seed": seed,
         "summary": tally,
+        "scores": crate::score::scores(&t.vendor, &run.outcomes),
         "requests": run.requests,
         "seconds": run.elapsed.as_secs_f64(),
         "setup_notes": run.setup_notes.iter().map(|n| t.redact(n)).collect::<Vec<_>>(),
@@ -379,8 +394,19 @@ pub fn json_report(t: &Target, run: &Run, seed: u64) -> Value {
     })
 }
 
+/// The JSON report's format (`format_version`); `report.schema.json`
+/// describes it. Raised when a member changes meaning or goes away.
+pub const JSON_FORMAT_VERSION: u32 = 1;
+
+/// The fingerprint of the vendor's schemas the run checked against.
+pub fn schema_fingerprint(t: &Target) -> String {
+    erpspec_model::fingerprint::of(&erpspec_model::ir::Api {
+        vendors: vec![t.vendor.clone()],
+    })
+}
+
 /// JUnit XML: a suite per endpoint, a test case per check.
-pub fn junit(t: &Target, run: &Run) -> String {
+pub fn junit(t: &Target, run: &Run, seed: u64) -> String {
     use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
     let mut report = Report::new(format!("erpspec conformance: {}", t.vendor.name));
     let mut suites: BTreeMap<String, TestSuite> = BTreeMap::new();
@@ -400,8 +426,14 @@ pub fn junit(t: &Target, run: &Run) -> String {
                 }
                 s
             }
+            // Listed in the baseline: shown as skipped, with why.
+            Verdict::ExpectedFailure => {
+                let mut s = TestCaseStatus::skipped();
+                s.set_message(format!("expected failure: {}", t.redact(o.reason.as_deref().unwrap_or_default())));
+                s
+            }
             // Not failures; their findings go to the case's output.
-            Verdict::Warned | Verdict::ExpectedFailure => TestCaseStatus::success(),
+            Verdict::Warned => TestCaseStatus::success(),
             Verdict::Failed => {
                 let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
                 if let Some(r) = &o.reason {
@@ -423,7 +455,10 @@ pub fn junit(t: &Target, run: &Run) -> String {
         }
         suite.add_test_case(case);
     }
-    for (_, s) in suites {
+    let fingerprint = schema_fingerprint(t);
+    for (_, mut s) in suites {
+        s.add_property(quick_junit::Property::new("seed", seed.to_string()));
+        s.add_property(quick_junit::Property::new("schema_fingerprint", fingerprint.clone()));
         report.add_test_suite(s);
     }
     report.to_string().unwrap_or_default()

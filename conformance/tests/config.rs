@@ -31,7 +31,7 @@ fn temp_dir(name: &str) -> std::path::PathBuf {
 
 fn config(base_url: &str) -> String {
     format!(
-        "# The pipeline's configuration.\napi = \"rpm\"\nbase_url = \"{base_url}\"\nseed = 5\ncases = 2\nquiet = true\nreport = [\"json=report.json\", \"junit=report.xml\"]\n\n[credentials]\nAPI_KEY = \"${{RPM_KEY_FOR_TEST}}\"\n"
+        "# The pipeline's configuration.\napi = \"rpm\"\nbase_url = \"{base_url}\"\nseed = 5\ncases = 2\nquiet = true\nreport = [\"json=report.json\", \"junit=report.xml\", \"markdown=summary.md\"]\n\n[credentials]\nAPI_KEY = \"${{RPM_KEY_FOR_TEST}}\"\n"
     )
 }
 
@@ -64,6 +64,7 @@ fn a_baseline_accepts_todays_failures_and_a_new_one_fails_the_run() {
     let (code, out) = harness(&dir, &["check"]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("expected failures") || out.contains("EXPECTED FAIL"), "{out}");
+    reports_say_what_a_ci_page_shows(&dir);
 
     // A new fault (the same baseline) fails the run again.
     let worse = common::rpm_server(KEY, Some("accept-any-method"));
@@ -75,6 +76,64 @@ fn a_baseline_accepts_todays_failures_and_a_new_one_fails_the_run() {
     let (code, out) = harness(&dir, &["check", "--base-url", &clean.base_url()]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("stale: rpm."), "{out}");
+}
+
+/// The reports of a run whose failures the baseline lists: the JSON report
+/// valid against its schema, with a format version, the fingerprint and the
+/// scores; JUnit showing expected failures as skipped, with the seed and
+/// the fingerprint; the Markdown job summary with the score per endpoint.
+fn reports_say_what_a_ci_page_shows(dir: &std::path::Path) {
+    let schema: serde_json::Value = serde_json::from_str(include_str!("../report.schema.json")).unwrap();
+    let validator = jsonschema::draft7::new(&schema).expect("report.schema.json compiles");
+    let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("report.json")).unwrap()).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&report)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert_eq!(report["format_version"], 1);
+    assert!(
+        report["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["verdict"] == "expected_failure")
+    );
+    let rules = report["scores"]["vendor"]["rules"].as_u64().unwrap();
+    let passing = report["scores"]["vendor"]["passing"].as_u64().unwrap();
+    assert!(rules > 20 && passing < rules, "{}", report["scores"]);
+
+    let xml = std::fs::read_to_string(dir.join("report.xml")).unwrap();
+    assert!(xml.contains("<skipped message=\"expected failure: "), "{xml}");
+    assert!(xml.contains("name=\"seed\" value=\"5\""), "{xml}");
+    let fingerprint = report["schema_fingerprint"].as_str().unwrap();
+    assert!(xml.contains(fingerprint));
+
+    let md = std::fs::read_to_string(dir.join("summary.md")).unwrap();
+    assert!(md.contains("**Conformance score: "), "{md}");
+    assert!(md.contains("| `customer` | "), "{md}");
+    assert!(!md.contains(KEY));
+}
+
+#[test]
+fn github_actions_get_one_annotation_per_failure() {
+    let dir = temp_dir("annotations");
+    let faulty = common::rpm_server(KEY, Some("wrong-message=customer-not-found"));
+    std::fs::write(dir.join("conformance.toml"), config(&faulty.base_url())).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_conformance"))
+        .current_dir(&dir)
+        .arg("check")
+        .env("RPM_KEY_FOR_TEST", KEY)
+        .env("GITHUB_ACTIONS", "true")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("::error title=rpm.customer.stateful.not_found::")),
+        "{text}"
+    );
 }
 
 #[test]
