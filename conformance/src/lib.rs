@@ -8,13 +8,17 @@
 //!       teardowns; records setup will make are named by Fill references)
 //!    -> run (login, setup, executor per keep-alive connection, shrinking,
 //!       cleanup; each answer judged by the oracle as it comes)
-//!    -> report (terminal, JSON, JUnit, saved failures)
+//!    -> report (terminal, JSON, JUnit, saved failures; `score` the
+//!       conformance score, `ci` Markdown and GitHub annotations)
 //! ```
 //!
-//! Modules and what they use: `values` and `transport` nothing of the
-//! harness; `target` transport, values; `plan` target, values; `oracle`
-//! plan, transport, values; `run` plan, oracle, target, transport, values;
-//! `report` plan, run, target; `mutation` run, target, transport.
+//! Modules and what they use: `values`, `transport` and `config` (the
+//! `conformance.toml` file and its baseline) nothing of the harness;
+//! `target` transport, values; `plan` target, values; `explain` (`list`,
+//! `explain`: checks without a request) plan, target; `oracle` plan,
+//! transport, values; `run` plan, oracle, target, transport, values; `score`
+//! run; `report` plan, run, score, target; `ci` report, run, score, target;
+//! `mutation` run, target, transport.
 
 pub mod ci;
 pub mod config;
