@@ -43,9 +43,12 @@ pub fn scores(v: &Vendor, outcomes: &[Outcome]) -> Scores {
     const TRANSPORT: &str = "(transport)";
     // (endpoint, rule) -> (a check ran, one that ran did not pass).
     let mut rules: BTreeMap<(String, String), (bool, bool)> = BTreeMap::new();
+    // A credential in the body (`AUTH_TOKEN`) is held by the auth checks,
+    // under the dialect's rules, not as a field.
+    let credential = |path: &str| v.auth.body_credential_fields().iter().any(|c| path == format!("/{c}"));
     for ep in &v.endpoints {
-        for (_, r) in ep.all_rules() {
-            if matches!(r.strength, Strength::Documented | Strength::Contested) {
+        for (path, r) in ep.all_rules() {
+            if matches!(r.strength, Strength::Documented | Strength::Contested) && !credential(&path) {
                 rules.entry((ep.id.clone(), r.id.clone())).or_default();
             }
         }
