@@ -4,7 +4,7 @@
 //! it needs, and why: the rule's text and sources).
 
 use crate::plan::{Call, Check, Compare, Expect, Fill, Slot, Source, Step};
-use crate::target::{Presenting, Target, query_string};
+use crate::target::{Presenting, Target};
 use erpspec_model::answers::documented_status;
 use erpspec_model::ir::{MessageRule, Vendor};
 use serde_json::{Value, json};
@@ -131,30 +131,7 @@ fn step_text(t: &Target, i: usize, step: &Step) -> String {
 
 /// The request as it is sent (with placeholder credentials).
 fn request_text(t: &Target, call: &Call) -> Option<String> {
-    let v = &t.vendor;
-    let req = match call {
-        Call::Json {
-            endpoint,
-            method,
-            body,
-            presenting,
-        } => t.request(v.endpoint(endpoint)?, method, body, *presenting),
-        Call::Query { endpoint, params } => t.query_request(v.endpoint(endpoint)?, &query_string(params)),
-        Call::Raw {
-            endpoint,
-            route,
-            method,
-            content_type,
-            body,
-        } => {
-            let ep = endpoint.as_deref().and_then(|e| v.endpoint(e)).or(v.endpoints.first())?;
-            let mut req = t.raw(ep, method, content_type, body.as_bytes());
-            if let Some(r) = route {
-                req.target = req.target.replacen(&t.path(&ep.route, None), &t.path(r, None), 1);
-            }
-            req
-        }
-    };
+    let req = call.wire(t)?;
     // Placeholders in the path read as written, not percent-encoded.
     let target = req.target.replace("%24%7B", "${").replace("%7D", "}");
     let mut text = format!("{} {target}\n", req.method);

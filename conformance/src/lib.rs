@@ -14,7 +14,7 @@
 //!
 //! Modules and what they use: `values`, `transport` and `config` (the
 //! `conformance.toml` file and its baseline) nothing of the harness;
-//! `target` transport, values; `plan` target, values; `explain` (`list`,
+//! `target` transport, values; `plan` target, transport, values; `explain` (`list`,
 //! `explain`: checks without a request) plan, target; `oracle` plan,
 //! transport, values; `run` plan, oracle, target, transport, values; `score`
 //! run; `report` plan, run, score, target; `ci` report, run, score, target;

@@ -100,6 +100,35 @@ pub enum Call {
 }
 
 impl Call {
+    /// The request this call is on the wire, credentials presented as the
+    /// target holds them; `None` for an endpoint the schemas lack.
+    pub fn wire(&self, t: &crate::target::Target) -> Option<crate::transport::WireRequest> {
+        let endpoint = |id: &str| t.vendor.endpoint(id);
+        Some(match self {
+            Call::Json {
+                endpoint: id,
+                method,
+                body,
+                presenting,
+            } => t.request(endpoint(id)?, method, body, *presenting),
+            Call::Query { endpoint: id, params } => t.query_request(endpoint(id)?, &crate::target::query_string(params)),
+            Call::Raw {
+                endpoint: id,
+                route,
+                method,
+                content_type,
+                body,
+            } => {
+                let ep = id.as_deref().and_then(endpoint).or(t.vendor.endpoints.first())?;
+                let mut req = t.raw(ep, method, content_type, body.as_bytes());
+                if let Some(r) = route {
+                    req.target = req.target.replacen(&t.path(&ep.route, None), &t.path(r, None), 1);
+                }
+                req
+            }
+        })
+    }
+
     /// The endpoint the call is sent to, if it is one of the schemas'.
     pub fn endpoint(&self) -> Option<&str> {
         match self {

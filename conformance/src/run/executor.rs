@@ -5,7 +5,7 @@
 use super::{Exchange, Subjects, Verdict};
 use crate::oracle::{self, Finding};
 use crate::plan::{Assert, Call, Check, Expect, Fill, Slot, Source, Step};
-use crate::target::{Presenting, Target, query_string};
+use crate::target::{Presenting, Target};
 use crate::transport::{Connection, Problem, Reply, WireRequest};
 use crate::values::{get_path, record_of, remove_path, set_path};
 use erpspec_model::ir::{Endpoint, OperationKind, Vendor};
@@ -206,37 +206,8 @@ impl<'a> Executor<'a> {
 }
 
 impl Executor<'_> {
-    fn endpoint(&self, id: &str) -> Option<&Endpoint> {
-        self.target.vendor.endpoint(id)
-    }
-
     fn wire(&self, call: &Call) -> Option<WireRequest> {
-        let t = self.target;
-        Some(match call {
-            Call::Json {
-                endpoint,
-                method,
-                body,
-                presenting,
-            } => t.request(self.endpoint(endpoint)?, method, body, *presenting),
-            Call::Query { endpoint, params } => t.query_request(self.endpoint(endpoint)?, &query_string(params)),
-            Call::Raw {
-                endpoint,
-                route,
-                method,
-                content_type,
-                body,
-            } => {
-                let ep = endpoint.as_deref().and_then(|e| self.endpoint(e)).or(t.vendor.endpoints.first())?;
-                let mut req = t.raw(ep, method, content_type, body.as_bytes());
-                if let Some(r) = route {
-                    let real = t.path(&ep.route, None);
-                    let fake = t.path(r, None);
-                    req.target = req.target.replacen(&real, &fake, 1);
-                }
-                req
-            }
-        })
+        call.wire(self.target)
     }
 
     /// Sends one request at the run's pace; a 429 is waited out
