@@ -132,6 +132,14 @@ impl BaseUrl {
             .split_once('/')
             .map(|(a, p)| (a, format!("/{p}")))
             .unwrap_or((rest, String::new()));
+        // Never a host: a user name and password would reach reports (and
+        // DNS) as one. A gateway's credentials travel in a header instead.
+        if authority.contains('@') {
+            return Err(
+                "the base URL holds a user name or password (`user:...@host`), which is never sent: pass it as a header, e.g. -H \"Authorization: Basic ...\" (kept out of reports)"
+                    .into(),
+            );
+        }
         let (host, port) = match authority.rsplit_once(':') {
             Some((h, p)) if !h.ends_with(']') || authority.starts_with('[') => {
                 (h.to_string(), p.parse::<u16>().map_err(|_| format!("`{url}`: bad port `{p}`"))?)
@@ -431,5 +439,9 @@ mod tests {
         let b = BaseUrl::parse("https://erp.example.com/rpm").unwrap();
         assert_eq!((b.port, b.url("/x")), (443, "https://erp.example.com/rpm/x".to_string()));
         assert!(BaseUrl::parse("ftp://x").is_err());
+        // User-info is neither the host nor echoed back.
+        let e = BaseUrl::parse("https://api:s3cret@erp.example.com/rpm").unwrap_err();
+        assert!(e.contains("user name or password") && !e.contains("s3cret"), "{e}");
+        assert_eq!(BaseUrl::parse("http://h/a@b").unwrap().prefix, "/a@b");
     }
 }
