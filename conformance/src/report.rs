@@ -655,6 +655,7 @@ mod tests {
             setup_notes: Vec::new(),
             requests: 0,
             elapsed: std::time::Duration::ZERO,
+            started_at: std::time::SystemTime::UNIX_EPOCH,
         };
         super::keep_regression_seed(&dir, "rpm", 7, &run(outcome(Family::Generated, Verdict::Passed)));
         super::keep_regression_seed(&dir, "rpm", 8, &run(outcome(Family::Accepted, Verdict::Failed)));

@@ -31,7 +31,7 @@ fn temp_dir(name: &str) -> std::path::PathBuf {
 
 fn config(base_url: &str) -> String {
     format!(
-        "# The pipeline's configuration.\napi = \"rpm\"\nbase_url = \"{base_url}\"\nseed = 5\ncases = 2\nquiet = true\nreport = [\"json=report.json\", \"junit=report.xml\", \"markdown=summary.md\"]\n\n[credentials]\nAPI_KEY = \"${{RPM_KEY_FOR_TEST}}\"\n"
+        "# The pipeline's configuration.\napi = \"rpm\"\nbase_url = \"{base_url}\"\nseed = 5\ncases = 2\nquiet = true\nreport = [\"json=report.json\", \"junit=report.xml\", \"markdown=summary.md\", \"har=exchanges.har\"]\n\n[credentials]\nAPI_KEY = \"${{RPM_KEY_FOR_TEST}}\"\n"
     )
 }
 
@@ -108,6 +108,22 @@ fn reports_say_what_a_ci_page_shows(dir: &std::path::Path) {
     assert!(xml.contains("name=\"seed\" value=\"5\""), "{xml}");
     let fingerprint = report["schema_fingerprint"].as_str().unwrap();
     assert!(xml.contains(fingerprint));
+
+    let har: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("exchanges.har")).unwrap()).unwrap();
+    let entries = har["log"]["entries"].as_array().unwrap();
+    assert!(entries.len() > 100, "every exchange: {}", entries.len());
+    assert!(
+        entries
+            .iter()
+            .all(|e| e["request"]["url"].as_str().unwrap().starts_with("http://127.0.0.1:")
+                && e["startedDateTime"].as_str().unwrap().ends_with('Z')
+                && e["comment"].as_str().unwrap().starts_with("rpm."))
+    );
+    let text = har.to_string();
+    assert!(
+        !text.contains(KEY) && text.contains("${ERPSPEC_CREDENTIAL_API_KEY}"),
+        "credentials masked in the HAR"
+    );
 
     let md = std::fs::read_to_string(dir.join("summary.md")).unwrap();
     assert!(md.contains("**Conformance score: "), "{md}");

@@ -164,6 +164,8 @@ pub struct Run {
     pub setup_notes: Vec<String>,
     pub requests: usize,
     pub elapsed: Duration,
+    /// When the run began (the HAR report's clock).
+    pub started_at: std::time::SystemTime,
 }
 
 /// Progress callbacks for the report's progress line.
@@ -197,6 +199,7 @@ pub fn run(target: &mut Target, opts: &Options, progress: &dyn Progress) -> Resu
 /// Executes a planned suite: setup, the checks, the cleanup.
 pub fn execute(target: &mut Target, suite: &plan::Suite, opts: &Options, progress: &dyn Progress) -> Result<Run, SetupError> {
     let started = Instant::now();
+    let started_at = std::time::SystemTime::now();
     let rt = runtime(2)?;
     let mut conn = Connection::new(rt.handle().clone(), target.base.clone(), opts.limits);
     let login_requests = setup::login(&mut conn, target)?;
@@ -229,6 +232,7 @@ pub fn execute(target: &mut Target, suite: &plan::Suite, opts: &Options, progres
         setup_notes: made.notes,
         requests,
         elapsed: started.elapsed(),
+        started_at,
     })
 }
 
