@@ -41,6 +41,8 @@ pub struct Config {
     pub timeout: Option<f64>,
     pub max_answer: Option<usize>,
     pub ca_cert: Option<PathBuf>,
+    pub client_cert: Option<PathBuf>,
+    pub client_key: Option<PathBuf>,
     pub profile: Option<PathBuf>,
     pub token_lifetime: Option<f64>,
     /// `NAME:VALUE`, as `-H`/`--header`.
@@ -104,7 +106,7 @@ impl Config {
         for e in &mut self.expect_failure {
             sub(&mut e.id)?;
         }
-        for p in self.ca_cert.iter_mut().chain(self.profile.iter_mut()) {
+        for p in self.paths_mut() {
             let mut s = p.to_string_lossy().into_owned();
             sub(&mut s)?;
             *p = PathBuf::from(s);
@@ -112,9 +114,17 @@ impl Config {
         Ok(())
     }
 
+    fn paths_mut(&mut self) -> impl Iterator<Item = &mut PathBuf> {
+        self.ca_cert
+            .iter_mut()
+            .chain(self.client_cert.iter_mut())
+            .chain(self.client_key.iter_mut())
+            .chain(self.profile.iter_mut())
+    }
+
     fn resolve_paths(&mut self, dir: &Path) {
         let under = |p: &Path| if p.is_relative() { dir.join(p) } else { p.to_path_buf() };
-        for p in self.ca_cert.iter_mut().chain(self.profile.iter_mut()) {
+        for p in self.paths_mut() {
             *p = under(p);
         }
         for r in &mut self.report {

@@ -123,6 +123,13 @@ struct Connect {
     /// that check (which waits this long once). The docs give no lifetime.
     #[arg(long, value_name = "SECONDS")]
     token_lifetime: Option<f64>,
+    /// A client certificate chain (PEM) for a server that asks for one
+    /// (mutual TLS); with --client-key.
+    #[arg(long, value_name = "FILE", requires = "client_key")]
+    client_cert: Option<PathBuf>,
+    /// The private key (PEM) of --client-cert.
+    #[arg(long, value_name = "FILE", requires = "client_cert")]
+    client_key: Option<PathBuf>,
     /// A target profile (JSON): the site's own values for site rules, e.g.
     /// `{"site": {"manex.customer-add.Territory.enum": ["EAST", "WEST"]}}`.
     #[arg(long, value_name = "FILE")]
@@ -218,6 +225,8 @@ impl CheckArgs {
         k.timeout = k.timeout.or(c.timeout);
         k.max_answer = k.max_answer.or(c.max_answer);
         k.ca_cert = k.ca_cert.take().or(c.ca_cert);
+        k.client_cert = k.client_cert.take().or(c.client_cert);
+        k.client_key = k.client_key.take().or(c.client_key);
         k.profile = k.profile.take().or(c.profile);
         k.token_lifetime = k.token_lifetime.or(c.token_lifetime);
         k.wait_for_server = k.wait_for_server.or(c.wait_for_server);
@@ -376,6 +385,11 @@ fn target(api: &str, base_url: &str, c: &Connect) -> Result<(Target, Limits), St
     let mut base = BaseUrl::parse(base_url)?;
     if let Some(pem) = &c.ca_cert {
         base.trust_pem(pem)?;
+    }
+    match (&c.client_cert, &c.client_key) {
+        (Some(cert), Some(key)) => base.client_identity(cert, key)?,
+        (None, None) => {}
+        _ => return Err("--client-cert and --client-key go together".into()),
     }
     for h in &c.headers {
         base.add_header(h)?;

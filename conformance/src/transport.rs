@@ -101,21 +101,39 @@ pub struct BaseUrl {
     /// Headers every request carries (`-H NAME:VALUE`: a gateway's key, a
     /// tenant); kept out of reports like credentials.
     pub headers: Vec<(String, String)>,
+    /// What the TLS configuration is built from (`--ca-cert`, `--client-cert`).
+    trust: TlsTrust,
 }
 
-fn tls_config(extra: &[rustls_pki_types::CertificateDer<'static>]) -> Result<Arc<tokio_rustls::rustls::ClientConfig>, String> {
+/// Certificates trusted beside Mozilla's roots, and the client's own
+/// certificate and key for a server that asks for one (mutual TLS).
+#[derive(Clone, Debug, Default)]
+struct TlsTrust {
+    extra_roots: Vec<rustls_pki_types::CertificateDer<'static>>,
+    client: Option<(
+        Vec<rustls_pki_types::CertificateDer<'static>>,
+        Arc<rustls_pki_types::PrivateKeyDer<'static>>,
+    )>,
+}
+
+fn tls_config(trust: &TlsTrust) -> Result<Arc<tokio_rustls::rustls::ClientConfig>, String> {
     use tokio_rustls::rustls;
     let mut roots = rustls::RootCertStore::empty();
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-    for c in extra {
+    for c in &trust.extra_roots {
         roots.add(c.clone()).map_err(|e| format!("the CA certificate is not usable: {e}"))?;
     }
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ClientConfig::builder_with_provider(provider)
+    let builder = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| e.to_string())?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
+        .with_root_certificates(roots);
+    let config = match &trust.client {
+        None => builder.with_no_client_auth(),
+        Some((chain, key)) => builder
+            .with_client_auth_cert(chain.clone(), key.clone_key())
+            .map_err(|e| format!("the client certificate and key do not go together: {e}"))?,
+    };
     Ok(Arc::new(config))
 }
 
@@ -153,8 +171,9 @@ impl BaseUrl {
             host,
             port,
             prefix: path.trim_end_matches('/').to_string(),
-            tls: if tls { Some(tls_config(&[])?) } else { None },
+            tls: if tls { Some(tls_config(&TlsTrust::default())?) } else { None },
             headers: Vec::new(),
+            trust: TlsTrust::default(),
         })
     }
 
@@ -213,7 +232,29 @@ impl BaseUrl {
         if self.tls.is_none() {
             return Err("--ca-cert is for https base URLs".into());
         }
-        self.tls = Some(tls_config(&certs)?);
+        self.trust.extra_roots.extend(certs);
+        self.tls = Some(tls_config(&self.trust)?);
+        Ok(())
+    }
+
+    /// Presents this certificate chain and key (PEM files) to a server that
+    /// asks for a client certificate (mutual TLS).
+    pub fn client_identity(&mut self, cert: &std::path::Path, key: &std::path::Path) -> Result<(), String> {
+        use rustls_pki_types::pem::PemObject;
+        if self.tls.is_none() {
+            return Err("--client-cert is for https base URLs".into());
+        }
+        let chain: Vec<rustls_pki_types::CertificateDer<'static>> = rustls_pki_types::CertificateDer::pem_file_iter(cert)
+            .map_err(|e| format!("cannot read {}: {e}", cert.display()))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| format!("{}: {e}", cert.display()))?;
+        if chain.is_empty() {
+            return Err(format!("{} holds no PEM certificate", cert.display()));
+        }
+        let key =
+            rustls_pki_types::PrivateKeyDer::from_pem_file(key).map_err(|e| format!("{}: no usable private key: {e}", key.display()))?;
+        self.trust.client = Some((chain, Arc::new(key)));
+        self.tls = Some(tls_config(&self.trust)?);
         Ok(())
     }
 
