@@ -394,6 +394,7 @@ fn target(api: &str, base_url: &str, c: &Connect) -> Result<(Target, Limits), St
     for h in &c.headers {
         base.add_header(h)?;
     }
+    base.use_proxy_from_env()?;
     if let Some(w) = c.wait_for_server {
         if !(w >= 0.0 && w.is_finite()) {
             return Err("--wait-for-server must be a number of seconds".into());

@@ -103,6 +103,9 @@ pub struct BaseUrl {
     pub headers: Vec<(String, String)>,
     /// What the TLS configuration is built from (`--ca-cert`, `--client-cert`).
     trust: TlsTrust,
+    /// The HTTP proxy requests go through (`HTTP_PROXY`, `HTTPS_PROXY`):
+    /// its host and port.
+    pub proxy: Option<(String, u16)>,
 }
 
 /// Certificates trusted beside Mozilla's roots, and the client's own
@@ -174,7 +177,39 @@ impl BaseUrl {
             tls: if tls { Some(tls_config(&TlsTrust::default())?) } else { None },
             headers: Vec::new(),
             trust: TlsTrust::default(),
+            proxy: None,
         })
+    }
+
+    /// Goes through the proxy the environment names for this URL's scheme
+    /// (`HTTPS_PROXY` or `HTTP_PROXY`, either case) unless `NO_PROXY` lists
+    /// the host (`*`, the host, or a domain it ends in), as curl does.
+    pub fn use_proxy_from_env(&mut self) -> Result<(), String> {
+        let var = |names: &[&str]| names.iter().find_map(|n| std::env::var(n).ok()).filter(|v| !v.trim().is_empty());
+        let proxy = if self.tls.is_some() {
+            var(&["https_proxy", "HTTPS_PROXY"])
+        } else {
+            var(&["http_proxy", "HTTP_PROXY"])
+        };
+        let Some(proxy) = proxy else { return Ok(()) };
+        let host = self.host.trim_start_matches('[').trim_end_matches(']').to_ascii_lowercase();
+        let bypass = var(&["no_proxy", "NO_PROXY"]).unwrap_or_default();
+        let listed = bypass
+            .split(',')
+            .map(|e| e.trim().trim_start_matches('.').to_ascii_lowercase())
+            .any(|e| !e.is_empty() && (e == "*" || host == e || host.ends_with(&format!(".{e}"))));
+        if listed {
+            return Ok(());
+        }
+        let p = BaseUrl::parse(&proxy).map_err(|e| format!("the proxy `{proxy}` of the environment: {e}"))?;
+        if p.tls.is_some() {
+            return Err(format!(
+                "the proxy `{}:{}` is https; only http proxies are supported",
+                p.host, p.port
+            ));
+        }
+        self.proxy = Some((p.host, p.port));
+        Ok(())
     }
 
     /// Adds a header every request carries, from `NAME:VALUE`.
@@ -262,6 +297,11 @@ impl BaseUrl {
         if self.tls.is_some() { 443 } else { 80 }
     }
 
+    /// `host:port`, the port always written (CONNECT and absolute URLs).
+    fn authority_with_port(&self) -> String {
+        format!("{}:{}", self.host, self.port)
+    }
+
     pub fn authority(&self) -> String {
         if self.port == self.default_port() {
             self.host.clone()
@@ -276,9 +316,14 @@ impl BaseUrl {
     }
 
     /// Every address the host resolves to, in the resolver's order.
+    /// The addresses to dial: the proxy's, where there is one.
     fn addrs(&self) -> Result<Vec<SocketAddr>, Problem> {
-        let host = self.host.trim_start_matches('[').trim_end_matches(']');
-        let addrs: Vec<SocketAddr> = (host, self.port)
+        let (host, port) = match &self.proxy {
+            Some((h, p)) => (h.as_str(), *p),
+            None => (self.host.as_str(), self.port),
+        };
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        let addrs: Vec<SocketAddr> = (host, port)
             .to_socket_addrs()
             .map_err(|e| Problem::Connect(format!("{}: {e}", self.host)))?
             .collect();
@@ -350,8 +395,11 @@ async fn connect(base: &BaseUrl) -> Result<Sender, Problem> {
             Err(e) => last = Some(format!("{addr}: {e}")),
         }
     }
-    let stream = connected.ok_or_else(|| Problem::Connect(last.unwrap_or_default()))?;
+    let mut stream = connected.ok_or_else(|| Problem::Connect(last.unwrap_or_default()))?;
     let _ = stream.set_nodelay(true);
+    if base.proxy.is_some() && base.tls.is_some() {
+        tunnel(&mut stream, &base.authority_with_port()).await?;
+    }
     match &base.tls {
         None => handshake(stream).await,
         Some(config) => {
@@ -364,6 +412,42 @@ async fn connect(base: &BaseUrl) -> Result<Sender, Problem> {
             handshake(tls).await
         }
     }
+}
+
+/// Asks an HTTP proxy for a tunnel to `authority` (`CONNECT`); TLS then
+/// runs through it, end to end.
+async fn tunnel(stream: &mut tokio::net::TcpStream, authority: &str) -> Result<(), Problem> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let ask = format!("CONNECT {authority} HTTP/1.1\r\nHost: {authority}\r\n\r\n");
+    stream
+        .write_all(ask.as_bytes())
+        .await
+        .map_err(|e| Problem::Connect(format!("the proxy: {e}")))?;
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        if head.len() > 16 * 1024
+            || stream
+                .read(&mut byte)
+                .await
+                .map_err(|e| Problem::Connect(format!("the proxy: {e}")))?
+                == 0
+        {
+            return Err(Problem::Connect("the proxy closed the connection before answering CONNECT".into()));
+        }
+        head.push(byte[0]);
+    }
+    let status = String::from_utf8_lossy(&head)
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or_default()
+        .to_string();
+    if status != "200" {
+        return Err(Problem::Connect(format!(
+            "the proxy refused to tunnel to {authority}: HTTP {status}"
+        )));
+    }
+    Ok(())
 }
 
 async fn handshake<T>(io: T) -> Result<Sender, Problem>
@@ -396,9 +480,14 @@ async fn exchange(
         Some(s) => s,
         None => connect(base).await?,
     };
+    // Through a proxy, plain http names the whole URL (absolute form).
+    let uri = match (&base.proxy, &base.tls) {
+        (Some(_), None) => format!("http://{}{}{}", base.authority_with_port(), base.prefix, req.target),
+        _ => format!("{}{}", base.prefix, req.target),
+    };
     let mut builder = hyper::Request::builder()
         .method(req.method.as_str())
-        .uri(format!("{}{}", base.prefix, req.target))
+        .uri(uri)
         .header(hyper::header::HOST, base.authority());
     for (k, v) in &req.headers {
         builder = builder.header(k.as_str(), v.as_str());

@@ -4,67 +4,10 @@
 
 mod common;
 
+use common::{tls_proxy, tls_proxy_with};
 use std::process::Command;
-use std::sync::Arc;
-use tokio_rustls::rustls;
 
 const KEY: &str = "TlsKey1234";
-
-/// A TLS proxy on loopback to `upstream`; returns its port. With
-/// `client_ca`, it wants a client certificate that CA signed (mutual TLS).
-fn tls_proxy(upstream: std::net::SocketAddr, cert_der: Vec<u8>, key_der: Vec<u8>) -> u16 {
-    tls_proxy_with(upstream, cert_der, key_der, None)
-}
-
-fn tls_proxy_with(upstream: std::net::SocketAddr, cert_der: Vec<u8>, key_der: Vec<u8>, client_ca: Option<Vec<u8>>) -> u16 {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let builder = rustls::ServerConfig::builder_with_provider(provider.clone())
-        .with_safe_default_protocol_versions()
-        .unwrap();
-    let builder = match client_ca {
-        None => builder.with_no_client_auth(),
-        Some(ca) => {
-            let mut roots = rustls::RootCertStore::empty();
-            roots.add(rustls_pki_types::CertificateDer::from(ca)).unwrap();
-            let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider)
-                .build()
-                .unwrap();
-            builder.with_client_cert_verifier(verifier)
-        }
-    };
-    let config = builder
-        .with_single_cert(
-            vec![rustls_pki_types::CertificateDer::from(cert_der)],
-            rustls_pki_types::PrivateKeyDer::Pkcs8(key_der.into()),
-        )
-        .unwrap();
-    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.set_nonblocking(true).unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            loop {
-                let Ok((tcp, _)) = listener.accept().await else { continue };
-                let acceptor = acceptor.clone();
-                tokio::spawn(async move {
-                    let Ok(mut tls) = acceptor.accept(tcp).await else { return };
-                    let Ok(mut up) = tokio::net::TcpStream::connect(upstream).await else {
-                        return;
-                    };
-                    let _ = tokio::io::copy_bidirectional(&mut tls, &mut up).await;
-                });
-            }
-        });
-    });
-    port
-}
 
 #[test]
 fn the_suite_runs_over_https_and_an_untrusted_certificate_is_refused() {

@@ -37,3 +37,59 @@ pub fn rpm_server(key: &str, fault: Option<&str>) -> reference::Running {
     let credentials = BTreeMap::from([("API_KEY".to_string(), key.to_string())]);
     reference_server("rpm", &credentials, "default", 1, fault).expect("server starts")
 }
+
+/// A TLS proxy on loopback to `upstream`; returns its port. With
+/// `client_ca`, it wants a client certificate that CA signed (mutual TLS).
+pub fn tls_proxy(upstream: std::net::SocketAddr, cert_der: Vec<u8>, key_der: Vec<u8>) -> u16 {
+    tls_proxy_with(upstream, cert_der, key_der, None)
+}
+
+pub fn tls_proxy_with(upstream: std::net::SocketAddr, cert_der: Vec<u8>, key_der: Vec<u8>, client_ca: Option<Vec<u8>>) -> u16 {
+    let provider = std::sync::Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
+    let builder = tokio_rustls::rustls::ServerConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .unwrap();
+    let builder = match client_ca {
+        None => builder.with_no_client_auth(),
+        Some(ca) => {
+            let mut roots = tokio_rustls::rustls::RootCertStore::empty();
+            roots.add(rustls_pki_types::CertificateDer::from(ca)).unwrap();
+            let verifier = tokio_rustls::rustls::server::WebPkiClientVerifier::builder_with_provider(std::sync::Arc::new(roots), provider)
+                .build()
+                .unwrap();
+            builder.with_client_cert_verifier(verifier)
+        }
+    };
+    let config = builder
+        .with_single_cert(
+            vec![rustls_pki_types::CertificateDer::from(cert_der)],
+            rustls_pki_types::PrivateKeyDer::Pkcs8(key_der.into()),
+        )
+        .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config));
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            loop {
+                let Ok((tcp, _)) = listener.accept().await else { continue };
+                let acceptor = acceptor.clone();
+                tokio::spawn(async move {
+                    let Ok(mut tls) = acceptor.accept(tcp).await else { return };
+                    let Ok(mut up) = tokio::net::TcpStream::connect(upstream).await else {
+                        return;
+                    };
+                    let _ = tokio::io::copy_bidirectional(&mut tls, &mut up).await;
+                });
+            }
+        });
+    });
+    port
+}
