@@ -17,13 +17,14 @@
 //! `target` transport, values; `plan` target, transport, values; `explain` (`list`,
 //! `explain`: checks without a request) plan, target; `oracle` plan,
 //! transport, values; `run` plan, oracle, target, transport, values; `score`
-//! run; `report` plan, run, score, target; `ci` report, run, score, target; `har` run, target;
+//! run; `report` plan, run, score, target; `ci` report, run, score, target; `har` run, target; `html` report, run, score, target;
 //! `mutation` run, target, transport.
 
 pub mod ci;
 pub mod config;
 pub mod explain;
 pub mod har;
+pub mod html;
 pub mod mutation;
 pub mod oracle;
 pub mod plan;

@@ -163,7 +163,7 @@ struct CheckArgs {
     /// breaking one rule [default: 8].
     #[arg(long)]
     cases: Option<u32>,
-    /// A report file: `json=PATH`, `junit=PATH`, `markdown=PATH` or `har=PATH` (repeatable).
+    /// A report file: `json=PATH`, `junit=PATH`, `markdown=PATH`, `html=PATH` or `har=PATH` (repeatable).
     #[arg(long = "report", value_name = "KIND=PATH")]
     reports: Vec<String>,
     /// A check id the server is known to fail: reported, but not counted as a failure.
@@ -436,10 +436,14 @@ fn check(a: CheckArgs) -> Result<ExitCode, String> {
     let mut reports = Vec::new();
     for r in &a.reports {
         match r.split_once('=') {
-            Some((kind @ ("json" | "junit" | "markdown" | "har"), p)) if !p.is_empty() => {
+            Some((kind @ ("json" | "junit" | "markdown" | "har" | "html"), p)) if !p.is_empty() => {
                 reports.push((kind.to_string(), PathBuf::from(p)))
             }
-            _ => return Err(format!("`--report {r}`: write json=PATH, junit=PATH, markdown=PATH or har=PATH")),
+            _ => {
+                return Err(format!(
+                    "`--report {r}`: write json=PATH, junit=PATH, markdown=PATH, html=PATH or har=PATH"
+                ));
+            }
         }
     }
     let seed = a.seed.unwrap_or_else(|| {
@@ -703,6 +707,13 @@ fn run_and_report(t: &mut Target, opts: &Options, api: &str, quiet: bool, report
             "json" => serde_json::to_string_pretty(&report::json_report(t, &run, seed)).unwrap_or_default(),
             "markdown" => conformance::ci::markdown(t, &run, &conformance::score::scores(&t.vendor, &run.outcomes), seed),
             "har" => serde_json::to_string_pretty(&conformance::har::har(t, &run)).unwrap_or_default(),
+            "html" => conformance::html::html(
+                t,
+                &run,
+                &conformance::score::scores(&t.vendor, &run.outcomes),
+                seed,
+                &report::schema_fingerprint(t),
+            )?,
             _ => report::junit(t, &run, seed),
         };
         std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;

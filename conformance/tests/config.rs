@@ -31,7 +31,7 @@ fn temp_dir(name: &str) -> std::path::PathBuf {
 
 fn config(base_url: &str) -> String {
     format!(
-        "# The pipeline's configuration.\napi = \"rpm\"\nbase_url = \"{base_url}\"\nseed = 5\ncases = 2\nquiet = true\nreport = [\"json=report.json\", \"junit=report.xml\", \"markdown=summary.md\", \"har=exchanges.har\"]\n\n[credentials]\nAPI_KEY = \"${{RPM_KEY_FOR_TEST}}\"\n"
+        "# The pipeline's configuration.\napi = \"rpm\"\nbase_url = \"{base_url}\"\nseed = 5\ncases = 2\nquiet = true\nreport = [\"json=report.json\", \"junit=report.xml\", \"markdown=summary.md\", \"har=exchanges.har\", \"html=report.html\"]\n\n[credentials]\nAPI_KEY = \"${{RPM_KEY_FOR_TEST}}\"\n"
     )
 }
 
@@ -124,6 +124,15 @@ fn reports_say_what_a_ci_page_shows(dir: &std::path::Path) {
         !text.contains(KEY) && text.contains("${ERPSPEC_CREDENTIAL_API_KEY}"),
         "credentials masked in the HAR"
     );
+
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(html.starts_with("<!doctype html>") && html.contains("id=\"score\"") && html.contains("class=\"verdict\""));
+    assert!(html.contains("expected failure"), "the baselined check is shown");
+    assert!(
+        !html.contains("http://") || !html.contains("<script src"),
+        "self-contained: no external script"
+    );
+    assert!(!html.contains(KEY));
 
     let md = std::fs::read_to_string(dir.join("summary.md")).unwrap();
     assert!(md.contains("**Conformance score: "), "{md}");
