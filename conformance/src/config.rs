@@ -223,6 +223,32 @@ pub fn with_baseline(text: &str, entries: &[ExpectedFailure]) -> String {
     out
 }
 
+/// `--baseline-update`: the run's failures become the file's expected
+/// failures, each keeping its reason and link where it was listed; how
+/// many it wrote.
+pub fn write_baseline(path: &Path, old: &[ExpectedFailure], failures: &[(String, String)], seed: u64) -> Result<usize, String> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+    };
+    let entries: Vec<ExpectedFailure> = failures
+        .iter()
+        .map(|(id, why)| {
+            old.iter().find(|e| &e.id == id).cloned().unwrap_or_else(|| ExpectedFailure {
+                id: id.clone(),
+                reason: format!(
+                    "failing when the baseline was written (seed {seed}): {}",
+                    why.lines().next().unwrap_or_default()
+                ),
+                link: None,
+            })
+        })
+        .collect();
+    std::fs::write(path, with_baseline(&text, &entries)).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(entries.len())
+}
+
 /// A TOML basic string (JSON's string syntax is one).
 fn toml_string(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())

@@ -5,10 +5,61 @@
 
 use crate::plan::{Call, Check, Compare, Expect, Fill, Slot, Source, Step};
 use crate::target::{Presenting, Target};
+use crate::transport::BaseUrl;
 use erpspec_model::answers::documented_status;
 use erpspec_model::ir::{MessageRule, Vendor};
 use serde_json::{Value, json};
 use std::fmt::Write as _;
+
+/// The suite as planned for `api`, with placeholder credentials (what
+/// `list` and `explain` show; nothing is sent).
+pub fn planned(api: &str, only: &[String], cases: u32, seed: u64) -> Result<(Target, crate::plan::Suite), String> {
+    let vendor = crate::load_vendor(api)?;
+    let credentials = vendor
+        .auth
+        .credentials
+        .iter()
+        .map(|n| (n.clone(), format!("${{ERPSPEC_CREDENTIAL_{n}}}")))
+        .collect();
+    let t = Target {
+        fixtures: crate::default_fixtures(&vendor),
+        vendor,
+        base: BaseUrl::parse("http://SERVER")?,
+        credentials,
+        token: Default::default(),
+    };
+    t.token.set("${AUTH_TOKEN}".into());
+    let _ = t.token.expired(|| Ok::<_, ()>("${EXPIRED_AUTH_TOKEN}".into()));
+    let selection = crate::plan::Selection {
+        cases,
+        seed,
+        regression_seeds: Vec::new(),
+        only: only.to_vec(),
+    };
+    let suite = crate::plan::suite(&t, &selection, 1);
+    Ok((t, suite))
+}
+
+/// Every `--expect-failure` id names a check of this run's plan; a typo
+/// would otherwise accept nothing, silently.
+pub fn expected_failures_name_checks(t: &Target, selection: &crate::plan::Selection, expected: &[String]) -> Result<(), String> {
+    if expected.is_empty() {
+        return Ok(());
+    }
+    let mut selection = selection.clone();
+    selection.only.clear();
+    let suite = crate::plan::suite(t, &selection, 1);
+    let ids: Vec<&str> = suite.checks.iter().map(|c| c.id.as_str()).collect();
+    for id in expected {
+        if !ids.contains(&id.as_str()) {
+            let hint = erpspec_schema::diag::did_you_mean(id, ids.iter().copied())
+                .map(|m| format!("; did you mean `{m}`?"))
+                .unwrap_or_else(|| "; the ids are in a report (`--report json=PATH`) or the saved failures".to_string());
+            return Err(format!("`--expect-failure {id}` names no check of {}{hint}", t.vendor.name));
+        }
+    }
+    Ok(())
+}
 
 /// One check as `conformance list --format json` prints it.
 pub fn row(c: &Check) -> Value {

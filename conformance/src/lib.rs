@@ -15,7 +15,7 @@
 //! Modules and what they use: `values`, `transport` and `config` (the
 //! `conformance.toml` file and its baseline) nothing of the harness;
 //! `target` transport, values; `plan` target, transport, values; `explain` (`list`,
-//! `explain`: checks without a request) plan, target; `oracle` plan,
+//! `explain`: checks without a request) plan, target, transport; `oracle` plan,
 //! transport, values; `run` plan, oracle, target, transport, values; `score`
 //! run; `report` plan, run, score, target; `ci` report, run, score, target; `har` run, target; `html` report, run, score, target;
 //! `mutation` run, target, transport.

@@ -8,7 +8,7 @@
 //! ran; 130 interrupted (after the cleanup and the reports).
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
-use conformance::config::{Config, ExpectedFailure};
+use conformance::config::Config;
 use conformance::report;
 use conformance::run::{self, Options, Verdict};
 use conformance::target::{Target, Tokens};
@@ -16,8 +16,6 @@ use conformance::transport::{BaseUrl, Limits};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 /// Proves a server against the vendor's documented rules.
@@ -464,82 +462,26 @@ fn check(a: CheckArgs) -> Result<ExitCode, String> {
         only: a.only.clone(),
         strict: a.strict,
         rate_limit: a.rate_limit.as_deref().map(parse_rate).transpose()?,
-        interrupted: Some(interrupt_flag()?),
+        interrupted: Some(run::interrupt_on_signals()?),
     };
-    expected_failures_name_checks(&t, &opts)?;
+    conformance::explain::expected_failures_name_checks(&t, &opts.selection(), &opts.expect_failure)?;
     open_reports(&reports)?;
     let ran = run_and_report(&mut t, &opts, &api, a.quiet, &reports)?;
     if a.baseline_update && !opts.is_interrupted() && ran.executed > 0 {
         let path = file.unwrap_or_else(|| PathBuf::from(conformance::config::DEFAULT_FILE));
-        write_baseline(&path, &baseline, &ran.failures, seed)?;
+        let n = conformance::config::write_baseline(&path, &baseline, &ran.failures, seed)?;
+        println!(
+            "baseline: {n} expected failure{} written to {}",
+            if n == 1 { "" } else { "s" },
+            path.display()
+        );
         return Ok(ExitCode::SUCCESS);
     }
     Ok(exit_code(&ran, &opts))
 }
 
-/// `--baseline-update`: the run's failures become the file's expected
-/// failures, each keeping its reason and link where it was listed.
-fn write_baseline(path: &std::path::Path, old: &[ExpectedFailure], failures: &[(String, String)], seed: u64) -> Result<(), String> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
-    };
-    let entries: Vec<ExpectedFailure> = failures
-        .iter()
-        .map(|(id, why)| {
-            old.iter().find(|e| &e.id == id).cloned().unwrap_or_else(|| ExpectedFailure {
-                id: id.clone(),
-                reason: format!(
-                    "failing when the baseline was written (seed {seed}): {}",
-                    why.lines().next().unwrap_or_default()
-                ),
-                link: None,
-            })
-        })
-        .collect();
-    std::fs::write(path, conformance::config::with_baseline(&text, &entries))
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    println!(
-        "baseline: {} expected failure{} written to {}",
-        entries.len(),
-        if entries.len() == 1 { "" } else { "s" },
-        path.display()
-    );
-    Ok(())
-}
-
-/// The suite as planned for `api`, with placeholder credentials (what
-/// `list` and `explain` show; nothing is sent).
-fn planned(api: &str, only: &[String], cases: u32, seed: u64) -> Result<(Target, conformance::plan::Suite), String> {
-    let vendor = conformance::load_vendor(api)?;
-    let credentials = vendor
-        .auth
-        .credentials
-        .iter()
-        .map(|n| (n.clone(), format!("${{ERPSPEC_CREDENTIAL_{n}}}")))
-        .collect();
-    let t = Target {
-        fixtures: conformance::default_fixtures(&vendor),
-        vendor,
-        base: BaseUrl::parse("http://SERVER")?,
-        credentials,
-        token: Default::default(),
-    };
-    t.token.set("${AUTH_TOKEN}".into());
-    let _ = t.token.expired(|| Ok::<_, ()>("${EXPIRED_AUTH_TOKEN}".into()));
-    let selection = conformance::plan::Selection {
-        cases,
-        seed,
-        regression_seeds: Vec::new(),
-        only: only.to_vec(),
-    };
-    let suite = conformance::plan::suite(&t, &selection, 1);
-    Ok((t, suite))
-}
-
 fn list(a: ListArgs) -> Result<ExitCode, String> {
-    let (_, suite) = planned(&a.api, &a.only, a.cases, a.seed)?;
+    let (_, suite) = conformance::explain::planned(&a.api, &a.only, a.cases, a.seed)?;
     if suite.checks.is_empty() {
         return Err(format!("no check of {} starts with {}", a.api, a.only.join(" or ")));
     }
@@ -566,7 +508,7 @@ fn explain(a: ExplainArgs) -> Result<ExitCode, String> {
                 .ok_or_else(|| format!("`{}` starts with no vendor's name; pass --api", a.id))?
         }
     };
-    let (t, suite) = planned(&api, &[], a.cases, a.seed)?;
+    let (t, suite) = conformance::explain::planned(&api, &[], a.cases, a.seed)?;
     match suite.checks.iter().find(|c| c.id == a.id) {
         Some(c) => {
             print!("{}", conformance::explain::explain(&t, c));
@@ -608,59 +550,6 @@ fn exit_code(ran: &Ran, opts: &Options) -> ExitCode {
         return ExitCode::from(2);
     }
     if ran.failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
-}
-
-/// Set on SIGINT or SIGTERM: the run skips the checks not yet started,
-/// deletes what it created and writes its reports. A second signal ends
-/// the process at once.
-fn interrupt_flag() -> Result<Arc<AtomicBool>, String> {
-    let flag = Arc::new(AtomicBool::new(false));
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_io()
-        .build()
-        .map_err(|e| format!("cannot watch for signals: {e}"))?;
-    let set = flag.clone();
-    let mut term = rt
-        .block_on(async { tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) })
-        .map_err(|e| format!("cannot watch for SIGTERM: {e}"))?;
-    std::thread::spawn(move || {
-        rt.block_on(async move {
-            loop {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-                if set.swap(true, Ordering::SeqCst) {
-                    std::process::exit(130);
-                }
-                eprintln!(
-                    "\nconformance: stopping: finishing the checks in flight, then the cleanup and the reports (again to stop at once)"
-                );
-            }
-        });
-    });
-    Ok(flag)
-}
-
-/// Every `--expect-failure` id names a check of this run's plan; a typo
-/// would otherwise accept nothing, silently.
-fn expected_failures_name_checks(t: &Target, opts: &Options) -> Result<(), String> {
-    if opts.expect_failure.is_empty() {
-        return Ok(());
-    }
-    let mut selection = opts.selection();
-    selection.only.clear();
-    let suite = conformance::plan::suite(t, &selection, 1);
-    let ids: Vec<&str> = suite.checks.iter().map(|c| c.id.as_str()).collect();
-    for id in &opts.expect_failure {
-        if !ids.contains(&id.as_str()) {
-            let hint = erpspec_schema::diag::did_you_mean(id, ids.iter().copied())
-                .map(|m| format!("; did you mean `{m}`?"))
-                .unwrap_or_else(|| "; the ids are in a report (`--report json=PATH`) or the saved failures".to_string());
-            return Err(format!("`--expect-failure {id}` names no check of {}{hint}", t.vendor.name));
-        }
-    }
-    Ok(())
 }
 
 /// Creates every report file before the run: one that cannot be written

@@ -236,6 +236,38 @@ pub fn execute(target: &mut Target, suite: &plan::Suite, opts: &Options, progres
     })
 }
 
+/// Set on SIGINT or SIGTERM: the run skips the checks not yet started,
+/// deletes what it created and writes its reports. A second signal ends
+/// the process at once.
+pub fn interrupt_on_signals() -> Result<std::sync::Arc<std::sync::atomic::AtomicBool>, String> {
+    let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()
+        .map_err(|e| format!("cannot watch for signals: {e}"))?;
+    let set = flag.clone();
+    let mut term = rt
+        .block_on(async { tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) })
+        .map_err(|e| format!("cannot watch for SIGTERM: {e}"))?;
+    std::thread::spawn(move || {
+        rt.block_on(async move {
+            loop {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+                if set.swap(true, std::sync::atomic::Ordering::SeqCst) {
+                    std::process::exit(130);
+                }
+                eprintln!(
+                    "\nconformance: stopping: finishing the checks in flight, then the cleanup and the reports (again to stop at once)"
+                );
+            }
+        });
+    });
+    Ok(flag)
+}
+
 /// Whether most failures are refusals of the credentials (then the report
 /// says so instead of listing every check).
 pub fn credentials_look_wrong(target: &Target, outcomes: &[Outcome]) -> bool {
