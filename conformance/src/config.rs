@@ -41,6 +41,7 @@ pub struct Config {
     pub timeout: Option<f64>,
     pub max_answer: Option<usize>,
     pub ca_cert: Option<PathBuf>,
+    pub os_trust_store: Option<bool>,
     pub client_cert: Option<PathBuf>,
     pub client_key: Option<PathBuf>,
     pub profile: Option<PathBuf>,

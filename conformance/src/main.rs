@@ -13,7 +13,6 @@ use conformance::report;
 use conformance::run::{self, Options, Verdict};
 use conformance::target::{Target, Tokens};
 use conformance::transport::{BaseUrl, Limits};
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -93,11 +92,11 @@ struct MutationArgs {
 #[derive(clap::Args)]
 struct Connect {
     /// Credential, e.g. `API_KEY=...` (also read from ERPSPEC_CREDENTIAL_<NAME>; never printed).
-    #[arg(long = "credential", value_name = "NAME=VALUE")]
-    credentials: Vec<String>,
+    #[arg(long = "credential", value_name = "NAME=VALUE", value_parser = erpspec_model::ir::name_value)]
+    credentials: Vec<(String, String)>,
     /// A record the harness cannot create, e.g. `CUSTOMER_ID=ABCCORP` (default: the docs' example values).
-    #[arg(long = "fixture", value_name = "NAME=VALUE")]
-    fixtures: Vec<String>,
+    #[arg(long = "fixture", value_name = "NAME=VALUE", value_parser = erpspec_model::ir::name_value)]
+    fixtures: Vec<(String, String)>,
     /// A header every request carries, `NAME:VALUE` (a gateway's key, a
     /// tenant); repeatable; kept out of reports like a credential.
     #[arg(short = 'H', long = "header", value_name = "NAME:VALUE")]
@@ -116,6 +115,11 @@ struct Connect {
     /// private CA, a self-signed server); Mozilla's roots are always trusted.
     #[arg(long, value_name = "FILE")]
     ca_cert: Option<PathBuf>,
+    /// Trust the operating system's certificate store too (a company CA
+    /// installed there); on Linux `SSL_CERT_FILE`/`SSL_CERT_DIR` or the
+    /// distribution's bundle.
+    #[arg(long)]
+    os_trust_store: bool,
     /// How long the server accepts a token it issued, in seconds (fractions
     /// allowed), where the docs name an answer for an expired one: enables
     /// that check (which waits this long once). The docs give no lifetime.
@@ -217,12 +221,12 @@ impl CheckArgs {
         self.expect_failure = listed.into_iter().chain(self.expect_failure).collect();
         let k = &mut self.connect;
         // Earlier entries lose to later ones: the file's, then the flags'.
-        let pairs = |m: BTreeMap<String, String>| m.into_iter().map(|(n, v)| format!("{n}={v}")).collect::<Vec<_>>();
-        k.credentials = pairs(c.credentials).into_iter().chain(std::mem::take(&mut k.credentials)).collect();
-        k.fixtures = pairs(c.fixtures).into_iter().chain(std::mem::take(&mut k.fixtures)).collect();
+        k.credentials = c.credentials.into_iter().chain(std::mem::take(&mut k.credentials)).collect();
+        k.fixtures = c.fixtures.into_iter().chain(std::mem::take(&mut k.fixtures)).collect();
         k.timeout = k.timeout.or(c.timeout);
         k.max_answer = k.max_answer.or(c.max_answer);
         k.ca_cert = k.ca_cert.take().or(c.ca_cert);
+        k.os_trust_store |= c.os_trust_store.unwrap_or(false);
         k.client_cert = k.client_cert.take().or(c.client_cert);
         k.client_key = k.client_key.take().or(c.client_key);
         k.profile = k.profile.take().or(c.profile);
@@ -325,36 +329,19 @@ fn main() -> ExitCode {
     }
 }
 
-fn pairs(what: &str, items: &[String]) -> Result<BTreeMap<String, String>, String> {
-    let mut out = BTreeMap::new();
-    for c in items {
-        let (k, v) = c.split_once('=').ok_or_else(|| format!("`--{what} {c}`: write NAME=VALUE"))?;
-        out.insert(k.to_string(), v.to_string());
-    }
-    Ok(out)
-}
-
 fn target(api: &str, base_url: &str, c: &Connect) -> Result<(Target, Limits), String> {
     let mut vendor = conformance::load_vendor(api)?;
     if let Some(p) = &c.profile {
         conformance::Profile::read(p)?.apply(&mut vendor)?;
     }
-    let mut credentials = BTreeMap::new();
-    for name in &vendor.auth.credentials {
-        if let Ok(v) = std::env::var(format!("ERPSPEC_CREDENTIAL_{name}")) {
-            credentials.insert(name.clone(), v);
-        }
+    if let Some((k, _)) = c.credentials.iter().find(|(k, _)| !vendor.auth.credentials.contains(k)) {
+        return Err(format!(
+            "unknown credential `{k}` for {}; it takes: {}",
+            vendor.name,
+            vendor.auth.credentials.join(", ")
+        ));
     }
-    for (k, v) in pairs("credential", &c.credentials)? {
-        if !vendor.auth.credentials.contains(&k) {
-            return Err(format!(
-                "unknown credential `{k}` for {}; it takes: {}",
-                vendor.name,
-                vendor.auth.credentials.join(", ")
-            ));
-        }
-        credentials.insert(k, v);
-    }
+    let credentials = vendor.auth.credentials_given(&c.credentials);
     let missing: Vec<&String> = vendor.auth.credentials.iter().filter(|n| !credentials.contains_key(*n)).collect();
     if !missing.is_empty() {
         return Err(format!(
@@ -365,12 +352,12 @@ fn target(api: &str, base_url: &str, c: &Connect) -> Result<(Target, Limits), St
         ));
     }
     let mut fixtures = conformance::default_fixtures(&vendor);
-    for (k, v) in pairs("fixture", &c.fixtures)? {
-        if !fixtures.contains_key(&k) {
+    for (k, v) in &c.fixtures {
+        if !fixtures.contains_key(k) {
             let known: Vec<&String> = fixtures.keys().collect();
             return Err(format!("unknown fixture `{k}` for {}; it takes: {known:?}", vendor.name));
         }
-        fixtures.insert(k, v);
+        fixtures.insert(k.clone(), v.clone());
     }
     let timeout = c.timeout.unwrap_or(10.0);
     if !(timeout > 0.0 && timeout.is_finite()) {
@@ -381,6 +368,9 @@ fn target(api: &str, base_url: &str, c: &Connect) -> Result<(Target, Limits), St
         max_answer_bytes: c.max_answer.unwrap_or(16 * 1024 * 1024),
     };
     let mut base = BaseUrl::parse(base_url)?;
+    if c.os_trust_store {
+        base.trust_os_store()?;
+    }
     if let Some(pem) = &c.ca_cert {
         base.trust_pem(pem)?;
     }

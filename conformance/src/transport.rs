@@ -112,6 +112,8 @@ pub struct BaseUrl {
 /// certificate and key for a server that asks for one (mutual TLS).
 #[derive(Clone, Debug, Default)]
 struct TlsTrust {
+    /// The operating system's trust store too (`--os-trust-store`).
+    os_roots: Vec<rustls_pki_types::CertificateDer<'static>>,
     extra_roots: Vec<rustls_pki_types::CertificateDer<'static>>,
     client: Option<(
         Vec<rustls_pki_types::CertificateDer<'static>>,
@@ -123,6 +125,9 @@ fn tls_config(trust: &TlsTrust) -> Result<Arc<tokio_rustls::rustls::ClientConfig
     use tokio_rustls::rustls;
     let mut roots = rustls::RootCertStore::empty();
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    // A store commonly holds a few certificates rustls cannot use (old
+    // formats); they are skipped, as browsers skip them.
+    roots.add_parsable_certificates(trust.os_roots.iter().cloned());
     for c in &trust.extra_roots {
         roots.add(c.clone()).map_err(|e| format!("the CA certificate is not usable: {e}"))?;
     }
@@ -141,35 +146,34 @@ fn tls_config(trust: &TlsTrust) -> Result<Arc<tokio_rustls::rustls::ClientConfig
 }
 
 impl BaseUrl {
-    pub fn parse(url: &str) -> Result<BaseUrl, String> {
-        let (rest, tls) = if let Some(r) = url.strip_prefix("http://") {
-            (r, false)
-        } else if let Some(r) = url.strip_prefix("https://") {
-            (r, true)
-        } else {
-            return Err(format!("`{url}` is not an http:// or https:// URL"));
+    /// Reads a base URL with the `url` crate (WHATWG parsing: IPv6 hosts,
+    /// default ports, user-info kept apart from the host).
+    pub fn parse(text: &str) -> Result<BaseUrl, String> {
+        let parsed = url::Url::parse(text).map_err(|e| format!("`{text}` is not a URL: {e}"))?;
+        let tls = match parsed.scheme() {
+            "http" => false,
+            "https" => true,
+            _ => return Err(format!("`{text}` is not an http:// or https:// URL")),
         };
-        let (authority, path) = rest
-            .split_once('/')
-            .map(|(a, p)| (a, format!("/{p}")))
-            .unwrap_or((rest, String::new()));
         // Never a host: a user name and password would reach reports (and
         // DNS) as one. A gateway's credentials travel in a header instead.
-        if authority.contains('@') {
+        if !parsed.username().is_empty() || parsed.password().is_some() {
             return Err(
                 "the base URL holds a user name or password (`user:...@host`), which is never sent: pass it as a header, e.g. -H \"Authorization: Basic ...\" (kept out of reports)"
                     .into(),
             );
         }
-        let (host, port) = match authority.rsplit_once(':') {
-            Some((h, p)) if !h.ends_with(']') || authority.starts_with('[') => {
-                (h.to_string(), p.parse::<u16>().map_err(|_| format!("`{url}`: bad port `{p}`"))?)
-            }
-            _ => (authority.to_string(), if tls { 443 } else { 80 }),
-        };
-        if host.is_empty() {
-            return Err(format!("`{url}` names no host"));
+        if parsed.query().is_some() || parsed.fragment().is_some() {
+            return Err(format!(
+                "`{text}`: a base URL is a scheme, host, port and path prefix; a query or fragment has no place in it"
+            ));
         }
+        let host = match parsed.host_str() {
+            Some(h) if !h.is_empty() => h.to_string(),
+            _ => return Err(format!("`{text}` names no host")),
+        };
+        let port = parsed.port_or_known_default().unwrap_or(if tls { 443 } else { 80 });
+        let path = parsed.path().to_string();
         Ok(BaseUrl {
             host,
             port,
@@ -268,6 +272,31 @@ impl BaseUrl {
             return Err("--ca-cert is for https base URLs".into());
         }
         self.trust.extra_roots.extend(certs);
+        self.tls = Some(tls_config(&self.trust)?);
+        Ok(())
+    }
+
+    /// Trusts the operating system's store too (a company CA installed
+    /// there, a gateway's certificate), beside Mozilla's roots and any
+    /// `--ca-cert`. On Linux it is the file `SSL_CERT_FILE` or the
+    /// directory `SSL_CERT_DIR` names, else the distribution's bundle.
+    pub fn trust_os_store(&mut self) -> Result<(), String> {
+        if self.tls.is_none() {
+            return Err("--os-trust-store is for https base URLs".into());
+        }
+        let found = rustls_native_certs::load_native_certs();
+        if found.certs.is_empty() {
+            let why: Vec<String> = found.errors.iter().map(|e| e.to_string()).collect();
+            return Err(format!(
+                "--os-trust-store: the operating system's trust store holds no certificate{}",
+                if why.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", why.join("; "))
+                }
+            ));
+        }
+        self.trust.os_roots = found.certs;
         self.tls = Some(tls_config(&self.trust)?);
         Ok(())
     }
@@ -573,5 +602,10 @@ mod tests {
         let e = BaseUrl::parse("https://api:s3cret@erp.example.com/rpm").unwrap_err();
         assert!(e.contains("user name or password") && !e.contains("s3cret"), "{e}");
         assert_eq!(BaseUrl::parse("http://h/a@b").unwrap().prefix, "/a@b");
+        let b = BaseUrl::parse("http://[::1]:9000/x").unwrap();
+        assert_eq!((b.host.as_str(), b.port, b.authority()), ("[::1]", 9000, "[::1]:9000".to_string()));
+        assert!(BaseUrl::parse("http://h/erp?x=1").unwrap_err().contains("query"));
+        assert!(BaseUrl::parse("http://h:99999").is_err());
+        assert!(BaseUrl::parse("http://").is_err());
     }
 }

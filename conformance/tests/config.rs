@@ -190,7 +190,7 @@ fn the_editor_schema_describes_exactly_the_keys_the_harness_reads() {
         serde_json::from_str(include_str!("../conformance.schema.json")).expect("conformance.schema.json is JSON");
     let validator = jsonschema::draft7::new(&schema).expect("a draft-07 schema");
     let full = conformance::config::Config::parse(
-        "api = \"rpm\"\nbase_url = \"http://x\"\nseed = 1\ncases = 2\nreport = [\"json=r.json\"]\nonly = [\"rpm.\"]\nconcurrency = 2\nstrict = true\nrun_timeout = 60.0\nquiet = true\ntimeout = 5.0\nmax_answer = 1000\nca_cert = \"ca.pem\"\nclient_cert = \"c.pem\"\nclient_key = \"k.pem\"\nprofile = \"p.json\"\ntoken_lifetime = 1.5\nheader = [\"X-Tenant: a\"]\nwait_for_server = 3.0\nrate_limit = \"20/s\"\n[credentials]\nAPI_KEY = \"k\"\n[fixtures]\nCUSTNO = \"1\"\n[[expect_failure]]\nid = \"rpm.x\"\nreason = \"r\"\nlink = \"https://t/1\"\n",
+        "api = \"rpm\"\nbase_url = \"http://x\"\nseed = 1\ncases = 2\nreport = [\"json=r.json\"]\nonly = [\"rpm.\"]\nconcurrency = 2\nstrict = true\nrun_timeout = 60.0\nquiet = true\ntimeout = 5.0\nmax_answer = 1000\nca_cert = \"ca.pem\"\nos_trust_store = true\nclient_cert = \"c.pem\"\nclient_key = \"k.pem\"\nprofile = \"p.json\"\ntoken_lifetime = 1.5\nheader = [\"X-Tenant: a\"]\nwait_for_server = 3.0\nrate_limit = \"20/s\"\n[credentials]\nAPI_KEY = \"k\"\n[fixtures]\nCUSTNO = \"1\"\n[[expect_failure]]\nid = \"rpm.x\"\nreason = \"r\"\nlink = \"https://t/1\"\n",
     )
     .expect("every key parses");
     let value = serde_json::to_value(&full).unwrap();

@@ -1,6 +1,7 @@
 //! https base URLs: the whole suite through a TLS proxy on loopback in front
 //! of the reference server, trusting its self-signed certificate with
-//! `--ca-cert`; without it, the certificate is refused (exit 2).
+//! `--ca-cert` or, installed in the OS store, `--os-trust-store`; without
+//! them, the certificate is refused (exit 2).
 
 mod common;
 
@@ -19,9 +20,13 @@ fn the_suite_runs_over_https_and_an_untrusted_certificate_is_refused() {
     std::fs::write(&pem, cert.cert.pem()).unwrap();
     let port = tls_proxy(server.addr, cert.cert.der().to_vec(), cert.signing_key.serialize_der());
     let url = format!("https://localhost:{port}");
-    let run = |extra: &[&str]| {
+    // `os_store`: the file the operating system's store is read from
+    // (`SSL_CERT_FILE`, as on Linux); by default, none with any certificate.
+    let run = |extra: &[&str], os_store: &std::path::Path| {
         let out = Command::new(env!("CARGO_BIN_EXE_conformance"))
             .current_dir(&dir)
+            .env("SSL_CERT_FILE", os_store)
+            .env_remove("SSL_CERT_DIR")
             .args([
                 "check",
                 "--api",
@@ -42,15 +47,26 @@ fn the_suite_runs_over_https_and_an_untrusted_certificate_is_refused() {
             String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
         )
     };
-    let (code, out) = run(&["--ca-cert", pem.to_str().unwrap()]);
+    let empty_store = dir.join("empty-store.pem");
+    std::fs::write(&empty_store, "").unwrap();
+    let (code, out) = run(&["--ca-cert", pem.to_str().unwrap()], &empty_store);
     assert_eq!(code, 0, "{out}");
     assert!(
         out.contains("0 failed") && out.contains(&format!("RPM at https://localhost:{port}")),
         "{out}"
     );
-    let (code, out) = run(&[]);
+    let (code, out) = run(&[], &empty_store);
     assert_eq!(code, 2, "{out}");
     assert!(out.to_lowercase().contains("certificate"), "{out}");
+    // The certificate installed in the operating system's store is trusted
+    // with --os-trust-store, and only with it.
+    let (code, out) = run(&["--os-trust-store"], &pem);
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = run(&[], &pem);
+    assert_eq!(code, 2, "{out}");
+    let (code, out) = run(&["--os-trust-store"], &empty_store);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("--os-trust-store"), "{out}");
 }
 
 #[test]

@@ -5,7 +5,6 @@
 //! the routes it serves.
 
 use clap::Parser;
-use erpspec_model::ir::Vendor;
 use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -25,8 +24,8 @@ struct Cli {
     #[arg(long, value_name = "PATH")]
     db: Option<PathBuf>,
     /// A credential, e.g. `API_KEY=...` (also read from ERPSPEC_CREDENTIAL_<NAME>). Generated when none is given.
-    #[arg(long = "credential", value_name = "NAME=VALUE")]
-    credentials: Vec<String>,
+    #[arg(long = "credential", value_name = "NAME=VALUE", value_parser = erpspec_model::ir::name_value)]
+    credentials: Vec<(String, String)>,
     /// Accept the credentials the vendor docs' examples use, so they work as printed (loopback only: they are public).
     #[arg(long, conflicts_with = "credentials")]
     docs_credentials: bool,
@@ -94,7 +93,7 @@ fn run(cli: Cli) -> Result<(), String> {
         credentials: if cli.docs_credentials {
             BTreeMap::new()
         } else {
-            given_credentials(&vendor, &cli)?
+            vendor.auth.credentials_given(&cli.credentials)
         },
         listen: cli.listen,
         db: cli.db.clone(),
@@ -126,21 +125,6 @@ fn run(cli: Cli) -> Result<(), String> {
         );
         served
     })
-}
-
-/// `ERPSPEC_CREDENTIAL_<NAME>` variables, then `--credential` flags (which win).
-fn given_credentials(vendor: &Vendor, cli: &Cli) -> Result<BTreeMap<String, String>, String> {
-    let mut credentials = BTreeMap::new();
-    for name in &vendor.auth.credentials {
-        if let Ok(v) = std::env::var(format!("ERPSPEC_CREDENTIAL_{name}")) {
-            credentials.insert(name.clone(), v);
-        }
-    }
-    for c in &cli.credentials {
-        let (name, value) = c.split_once('=').ok_or_else(|| format!("`--credential {c}`: write NAME=VALUE"))?;
-        credentials.insert(name.to_string(), value.to_string());
-    }
-    Ok(credentials)
 }
 
 /// What a user needs to make the first request: the address, the

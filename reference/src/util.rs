@@ -2,20 +2,24 @@
 
 use serde_json::{Map, Value};
 
-/// Decodes `%XX` escapes (and `+` as space in query strings). `None` if the
-/// result is not UTF-8.
-pub fn percent_decode(s: &str, plus_is_space: bool) -> Option<String> {
-    String::from_utf8(erpspec_rules::percent_decode(s, plus_is_space)).ok()
+/// A URL path segment with its `%XX` escapes decoded (`+` stays a `+`).
+/// `None` if the result is not UTF-8.
+pub fn percent_decode(s: &str) -> Option<String> {
+    percent_encoding::percent_decode_str(s).decode_utf8().ok().map(|c| c.into_owned())
 }
 
-/// `a=1&b=2` pairs, decoded, in order. `None` if a name or value is not UTF-8.
+/// `a=1&b=2` pairs, decoded as form encoding (`+` a space), in order. `None`
+/// if a name or value is not UTF-8: unlike `form_urlencoded::parse`, which
+/// would hand on U+FFFD, a credential or a query value must be the bytes sent.
 pub fn query_pairs(q: &str) -> Option<Vec<(String, String)>> {
-    let mut out = Vec::new();
-    for part in q.split('&').filter(|p| !p.is_empty()) {
-        let (k, v) = part.split_once('=').unwrap_or((part, ""));
-        out.push((percent_decode(k, true)?, percent_decode(v, true)?));
-    }
-    Some(out)
+    let decode = |s: &str| percent_decode(&s.replace('+', " "));
+    q.split('&')
+        .filter(|p| !p.is_empty())
+        .map(|part| {
+            let (k, v) = part.split_once('=').unwrap_or((part, ""));
+            Some((decode(k)?, decode(v)?))
+        })
+        .collect()
 }
 
 /// The current time as ISO-8601 / RFC 3339 in UTC, to the second.
@@ -39,21 +43,12 @@ pub fn now_unix() -> i64 {
         .unwrap_or(0)
 }
 
+/// Unix seconds as RFC 3339 in UTC, to the second (`2014-11-19T12:29:57Z`).
 pub fn iso_from_unix(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = if m <= 2 { y + 1 } else { y };
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+    chrono::DateTime::from_timestamp(secs, 0)
+        .unwrap_or_default()
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
 }
 
 /// Where a record's dotted paths start. A stored document has the request's
@@ -203,12 +198,13 @@ mod tests {
 
     #[test]
     fn decodes_urls() {
-        assert_eq!(percent_decode("NEW%20ENGLAND", false).unwrap(), "NEW ENGLAND");
-        assert_eq!(percent_decode("a+b", true).unwrap(), "a b");
-        assert_eq!(percent_decode("a+b", false).unwrap(), "a+b");
-        assert_eq!(percent_decode("100%", false).unwrap(), "100%");
-        assert_eq!(percent_decode("%zz%4", false).unwrap(), "%zz%4");
-        assert!(percent_decode("%ff", false).is_none());
+        assert_eq!(percent_decode("NEW%20ENGLAND").unwrap(), "NEW ENGLAND");
+        assert_eq!(percent_decode("a+b").unwrap(), "a+b");
+        assert_eq!(query_pairs("a+b=%2B").unwrap(), vec![("a b".into(), "+".into())]);
+        assert_eq!(percent_decode("100%").unwrap(), "100%");
+        assert_eq!(percent_decode("%zz%4").unwrap(), "%zz%4");
+        assert!(percent_decode("%ff").is_none());
+        assert!(query_pairs("k=%ff").is_none());
         assert_eq!(
             query_pairs("CustName=A%26B&Status=Active&x").unwrap(),
             vec![

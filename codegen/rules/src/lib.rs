@@ -31,9 +31,7 @@ pub use kinds::max_items::max_items;
 pub use kinds::max_length::max_length;
 pub use kinds::min_length::min_length;
 pub use kinds::minimum::minimum;
-pub use wire::{
-    NameMatching, WireError, coerce_scalar, lookup_field, member, percent_decode, pointer_escape, pointer_unescape, query_object,
-};
+pub use wire::{NameMatching, WireError, coerce_scalar, lookup_field, member, pointer_escape, pointer_unescape, query_object};
 
 /// How strongly the vendors' documentation states a rule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

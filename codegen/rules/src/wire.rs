@@ -57,55 +57,21 @@ pub fn pointer_unescape(segment: &str) -> String {
 }
 
 /// Reads a URL query string (`?CustName=ABC+Corp&Status=Active`) as a JSON
-/// object of strings, the way the vendors' model binders see it: a leading
-/// `?` is ignored, `+` is a space, `%XX` is a byte (bytes that are not UTF-8
-/// become U+FFFD), a parameter without `=` has the empty value, and when
-/// the same key repeats the first value wins. Keys that differ only in case
-/// stay separate members; the dialect's name matching decides between them.
+/// object of strings, the way the vendors' model binders see it:
+/// `application/x-www-form-urlencoded` as `form_urlencoded` parses it (`+`
+/// is a space, `%XX` a byte, bytes that are not UTF-8 become U+FFFD, a
+/// parameter without `=` has the empty value); a leading `?` is ignored and
+/// when the same key repeats the first value wins. Keys that differ only in
+/// case stay separate members; the dialect's name matching decides between them.
 pub fn query_object(query: &str) -> Value {
     let query = query.strip_prefix('?').unwrap_or(query);
     let mut out = Map::new();
-    for pair in query.split('&').filter(|p| !p.is_empty()) {
-        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        let key = String::from_utf8_lossy(&percent_decode(k, true)).into_owned();
-        if !out.contains_key(&key) {
-            out.insert(key, Value::String(String::from_utf8_lossy(&percent_decode(v, true)).into_owned()));
+    for (k, v) in form_urlencoded::parse(query.as_bytes()) {
+        if !out.contains_key(k.as_ref()) {
+            out.insert(k.into_owned(), Value::String(v.into_owned()));
         }
     }
     Value::Object(out)
-}
-
-/// Decodes `%XX` escapes, and `+` as a space when `plus_is_space` (query
-/// strings). A `%` not followed by two hex digits stays as it is. Returns
-/// bytes: callers decide what non-UTF-8 means for them.
-pub fn percent_decode(s: &str, plus_is_space: bool) -> Vec<u8> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'+' if plus_is_space => out.push(b' '),
-            b'%' if i + 2 < b.len() => match (hex(b[i + 1]), hex(b[i + 2])) {
-                (Some(hi), Some(lo)) => {
-                    out.push(hi * 16 + lo);
-                    i += 2;
-                }
-                _ => out.push(b'%'),
-            },
-            c => out.push(c),
-        }
-        i += 1;
-    }
-    out
-}
-
-fn hex(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
-    }
 }
 
 /// Why a wire value could not be read as its declared type.

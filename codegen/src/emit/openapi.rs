@@ -102,8 +102,7 @@ fn streamed_documents(v: &Vendor) -> Option<(String, String)> {
         }
         d.close();
         d.close();
-        d.out.push('\n');
-        d.out
+        d.finish()
     });
     Some((v31, v30))
 }

@@ -1,13 +1,18 @@
 //! JSON text written member by member, for documents too large to build as
 //! one value (see [`super::openapi`]'s vendor documents).
 
+use serde::Serialize;
 use serde_json::Value;
+use serde_json::ser::{Formatter, PrettyFormatter, Serializer};
 
 /// Writes nested JSON objects member by member exactly as
-/// `serde_json::to_string_pretty` writes the whole (two-space indent,
-/// `{}` when empty), so a large document never exists as one value.
+/// `serde_json::to_string_pretty` writes the whole, so a large document
+/// never exists as one value. Every byte of layout is serde_json's
+/// [`PrettyFormatter`]: the writer only says where objects open and close.
 pub(super) struct PrettyWriter {
-    pub(super) out: String,
+    out: Vec<u8>,
+    /// The formatter at the current depth (it counts its own indentation).
+    formatter: PrettyFormatter<'static>,
     /// Per open object: whether it has a member yet.
     open: Vec<bool>,
 }
@@ -15,26 +20,36 @@ pub(super) struct PrettyWriter {
 impl PrettyWriter {
     pub(super) fn new() -> Self {
         PrettyWriter {
-            out: String::new(),
+            out: Vec::new(),
+            formatter: PrettyFormatter::new(),
             open: Vec::new(),
         }
     }
 
+    /// Runs one formatter step on the text.
+    fn write(&mut self, step: impl FnOnce(&mut PrettyFormatter<'static>, &mut Vec<u8>) -> std::io::Result<()>) {
+        step(&mut self.formatter, &mut self.out).expect("writing to memory cannot fail");
+    }
+
+    /// The document's text (serde_json writes UTF-8), ending in a newline.
+    pub(super) fn finish(mut self) -> String {
+        self.out.push(b'\n');
+        String::from_utf8(self.out).expect("serde_json writes UTF-8")
+    }
+
     pub(super) fn open(&mut self) {
-        self.out.push('{');
+        self.write(|f, w| f.begin_object(w));
         self.open.push(false);
     }
 
     fn key(&mut self, key: &str) {
         let first = !std::mem::replace(self.open.last_mut().expect("an open object"), true);
-        self.out.push_str(if first { "\n" } else { ",\n" });
-        self.indent(self.open.len());
-        self.out.push_str(&Value::from(key).to_string());
-        self.out.push_str(": ");
-    }
-
-    fn indent(&mut self, depth: usize) {
-        (0..depth).for_each(|_| self.out.push_str("  "));
+        self.write(|f, w| {
+            f.begin_object_key(w, first)?;
+            serde_json::to_writer(&mut *w, key).map_err(std::io::Error::other)?;
+            f.end_object_key(w)?;
+            f.begin_object_value(w)
+        });
     }
 
     /// A member whose value is an object written member by member next.
@@ -43,27 +58,26 @@ impl PrettyWriter {
         self.open();
     }
 
-    /// A member with its whole value; JSON text has no raw newline inside
-    /// a string, so indenting every line after the first nests it exactly.
+    /// A member with its whole value, serialised by a copy of the formatter
+    /// at this depth.
     pub(super) fn entry(&mut self, key: &str, value: &Value) {
         self.key(key);
-        let depth = self.open.len();
-        let text = serde_json::to_string_pretty(value).expect("JSON values always serialise");
-        for (i, line) in text.split('\n').enumerate() {
-            if i > 0 {
-                self.out.push('\n');
-                self.indent(depth);
-            }
-            self.out.push_str(line);
-        }
+        let nested = self.formatter.clone();
+        self.write(|f, w| {
+            value
+                .serialize(&mut Serializer::with_formatter(&mut *w, nested))
+                .map_err(std::io::Error::other)?;
+            f.end_object_value(w)
+        });
     }
 
     pub(super) fn close(&mut self) {
-        if self.open.pop().expect("an open object") {
-            self.out.push('\n');
-            self.indent(self.open.len());
+        self.open.pop().expect("an open object");
+        self.write(|f, w| f.end_object(w));
+        // The object was a member's value: that member ends here.
+        if !self.open.is_empty() {
+            self.write(|f, w| f.end_object_value(w));
         }
-        self.out.push('}');
     }
 }
 
@@ -93,6 +107,6 @@ mod tests {
         w.entry("more", &whole["components"]["more"]);
         w.close();
         w.close();
-        assert_eq!(w.out, serde_json::to_string_pretty(&whole).unwrap());
+        assert_eq!(w.finish(), serde_json::to_string_pretty(&whole).unwrap() + "\n");
     }
 }

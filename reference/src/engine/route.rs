@@ -48,7 +48,7 @@ impl Engine {
             .path
             .split('/')
             .filter(|s| !s.is_empty())
-            .map(|s| util::percent_decode(s, false))
+            .map(util::percent_decode)
             .collect::<Option<_>>()?;
         let ci = self.v.transport.path_case_insensitive;
         let lit_eq = |a: &str, b: &str| if ci { a.eq_ignore_ascii_case(b) } else { a == b };

@@ -95,6 +95,26 @@ impl Auth {
             .map(|p| p.name.clone())
             .collect()
     }
+
+    /// The credentials a process is given: each `ERPSPEC_CREDENTIAL_<NAME>`
+    /// variable that is set, then `given` (`--credential NAME=VALUE`, which
+    /// win). Shared by the reference server and the harness.
+    pub fn credentials_given(&self, given: &[(String, String)]) -> BTreeMap<String, String> {
+        let from_env = self
+            .credentials
+            .iter()
+            .filter_map(|n| Some((n.clone(), std::env::var(format!("ERPSPEC_CREDENTIAL_{n}")).ok()?)));
+        from_env.chain(given.iter().cloned()).collect()
+    }
+}
+
+/// A `NAME=VALUE` command-line value (`--credential`, `--fixture`), split at
+/// the first `=`: a clap value parser.
+pub fn name_value(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((name, value)) if !name.is_empty() => Ok((name.to_string(), value.to_string())),
+        _ => Err(format!("`{text}`: write NAME=VALUE")),
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
