@@ -9,7 +9,9 @@ fn main() {
     // Read at run time (not `env!`), so a build script compiled for another
     // checkout never embeds that checkout's schemas.
     let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
-    let dir = Path::new(&manifest).join("../../schemas");
+    // `schemas` here is a link to the workspace's `schemas/` (a packaged
+    // crate carries the files themselves), so the crate is publishable.
+    let dir = Path::new(&manifest).join("schemas");
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut files: Vec<(String, PathBuf)> = Vec::new();
     let vendors = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("cannot read the schemas at {}: {e}", dir.display()));

@@ -38,6 +38,12 @@ pub fn rpm_server(key: &str, fault: Option<&str>) -> reference::Running {
     reference_server("rpm", &credentials, "default", 1, fault).expect("server starts")
 }
 
+/// A ManEx reference server whose API key is `key`, under its default readings.
+pub fn manex_server(key: &str, fault: Option<&str>) -> reference::Running {
+    let credentials = BTreeMap::from([("API_KEY".to_string(), key.to_string())]);
+    reference_server("manex", &credentials, "default", 1, fault).expect("server starts")
+}
+
 /// A TLS proxy on loopback to `upstream`; returns its port. With
 /// `client_ca`, it wants a client certificate that CA signed (mutual TLS).
 pub fn tls_proxy(upstream: std::net::SocketAddr, cert_der: Vec<u8>, key_der: Vec<u8>) -> u16 {
