@@ -50,7 +50,10 @@ fn the_html_report_works_in_a_browser_without_network() {
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
     let html = std::fs::read_to_string(&report).unwrap();
     assert!(!html.contains(KEY), "the credential stays out of the report");
-    assert!(!html.contains("http://") || html.contains(&faulty.base_url()), "only the server's own address");
+    assert!(
+        !html.contains("http://") || html.contains(&faulty.base_url()),
+        "only the server's own address"
+    );
     assert!(!html.contains("<script src") && !html.contains("<link"), "everything inline");
 
     let (chromium, node_modules) = match browser() {

@@ -75,7 +75,7 @@ fn run_step(step: &Step, project: &Path, bin_root: &Path, extra_env: &BTreeMap<S
         .args(["-c", &command])
         .current_dir(project)
         .env("PATH", path)
-        .env("CARGO_TARGET_DIR", workspace().join("target/readme-ci"))
+        .env("CARGO_TARGET_DIR", workspace().join("target"))
         .envs(extra_env)
         .envs(&step.env)
         .output()
@@ -149,7 +149,10 @@ fn the_readme_ci_examples_install_configure_baseline_and_report() {
     }
     let artifacts = &job["artifacts"];
     let junit = project.join(artifacts["reports"]["junit"].as_str().unwrap());
-    assert!(std::fs::read_to_string(&junit).unwrap().contains("<skipped"), "expected failures are skipped");
+    assert!(
+        std::fs::read_to_string(&junit).unwrap().contains("<skipped"),
+        "expected failures are skipped"
+    );
     for p in artifacts["paths"].as_array().unwrap() {
         assert!(project.join(p.as_str().unwrap()).is_file(), "{p}");
     }
