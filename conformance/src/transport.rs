@@ -569,6 +569,9 @@ async fn exchange(
 }
 
 fn classify(e: hyper::Error) -> Problem {
+    if let Some(refusal) = tls_refusal(&e) {
+        return refusal;
+    }
     if e.is_parse() || e.is_parse_status() {
         Problem::InvalidHttp(e.to_string())
     } else if e.is_incomplete_message() || e.is_closed() || e.is_canceled() {
@@ -582,6 +585,37 @@ fn classify(e: hyper::Error) -> Problem {
         }
         Problem::Closed(text)
     }
+}
+
+/// A TLS alert the server sent after the handshake (TLS 1.3 rejects a
+/// missing or unknown client certificate that way): the connection was
+/// refused, not an answer cut short, so the run cannot go on.
+fn tls_refusal(e: &hyper::Error) -> Option<Problem> {
+    use tokio_rustls::rustls;
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        let tls = s
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+            .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+            .or_else(|| s.downcast_ref::<rustls::Error>());
+        if let Some(rustls::Error::AlertReceived(alert)) = tls {
+            let hint = match alert {
+                rustls::AlertDescription::CertificateRequired => {
+                    " (the server wants a client certificate: pass --client-cert and --client-key)"
+                }
+                rustls::AlertDescription::BadCertificate
+                | rustls::AlertDescription::UnknownCA
+                | rustls::AlertDescription::CertificateUnknown => " (the server does not accept the client certificate of --client-cert)",
+                _ => "",
+            };
+            return Some(Problem::Connect(format!(
+                "TLS: the server refused the connection with the alert {alert:?}{hint}"
+            )));
+        }
+        source = s.source();
+    }
+    None
 }
 
 #[cfg(test)]
