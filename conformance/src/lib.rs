@@ -28,6 +28,7 @@ pub mod html;
 pub mod mutation;
 pub mod oracle;
 pub mod plan;
+pub mod redact;
 pub mod report;
 pub mod run;
 pub mod score;

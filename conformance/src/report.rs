@@ -47,12 +47,33 @@ pub fn curl(t: &Target, ex: &Exchange) -> String {
     line
 }
 
+/// Text a server sent, made safe to print and clipped to `max` characters:
+/// control characters (an escape sequence that would recolour or clear the
+/// terminal, a carriage return that would overwrite the line) are written
+/// as `\u{..}`.
 fn clip(s: &str, max: usize) -> String {
+    let s = printable(s);
     if s.chars().count() > max {
         format!("{}... ({} characters)", s.chars().take(max).collect::<String>(), s.chars().count())
     } else {
-        s.to_string()
+        s
     }
+}
+
+/// `s` with every control character (C0, DEL, C1) escaped as `\u{..}`.
+pub fn printable(s: &str) -> String {
+    if !s.chars().any(char::is_control) {
+        return s.to_string();
+    }
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// Where a source can be read: its seed file and/or URL.
@@ -106,7 +127,7 @@ pub fn failure_text(t: &Target, o: &Outcome) -> String {
     }
     let _ = writeln!(s, "  source:   {}", source_text(t, &c.sources));
     if let Some(r) = &o.reason {
-        let _ = writeln!(s, "  problem:  {}", t.redact(r));
+        let _ = writeln!(s, "  problem:  {}", printable(&t.redact(r)));
     }
     if let Some(ex) = o.exchanges.last() {
         if o.exchanges.len() > 1 {
@@ -135,7 +156,7 @@ pub fn failure_text(t: &Target, o: &Outcome) -> String {
                 );
             }
             Err(p) => {
-                let _ = writeln!(s, "  response: none ({p})");
+                let _ = writeln!(s, "  response: none ({})", printable(&p.to_string()));
             }
         }
         let _ = writeln!(s, "  reproduce: {}", clip(&curl(t, ex), 600));
@@ -624,6 +645,15 @@ fn write_warnings(s: &mut String, outcomes: &[Outcome]) {
 #[cfg(test)]
 mod tests {
     use super::shell_quote;
+
+    #[test]
+    fn a_servers_control_characters_never_reach_the_terminal() {
+        let hostile = "ok\u{1b}[2J\u{1b}]0;pwned\u{7}\r\u{9b}31mred\u{7f}";
+        let shown = super::clip(hostile, 300);
+        assert!(!shown.chars().any(char::is_control), "{shown:?}");
+        assert_eq!(super::printable("\u{1b}[0m"), "\\u{1b}[0m");
+        assert_eq!(super::printable("plain é text"), "plain é text");
+    }
 
     #[test]
     fn seeds_of_failing_generated_cases_are_kept() {

@@ -32,8 +32,8 @@ pub enum Presenting {
     Precedence,
 }
 
-/// The server under test.
-#[derive(Clone, Debug)]
+/// The server under test. Its `Debug` names credentials and shows none.
+#[derive(Clone)]
 pub struct Target {
     pub vendor: Vendor,
     pub base: BaseUrl,
@@ -45,10 +45,23 @@ pub struct Target {
     pub token: Tokens,
 }
 
+impl std::fmt::Debug for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let masked: BTreeMap<&String, &str> = self.credentials.keys().map(|k| (k, "<masked>")).collect();
+        f.debug_struct("Target")
+            .field("vendor", &self.vendor.name)
+            .field("base", &self.base)
+            .field("credentials", &masked)
+            .field("fixtures", &self.fixtures)
+            .field("token", &self.token)
+            .finish()
+    }
+}
+
 /// The tokens a run holds, shared by its connections: the one presented
 /// (replaced when the server says it expired), every one issued (kept out
 /// of reports), and one let expire on purpose.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct Tokens {
     /// How long the server accepts a token, where the user knows it
     /// (`--token-lifetime`): the expired-token checks need it.
@@ -59,7 +72,16 @@ pub struct Tokens {
     expired: Arc<Mutex<Option<String>>>,
 }
 
-#[derive(Debug, Default)]
+impl std::fmt::Debug for Tokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tokens")
+            .field("lifetime", &self.lifetime)
+            .field("issued", &self.state().issued.len())
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Default)]
 struct TokenState {
     current: Option<String>,
     issued: Vec<String>,
@@ -155,40 +177,41 @@ pub fn query_string(body: &Value) -> String {
 
 impl Target {
     /// A wrong value of the same form as the real one (length and kinds of
-    /// character kept: digits become `0`, hex letters `a`/`A`, other letters
-    /// `x`/`X`), so a server reads it as a credential it does not know, not a
-    /// malformed one; and it reveals nothing of the real value in reports.
+    /// character kept: a digit becomes a random digit, a hex letter a random
+    /// hex letter of its case, another letter a random letter of its case),
+    /// so a server reads it as a credential it does not know, not a
+    /// malformed one. Random, so that it says nothing of the real value
+    /// beyond its form, and never equal to it.
     fn wrong(value: &str) -> String {
-        let masked: String = value
-            .chars()
-            .map(|c| match c {
-                '0'..='9' => '0',
-                'a'..='f' => 'a',
-                'A'..='F' => 'A',
-                c if c.is_ascii_lowercase() => 'x',
-                c if c.is_ascii_uppercase() => 'X',
-                c => c,
-            })
-            .collect();
-        if masked.is_empty() {
+        if value.is_empty() {
             return "WRONG".into();
         }
-        if masked != value {
-            return masked;
+        let pick = |from: &[u8]| {
+            let mut b = [0u8; 1];
+            getrandom::fill(&mut b).expect("the operating system's random source is unavailable");
+            from[b[0] as usize % from.len()] as char
+        };
+        let changeable = value.chars().any(|c| c.is_ascii_alphanumeric());
+        loop {
+            let candidate: String = value
+                .chars()
+                .map(|c| match c {
+                    '0'..='9' => pick(b"0123456789"),
+                    'a'..='f' => pick(b"abcdef"),
+                    'A'..='F' => pick(b"ABCDEF"),
+                    c if c.is_ascii_lowercase() => pick(b"ghijklmnopqrstuvwxyz"),
+                    c if c.is_ascii_uppercase() => pick(b"GHIJKLMNOPQRSTUVWXYZ"),
+                    c => c,
+                })
+                .collect();
+            if candidate != value {
+                return candidate;
+            }
+            if !changeable {
+                // Nothing of its form can vary (`--`): one character more.
+                return format!("{value}X");
+            }
         }
-        // The real value is the mask itself: change its last character.
-        let mut chars: Vec<char> = masked.chars().collect();
-        if let Some(c) = chars.last_mut() {
-            *c = match *c {
-                '0' => '1',
-                'a' => 'b',
-                'A' => 'B',
-                'x' => 'y',
-                'X' => 'Y',
-                _ => 'X',
-            };
-        }
-        chars.into_iter().collect()
     }
 
     /// The path of an endpoint; `path_credential` fills `{NAME}` segments,
@@ -334,13 +357,13 @@ impl Target {
         let mut out: Vec<(String, String)> = self
             .credentials
             .iter()
-            .filter(|(_, v)| v.len() >= 3)
+            .filter(|(_, v)| !v.is_empty())
             .map(|(k, v)| (v.clone(), format!("${{ERPSPEC_CREDENTIAL_{k}}}")))
             .collect();
         for t in self.token.issued() {
             out.push((t, "${AUTH_TOKEN}".into()));
         }
-        for (name, value) in self.base.headers.iter().filter(|(_, v)| v.len() >= 3) {
+        for (name, value) in self.base.headers.iter().filter(|(_, v)| !v.is_empty()) {
             out.push((
                 value.clone(),
                 format!("${{HEADER_{}}}", name.to_ascii_uppercase().replace('-', "_")),
@@ -351,22 +374,10 @@ impl Target {
         out
     }
 
-    /// Text with every secret (raw, percent-encoded and JSON-escaped) replaced
-    /// by its placeholder.
+    /// Text with every secret replaced by its placeholder, in every form a
+    /// server could echo it (see [`crate::redact`]).
     pub fn redact(&self, text: &str) -> String {
-        let mut out = text.to_string();
-        for (secret, placeholder) in self.secrets() {
-            for form in [
-                secret.clone(),
-                encode_segment(&secret),
-                serde_json::to_string(&secret).unwrap_or_default().trim_matches('"').to_string(),
-            ] {
-                if !form.is_empty() {
-                    out = out.replace(&form, &placeholder);
-                }
-            }
-        }
-        out
+        crate::redact::redact(text, &self.secrets())
     }
 }
 
@@ -375,12 +386,49 @@ mod tests {
     use super::*;
 
     #[test]
-    fn wrong_values_keep_their_form() {
-        assert_eq!(Target::wrong("K123456789"), "X000000000");
-        assert_eq!(Target::wrong("0f3e9c"), "0a0a0a");
-        assert_eq!(Target::wrong("ffff-ffff"), "aaaa-aaaa");
-        assert_eq!(Target::wrong("0a0a"), "0a0b");
-        assert_eq!(Target::wrong("--"), "-X");
+    fn debug_output_names_secrets_and_shows_none() {
+        let vendor = crate::load_vendor("rpm").unwrap();
+        let mut base = BaseUrl::parse("http://127.0.0.1:9").unwrap();
+        base.add_header("X-Gateway-Key: gw-s3cret-value").unwrap();
+        let t = Target {
+            vendor,
+            base,
+            credentials: [("API_KEY".to_string(), "rpm-s3cret-value".to_string())].into(),
+            fixtures: Default::default(),
+            token: Default::default(),
+        };
+        t.token.set("tok-s3cret-value".into());
+        let shown = format!("{t:?} {t:#?}");
+        assert!(shown.contains("API_KEY") && shown.contains("x-gateway-key"), "{shown}");
+        assert!(!shown.contains("s3cret"), "{shown}");
+    }
+
+    #[test]
+    fn wrong_values_keep_their_form_and_are_random() {
+        let class = |c: char| match c {
+            '0'..='9' => 0,
+            'a'..='f' => 1,
+            'A'..='F' => 2,
+            c if c.is_ascii_lowercase() => 3,
+            c if c.is_ascii_uppercase() => 4,
+            _ => 5,
+        };
+        for real in ["K123456789", "0f3e9c", "ffff-ffff", "0a0a", "Zz9"] {
+            let seen: std::collections::BTreeSet<String> = (0..20).map(|_| Target::wrong(real)).collect();
+            assert!(seen.len() > 1, "random: {seen:?}");
+            for w in &seen {
+                assert_ne!(w, real);
+                assert_eq!(
+                    w.chars().map(class).collect::<Vec<_>>(),
+                    real.chars().map(class).collect::<Vec<_>>(),
+                    "{w} has the form of {real}"
+                );
+                // Separators stay where they are.
+                assert_eq!(w.find('-'), real.find('-'));
+            }
+        }
+        assert_eq!(Target::wrong("--"), "--X");
+        assert_eq!(Target::wrong(""), "WRONG");
         assert_eq!(encode_segment("a b/é"), "a%20b%2F%C3%A9");
     }
 }

@@ -88,8 +88,9 @@ impl Default for Limits {
     }
 }
 
-/// Where the server is: `http(s)://host:port` plus a path prefix.
-#[derive(Clone, Debug)]
+/// Where the server is: `http(s)://host:port` plus a path prefix. Its
+/// `Debug` names the extra headers and shows none of their values.
+#[derive(Clone)]
 pub struct BaseUrl {
     pub host: String,
     pub port: u16,
@@ -108,9 +109,21 @@ pub struct BaseUrl {
     pub proxy: Option<(String, u16)>,
 }
 
+impl std::fmt::Debug for BaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let headers: Vec<&String> = self.headers.iter().map(|(name, _)| name).collect();
+        f.debug_struct("BaseUrl")
+            .field("url", &self.url(""))
+            .field("headers", &headers)
+            .field("client_certificate", &self.trust.client.is_some())
+            .field("proxy", &self.proxy)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Certificates trusted beside Mozilla's roots, and the client's own
 /// certificate and key for a server that asks for one (mutual TLS).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 struct TlsTrust {
     /// The operating system's trust store too (`--os-trust-store`).
     os_roots: Vec<rustls_pki_types::CertificateDer<'static>>,

@@ -40,6 +40,7 @@ fn the_html_report_works_in_a_browser_without_network() {
     let faulty = common::rpm_server(KEY, Some("wrong-message=customer-not-found"));
     let report = dir.join("report.html");
     let out = Command::new(env!("CARGO_BIN_EXE_conformance"))
+        .current_dir(&dir)
         .args(["check", "--api", "rpm", "--base-url", &faulty.base_url(), "-q", "--cases", "2"])
         .arg("--credential")
         .arg(format!("API_KEY={KEY}"))

@@ -20,6 +20,8 @@ enum Behaviour {
     NotJson,
     WrongShape,
     RedirectLoop,
+    /// 4 MiB of valid JSON (the vendor's success envelope, padded) to everything.
+    Huge,
 }
 
 fn read_request(s: &mut TcpStream) {
@@ -80,6 +82,10 @@ fn answer(mut s: TcpStream, b: Behaviour) {
         Behaviour::WrongContentType => reply(&mut s, "text/html", "<html><body>It works!</body></html>"),
         Behaviour::NotJson => reply(&mut s, "application/json", "{this is not json"),
         Behaviour::WrongShape => reply(&mut s, "application/json", "{\"hello\": [1, 2, 3]}"),
+        Behaviour::Huge => {
+            let body = format!("{{\"Code\":\"200\",\"IsValidUser\":true,\"pad\":\"{}\"}}", "x".repeat(4 << 20));
+            reply(&mut s, "application/json", &body)
+        }
         Behaviour::RedirectLoop => {
             let _ = write!(
                 s,
@@ -196,4 +202,38 @@ fn an_unreachable_server_is_a_setup_error() {
         Err(e) => panic!("{e}"),
         Ok(_) => panic!("an unreachable server ran"),
     }
+}
+
+/// A server answering 4 MiB to every request: what the run keeps of each
+/// answer is bounded (a passed check's few KiB, a failure's 256 KiB), so a
+/// hostile server cannot make a run hold gigabytes.
+#[test]
+fn a_run_keeps_bounded_memory_whatever_the_server_sends() {
+    let vendor = conformance::load_vendor("manex").unwrap();
+    let mut t = Target {
+        fixtures: conformance::default_fixtures(&vendor),
+        vendor,
+        base: BaseUrl::parse(&evil_server(Behaviour::Huge)).unwrap(),
+        credentials: [("API_KEY".to_string(), "K123456789".to_string())].into(),
+        token: Default::default(),
+    };
+    let opts = Options {
+        cases: 1,
+        only: vec!["manex.customer-get.".into()],
+        run_timeout: Duration::from_secs(60),
+        ..Options::default()
+    };
+    let r = run::run(&mut t, &opts, &run::Silent).expect("the server is reachable");
+    let bodies: Vec<usize> = r
+        .outcomes
+        .iter()
+        .flat_map(|o| &o.exchanges)
+        .filter_map(|e| e.reply.as_ref().ok())
+        .map(|reply| reply.body.len())
+        .collect();
+    assert!(bodies.len() >= 5, "{} answers kept", bodies.len());
+    let most = *bodies.iter().max().unwrap();
+    assert!(most <= run::KEPT_BYTES_REPORTED + 100, "an answer of {most} bytes was kept whole");
+    let kept: usize = bodies.iter().sum();
+    assert!(kept < 64 << 20, "{kept} bytes kept for {} answers of 4 MiB", bodies.len());
 }

@@ -20,6 +20,11 @@ use std::sync::mpsc;
 /// The most requests one commit holds.
 pub const MAX_BATCH: usize = 256;
 
+/// The most admitted requests waiting for the store's thread; past it a
+/// request is answered at once as a store that is busy (503), so a flood
+/// queues no unbounded memory.
+pub const MAX_QUEUED: usize = 4 * MAX_BATCH;
+
 struct Job {
     req: Request,
     admitted: Admitted,
@@ -30,12 +35,14 @@ struct Job {
 /// the store) when every clone is dropped.
 #[derive(Clone)]
 pub struct Committer {
-    jobs: mpsc::Sender<Job>,
+    jobs: mpsc::SyncSender<Job>,
+    engine: Arc<Engine>,
 }
 
 impl Committer {
     pub fn start(engine: Arc<Engine>, store: Store) -> Result<Committer, String> {
-        let (jobs, rx) = mpsc::channel::<Job>();
+        let (jobs, rx) = mpsc::sync_channel::<Job>(MAX_QUEUED);
+        let answers = engine.clone();
         std::thread::Builder::new()
             .name("store".into())
             .spawn(move || {
@@ -52,14 +59,16 @@ impl Committer {
                 }
             })
             .map_err(|e| format!("cannot start the store's thread: {e}"))?;
-        Ok(Committer { jobs })
+        Ok(Committer { jobs, engine: answers })
     }
 
     /// Runs an admitted request; its answer once its batch is committed.
     pub async fn submit(&self, req: Request, admitted: Admitted) -> Response {
         let (reply, answer) = tokio::sync::oneshot::channel();
-        if self.jobs.send(Job { req, admitted, reply }).is_err() {
-            return Response::internal_error();
+        match self.jobs.try_send(Job { req, admitted, reply }) {
+            Ok(()) => {}
+            Err(mpsc::TrySendError::Full(job)) => return self.engine.store_busy(&job.req),
+            Err(mpsc::TrySendError::Disconnected(_)) => return Response::internal_error(),
         }
         answer.await.unwrap_or_else(|_| Response::internal_error())
     }

@@ -259,7 +259,7 @@ impl Indexes {
         if !self.numeric(resource, &e) {
             return None;
         }
-        let (predicate, params) = c.sql();
+        let (predicate, params) = c.sql()?;
         Some(Clause {
             names: vec![e.name()],
             predicate,

@@ -68,6 +68,9 @@ pub fn vendor(api: &Api, name: &str) -> Result<Vendor, String> {
     })
 }
 
+/// How long a token is good unless `--token-lifetime` says otherwise.
+pub const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(86_400);
+
 /// Everything a server run needs.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -90,7 +93,8 @@ pub struct Config {
     /// unreadable.
     pub body_timeout: Duration,
     /// How long an issued token stays valid; `None`: until the server stops
-    /// keeping it (the docs give no lifetime: `--token-lifetime`).
+    /// keeping it. The docs give no lifetime; a day by default
+    /// (`--token-lifetime`), so a leaked token is not good forever.
     pub token_lifetime: Option<Duration>,
 }
 
@@ -106,7 +110,7 @@ impl Config {
             readings: "default".into(),
             readings_seed: 1,
             body_timeout: BODY_TIMEOUT,
-            token_lifetime: None,
+            token_lifetime: Some(DEFAULT_TOKEN_LIFETIME),
         }
     }
 }

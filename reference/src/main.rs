@@ -43,21 +43,29 @@ struct Cli {
     /// Seeds `--readings random` and where the other reading numbers records from.
     #[arg(long, default_value_t = 1)]
     seed: u64,
-    /// How long an issued token is accepted, in seconds (fractions allowed);
-    /// later it gets the documented expired answer (`auth.on_expired`, else
-    /// `on_rejected`). The docs give no lifetime: by default tokens do not expire.
-    #[arg(long, value_name = "SECONDS", value_parser = parse_lifetime)]
-    token_lifetime: Option<std::time::Duration>,
+    /// How long an issued token is accepted, in seconds (fractions allowed;
+    /// 0: forever); later it gets the documented expired answer
+    /// (`auth.on_expired`, else `on_rejected`). The docs give no lifetime:
+    /// a day bounds how long a leaked token is good.
+    #[arg(long, value_name = "SECONDS", value_parser = parse_lifetime, default_value = "86400")]
+    token_lifetime: TokenLifetime,
     /// Print every choice point this API has (one switch each), and exit.
     #[arg(long)]
     list_readings: bool,
 }
 
 /// A positive number of seconds.
-fn parse_lifetime(text: &str) -> Result<std::time::Duration, String> {
+/// `--token-lifetime`: `None` for tokens that never expire (`0`).
+#[derive(Clone, Copy, Debug)]
+struct TokenLifetime(Option<std::time::Duration>);
+
+fn parse_lifetime(text: &str) -> Result<TokenLifetime, String> {
     match text.trim().parse::<f64>() {
-        Ok(s) if s.is_finite() && s > 0.0 && s < 1e9 => Ok(std::time::Duration::from_secs_f64(s)),
-        _ => Err(format!("`{text}` is not a positive number of seconds (e.g. 3600 or 0.5)")),
+        Ok(0.0) => Ok(TokenLifetime(None)),
+        Ok(s) if s.is_finite() && s > 0.0 && s < 1e9 => Ok(TokenLifetime(Some(std::time::Duration::from_secs_f64(s)))),
+        _ => Err(format!(
+            "`{text}` is not a number of seconds (e.g. 3600 or 0.5; 0 for tokens that never expire)"
+        )),
     }
 }
 
@@ -102,7 +110,7 @@ fn run(cli: Cli) -> Result<(), String> {
         readings: cli.readings.clone(),
         readings_seed: cli.seed,
         body_timeout: reference::BODY_TIMEOUT,
-        token_lifetime: cli.token_lifetime,
+        token_lifetime: cli.token_lifetime.0,
     };
 
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -149,6 +157,13 @@ fn announce(prepared: &reference::Prepared, config: &reference::Config) {
             prepared.credentials.kept.join(", ")
         );
     }
+    if prepared.credentials.revoked_tokens > 0 {
+        let _ = writeln!(
+            out,
+            "{} token(s) revoked: a credential changed since they were issued",
+            prepared.credentials.revoked_tokens
+        );
+    }
     for line in reference::startup::route_lines(vendor, &base_url) {
         let _ = writeln!(out, "{line}");
     }
@@ -176,5 +191,21 @@ async fn shutdown_signal() {
     tokio::select! {
         _ = ctrl_c => {},
         _ = term => {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_lifetimes_default_to_a_day_and_zero_is_forever() {
+        let default = Cli::try_parse_from(["reference", "--api", "manex"]).unwrap();
+        assert_eq!(default.token_lifetime.0, Some(std::time::Duration::from_secs(86_400)));
+        let forever = Cli::try_parse_from(["reference", "--api", "manex", "--token-lifetime", "0"]).unwrap();
+        assert_eq!(forever.token_lifetime.0, None);
+        let short = Cli::try_parse_from(["reference", "--api", "manex", "--token-lifetime", "0.25"]).unwrap();
+        assert_eq!(short.token_lifetime.0, Some(std::time::Duration::from_millis(250)));
+        assert!(Cli::try_parse_from(["reference", "--api", "manex", "--token-lifetime", "-1"]).is_err());
     }
 }

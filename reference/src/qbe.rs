@@ -98,12 +98,22 @@ fn compare_sql(op: &str, x: &str, params: &mut Vec<rusqlite::types::Value>) -> S
     }
 }
 
+/// The longest `IN` list narrowed in SQL (see [`Criterion::sql`]).
+pub const MAX_SQL_IN_ITEMS: usize = 100;
+
 impl Criterion {
     /// The criterion as an SQL predicate on a present value (see
     /// `compare_sql`), with its parameters: it holds exactly where
     /// [`Criterion::matches`] does. (Whether an absent value matches is
     /// `matches("")`, for the caller to add.)
-    pub fn sql(&self) -> (String, Vec<rusqlite::types::Value>) {
+    ///
+    /// `None` for an `IN` list longer than [`MAX_SQL_IN_ITEMS`]: SQLite
+    /// bounds an expression's depth (1,000), so such a list is tested on
+    /// each record read instead, never refused.
+    pub fn sql(&self) -> Option<(String, Vec<rusqlite::types::Value>)> {
+        if matches!(self, Criterion::In(items) if items.len() > MAX_SQL_IN_ITEMS) {
+            return None;
+        }
         let mut p = Vec::new();
         let text = match self {
             Criterion::Eq(x) => compare_sql("=", x, &mut p),
@@ -121,7 +131,7 @@ impl Criterion {
                 format!("({})", each.join(" OR "))
             }
         };
-        (text, p)
+        Some((text, p))
     }
 }
 
@@ -407,7 +417,7 @@ mod tests {
         ];
         for text in criteria {
             let c = Criterion::parse(text).unwrap();
-            let (pred, params) = c.sql();
+            let (pred, params) = c.sql().expect("a short list is narrowed in SQL");
             let mut st = conn
                 .prepare(&format!("SELECT value FROM fields WHERE ifnull(({pred}), 0) ORDER BY id"))
                 .unwrap();

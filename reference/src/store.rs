@@ -232,6 +232,15 @@ impl Tx<'_> {
         Ok(rows)
     }
 
+    /// Whether any record of a resource meets the clauses, read off the
+    /// index alone (no record is parsed).
+    pub fn any(&self, vendor: &str, resource: &str, clauses: &[Clause]) -> Result<bool> {
+        let (sql, p) = select_sql(vendor, resource, clauses);
+        self.tx
+            .prepare_cached(&format!("SELECT EXISTS ({sql})"))?
+            .query_row(rusqlite::params_from_iter(p), |r| r.get(0))
+    }
+
     /// The first record of a resource (a singleton's one record).
     pub fn first(&self, vendor: &str, resource: &str) -> Result<Option<Row>> {
         self.tx
@@ -370,6 +379,11 @@ impl Tx<'_> {
             params![vendor, hash, principal, issued_ms.to_string()],
         )?;
         Ok(())
+    }
+
+    /// Forgets every token issued for `vendor`; returns how many there were.
+    pub fn revoke_tokens(&self, vendor: &str) -> Result<usize> {
+        self.tx.execute("DELETE FROM tokens WHERE vendor = ?1", params![vendor])
     }
 
     /// The principal a token was issued to, and when (as stored by

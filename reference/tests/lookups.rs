@@ -126,6 +126,25 @@ fn rpm_names_aliases_locations_and_contacts_among_many_customers() {
     let all = s.call("customer", json!({"CustomerID": id})).json();
     assert_eq!(all["Result"]["Name"], json!("Aliased"));
     assert_eq!(all["Result"]["Aliases"], json!([{"Alias": "fresh"}]), "{all}");
+    // A long alias list (each value asked of the index once): every taken
+    // one left out, the new ones kept.
+    let long: Vec<Value> = (0..3000)
+        .map(|i| match i % 62 {
+            60 => json!({"Alias": "new A"}),
+            61 => json!({"Alias": "new B"}),
+            n => json!({"Alias": format!("alias {n}")}),
+        })
+        .collect();
+    let a = s.call("customer-add", json!({"Customer": {"Name": "Many aliases", "Aliases": long}}));
+    assert_eq!(a.status, 200, "{}", a.json());
+    let id = a.json()["Result"]["CustomerID"].clone();
+    let kept: std::collections::BTreeSet<String> = s.call("customer", json!({"CustomerID": id})).json()["Result"]["Aliases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["Alias"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(kept, ["new A", "new B"].map(String::from).into(), "taken aliases are left out");
     // A location name is unique within its customer only.
     let plant = locations.iter().find(|l| l["Name"] == json!("Plant 42")).unwrap()["LocationID"].clone();
     let rename = |name: &str| json!({"CustomerID": ids[42], "Location": {"LocationID": plant, "Name": name}});

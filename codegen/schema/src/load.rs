@@ -50,19 +50,8 @@ impl SchemaTree {
                 .collect();
             ymls.sort();
             for p in ymls {
-                let meta = std::fs::metadata(&p)?;
                 let rel = p.strip_prefix(dir).unwrap_or(&p).to_path_buf();
-                if meta.len() as usize > MAX_FILE_BYTES {
-                    // Keep a marker so the size error is reported with the path.
-                    files.push((rel, format!("\u{0}too-large:{}", meta.len())));
-                    continue;
-                }
-                let bytes = std::fs::read(&p)?;
-                let text = match String::from_utf8(bytes) {
-                    Ok(t) => t,
-                    Err(e) => format!("\u{0}not-utf8:{}", e.utf8_error().valid_up_to()),
-                };
-                files.push((rel, text));
+                files.push((rel, read_schema_file(&p)?));
             }
         }
         Ok(SchemaTree {
@@ -70,6 +59,30 @@ impl SchemaTree {
             files,
         })
     }
+}
+
+/// One schema file's text, or a marker the parser reports with its path:
+/// only a regular file is opened (a FIFO would block the loader, a link to
+/// `/dev/zero` would never end), and at most [`MAX_FILE_BYTES`] + 1 bytes
+/// are read whatever the metadata says (a file growing while read).
+fn read_schema_file(p: &Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let meta = std::fs::metadata(p)?;
+    if !meta.is_file() {
+        return Ok("\u{0}not-a-file".to_string());
+    }
+    if meta.len() > MAX_FILE_BYTES as u64 {
+        return Ok(format!("\u{0}too-large:{}", meta.len()));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(p)?.take(MAX_FILE_BYTES as u64 + 1).read_to_end(&mut bytes)?;
+    if bytes.len() > MAX_FILE_BYTES {
+        return Ok(format!("\u{0}too-large:more than {MAX_FILE_BYTES}"));
+    }
+    Ok(match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => format!("\u{0}not-utf8:{}", e.utf8_error().valid_up_to()),
+    })
 }
 
 /// `dir` as the user should see it: relative to the working directory when
@@ -168,6 +181,8 @@ fn parse_one(rel: &Path, file: &Arc<SourceFile>) -> (Parsed, Diagnostics) {
     if let Some(rest) = file.text.strip_prefix('\u{0}') {
         let msg = if let Some(n) = rest.strip_prefix("too-large:") {
             format!("schema file is {n} bytes; the limit is {MAX_FILE_BYTES}")
+        } else if rest == "not-a-file" {
+            "schema file is not a regular file (a pipe, a device or a link to one)".to_string()
         } else {
             "schema file is not valid UTF-8".to_string()
         };

@@ -810,3 +810,57 @@ fn a_token_is_carried_in_one_place() {
     );
     assert_one(&not_a_header, &["`Auth Token` is not an HTTP header name"]);
 }
+
+/// A directory of schemas whose files are not what they seem: the loader
+/// never blocks on a pipe, never reads a device without end, and refuses
+/// each with its path.
+#[test]
+fn only_regular_files_are_read_and_never_past_the_limit() {
+    let dir = std::env::temp_dir().join(format!("erpspec-hostile-files-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("acme")).unwrap();
+    let fifo = dir.join("acme/pipe.yaml");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    std::os::unix::fs::symlink("/dev/zero", dir.join("acme/zero.yaml")).unwrap();
+    std::fs::write(dir.join("acme/big.yaml"), vec![b'#'; erpspec_schema::load::MAX_FILE_BYTES + 1]).unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let d = dir.clone();
+    std::thread::spawn(move || {
+        let diags = erpspec_schema::load_dir(&d).map(|_| ()).unwrap_err();
+        tx.send(diags.items.iter().map(|x| x.render(false)).collect::<Vec<_>>().join("\n"))
+            .unwrap()
+    });
+    let text = rx
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("the loader returns: a pipe or a device never blocks it");
+    assert!(text.contains("pipe.yaml") && text.contains("zero.yaml"), "{text}");
+    assert_eq!(text.matches("not a regular file").count(), 2, "{text}");
+    assert!(text.contains("big.yaml") && text.contains("the limit is"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A length or count near `u64::MAX` would make the planner build a value
+/// one past it: refused at load, with the bound.
+#[test]
+fn rule_parameters_are_bounded_at_load() {
+    let items = errors_after_replacing(
+        "rpm/customer-contact-add.yaml",
+        "max_items: { value: 4,",
+        "max_items: { value: 4000000000,",
+    );
+    assert_one(
+        &items,
+        &[
+            "schemas/rpm/customer-contact-add.yaml:",
+            "`max_items: 4000000000` is past the largest the schema language takes (10000)",
+            "help: the harness builds values one past the limit",
+        ],
+    );
+    let length = errors_after_replacing(
+        "expandable/customer-contact-create.yaml",
+        "      value: 32765\n",
+        "      value: 18446744073709551615\n",
+    );
+    assert_one(&length, &["`max_length: 18446744073709551615` is past the largest"]);
+}

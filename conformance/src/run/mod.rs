@@ -123,6 +123,38 @@ pub struct Exchange {
     pub reply: Result<Reply, Problem>,
 }
 
+/// The most of each body a run keeps of a passed or skipped check.
+pub const KEPT_BYTES_PASSED: usize = 4 * 1024;
+/// The most of each body a run keeps of a check a report shows.
+pub const KEPT_BYTES_REPORTED: usize = 256 * 1024;
+
+impl Exchange {
+    /// Keeps at most `max` bytes of the request's and the answer's bodies.
+    /// A longer body is redacted whole first, then cut, so a secret cut in
+    /// half at the end never survives as its first half.
+    pub fn keep_at_most(&mut self, target: &Target, max: usize) {
+        keep_at_most(&mut self.request.body, target, max);
+        if let Ok(r) = &mut self.reply {
+            keep_at_most(&mut r.body, target, max);
+        }
+    }
+}
+
+fn keep_at_most(body: &mut Vec<u8>, target: &Target, max: usize) {
+    if body.len() <= max {
+        return;
+    }
+    let total = body.len();
+    let mut text = target.redact(&String::from_utf8_lossy(body));
+    let mut cut = max.min(text.len());
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    text.truncate(cut);
+    text.push_str(&format!("... ({total} bytes; the first {cut} kept)"));
+    *body = text.into_bytes();
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Outcome {
     pub check: Check,

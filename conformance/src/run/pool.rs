@@ -3,7 +3,7 @@
 //! plan order. A run past its time limit, or a server that stopped
 //! answering, gets the remaining checks skipped.
 
-use super::{Executor, GIVE_UP_AFTER, Options, Outcome, Progress, Ran, Subjects, Verdict, shrink};
+use super::{Executor, GIVE_UP_AFTER, KEPT_BYTES_PASSED, KEPT_BYTES_REPORTED, Options, Outcome, Progress, Ran, Subjects, Verdict, shrink};
 use crate::plan::Check;
 use crate::target::Target;
 use crate::transport::Connection;
@@ -113,6 +113,15 @@ impl Pool<'_> {
         }
         if verdict == Verdict::Failed && self.opts.expect_failure.contains(&check.id) {
             verdict = Verdict::ExpectedFailure;
+        }
+        // What a report shows of each body is all a run keeps: a hostile
+        // server's 16 MiB answers to a thousand checks never add up.
+        let keep = match verdict {
+            Verdict::Passed | Verdict::Skipped => KEPT_BYTES_PASSED,
+            _ => KEPT_BYTES_REPORTED,
+        };
+        for ex in &mut exchanges {
+            ex.keep_at_most(self.target, keep);
         }
         Outcome {
             check,

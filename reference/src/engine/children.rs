@@ -57,14 +57,23 @@ impl Engine {
                 .filter_map(|i| i.get(field))
                 .filter(|v| !v.is_null())
                 .collect();
+            // Each distinct value once, answered by the index where it can
+            // (an alias list of any length costs one lookup per value, and
+            // no record is parsed).
+            let mut asked = std::collections::HashSet::new();
             for value in wanted {
-                let rows = self.candidates(tx, r, self.index.item_equals(&r.name, &l.member, field, value))?;
-                let other_has = rows.iter().any(|row| {
-                    record_of(&row.doc, member)
-                        .get(&l.member)
-                        .and_then(Value::as_array)
-                        .is_some_and(|items| items.iter().any(|i| i.get(field) == Some(value)))
-                });
+                if !asked.insert(value.to_string()) {
+                    continue;
+                }
+                let other_has = match self.index.item_equals(&r.name, &l.member, field, value) {
+                    Some(clause) => tx.any(&self.v.name, &r.name, &[clause])?,
+                    None => self.candidates(tx, r, None)?.iter().any(|row| {
+                        record_of(&row.doc, member)
+                            .get(&l.member)
+                            .and_then(Value::as_array)
+                            .is_some_and(|items| items.iter().any(|i| i.get(field) == Some(value)))
+                    }),
+                };
                 if other_has {
                     taken_values.push((&l.member, field, value.clone()));
                 }

@@ -172,6 +172,8 @@ pub struct CredentialSetup {
     pub generated: Vec<(String, String)>,
     /// Credentials kept from the database (already hashed there).
     pub kept: Vec<String>,
+    /// Tokens ended because a credential changed (a new `--credential`).
+    pub revoked_tokens: usize,
 }
 
 impl Engine {
@@ -243,10 +245,16 @@ impl Engine {
     }
 
     /// The answer to a request whose transaction the store could not run
-    /// or commit.
+    /// or commit. The store's own text goes to the server's log, never to the client
+    /// (it names tables, limits and internals).
     pub fn store_failed(&self, req: &Request, e: &rusqlite::Error) -> Response {
-        let detail = format!("The record store failed: {e}");
-        self.failure(answer::STORE_FAILED, &detail, req)
+        eprintln!("error: the record store failed on {} {}: {e}", req.method, req.path);
+        self.failure(answer::STORE_FAILED, "The record store is unavailable; try again later.", req)
+    }
+
+    /// The answer to a request the store's queue has no room for.
+    pub fn store_busy(&self, req: &Request) -> Response {
+        self.failure(answer::STORE_FAILED, "The server is busy; try again later.", req)
     }
 
     /// Steps 4 to 7, inside the request's transaction.

@@ -156,10 +156,17 @@ fn set_up_credentials(v: &Vendor, store: &mut Store, given: &BTreeMap<String, St
             for name in &v.auth.credentials {
                 let stored = tx.credential(&vendor, name)?;
                 let (salt, hash) = match (given.get(name), stored) {
-                    (Some(value), _) => {
+                    // The same value as before: the tokens it logged in stay good.
+                    (Some(value), Some((salt, hash))) if auth::same_hash(&hash, &auth::credential_hash(&salt, name, value)) => (salt, hash),
+                    (Some(value), stored) => {
                         let salt = auth::new_salt();
                         let hash = auth::credential_hash(&salt, name, value);
                         tx.set_credential(&vendor, name, &salt, &hash)?;
+                        // A changed credential (a password reset) ends every
+                        // session the old one opened.
+                        if stored.is_some() {
+                            setup.revoked_tokens += tx.revoke_tokens(&vendor)?;
+                        }
                         (salt, hash)
                     }
                     (None, Some(kept)) => {

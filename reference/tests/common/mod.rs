@@ -249,6 +249,11 @@ impl Server {
         token
     }
 
+    /// Presents this token from now on (one another server issued).
+    pub fn use_token(&mut self, token: &str) {
+        self.token = Some(token.to_string());
+    }
+
     /// Calls an endpoint with a JSON body, presenting credentials as asked.
     pub fn call_as(&mut self, id: &str, body: &Value, auth: Auth) -> Answer {
         self.call_method(id, "POST", body, auth)

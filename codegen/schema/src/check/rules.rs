@@ -8,6 +8,11 @@ use crate::syntax::{self, RuleSyntax, S};
 use erpspec_model::ir::*;
 use erpspec_rules::{Case, CodedValue, Format, LengthUnit, RuleKind, ScalarType, Strength};
 
+/// The largest `max_length` or `min_length` a schema may give.
+pub const MAX_RULE_LENGTH: u64 = 1_000_000;
+/// The largest `max_items` a schema may give.
+pub const MAX_RULE_ITEMS: u64 = 10_000;
+
 /// The field whose rule keys are read: what its rules' checks and ids need.
 pub(super) struct FieldAt<'a> {
     pub(super) name: &'a str,
@@ -67,6 +72,9 @@ impl EndpointCx<'_> {
             self.wrong_type(r, at, "max_length", "strings", "for numbers use `minimum`, for arrays `max_items`");
             return None;
         }
+        if !self.within_bounds(r, "max_length", MAX_RULE_LENGTH) {
+            return None;
+        }
         let mk = |max: &u64| RuleKind::MaxLength { max: *max, unit };
         Some(self.rule(&r.value, mk(r.value.param()), mk, at.id("max_length"), at.sources))
     }
@@ -83,6 +91,9 @@ impl EndpointCx<'_> {
                 "`min_length: 0` holds for every string",
                 "write `min_length: 1` for a value that must not be empty, or remove it",
             );
+            return None;
+        }
+        if !self.within_bounds(r, "min_length", MAX_RULE_LENGTH) {
             return None;
         }
         let mk = |min: &u64| RuleKind::MinLength { min: *min, unit };
@@ -259,6 +270,9 @@ impl EndpointCx<'_> {
             self.wrong_type(r, at, "max_items", "arrays", "for strings use `max_length`");
             return None;
         }
+        if !self.within_bounds(r, "max_items", MAX_RULE_ITEMS) {
+            return None;
+        }
         let mk = |m: &u64| RuleKind::MaxItems { max: *m };
         Some(self.rule(&r.value, mk(r.value.param()), mk, at.id("max_items"), at.sources))
     }
@@ -266,6 +280,26 @@ impl EndpointCx<'_> {
     /// A rule from a key's parameter and attributes; `alt` reads the
     /// parameter of each alternative reading. Without attributes a rule is
     /// documented and cites the enclosing element's sources.
+    /// A length or count rule's value and its alternatives stay within
+    /// `limit`: past it, a boundary case (a value one past the limit) would
+    /// not fit in memory, and no documented field comes near it.
+    fn within_bounds(&mut self, r: &S<RuleSyntax<u64>>, key: &str, limit: u64) -> bool {
+        let alternatives = r.value.attrs().into_iter().flat_map(|a| a.alternatives.iter().map(|x| x.value));
+        match std::iter::once(*r.value.param()).chain(alternatives).find(|p| *p > limit) {
+            None => true,
+            Some(p) => {
+                self.error(
+                    r,
+                    format!("`{key}: {p}` is past the largest the schema language takes ({limit})"),
+                    format!(
+                        "the harness builds values one past the limit, so `{key}` is at most {limit}; documented limits are far smaller"
+                    ),
+                );
+                false
+            }
+        }
+    }
+
     pub(super) fn rule<P>(
         &mut self,
         syn: &RuleSyntax<P>,
