@@ -17,6 +17,7 @@ pub mod commit;
 pub mod engine;
 pub mod faults;
 pub mod index;
+pub mod listen;
 pub mod qbe;
 pub mod readings;
 pub mod startup;
@@ -96,6 +97,11 @@ pub struct Config {
     /// keeping it. The docs give no lifetime; a day by default
     /// (`--token-lifetime`), so a leaked token is not good forever.
     pub token_lifetime: Option<Duration>,
+    /// The most connections open at once ([`listen::MAX_CONNECTIONS`]).
+    pub max_connections: usize,
+    /// How long a connection may take to send a request's head
+    /// ([`listen::HEADER_READ_TIMEOUT`]).
+    pub header_read_timeout: Duration,
 }
 
 impl Config {
@@ -111,6 +117,8 @@ impl Config {
             readings_seed: 1,
             body_timeout: BODY_TIMEOUT,
             token_lifetime: Some(DEFAULT_TOKEN_LIFETIME),
+            max_connections: listen::MAX_CONNECTIONS,
+            header_read_timeout: listen::HEADER_READ_TIMEOUT,
         }
     }
 }
@@ -121,6 +129,8 @@ pub struct Prepared {
     /// Runs admitted requests on the store, in group commits.
     pub committer: commit::Committer,
     pub body_timeout: Duration,
+    /// The connection cap and the wait for a request's head ([`listen`]).
+    pub connections: (usize, Duration),
     pub listener: tokio::net::TcpListener,
     pub addr: SocketAddr,
     pub credentials: engine::CredentialSetup,
@@ -156,6 +166,7 @@ pub async fn prepare(config: &Config) -> Result<Prepared, String> {
         engine,
         committer,
         body_timeout: config.body_timeout,
+        connections: (config.max_connections, config.header_read_timeout),
         listener,
         addr,
         credentials,
@@ -176,7 +187,7 @@ pub async fn serve(p: Prepared, shutdown: impl std::future::Future<Output = ()> 
     let app = axum::Router::new()
         .fallback(answer)
         .with_state((p.engine, p.committer, p.body_timeout));
-    axum::serve(p.listener, app).with_graceful_shutdown(shutdown).await
+    listen::serve(p.listener, app, p.connections, shutdown).await
 }
 
 /// The one handler: reads the request (bounded in size and time), lets the

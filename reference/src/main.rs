@@ -49,12 +49,29 @@ struct Cli {
     /// a day bounds how long a leaked token is good.
     #[arg(long, value_name = "SECONDS", value_parser = parse_lifetime, default_value = "86400")]
     token_lifetime: TokenLifetime,
+    /// The most connections served at once; more wait in the backlog.
+    #[arg(long, value_name = "N", default_value_t = reference::listen::MAX_CONNECTIONS as u32,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    max_connections: u32,
+    /// How long a connection may take to send a request's head, from when
+    /// it is ready for one (first byte, or idle between requests); then it
+    /// is closed.
+    #[arg(long, value_name = "SECONDS", default_value_t = reference::listen::HEADER_READ_TIMEOUT.as_secs_f64(),
+          value_parser = positive_seconds)]
+    header_timeout: f64,
     /// Print every choice point this API has (one switch each), and exit.
     #[arg(long)]
     list_readings: bool,
 }
 
 /// A positive number of seconds.
+fn positive_seconds(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(s) if s.is_finite() && s > 0.0 && s < 1e6 => Ok(s),
+        _ => Err(format!("`{text}` is not a positive number of seconds")),
+    }
+}
+
 /// `--token-lifetime`: `None` for tokens that never expire (`0`).
 #[derive(Clone, Copy, Debug)]
 struct TokenLifetime(Option<std::time::Duration>);
@@ -111,6 +128,8 @@ fn run(cli: Cli) -> Result<(), String> {
         readings_seed: cli.seed,
         body_timeout: reference::BODY_TIMEOUT,
         token_lifetime: cli.token_lifetime.0,
+        max_connections: cli.max_connections as usize,
+        header_read_timeout: std::time::Duration::from_secs_f64(cli.header_timeout),
     };
 
     let rt = tokio::runtime::Builder::new_multi_thread()
