@@ -198,12 +198,30 @@ async fn answer(
     req: axum::extract::Request,
 ) -> axum::response::Response {
     let (parts, body) = req.into_parts();
+    let headers = parts
+        .headers
+        .iter()
+        .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .collect();
+    let mut request = Request {
+        method: parts.method.as_str().to_string(),
+        path: parts.uri.path().to_string(),
+        query: parts.uri.query().map(str::to_string),
+        host: parts.headers.get(header::HOST).and_then(|h| h.to_str().ok()).map(str::to_string),
+        headers,
+        body: Ok(Vec::new()),
+    };
+    // Credentials outside the body are judged before it is read: an
+    // unauthenticated client's megabyte is never read, parsed or validated.
+    if let Some(refusal) = engine.screen(&request) {
+        return respond(&engine, refusal);
+    }
     let declared = parts
         .headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
-    let body = if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+    request.body = if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
         Err(BodyError::TooLarge)
     } else {
         match tokio::time::timeout(body_timeout, axum::body::to_bytes(body, MAX_BODY_BYTES)).await {
@@ -212,21 +230,6 @@ async fn answer(
             _ => Err(BodyError::Unreadable),
         }
     };
-    let headers = parts
-        .headers
-        .iter()
-        .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
-        .collect();
-    let request = Request {
-        method: parts.method.as_str().to_string(),
-        path: parts.uri.path().to_string(),
-        query: parts.uri.query().map(str::to_string),
-        host: parts.headers.get(header::HOST).and_then(|h| h.to_str().ok()).map(str::to_string),
-        headers,
-        body,
-    };
-    // RFC 9110: a 405 lists the methods the resource takes.
-    let allow = engine.vendor().transport.methods.join(", ");
     // The engine does not panic; if it ever did, the client still gets JSON.
     let admitted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine.admit(&request)));
     let answered = match admitted {
@@ -234,6 +237,12 @@ async fn answer(
         Ok(Err(refused)) => refused,
         Err(_) => engine::Response::internal_error(),
     };
+    respond(&engine, answered)
+}
+
+/// An engine's answer on the wire: JSON, its status and headers; a 405
+/// lists the methods the resource takes (RFC 9110).
+fn respond(engine: &Engine, answered: engine::Response) -> axum::response::Response {
     let (status, text) = (answered.status, serde_json::to_vec(&answered.body).unwrap_or_default());
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut response = (
@@ -243,7 +252,7 @@ async fn answer(
     )
         .into_response();
     if status == StatusCode::METHOD_NOT_ALLOWED
-        && let Ok(methods) = HeaderValue::from_str(&allow)
+        && let Ok(methods) = HeaderValue::from_str(&engine.vendor().transport.methods.join(", "))
     {
         response.headers_mut().insert(header::ALLOW, methods);
     }

@@ -120,3 +120,34 @@ fn three_hundred_idle_sockets_do_not_stall_a_new_client() {
     // server would take the whole read timeout.
     assert!(p99 < Duration::from_secs(2), "p99 {p99:?} with 300 idle sockets");
 }
+
+/// Credentials outside the body are judged before it is read: a client with
+/// a wrong key who declares a 1 MiB body and never sends it is answered at
+/// once with the documented refusal (not after the body timeout, and not as
+/// unreadable input); with the right key the server waits for the body.
+#[test]
+fn an_unauthenticated_body_is_never_read() {
+    let s = start_with("rpm", &[], |c| c.body_timeout = Duration::from_secs(3));
+    let head = |key: &str| {
+        format!(
+            "POST /rpm/Api2.svc/Info HTTP/1.1\r\nHost: {}\r\nRpmApiKey: {key}\r\nContent-Type: application/json\r\nContent-Length: 1048576\r\n\r\n",
+            s.addr
+        )
+    };
+    let mut wrong = TcpStream::connect(s.addr).unwrap();
+    wrong.write_all(head("K000000000").as_bytes()).unwrap();
+    let t0 = Instant::now();
+    wrong.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut buf = vec![0u8; 4096];
+    let n = wrong.read(&mut buf).expect("answered");
+    let answer = String::from_utf8_lossy(&buf[..n]).to_string();
+    assert!(t0.elapsed() < Duration::from_secs(2), "answered after {:?}", t0.elapsed());
+    let expected = common::send(s.addr, "POST", "/rpm/Api2.svc/Info", &[("RpmApiKey", "K000000000")], b"{}");
+    let body = String::from_utf8_lossy(&expected.body).to_string();
+    assert!(answer.contains(&body), "the documented refusal {body}: {answer}");
+
+    let mut right = TcpStream::connect(s.addr).unwrap();
+    right.write_all(head(&s.creds["API_KEY"]).as_bytes()).unwrap();
+    right.set_read_timeout(Some(Duration::from_millis(1500))).unwrap();
+    assert!(right.read(&mut buf).is_err(), "an authenticated client's body is waited for");
+}

@@ -22,6 +22,8 @@ enum AuthFailure {
     Malformed,
     Rejected,
     Expired,
+    /// Before the body is read, a body credential could still come.
+    Undecided,
 }
 
 impl Engine {
@@ -40,10 +42,40 @@ impl Engine {
         }
         let empty = Map::new();
         let params = body.as_object().unwrap_or(&empty);
-        let failure = match self.authenticate(tx, req, vars, params)? {
-            Ok(p) => return Ok(p),
-            Err(failure) => failure,
-        };
+        match self.authenticate(Some(tx), req, vars, params)? {
+            Ok(p) => Ok(p),
+            Err(failure) => self.auth_refused(req, ep, failure),
+        }
+    }
+
+    /// Before the body is read: the refusal of a request whose credentials
+    /// travel outside the body (a path segment, a header, the query) and
+    /// are missing, malformed or wrong, so that an unauthenticated client
+    /// never has its body read, parsed or validated. `None`: the request
+    /// goes on (its credentials are judged again with the store; a token's
+    /// standing needs it, and body credentials need the body).
+    pub fn screen(&self, req: &Request) -> Option<Response> {
+        let (endpoint, vars) = self.route(req)?;
+        let ep = &self.v.endpoints[endpoint];
+        if !ep.authenticated || self.wrong_method(req, ep).is_some() {
+            return None;
+        }
+        match self.authenticate(None, req, &vars, &Map::new()) {
+            Ok(Err(AuthFailure::Undecided)) => None,
+            Ok(Err(failure)) => match self.auth_refused::<String>(req, ep, failure) {
+                Err(Abort::Answer(refusal)) => {
+                    self.answered.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    Some(refusal)
+                }
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The documented refusal of a failed authentication, unless a fault
+    /// switch accepts it (then the request acts for `anonymous`).
+    fn auth_refused<T: From<&'static str>>(&self, req: &Request, ep: &Endpoint, failure: AuthFailure) -> Step<T> {
         let (accepted, situation, detail) = match failure {
             AuthFailure::Missing => (Fault::AuthAcceptMissing, Situation::AuthMissing, "No credentials were presented."),
             AuthFailure::Malformed => (Fault::AuthAcceptMalformed, Situation::AuthMalformed, "The token is malformed."),
@@ -53,17 +85,20 @@ impl Engine {
                 "The credentials were not accepted.",
             ),
             AuthFailure::Expired => (Fault::AuthAcceptExpired, Situation::AuthExpired, "The token has expired."),
+            AuthFailure::Undecided => unreachable!("only before the body is read, and never refused"),
         };
         if self.faults.has(&accepted) {
-            return Ok("anonymous".to_string());
+            return Ok(T::from("anonymous"));
         }
         self.refused(self.served(Some(ep), situation), detail, req)
     }
 
-    /// The principal (for `user` assigned values) or why the request is refused.
+    /// The principal (for `user` assigned values) or why the request is
+    /// refused. Without the store (`tx` is `None`, before the body is read)
+    /// an issued token's standing is not judged: it passes here.
     fn authenticate(
         &self,
-        tx: &Tx<'_>,
+        tx: Option<&Tx<'_>>,
         req: &Request,
         vars: &BTreeMap<String, String>,
         params: &Map<String, Value>,
@@ -73,6 +108,11 @@ impl Engine {
         for p in &self.v.auth.presentations {
             if self.faults.has(&Fault::AuthIgnorePresentation(p.name.clone())) {
                 continue;
+            }
+            // Before the body is read (no store yet), a body credential
+            // met before any present one leaves the verdict to the body.
+            if p.location == PresentationLocation::Body && tx.is_none() {
+                return Ok(Err(AuthFailure::Undecided));
             }
             let value: Option<Value> = match p.location {
                 PresentationLocation::Path => vars.get(&p.name).cloned().map(Value::String),
@@ -104,6 +144,9 @@ impl Engine {
             if !auth::well_formed_token(&token) {
                 return Ok(Err(AuthFailure::Malformed));
             }
+            let Some(tx) = tx else {
+                return Ok(Ok(String::new()));
+            };
             return Ok(match tx.token(&self.v.name, &auth::token_hash(&token))? {
                 None => Err(AuthFailure::Rejected),
                 Some((_, issued)) if self.expired(&issued) => Err(AuthFailure::Expired),
