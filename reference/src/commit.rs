@@ -112,6 +112,16 @@ fn run_batch(engine: &Engine, store: &mut Store, jobs: Vec<Job>) {
                 }
             }
         }
+        // The crash-test fault: acknowledge first, commit a moment later,
+        // so a kill -9 right after an acknowledgement loses the write.
+        if let Some(delay) = engine.answer_before_commit
+            && failed.is_none()
+        {
+            for (_, reply, answer) in done.drain(..) {
+                let _ = reply.send(answer);
+            }
+            std::thread::sleep(delay);
+        }
         let outcome = match failed {
             Some(e) => {
                 drop(batch);

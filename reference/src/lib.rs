@@ -102,6 +102,8 @@ pub struct Config {
     /// How long a connection may take to send a request's head
     /// ([`listen::HEADER_READ_TIMEOUT`]).
     pub header_read_timeout: Duration,
+    /// Crash-test faults (`--crash-fault`): `answer-before-commit` only.
+    pub crash_faults: Vec<String>,
 }
 
 impl Config {
@@ -119,6 +121,7 @@ impl Config {
             token_lifetime: Some(DEFAULT_TOKEN_LIFETIME),
             max_connections: listen::MAX_CONNECTIONS,
             header_read_timeout: listen::HEADER_READ_TIMEOUT,
+            crash_faults: Vec::new(),
         }
     }
 }
@@ -159,6 +162,12 @@ pub async fn prepare(config: &Config) -> Result<Prepared, String> {
     let readings = readings::Readings::parse(&v, &config.readings, config.readings_seed)?;
     let (mut engine, mut credentials) = Engine::new(v, &mut store, faults, readings, &plan.given)?;
     engine.token_lifetime = config.token_lifetime;
+    for f in &config.crash_faults {
+        match f.as_str() {
+            "answer-before-commit" => engine.answer_before_commit = Some(Duration::from_millis(300)),
+            other => return Err(format!("unknown crash fault `{other}`; there is: answer-before-commit")),
+        }
+    }
     credentials.generated = plan.generated;
     let engine = Arc::new(engine);
     let committer = commit::Committer::start(engine.clone(), store)?;

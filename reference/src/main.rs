@@ -29,6 +29,10 @@ struct Cli {
     /// Accept the credentials the vendor docs' examples use, so they work as printed (loopback only: they are public).
     #[arg(long, conflicts_with = "credentials")]
     docs_credentials: bool,
+    /// Acknowledge writes before they are committed (`answer-before-commit`),
+    /// for proving the crash tests detect a lost write.
+    #[arg(long = "crash-fault", value_name = "NAME", hide = true)]
+    crash_faults: Vec<String>,
     /// Break one documented rule (for proving the conformance harness detects it). Repeatable.
     #[arg(long = "fault", value_name = "NAME", hide = true)]
     faults: Vec<String>,
@@ -130,6 +134,7 @@ fn run(cli: Cli) -> Result<(), String> {
         token_lifetime: cli.token_lifetime.0,
         max_connections: cli.max_connections as usize,
         header_read_timeout: std::time::Duration::from_secs_f64(cli.header_timeout),
+        crash_faults: cli.crash_faults.clone(),
     };
 
     let rt = tokio::runtime::Builder::new_multi_thread()

@@ -112,6 +112,10 @@ impl Drop for Proc {
 }
 
 fn launch(db: &std::path::Path) -> Proc {
+    launch_with(db, &[])
+}
+
+fn launch_with(db: &std::path::Path, extra: &[&str]) -> Proc {
     let mut child = Command::new(env!("CARGO_BIN_EXE_reference"))
         .args([
             "--api",
@@ -123,6 +127,7 @@ fn launch(db: &std::path::Path) -> Proc {
             "--db",
         ])
         .arg(db)
+        .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
@@ -278,4 +283,43 @@ fn no_acknowledged_write_is_lost_over_twenty_kill_9s_under_load() {
     p.child.kill().expect("stop");
     let _ = p.child.wait();
     remove_db(&db);
+}
+
+/// Acknowledged writes, then a kill -9 the moment the last is acknowledged,
+/// then a restart: the acknowledged writes that are gone.
+fn lost_after_kill_on_acknowledgement(extra: &[&str]) -> Vec<String> {
+    let db = temp_db("ack-kill");
+    let p = launch_with(&db, extra);
+    let acked: Vec<(String, String)> = (0..5)
+        .map(|i| {
+            let name = format!("ack {i}");
+            let custno = add(p.addr, &name).expect("acknowledged");
+            (name, custno)
+        })
+        .collect();
+    drop(p); // kill -9, right after the last acknowledgement
+    let p = launch(&db);
+    let lost = acked
+        .iter()
+        .filter(|(_, custno)| get(p.addr, custno)["Code"] != json!(200))
+        .map(|(name, _)| name.clone())
+        .collect();
+    drop(p);
+    remove_db(&db);
+    lost
+}
+
+/// The durability check can fail: a server that acknowledges a write before
+/// its batch commits (the `answer-before-commit` crash fault) is caught
+/// every time, and the real server never.
+#[test]
+fn an_acknowledgement_before_the_commit_is_caught_every_time() {
+    for round in 0..3 {
+        let lost = lost_after_kill_on_acknowledgement(&["--crash-fault", "answer-before-commit"]);
+        assert!(!lost.is_empty(), "round {round}: the early acknowledgement went unnoticed");
+        assert!(
+            lost_after_kill_on_acknowledgement(&[]).is_empty(),
+            "round {round}: the real server lost a write"
+        );
+    }
 }

@@ -153,6 +153,10 @@ pub struct Engine {
     index: Indexes,
     /// How long an issued token is accepted (`None`: for as long as it is kept).
     pub token_lifetime: Option<std::time::Duration>,
+    /// A crash-test fault (`--crash-fault answer-before-commit`): each batch
+    /// is acknowledged, then committed after this delay. Never in normal use;
+    /// the durability test proves it catches it.
+    pub answer_before_commit: Option<std::time::Duration>,
 }
 
 /// A request that passed routing, method and parameter checks, with its

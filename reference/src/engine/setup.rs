@@ -50,6 +50,7 @@ impl Engine {
             answered: std::sync::atomic::AtomicU64::new(0),
             index,
             token_lifetime: None,
+            answer_before_commit: None,
         };
         engine.load_demo(store).map_err(|e| format!("cannot store the demo records: {e}"))?;
         Ok((engine, setup))
