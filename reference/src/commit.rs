@@ -40,8 +40,10 @@ pub struct Committer {
 }
 
 impl Committer {
-    pub fn start(engine: Arc<Engine>, store: Store) -> Result<Committer, String> {
-        let (jobs, rx) = mpsc::sync_channel::<Job>(MAX_QUEUED);
+    /// Starts the store's thread; at most `queued` admitted requests wait
+    /// for it ([`MAX_QUEUED`] in normal use).
+    pub fn start(engine: Arc<Engine>, store: Store, queued: usize) -> Result<Committer, String> {
+        let (jobs, rx) = mpsc::sync_channel::<Job>(queued);
         let answers = engine.clone();
         std::thread::Builder::new()
             .name("store".into())

@@ -104,6 +104,8 @@ pub struct Config {
     pub header_read_timeout: Duration,
     /// Crash-test faults (`--crash-fault`): `answer-before-commit` only.
     pub crash_faults: Vec<String>,
+    /// The most admitted requests waiting for the store ([`commit::MAX_QUEUED`]).
+    pub store_queue: usize,
 }
 
 impl Config {
@@ -122,6 +124,7 @@ impl Config {
             max_connections: listen::MAX_CONNECTIONS,
             header_read_timeout: listen::HEADER_READ_TIMEOUT,
             crash_faults: Vec::new(),
+            store_queue: commit::MAX_QUEUED,
         }
     }
 }
@@ -170,7 +173,7 @@ pub async fn prepare(config: &Config) -> Result<Prepared, String> {
     }
     credentials.generated = plan.generated;
     let engine = Arc::new(engine);
-    let committer = commit::Committer::start(engine.clone(), store)?;
+    let committer = commit::Committer::start(engine.clone(), store, config.store_queue)?;
     Ok(Prepared {
         engine,
         committer,

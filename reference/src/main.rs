@@ -135,6 +135,7 @@ fn run(cli: Cli) -> Result<(), String> {
         max_connections: cli.max_connections as usize,
         header_read_timeout: std::time::Duration::from_secs_f64(cli.header_timeout),
         crash_faults: cli.crash_faults.clone(),
+        store_queue: reference::commit::MAX_QUEUED,
     };
 
     let rt = tokio::runtime::Builder::new_multi_thread()

@@ -151,3 +151,42 @@ fn an_unauthenticated_body_is_never_read() {
     right.set_read_timeout(Some(Duration::from_millis(1500))).unwrap();
     assert!(right.read(&mut buf).is_err(), "an authenticated client's body is waited for");
 }
+
+/// A flood the store cannot keep up with: past the store's queue a request
+/// is answered at once with the vendor's error shape and 503, never queued
+/// without bound; the writes that were queued are all kept.
+#[test]
+fn a_full_store_queue_answers_busy_at_once() {
+    let s = start_with("manex", &[], |c| {
+        c.store_queue = 2;
+        // Each batch takes 300 ms to commit: the queue fills.
+        c.crash_faults = vec!["answer-before-commit".into()];
+    });
+    let key = s.creds["API_KEY"].clone();
+    let addr = s.addr;
+    let answers: Vec<common::Answer> = (0..24)
+        .map(|i| {
+            let key = key.clone();
+            std::thread::spawn(move || {
+                let body = format!("{{\"Custname\": \"Flood {i}\", \"Status\": \"Active\"}}");
+                common::send(
+                    addr,
+                    "POST",
+                    &format!("/API/Customer/Add/{key}"),
+                    &[("Content-Type", "application/json")],
+                    body.as_bytes(),
+                )
+            })
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|t| t.join().unwrap())
+        .collect();
+    let busy: Vec<&common::Answer> = answers.iter().filter(|a| a.status == 503).collect();
+    assert!(!busy.is_empty(), "24 writers at once, a queue of 2: none was turned away");
+    for a in &busy {
+        let text = String::from_utf8_lossy(&a.body);
+        assert!(text.contains("busy") && !text.to_lowercase().contains("sqlite"), "{text}");
+    }
+    assert!(answers.iter().any(|a| a.status == 200), "the queued writes are served");
+}
