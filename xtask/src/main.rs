@@ -5,6 +5,7 @@
 mod bench;
 mod codegen;
 mod docs;
+mod fuzz;
 mod harness;
 mod interop;
 mod serve;
@@ -28,6 +29,8 @@ enum Command {
     Codegen(codegen::Args),
     /// Render the documentation pages (generated/docs/, generated/site/); `--browser` checks the site in headless Chromium.
     Docs(docs::Args),
+    /// Coverage-guided fuzzing of every outside input (`fuzz/`): `--time SECONDS` per target, then executions per target.
+    Fuzz(fuzz::Args),
     /// Peers' tools on the emitted documents: a progenitor client per vendor (compiled), Schemathesis against each reference server.
     Interop(interop::Args),
     /// The main job: the whole conformance suite against each vendor's reference server.
@@ -45,6 +48,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve::run(&args),
         Command::Docs(args) => docs::run(&args),
         Command::Interop(args) => interop::run(&args),
+        Command::Fuzz(args) => fuzz::run(&args),
         Command::Conformance(args) => harness::run(&args, "reference-suite"),
         Command::Mutation(args) => harness::run(&args, "mutation"),
     }
