@@ -446,6 +446,25 @@ proptest::proptest! {
         }
     }
 
+    /// Strings of 0 to 300 bytes, past the scanner's 16- and 64-byte steps:
+    /// escaped by serde_json (quotes, backslashes, control characters,
+    /// non-ASCII anywhere), and raw bytes between quotes as a client might
+    /// send them (unescaped controls, cut UTF-8, stray backslashes).
+    #[test]
+    fn strings_of_any_length_read_as_serde_json_reads_them(
+        text in "[a-zA-Z0-9 \"\\\\/é😀\\x00-\\x1f]{0,300}",
+        raw in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300),
+    ) {
+        let ep = endpoint(NameMatching::Exact, false);
+        let escaped = serde_json::to_vec(&json!({"Name": text, "Status": text})).expect("serialises");
+        let as_sent = [b"{\"Name\":\"".as_slice(), &raw, b"\"}"].concat();
+        for bytes in [escaped, as_sent] {
+            let parsed = serde_json::from_slice::<Value>(&bytes).ok();
+            let via_bytes = ep.read_bytes(&bytes, true).ok();
+            proptest::prop_assert_eq!(via_bytes, parsed.map(|v| ep.read_value(&v)), "{:?}", String::from_utf8_lossy(&bytes));
+        }
+    }
+
     /// The same on objects with real members whose bytes are then edited.
     #[test]
     fn edited_requests_read_as_serde_json_reads_them(
