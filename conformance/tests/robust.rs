@@ -237,3 +237,61 @@ fn a_run_keeps_bounded_memory_whatever_the_server_sends() {
     let kept: usize = bodies.iter().sum();
     assert!(kept < 64 << 20, "{kept} bytes kept for {} answers of 4 MiB", bodies.len());
 }
+
+/// The harness process against a server answering 8 MiB of valid JSON to
+/// every request: its peak memory (`VmHWM`) stays under 1 GiB. (Redacting
+/// each whole body through decoded views once took 1.6 GiB at 4 MiB.)
+#[test]
+fn the_harness_peak_memory_is_bounded_against_huge_answers() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let body = format!("{{\"Code\":\"200\",\"IsValidUser\":true,\"pad\":\"{}\"}}", "x".repeat(8 << 20));
+    let answer = std::sync::Arc::new(format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    ));
+    std::thread::spawn(move || {
+        for s in listener.incoming().flatten() {
+            let answer = answer.clone();
+            std::thread::spawn(move || {
+                let mut s = s;
+                read_request(&mut s);
+                let _ = s.write_all(answer.as_bytes());
+            });
+        }
+    });
+    let dir = std::env::temp_dir().join(format!("erpspec-huge-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_conformance"))
+        .args([
+            "check",
+            "--api",
+            "manex",
+            "--base-url",
+            &format!("http://{addr}"),
+            "--credential",
+            "API_KEY=K123456789",
+        ])
+        .args(["--cases", "1", "-q", "--only", "manex.customer-get.", "--run-timeout", "120"])
+        .current_dir(&dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let mut peak_kib = 0u64;
+    while child.try_wait().unwrap().is_none() {
+        if let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) {
+            let kib = status
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+                .unwrap_or(0);
+            peak_kib = peak_kib.max(kib);
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(peak_kib > 0, "the peak was read");
+    assert!(peak_kib < 1 << 20, "the harness peaked at {} MiB", peak_kib / 1024);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -20,9 +20,13 @@
 //!   1,000 and 10,000 endpoints, and cargo-typify on their request JSON
 //!   Schemas ([`codegen`]);
 //! - `validate`: request validation against the `jsonschema` crate, the
-//!   generated crate's build time and size ([`validate`]).
+//!   generated crate's build time and size ([`validate`]);
+//! - `hostile`: the reference server and the harness under hostile peers
+//!   (idle sockets, unauthenticated floods, slow loris, 16 MiB answers;
+//!   [`hostile`]).
 
 mod codegen;
+mod hostile;
 mod validate;
 
 use crate::interop::{Server, parse_findings, run_schemathesis, schemathesis};
@@ -54,6 +58,7 @@ enum Section {
     Faults,
     Codegen,
     Validate,
+    Hostile,
 }
 
 /// Schemathesis settings of the fault table: those of `cargo xtask interop`.
@@ -85,9 +90,15 @@ fn run_sections(root: &Path, args: &Args) -> Result<(), String> {
         .collect();
     let wanted = |s: Section| args.only.is_empty() || args.only.contains(&s);
     // The server and the harness are built only for the sections running them.
-    if [Section::Server, Section::Harness, Section::Versus, Section::Faults]
-        .into_iter()
-        .any(wanted)
+    if [
+        Section::Server,
+        Section::Harness,
+        Section::Versus,
+        Section::Faults,
+        Section::Hostile,
+    ]
+    .into_iter()
+    .any(wanted)
     {
         build(root, args.quick)?;
     } else {
@@ -117,6 +128,9 @@ fn run_sections(root: &Path, args: &Args) -> Result<(), String> {
     }
     if wanted(Section::Validate) {
         validate::validate(root, runs, args.quick)?;
+    }
+    if wanted(Section::Hostile) {
+        hostile::hostile(root, args.quick)?;
     }
     Ok(())
 }

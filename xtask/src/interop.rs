@@ -292,6 +292,11 @@ impl Server {
         }
     }
 
+    /// The server's process id (for its peak memory in `/proc`).
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Stops the server gracefully (SIGTERM) and returns how many requests
     /// it answered, as it reports on the way out.
     pub(crate) fn stop(mut self) -> Result<u64, String> {

@@ -145,7 +145,12 @@ fn keep_at_most(body: &mut Vec<u8>, target: &Target, max: usize) {
         return;
     }
     let total = body.len();
-    let mut text = target.redact(&String::from_utf8_lossy(body));
+    // Only the kept part and a margin are redacted: any encoding of a
+    // secret that starts in the kept part ends within the margin (a
+    // character is at most 12 bytes escaped), so it is masked whole.
+    let longest = target.secrets().iter().map(|(s, _)| s.chars().count()).max().unwrap_or(0);
+    let window = total.min(max + 12 * longest + 64);
+    let mut text = target.redact(&String::from_utf8_lossy(&body[..window]));
     let mut cut = max.min(text.len());
     while !text.is_char_boundary(cut) {
         cut -= 1;
