@@ -376,7 +376,23 @@ impl BaseUrl {
     }
 }
 
-type Sender = hyper::client::conn::http1::SendRequest<Full<Bytes>>;
+/// A connection's request half, and its driver's end: a TLS refusal the
+/// server sends after the handshake ends the driver, and the request only
+/// learns it was canceled, so the driver's own error is asked for then.
+struct Sender {
+    inner: hyper::client::conn::http1::SendRequest<Full<Bytes>>,
+    driver: tokio::task::JoinHandle<Option<Problem>>,
+}
+
+impl Sender {
+    /// Why the connection ended, where its driver says more than `seen`.
+    async fn why_ended(self, seen: Problem) -> Problem {
+        match tokio::time::timeout(std::time::Duration::from_millis(250), self.driver).await {
+            Ok(Ok(Some(refusal))) => refusal,
+            _ => seen,
+        }
+    }
+}
 
 /// One keep-alive connection, reopened when the server closes it or a
 /// request fails.
@@ -501,10 +517,8 @@ where
         .handshake(hyper_util::rt::TokioIo::new(io))
         .await
         .map_err(|e| Problem::Connect(e.to_string()))?;
-    tokio::spawn(async move {
-        let _ = conn.await;
-    });
-    Ok(sender)
+    let driver = tokio::spawn(async move { conn.await.err().and_then(|e| tls_refusal(&e)) });
+    Ok(Sender { inner: sender, driver })
 }
 
 async fn exchange(
@@ -515,7 +529,7 @@ async fn exchange(
     received: &std::sync::atomic::AtomicUsize,
 ) -> Result<(Reply, Option<Sender>), Problem> {
     let reusable = match sender {
-        Some(mut s) => s.ready().await.is_ok().then_some(s),
+        Some(mut s) => s.inner.ready().await.is_ok().then_some(s),
         None => None,
     };
     let mut sender = match reusable {
@@ -537,7 +551,10 @@ async fn exchange(
     let request = builder
         .body(Full::new(Bytes::from(req.body.clone())))
         .map_err(|e| Problem::Connect(format!("the request cannot be sent: {e}")))?;
-    let answer = sender.send_request(request).await.map_err(classify)?;
+    let answer = match sender.inner.send_request(request).await {
+        Ok(answer) => answer,
+        Err(e) => return Err(sender.why_ended(classify(e)).await),
+    };
     let status = answer.status().as_u16();
     let headers: Vec<(String, String)> = answer
         .headers()
