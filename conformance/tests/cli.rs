@@ -12,21 +12,11 @@ fn server(fault: Option<&str>) -> reference::Running {
 }
 
 fn harness(dir: &std::path::Path, args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_conformance"))
-        .current_dir(dir)
-        .args(args)
-        .env("ERPSPEC_CREDENTIAL_API_KEY", KEY)
-        .output()
-        .expect("the harness runs");
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    (out.status.code().unwrap_or(-1), text)
+    common::run_harness(dir, args, &[("ERPSPEC_CREDENTIAL_API_KEY", Some(KEY))])
 }
 
 fn temp_dir(name: &str) -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!("erpspec-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    common::temp_dir(&format!("cli-{name}"))
 }
 
 #[test]

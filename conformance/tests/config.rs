@@ -11,22 +11,11 @@ use std::process::Command;
 const KEY: &str = "SecretKey2";
 
 fn harness(dir: &std::path::Path, args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_conformance"))
-        .current_dir(dir)
-        .args(args)
-        .env("RPM_KEY_FOR_TEST", KEY)
-        .env_remove("ERPSPEC_CREDENTIAL_API_KEY")
-        .output()
-        .expect("the harness runs");
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    (out.status.code().unwrap_or(-1), text)
+    common::run_harness(dir, args, &[("RPM_KEY_FOR_TEST", Some(KEY)), ("ERPSPEC_CREDENTIAL_API_KEY", None)])
 }
 
 fn temp_dir(name: &str) -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!("erpspec-config-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    common::temp_dir(&format!("config-{name}"))
 }
 
 fn config(base_url: &str) -> String {

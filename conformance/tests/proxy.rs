@@ -4,7 +4,6 @@
 
 mod common;
 
-use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -67,28 +66,32 @@ fn proxy(seen: Arc<AtomicUsize>) -> u16 {
 }
 
 fn check(url: &str, env: &[(&str, String)]) -> (i32, String) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_conformance"));
-    cmd.args([
+    check_with(url, env, &[])
+}
+
+fn check_with(url: &str, env: &[(&str, String)], extra: &[&str]) -> (i32, String) {
+    // Only the proxy variables this test sets.
+    let mut vars: Vec<(&str, Option<&str>)> = ["http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "no_proxy", "NO_PROXY"]
+        .iter()
+        .map(|v| (*v, None))
+        .collect();
+    vars.extend(env.iter().map(|(k, v)| (*k, Some(v.as_str()))));
+    let key = format!("API_KEY={KEY}");
+    let base = [
         "check",
         "--api",
         "rpm",
         "--base-url",
         url,
         "--credential",
-        &format!("API_KEY={KEY}"),
-    ])
-    .args(["-q", "--cases", "1", "--only", "rpm.customer-add."]);
-    for v in ["http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "no_proxy", "NO_PROXY"] {
-        cmd.env_remove(v);
-    }
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
-    )
+        &key,
+        "-q",
+        "--cases",
+        "1",
+        "--only",
+        "rpm.customer-add.",
+    ];
+    common::run_harness(&std::env::temp_dir(), &[&base[..], extra].concat(), &vars)
 }
 
 #[test]
@@ -114,39 +117,11 @@ fn http_goes_through_the_environments_proxy_unless_no_proxy_lists_the_host() {
 #[test]
 fn https_goes_through_a_connect_tunnel_with_tls_end_to_end() {
     let server = common::rpm_server(KEY, None);
-    let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
-    let dir = std::env::temp_dir().join(format!("erpspec-proxy-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let pem = dir.join("ca.pem");
-    std::fs::write(&pem, cert.cert.pem()).unwrap();
-    let port = common::tls_proxy(server.addr, cert.cert.der().to_vec(), cert.signing_key.serialize_der());
+    let (port, _dir, pem) = common::tls_front(server.addr, "proxy");
     let seen = Arc::new(AtomicUsize::new(0));
     let proxy_url = format!("http://127.0.0.1:{}", proxy(seen.clone()));
     let url = format!("https://localhost:{port}");
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_conformance"));
-    cmd.args([
-        "check",
-        "--api",
-        "rpm",
-        "--base-url",
-        &url,
-        "--credential",
-        &format!("API_KEY={KEY}"),
-    ])
-    .args([
-        "-q",
-        "--cases",
-        "1",
-        "--only",
-        "rpm.customer-add.",
-        "--ca-cert",
-        pem.to_str().unwrap(),
-    ])
-    .env("HTTPS_PROXY", &proxy_url)
-    .env_remove("NO_PROXY")
-    .env_remove("no_proxy");
-    let out = cmd.output().unwrap();
-    let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{text}");
+    let (code, text) = check_with(&url, &[("HTTPS_PROXY", proxy_url)], &["--ca-cert", pem.to_str().unwrap()]);
+    assert_eq!(code, 0, "{text}");
     assert!(seen.load(Ordering::SeqCst) > 0, "no tunnel went through the proxy");
 }

@@ -5,47 +5,37 @@
 
 mod common;
 
-use common::{tls_proxy, tls_proxy_with};
-use std::process::Command;
+use common::tls_proxy_with;
 
 const KEY: &str = "TlsKey1234";
 
 #[test]
 fn the_suite_runs_over_https_and_an_untrusted_certificate_is_refused() {
     let server = common::rpm_server(KEY, None);
-    let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
-    let dir = std::env::temp_dir().join(format!("erpspec-tls-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let pem = dir.join("ca.pem");
-    std::fs::write(&pem, cert.cert.pem()).unwrap();
-    let port = tls_proxy(server.addr, cert.cert.der().to_vec(), cert.signing_key.serialize_der());
+    let (port, dir, pem) = common::tls_front(server.addr, "tls");
     let url = format!("https://localhost:{port}");
+    let key = format!("API_KEY={KEY}");
     // `os_store`: the file the operating system's store is read from
     // (`SSL_CERT_FILE`, as on Linux); by default, none with any certificate.
     let run = |extra: &[&str], os_store: &std::path::Path| {
-        let out = Command::new(env!("CARGO_BIN_EXE_conformance"))
-            .current_dir(&dir)
-            .env("SSL_CERT_FILE", os_store)
-            .env_remove("SSL_CERT_DIR")
-            .args([
+        let args = [
+            &[
                 "check",
                 "--api",
                 "rpm",
                 "--base-url",
                 &url,
                 "--credential",
-                &format!("API_KEY={KEY}"),
+                &key,
                 "-q",
                 "--cases",
                 "2",
-            ])
-            .args(extra)
-            .output()
-            .unwrap();
-        (
-            out.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
-        )
+            ],
+            extra,
+        ]
+        .concat();
+        let store = os_store.to_str().unwrap();
+        common::run_harness(&dir, &args, &[("SSL_CERT_FILE", Some(store)), ("SSL_CERT_DIR", None)])
     };
     let empty_store = dir.join("empty-store.pem");
     std::fs::write(&empty_store, "").unwrap();
@@ -87,29 +77,23 @@ fn a_server_that_wants_a_client_certificate_gets_one_with_client_cert() {
         Some(client.cert.der().to_vec()),
     );
     let url = format!("https://localhost:{port}");
+    let key = format!("API_KEY={KEY}");
+    let ca = ca.to_str().unwrap();
     let run = |extra: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_conformance"))
-            .current_dir(&dir)
-            .args([
-                "check",
-                "--api",
-                "rpm",
-                "--base-url",
-                &url,
-                "--credential",
-                &format!("API_KEY={KEY}"),
-                "-q",
-                "--cases",
-                "1",
-            ])
-            .args(["--ca-cert", ca.to_str().unwrap(), "--only", "rpm.customer-add."])
-            .args(extra)
-            .output()
-            .unwrap();
-        (
-            out.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
-        )
+        let base = [
+            "check",
+            "--api",
+            "rpm",
+            "--base-url",
+            &url,
+            "--credential",
+            &key,
+            "-q",
+            "--cases",
+            "1",
+        ];
+        let args = [&base[..], &["--ca-cert", ca, "--only", "rpm.customer-add."], extra].concat();
+        common::run_harness(&dir, &args, &[])
     };
     let (code, out) = run(&[
         "--client-cert",

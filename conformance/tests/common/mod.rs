@@ -32,6 +32,31 @@ pub fn vendors() -> Vec<String> {
         .collect()
 }
 
+/// Runs the harness binary in `dir` with `args`; each `env` entry sets a
+/// variable (`Some`) or removes it (`None`). Its exit code, and standard
+/// output then standard error.
+pub fn run_harness(dir: &std::path::Path, args: &[&str], env: &[(&str, Option<&str>)]) -> (i32, String) {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_conformance"));
+    cmd.current_dir(dir).args(args);
+    for (name, value) in env {
+        match value {
+            Some(v) => cmd.env(name, v),
+            None => cmd.env_remove(name),
+        };
+    }
+    let out = cmd.output().expect("the harness runs");
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    (out.status.code().unwrap_or(-1), text)
+}
+
+/// A fresh, empty directory for one test, named for `tag` and this process.
+pub fn temp_dir(tag: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("erpspec-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
 /// An RPM reference server whose API key is `key`, under its default readings.
 pub fn rpm_server(key: &str, fault: Option<&str>) -> reference::Running {
     let credentials = BTreeMap::from([("API_KEY".to_string(), key.to_string())]);
@@ -42,6 +67,18 @@ pub fn rpm_server(key: &str, fault: Option<&str>) -> reference::Running {
 pub fn manex_server(key: &str, fault: Option<&str>) -> reference::Running {
     let credentials = BTreeMap::from([("API_KEY".to_string(), key.to_string())]);
     reference_server("manex", &credentials, "default", 1, fault).expect("server starts")
+}
+
+/// A TLS front to `upstream` on loopback with a self-signed certificate
+/// for `localhost`: its port, a fresh directory for the test (`tag`), and
+/// the certificate's PEM file there (what `--ca-cert` trusts).
+pub fn tls_front(upstream: std::net::SocketAddr, tag: &str) -> (u16, std::path::PathBuf, std::path::PathBuf) {
+    let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
+    let dir = temp_dir(tag);
+    let pem = dir.join("ca.pem");
+    std::fs::write(&pem, cert.cert.pem()).unwrap();
+    let port = tls_proxy(upstream, cert.cert.der().to_vec(), cert.signing_key.serialize_der());
+    (port, dir, pem)
 }
 
 /// A TLS proxy on loopback to `upstream`; returns its port. With
