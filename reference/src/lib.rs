@@ -18,6 +18,7 @@ pub mod engine;
 pub mod faults;
 pub mod index;
 pub mod listen;
+pub mod power_cut;
 pub mod qbe;
 pub mod readings;
 pub mod startup;
@@ -102,8 +103,12 @@ pub struct Config {
     /// How long a connection may take to send a request's head
     /// ([`listen::HEADER_READ_TIMEOUT`]).
     pub header_read_timeout: Duration,
-    /// Crash-test faults (`--crash-fault`): `answer-before-commit` only.
+    /// Crash-test faults (`--crash-fault`): `answer-before-commit`,
+    /// `synchronous-normal`.
     pub crash_faults: Vec<String>,
+    /// Keep the database's writes in memory until synced, so a kill loses
+    /// what a power cut would (`--power-cut-storage`, for crash tests).
+    pub power_cut_storage: bool,
     /// The most admitted requests waiting for the store ([`commit::MAX_QUEUED`]).
     pub store_queue: usize,
 }
@@ -124,6 +129,7 @@ impl Config {
             max_connections: listen::MAX_CONNECTIONS,
             header_read_timeout: listen::HEADER_READ_TIMEOUT,
             crash_faults: Vec::new(),
+            power_cut_storage: false,
             store_queue: commit::MAX_QUEUED,
         }
     }
@@ -150,7 +156,12 @@ pub struct Prepared {
 pub async fn prepare(config: &Config) -> Result<Prepared, String> {
     let v = load_vendor(&config.api)?;
     let faults = faults::Faults::parse(&v, &config.faults)?;
-    let mut store = store::Store::open(config.db.as_deref()).map_err(|e| match &config.db {
+    let crash = CrashFaults::parse(&config.crash_faults)?;
+    let durability = store::Durability {
+        power_cut_storage: config.power_cut_storage,
+        synchronous_normal: crash.synchronous_normal,
+    };
+    let mut store = store::Store::open_with(config.db.as_deref(), durability).map_err(|e| match &config.db {
         Some(p) => format!("cannot open the database {}: {e}", p.display()),
         None => format!("cannot open an in-memory database: {e}"),
     })?;
@@ -165,12 +176,7 @@ pub async fn prepare(config: &Config) -> Result<Prepared, String> {
     let readings = readings::Readings::parse(&v, &config.readings, config.readings_seed)?;
     let (mut engine, mut credentials) = Engine::new(v, &mut store, faults, readings, &plan.given)?;
     engine.token_lifetime = config.token_lifetime;
-    for f in &config.crash_faults {
-        match f.as_str() {
-            "answer-before-commit" => engine.answer_before_commit = Some(Duration::from_millis(300)),
-            other => return Err(format!("unknown crash fault `{other}`; there is: answer-before-commit")),
-        }
-    }
+    engine.answer_before_commit = crash.answer_before_commit;
     credentials.generated = plan.generated;
     let engine = Arc::new(engine);
     let committer = commit::Committer::start(engine.clone(), store, config.store_queue)?;
@@ -184,6 +190,30 @@ pub async fn prepare(config: &Config) -> Result<Prepared, String> {
         credentials,
         public_credentials: plan.public,
     })
+}
+
+/// The crash faults a run asked for (`--crash-fault`), each a way to lose an
+/// acknowledged write that a durability test must catch.
+#[derive(Default)]
+struct CrashFaults {
+    answer_before_commit: Option<Duration>,
+    synchronous_normal: bool,
+}
+
+impl CrashFaults {
+    const NAMES: &str = "answer-before-commit, synchronous-normal";
+
+    fn parse(names: &[String]) -> Result<CrashFaults, String> {
+        let mut faults = CrashFaults::default();
+        for name in names {
+            match name.as_str() {
+                "answer-before-commit" => faults.answer_before_commit = Some(Duration::from_millis(300)),
+                "synchronous-normal" => faults.synchronous_normal = true,
+                other => return Err(format!("unknown crash fault `{other}`; there are: {}", CrashFaults::NAMES)),
+            }
+        }
+        Ok(faults)
+    }
 }
 
 fn given_credentials(config: &Config, v: &Vendor) -> Result<BTreeMap<String, String>, String> {

@@ -29,10 +29,15 @@ struct Cli {
     /// Accept the credentials the vendor docs' examples use, so they work as printed (loopback only: they are public).
     #[arg(long, conflicts_with = "credentials")]
     docs_credentials: bool,
-    /// Acknowledge writes before they are committed (`answer-before-commit`),
-    /// for proving the crash tests detect a lost write.
+    /// Lose acknowledged writes, for proving the crash tests detect it:
+    /// acknowledge before the commit (`answer-before-commit`), or commit
+    /// without syncing (`synchronous-normal`).
     #[arg(long = "crash-fault", value_name = "NAME", hide = true)]
     crash_faults: Vec<String>,
+    /// Keep the database's writes in memory until SQLite syncs them, so a
+    /// kill -9 loses what a power cut would (for crash tests).
+    #[arg(long, hide = true)]
+    power_cut_storage: bool,
     /// Break one documented rule (for proving the conformance harness detects it). Repeatable.
     #[arg(long = "fault", value_name = "NAME", hide = true)]
     faults: Vec<String>,
@@ -135,6 +140,7 @@ fn run(cli: Cli) -> Result<(), String> {
         max_connections: cli.max_connections as usize,
         header_read_timeout: std::time::Duration::from_secs_f64(cli.header_timeout),
         crash_faults: cli.crash_faults.clone(),
+        power_cut_storage: cli.power_cut_storage,
         store_queue: reference::commit::MAX_QUEUED,
     };
 

@@ -12,7 +12,8 @@
 //! fsync'd to the WAL before the server answers; a request's writes happen in
 //! one transaction (a savepoint of a [`Batch`], see [`crate::commit`]) that
 //! commits before the answer is sent. An acknowledged write therefore
-//! survives `kill -9` (and a power cut, which NORMAL would not promise).
+//! survives `kill -9` (and a power cut, which NORMAL would not promise: the
+//! tests prove both, a power cut through [`crate::power_cut`]).
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde_json::Value;
@@ -111,10 +112,31 @@ CREATE TABLE IF NOT EXISTS meta (
 );
 ";
 
+/// How commits reach the disk: FULL syncs on real files, unless a crash
+/// test asks otherwise.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Durability {
+    /// Keep writes in this process's memory until synced, so a kill loses
+    /// what a power cut would ([`crate::power_cut`]).
+    pub power_cut_storage: bool,
+    /// The crash fault `synchronous-normal`: commits not synced (WAL's
+    /// NORMAL), which only a power cut shows.
+    pub synchronous_normal: bool,
+}
+
 impl Store {
     /// Opens (creating if needed) a database file, or an in-memory one.
     pub fn open(path: Option<&Path>) -> Result<Store> {
+        Store::open_with(path, Durability::default())
+    }
+
+    /// [`Store::open`], with the durability a crash test asks for.
+    pub fn open_with(path: Option<&Path>, durability: Durability) -> Result<Store> {
         let conn = match path {
+            Some(p) if durability.power_cut_storage => {
+                crate::power_cut::register().map_err(rusqlite::Error::InvalidParameterName)?;
+                Connection::open_with_flags_and_vfs(p, rusqlite::OpenFlags::default(), crate::power_cut::NAME)?
+            }
             Some(p) => Connection::open(p)?,
             None => Connection::open_in_memory()?,
         };
@@ -126,7 +148,8 @@ impl Store {
                 return Err(rusqlite::Error::InvalidParameterName(format!("journal_mode is {mode}, not wal")));
             }
         }
-        conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000;")?;
+        let synchronous = if durability.synchronous_normal { "NORMAL" } else { "FULL" };
+        conn.execute_batch(&format!("PRAGMA synchronous={synchronous}; PRAGMA busy_timeout=5000;"))?;
         conn.execute_batch(SCHEMA)?;
         // Lookups build their SQL from the request's conditions: keep them
         // prepared, and keep their plans: without the query planner

@@ -13,8 +13,55 @@ use std::time::{Duration, Instant};
 
 const KEY: &str = "Hostile123";
 
+/// The figures of one run, each against a fresh server (peaks are per
+/// process).
+struct Run {
+    p50: f64,
+    p99: f64,
+    bodies_peak: f64,
+    loris: f64,
+    harness_peak: f64,
+    harness_secs: f64,
+}
+
 pub fn hostile(root: &Path, quick: bool) -> Result<(), String> {
     let sockets = if quick { 100 } else { 1000 };
+    // Under the harness's 16 MiB cap, so every answer is read whole.
+    let answer_mib = if quick { 4 } else { 15 };
+    let runs = if quick { 1 } else { 5 };
+    let all = (0..runs)
+        .map(|_| one_run(root, sockets, answer_mib))
+        .collect::<Result<Vec<Run>, String>>()?;
+    let figure = |f: fn(&Run) -> f64, digits: usize| {
+        let (median, min, max) = super::spread(all.iter().map(f).collect());
+        format!("{median:.digits$} ({min:.digits$}–{max:.digits$})")
+    };
+    println!("## Hostile peers (reference server: RPM, release build unless --quick)\n");
+    println!("Median of {runs} runs (min–max), each against a fresh server.\n");
+    println!("| what | figure |\n| --- | --- |");
+    println!(
+        "| a new client's request with {sockets} idle sockets open: p50 / p99 of 200, ms | {} / {} |",
+        figure(|r| r.p50, 2),
+        figure(|r| r.p99, 2)
+    );
+    println!(
+        "| server peak memory (VmHWM) after {sockets} concurrent unauthenticated 1 MiB bodies, MiB | {} |",
+        figure(|r| r.bodies_peak, 0)
+    );
+    println!(
+        "| a slow-loris head (a byte every 200 ms) kept its connection for, s (`--header-timeout 2`) | {} |",
+        figure(|r| r.loris, 1)
+    );
+    println!(
+        "| harness peak memory (VmHWM) against a server answering {answer_mib} MiB to everything (`--only manex.customer-get.`), MiB; its run, s | {}; {} |",
+        figure(|r| r.harness_peak, 0),
+        figure(|r| r.harness_secs, 1)
+    );
+    println!("\nCommand: `cargo xtask bench --only hostile`.\n");
+    Ok(())
+}
+
+fn one_run(root: &Path, sockets: usize, answer_mib: usize) -> Result<Run, String> {
     let server = Server::start(
         &super::release(root, "reference"),
         "rpm",
@@ -22,22 +69,18 @@ pub fn hostile(root: &Path, quick: bool) -> Result<(), String> {
     )?;
     let addr = server.url.trim_start_matches("http://").to_string();
     let (p50, p99) = latency_with_idle_sockets(&addr, sockets)?;
-    let bodies_peak = peak_under_unauthenticated_bodies(&addr, server.pid(), sockets)?;
+    let bodies_peak = peak_under_unauthenticated_bodies(&addr, server.pid(), sockets)? as f64;
     let loris = slow_loris_kept(&addr)?;
     drop(server);
-    // Under the harness's 16 MiB cap, so every answer is read whole.
-    let answer_mib = if quick { 4 } else { 15 };
     let (harness_peak, harness_secs) = harness_against_floods(root, answer_mib)?;
-    println!("## Hostile peers (reference server: RPM, release build unless --quick)\n");
-    println!("| what | figure |\n| --- | --- |");
-    println!("| a new client's request with {sockets} idle sockets open: p50 / p99 of 200 | {p50:.2} ms / {p99:.2} ms |");
-    println!("| server peak memory (VmHWM) after {sockets} concurrent unauthenticated 1 MiB bodies | {bodies_peak} MiB |");
-    println!("| a slow-loris head (a byte every 200 ms) kept its connection for | {loris:.1} s (`--header-timeout 2`) |");
-    println!(
-        "| harness peak memory (VmHWM) against a server answering {answer_mib} MiB to everything (`--only manex.customer-get.`) | {harness_peak} MiB in {harness_secs:.1} s |"
-    );
-    println!("\nCommand: `cargo xtask bench --only hostile`.\n");
-    Ok(())
+    Ok(Run {
+        p50,
+        p99,
+        bodies_peak,
+        loris,
+        harness_peak: harness_peak as f64,
+        harness_secs,
+    })
 }
 
 fn info_request(addr: &str, key: &str, length: usize) -> String {
