@@ -15,6 +15,7 @@ use std::sync::Arc;
 pub const MAX_FILE_BYTES: usize = 1024 * 1024;
 
 /// One parsed vendor directory.
+#[derive(Clone)]
 pub struct VendorFiles {
     pub dir_name: String,
     pub api: Option<(Arc<SourceFile>, ApiFile)>,
@@ -155,6 +156,9 @@ pub fn parse_tree(tree: &SchemaTree, diags: &mut Diagnostics) -> Vec<VendorFiles
 /// [`parse_one`] of every file, on every available core, in file order.
 fn parse_all(tree_files: &[(PathBuf, String)], files: &[Arc<SourceFile>]) -> Vec<(Parsed, Diagnostics)> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(files.len().max(1));
+    if threads == 1 {
+        return tree_files.iter().zip(files).map(|((rel, _), file)| parse_one(rel, file)).collect();
+    }
     let chunk = files.len().div_ceil(threads).max(1);
     std::thread::scope(|s| {
         let handles: Vec<_> = tree_files

@@ -2,7 +2,7 @@
 
 use super::*;
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ApiFile {
     pub vendor: S<String>,
@@ -28,7 +28,7 @@ pub struct ApiFile {
 
 /// The inferences a conformance check makes where the pages are silent,
 /// each with the schema author's note on what the pages do say.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ImpliedSyntax {
     #[serde(default)]
@@ -41,7 +41,7 @@ pub struct ImpliedSyntax {
     pub missing_reference: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SourceSyntax {
     pub title: String,
@@ -67,7 +67,7 @@ pub enum NamesSyntax {
     CaseInsensitive,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TransportSyntax {
     pub path: S<String>,
@@ -91,7 +91,7 @@ pub struct TransportSyntax {
     pub sources: Vec<S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AuthSyntax {
     pub credentials: Vec<S<String>>,
@@ -116,7 +116,7 @@ pub struct AuthSyntax {
     pub sources: Vec<S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TokenSyntax {
     pub endpoint: S<String>,
@@ -131,7 +131,7 @@ pub struct TokenSyntax {
     pub principal: Option<S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PresentSyntax {
     #[serde(rename = "in")]
@@ -142,7 +142,7 @@ pub struct PresentSyntax {
     pub deprecated: bool,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EnvelopesSyntax {
     pub success: EnvelopeSyntax,
@@ -154,14 +154,14 @@ pub struct EnvelopesSyntax {
 }
 
 /// A documented alternative: why, and where the pages say so.
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NotedSyntax {
     pub note: String,
     pub sources: Vec<S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EnvelopeSyntax {
     #[serde(default)]
@@ -176,14 +176,14 @@ pub struct EnvelopeSyntax {
 }
 
 /// `message: "exact"`, `message: { prefix: "..." }` or `message: { any: true }`.
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(untagged)]
 pub enum MessageSyntax {
     Exact(String),
     Other(MessageFormSyntax),
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MessageFormSyntax {
     #[serde(default)]
@@ -192,7 +192,7 @@ pub struct MessageFormSyntax {
     pub any: Option<bool>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ErrorSyntax {
     #[serde(default)]
@@ -207,7 +207,7 @@ pub struct ErrorSyntax {
     pub sources: Vec<S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ResourceSyntax {
     pub key: Vec<S<String>>,
@@ -229,7 +229,7 @@ pub struct ResourceSyntax {
     pub sources: Vec<S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IncludeSyntax {
     pub resource: S<String>,
@@ -256,7 +256,7 @@ pub enum AssignedOnSyntax {
     Update,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AssignedSyntax {
     pub how: S<AssignedKindSyntax>,
@@ -273,7 +273,7 @@ pub struct AssignedSyntax {
     pub sources: Vec<S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ContradictionSyntax {
     pub summary: String,

@@ -3,7 +3,7 @@
 
 use super::*;
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EndpointFile {
     pub endpoint: S<String>,
@@ -60,7 +60,7 @@ pub enum CriteriaSyntax {
     Qbe,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OperationSyntax {
     pub kind: S<OperationKindSyntax>,
@@ -100,7 +100,7 @@ pub struct OperationSyntax {
     pub sources: Vec<S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreatesSyntax {
     /// The items created when the request gives none.
@@ -118,7 +118,7 @@ pub struct CreatesSyntax {
     pub sources: Vec<S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PrimarySyntax {
     pub flag: S<String>,
@@ -158,7 +158,7 @@ pub enum TypeSyntax {
 /// (`max_length: 32765`) or a map with the parameter under `value` and rule
 /// attributes (`strength`, `alternatives`, `note`, `message`,
 /// `on_violation`, `sources`).
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FieldSyntax {
     #[serde(rename = "type")]
@@ -218,7 +218,7 @@ pub struct FieldSyntax {
 /// `other_types: { types: [integer], note: ..., sources: [...] }`: the
 /// pages contradict themselves on a field's type (a request sample's
 /// `<int>` where the rest says boolean).
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OtherTypesSyntax {
     pub types: Vec<S<TypeSyntax>>,
@@ -228,13 +228,13 @@ pub struct OtherTypesSyntax {
 }
 
 /// A rule's parameter, bare or with attributes.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum RuleSyntax<P> {
     Bare(P),
     Full(Box<RuleAttrs<P>>),
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RuleAttrs<P> {
     #[serde(rename = "value")]
@@ -333,7 +333,7 @@ pub enum CaseSyntax {
     Insensitive,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RefSyntax {
     pub resource: S<String>,
@@ -342,7 +342,7 @@ pub struct RefSyntax {
     pub on_missing: Option<S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ObjectRuleSyntax {
     pub at_least_one_of: S<AtLeastOneOfSyntax>,
@@ -356,7 +356,7 @@ pub struct ObjectRuleSyntax {
 
 /// The fields of an `at_least_one_of` rule: `fields: [...]`, or every
 /// request field except some (`all_except: [CUSTOMER_ID, AUTH_TOKEN]`).
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AtLeastOneOfSyntax {
     #[serde(default)]
@@ -376,7 +376,7 @@ pub enum PayloadSyntax {
     Unspecified,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ResponseSyntax {
     pub payload: S<PayloadSyntax>,
@@ -403,7 +403,7 @@ pub struct ResponseSyntax {
     pub sources: Vec<S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct QuirkSyntax {
     #[serde(default)]
@@ -420,7 +420,7 @@ pub struct QuirkSyntax {
 }
 
 /// Dates written in any date format read back in `format`.
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DatesReadBackSyntax {
     /// JSON pointers into the record (`/ACCT_DATE`), `*` for any array index.
@@ -428,7 +428,7 @@ pub struct DatesReadBackSyntax {
     pub format: S<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReadsBackSyntax {
     pub path: String,
@@ -436,7 +436,7 @@ pub struct ReadsBackSyntax {
     pub read: Value,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExampleSyntax {
     pub name: String,
@@ -450,7 +450,7 @@ pub struct ExampleSyntax {
     pub sources: Vec<S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ResponseExampleSyntax {
     pub name: String,

@@ -30,7 +30,7 @@ pub struct Ordered<T>(pub Vec<(S<String>, T)>);
 /// The catalogue entries answering a situation: one id, or a list where the
 /// docs give several answers (each is right). Written `S<Answers>`, so a
 /// single id has the position of the whole value.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum Answers {
     One(String),
     Many(Vec<S<String>>),
