@@ -4,6 +4,7 @@
 
 mod bench;
 mod codegen;
+mod diff;
 mod docs;
 mod fuzz;
 mod harness;
@@ -27,6 +28,8 @@ enum Command {
     Bench(bench::Args),
     /// Check schemas/ and regenerate generated/ from them.
     Codegen(codegen::Args),
+    /// What a schema change breaks: `cargo xtask diff OLD NEW` (git revisions or schema directories), each change breaking for clients, for servers, or compatible.
+    Diff(diff::Args),
     /// Render the documentation pages (generated/docs/, generated/site/); `--browser` checks the site in headless Chromium.
     Docs(docs::Args),
     /// Coverage-guided fuzzing of every outside input (`fuzz/`): `--time SECONDS` per target, then executions per target.
@@ -46,6 +49,7 @@ fn main() -> ExitCode {
         Command::Codegen(args) => codegen::run(&args),
         Command::Bench(args) => bench::run(&args),
         Command::Serve(args) => serve::run(&args),
+        Command::Diff(args) => diff::run(&args),
         Command::Docs(args) => docs::run(&args),
         Command::Interop(args) => interop::run(&args),
         Command::Fuzz(args) => fuzz::run(&args),
