@@ -9,6 +9,10 @@
 //!     can say so (a path parameter, a header, a query parameter: read from
 //!     `auth` in the schemas, never from a vendor's name here).
 //!
+//! (c) Optic's breaking-change checks (npm, under `target/interop-node`) on
+//!     the documents two versions emit, beside `cargo xtask diff` (see
+//!     `interop_diff.rs`).
+//!
 //! It fails when a client does not compile, when Schemathesis cannot run,
 //! or when Schemathesis finds an answer that violates the emitted response
 //! schema; its other findings are printed, and README.md says why each is
@@ -37,6 +41,14 @@ pub struct Args {
     /// Schemathesis: random seed.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// The breaking-change peer's two versions (git revisions or schema
+    /// directories), as `cargo xtask diff` takes them; by default a commit
+    /// of this repository's history that changed documented rules.
+    #[arg(long, num_args = 2, value_names = ["OLD", "NEW"])]
+    diff: Vec<String>,
+    /// Skip the breaking-change peer.
+    #[arg(long)]
+    skip_diff: bool,
 }
 
 /// Pinned, like every tool CI installs.
@@ -88,7 +100,29 @@ pub fn run(args: &Args) -> ExitCode {
             }
         }
     }
+    if !args.skip_diff {
+        failed |= !diff_peer(&root, args);
+    }
     if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+}
+
+/// Optic beside `cargo xtask diff`; false when it could not run.
+fn diff_peer(root: &Path, args: &Args) -> bool {
+    let pair: Vec<&str> = match args.diff.as_slice() {
+        [old, new] => vec![old, new],
+        _ => crate::interop_diff::DEFAULT_PAIR.to_vec(),
+    };
+    if let Some(missing) = pair.iter().find(|r| !crate::interop_diff::have(root, r)) {
+        println!("skipped the breaking-change peer: {missing} is not in this clone (a shallow clone?); pass --diff OLD NEW");
+        return args.diff.is_empty();
+    }
+    match crate::interop_diff::compare(root, pair[0], pair[1]) {
+        Ok(()) => true,
+        Err(why) => {
+            eprintln!("error: the breaking-change peer: {why}");
+            false
+        }
+    }
 }
 
 fn spec_path(v: &Vendor, v30: bool) -> String {

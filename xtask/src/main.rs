@@ -9,6 +9,7 @@ mod docs;
 mod fuzz;
 mod harness;
 mod interop;
+mod interop_diff;
 mod serve;
 
 use clap::{Parser, Subcommand};

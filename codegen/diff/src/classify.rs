@@ -39,6 +39,11 @@ impl Impact {
 /// One classified change.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Change {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vendor: Option<String>,
+    /// The endpoint changed; none for the dialect or a resource.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<String>,
     /// The rule's id, or the field's or member's place
     /// (`manex.customer-add.request.Custname`); what `--allow` names.
     pub id: String,
@@ -62,6 +67,8 @@ pub fn classify(edit: &Edit) -> Change {
     let place = Place::of(&edit.path);
     let (kind, impact, reason) = judge(&place, edit);
     Change {
+        vendor: place.vendor.clone(),
+        endpoint: place.endpoint.clone(),
         id: place.id(),
         kind,
         impact,
