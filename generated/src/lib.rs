@@ -57,6 +57,46 @@ pub const ENDPOINTS: &[(&str, &str)] = &[
     ("rpm", "customers"),
     ("rpm", "info"),
 ];
+/// The payload of an answer the docs show as an empty JSON object.
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Deserialize)]
+pub struct Empty {}
+/// Optional numbers and booleans of a vendor whose pages also
+/// quote them (`envelopes.scalars_as_text`): `0` or `"0"`, `true` or
+/// `"true"`, `null` or `"null"`.
+pub mod lenient {
+    use serde::{Deserialize, Deserializer};
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Scalar<T> {
+        Value(T),
+        Text(String),
+    }
+    fn read<'de, D: Deserializer<'de>, T: Deserialize<'de> + std::str::FromStr>(
+        d: D,
+    ) -> Result<Option<T>, D::Error> {
+        match Option::<Scalar<T>>::deserialize(d)? {
+            None => Ok(None),
+            Some(Scalar::Value(v)) => Ok(Some(v)),
+            Some(Scalar::Text(t)) if t == "null" => Ok(None),
+            Some(Scalar::Text(t)) => {
+                t.parse()
+                    .map(Some)
+                    .map_err(|_| serde::de::Error::custom(
+                        format!("{t:?} is not the documented number or boolean"),
+                    ))
+            }
+        }
+    }
+    pub fn f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+        read(d)
+    }
+    pub fn i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+        read(d)
+    }
+    pub fn bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+        read(d)
+    }
+}
 /// The runtime description of an endpoint's request (what
 /// `erpspec_rules::read` reads it against); `None` for an unknown endpoint.
 pub fn wire(
@@ -288,6 +328,187 @@ pub fn validate_typed(
                 rpm::customers::Request::parse(body).map(|r| r.validate())
             }
             ("rpm", "info") => rpm::info::Request::parse(body).map(|r| r.validate()),
+            _ => return None,
+        },
+    )
+}
+/// Reads an answer of an endpoint (`<endpoint>::parse_answer`): its
+/// typed payload, shown with `Debug`, or the documented refusal it
+/// is, as `(catalogue entry, description)` (no entry: the answer is
+/// undocumented); `None` for an unknown endpoint.
+pub fn parse_answer(
+    vendor: &str,
+    endpoint: &str,
+    status: u16,
+    body: &[u8],
+) -> Option<Result<String, (Option<&'static str>, String)>> {
+    Some(
+        match (vendor, endpoint) {
+            ("expandable", "auth-token-get") => {
+                expandable::auth_token_get::parse_answer(status, body)
+                    .map(|a| format!("{a:?}"))
+                    .map_err(|e| (e.entry(), e.to_string()))
+            }
+            ("expandable", "customer-contact-create") => {
+                expandable::customer_contact_create::parse_answer(status, body)
+                    .map(|a| format!("{a:?}"))
+                    .map_err(|e| (e.entry(), e.to_string()))
+            }
+            ("expandable", "customer-contact-delete") => {
+                expandable::customer_contact_delete::parse_answer(status, body)
+                    .map(|a| format!("{a:?}"))
+                    .map_err(|e| (e.entry(), e.to_string()))
+            }
+            ("expandable", "customer-contact-query") => {
+                expandable::customer_contact_query::parse_answer(status, body)
+                    .map(|a| format!("{a:?}"))
+                    .map_err(|e| (e.entry(), e.to_string()))
+            }
+            ("expandable", "customer-contact-update") => {
+                expandable::customer_contact_update::parse_answer(status, body)
+                    .map(|a| format!("{a:?}"))
+                    .map_err(|e| (e.entry(), e.to_string()))
+            }
+            ("expandable", "customer-part-create") => {
+                expandable::customer_part_create::parse_answer(status, body)
+                    .map(|a| format!("{a:?}"))
+                    .map_err(|e| (e.entry(), e.to_string()))
+            }
+            ("expandable", "customer-part-delete") => {
+                expandable::customer_part_delete::parse_answer(status, body)
+                    .map(|a| format!("{a:?}"))
+                    .map_err(|e| (e.entry(), e.to_string()))
+            }
+            ("expandable", "customer-part-query") => {
+                expandable::customer_part_query::parse_answer(status, body)
+                    .map(|a| format!("{a:?}"))
+                    .map_err(|e| (e.entry(), e.to_string()))
+            }
+            ("expandable", "customer-part-update") => {
+                expandable::customer_part_update::parse_answer(status, body)
+                    .map(|a| format!("{a:?}"))
+                    .map_err(|e| (e.entry(), e.to_string()))
+            }
+            ("expandable-legacy", "auth-token-get") => {
+                expandable_legacy::auth_token_get::parse_answer(status, body)
+                    .map(|a| format!("{a:?}"))
+                    .map_err(|e| (e.entry(), e.to_string()))
+            }
+            ("expandable-legacy", "customer-contact-create") => {
+                expandable_legacy::customer_contact_create::parse_answer(status, body)
+                    .map(|a| format!("{a:?}"))
+                    .map_err(|e| (e.entry(), e.to_string()))
+            }
+            ("expandable-legacy", "customer-contact-delete") => {
+                expandable_legacy::customer_contact_delete::parse_answer(status, body)
+                    .map(|a| format!("{a:?}"))
+                    .map_err(|e| (e.entry(), e.to_string()))
+            }
+            ("expandable-legacy", "customer-contact-query") => {
+                expandable_legacy::customer_contact_query::parse_answer(status, body)
+                    .map(|a| format!("{a:?}"))
+                    .map_err(|e| (e.entry(), e.to_string()))
+            }
+            ("expandable-legacy", "customer-contact-update") => {
+                expandable_legacy::customer_contact_update::parse_answer(status, body)
+                    .map(|a| format!("{a:?}"))
+                    .map_err(|e| (e.entry(), e.to_string()))
+            }
+            ("expandable-legacy", "customer-part-create") => {
+                expandable_legacy::customer_part_create::parse_answer(status, body)
+                    .map(|a| format!("{a:?}"))
+                    .map_err(|e| (e.entry(), e.to_string()))
+            }
+            ("expandable-legacy", "customer-part-delete") => {
+                expandable_legacy::customer_part_delete::parse_answer(status, body)
+                    .map(|a| format!("{a:?}"))
+                    .map_err(|e| (e.entry(), e.to_string()))
+            }
+            ("expandable-legacy", "customer-part-query") => {
+                expandable_legacy::customer_part_query::parse_answer(status, body)
+                    .map(|a| format!("{a:?}"))
+                    .map_err(|e| (e.entry(), e.to_string()))
+            }
+            ("expandable-legacy", "customer-part-update") => {
+                expandable_legacy::customer_part_update::parse_answer(status, body)
+                    .map(|a| format!("{a:?}"))
+                    .map_err(|e| (e.entry(), e.to_string()))
+            }
+            ("manex", "customer-add") => {
+                manex::customer_add::parse_answer(status, body)
+                    .map(|a| format!("{a:?}"))
+                    .map_err(|e| (e.entry(), e.to_string()))
+            }
+            ("manex", "customer-edit") => {
+                manex::customer_edit::parse_answer(status, body)
+                    .map(|a| format!("{a:?}"))
+                    .map_err(|e| (e.entry(), e.to_string()))
+            }
+            ("manex", "customer-get") => {
+                manex::customer_get::parse_answer(status, body)
+                    .map(|a| format!("{a:?}"))
+                    .map_err(|e| (e.entry(), e.to_string()))
+            }
+            ("manex", "ship-bill-add") => {
+                manex::ship_bill_add::parse_answer(status, body)
+                    .map(|a| format!("{a:?}"))
+                    .map_err(|e| (e.entry(), e.to_string()))
+            }
+            ("manex", "ship-bill-delete") => {
+                manex::ship_bill_delete::parse_answer(status, body)
+                    .map(|a| format!("{a:?}"))
+                    .map_err(|e| (e.entry(), e.to_string()))
+            }
+            ("manex", "ship-bill-edit") => {
+                manex::ship_bill_edit::parse_answer(status, body)
+                    .map(|a| format!("{a:?}"))
+                    .map_err(|e| (e.entry(), e.to_string()))
+            }
+            ("manex", "ship-bill-get") => {
+                manex::ship_bill_get::parse_answer(status, body)
+                    .map(|a| format!("{a:?}"))
+                    .map_err(|e| (e.entry(), e.to_string()))
+            }
+            ("rpm", "customer") => {
+                rpm::customer::parse_answer(status, body)
+                    .map(|a| format!("{a:?}"))
+                    .map_err(|e| (e.entry(), e.to_string()))
+            }
+            ("rpm", "customer-add") => {
+                rpm::customer_add::parse_answer(status, body)
+                    .map(|a| format!("{a:?}"))
+                    .map_err(|e| (e.entry(), e.to_string()))
+            }
+            ("rpm", "customer-contact-add") => {
+                rpm::customer_contact_add::parse_answer(status, body)
+                    .map(|a| format!("{a:?}"))
+                    .map_err(|e| (e.entry(), e.to_string()))
+            }
+            ("rpm", "customer-contact-edit") => {
+                rpm::customer_contact_edit::parse_answer(status, body)
+                    .map(|a| format!("{a:?}"))
+                    .map_err(|e| (e.entry(), e.to_string()))
+            }
+            ("rpm", "customer-edit") => {
+                rpm::customer_edit::parse_answer(status, body)
+                    .map(|a| format!("{a:?}"))
+                    .map_err(|e| (e.entry(), e.to_string()))
+            }
+            ("rpm", "customer-location-edit") => {
+                rpm::customer_location_edit::parse_answer(status, body)
+                    .map(|a| format!("{a:?}"))
+                    .map_err(|e| (e.entry(), e.to_string()))
+            }
+            ("rpm", "customers") => {
+                rpm::customers::parse_answer(status, body)
+                    .map(|a| format!("{a:?}"))
+                    .map_err(|e| (e.entry(), e.to_string()))
+            }
+            ("rpm", "info") => {
+                rpm::info::parse_answer(status, body)
+                    .map(|a| format!("{a:?}"))
+                    .map_err(|e| (e.entry(), e.to_string()))
+            }
             _ => return None,
         },
     )

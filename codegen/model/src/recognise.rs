@@ -180,6 +180,23 @@ fn status_refusal(v: &Vendor, status: u16, body: &Value, want: Option<u16>) -> S
 
 /// `: "the message"` of a refusal body, for reports.
 pub fn message_of(v: &Vendor, e: &ErrorEntry, body: &Value) -> Option<String> {
-    let bound = answers::error_template(v, e).matches(body, &|_, _| None).ok()?;
-    bound.get("message").and_then(|m| m.as_str()).map(|m| format!(": {m:?}"))
+    refusal_message(v, e, body).map(|m| format!(": {m:?}"))
+}
+
+/// The message a refusal body carries, as the vendor wrote it.
+pub fn refusal_message(v: &Vendor, e: &ErrorEntry, body: &Value) -> Option<String> {
+    let body = as_documented(v, body);
+    let bound = answers::error_template(v, e).matches(&body, &|_, _| None).ok()?;
+    bound.get("message").and_then(|m| m.as_str()).map(str::to_string)
+}
+
+/// The documented refusal an answer is (status and body), trying the
+/// endpoint's own entries first, then the rest of the catalogue.
+pub fn refusal<'v>(v: &'v Vendor, ep: Option<&Endpoint>, status: u16, body: &Value) -> Option<&'v ErrorEntry> {
+    let own = |e: &&ErrorEntry| ep.is_some_and(|ep| ep.errors.contains(&e.id));
+    let (first, rest): (Vec<&ErrorEntry>, Vec<&ErrorEntry>) = v.errors.iter().partition(own);
+    first
+        .into_iter()
+        .chain(rest)
+        .find(|e| refusal_mismatch(v, e, status, body).is_none())
 }

@@ -85,8 +85,7 @@ pub fn generate_each(api: &Api, sink: &(dyn Fn(String, String) + Sync)) -> Resul
                 pages.index()?.into_iter().for_each(|(p, t)| sink(p, t));
             }
             Job::Vendor(i) => {
-                let (path, text) = crate_.vendor(i)?;
-                sink(path, text);
+                crate_.vendor(i)?.into_iter().for_each(|(p, t)| sink(p, t));
                 openapi::vendor_files(&api.vendors[i]).into_iter().for_each(|(p, t)| sink(p, t));
                 pages.vendor(i)?.into_iter().for_each(|(p, t)| sink(p, t));
             }

@@ -127,3 +127,22 @@ fn names_0(name: &str) -> Option<usize> {
         _ => None,
     }
 }
+/// The success payload's types, as the docs show them (ManEx's
+/// padded text kept; a member that may be absent or `null` is an
+/// `Option`). Members the docs do not list are ignored.
+pub mod answer {
+    /// A record the answer carries.
+    #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+    pub struct Record {
+        #[serde(rename = "AUTH_TOKEN")]
+        pub auth_token: Option<String>,
+    }
+    /// What `auth-token-get` answers when it succeeds.
+    pub type Answer = Record;
+}
+/// Reads an answer of this endpoint: its payload when it is the
+/// documented success, else the documented refusal it is, or why it
+/// is neither.
+pub fn parse_answer(status: u16, body: &[u8]) -> Result<answer::Answer, super::Error> {
+    super::answer(ENDPOINT, status, body)
+}

@@ -454,3 +454,164 @@ fn names_0(name: &str) -> Option<usize> {
         _ => None,
     }
 }
+/// The success payload's types, as the docs show them (ManEx's
+/// padded text kept; a member that may be absent or `null` is an
+/// `Option`). Members the docs do not list are ignored.
+pub mod answer {
+    /// A record the answer carries.
+    #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+    pub struct Record {
+        #[serde(rename = "PART_ID")]
+        pub part_id: Option<String>,
+        #[serde(rename = "CUSTOMER_ID")]
+        pub customer_id: Option<String>,
+        #[serde(rename = "CUST_PART_ID")]
+        pub cust_part_id: Option<String>,
+        #[serde(rename = "SALESMAN_ID")]
+        pub salesman_id: Option<String>,
+        #[serde(rename = "CONTRACT")]
+        pub contract: Option<String>,
+        #[serde(rename = "SALE_STATUS")]
+        pub sale_status: Option<String>,
+        #[serde(rename = "REFERENCE")]
+        pub reference: Option<String>,
+        #[serde(rename = "SHIP_LT")]
+        pub ship_lt: Option<String>,
+        #[serde(rename = "SO_DESC")]
+        pub so_desc: Option<String>,
+        #[serde(rename = "SO_UM")]
+        pub so_um: Option<String>,
+        #[serde(rename = "SALE_CONV")]
+        pub sale_conv: Option<String>,
+        #[serde(rename = "SO_ORDER_QTY")]
+        pub so_order_qty: Option<String>,
+        #[serde(rename = "ECN")]
+        pub ecn: Option<String>,
+        #[serde(rename = "PARTIAL_SHIP")]
+        pub partial_ship: Option<String>,
+        #[serde(rename = "DWG_REV")]
+        pub dwg_rev: Option<String>,
+        #[serde(rename = "DEF_STORES_CODE")]
+        pub def_stores_code: Option<String>,
+        #[serde(rename = "EARLY_SHIP")]
+        pub early_ship: Option<String>,
+        #[serde(rename = "SN_REQD")]
+        pub sn_reqd: Option<String>,
+        #[serde(rename = "TAX_CODE")]
+        pub tax_code: Option<String>,
+        #[serde(rename = "PRODUCT_LINE")]
+        pub product_line: Option<String>,
+        #[serde(rename = "VAT_CODE")]
+        pub vat_code: Option<String>,
+        #[serde(rename = "DATE_LAST_QUOTE")]
+        pub date_last_quote: Option<String>,
+        #[serde(rename = "PRICE_CODE")]
+        pub price_code: Option<String>,
+        #[serde(rename = "QUOTE_QTY")]
+        pub quote_qty: Option<String>,
+        #[serde(rename = "CURR_CODE")]
+        pub curr_code: Option<String>,
+        #[serde(rename = "QUOTE_UNIT_PRIC")]
+        pub quote_unit_pric: Option<String>,
+        #[serde(rename = "ITEM_DISC_PCT")]
+        pub item_disc_pct: Option<String>,
+        #[serde(rename = "PRICE_CHG")]
+        pub price_chg: Option<String>,
+        #[serde(rename = "LAST_SO_ENTERED")]
+        pub last_so_entered: Option<String>,
+        #[serde(rename = "DATE_LAST_SO")]
+        pub date_last_so: Option<String>,
+        #[serde(rename = "LAST_SO_QTY")]
+        pub last_so_qty: Option<String>,
+        #[serde(rename = "LAST_SO_UM")]
+        pub last_so_um: Option<String>,
+        #[serde(rename = "LAST_SO_PRICE")]
+        pub last_so_price: Option<String>,
+        #[serde(rename = "LAST_DISC_PCT")]
+        pub last_disc_pct: Option<String>,
+        #[serde(rename = "LAST_PRICE_CODE")]
+        pub last_price_code: Option<String>,
+        #[serde(rename = "COMMENT_ID")]
+        pub comment_id: Option<String>,
+        #[serde(rename = "COMMENT_1")]
+        pub comment_1: Option<String>,
+        #[serde(rename = "COMMENT_2")]
+        pub comment_2: Option<String>,
+        #[serde(rename = "COMMENT_3")]
+        pub comment_3: Option<String>,
+        #[serde(rename = "COMMENT_4")]
+        pub comment_4: Option<String>,
+        #[serde(rename = "SALE_DEC")]
+        pub sale_dec: Option<String>,
+        /// User-defined field of the Customer Part Editor.
+        #[serde(rename = "SOFCP_USER_1")]
+        pub sofcp_user_1: Option<String>,
+        /// User-defined field of the Customer Part Editor.
+        #[serde(rename = "SOFCP_USER_2")]
+        pub sofcp_user_2: Option<String>,
+        /// User-defined field of the Customer Part Editor.
+        #[serde(rename = "SOFCP_USER_3")]
+        pub sofcp_user_3: Option<String>,
+        /// User-defined field of the Customer Part Editor.
+        #[serde(rename = "SOFCP_USER_4")]
+        pub sofcp_user_4: Option<String>,
+        /// User-defined field of the Customer Part Editor.
+        #[serde(rename = "SOFCP_USER_5")]
+        pub sofcp_user_5: Option<String>,
+        /// User-defined field of the Customer Part Editor.
+        #[serde(rename = "SOFCP_USER_6")]
+        pub sofcp_user_6: Option<String>,
+        /// User-defined field of the Customer Part Editor.
+        #[serde(rename = "SOFCP_USER_7")]
+        pub sofcp_user_7: Option<String>,
+        /// User-defined field of the Customer Part Editor.
+        #[serde(rename = "SOFCP_USER_8")]
+        pub sofcp_user_8: Option<String>,
+        /// User-defined field of the Customer Part Editor.
+        #[serde(rename = "SOFCP_USER_9")]
+        pub sofcp_user_9: Option<String>,
+        /// User-defined field of the Customer Part Editor.
+        #[serde(rename = "SOFCP_USER_10")]
+        pub sofcp_user_10: Option<String>,
+        /// User-defined field of the Customer Part Editor.
+        #[serde(rename = "SOFCP_USER_11")]
+        pub sofcp_user_11: Option<String>,
+        /// User-defined field of the Customer Part Editor.
+        #[serde(rename = "SOFCP_USER_12")]
+        pub sofcp_user_12: Option<String>,
+        /// User-defined field of the Customer Part Editor.
+        #[serde(rename = "SOFCP_USER_13")]
+        pub sofcp_user_13: Option<String>,
+        /// User-defined field of the Customer Part Editor.
+        #[serde(rename = "SOFCP_USER_14")]
+        pub sofcp_user_14: Option<String>,
+        /// Free text.
+        #[serde(rename = "NOTES")]
+        pub notes: Option<String>,
+        /// Attachment locations (URLs or file paths) separated by `|`.
+        #[serde(rename = "ATTACHMENTS")]
+        pub attachments: Option<String>,
+        #[serde(rename = "CREATED_BY")]
+        pub created_by: Option<String>,
+        #[serde(rename = "DATE_CREATED")]
+        pub date_created: Option<String>,
+        #[serde(rename = "MODIFIED_BY")]
+        pub modified_by: Option<String>,
+        #[serde(rename = "DATE_MODIFIED")]
+        pub date_modified: Option<String>,
+        #[serde(rename = "OPERATOR_ID")]
+        pub operator_id: Option<String>,
+        #[serde(rename = "DATE_LAST_UPDT")]
+        pub date_last_updt: Option<String>,
+        #[serde(rename = "TIME_LAST_UPDT")]
+        pub time_last_updt: Option<String>,
+    }
+    /// What `customer-part-create` answers when it succeeds.
+    pub type Answer = Record;
+}
+/// Reads an answer of this endpoint: its payload when it is the
+/// documented success, else the documented refusal it is, or why it
+/// is neither.
+pub fn parse_answer(status: u16, body: &[u8]) -> Result<answer::Answer, super::Error> {
+    super::answer(ENDPOINT, status, body)
+}

@@ -30,3 +30,148 @@ pub const ENDPOINTS: &[&str] = &[
     "customer-part-query",
     "customer-part-update",
 ];
+static IR: std::sync::LazyLock<erpspec_model::ir::Vendor> = std::sync::LazyLock::new(|| {
+    serde_json::from_str(include_str!("ir.json"))
+        .expect("the IR generated with this crate reads")
+});
+/// This vendor's IR, as the schemas describe it.
+pub fn vendor() -> &'static erpspec_model::ir::Vendor {
+    &IR
+}
+/// A documented refusal, with the vendor's message, or an answer the
+/// docs do not describe.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Error {
+    ///`request-json-invalid`: the documented "Request JSON is invalid."
+    RequestJsonInvalid { message: String },
+    ///`authtoken-not-provided`: the documented "AuthToken was not provided."
+    AuthtokenNotProvided { message: String },
+    ///`authtoken-malformed`: the documented "AuthToken is malformed."
+    AuthtokenMalformed { message: String },
+    ///`authtoken-expired`: the documented "AuthToken is expired."
+    AuthtokenExpired { message: String },
+    ///`authtoken-login-failure`: the documented "AuthToken login failure."
+    AuthtokenLoginFailure { message: String },
+    ///`error-message`: any text
+    ErrorMessage { message: String },
+    /// Neither the documented success nor a documented refusal.
+    Undocumented { status: u16, reason: String },
+}
+impl Error {
+    fn of(id: &str, message: String, status: u16) -> Error {
+        match id {
+            "request-json-invalid" => {
+                Error::RequestJsonInvalid {
+                    message,
+                }
+            }
+            "authtoken-not-provided" => {
+                Error::AuthtokenNotProvided {
+                    message,
+                }
+            }
+            "authtoken-malformed" => {
+                Error::AuthtokenMalformed {
+                    message,
+                }
+            }
+            "authtoken-expired" => Error::AuthtokenExpired { message },
+            "authtoken-login-failure" => {
+                Error::AuthtokenLoginFailure {
+                    message,
+                }
+            }
+            "error-message" => Error::ErrorMessage { message },
+            _ => {
+                Error::Undocumented {
+                    status,
+                    reason: format!("refused with `{id}`: {message}"),
+                }
+            }
+        }
+    }
+    /// The catalogue entry (`schemas/<vendor>/api.yaml`), if documented.
+    pub fn entry(&self) -> Option<&'static str> {
+        match self {
+            Error::RequestJsonInvalid { .. } => Some("request-json-invalid"),
+            Error::AuthtokenNotProvided { .. } => Some("authtoken-not-provided"),
+            Error::AuthtokenMalformed { .. } => Some("authtoken-malformed"),
+            Error::AuthtokenExpired { .. } => Some("authtoken-expired"),
+            Error::AuthtokenLoginFailure { .. } => Some("authtoken-login-failure"),
+            Error::ErrorMessage { .. } => Some("error-message"),
+            Error::Undocumented { .. } => None,
+        }
+    }
+    /// The vendor's message, if documented.
+    pub fn message(&self) -> Option<&str> {
+        match self {
+            Error::RequestJsonInvalid { message } => Some(message),
+            Error::AuthtokenNotProvided { message } => Some(message),
+            Error::AuthtokenMalformed { message } => Some(message),
+            Error::AuthtokenExpired { message } => Some(message),
+            Error::AuthtokenLoginFailure { message } => Some(message),
+            Error::ErrorMessage { message } => Some(message),
+            Error::Undocumented { .. } => None,
+        }
+    }
+}
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.entry(), self) {
+            (_, Error::Undocumented { status, reason }) => {
+                write!(f, "an undocumented answer (HTTP {status}): {reason}")
+            }
+            (Some(id), e) => {
+                write!(f, "refused with `{id}`: {:?}", e.message().unwrap_or_default())
+            }
+            (None, _) => write!(f, "refused"),
+        }
+    }
+}
+impl std::error::Error for Error {}
+/// Reads an answer of `endpoint` through the harness's recognition:
+/// the payload of the documented success, deserialized, or the
+/// documented refusal it is (the endpoint's own entries first).
+pub fn answer<T: serde::de::DeserializeOwned>(
+    endpoint: &str,
+    status: u16,
+    body: &[u8],
+) -> Result<T, Error> {
+    let v = vendor();
+    let ep = v.endpoints.iter().find(|e| e.id == endpoint);
+    let json: serde_json::Value = serde_json::from_slice(body)
+        .unwrap_or_else(|_| serde_json::Value::String(
+            String::from_utf8_lossy(body).into_owned(),
+        ));
+    let why = match ep
+        .map(|ep| erpspec_model::recognise::success_payload(v, ep, status, &json))
+    {
+        Some(Ok(payload)) => {
+            return serde_json::from_value(payload)
+                .map_err(|e| Error::Undocumented {
+                    status,
+                    reason: format!("the payload does not read as documented: {e}"),
+                });
+        }
+        Some(Err(why)) => why,
+        None => format!("`{endpoint}` is not an endpoint of this vendor"),
+    };
+    match erpspec_model::recognise::refusal(v, ep, status, &json) {
+        Some(e) => {
+            Err(
+                Error::of(
+                    &e.id,
+                    erpspec_model::recognise::refusal_message(v, e, &json)
+                        .unwrap_or_default(),
+                    status,
+                ),
+            )
+        }
+        None => {
+            Err(Error::Undocumented {
+                status,
+                reason: why,
+            })
+        }
+    }
+}

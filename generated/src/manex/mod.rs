@@ -26,3 +26,153 @@ pub const ENDPOINTS: &[&str] = &[
     "ship-bill-edit",
     "ship-bill-get",
 ];
+static IR: std::sync::LazyLock<erpspec_model::ir::Vendor> = std::sync::LazyLock::new(|| {
+    serde_json::from_str(include_str!("ir.json"))
+        .expect("the IR generated with this crate reads")
+});
+/// This vendor's IR, as the schemas describe it.
+pub fn vendor() -> &'static erpspec_model::ir::Vendor {
+    &IR
+}
+/// A documented refusal, with the vendor's message, or an answer the
+/// docs do not describe.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Error {
+    ///`invalid-api-key`: the documented "Invalid API Key."
+    InvalidApiKey { message: String },
+    ///`no-http-resource`: a message starting with "No HTTP resource was found that matches the request URI"
+    NoHttpResource { message: String },
+    ///`customer-add-failed`: the documented "Customer add failed.Object reference not set to an instance of an object."
+    CustomerAddFailed { message: String },
+    ///`customer-edit-failed`: a message starting with "Customer edit failed."
+    CustomerEditFailed { message: String },
+    ///`customer-does-not-exist`: the documented "Customer does not exists."
+    CustomerDoesNotExist { message: String },
+    ///`refused`: any text
+    Refused { message: String },
+    ///`please-provide-linkaddress`: the documented "Please provide LinkAddress"
+    PleaseProvideLinkaddress { message: String },
+    /// Neither the documented success nor a documented refusal.
+    Undocumented { status: u16, reason: String },
+}
+impl Error {
+    fn of(id: &str, message: String, status: u16) -> Error {
+        match id {
+            "invalid-api-key" => Error::InvalidApiKey { message },
+            "no-http-resource" => Error::NoHttpResource { message },
+            "customer-add-failed" => {
+                Error::CustomerAddFailed {
+                    message,
+                }
+            }
+            "customer-edit-failed" => {
+                Error::CustomerEditFailed {
+                    message,
+                }
+            }
+            "customer-does-not-exist" => {
+                Error::CustomerDoesNotExist {
+                    message,
+                }
+            }
+            "refused" => Error::Refused { message },
+            "please-provide-linkaddress" => {
+                Error::PleaseProvideLinkaddress {
+                    message,
+                }
+            }
+            _ => {
+                Error::Undocumented {
+                    status,
+                    reason: format!("refused with `{id}`: {message}"),
+                }
+            }
+        }
+    }
+    /// The catalogue entry (`schemas/<vendor>/api.yaml`), if documented.
+    pub fn entry(&self) -> Option<&'static str> {
+        match self {
+            Error::InvalidApiKey { .. } => Some("invalid-api-key"),
+            Error::NoHttpResource { .. } => Some("no-http-resource"),
+            Error::CustomerAddFailed { .. } => Some("customer-add-failed"),
+            Error::CustomerEditFailed { .. } => Some("customer-edit-failed"),
+            Error::CustomerDoesNotExist { .. } => Some("customer-does-not-exist"),
+            Error::Refused { .. } => Some("refused"),
+            Error::PleaseProvideLinkaddress { .. } => Some("please-provide-linkaddress"),
+            Error::Undocumented { .. } => None,
+        }
+    }
+    /// The vendor's message, if documented.
+    pub fn message(&self) -> Option<&str> {
+        match self {
+            Error::InvalidApiKey { message } => Some(message),
+            Error::NoHttpResource { message } => Some(message),
+            Error::CustomerAddFailed { message } => Some(message),
+            Error::CustomerEditFailed { message } => Some(message),
+            Error::CustomerDoesNotExist { message } => Some(message),
+            Error::Refused { message } => Some(message),
+            Error::PleaseProvideLinkaddress { message } => Some(message),
+            Error::Undocumented { .. } => None,
+        }
+    }
+}
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.entry(), self) {
+            (_, Error::Undocumented { status, reason }) => {
+                write!(f, "an undocumented answer (HTTP {status}): {reason}")
+            }
+            (Some(id), e) => {
+                write!(f, "refused with `{id}`: {:?}", e.message().unwrap_or_default())
+            }
+            (None, _) => write!(f, "refused"),
+        }
+    }
+}
+impl std::error::Error for Error {}
+/// Reads an answer of `endpoint` through the harness's recognition:
+/// the payload of the documented success, deserialized, or the
+/// documented refusal it is (the endpoint's own entries first).
+pub fn answer<T: serde::de::DeserializeOwned>(
+    endpoint: &str,
+    status: u16,
+    body: &[u8],
+) -> Result<T, Error> {
+    let v = vendor();
+    let ep = v.endpoints.iter().find(|e| e.id == endpoint);
+    let json: serde_json::Value = serde_json::from_slice(body)
+        .unwrap_or_else(|_| serde_json::Value::String(
+            String::from_utf8_lossy(body).into_owned(),
+        ));
+    let why = match ep
+        .map(|ep| erpspec_model::recognise::success_payload(v, ep, status, &json))
+    {
+        Some(Ok(payload)) => {
+            return serde_json::from_value(payload)
+                .map_err(|e| Error::Undocumented {
+                    status,
+                    reason: format!("the payload does not read as documented: {e}"),
+                });
+        }
+        Some(Err(why)) => why,
+        None => format!("`{endpoint}` is not an endpoint of this vendor"),
+    };
+    match erpspec_model::recognise::refusal(v, ep, status, &json) {
+        Some(e) => {
+            Err(
+                Error::of(
+                    &e.id,
+                    erpspec_model::recognise::refusal_message(v, e, &json)
+                        .unwrap_or_default(),
+                    status,
+                ),
+            )
+        }
+        None => {
+            Err(Error::Undocumented {
+                status,
+                reason: why,
+            })
+        }
+    }
+}

@@ -96,3 +96,167 @@ fn names_0(name: &str) -> Option<usize> {
         _ => None,
     }
 }
+/// The success payload's types, as the docs show them (ManEx's
+/// padded text kept; a member that may be absent or `null` is an
+/// `Option`). Members the docs do not list are ignored.
+pub mod answer {
+    /// One item of the answer's `Accounts`.
+    #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+    pub struct AccountsItem {
+        #[serde(rename = "Account")]
+        pub account: Option<String>,
+        #[serde(rename = "AccountID")]
+        pub account_id: Option<i64>,
+        #[serde(rename = "Supplier")]
+        pub supplier: Option<String>,
+        #[serde(rename = "SupplierID")]
+        pub supplier_id: Option<i64>,
+    }
+    /// One item of the answer's `Aliases`.
+    #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+    pub struct AliasesItem {
+        #[serde(rename = "Alias")]
+        pub alias: Option<String>,
+    }
+    /// One item of the answer's `PhoneNumbers`.
+    #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+    pub struct PhoneNumbersItem {
+        #[serde(rename = "Number")]
+        pub number: Option<String>,
+        #[serde(rename = "PhoneNumberID")]
+        pub phone_number_id: Option<i64>,
+        #[serde(rename = "Type")]
+        pub r#type: Option<i64>,
+    }
+    /// The answer's `Contact`.
+    #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+    pub struct Contact {
+        #[serde(rename = "ContactID")]
+        pub contact_id: Option<i64>,
+        #[serde(rename = "Email")]
+        pub email: Option<String>,
+        #[serde(rename = "FirstName")]
+        pub first_name: Option<String>,
+        #[serde(rename = "LastName")]
+        pub last_name: Option<String>,
+        #[serde(rename = "PhoneNumbers")]
+        pub phone_numbers: Option<Vec<PhoneNumbersItem>>,
+        #[serde(rename = "Salutation")]
+        pub salutation: Option<String>,
+        #[serde(rename = "Title")]
+        pub title: Option<String>,
+    }
+    /// One item of the answer's `Contacts`.
+    #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+    pub struct ContactsItem {
+        #[serde(rename = "Contact")]
+        pub contact: Option<Contact>,
+        #[serde(rename = "IsPrimary")]
+        pub is_primary: Option<bool>,
+    }
+    /// One item of the answer's `Fields`.
+    #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+    pub struct FieldsItem {
+        #[serde(rename = "Field")]
+        pub field: Option<String>,
+        #[serde(rename = "Value")]
+        pub value: Option<String>,
+    }
+    /// One item of the answer's `Fields`.
+    #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+    pub struct FieldsItem2 {
+        #[serde(rename = "Field")]
+        pub field: Option<String>,
+        #[serde(rename = "Value")]
+        pub value: Option<String>,
+    }
+    /// One item of the answer's `Locations`.
+    #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+    pub struct LocationsItem {
+        /// Typed <Date> on the page, a documentation slip: it is the street address.
+        #[serde(rename = "Address")]
+        pub address: Option<String>,
+        #[serde(rename = "City")]
+        pub city: Option<String>,
+        #[serde(rename = "Country")]
+        pub country: Option<String>,
+        #[serde(rename = "IsPrimary")]
+        pub is_primary: Option<bool>,
+        #[serde(rename = "LocationID")]
+        pub location_id: Option<i64>,
+        #[serde(rename = "Name")]
+        pub name: Option<String>,
+        #[serde(rename = "StateProvince")]
+        pub state_province: Option<String>,
+        #[serde(rename = "ZipPostalCode")]
+        pub zip_postal_code: Option<String>,
+        #[serde(rename = "Added")]
+        pub added: Option<String>,
+        #[serde(rename = "Modified")]
+        pub modified: Option<String>,
+        /// Since RPM 28.
+        #[serde(rename = "Fields")]
+        pub fields: Option<Vec<FieldsItem2>>,
+    }
+    /// One item of the answer's `Notes`.
+    #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+    pub struct NotesItem {
+        #[serde(rename = "Note")]
+        pub note: Option<String>,
+        #[serde(rename = "Added")]
+        pub added: Option<String>,
+        #[serde(rename = "By")]
+        pub by: Option<String>,
+    }
+    /// One item of the answer's `NotesForStaff`.
+    #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+    pub struct NotesForStaffItem {
+        #[serde(rename = "Note")]
+        pub note: Option<String>,
+        #[serde(rename = "Added")]
+        pub added: Option<String>,
+        #[serde(rename = "By")]
+        pub by: Option<String>,
+    }
+    /// A record the answer carries.
+    #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+    pub struct Record {
+        #[serde(rename = "Accounts")]
+        pub accounts: Option<Vec<AccountsItem>>,
+        #[serde(rename = "Added")]
+        pub added: Option<String>,
+        #[serde(rename = "Aliases")]
+        pub aliases: Option<Vec<AliasesItem>>,
+        #[serde(rename = "Contacts")]
+        pub contacts: Option<Vec<ContactsItem>>,
+        #[serde(rename = "CustomerID")]
+        pub customer_id: Option<i64>,
+        #[serde(rename = "DefaultRepID")]
+        pub default_rep_id: Option<i64>,
+        #[serde(rename = "DefaultRep")]
+        pub default_rep: Option<String>,
+        #[serde(rename = "Fields")]
+        pub fields: Option<Vec<FieldsItem>>,
+        #[serde(rename = "Locations")]
+        pub locations: Option<Vec<LocationsItem>>,
+        #[serde(rename = "Modified")]
+        pub modified: Option<String>,
+        #[serde(rename = "Name")]
+        pub name: Option<String>,
+        /// Oldest first (legacy wiki: each a Note, when it was Added and By whom).
+        #[serde(rename = "Notes")]
+        pub notes: Option<Vec<NotesItem>>,
+        #[serde(rename = "NotesForStaff")]
+        pub notes_for_staff: Option<Vec<NotesForStaffItem>>,
+        #[serde(rename = "Website")]
+        pub website: Option<String>,
+    }
+    /// What `customer` answers when it succeeds.
+    pub type Answer = Record;
+}
+/// Reads an answer of this endpoint: its payload when it is the
+/// documented success, else the documented refusal it is, or why it
+/// is neither.
+pub fn parse_answer(status: u16, body: &[u8]) -> Result<answer::Answer, super::Error> {
+    super::answer(ENDPOINT, status, body)
+}

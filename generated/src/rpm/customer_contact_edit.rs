@@ -297,3 +297,48 @@ fn names_2(name: &str) -> Option<usize> {
         _ => None,
     }
 }
+/// The success payload's types, as the docs show them (ManEx's
+/// padded text kept; a member that may be absent or `null` is an
+/// `Option`). Members the docs do not list are ignored.
+pub mod answer {
+    /// One item of the answer's `PhoneNumbers`.
+    #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+    pub struct PhoneNumbersItem {
+        #[serde(rename = "Number")]
+        pub number: Option<String>,
+        #[serde(rename = "PhoneNumberID")]
+        pub phone_number_id: Option<i64>,
+        #[serde(rename = "Type")]
+        pub r#type: Option<i64>,
+    }
+    /// A record the answer carries.
+    #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+    pub struct Record {
+        #[serde(rename = "ContactID")]
+        pub contact_id: Option<i64>,
+        #[serde(rename = "Email")]
+        pub email: Option<String>,
+        #[serde(rename = "FirstName")]
+        pub first_name: Option<String>,
+        #[serde(rename = "LastName")]
+        pub last_name: Option<String>,
+        #[serde(rename = "PhoneNumbers")]
+        pub phone_numbers: Option<Vec<PhoneNumbersItem>>,
+        #[serde(rename = "Salutation")]
+        pub salutation: Option<String>,
+        #[serde(rename = "Title")]
+        pub title: Option<String>,
+    }
+    /// What `customer-contact-edit` answers when it succeeds.
+    #[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+    pub struct Answer {
+        #[serde(rename = "Contact")]
+        pub record: Record,
+    }
+}
+/// Reads an answer of this endpoint: its payload when it is the
+/// documented success, else the documented refusal it is, or why it
+/// is neither.
+pub fn parse_answer(status: u16, body: &[u8]) -> Result<answer::Answer, super::Error> {
+    super::answer(ENDPOINT, status, body)
+}

@@ -187,3 +187,55 @@ fn names_1(name: &str) -> Option<usize> {
         _ => None,
     }
 }
+/// The success payload's types, as the docs show them (ManEx's
+/// padded text kept; a member that may be absent or `null` is an
+/// `Option`). Members the docs do not list are ignored.
+pub mod answer {
+    /// One item of the answer's `Fields`.
+    #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+    pub struct FieldsItem {
+        #[serde(rename = "Field")]
+        pub field: Option<String>,
+        #[serde(rename = "Uid")]
+        pub uid: Option<String>,
+        #[serde(rename = "Format")]
+        pub format: Option<i64>,
+        #[serde(rename = "Value")]
+        pub value: Option<String>,
+    }
+    /// A record the answer carries.
+    #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+    pub struct Record {
+        #[serde(rename = "IsPrimary")]
+        pub is_primary: Option<bool>,
+        #[serde(rename = "LocationID")]
+        pub location_id: Option<i64>,
+        #[serde(rename = "Name")]
+        pub name: Option<String>,
+        #[serde(rename = "Address")]
+        pub address: Option<String>,
+        #[serde(rename = "City")]
+        pub city: Option<String>,
+        #[serde(rename = "StateProvince")]
+        pub state_province: Option<String>,
+        #[serde(rename = "Country")]
+        pub country: Option<String>,
+        #[serde(rename = "ZipPostalCode")]
+        pub zip_postal_code: Option<String>,
+        /// Since RPM 29.0.2405.
+        #[serde(rename = "Fields")]
+        pub fields: Option<Vec<FieldsItem>>,
+    }
+    /// What `customer-location-edit` answers when it succeeds.
+    #[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+    pub struct Answer {
+        #[serde(rename = "Location")]
+        pub record: Record,
+    }
+}
+/// Reads an answer of this endpoint: its payload when it is the
+/// documented success, else the documented refusal it is, or why it
+/// is neither.
+pub fn parse_answer(status: u16, body: &[u8]) -> Result<answer::Answer, super::Error> {
+    super::answer(ENDPOINT, status, body)
+}

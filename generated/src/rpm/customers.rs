@@ -67,3 +67,35 @@ fn object_0() -> w::Object {
 fn names_0(_: &str) -> Option<usize> {
     None
 }
+/// The success payload's types, as the docs show them (ManEx's
+/// padded text kept; a member that may be absent or `null` is an
+/// `Option`). Members the docs do not list are ignored.
+pub mod answer {
+    /// A record the answer carries.
+    #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+    pub struct Record {
+        /// The customer's name.
+        #[serde(rename = "Customer")]
+        pub customer: Option<String>,
+        #[serde(rename = "CustomerID")]
+        pub customer_id: Option<i64>,
+        #[serde(rename = "Added")]
+        pub added: Option<String>,
+        #[serde(rename = "Modified")]
+        pub modified: Option<String>,
+    }
+    /// What `customers` answers when it succeeds.
+    #[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+    pub struct Answer {
+        #[serde(rename = "Customers")]
+        pub records: Vec<Record>,
+        #[serde(rename = "Age")]
+        pub age: i64,
+    }
+}
+/// Reads an answer of this endpoint: its payload when it is the
+/// documented success, else the documented refusal it is, or why it
+/// is neither.
+pub fn parse_answer(status: u16, body: &[u8]) -> Result<answer::Answer, super::Error> {
+    super::answer(ENDPOINT, status, body)
+}

@@ -67,3 +67,80 @@ fn object_0() -> w::Object {
 fn names_0(_: &str) -> Option<usize> {
     None
 }
+/// The success payload's types, as the docs show them (ManEx's
+/// padded text kept; a member that may be absent or `null` is an
+/// `Option`). Members the docs do not list are ignored.
+pub mod answer {
+    /// The answer's `Styling`.
+    #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+    pub struct Styling {
+        #[serde(rename = "Background")]
+        pub background: Option<String>,
+        #[serde(rename = "LinkColor")]
+        pub link_color: Option<String>,
+        #[serde(rename = "GlyphColor")]
+        pub glyph_color: Option<String>,
+        #[serde(rename = "Glyph")]
+        pub glyph: Option<String>,
+    }
+    /// One item of the answer's `CustomFieldUnits`.
+    #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+    pub struct CustomFieldUnitsItem {
+        #[serde(rename = "Type")]
+        pub r#type: Option<i64>,
+        #[serde(rename = "Units")]
+        pub units: Option<String>,
+        #[serde(rename = "UpdateOnSelect")]
+        pub update_on_select: Option<bool>,
+    }
+    /// A record the answer carries.
+    #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+    pub struct Record {
+        #[serde(rename = "InstanceSupportKnowledgeBase")]
+        pub instance_support_knowledge_base: Option<String>,
+        #[serde(rename = "InstanceSupportEmail")]
+        pub instance_support_email: Option<String>,
+        #[serde(rename = "InstanceSupportPhone")]
+        pub instance_support_phone: Option<String>,
+        #[serde(rename = "Instance")]
+        pub instance: Option<String>,
+        #[serde(rename = "InstanceID")]
+        pub instance_id: Option<i64>,
+        #[serde(rename = "Subscriber")]
+        pub subscriber: Option<String>,
+        #[serde(rename = "SubscriberID")]
+        pub subscriber_id: Option<i64>,
+        /// The subscriber's offset from UTC, e.g. "-04:30".
+        #[serde(rename = "SubscriberTimeOffset")]
+        pub subscriber_time_offset: Option<String>,
+        #[serde(rename = "SubscriberTimeDst")]
+        pub subscriber_time_dst: Option<bool>,
+        #[serde(rename = "Styling")]
+        pub styling: Option<Styling>,
+        #[serde(rename = "CustomFieldUnits")]
+        pub custom_field_units: Option<Vec<CustomFieldUnitsItem>>,
+        #[serde(rename = "FormulaMeasurementStandard")]
+        pub formula_measurement_standard: Option<bool>,
+        #[serde(rename = "User")]
+        pub user: Option<String>,
+        #[serde(rename = "UserID")]
+        pub user_id: Option<i64>,
+        #[serde(rename = "TimeOffset")]
+        pub time_offset: Option<String>,
+        #[serde(rename = "TimeDst")]
+        pub time_dst: Option<bool>,
+        #[serde(rename = "Role")]
+        pub role: Option<String>,
+        /// 1 = 12-hour, 2 = 24-hour.
+        #[serde(rename = "TimeFormat")]
+        pub time_format: Option<i64>,
+    }
+    /// What `info` answers when it succeeds.
+    pub type Answer = Record;
+}
+/// Reads an answer of this endpoint: its payload when it is the
+/// documented success, else the documented refusal it is, or why it
+/// is neither.
+pub fn parse_answer(status: u16, body: &[u8]) -> Result<answer::Answer, super::Error> {
+    super::answer(ENDPOINT, status, body)
+}

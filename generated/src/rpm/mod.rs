@@ -28,3 +28,209 @@ pub const ENDPOINTS: &[&str] = &[
     "customers",
     "info",
 ];
+static IR: std::sync::LazyLock<erpspec_model::ir::Vendor> = std::sync::LazyLock::new(|| {
+    serde_json::from_str(include_str!("ir.json"))
+        .expect("the IR generated with this crate reads")
+});
+/// This vendor's IR, as the schemas describe it.
+pub fn vendor() -> &'static erpspec_model::ir::Vendor {
+    &IR
+}
+/// A documented refusal, with the vendor's message, or an answer the
+/// docs do not describe.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Error {
+    ///`valid-key-required`: the documented "Valid key required"
+    ValidKeyRequired { message: String },
+    ///`key-not-found`: the documented "Key not found.  A valid \"Key\" must appear as the first input data item."
+    KeyNotFound { message: String },
+    ///`daily-limit`: the documented "API daily limit reached"
+    DailyLimit { message: String },
+    ///`customer-not-found`: the documented "Customer not found"
+    CustomerNotFound { message: String },
+    ///`unrecognized-phone-type`: a message starting with "Unrecognized type for phone number: "
+    UnrecognizedPhoneType { message: String },
+    ///`customer-name-required`: the documented "A customer name is required"
+    CustomerNameRequired { message: String },
+    ///`customer-name-not-unique`: the documented "A unique customer name is required"
+    CustomerNameNotUnique { message: String },
+    ///`customer-name-or-id`: the documented "Customer name or ID must be specified"
+    CustomerNameOrId { message: String },
+    ///`customer-name-exists`: the documented "A customer with that name already exists"
+    CustomerNameExists { message: String },
+    ///`no-customers`: the documented "No customers"
+    NoCustomers { message: String },
+    ///`location-requires-name`: the documented "A location requires a name"
+    LocationRequiresName { message: String },
+    ///`location-id-required`: the documented "Location ID not passed into call"
+    LocationIdRequired { message: String },
+    ///`location-name-exists`: the documented "Location with this name already exists for the customer"
+    LocationNameExists { message: String },
+    ///`location-not-found`: the documented "Location not found"
+    LocationNotFound { message: String },
+    ///`undocumented-refusal`: any text
+    UndocumentedRefusal { message: String },
+    /// Neither the documented success nor a documented refusal.
+    Undocumented { status: u16, reason: String },
+}
+impl Error {
+    fn of(id: &str, message: String, status: u16) -> Error {
+        match id {
+            "valid-key-required" => Error::ValidKeyRequired { message },
+            "key-not-found" => Error::KeyNotFound { message },
+            "daily-limit" => Error::DailyLimit { message },
+            "customer-not-found" => Error::CustomerNotFound { message },
+            "unrecognized-phone-type" => {
+                Error::UnrecognizedPhoneType {
+                    message,
+                }
+            }
+            "customer-name-required" => {
+                Error::CustomerNameRequired {
+                    message,
+                }
+            }
+            "customer-name-not-unique" => {
+                Error::CustomerNameNotUnique {
+                    message,
+                }
+            }
+            "customer-name-or-id" => Error::CustomerNameOrId { message },
+            "customer-name-exists" => {
+                Error::CustomerNameExists {
+                    message,
+                }
+            }
+            "no-customers" => Error::NoCustomers { message },
+            "location-requires-name" => {
+                Error::LocationRequiresName {
+                    message,
+                }
+            }
+            "location-id-required" => {
+                Error::LocationIdRequired {
+                    message,
+                }
+            }
+            "location-name-exists" => {
+                Error::LocationNameExists {
+                    message,
+                }
+            }
+            "location-not-found" => Error::LocationNotFound { message },
+            "undocumented-refusal" => {
+                Error::UndocumentedRefusal {
+                    message,
+                }
+            }
+            _ => {
+                Error::Undocumented {
+                    status,
+                    reason: format!("refused with `{id}`: {message}"),
+                }
+            }
+        }
+    }
+    /// The catalogue entry (`schemas/<vendor>/api.yaml`), if documented.
+    pub fn entry(&self) -> Option<&'static str> {
+        match self {
+            Error::ValidKeyRequired { .. } => Some("valid-key-required"),
+            Error::KeyNotFound { .. } => Some("key-not-found"),
+            Error::DailyLimit { .. } => Some("daily-limit"),
+            Error::CustomerNotFound { .. } => Some("customer-not-found"),
+            Error::UnrecognizedPhoneType { .. } => Some("unrecognized-phone-type"),
+            Error::CustomerNameRequired { .. } => Some("customer-name-required"),
+            Error::CustomerNameNotUnique { .. } => Some("customer-name-not-unique"),
+            Error::CustomerNameOrId { .. } => Some("customer-name-or-id"),
+            Error::CustomerNameExists { .. } => Some("customer-name-exists"),
+            Error::NoCustomers { .. } => Some("no-customers"),
+            Error::LocationRequiresName { .. } => Some("location-requires-name"),
+            Error::LocationIdRequired { .. } => Some("location-id-required"),
+            Error::LocationNameExists { .. } => Some("location-name-exists"),
+            Error::LocationNotFound { .. } => Some("location-not-found"),
+            Error::UndocumentedRefusal { .. } => Some("undocumented-refusal"),
+            Error::Undocumented { .. } => None,
+        }
+    }
+    /// The vendor's message, if documented.
+    pub fn message(&self) -> Option<&str> {
+        match self {
+            Error::ValidKeyRequired { message } => Some(message),
+            Error::KeyNotFound { message } => Some(message),
+            Error::DailyLimit { message } => Some(message),
+            Error::CustomerNotFound { message } => Some(message),
+            Error::UnrecognizedPhoneType { message } => Some(message),
+            Error::CustomerNameRequired { message } => Some(message),
+            Error::CustomerNameNotUnique { message } => Some(message),
+            Error::CustomerNameOrId { message } => Some(message),
+            Error::CustomerNameExists { message } => Some(message),
+            Error::NoCustomers { message } => Some(message),
+            Error::LocationRequiresName { message } => Some(message),
+            Error::LocationIdRequired { message } => Some(message),
+            Error::LocationNameExists { message } => Some(message),
+            Error::LocationNotFound { message } => Some(message),
+            Error::UndocumentedRefusal { message } => Some(message),
+            Error::Undocumented { .. } => None,
+        }
+    }
+}
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.entry(), self) {
+            (_, Error::Undocumented { status, reason }) => {
+                write!(f, "an undocumented answer (HTTP {status}): {reason}")
+            }
+            (Some(id), e) => {
+                write!(f, "refused with `{id}`: {:?}", e.message().unwrap_or_default())
+            }
+            (None, _) => write!(f, "refused"),
+        }
+    }
+}
+impl std::error::Error for Error {}
+/// Reads an answer of `endpoint` through the harness's recognition:
+/// the payload of the documented success, deserialized, or the
+/// documented refusal it is (the endpoint's own entries first).
+pub fn answer<T: serde::de::DeserializeOwned>(
+    endpoint: &str,
+    status: u16,
+    body: &[u8],
+) -> Result<T, Error> {
+    let v = vendor();
+    let ep = v.endpoints.iter().find(|e| e.id == endpoint);
+    let json: serde_json::Value = serde_json::from_slice(body)
+        .unwrap_or_else(|_| serde_json::Value::String(
+            String::from_utf8_lossy(body).into_owned(),
+        ));
+    let why = match ep
+        .map(|ep| erpspec_model::recognise::success_payload(v, ep, status, &json))
+    {
+        Some(Ok(payload)) => {
+            return serde_json::from_value(payload)
+                .map_err(|e| Error::Undocumented {
+                    status,
+                    reason: format!("the payload does not read as documented: {e}"),
+                });
+        }
+        Some(Err(why)) => why,
+        None => format!("`{endpoint}` is not an endpoint of this vendor"),
+    };
+    match erpspec_model::recognise::refusal(v, ep, status, &json) {
+        Some(e) => {
+            Err(
+                Error::of(
+                    &e.id,
+                    erpspec_model::recognise::refusal_message(v, e, &json)
+                        .unwrap_or_default(),
+                    status,
+                ),
+            )
+        }
+        None => {
+            Err(Error::Undocumented {
+                status,
+                reason: why,
+            })
+        }
+    }
+}

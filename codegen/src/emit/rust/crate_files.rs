@@ -21,6 +21,7 @@ pub(super) fn lib_file(api: &Api, layout: &Layout) -> Result<String, EmitError> 
     let arms = Arms::of(api, layout);
     let endpoints = &arms.endpoints;
     let (wire, query, typed) = (arms.wire_fn(), arms.query_fn(), arms.typed_fn());
+    let answers = arms.answers_fn();
     // The fixed parts are `erpspec_rules::read`'s: its error types
     // re-exported, and `entry_points!` (`validate_wire`,
     // `validate_wire_bytes`, `check_wire_bytes` over `wire`).
@@ -42,6 +43,48 @@ pub(super) fn lib_file(api: &Api, layout: &Layout) -> Result<String, EmitError> 
         /// Every endpoint, as `(vendor, endpoint id)`.
         pub const ENDPOINTS: &[(&str, &str)] = &[#(#endpoints),*];
 
+        /// The payload of an answer the docs show as an empty JSON object.
+        #[derive(Clone, Copy, Debug, Default, PartialEq, serde::Deserialize)]
+        pub struct Empty {}
+
+        /// Optional numbers and booleans of a vendor whose pages also
+        /// quote them (`envelopes.scalars_as_text`): `0` or `"0"`, `true` or
+        /// `"true"`, `null` or `"null"`.
+        pub mod lenient {
+            use serde::{Deserialize, Deserializer};
+
+            #[derive(Deserialize)]
+            #[serde(untagged)]
+            enum Scalar<T> {
+                Value(T),
+                Text(String),
+            }
+
+            fn read<'de, D: Deserializer<'de>, T: Deserialize<'de> + std::str::FromStr>(d: D) -> Result<Option<T>, D::Error> {
+                match Option::<Scalar<T>>::deserialize(d)? {
+                    None => Ok(None),
+                    Some(Scalar::Value(v)) => Ok(Some(v)),
+                    Some(Scalar::Text(t)) if t == "null" => Ok(None),
+                    Some(Scalar::Text(t)) => t
+                        .parse()
+                        .map(Some)
+                        .map_err(|_| serde::de::Error::custom(format!("{t:?} is not the documented number or boolean"))),
+                }
+            }
+
+            pub fn f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+                read(d)
+            }
+
+            pub fn i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+                read(d)
+            }
+
+            pub fn bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+                read(d)
+            }
+        }
+
         #wire
 
         erpspec_rules::entry_points!(wire);
@@ -49,6 +92,8 @@ pub(super) fn lib_file(api: &Api, layout: &Layout) -> Result<String, EmitError> 
         #query
 
         #typed
+
+        #answers
     };
     render(&file, tokens)
 }
@@ -76,6 +121,7 @@ struct Arms {
     endpoints: Vec<TokenStream>,
     wire: Vec<TokenStream>,
     typed: Vec<TokenStream>,
+    answers: Vec<TokenStream>,
     /// Only the endpoints of vendors that take parameters in the query string.
     query: Vec<TokenStream>,
 }
@@ -86,6 +132,7 @@ impl Arms {
             endpoints: Vec::new(),
             wire: Vec::new(),
             typed: Vec::new(),
+            answers: Vec::new(),
             query: Vec::new(),
         };
         for (v, vl) in api.vendors.iter().zip(&layout.vendors) {
@@ -97,6 +144,11 @@ impl Arms {
                 arms.wire.push(quote!((#vn, #en) => &#vm::#em::WIRE,));
                 arms.typed
                     .push(quote!((#vn, #en) => #vm::#em::Request::parse(body).map(|r| r.validate()),));
+                arms.answers.push(quote! {
+                    (#vn, #en) => #vm::#em::parse_answer(status, body)
+                        .map(|a| format!("{a:?}"))
+                        .map_err(|e| (e.entry(), e.to_string())),
+                });
                 if v.transport.parameters.contains(&ParamLocation::Query) {
                     arms.query.push(quote!((#vn, #en) => #vm::#em::Request::from_query(query),));
                 }
@@ -140,6 +192,27 @@ impl Arms {
             /// takes no query parameters.
             pub fn validate_query(vendor: &str, endpoint: &str, query: &str) -> Option<WireReport> {
                 #body
+            }
+        }
+    }
+
+    fn answers_fn(&self) -> TokenStream {
+        let arms = &self.answers;
+        quote! {
+            /// Reads an answer of an endpoint (`<endpoint>::parse_answer`): its
+            /// typed payload, shown with `Debug`, or the documented refusal it
+            /// is, as `(catalogue entry, description)` (no entry: the answer is
+            /// undocumented); `None` for an unknown endpoint.
+            pub fn parse_answer(
+                vendor: &str,
+                endpoint: &str,
+                status: u16,
+                body: &[u8],
+            ) -> Option<Result<String, (Option<&'static str>, String)>> {
+                Some(match (vendor, endpoint) {
+                    #(#arms)*
+                    _ => return None,
+                })
             }
         }
     }
@@ -188,6 +261,7 @@ pub(super) fn vendor_file(v: &Vendor, vl: &VendorLayout) -> Result<String, EmitE
     let names = names_tokens(t.names);
     let scs = t.strings_carry_scalars;
     let ids = v.endpoints.iter().map(|e| &e.id);
+    let answers = super::answers::vendor_items(v);
     let tokens = quote! {
         #![cfg_attr(rustfmt, rustfmt::skip)]
         #doc
@@ -205,6 +279,8 @@ pub(super) fn vendor_file(v: &Vendor, vl: &VendorLayout) -> Result<String, EmitE
 
         /// Every endpoint of this vendor, by id.
         pub const ENDPOINTS: &[&str] = &[#(#ids),*];
+
+        #answers
     };
     render(&file, tokens)
 }

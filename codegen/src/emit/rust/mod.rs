@@ -37,6 +37,7 @@
 //! rules crate's reader runs on), `crate_files` (`lib.rs`, the vendor
 //! modules). No seam imports one after it.
 
+mod answers;
 mod crate_files;
 mod literals;
 mod names;
@@ -64,7 +65,7 @@ pub fn files(api: &Api) -> Result<Vec<(String, String)>, EmitError> {
     let crate_ = Crate::of(api);
     let mut out = vec![crate_.lib()?];
     for (i, v) in api.vendors.iter().enumerate() {
-        out.push(crate_.vendor(i)?);
+        out.extend(crate_.vendor(i)?);
         for j in 0..v.endpoints.len() {
             out.push(crate_.endpoint(i, j)?);
         }
@@ -92,10 +93,18 @@ impl<'a> Crate<'a> {
         Ok((format!("{SRC_DIR}/lib.rs"), lib_file(self.api, &self.layout)?))
     }
 
-    /// The `mod.rs` of the `i`th vendor.
-    pub fn vendor(&self, i: usize) -> Result<(String, String), EmitError> {
-        let vl = &self.layout.vendors[i];
-        Ok((format!("{SRC_DIR}/{}/mod.rs", vl.module), vendor_file(&self.api.vendors[i], vl)?))
+    /// The `mod.rs` of the `i`th vendor, and its IR (`ir.json`), which its
+    /// answer parsing reads.
+    pub fn vendor(&self, i: usize) -> Result<Vec<(String, String)>, EmitError> {
+        let (v, vl) = (&self.api.vendors[i], &self.layout.vendors[i]);
+        let ir = serde_json::to_string(v).map_err(|e| EmitError {
+            file: format!("{SRC_DIR}/{}/{}", vl.module, answers::IR_FILE),
+            message: format!("the IR does not serialize: {e}"),
+        })?;
+        Ok(vec![
+            (format!("{SRC_DIR}/{}/mod.rs", vl.module), vendor_file(v, vl)?),
+            (format!("{SRC_DIR}/{}/{}", vl.module, answers::IR_FILE), ir + "\n"),
+        ])
     }
 
     /// The module of the `j`th endpoint of the `i`th vendor.
@@ -113,7 +122,9 @@ impl<'a> Crate<'a> {
 pub fn endpoint_file(v: &Vendor, ep: &Endpoint) -> Result<String, EmitError> {
     let file = format!("{}/{}", v.name, ep.id);
     let plan = Plan::of(v, ep, &file)?;
-    render(&file, plan.tokens()?)
+    let mut tokens = plan.tokens()?;
+    tokens.extend(answers::endpoint_items(v, ep));
+    render(&file, tokens)
 }
 
 fn render(file: &str, tokens: TokenStream) -> Result<String, EmitError> {

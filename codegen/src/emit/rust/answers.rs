@@ -1,0 +1,269 @@
+//! The answers of an endpoint as Rust: the success payload's types (the
+//! record, its nested objects and lists, as the docs show them) in a
+//! module `answer` of the endpoint's, and `parse_answer`. A vendor's
+//! `mod.rs` gets its `Error` (one variant per catalogue entry, with the
+//! vendor's message) and `answer`, which reads any answer through the same
+//! recognition the conformance harness judges with
+//! (`erpspec_model::recognise`, on the IR written beside it as `ir.json`),
+//! so the types and the oracle cannot disagree on what an answer is.
+
+use super::literals::{doc_lines, field_doc};
+use super::names::{Names, field_ident, ident, pascal, snake};
+use erpspec_model::ir::{Endpoint, Field, Payload, Type, Vendor};
+use erpspec_rules::ScalarType;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// The file beside a vendor's `mod.rs` holding its IR.
+pub(super) const IR_FILE: &str = "ir.json";
+
+/// `pub mod answer { ... }` and `parse_answer` of one endpoint.
+pub(super) fn endpoint_items(v: &Vendor, ep: &Endpoint) -> TokenStream {
+    let mut space = AnswerSpace {
+        names: Names::new(&["Answer", "Value", "Vec", "Option", "String"], ""),
+        items: Vec::new(),
+        scalars_as_text: v.envelopes.scalars_as_text.is_some(),
+    };
+    let record = space.record(&["Record".into()], &ep.response.fields, "A record the answer carries.");
+    let answer = answer_type(ep, &record);
+    let items = &space.items;
+    let doc = doc_lines(&[format!("What `{}` answers when it succeeds.", ep.id)]);
+    quote! {
+        /// The success payload's types, as the docs show them (ManEx's
+        /// padded text kept; a member that may be absent or `null` is an
+        /// `Option`). Members the docs do not list are ignored.
+        pub mod answer {
+            #(#items)*
+
+            #doc
+            #answer
+        }
+
+        /// Reads an answer of this endpoint: its payload when it is the
+        /// documented success, else the documented refusal it is, or why it
+        /// is neither.
+        pub fn parse_answer(status: u16, body: &[u8]) -> Result<answer::Answer, super::Error> {
+            super::answer(ENDPOINT, status, body)
+        }
+    }
+}
+
+fn answer_type(ep: &Endpoint, record: &proc_macro2::Ident) -> TokenStream {
+    let derive = quote!(#[derive(Clone, Debug, PartialEq, serde::Deserialize)]);
+    match &ep.response.payload {
+        Payload::Record => quote!(pub type Answer = #record;),
+        Payload::Records => quote!(pub type Answer = Vec<#record>;),
+        Payload::EmptyObject => quote!(
+            pub type Answer = crate::Empty;
+        ),
+        Payload::Null => quote!(
+            pub type Answer = ();
+        ),
+        Payload::Unspecified => quote!(
+            pub type Answer = serde_json::Value;
+        ),
+        Payload::Wrapped { member } if ep.wraps_list() => {
+            let beside = ep.response.beside.iter().map(|(name, _)| {
+                let f = field_ident(&snake(name));
+                quote!(#[serde(rename = #name)] pub #f: i64,)
+            });
+            quote! {
+                #derive
+                pub struct Answer {
+                    #[serde(rename = #member)]
+                    pub records: Vec<#record>,
+                    #(#beside)*
+                }
+            }
+        }
+        Payload::Wrapped { member } => quote! {
+            #derive
+            pub struct Answer {
+                #[serde(rename = #member)]
+                pub record: #record,
+            }
+        },
+    }
+}
+
+/// The answer module's types, named once each.
+struct AnswerSpace {
+    names: Names,
+    items: Vec<TokenStream>,
+    /// The vendor's pages also quote numbers and booleans (ManEx's support
+    /// portal): an optional number or boolean reads either way.
+    scalars_as_text: bool,
+}
+
+impl AnswerSpace {
+    /// A struct of `fields`, named by the first free candidate.
+    fn record(&mut self, candidates: &[String], fields: &[Field], doc: &str) -> proc_macro2::Ident {
+        let name = ident(&self.names.claim(candidates));
+        let mut members = Names::new(&[], "_");
+        let mut out = Vec::new();
+        for f in fields {
+            let member = field_ident(&members.claim(&[snake(&f.name)]));
+            let ty = self.ty(&f.name, &f.ty);
+            let optional = !f.required || f.nullable;
+            let lenient = match f.ty.scalar() {
+                Some(ScalarType::Number) => Some("crate::lenient::f64"),
+                Some(ScalarType::Integer) => Some("crate::lenient::i64"),
+                Some(ScalarType::Boolean) => Some("crate::lenient::bool"),
+                _ => None,
+            }
+            .filter(|_| optional && self.scalars_as_text);
+            let ty = if optional { quote!(Option<#ty>) } else { ty };
+            let wire = &f.name;
+            let doc = doc_lines(&field_doc(f));
+            let attr = match lenient {
+                Some(with) => quote!(#[serde(rename = #wire, default, deserialize_with = #with)]),
+                None => quote!(#[serde(rename = #wire)]),
+            };
+            out.push(quote! {
+                #doc
+                #attr
+                pub #member: #ty,
+            });
+        }
+        let doc = doc_lines(&[doc.to_string()]);
+        self.items.push(quote! {
+            #doc
+            #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+            pub struct #name {
+                #(#out)*
+            }
+        });
+        name
+    }
+
+    fn ty(&mut self, field: &str, ty: &Type) -> TokenStream {
+        match ty {
+            Type::Scalar { scalar } => match scalar {
+                ScalarType::String => quote!(String),
+                ScalarType::Integer => quote!(i64),
+                ScalarType::Number => quote!(f64),
+                ScalarType::Boolean => quote!(bool),
+            },
+            Type::Array { items } => match &**items {
+                Type::Object { fields, .. } => {
+                    let name = self.record(
+                        &[format!("{}Item", pascal(field))],
+                        fields,
+                        &format!("One item of the answer's `{field}`."),
+                    );
+                    quote!(Vec<#name>)
+                }
+                other => {
+                    let item = self.ty(field, other);
+                    quote!(Vec<#item>)
+                }
+            },
+            Type::Object { fields, .. } => {
+                let name = self.record(&[pascal(field)], fields, &format!("The answer's `{field}`."));
+                quote!(#name)
+            }
+        }
+    }
+}
+
+/// The vendor's `Error` and `answer`, and its IR read from [`IR_FILE`].
+pub(super) fn vendor_items(v: &Vendor) -> TokenStream {
+    let mut names = Names::new(&["Undocumented"], "");
+    let entries: Vec<(proc_macro2::Ident, &str, String)> = v
+        .errors
+        .iter()
+        .map(|e| {
+            let doc = format!("`{}`: {}", e.id, erpspec_model::recognise::describe_message(&e.message));
+            (ident(&names.claim(&[pascal(&e.id)])), e.id.as_str(), doc)
+        })
+        .collect();
+    let variants = entries
+        .iter()
+        .map(|(name, _, doc)| quote!(#[doc = #doc] #name { message: String },));
+    let from_id = entries.iter().map(|(name, id, _)| quote!(#id => Error::#name { message },));
+    let to_id = entries.iter().map(|(name, id, _)| quote!(Error::#name { .. } => Some(#id),));
+    let messages = entries
+        .iter()
+        .map(|(name, _, _)| quote!(Error::#name { message } => Some(message),));
+    let ir_file = IR_FILE;
+    quote! {
+        static IR: std::sync::LazyLock<erpspec_model::ir::Vendor> = std::sync::LazyLock::new(|| {
+            serde_json::from_str(include_str!(#ir_file)).expect("the IR generated with this crate reads")
+        });
+
+        /// This vendor's IR, as the schemas describe it.
+        pub fn vendor() -> &'static erpspec_model::ir::Vendor {
+            &IR
+        }
+
+        /// A documented refusal, with the vendor's message, or an answer the
+        /// docs do not describe.
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum Error {
+            #(#variants)*
+            /// Neither the documented success nor a documented refusal.
+            Undocumented { status: u16, reason: String },
+        }
+
+        impl Error {
+            fn of(id: &str, message: String, status: u16) -> Error {
+                match id {
+                    #(#from_id)*
+                    _ => Error::Undocumented { status, reason: format!("refused with `{id}`: {message}") },
+                }
+            }
+
+            /// The catalogue entry (`schemas/<vendor>/api.yaml`), if documented.
+            pub fn entry(&self) -> Option<&'static str> {
+                match self {
+                    #(#to_id)*
+                    Error::Undocumented { .. } => None,
+                }
+            }
+
+            /// The vendor's message, if documented.
+            pub fn message(&self) -> Option<&str> {
+                match self {
+                    #(#messages)*
+                    Error::Undocumented { .. } => None,
+                }
+            }
+        }
+
+        impl std::fmt::Display for Error {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                match (self.entry(), self) {
+                    (_, Error::Undocumented { status, reason }) => write!(f, "an undocumented answer (HTTP {status}): {reason}"),
+                    (Some(id), e) => write!(f, "refused with `{id}`: {:?}", e.message().unwrap_or_default()),
+                    (None, _) => write!(f, "refused"),
+                }
+            }
+        }
+
+        impl std::error::Error for Error {}
+
+        /// Reads an answer of `endpoint` through the harness's recognition:
+        /// the payload of the documented success, deserialized, or the
+        /// documented refusal it is (the endpoint's own entries first).
+        pub fn answer<T: serde::de::DeserializeOwned>(endpoint: &str, status: u16, body: &[u8]) -> Result<T, Error> {
+            let v = vendor();
+            let ep = v.endpoints.iter().find(|e| e.id == endpoint);
+            let json: serde_json::Value = serde_json::from_slice(body)
+                .unwrap_or_else(|_| serde_json::Value::String(String::from_utf8_lossy(body).into_owned()));
+            let why = match ep.map(|ep| erpspec_model::recognise::success_payload(v, ep, status, &json)) {
+                Some(Ok(payload)) => {
+                    return serde_json::from_value(payload).map_err(|e| Error::Undocumented {
+                        status,
+                        reason: format!("the payload does not read as documented: {e}"),
+                    });
+                }
+                Some(Err(why)) => why,
+                None => format!("`{endpoint}` is not an endpoint of this vendor"),
+            };
+            match erpspec_model::recognise::refusal(v, ep, status, &json) {
+                Some(e) => Err(Error::of(&e.id, erpspec_model::recognise::refusal_message(v, e, &json).unwrap_or_default(), status)),
+                None => Err(Error::Undocumented { status, reason: why }),
+            }
+        }
+    }
+}
