@@ -5,7 +5,7 @@
 use crate::transport::{BaseUrl, WireRequest};
 use erpspec_model::ir::{Endpoint, PresentationLocation, Vendor};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -147,16 +147,8 @@ impl Tokens {
 }
 
 /// Every byte but RFC 3986's unreserved characters (`A-Z a-z 0-9 - . _ ~`).
-const RESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
-
 /// Percent-encodes one path segment (RFC 3986 unreserved characters stay).
-pub fn encode_segment(s: &str) -> String {
-    percent_encoding::utf8_percent_encode(s, RESERVED).to_string()
-}
+pub use erpspec_model::call::encode_segment;
 
 /// Percent-encodes a query component (spaces as `%20`).
 pub fn encode_query(s: &str) -> String {
@@ -217,20 +209,7 @@ impl Target {
     /// The path of an endpoint; `path_credential` fills `{NAME}` segments,
     /// `None` leaves them out (a request without credentials).
     pub fn path(&self, route: &str, path_credential: Option<&str>) -> String {
-        let path = self.vendor.transport.path.replace("{route}", route);
-        let mut out = String::new();
-        for seg in path.split('/').filter(|s| !s.is_empty()) {
-            if seg.starts_with('{') && seg.ends_with('}') {
-                if let Some(v) = path_credential {
-                    out.push('/');
-                    out.push_str(&encode_segment(v));
-                }
-            } else {
-                out.push('/');
-                out.push_str(seg);
-            }
-        }
-        out
+        erpspec_model::call::path(&self.vendor, route, path_credential)
     }
 
     /// The value presented for a presentation's credential, as asked.
@@ -253,54 +232,33 @@ impl Target {
 
     /// A JSON call to an endpoint, credentials presented as asked.
     pub fn request(&self, ep: &Endpoint, method: &str, body: &Value, how: Presenting) -> WireRequest {
-        let mut body = body.clone();
-        let mut headers: Vec<(String, String)> = vec![("content-type".into(), "application/json".into())];
-        headers.extend(self.base.headers.iter().cloned());
-        let mut path_credential = None;
+        let mut chosen = Vec::new();
         if ep.authenticated {
             let presentations = &self.vendor.auth.presentations;
-            let chosen: Vec<(usize, _)> = match how {
+            let picked: Vec<(usize, _)> = match how {
                 Presenting::Deprecated => presentations.iter().enumerate().filter(|(_, p)| p.deprecated).take(1).collect(),
                 Presenting::Precedence => presentations.iter().enumerate().collect(),
                 _ => presentations.iter().enumerate().filter(|(_, p)| !p.deprecated).take(1).collect(),
             };
-            for (i, p) in chosen {
+            for (i, p) in picked {
+                // Precedence: the first presentation right, the others wrong.
                 let how = if how == Presenting::Precedence && i > 0 {
                     Presenting::Wrong
                 } else {
                     how
                 };
-                let value = self.presented(&p.value, how);
-                match (p.location, value) {
-                    (PresentationLocation::Path, v) => path_credential = v,
-                    (PresentationLocation::Header, Some(v)) => headers.push((p.name.to_ascii_lowercase(), v)),
-                    (PresentationLocation::Body, v) => {
-                        if let Value::Object(m) = &mut body {
-                            m.retain(|k, _| !self.vendor.transport.names.matches(&p.name, k));
-                            if let Some(v) = v {
-                                // A body credential goes first: RPM documents its
-                                // deprecated `Key` as the first property.
-                                let mut n = Map::new();
-                                n.insert(p.name.clone(), Value::String(v));
-                                n.extend(std::mem::take(m));
-                                *m = n;
-                            }
-                        }
-                    }
-                    (PresentationLocation::Query, Some(v)) => path_credential = Some(format!("?{}={}", p.name, encode_query(&v))),
-                    _ => {}
-                }
+                chosen.push((p, self.presented(&p.value, how)));
             }
         }
-        let target = match path_credential.as_deref() {
-            Some(q) if q.starts_with('?') => format!("{}{q}", self.path(&ep.route, None)),
-            other => self.path(&ep.route, other),
-        };
+        let call = erpspec_model::call::present(&self.vendor, ep, body, &chosen);
+        let mut headers: Vec<(String, String)> = vec![("content-type".into(), "application/json".into())];
+        headers.extend(self.base.headers.iter().cloned());
+        headers.extend(call.headers);
         WireRequest {
             method: method.to_string(),
-            target,
+            target: call.target,
             headers,
-            body: body.to_string().into_bytes(),
+            body: call.body.to_string().into_bytes(),
         }
     }
 
@@ -340,16 +298,7 @@ impl Target {
 
     /// The login call (where the vendor issues tokens): endpoint and body.
     pub fn login(&self) -> Option<(&Endpoint, Value)> {
-        let issue = self.vendor.auth.token.as_ref()?;
-        let ep = self.vendor.endpoint(&issue.endpoint)?;
-        let mut body = Map::new();
-        for (cred, field) in &issue.credential_fields {
-            body.insert(
-                field.clone(),
-                Value::String(self.credentials.get(cred).cloned().unwrap_or_default()),
-            );
-        }
-        Some((ep, Value::Object(body)))
+        erpspec_model::call::login(&self.vendor, &self.credentials)
     }
 
     /// Every secret and the placeholder that replaces it in output.

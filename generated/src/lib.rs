@@ -513,3 +513,33 @@ pub fn parse_answer(
         },
     )
 }
+/// Why a typed client's call did not return its answer.
+#[cfg(feature = "client")]
+#[derive(Debug)]
+pub enum ClientError<E> {
+    /// The request breaks documented rules, so it was not sent
+    /// (`Client::without_validation` sends it anyway).
+    Invalid(Vec<erpspec_rules::Violation>),
+    /// The server refused with a documented answer, or gave one the
+    /// docs do not describe.
+    Refused(E),
+    /// No answer to read: the connection, the timeout or the login.
+    Failed(erpspec_client::Failure),
+}
+#[cfg(feature = "client")]
+impl<E: std::fmt::Display> std::fmt::Display for ClientError<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ClientError::Invalid(v) => {
+                let broken: Vec<String> = v.iter().map(|v| v.to_string()).collect();
+                write!(f, "not sent: {}", broken.join("; "))
+            }
+            ClientError::Refused(e) => e.fmt(f),
+            ClientError::Failed(e) => e.fmt(f),
+        }
+    }
+}
+#[cfg(feature = "client")]
+impl<E: std::fmt::Debug + std::fmt::Display> std::error::Error for ClientError<E> {}
+#[cfg(feature = "client")]
+pub use erpspec_client::{Credentials, Failure};

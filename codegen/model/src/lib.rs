@@ -4,12 +4,14 @@
 //! [`answers`] and [`template`] say what a server answers in each situation;
 //! [`recognise`] tells whether an answer is that one; [`validate`] is the
 //! IR-driven request validator (the harness's oracle); [`fingerprint`] ties
-//! generated code to the IR it came from; [`check_id`] names each documented
+//! generated code to the IR it came from; [`call`] says how a call travels
+//! (path, where credentials are presented); [`check_id`] names each documented
 //! expectation, for the checks that hold a server to it and the faults that
 //! break it. The emitters, the reference server
 //! and the harness all read these; none of them re-derives what is here.
 
 pub mod answers;
+pub mod call;
 pub mod check_id;
 pub mod fingerprint;
 pub mod ir;

@@ -175,3 +175,183 @@ pub fn answer<T: serde::de::DeserializeOwned>(
         }
     }
 }
+///A typed client of Expandable ERP.
+///
+/// Credentials travel where the docs say (and a token is fetched,
+/// kept and renewed where the vendor issues them); each request is
+/// checked against its documented rules before it is sent; `Debug`
+/// and errors never show a credential.
+#[cfg(feature = "client")]
+#[derive(Debug)]
+pub struct Client {
+    inner: erpspec_client::Client,
+    validate: bool,
+}
+#[cfg(feature = "client")]
+impl Client {
+    /// A client at `base_url` (`https://host:port`), presenting
+    /// `credentials` (named as `auth.credentials` names them).
+    pub fn new(base_url: &str, credentials: erpspec_client::Credentials) -> Client {
+        Client {
+            inner: erpspec_client::Client::new(vendor(), base_url, credentials),
+            validate: true,
+        }
+    }
+    /// The most a call may take, a login included
+    /// (`erpspec_client::DEFAULT_TIMEOUT` unless set).
+    pub fn with_timeout(mut self, timeout: std::time::Duration) -> Client {
+        self.inner = self.inner.with_timeout(timeout);
+        self
+    }
+    /// Sends requests that break documented rules too.
+    pub fn without_validation(mut self) -> Client {
+        self.validate = false;
+        self
+    }
+    async fn call<R: serde::Serialize, A>(
+        &self,
+        endpoint: &str,
+        request: &R,
+        parse: fn(u16, &[u8]) -> Result<A, Error>,
+    ) -> Result<A, crate::ClientError<Error>> {
+        let body = serde_json::to_value(request).unwrap_or_default();
+        if self.validate
+            && let Some(report) = crate::validate_wire("expandable", endpoint, &body)
+        {
+            let broken: Vec<erpspec_rules::Violation> = report
+                .documented()
+                .cloned()
+                .collect();
+            if !broken.is_empty() {
+                return Err(crate::ClientError::Invalid(broken));
+            }
+        }
+        let answer = self
+            .inner
+            .call(endpoint, &body)
+            .await
+            .map_err(crate::ClientError::Failed)?;
+        parse(answer.status, &answer.body).map_err(crate::ClientError::Refused)
+    }
+    /// Auth Token, Get (`auth-token-get`).
+    ///
+    /// Authenticates Expandable credentials and returns an Auth Token for the other calls.
+    pub async fn auth_token_get(
+        &self,
+        request: &auth_token_get::Request,
+    ) -> Result<auth_token_get::answer::Answer, crate::ClientError<Error>> {
+        self.call(auth_token_get::ENDPOINT, request, auth_token_get::parse_answer).await
+    }
+    /// Customer Contact, Create (`customer-contact-create`).
+    ///
+    /// Creates a new Customer Contact using the supplied data and returns the details of the created Customer Contact.
+    pub async fn customer_contact_create(
+        &self,
+        request: &customer_contact_create::Request,
+    ) -> Result<customer_contact_create::answer::Answer, crate::ClientError<Error>> {
+        self.call(
+                customer_contact_create::ENDPOINT,
+                request,
+                customer_contact_create::parse_answer,
+            )
+            .await
+    }
+    /// Customer Contact, Delete (`customer-contact-delete`).
+    ///
+    /// Deletes a Customer Contact. The answer is an empty JSON object.
+    pub async fn customer_contact_delete(
+        &self,
+        request: &customer_contact_delete::Request,
+    ) -> Result<customer_contact_delete::answer::Answer, crate::ClientError<Error>> {
+        self.call(
+                customer_contact_delete::ENDPOINT,
+                request,
+                customer_contact_delete::parse_answer,
+            )
+            .await
+    }
+    /// Customer Contact, Query (`customer-contact-query`).
+    ///
+    /// Returns a list of the Customer Contacts matching the criteria. Values may carry Query By Example operators (<>, >, >=, <, <=, BETWEEN x AND y, IN a,b).
+    pub async fn customer_contact_query(
+        &self,
+        request: &customer_contact_query::Request,
+    ) -> Result<customer_contact_query::answer::Answer, crate::ClientError<Error>> {
+        self.call(
+                customer_contact_query::ENDPOINT,
+                request,
+                customer_contact_query::parse_answer,
+            )
+            .await
+    }
+    /// Customer Contact, Update (`customer-contact-update`).
+    ///
+    /// Updates an existing Customer Contact using the supplied data and returns the details of the updated Customer Contact.
+    pub async fn customer_contact_update(
+        &self,
+        request: &customer_contact_update::Request,
+    ) -> Result<customer_contact_update::answer::Answer, crate::ClientError<Error>> {
+        self.call(
+                customer_contact_update::ENDPOINT,
+                request,
+                customer_contact_update::parse_answer,
+            )
+            .await
+    }
+    /// Customer Part, Create (`customer-part-create`).
+    ///
+    /// Creates a new Customer Part using the supplied data and returns the details of the created Customer Part.
+    pub async fn customer_part_create(
+        &self,
+        request: &customer_part_create::Request,
+    ) -> Result<customer_part_create::answer::Answer, crate::ClientError<Error>> {
+        self.call(
+                customer_part_create::ENDPOINT,
+                request,
+                customer_part_create::parse_answer,
+            )
+            .await
+    }
+    /// Customer Part, Delete (`customer-part-delete`).
+    ///
+    /// Deletes a Customer Part. "Returned JSON contains nothing."
+    pub async fn customer_part_delete(
+        &self,
+        request: &customer_part_delete::Request,
+    ) -> Result<customer_part_delete::answer::Answer, crate::ClientError<Error>> {
+        self.call(
+                customer_part_delete::ENDPOINT,
+                request,
+                customer_part_delete::parse_answer,
+            )
+            .await
+    }
+    /// Customer Part, Query (`customer-part-query`).
+    ///
+    /// Returns a list of the Customer Parts matching the criteria. Values may carry Query By Example operators (<>, >, >=, <, <=, BETWEEN x AND y, IN a,b).
+    pub async fn customer_part_query(
+        &self,
+        request: &customer_part_query::Request,
+    ) -> Result<customer_part_query::answer::Answer, crate::ClientError<Error>> {
+        self.call(
+                customer_part_query::ENDPOINT,
+                request,
+                customer_part_query::parse_answer,
+            )
+            .await
+    }
+    /// Customer Part, Update (`customer-part-update`).
+    ///
+    /// Updates an existing Customer Part using the supplied data and returns the details of the updated Customer Part.
+    pub async fn customer_part_update(
+        &self,
+        request: &customer_part_update::Request,
+    ) -> Result<customer_part_update::answer::Answer, crate::ClientError<Error>> {
+        self.call(
+                customer_part_update::ENDPOINT,
+                request,
+                customer_part_update::parse_answer,
+            )
+            .await
+    }
+}

@@ -176,3 +176,126 @@ pub fn answer<T: serde::de::DeserializeOwned>(
         }
     }
 }
+///A typed client of ManEx ERP.
+///
+/// Credentials travel where the docs say (and a token is fetched,
+/// kept and renewed where the vendor issues them); each request is
+/// checked against its documented rules before it is sent; `Debug`
+/// and errors never show a credential.
+#[cfg(feature = "client")]
+#[derive(Debug)]
+pub struct Client {
+    inner: erpspec_client::Client,
+    validate: bool,
+}
+#[cfg(feature = "client")]
+impl Client {
+    /// A client at `base_url` (`https://host:port`), presenting
+    /// `credentials` (named as `auth.credentials` names them).
+    pub fn new(base_url: &str, credentials: erpspec_client::Credentials) -> Client {
+        Client {
+            inner: erpspec_client::Client::new(vendor(), base_url, credentials),
+            validate: true,
+        }
+    }
+    /// The most a call may take, a login included
+    /// (`erpspec_client::DEFAULT_TIMEOUT` unless set).
+    pub fn with_timeout(mut self, timeout: std::time::Duration) -> Client {
+        self.inner = self.inner.with_timeout(timeout);
+        self
+    }
+    /// Sends requests that break documented rules too.
+    pub fn without_validation(mut self) -> Client {
+        self.validate = false;
+        self
+    }
+    async fn call<R: serde::Serialize, A>(
+        &self,
+        endpoint: &str,
+        request: &R,
+        parse: fn(u16, &[u8]) -> Result<A, Error>,
+    ) -> Result<A, crate::ClientError<Error>> {
+        let body = serde_json::to_value(request).unwrap_or_default();
+        if self.validate
+            && let Some(report) = crate::validate_wire("manex", endpoint, &body)
+        {
+            let broken: Vec<erpspec_rules::Violation> = report
+                .documented()
+                .cloned()
+                .collect();
+            if !broken.is_empty() {
+                return Err(crate::ClientError::Invalid(broken));
+            }
+        }
+        let answer = self
+            .inner
+            .call(endpoint, &body)
+            .await
+            .map_err(crate::ClientError::Failed)?;
+        parse(answer.status, &answer.body).map_err(crate::ClientError::Refused)
+    }
+    /// Customer Main, Add (`customer-add`).
+    ///
+    /// Adds a new customer to the system.
+    pub async fn customer_add(
+        &self,
+        request: &customer_add::Request,
+    ) -> Result<customer_add::answer::Answer, crate::ClientError<Error>> {
+        self.call(customer_add::ENDPOINT, request, customer_add::parse_answer).await
+    }
+    /// Customer Main, Edit (`customer-edit`).
+    ///
+    /// Modifies existing customer information.
+    pub async fn customer_edit(
+        &self,
+        request: &customer_edit::Request,
+    ) -> Result<customer_edit::answer::Answer, crate::ClientError<Error>> {
+        self.call(customer_edit::ENDPOINT, request, customer_edit::parse_answer).await
+    }
+    /// Customer Main, Get (`customer-get`).
+    ///
+    /// Gets a customer's information by customer number or customer name.
+    pub async fn customer_get(
+        &self,
+        request: &customer_get::Request,
+    ) -> Result<customer_get::answer::Answer, crate::ClientError<Error>> {
+        self.call(customer_get::ENDPOINT, request, customer_get::parse_answer).await
+    }
+    /// Customer Address (ShipBill), Add (`ship-bill-add`).
+    ///
+    /// Adds a ship-to, bill-to, confirm-to or remit-to address to a customer.
+    pub async fn ship_bill_add(
+        &self,
+        request: &ship_bill_add::Request,
+    ) -> Result<ship_bill_add::answer::Answer, crate::ClientError<Error>> {
+        self.call(ship_bill_add::ENDPOINT, request, ship_bill_add::parse_answer).await
+    }
+    /// Customer Address (ShipBill), Delete (`ship-bill-delete`).
+    ///
+    /// Deletes a customer address.
+    pub async fn ship_bill_delete(
+        &self,
+        request: &ship_bill_delete::Request,
+    ) -> Result<ship_bill_delete::answer::Answer, crate::ClientError<Error>> {
+        self.call(ship_bill_delete::ENDPOINT, request, ship_bill_delete::parse_answer)
+            .await
+    }
+    /// Customer Address (ShipBill), Edit (`ship-bill-edit`).
+    ///
+    /// Modifies an existing customer address.
+    pub async fn ship_bill_edit(
+        &self,
+        request: &ship_bill_edit::Request,
+    ) -> Result<ship_bill_edit::answer::Answer, crate::ClientError<Error>> {
+        self.call(ship_bill_edit::ENDPOINT, request, ship_bill_edit::parse_answer).await
+    }
+    /// Customer Address (ShipBill), Get (`ship-bill-get`).
+    ///
+    /// Gets one customer address by its address key.
+    pub async fn ship_bill_get(
+        &self,
+        request: &ship_bill_get::Request,
+    ) -> Result<ship_bill_get::answer::Answer, crate::ClientError<Error>> {
+        self.call(ship_bill_get::ENDPOINT, request, ship_bill_get::parse_answer).await
+    }
+}

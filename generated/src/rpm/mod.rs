@@ -234,3 +234,149 @@ pub fn answer<T: serde::de::DeserializeOwned>(
         }
     }
 }
+///A typed client of RPM.
+///
+/// Credentials travel where the docs say (and a token is fetched,
+/// kept and renewed where the vendor issues them); each request is
+/// checked against its documented rules before it is sent; `Debug`
+/// and errors never show a credential.
+#[cfg(feature = "client")]
+#[derive(Debug)]
+pub struct Client {
+    inner: erpspec_client::Client,
+    validate: bool,
+}
+#[cfg(feature = "client")]
+impl Client {
+    /// A client at `base_url` (`https://host:port`), presenting
+    /// `credentials` (named as `auth.credentials` names them).
+    pub fn new(base_url: &str, credentials: erpspec_client::Credentials) -> Client {
+        Client {
+            inner: erpspec_client::Client::new(vendor(), base_url, credentials),
+            validate: true,
+        }
+    }
+    /// The most a call may take, a login included
+    /// (`erpspec_client::DEFAULT_TIMEOUT` unless set).
+    pub fn with_timeout(mut self, timeout: std::time::Duration) -> Client {
+        self.inner = self.inner.with_timeout(timeout);
+        self
+    }
+    /// Sends requests that break documented rules too.
+    pub fn without_validation(mut self) -> Client {
+        self.validate = false;
+        self
+    }
+    async fn call<R: serde::Serialize, A>(
+        &self,
+        endpoint: &str,
+        request: &R,
+        parse: fn(u16, &[u8]) -> Result<A, Error>,
+    ) -> Result<A, crate::ClientError<Error>> {
+        let body = serde_json::to_value(request).unwrap_or_default();
+        if self.validate
+            && let Some(report) = crate::validate_wire("rpm", endpoint, &body)
+        {
+            let broken: Vec<erpspec_rules::Violation> = report
+                .documented()
+                .cloned()
+                .collect();
+            if !broken.is_empty() {
+                return Err(crate::ClientError::Invalid(broken));
+            }
+        }
+        let answer = self
+            .inner
+            .call(endpoint, &body)
+            .await
+            .map_err(crate::ClientError::Failed)?;
+        parse(answer.status, &answer.body).map_err(crate::ClientError::Refused)
+    }
+    /// Customer (`customer`).
+    ///
+    /// Gets one customer, by name or by id (the id wins when both are given).
+    pub async fn customer(
+        &self,
+        request: &customer::Request,
+    ) -> Result<customer::answer::Answer, crate::ClientError<Error>> {
+        self.call(customer::ENDPOINT, request, customer::parse_answer).await
+    }
+    /// CustomerAdd (`customer-add`).
+    ///
+    /// Adds a customer (RPM 27 and later). Without locations an empty primary location named "Primary" is created; without contacts an empty primary contact. On error, no data is saved.
+    pub async fn customer_add(
+        &self,
+        request: &customer_add::Request,
+    ) -> Result<customer_add::answer::Answer, crate::ClientError<Error>> {
+        self.call(customer_add::ENDPOINT, request, customer_add::parse_answer).await
+    }
+    /// CustomerContactAdd (`customer-contact-add`).
+    ///
+    /// Add Contact information for a Customer. CustomerContactAdd(object Contact, int CustomerID, bool IsPrimary)
+    pub async fn customer_contact_add(
+        &self,
+        request: &customer_contact_add::Request,
+    ) -> Result<customer_contact_add::answer::Answer, crate::ClientError<Error>> {
+        self.call(
+                customer_contact_add::ENDPOINT,
+                request,
+                customer_contact_add::parse_answer,
+            )
+            .await
+    }
+    /// CustomerContactEdit (`customer-contact-edit`).
+    ///
+    /// Edits a customer's contact, found by Contact.ContactID. CustomerContactEdit(object Contact, int CustomerID, bool IsPrimary)
+    pub async fn customer_contact_edit(
+        &self,
+        request: &customer_contact_edit::Request,
+    ) -> Result<customer_contact_edit::answer::Answer, crate::ClientError<Error>> {
+        self.call(
+                customer_contact_edit::ENDPOINT,
+                request,
+                customer_contact_edit::parse_answer,
+            )
+            .await
+    }
+    /// CustomerEdit (`customer-edit`).
+    ///
+    /// Edits a customer, found by id (or by name when no id is given); given both, the name renames it. Members left out are unchanged.
+    pub async fn customer_edit(
+        &self,
+        request: &customer_edit::Request,
+    ) -> Result<customer_edit::answer::Answer, crate::ClientError<Error>> {
+        self.call(customer_edit::ENDPOINT, request, customer_edit::parse_answer).await
+    }
+    /// CustomerLocationEdit (`customer-location-edit`).
+    ///
+    /// Edits a customer's location, found by Location.LocationID. CustomerLocationEdit(array Location, int CustomerID): the signature says array, the body is an object.
+    pub async fn customer_location_edit(
+        &self,
+        request: &customer_location_edit::Request,
+    ) -> Result<customer_location_edit::answer::Answer, crate::ClientError<Error>> {
+        self.call(
+                customer_location_edit::ENDPOINT,
+                request,
+                customer_location_edit::parse_answer,
+            )
+            .await
+    }
+    /// Customers (`customers`).
+    ///
+    /// Every customer, with its id and when it was added and last modified, and the list's Age. Aliases are not included (since RPM 16).
+    pub async fn customers(
+        &self,
+        request: &customers::Request,
+    ) -> Result<customers::answer::Answer, crate::ClientError<Error>> {
+        self.call(customers::ENDPOINT, request, customers::parse_answer).await
+    }
+    /// Info (`info`).
+    ///
+    /// Information about the RPM instance, its subscriber and the API user. No parameters.
+    pub async fn info(
+        &self,
+        request: &info::Request,
+    ) -> Result<info::answer::Answer, crate::ClientError<Error>> {
+        self.call(info::ENDPOINT, request, info::parse_answer).await
+    }
+}

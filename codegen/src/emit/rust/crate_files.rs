@@ -22,6 +22,7 @@ pub(super) fn lib_file(api: &Api, layout: &Layout) -> Result<String, EmitError> 
     let endpoints = &arms.endpoints;
     let (wire, query, typed) = (arms.wire_fn(), arms.query_fn(), arms.typed_fn());
     let answers = arms.answers_fn();
+    let client = super::client::crate_items();
     // The fixed parts are `erpspec_rules::read`'s: its error types
     // re-exported, and `entry_points!` (`validate_wire`,
     // `validate_wire_bytes`, `check_wire_bytes` over `wire`).
@@ -94,6 +95,8 @@ pub(super) fn lib_file(api: &Api, layout: &Layout) -> Result<String, EmitError> 
         #typed
 
         #answers
+
+        #client
     };
     render(&file, tokens)
 }
@@ -262,6 +265,7 @@ pub(super) fn vendor_file(v: &Vendor, vl: &VendorLayout) -> Result<String, EmitE
     let scs = t.strings_carry_scalars;
     let ids = v.endpoints.iter().map(|e| &e.id);
     let answers = super::answers::vendor_items(v);
+    let client = super::client::vendor_items(v, &vl.endpoints);
     let tokens = quote! {
         #![cfg_attr(rustfmt, rustfmt::skip)]
         #doc
@@ -281,6 +285,8 @@ pub(super) fn vendor_file(v: &Vendor, vl: &VendorLayout) -> Result<String, EmitE
         pub const ENDPOINTS: &[&str] = &[#(#ids),*];
 
         #answers
+
+        #client
     };
     render(&file, tokens)
 }

@@ -38,6 +38,7 @@
 //! modules). No seam imports one after it.
 
 mod answers;
+mod client;
 mod crate_files;
 mod literals;
 mod names;
