@@ -458,123 +458,135 @@ fn names_0(name: &str) -> Option<usize> {
         _ => None,
     }
 }
+#[cfg(feature = "answers")]
 /// The success payload's types, as the docs show them (ManEx's
 /// padded text kept; a member that may be absent or `null` is an
-/// `Option`). Members the docs do not list are ignored.
+/// `Option`; numbers and booleans also as text where the vendor's
+/// pages quote them). Members the docs do not list are ignored.
 pub mod answer {
     /// A record the answer carries.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct Record {
-        #[serde(rename = "CUSTOMER_ID")]
         pub customer_id: Option<String>,
-        #[serde(rename = "CUST_CONTACT")]
         pub cust_contact: Option<String>,
-        #[serde(rename = "CONTACT_STATUS")]
         pub contact_status: Option<String>,
-        #[serde(rename = "FIRST_NAME")]
         pub first_name: Option<String>,
-        #[serde(rename = "LAST_NAME")]
         pub last_name: Option<String>,
-        #[serde(rename = "INITIAL")]
         pub initial: Option<String>,
-        #[serde(rename = "TITLE")]
         pub title: Option<String>,
-        #[serde(rename = "MAIL_STOP")]
         pub mail_stop: Option<String>,
-        #[serde(rename = "ADDRESS_1")]
         pub address_1: Option<String>,
-        #[serde(rename = "ADDRESS_2")]
         pub address_2: Option<String>,
-        #[serde(rename = "ADDRESS_3")]
         pub address_3: Option<String>,
-        #[serde(rename = "CITY")]
         pub city: Option<String>,
-        #[serde(rename = "STATE")]
         pub state: Option<String>,
-        #[serde(rename = "ZIP_CODE")]
         pub zip_code: Option<String>,
-        #[serde(rename = "COUNTRY")]
         pub country: Option<String>,
-        #[serde(rename = "PHONE_NO")]
         pub phone_no: Option<String>,
-        #[serde(rename = "FAX_NO")]
         pub fax_no: Option<String>,
-        #[serde(rename = "CELL_PHONE_NO")]
         pub cell_phone_no: Option<String>,
-        #[serde(rename = "PAGER_NO")]
         pub pager_no: Option<String>,
-        #[serde(rename = "E_MAIL")]
         pub e_mail: Option<String>,
-        #[serde(rename = "E_MAIL_2")]
         pub e_mail_2: Option<String>,
-        #[serde(rename = "WEB_ADDRESS")]
         pub web_address: Option<String>,
         /// User-defined field of the Customer Contact Editor.
-        #[serde(rename = "SOFCT_USER_1")]
         pub sofct_user_1: Option<String>,
         /// User-defined field of the Customer Contact Editor.
-        #[serde(rename = "SOFCT_USER_2")]
         pub sofct_user_2: Option<String>,
         /// User-defined field of the Customer Contact Editor.
-        #[serde(rename = "SOFCT_USER_3")]
         pub sofct_user_3: Option<String>,
         /// User-defined field of the Customer Contact Editor.
-        #[serde(rename = "SOFCT_USER_4")]
         pub sofct_user_4: Option<String>,
         /// User-defined field of the Customer Contact Editor.
-        #[serde(rename = "SOFCT_USER_5")]
         pub sofct_user_5: Option<String>,
         /// User-defined field of the Customer Contact Editor.
-        #[serde(rename = "SOFCT_USER_6")]
         pub sofct_user_6: Option<String>,
         /// User-defined field of the Customer Contact Editor.
-        #[serde(rename = "SOFCT_USER_7")]
         pub sofct_user_7: Option<String>,
         /// User-defined field of the Customer Contact Editor.
-        #[serde(rename = "SOFCT_USER_8")]
         pub sofct_user_8: Option<String>,
         /// User-defined field of the Customer Contact Editor.
-        #[serde(rename = "SOFCT_USER_9")]
         pub sofct_user_9: Option<String>,
         /// User-defined field of the Customer Contact Editor.
-        #[serde(rename = "SOFCT_USER_10")]
         pub sofct_user_10: Option<String>,
         /// User-defined field of the Customer Contact Editor.
-        #[serde(rename = "SOFCT_USER_11")]
         pub sofct_user_11: Option<String>,
         /// User-defined field of the Customer Contact Editor.
-        #[serde(rename = "SOFCT_USER_12")]
         pub sofct_user_12: Option<String>,
         /// User-defined field of the Customer Contact Editor.
-        #[serde(rename = "SOFCT_USER_13")]
         pub sofct_user_13: Option<String>,
         /// User-defined field of the Customer Contact Editor.
-        #[serde(rename = "SOFCT_USER_14")]
         pub sofct_user_14: Option<String>,
         /// User-defined field of the Customer Contact Editor.
-        #[serde(rename = "SOFCT_USER_15")]
         pub sofct_user_15: Option<String>,
         /// User-defined field of the Customer Contact Editor.
-        #[serde(rename = "SOFCT_USER_16")]
         pub sofct_user_16: Option<String>,
-        #[serde(rename = "CREATED_BY")]
         pub created_by: Option<String>,
-        #[serde(rename = "DATE_CREATED")]
         pub date_created: Option<String>,
-        #[serde(rename = "MODIFIED_BY")]
         pub modified_by: Option<String>,
-        #[serde(rename = "DATE_MODIFIED")]
         pub date_modified: Option<String>,
-        #[serde(rename = "OPERATOR_ID")]
         pub operator_id: Option<String>,
-        #[serde(rename = "DATE_LAST_UPDT")]
         pub date_last_updt: Option<String>,
-        #[serde(rename = "TIME_LAST_UPDT")]
         pub time_last_updt: Option<String>,
-        #[serde(rename = "NOTES")]
         pub notes: Option<String>,
-        #[serde(rename = "ATTACHMENTS")]
         pub attachments: Option<String>,
+    }
+    impl erpspec_model::payload::FromPayload for Record {
+        fn from_payload(
+            v: &serde_json::Value,
+            cx: &erpspec_model::payload::Cx,
+        ) -> Result<Self, String> {
+            let m = cx.members(v)?;
+            Ok(Record {
+                customer_id: m.optional("CUSTOMER_ID")?,
+                cust_contact: m.optional("CUST_CONTACT")?,
+                contact_status: m.optional("CONTACT_STATUS")?,
+                first_name: m.optional("FIRST_NAME")?,
+                last_name: m.optional("LAST_NAME")?,
+                initial: m.optional("INITIAL")?,
+                title: m.optional("TITLE")?,
+                mail_stop: m.optional("MAIL_STOP")?,
+                address_1: m.optional("ADDRESS_1")?,
+                address_2: m.optional("ADDRESS_2")?,
+                address_3: m.optional("ADDRESS_3")?,
+                city: m.optional("CITY")?,
+                state: m.optional("STATE")?,
+                zip_code: m.optional("ZIP_CODE")?,
+                country: m.optional("COUNTRY")?,
+                phone_no: m.optional("PHONE_NO")?,
+                fax_no: m.optional("FAX_NO")?,
+                cell_phone_no: m.optional("CELL_PHONE_NO")?,
+                pager_no: m.optional("PAGER_NO")?,
+                e_mail: m.optional("E_MAIL")?,
+                e_mail_2: m.optional("E_MAIL_2")?,
+                web_address: m.optional("WEB_ADDRESS")?,
+                sofct_user_1: m.optional("SOFCT_USER_1")?,
+                sofct_user_2: m.optional("SOFCT_USER_2")?,
+                sofct_user_3: m.optional("SOFCT_USER_3")?,
+                sofct_user_4: m.optional("SOFCT_USER_4")?,
+                sofct_user_5: m.optional("SOFCT_USER_5")?,
+                sofct_user_6: m.optional("SOFCT_USER_6")?,
+                sofct_user_7: m.optional("SOFCT_USER_7")?,
+                sofct_user_8: m.optional("SOFCT_USER_8")?,
+                sofct_user_9: m.optional("SOFCT_USER_9")?,
+                sofct_user_10: m.optional("SOFCT_USER_10")?,
+                sofct_user_11: m.optional("SOFCT_USER_11")?,
+                sofct_user_12: m.optional("SOFCT_USER_12")?,
+                sofct_user_13: m.optional("SOFCT_USER_13")?,
+                sofct_user_14: m.optional("SOFCT_USER_14")?,
+                sofct_user_15: m.optional("SOFCT_USER_15")?,
+                sofct_user_16: m.optional("SOFCT_USER_16")?,
+                created_by: m.optional("CREATED_BY")?,
+                date_created: m.optional("DATE_CREATED")?,
+                modified_by: m.optional("MODIFIED_BY")?,
+                date_modified: m.optional("DATE_MODIFIED")?,
+                operator_id: m.optional("OPERATOR_ID")?,
+                date_last_updt: m.optional("DATE_LAST_UPDT")?,
+                time_last_updt: m.optional("TIME_LAST_UPDT")?,
+                notes: m.optional("NOTES")?,
+                attachments: m.optional("ATTACHMENTS")?,
+            })
+        }
     }
     /// What `customer-contact-query` answers when it succeeds.
     pub type Answer = Vec<Record>;
@@ -582,6 +594,7 @@ pub mod answer {
 /// Reads an answer of this endpoint: its payload when it is the
 /// documented success, else the documented refusal it is, or why it
 /// is neither.
+#[cfg(feature = "answers")]
 pub fn parse_answer(status: u16, body: &[u8]) -> Result<answer::Answer, super::Error> {
     super::answer(ENDPOINT, status, body)
 }

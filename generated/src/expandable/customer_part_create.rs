@@ -454,157 +454,169 @@ fn names_0(name: &str) -> Option<usize> {
         _ => None,
     }
 }
+#[cfg(feature = "answers")]
 /// The success payload's types, as the docs show them (ManEx's
 /// padded text kept; a member that may be absent or `null` is an
-/// `Option`). Members the docs do not list are ignored.
+/// `Option`; numbers and booleans also as text where the vendor's
+/// pages quote them). Members the docs do not list are ignored.
 pub mod answer {
     /// A record the answer carries.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct Record {
-        #[serde(rename = "PART_ID")]
         pub part_id: Option<String>,
-        #[serde(rename = "CUSTOMER_ID")]
         pub customer_id: Option<String>,
-        #[serde(rename = "CUST_PART_ID")]
         pub cust_part_id: Option<String>,
-        #[serde(rename = "SALESMAN_ID")]
         pub salesman_id: Option<String>,
-        #[serde(rename = "CONTRACT")]
         pub contract: Option<String>,
-        #[serde(rename = "SALE_STATUS")]
         pub sale_status: Option<String>,
-        #[serde(rename = "REFERENCE")]
         pub reference: Option<String>,
-        #[serde(rename = "SHIP_LT")]
         pub ship_lt: Option<String>,
-        #[serde(rename = "SO_DESC")]
         pub so_desc: Option<String>,
-        #[serde(rename = "SO_UM")]
         pub so_um: Option<String>,
-        #[serde(rename = "SALE_CONV")]
         pub sale_conv: Option<String>,
-        #[serde(rename = "SO_ORDER_QTY")]
         pub so_order_qty: Option<String>,
-        #[serde(rename = "ECN")]
         pub ecn: Option<String>,
-        #[serde(rename = "PARTIAL_SHIP")]
         pub partial_ship: Option<String>,
-        #[serde(rename = "DWG_REV")]
         pub dwg_rev: Option<String>,
-        #[serde(rename = "DEF_STORES_CODE")]
         pub def_stores_code: Option<String>,
-        #[serde(rename = "EARLY_SHIP")]
         pub early_ship: Option<String>,
-        #[serde(rename = "SN_REQD")]
         pub sn_reqd: Option<String>,
-        #[serde(rename = "TAX_CODE")]
         pub tax_code: Option<String>,
-        #[serde(rename = "PRODUCT_LINE")]
         pub product_line: Option<String>,
-        #[serde(rename = "VAT_CODE")]
         pub vat_code: Option<String>,
-        #[serde(rename = "DATE_LAST_QUOTE")]
         pub date_last_quote: Option<String>,
-        #[serde(rename = "PRICE_CODE")]
         pub price_code: Option<String>,
-        #[serde(rename = "QUOTE_QTY")]
         pub quote_qty: Option<String>,
-        #[serde(rename = "CURR_CODE")]
         pub curr_code: Option<String>,
-        #[serde(rename = "QUOTE_UNIT_PRIC")]
         pub quote_unit_pric: Option<String>,
-        #[serde(rename = "ITEM_DISC_PCT")]
         pub item_disc_pct: Option<String>,
-        #[serde(rename = "PRICE_CHG")]
         pub price_chg: Option<String>,
-        #[serde(rename = "LAST_SO_ENTERED")]
         pub last_so_entered: Option<String>,
-        #[serde(rename = "DATE_LAST_SO")]
         pub date_last_so: Option<String>,
-        #[serde(rename = "LAST_SO_QTY")]
         pub last_so_qty: Option<String>,
-        #[serde(rename = "LAST_SO_UM")]
         pub last_so_um: Option<String>,
-        #[serde(rename = "LAST_SO_PRICE")]
         pub last_so_price: Option<String>,
-        #[serde(rename = "LAST_DISC_PCT")]
         pub last_disc_pct: Option<String>,
-        #[serde(rename = "LAST_PRICE_CODE")]
         pub last_price_code: Option<String>,
-        #[serde(rename = "COMMENT_ID")]
         pub comment_id: Option<String>,
-        #[serde(rename = "COMMENT_1")]
         pub comment_1: Option<String>,
-        #[serde(rename = "COMMENT_2")]
         pub comment_2: Option<String>,
-        #[serde(rename = "COMMENT_3")]
         pub comment_3: Option<String>,
-        #[serde(rename = "COMMENT_4")]
         pub comment_4: Option<String>,
-        #[serde(rename = "SALE_DEC")]
         pub sale_dec: Option<String>,
         /// User-defined field of the Customer Part Editor.
-        #[serde(rename = "SOFCP_USER_1")]
         pub sofcp_user_1: Option<String>,
         /// User-defined field of the Customer Part Editor.
-        #[serde(rename = "SOFCP_USER_2")]
         pub sofcp_user_2: Option<String>,
         /// User-defined field of the Customer Part Editor.
-        #[serde(rename = "SOFCP_USER_3")]
         pub sofcp_user_3: Option<String>,
         /// User-defined field of the Customer Part Editor.
-        #[serde(rename = "SOFCP_USER_4")]
         pub sofcp_user_4: Option<String>,
         /// User-defined field of the Customer Part Editor.
-        #[serde(rename = "SOFCP_USER_5")]
         pub sofcp_user_5: Option<String>,
         /// User-defined field of the Customer Part Editor.
-        #[serde(rename = "SOFCP_USER_6")]
         pub sofcp_user_6: Option<String>,
         /// User-defined field of the Customer Part Editor.
-        #[serde(rename = "SOFCP_USER_7")]
         pub sofcp_user_7: Option<String>,
         /// User-defined field of the Customer Part Editor.
-        #[serde(rename = "SOFCP_USER_8")]
         pub sofcp_user_8: Option<String>,
         /// User-defined field of the Customer Part Editor.
-        #[serde(rename = "SOFCP_USER_9")]
         pub sofcp_user_9: Option<String>,
         /// User-defined field of the Customer Part Editor.
-        #[serde(rename = "SOFCP_USER_10")]
         pub sofcp_user_10: Option<String>,
         /// User-defined field of the Customer Part Editor.
-        #[serde(rename = "SOFCP_USER_11")]
         pub sofcp_user_11: Option<String>,
         /// User-defined field of the Customer Part Editor.
-        #[serde(rename = "SOFCP_USER_12")]
         pub sofcp_user_12: Option<String>,
         /// User-defined field of the Customer Part Editor.
-        #[serde(rename = "SOFCP_USER_13")]
         pub sofcp_user_13: Option<String>,
         /// User-defined field of the Customer Part Editor.
-        #[serde(rename = "SOFCP_USER_14")]
         pub sofcp_user_14: Option<String>,
         /// Free text.
-        #[serde(rename = "NOTES")]
         pub notes: Option<String>,
         /// Attachment locations (URLs or file paths) separated by `|`.
-        #[serde(rename = "ATTACHMENTS")]
         pub attachments: Option<String>,
-        #[serde(rename = "CREATED_BY")]
         pub created_by: Option<String>,
-        #[serde(rename = "DATE_CREATED")]
         pub date_created: Option<String>,
-        #[serde(rename = "MODIFIED_BY")]
         pub modified_by: Option<String>,
-        #[serde(rename = "DATE_MODIFIED")]
         pub date_modified: Option<String>,
-        #[serde(rename = "OPERATOR_ID")]
         pub operator_id: Option<String>,
-        #[serde(rename = "DATE_LAST_UPDT")]
         pub date_last_updt: Option<String>,
-        #[serde(rename = "TIME_LAST_UPDT")]
         pub time_last_updt: Option<String>,
+    }
+    impl erpspec_model::payload::FromPayload for Record {
+        fn from_payload(
+            v: &serde_json::Value,
+            cx: &erpspec_model::payload::Cx,
+        ) -> Result<Self, String> {
+            let m = cx.members(v)?;
+            Ok(Record {
+                part_id: m.optional("PART_ID")?,
+                customer_id: m.optional("CUSTOMER_ID")?,
+                cust_part_id: m.optional("CUST_PART_ID")?,
+                salesman_id: m.optional("SALESMAN_ID")?,
+                contract: m.optional("CONTRACT")?,
+                sale_status: m.optional("SALE_STATUS")?,
+                reference: m.optional("REFERENCE")?,
+                ship_lt: m.optional("SHIP_LT")?,
+                so_desc: m.optional("SO_DESC")?,
+                so_um: m.optional("SO_UM")?,
+                sale_conv: m.optional("SALE_CONV")?,
+                so_order_qty: m.optional("SO_ORDER_QTY")?,
+                ecn: m.optional("ECN")?,
+                partial_ship: m.optional("PARTIAL_SHIP")?,
+                dwg_rev: m.optional("DWG_REV")?,
+                def_stores_code: m.optional("DEF_STORES_CODE")?,
+                early_ship: m.optional("EARLY_SHIP")?,
+                sn_reqd: m.optional("SN_REQD")?,
+                tax_code: m.optional("TAX_CODE")?,
+                product_line: m.optional("PRODUCT_LINE")?,
+                vat_code: m.optional("VAT_CODE")?,
+                date_last_quote: m.optional("DATE_LAST_QUOTE")?,
+                price_code: m.optional("PRICE_CODE")?,
+                quote_qty: m.optional("QUOTE_QTY")?,
+                curr_code: m.optional("CURR_CODE")?,
+                quote_unit_pric: m.optional("QUOTE_UNIT_PRIC")?,
+                item_disc_pct: m.optional("ITEM_DISC_PCT")?,
+                price_chg: m.optional("PRICE_CHG")?,
+                last_so_entered: m.optional("LAST_SO_ENTERED")?,
+                date_last_so: m.optional("DATE_LAST_SO")?,
+                last_so_qty: m.optional("LAST_SO_QTY")?,
+                last_so_um: m.optional("LAST_SO_UM")?,
+                last_so_price: m.optional("LAST_SO_PRICE")?,
+                last_disc_pct: m.optional("LAST_DISC_PCT")?,
+                last_price_code: m.optional("LAST_PRICE_CODE")?,
+                comment_id: m.optional("COMMENT_ID")?,
+                comment_1: m.optional("COMMENT_1")?,
+                comment_2: m.optional("COMMENT_2")?,
+                comment_3: m.optional("COMMENT_3")?,
+                comment_4: m.optional("COMMENT_4")?,
+                sale_dec: m.optional("SALE_DEC")?,
+                sofcp_user_1: m.optional("SOFCP_USER_1")?,
+                sofcp_user_2: m.optional("SOFCP_USER_2")?,
+                sofcp_user_3: m.optional("SOFCP_USER_3")?,
+                sofcp_user_4: m.optional("SOFCP_USER_4")?,
+                sofcp_user_5: m.optional("SOFCP_USER_5")?,
+                sofcp_user_6: m.optional("SOFCP_USER_6")?,
+                sofcp_user_7: m.optional("SOFCP_USER_7")?,
+                sofcp_user_8: m.optional("SOFCP_USER_8")?,
+                sofcp_user_9: m.optional("SOFCP_USER_9")?,
+                sofcp_user_10: m.optional("SOFCP_USER_10")?,
+                sofcp_user_11: m.optional("SOFCP_USER_11")?,
+                sofcp_user_12: m.optional("SOFCP_USER_12")?,
+                sofcp_user_13: m.optional("SOFCP_USER_13")?,
+                sofcp_user_14: m.optional("SOFCP_USER_14")?,
+                notes: m.optional("NOTES")?,
+                attachments: m.optional("ATTACHMENTS")?,
+                created_by: m.optional("CREATED_BY")?,
+                date_created: m.optional("DATE_CREATED")?,
+                modified_by: m.optional("MODIFIED_BY")?,
+                date_modified: m.optional("DATE_MODIFIED")?,
+                operator_id: m.optional("OPERATOR_ID")?,
+                date_last_updt: m.optional("DATE_LAST_UPDT")?,
+                time_last_updt: m.optional("TIME_LAST_UPDT")?,
+            })
+        }
     }
     /// What `customer-part-create` answers when it succeeds.
     pub type Answer = Record;
@@ -612,6 +624,7 @@ pub mod answer {
 /// Reads an answer of this endpoint: its payload when it is the
 /// documented success, else the documented refusal it is, or why it
 /// is neither.
+#[cfg(feature = "answers")]
 pub fn parse_answer(status: u16, body: &[u8]) -> Result<answer::Answer, super::Error> {
     super::answer(ENDPOINT, status, body)
 }

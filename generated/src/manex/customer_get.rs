@@ -86,151 +86,135 @@ fn names_0(name: &str) -> Option<usize> {
         _ => None,
     }
 }
+#[cfg(feature = "answers")]
 /// The success payload's types, as the docs show them (ManEx's
 /// padded text kept; a member that may be absent or `null` is an
-/// `Option`). Members the docs do not list are ignored.
+/// `Option`; numbers and booleans also as text where the vendor's
+/// pages quote them). Members the docs do not list are ignored.
 pub mod answer {
     /// A record the answer carries.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct Record {
-        #[serde(rename = "CUSTNO")]
         pub custno: Option<String>,
-        #[serde(rename = "CUSTNAME")]
         pub custname: Option<String>,
-        #[serde(rename = "PHONE")]
         pub phone: Option<String>,
-        #[serde(rename = "FAX")]
         pub fax: Option<String>,
-        #[serde(rename = "BLINKADD")]
         pub blinkadd: Option<String>,
-        #[serde(rename = "SLINKADD")]
         pub slinkadd: Option<String>,
-        #[serde(rename = "TERRITORY")]
         pub territory: Option<String>,
-        #[serde(rename = "TERMS")]
         pub terms: Option<String>,
-        #[serde(rename = "CREDLIMIT", default, deserialize_with = "crate::lenient::f64")]
         pub credlimit: Option<f64>,
-        #[serde(rename = "PROFILE")]
         pub profile: Option<String>,
-        #[serde(rename = "CUSTNOTE")]
         pub custnote: Option<String>,
-        #[serde(rename = "ACCTSTATUS")]
         pub acctstatus: Option<String>,
-        #[serde(rename = "DIVISION")]
         pub division: Option<String>,
-        #[serde(rename = "SREPS")]
         pub sreps: Option<String>,
-        #[serde(rename = "CREDITOK")]
         pub creditok: Option<String>,
-        #[serde(rename = "RESL_NO")]
         pub resl_no: Option<String>,
-        #[serde(rename = "AR_CALDATE")]
         pub ar_caldate: Option<String>,
-        #[serde(rename = "AR_CALTIME")]
         pub ar_caltime: Option<String>,
-        #[serde(rename = "AR_CALBY")]
         pub ar_calby: Option<String>,
-        #[serde(rename = "AR_CALNOTE")]
         pub ar_calnote: Option<String>,
-        #[serde(
-            rename = "AR_HIGHBAL",
-            default,
-            deserialize_with = "crate::lenient::f64"
-        )]
         pub ar_highbal: Option<f64>,
-        #[serde(rename = "CREDITNOTE")]
         pub creditnote: Option<String>,
         /// An ISO-8601 date-time.
-        #[serde(rename = "ACCT_DATE")]
         pub acct_date: Option<String>,
-        #[serde(rename = "SAVEINIT")]
         pub saveinit: Option<String>,
-        #[serde(
-            rename = "OUT_MARGIN",
-            default,
-            deserialize_with = "crate::lenient::f64"
-        )]
         pub out_margin: Option<f64>,
-        #[serde(rename = "TL_MARGIN", default, deserialize_with = "crate::lenient::f64")]
         pub tl_margin: Option<f64>,
-        #[serde(
-            rename = "MAT_MARGIN",
-            default,
-            deserialize_with = "crate::lenient::f64"
-        )]
         pub mat_margin: Option<f64>,
-        #[serde(
-            rename = "LAB_MARGIN",
-            default,
-            deserialize_with = "crate::lenient::f64"
-        )]
         pub lab_margin: Option<f64>,
-        #[serde(
-            rename = "MIN_ORDAMT",
-            default,
-            deserialize_with = "crate::lenient::f64"
-        )]
         pub min_ordamt: Option<f64>,
-        #[serde(
-            rename = "SCRAP_FACT",
-            default,
-            deserialize_with = "crate::lenient::f64"
-        )]
         pub scrap_fact: Option<f64>,
-        #[serde(rename = "COMMITEM", default, deserialize_with = "crate::lenient::f64")]
         pub commitem: Option<f64>,
-        #[serde(rename = "CUSTSPEC", default, deserialize_with = "crate::lenient::f64")]
         pub custspec: Option<f64>,
-        #[serde(rename = "LABOR", default, deserialize_with = "crate::lenient::bool")]
         pub labor: Option<bool>,
-        #[serde(rename = "MATERIAL", default, deserialize_with = "crate::lenient::bool")]
         pub material: Option<bool>,
-        #[serde(rename = "SPLIT1", default, deserialize_with = "crate::lenient::f64")]
         pub split1: Option<f64>,
-        #[serde(rename = "SPLIT2", default, deserialize_with = "crate::lenient::f64")]
         pub split2: Option<f64>,
-        #[serde(rename = "SPLITAMT", default, deserialize_with = "crate::lenient::f64")]
         pub splitamt: Option<f64>,
-        #[serde(rename = "SPLITPERC", default, deserialize_with = "crate::lenient::f64")]
         pub splitperc: Option<f64>,
-        #[serde(rename = "TOOLING", default, deserialize_with = "crate::lenient::bool")]
         pub tooling: Option<bool>,
-        #[serde(rename = "SIC_CODE")]
         pub sic_code: Option<String>,
-        #[serde(rename = "SIC_DESC")]
         pub sic_desc: Option<String>,
-        #[serde(rename = "DELIVTIME")]
         pub delivtime: Option<String>,
-        #[serde(rename = "STATUS")]
         pub status: Option<String>,
-        #[serde(rename = "SERIFLAG", default, deserialize_with = "crate::lenient::bool")]
         pub seriflag: Option<bool>,
-        #[serde(rename = "OVERHEAD", default, deserialize_with = "crate::lenient::f64")]
         pub overhead: Option<f64>,
-        #[serde(rename = "IS_EDITED")]
         pub is_edited: Option<String>,
-        #[serde(rename = "SALEDSCTID")]
         pub saledsctid: Option<String>,
-        #[serde(rename = "CUSTPFX")]
         pub custpfx: Option<String>,
-        #[serde(
-            rename = "ACTTAXABLE",
-            default,
-            deserialize_with = "crate::lenient::bool"
-        )]
         pub acttaxable: Option<bool>,
-        #[serde(rename = "INACTDT")]
         pub inactdt: Option<String>,
-        #[serde(rename = "INACTINIT")]
         pub inactinit: Option<String>,
-        #[serde(rename = "modifiedDate")]
         pub modified_date: Option<String>,
-        #[serde(rename = "UserId")]
         pub user_id: Option<String>,
         /// null in every example; its shape is not documented.
-        #[serde(rename = "LinkAddList")]
         pub link_add_list: Option<String>,
+    }
+    impl erpspec_model::payload::FromPayload for Record {
+        fn from_payload(
+            v: &serde_json::Value,
+            cx: &erpspec_model::payload::Cx,
+        ) -> Result<Self, String> {
+            let m = cx.members(v)?;
+            Ok(Record {
+                custno: m.optional("CUSTNO")?,
+                custname: m.optional("CUSTNAME")?,
+                phone: m.optional("PHONE")?,
+                fax: m.optional("FAX")?,
+                blinkadd: m.optional("BLINKADD")?,
+                slinkadd: m.optional("SLINKADD")?,
+                territory: m.optional("TERRITORY")?,
+                terms: m.optional("TERMS")?,
+                credlimit: m.optional("CREDLIMIT")?,
+                profile: m.optional("PROFILE")?,
+                custnote: m.optional("CUSTNOTE")?,
+                acctstatus: m.optional("ACCTSTATUS")?,
+                division: m.optional("DIVISION")?,
+                sreps: m.optional("SREPS")?,
+                creditok: m.optional("CREDITOK")?,
+                resl_no: m.optional("RESL_NO")?,
+                ar_caldate: m.optional("AR_CALDATE")?,
+                ar_caltime: m.optional("AR_CALTIME")?,
+                ar_calby: m.optional("AR_CALBY")?,
+                ar_calnote: m.optional("AR_CALNOTE")?,
+                ar_highbal: m.optional("AR_HIGHBAL")?,
+                creditnote: m.optional("CREDITNOTE")?,
+                acct_date: m.optional("ACCT_DATE")?,
+                saveinit: m.optional("SAVEINIT")?,
+                out_margin: m.optional("OUT_MARGIN")?,
+                tl_margin: m.optional("TL_MARGIN")?,
+                mat_margin: m.optional("MAT_MARGIN")?,
+                lab_margin: m.optional("LAB_MARGIN")?,
+                min_ordamt: m.optional("MIN_ORDAMT")?,
+                scrap_fact: m.optional("SCRAP_FACT")?,
+                commitem: m.optional("COMMITEM")?,
+                custspec: m.optional("CUSTSPEC")?,
+                labor: m.optional("LABOR")?,
+                material: m.optional("MATERIAL")?,
+                split1: m.optional("SPLIT1")?,
+                split2: m.optional("SPLIT2")?,
+                splitamt: m.optional("SPLITAMT")?,
+                splitperc: m.optional("SPLITPERC")?,
+                tooling: m.optional("TOOLING")?,
+                sic_code: m.optional("SIC_CODE")?,
+                sic_desc: m.optional("SIC_DESC")?,
+                delivtime: m.optional("DELIVTIME")?,
+                status: m.optional("STATUS")?,
+                seriflag: m.optional("SERIFLAG")?,
+                overhead: m.optional("OVERHEAD")?,
+                is_edited: m.optional("IS_EDITED")?,
+                saledsctid: m.optional("SALEDSCTID")?,
+                custpfx: m.optional("CUSTPFX")?,
+                acttaxable: m.optional("ACTTAXABLE")?,
+                inactdt: m.optional("INACTDT")?,
+                inactinit: m.optional("INACTINIT")?,
+                modified_date: m.optional("modifiedDate")?,
+                user_id: m.optional("UserId")?,
+                link_add_list: m.optional("LinkAddList")?,
+            })
+        }
     }
     /// What `customer-get` answers when it succeeds.
     pub type Answer = Record;
@@ -238,6 +222,7 @@ pub mod answer {
 /// Reads an answer of this endpoint: its payload when it is the
 /// documented success, else the documented refusal it is, or why it
 /// is neither.
+#[cfg(feature = "answers")]
 pub fn parse_answer(status: u16, body: &[u8]) -> Result<answer::Answer, super::Error> {
     super::answer(ENDPOINT, status, body)
 }

@@ -86,80 +86,84 @@ fn names_0(name: &str) -> Option<usize> {
         _ => None,
     }
 }
+#[cfg(feature = "answers")]
 /// The success payload's types, as the docs show them (ManEx's
 /// padded text kept; a member that may be absent or `null` is an
-/// `Option`). Members the docs do not list are ignored.
+/// `Option`; numbers and booleans also as text where the vendor's
+/// pages quote them). Members the docs do not list are ignored.
 pub mod answer {
     /// A record the answer carries.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct Record {
-        #[serde(rename = "LINKADD")]
         pub linkadd: Option<String>,
-        #[serde(rename = "CUSTNO")]
         pub custno: Option<String>,
-        #[serde(rename = "SHIPTO")]
         pub shipto: Option<String>,
-        #[serde(rename = "ADDRESS1")]
         pub address1: Option<String>,
-        #[serde(rename = "ADDRESS2")]
         pub address2: Option<String>,
-        #[serde(rename = "CITY")]
         pub city: Option<String>,
-        #[serde(rename = "STATE")]
         pub state: Option<String>,
-        #[serde(rename = "ZIP")]
         pub zip: Option<String>,
-        #[serde(rename = "COUNTRY")]
         pub country: Option<String>,
-        #[serde(rename = "PHONE")]
         pub phone: Option<String>,
-        #[serde(rename = "FAX")]
         pub fax: Option<String>,
-        #[serde(rename = "E_MAIL")]
         pub e_mail: Option<String>,
-        #[serde(rename = "TRANSDAY", default, deserialize_with = "crate::lenient::i64")]
         pub transday: Option<i64>,
-        #[serde(rename = "FOB")]
         pub fob: Option<String>,
-        #[serde(rename = "SHIPCHARGE")]
         pub shipcharge: Option<String>,
-        #[serde(rename = "SHIPVIA")]
         pub shipvia: Option<String>,
-        #[serde(rename = "ATTENTION")]
         pub attention: Option<String>,
-        #[serde(rename = "RECORDTYPE")]
         pub recordtype: Option<String>,
         /// Spelled so in the docs.
-        #[serde(rename = "BILLACOUNT")]
         pub billacount: Option<String>,
-        #[serde(rename = "SHIPTIME")]
         pub shiptime: Option<String>,
-        #[serde(rename = "SHIPNOTE")]
         pub shipnote: Option<String>,
-        #[serde(rename = "SHIP_DAYS", default, deserialize_with = "crate::lenient::i64")]
         pub ship_days: Option<i64>,
-        #[serde(
-            rename = "RECV_DEFA",
-            default,
-            deserialize_with = "crate::lenient::bool"
-        )]
         pub recv_defa: Option<bool>,
-        #[serde(rename = "CONFIRM")]
         pub confirm: Option<String>,
-        #[serde(rename = "PKFOOTNOTE")]
         pub pkfootnote: Option<String>,
-        #[serde(rename = "INFOOTNOTE")]
         pub infootnote: Option<String>,
-        #[serde(rename = "TAXEXEMPT")]
         pub taxexempt: Option<String>,
-        #[serde(
-            rename = "FOREIGNTAX",
-            default,
-            deserialize_with = "crate::lenient::bool"
-        )]
         pub foreigntax: Option<bool>,
-        #[serde(rename = "ModifiedDate")]
         pub modified_date: Option<String>,
+    }
+    impl erpspec_model::payload::FromPayload for Record {
+        fn from_payload(
+            v: &serde_json::Value,
+            cx: &erpspec_model::payload::Cx,
+        ) -> Result<Self, String> {
+            let m = cx.members(v)?;
+            Ok(Record {
+                linkadd: m.optional("LINKADD")?,
+                custno: m.optional("CUSTNO")?,
+                shipto: m.optional("SHIPTO")?,
+                address1: m.optional("ADDRESS1")?,
+                address2: m.optional("ADDRESS2")?,
+                city: m.optional("CITY")?,
+                state: m.optional("STATE")?,
+                zip: m.optional("ZIP")?,
+                country: m.optional("COUNTRY")?,
+                phone: m.optional("PHONE")?,
+                fax: m.optional("FAX")?,
+                e_mail: m.optional("E_MAIL")?,
+                transday: m.optional("TRANSDAY")?,
+                fob: m.optional("FOB")?,
+                shipcharge: m.optional("SHIPCHARGE")?,
+                shipvia: m.optional("SHIPVIA")?,
+                attention: m.optional("ATTENTION")?,
+                recordtype: m.optional("RECORDTYPE")?,
+                billacount: m.optional("BILLACOUNT")?,
+                shiptime: m.optional("SHIPTIME")?,
+                shipnote: m.optional("SHIPNOTE")?,
+                ship_days: m.optional("SHIP_DAYS")?,
+                recv_defa: m.optional("RECV_DEFA")?,
+                confirm: m.optional("CONFIRM")?,
+                pkfootnote: m.optional("PKFOOTNOTE")?,
+                infootnote: m.optional("INFOOTNOTE")?,
+                taxexempt: m.optional("TAXEXEMPT")?,
+                foreigntax: m.optional("FOREIGNTAX")?,
+                modified_date: m.optional("ModifiedDate")?,
+            })
+        }
     }
     /// What `ship-bill-get` answers when it succeeds.
     pub type Answer = Record;
@@ -167,6 +171,7 @@ pub mod answer {
 /// Reads an answer of this endpoint: its payload when it is the
 /// documented success, else the documented refusal it is, or why it
 /// is neither.
+#[cfg(feature = "answers")]
 pub fn parse_answer(status: u16, body: &[u8]) -> Result<answer::Answer, super::Error> {
     super::answer(ENDPOINT, status, body)
 }

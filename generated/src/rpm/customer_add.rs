@@ -326,160 +326,272 @@ fn names_6(name: &str) -> Option<usize> {
         _ => None,
     }
 }
+#[cfg(feature = "answers")]
 /// The success payload's types, as the docs show them (ManEx's
 /// padded text kept; a member that may be absent or `null` is an
-/// `Option`). Members the docs do not list are ignored.
+/// `Option`; numbers and booleans also as text where the vendor's
+/// pages quote them). Members the docs do not list are ignored.
 pub mod answer {
     /// One item of the answer's `Accounts`.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct AccountsItem {
-        #[serde(rename = "Account")]
         pub account: Option<String>,
-        #[serde(rename = "AccountID")]
         pub account_id: Option<i64>,
-        #[serde(rename = "Supplier")]
         pub supplier: Option<String>,
-        #[serde(rename = "SupplierID")]
         pub supplier_id: Option<i64>,
     }
+    impl erpspec_model::payload::FromPayload for AccountsItem {
+        fn from_payload(
+            v: &serde_json::Value,
+            cx: &erpspec_model::payload::Cx,
+        ) -> Result<Self, String> {
+            let m = cx.members(v)?;
+            Ok(AccountsItem {
+                account: m.optional("Account")?,
+                account_id: m.optional("AccountID")?,
+                supplier: m.optional("Supplier")?,
+                supplier_id: m.optional("SupplierID")?,
+            })
+        }
+    }
     /// One item of the answer's `Aliases`.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct AliasesItem {
-        #[serde(rename = "Alias")]
         pub alias: Option<String>,
     }
+    impl erpspec_model::payload::FromPayload for AliasesItem {
+        fn from_payload(
+            v: &serde_json::Value,
+            cx: &erpspec_model::payload::Cx,
+        ) -> Result<Self, String> {
+            let m = cx.members(v)?;
+            Ok(AliasesItem {
+                alias: m.optional("Alias")?,
+            })
+        }
+    }
     /// One item of the answer's `PhoneNumbers`.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct PhoneNumbersItem {
-        #[serde(rename = "Number")]
         pub number: Option<String>,
-        #[serde(rename = "PhoneNumberID")]
         pub phone_number_id: Option<i64>,
-        #[serde(rename = "Type")]
         pub r#type: Option<i64>,
     }
+    impl erpspec_model::payload::FromPayload for PhoneNumbersItem {
+        fn from_payload(
+            v: &serde_json::Value,
+            cx: &erpspec_model::payload::Cx,
+        ) -> Result<Self, String> {
+            let m = cx.members(v)?;
+            Ok(PhoneNumbersItem {
+                number: m.optional("Number")?,
+                phone_number_id: m.optional("PhoneNumberID")?,
+                r#type: m.optional("Type")?,
+            })
+        }
+    }
     /// The answer's `Contact`.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct Contact {
-        #[serde(rename = "ContactID")]
         pub contact_id: Option<i64>,
-        #[serde(rename = "Email")]
         pub email: Option<String>,
-        #[serde(rename = "FirstName")]
         pub first_name: Option<String>,
-        #[serde(rename = "LastName")]
         pub last_name: Option<String>,
-        #[serde(rename = "PhoneNumbers")]
         pub phone_numbers: Option<Vec<PhoneNumbersItem>>,
-        #[serde(rename = "Salutation")]
         pub salutation: Option<String>,
-        #[serde(rename = "Title")]
         pub title: Option<String>,
     }
+    impl erpspec_model::payload::FromPayload for Contact {
+        fn from_payload(
+            v: &serde_json::Value,
+            cx: &erpspec_model::payload::Cx,
+        ) -> Result<Self, String> {
+            let m = cx.members(v)?;
+            Ok(Contact {
+                contact_id: m.optional("ContactID")?,
+                email: m.optional("Email")?,
+                first_name: m.optional("FirstName")?,
+                last_name: m.optional("LastName")?,
+                phone_numbers: m.optional("PhoneNumbers")?,
+                salutation: m.optional("Salutation")?,
+                title: m.optional("Title")?,
+            })
+        }
+    }
     /// One item of the answer's `Contacts`.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ContactsItem {
-        #[serde(rename = "Contact")]
         pub contact: Option<Contact>,
-        #[serde(rename = "IsPrimary")]
         pub is_primary: Option<bool>,
     }
-    /// One item of the answer's `Fields`.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-    pub struct FieldsItem {
-        #[serde(rename = "Field")]
-        pub field: Option<String>,
-        #[serde(rename = "Value")]
-        pub value: Option<String>,
+    impl erpspec_model::payload::FromPayload for ContactsItem {
+        fn from_payload(
+            v: &serde_json::Value,
+            cx: &erpspec_model::payload::Cx,
+        ) -> Result<Self, String> {
+            let m = cx.members(v)?;
+            Ok(ContactsItem {
+                contact: m.optional("Contact")?,
+                is_primary: m.optional("IsPrimary")?,
+            })
+        }
     }
     /// One item of the answer's `Fields`.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-    pub struct FieldsItem2 {
-        #[serde(rename = "Field")]
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct FieldsItem {
         pub field: Option<String>,
-        #[serde(rename = "Value")]
         pub value: Option<String>,
+    }
+    impl erpspec_model::payload::FromPayload for FieldsItem {
+        fn from_payload(
+            v: &serde_json::Value,
+            cx: &erpspec_model::payload::Cx,
+        ) -> Result<Self, String> {
+            let m = cx.members(v)?;
+            Ok(FieldsItem {
+                field: m.optional("Field")?,
+                value: m.optional("Value")?,
+            })
+        }
+    }
+    /// One item of the answer's `Fields`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct FieldsItem2 {
+        pub field: Option<String>,
+        pub value: Option<String>,
+    }
+    impl erpspec_model::payload::FromPayload for FieldsItem2 {
+        fn from_payload(
+            v: &serde_json::Value,
+            cx: &erpspec_model::payload::Cx,
+        ) -> Result<Self, String> {
+            let m = cx.members(v)?;
+            Ok(FieldsItem2 {
+                field: m.optional("Field")?,
+                value: m.optional("Value")?,
+            })
+        }
     }
     /// One item of the answer's `Locations`.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct LocationsItem {
         /// Typed <Date> on the page, a documentation slip: it is the street address.
-        #[serde(rename = "Address")]
         pub address: Option<String>,
-        #[serde(rename = "City")]
         pub city: Option<String>,
-        #[serde(rename = "Country")]
         pub country: Option<String>,
-        #[serde(rename = "IsPrimary")]
         pub is_primary: Option<bool>,
-        #[serde(rename = "LocationID")]
         pub location_id: Option<i64>,
-        #[serde(rename = "Name")]
         pub name: Option<String>,
-        #[serde(rename = "StateProvince")]
         pub state_province: Option<String>,
-        #[serde(rename = "ZipPostalCode")]
         pub zip_postal_code: Option<String>,
-        #[serde(rename = "Added")]
         pub added: Option<String>,
-        #[serde(rename = "Modified")]
         pub modified: Option<String>,
         /// Since RPM 28.
-        #[serde(rename = "Fields")]
         pub fields: Option<Vec<FieldsItem2>>,
     }
+    impl erpspec_model::payload::FromPayload for LocationsItem {
+        fn from_payload(
+            v: &serde_json::Value,
+            cx: &erpspec_model::payload::Cx,
+        ) -> Result<Self, String> {
+            let m = cx.members(v)?;
+            Ok(LocationsItem {
+                address: m.optional("Address")?,
+                city: m.optional("City")?,
+                country: m.optional("Country")?,
+                is_primary: m.optional("IsPrimary")?,
+                location_id: m.optional("LocationID")?,
+                name: m.optional("Name")?,
+                state_province: m.optional("StateProvince")?,
+                zip_postal_code: m.optional("ZipPostalCode")?,
+                added: m.optional("Added")?,
+                modified: m.optional("Modified")?,
+                fields: m.optional("Fields")?,
+            })
+        }
+    }
     /// One item of the answer's `Notes`.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct NotesItem {
-        #[serde(rename = "Note")]
         pub note: Option<String>,
-        #[serde(rename = "Added")]
         pub added: Option<String>,
-        #[serde(rename = "By")]
         pub by: Option<String>,
+    }
+    impl erpspec_model::payload::FromPayload for NotesItem {
+        fn from_payload(
+            v: &serde_json::Value,
+            cx: &erpspec_model::payload::Cx,
+        ) -> Result<Self, String> {
+            let m = cx.members(v)?;
+            Ok(NotesItem {
+                note: m.optional("Note")?,
+                added: m.optional("Added")?,
+                by: m.optional("By")?,
+            })
+        }
     }
     /// One item of the answer's `NotesForStaff`.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct NotesForStaffItem {
-        #[serde(rename = "Note")]
         pub note: Option<String>,
-        #[serde(rename = "Added")]
         pub added: Option<String>,
-        #[serde(rename = "By")]
         pub by: Option<String>,
     }
+    impl erpspec_model::payload::FromPayload for NotesForStaffItem {
+        fn from_payload(
+            v: &serde_json::Value,
+            cx: &erpspec_model::payload::Cx,
+        ) -> Result<Self, String> {
+            let m = cx.members(v)?;
+            Ok(NotesForStaffItem {
+                note: m.optional("Note")?,
+                added: m.optional("Added")?,
+                by: m.optional("By")?,
+            })
+        }
+    }
     /// A record the answer carries.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct Record {
-        #[serde(rename = "Accounts")]
         pub accounts: Option<Vec<AccountsItem>>,
-        #[serde(rename = "Added")]
         pub added: Option<String>,
-        #[serde(rename = "Aliases")]
         pub aliases: Option<Vec<AliasesItem>>,
-        #[serde(rename = "Contacts")]
         pub contacts: Option<Vec<ContactsItem>>,
-        #[serde(rename = "CustomerID")]
         pub customer_id: Option<i64>,
-        #[serde(rename = "DefaultRepID")]
         pub default_rep_id: Option<i64>,
-        #[serde(rename = "DefaultRep")]
         pub default_rep: Option<String>,
-        #[serde(rename = "Fields")]
         pub fields: Option<Vec<FieldsItem>>,
-        #[serde(rename = "Locations")]
         pub locations: Option<Vec<LocationsItem>>,
-        #[serde(rename = "Modified")]
         pub modified: Option<String>,
-        #[serde(rename = "Name")]
         pub name: Option<String>,
         /// Oldest first (legacy wiki: each a Note, when it was Added and By whom).
-        #[serde(rename = "Notes")]
         pub notes: Option<Vec<NotesItem>>,
-        #[serde(rename = "NotesForStaff")]
         pub notes_for_staff: Option<Vec<NotesForStaffItem>>,
-        #[serde(rename = "Website")]
         pub website: Option<String>,
+    }
+    impl erpspec_model::payload::FromPayload for Record {
+        fn from_payload(
+            v: &serde_json::Value,
+            cx: &erpspec_model::payload::Cx,
+        ) -> Result<Self, String> {
+            let m = cx.members(v)?;
+            Ok(Record {
+                accounts: m.optional("Accounts")?,
+                added: m.optional("Added")?,
+                aliases: m.optional("Aliases")?,
+                contacts: m.optional("Contacts")?,
+                customer_id: m.optional("CustomerID")?,
+                default_rep_id: m.optional("DefaultRepID")?,
+                default_rep: m.optional("DefaultRep")?,
+                fields: m.optional("Fields")?,
+                locations: m.optional("Locations")?,
+                modified: m.optional("Modified")?,
+                name: m.optional("Name")?,
+                notes: m.optional("Notes")?,
+                notes_for_staff: m.optional("NotesForStaff")?,
+                website: m.optional("Website")?,
+            })
+        }
     }
     /// What `customer-add` answers when it succeeds.
     pub type Answer = Record;
@@ -487,6 +599,7 @@ pub mod answer {
 /// Reads an answer of this endpoint: its payload when it is the
 /// documented success, else the documented refusal it is, or why it
 /// is neither.
+#[cfg(feature = "answers")]
 pub fn parse_answer(status: u16, body: &[u8]) -> Result<answer::Answer, super::Error> {
     super::answer(ENDPOINT, status, body)
 }

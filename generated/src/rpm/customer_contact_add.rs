@@ -247,48 +247,81 @@ fn names_2(name: &str) -> Option<usize> {
         _ => None,
     }
 }
+#[cfg(feature = "answers")]
 /// The success payload's types, as the docs show them (ManEx's
 /// padded text kept; a member that may be absent or `null` is an
-/// `Option`). Members the docs do not list are ignored.
+/// `Option`; numbers and booleans also as text where the vendor's
+/// pages quote them). Members the docs do not list are ignored.
 pub mod answer {
     /// One item of the answer's `PhoneNumbers`.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct PhoneNumbersItem {
-        #[serde(rename = "Number")]
         pub number: Option<String>,
-        #[serde(rename = "PhoneNumberID")]
         pub phone_number_id: Option<i64>,
-        #[serde(rename = "Type")]
         pub r#type: Option<i64>,
     }
+    impl erpspec_model::payload::FromPayload for PhoneNumbersItem {
+        fn from_payload(
+            v: &serde_json::Value,
+            cx: &erpspec_model::payload::Cx,
+        ) -> Result<Self, String> {
+            let m = cx.members(v)?;
+            Ok(PhoneNumbersItem {
+                number: m.optional("Number")?,
+                phone_number_id: m.optional("PhoneNumberID")?,
+                r#type: m.optional("Type")?,
+            })
+        }
+    }
     /// A record the answer carries.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct Record {
-        #[serde(rename = "ContactID")]
         pub contact_id: Option<i64>,
-        #[serde(rename = "Email")]
         pub email: Option<String>,
-        #[serde(rename = "FirstName")]
         pub first_name: Option<String>,
-        #[serde(rename = "LastName")]
         pub last_name: Option<String>,
-        #[serde(rename = "PhoneNumbers")]
         pub phone_numbers: Option<Vec<PhoneNumbersItem>>,
-        #[serde(rename = "Salutation")]
         pub salutation: Option<String>,
-        #[serde(rename = "Title")]
         pub title: Option<String>,
     }
+    impl erpspec_model::payload::FromPayload for Record {
+        fn from_payload(
+            v: &serde_json::Value,
+            cx: &erpspec_model::payload::Cx,
+        ) -> Result<Self, String> {
+            let m = cx.members(v)?;
+            Ok(Record {
+                contact_id: m.optional("ContactID")?,
+                email: m.optional("Email")?,
+                first_name: m.optional("FirstName")?,
+                last_name: m.optional("LastName")?,
+                phone_numbers: m.optional("PhoneNumbers")?,
+                salutation: m.optional("Salutation")?,
+                title: m.optional("Title")?,
+            })
+        }
+    }
     /// What `customer-contact-add` answers when it succeeds.
-    #[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct Answer {
-        #[serde(rename = "Contact")]
         pub record: Record,
+    }
+    impl erpspec_model::payload::FromPayload for Answer {
+        fn from_payload(
+            v: &serde_json::Value,
+            cx: &erpspec_model::payload::Cx,
+        ) -> Result<Self, String> {
+            let m = cx.members(v)?;
+            Ok(Answer {
+                record: m.required("Contact")?,
+            })
+        }
     }
 }
 /// Reads an answer of this endpoint: its payload when it is the
 /// documented success, else the documented refusal it is, or why it
 /// is neither.
+#[cfg(feature = "answers")]
 pub fn parse_answer(status: u16, body: &[u8]) -> Result<answer::Answer, super::Error> {
     super::answer(ENDPOINT, status, body)
 }

@@ -187,55 +187,88 @@ fn names_1(name: &str) -> Option<usize> {
         _ => None,
     }
 }
+#[cfg(feature = "answers")]
 /// The success payload's types, as the docs show them (ManEx's
 /// padded text kept; a member that may be absent or `null` is an
-/// `Option`). Members the docs do not list are ignored.
+/// `Option`; numbers and booleans also as text where the vendor's
+/// pages quote them). Members the docs do not list are ignored.
 pub mod answer {
     /// One item of the answer's `Fields`.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct FieldsItem {
-        #[serde(rename = "Field")]
         pub field: Option<String>,
-        #[serde(rename = "Uid")]
         pub uid: Option<String>,
-        #[serde(rename = "Format")]
         pub format: Option<i64>,
-        #[serde(rename = "Value")]
         pub value: Option<String>,
     }
+    impl erpspec_model::payload::FromPayload for FieldsItem {
+        fn from_payload(
+            v: &serde_json::Value,
+            cx: &erpspec_model::payload::Cx,
+        ) -> Result<Self, String> {
+            let m = cx.members(v)?;
+            Ok(FieldsItem {
+                field: m.optional("Field")?,
+                uid: m.optional("Uid")?,
+                format: m.optional("Format")?,
+                value: m.optional("Value")?,
+            })
+        }
+    }
     /// A record the answer carries.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct Record {
-        #[serde(rename = "IsPrimary")]
         pub is_primary: Option<bool>,
-        #[serde(rename = "LocationID")]
         pub location_id: Option<i64>,
-        #[serde(rename = "Name")]
         pub name: Option<String>,
-        #[serde(rename = "Address")]
         pub address: Option<String>,
-        #[serde(rename = "City")]
         pub city: Option<String>,
-        #[serde(rename = "StateProvince")]
         pub state_province: Option<String>,
-        #[serde(rename = "Country")]
         pub country: Option<String>,
-        #[serde(rename = "ZipPostalCode")]
         pub zip_postal_code: Option<String>,
         /// Since RPM 29.0.2405.
-        #[serde(rename = "Fields")]
         pub fields: Option<Vec<FieldsItem>>,
     }
+    impl erpspec_model::payload::FromPayload for Record {
+        fn from_payload(
+            v: &serde_json::Value,
+            cx: &erpspec_model::payload::Cx,
+        ) -> Result<Self, String> {
+            let m = cx.members(v)?;
+            Ok(Record {
+                is_primary: m.optional("IsPrimary")?,
+                location_id: m.optional("LocationID")?,
+                name: m.optional("Name")?,
+                address: m.optional("Address")?,
+                city: m.optional("City")?,
+                state_province: m.optional("StateProvince")?,
+                country: m.optional("Country")?,
+                zip_postal_code: m.optional("ZipPostalCode")?,
+                fields: m.optional("Fields")?,
+            })
+        }
+    }
     /// What `customer-location-edit` answers when it succeeds.
-    #[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct Answer {
-        #[serde(rename = "Location")]
         pub record: Record,
+    }
+    impl erpspec_model::payload::FromPayload for Answer {
+        fn from_payload(
+            v: &serde_json::Value,
+            cx: &erpspec_model::payload::Cx,
+        ) -> Result<Self, String> {
+            let m = cx.members(v)?;
+            Ok(Answer {
+                record: m.required("Location")?,
+            })
+        }
     }
 }
 /// Reads an answer of this endpoint: its payload when it is the
 /// documented success, else the documented refusal it is, or why it
 /// is neither.
+#[cfg(feature = "answers")]
 pub fn parse_answer(status: u16, body: &[u8]) -> Result<answer::Answer, super::Error> {
     super::answer(ENDPOINT, status, body)
 }

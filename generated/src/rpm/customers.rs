@@ -67,35 +67,58 @@ fn object_0() -> w::Object {
 fn names_0(_: &str) -> Option<usize> {
     None
 }
+#[cfg(feature = "answers")]
 /// The success payload's types, as the docs show them (ManEx's
 /// padded text kept; a member that may be absent or `null` is an
-/// `Option`). Members the docs do not list are ignored.
+/// `Option`; numbers and booleans also as text where the vendor's
+/// pages quote them). Members the docs do not list are ignored.
 pub mod answer {
     /// A record the answer carries.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct Record {
         /// The customer's name.
-        #[serde(rename = "Customer")]
         pub customer: Option<String>,
-        #[serde(rename = "CustomerID")]
         pub customer_id: Option<i64>,
-        #[serde(rename = "Added")]
         pub added: Option<String>,
-        #[serde(rename = "Modified")]
         pub modified: Option<String>,
     }
+    impl erpspec_model::payload::FromPayload for Record {
+        fn from_payload(
+            v: &serde_json::Value,
+            cx: &erpspec_model::payload::Cx,
+        ) -> Result<Self, String> {
+            let m = cx.members(v)?;
+            Ok(Record {
+                customer: m.optional("Customer")?,
+                customer_id: m.optional("CustomerID")?,
+                added: m.optional("Added")?,
+                modified: m.optional("Modified")?,
+            })
+        }
+    }
     /// What `customers` answers when it succeeds.
-    #[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct Answer {
-        #[serde(rename = "Customers")]
         pub records: Vec<Record>,
-        #[serde(rename = "Age")]
         pub age: i64,
+    }
+    impl erpspec_model::payload::FromPayload for Answer {
+        fn from_payload(
+            v: &serde_json::Value,
+            cx: &erpspec_model::payload::Cx,
+        ) -> Result<Self, String> {
+            let m = cx.members(v)?;
+            Ok(Answer {
+                records: m.required("Customers")?,
+                age: m.required("Age")?,
+            })
+        }
     }
 }
 /// Reads an answer of this endpoint: its payload when it is the
 /// documented success, else the documented refusal it is, or why it
 /// is neither.
+#[cfg(feature = "answers")]
 pub fn parse_answer(status: u16, body: &[u8]) -> Result<answer::Answer, super::Error> {
     super::answer(ENDPOINT, status, body)
 }

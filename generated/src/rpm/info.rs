@@ -67,73 +67,106 @@ fn object_0() -> w::Object {
 fn names_0(_: &str) -> Option<usize> {
     None
 }
+#[cfg(feature = "answers")]
 /// The success payload's types, as the docs show them (ManEx's
 /// padded text kept; a member that may be absent or `null` is an
-/// `Option`). Members the docs do not list are ignored.
+/// `Option`; numbers and booleans also as text where the vendor's
+/// pages quote them). Members the docs do not list are ignored.
 pub mod answer {
     /// The answer's `Styling`.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct Styling {
-        #[serde(rename = "Background")]
         pub background: Option<String>,
-        #[serde(rename = "LinkColor")]
         pub link_color: Option<String>,
-        #[serde(rename = "GlyphColor")]
         pub glyph_color: Option<String>,
-        #[serde(rename = "Glyph")]
         pub glyph: Option<String>,
     }
+    impl erpspec_model::payload::FromPayload for Styling {
+        fn from_payload(
+            v: &serde_json::Value,
+            cx: &erpspec_model::payload::Cx,
+        ) -> Result<Self, String> {
+            let m = cx.members(v)?;
+            Ok(Styling {
+                background: m.optional("Background")?,
+                link_color: m.optional("LinkColor")?,
+                glyph_color: m.optional("GlyphColor")?,
+                glyph: m.optional("Glyph")?,
+            })
+        }
+    }
     /// One item of the answer's `CustomFieldUnits`.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CustomFieldUnitsItem {
-        #[serde(rename = "Type")]
         pub r#type: Option<i64>,
-        #[serde(rename = "Units")]
         pub units: Option<String>,
-        #[serde(rename = "UpdateOnSelect")]
         pub update_on_select: Option<bool>,
     }
+    impl erpspec_model::payload::FromPayload for CustomFieldUnitsItem {
+        fn from_payload(
+            v: &serde_json::Value,
+            cx: &erpspec_model::payload::Cx,
+        ) -> Result<Self, String> {
+            let m = cx.members(v)?;
+            Ok(CustomFieldUnitsItem {
+                r#type: m.optional("Type")?,
+                units: m.optional("Units")?,
+                update_on_select: m.optional("UpdateOnSelect")?,
+            })
+        }
+    }
     /// A record the answer carries.
-    #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct Record {
-        #[serde(rename = "InstanceSupportKnowledgeBase")]
         pub instance_support_knowledge_base: Option<String>,
-        #[serde(rename = "InstanceSupportEmail")]
         pub instance_support_email: Option<String>,
-        #[serde(rename = "InstanceSupportPhone")]
         pub instance_support_phone: Option<String>,
-        #[serde(rename = "Instance")]
         pub instance: Option<String>,
-        #[serde(rename = "InstanceID")]
         pub instance_id: Option<i64>,
-        #[serde(rename = "Subscriber")]
         pub subscriber: Option<String>,
-        #[serde(rename = "SubscriberID")]
         pub subscriber_id: Option<i64>,
         /// The subscriber's offset from UTC, e.g. "-04:30".
-        #[serde(rename = "SubscriberTimeOffset")]
         pub subscriber_time_offset: Option<String>,
-        #[serde(rename = "SubscriberTimeDst")]
         pub subscriber_time_dst: Option<bool>,
-        #[serde(rename = "Styling")]
         pub styling: Option<Styling>,
-        #[serde(rename = "CustomFieldUnits")]
         pub custom_field_units: Option<Vec<CustomFieldUnitsItem>>,
-        #[serde(rename = "FormulaMeasurementStandard")]
         pub formula_measurement_standard: Option<bool>,
-        #[serde(rename = "User")]
         pub user: Option<String>,
-        #[serde(rename = "UserID")]
         pub user_id: Option<i64>,
-        #[serde(rename = "TimeOffset")]
         pub time_offset: Option<String>,
-        #[serde(rename = "TimeDst")]
         pub time_dst: Option<bool>,
-        #[serde(rename = "Role")]
         pub role: Option<String>,
         /// 1 = 12-hour, 2 = 24-hour.
-        #[serde(rename = "TimeFormat")]
         pub time_format: Option<i64>,
+    }
+    impl erpspec_model::payload::FromPayload for Record {
+        fn from_payload(
+            v: &serde_json::Value,
+            cx: &erpspec_model::payload::Cx,
+        ) -> Result<Self, String> {
+            let m = cx.members(v)?;
+            Ok(Record {
+                instance_support_knowledge_base: m
+                    .optional("InstanceSupportKnowledgeBase")?,
+                instance_support_email: m.optional("InstanceSupportEmail")?,
+                instance_support_phone: m.optional("InstanceSupportPhone")?,
+                instance: m.optional("Instance")?,
+                instance_id: m.optional("InstanceID")?,
+                subscriber: m.optional("Subscriber")?,
+                subscriber_id: m.optional("SubscriberID")?,
+                subscriber_time_offset: m.optional("SubscriberTimeOffset")?,
+                subscriber_time_dst: m.optional("SubscriberTimeDst")?,
+                styling: m.optional("Styling")?,
+                custom_field_units: m.optional("CustomFieldUnits")?,
+                formula_measurement_standard: m.optional("FormulaMeasurementStandard")?,
+                user: m.optional("User")?,
+                user_id: m.optional("UserID")?,
+                time_offset: m.optional("TimeOffset")?,
+                time_dst: m.optional("TimeDst")?,
+                role: m.optional("Role")?,
+                time_format: m.optional("TimeFormat")?,
+            })
+        }
     }
     /// What `info` answers when it succeeds.
     pub type Answer = Record;
@@ -141,6 +174,7 @@ pub mod answer {
 /// Reads an answer of this endpoint: its payload when it is the
 /// documented success, else the documented refusal it is, or why it
 /// is neither.
+#[cfg(feature = "answers")]
 pub fn parse_answer(status: u16, body: &[u8]) -> Result<answer::Answer, super::Error> {
     super::answer(ENDPOINT, status, body)
 }

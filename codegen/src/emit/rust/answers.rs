@@ -18,20 +18,21 @@ use quote::quote;
 pub(super) const IR_FILE: &str = "ir.json";
 
 /// `pub mod answer { ... }` and `parse_answer` of one endpoint.
-pub(super) fn endpoint_items(v: &Vendor, ep: &Endpoint) -> TokenStream {
+pub(super) fn endpoint_items(ep: &Endpoint) -> TokenStream {
     let mut space = AnswerSpace {
         names: Names::new(&["Answer", "Value", "Vec", "Option", "String"], ""),
         items: Vec::new(),
-        scalars_as_text: v.envelopes.scalars_as_text.is_some(),
     };
     let record = space.record(&["Record".into()], &ep.response.fields, "A record the answer carries.");
     let answer = answer_type(ep, &record);
     let items = &space.items;
     let doc = doc_lines(&[format!("What `{}` answers when it succeeds.", ep.id)]);
     quote! {
+        #[cfg(feature = "answers")]
         /// The success payload's types, as the docs show them (ManEx's
         /// padded text kept; a member that may be absent or `null` is an
-        /// `Option`). Members the docs do not list are ignored.
+        /// `Option`; numbers and booleans also as text where the vendor's
+        /// pages quote them). Members the docs do not list are ignored.
         pub mod answer {
             #(#items)*
 
@@ -42,6 +43,7 @@ pub(super) fn endpoint_items(v: &Vendor, ep: &Endpoint) -> TokenStream {
         /// Reads an answer of this endpoint: its payload when it is the
         /// documented success, else the documented refusal it is, or why it
         /// is neither.
+        #[cfg(feature = "answers")]
         pub fn parse_answer(status: u16, body: &[u8]) -> Result<answer::Answer, super::Error> {
             super::answer(ENDPOINT, status, body)
         }
@@ -49,40 +51,55 @@ pub(super) fn endpoint_items(v: &Vendor, ep: &Endpoint) -> TokenStream {
 }
 
 fn answer_type(ep: &Endpoint, record: &proc_macro2::Ident) -> TokenStream {
-    let derive = quote!(#[derive(Clone, Debug, PartialEq, serde::Deserialize)]);
-    match &ep.response.payload {
-        Payload::Record => quote!(pub type Answer = #record;),
-        Payload::Records => quote!(pub type Answer = Vec<#record>;),
-        Payload::EmptyObject => quote!(
-            pub type Answer = crate::Empty;
-        ),
-        Payload::Null => quote!(
-            pub type Answer = ();
-        ),
-        Payload::Unspecified => quote!(
-            pub type Answer = serde_json::Value;
-        ),
+    let derive = quote!(#[derive(Clone, Debug, Default, PartialEq)]);
+    let (members, fields, reads): (Vec<TokenStream>, Vec<TokenStream>, Vec<TokenStream>) = match &ep.response.payload {
+        Payload::Record => return quote!(pub type Answer = #record;),
+        Payload::Records => return quote!(pub type Answer = Vec<#record>;),
+        Payload::EmptyObject => {
+            return quote!(
+                pub type Answer = crate::Empty;
+            );
+        }
+        Payload::Null => {
+            return quote!(
+                pub type Answer = ();
+            );
+        }
+        Payload::Unspecified => {
+            return quote!(
+                pub type Answer = serde_json::Value;
+            );
+        }
         Payload::Wrapped { member } if ep.wraps_list() => {
-            let beside = ep.response.beside.iter().map(|(name, _)| {
+            let mut members = vec![quote!(pub records: Vec<#record>,)];
+            let mut fields = vec![quote!(records)];
+            let mut reads = vec![quote!(m.required(#member)?)];
+            for (name, _) in &ep.response.beside {
                 let f = field_ident(&snake(name));
-                quote!(#[serde(rename = #name)] pub #f: i64,)
-            });
-            quote! {
-                #derive
-                pub struct Answer {
-                    #[serde(rename = #member)]
-                    pub records: Vec<#record>,
-                    #(#beside)*
-                }
+                members.push(quote!(pub #f: i64,));
+                fields.push(quote!(#f));
+                reads.push(quote!(m.required(#name)?));
+            }
+            (members, fields, reads)
+        }
+        Payload::Wrapped { member } => (
+            vec![quote!(pub record: #record,)],
+            vec![quote!(record)],
+            vec![quote!(m.required(#member)?)],
+        ),
+    };
+    quote! {
+        #derive
+        pub struct Answer {
+            #(#members)*
+        }
+
+        impl erpspec_model::payload::FromPayload for Answer {
+            fn from_payload(v: &serde_json::Value, cx: &erpspec_model::payload::Cx) -> Result<Self, String> {
+                let m = cx.members(v)?;
+                Ok(Answer { #(#fields: #reads),* })
             }
         }
-        Payload::Wrapped { member } => quote! {
-            #derive
-            pub struct Answer {
-                #[serde(rename = #member)]
-                pub record: #record,
-            }
-        },
     }
 }
 
@@ -90,47 +107,50 @@ fn answer_type(ep: &Endpoint, record: &proc_macro2::Ident) -> TokenStream {
 struct AnswerSpace {
     names: Names,
     items: Vec<TokenStream>,
-    /// The vendor's pages also quote numbers and booleans (ManEx's support
-    /// portal): an optional number or boolean reads either way.
-    scalars_as_text: bool,
 }
 
 impl AnswerSpace {
-    /// A struct of `fields`, named by the first free candidate.
+    /// A struct of `fields`, named by the first free candidate, and how it
+    /// is read from a payload.
     fn record(&mut self, candidates: &[String], fields: &[Field], doc: &str) -> proc_macro2::Ident {
         let name = ident(&self.names.claim(candidates));
         let mut members = Names::new(&[], "_");
-        let mut out = Vec::new();
+        let (mut out, mut reads) = (Vec::new(), Vec::new());
         for f in fields {
             let member = field_ident(&members.claim(&[snake(&f.name)]));
             let ty = self.ty(&f.name, &f.ty);
-            let optional = !f.required || f.nullable;
-            let lenient = match f.ty.scalar() {
-                Some(ScalarType::Number) => Some("crate::lenient::f64"),
-                Some(ScalarType::Integer) => Some("crate::lenient::i64"),
-                Some(ScalarType::Boolean) => Some("crate::lenient::bool"),
-                _ => None,
-            }
-            .filter(|_| optional && self.scalars_as_text);
-            let ty = if optional { quote!(Option<#ty>) } else { ty };
             let wire = &f.name;
             let doc = doc_lines(&field_doc(f));
-            let attr = match lenient {
-                Some(with) => quote!(#[serde(rename = #wire, default, deserialize_with = #with)]),
-                None => quote!(#[serde(rename = #wire)]),
+            let (ty, read) = match f.required && !f.nullable {
+                true => (ty, quote!(m.required(#wire)?)),
+                false => (quote!(Option<#ty>), quote!(m.optional(#wire)?)),
             };
             out.push(quote! {
                 #doc
-                #attr
                 pub #member: #ty,
             });
+            reads.push(quote!(#member: #read));
         }
         let doc = doc_lines(&[doc.to_string()]);
+        // A record the docs give no member of is still an object.
+        let read = match reads.is_empty() {
+            true => quote!(cx.members(v).map(|_| #name {})),
+            false => quote! {
+                let m = cx.members(v)?;
+                Ok(#name { #(#reads),* })
+            },
+        };
         self.items.push(quote! {
             #doc
-            #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+            #[derive(Clone, Debug, Default, PartialEq)]
             pub struct #name {
                 #(#out)*
+            }
+
+            impl erpspec_model::payload::FromPayload for #name {
+                fn from_payload(v: &serde_json::Value, cx: &erpspec_model::payload::Cx) -> Result<Self, String> {
+                    #read
+                }
             }
         });
         name
@@ -187,17 +207,20 @@ pub(super) fn vendor_items(v: &Vendor) -> TokenStream {
         .map(|(name, _, _)| quote!(Error::#name { message } => Some(message),));
     let ir_file = IR_FILE;
     quote! {
+        #[cfg(feature = "answers")]
         static IR: std::sync::LazyLock<erpspec_model::ir::Vendor> = std::sync::LazyLock::new(|| {
             serde_json::from_str(include_str!(#ir_file)).expect("the IR generated with this crate reads")
         });
 
         /// This vendor's IR, as the schemas describe it.
+        #[cfg(feature = "answers")]
         pub fn vendor() -> &'static erpspec_model::ir::Vendor {
             &IR
         }
 
         /// A documented refusal, with the vendor's message, or an answer the
         /// docs do not describe.
+        #[cfg(feature = "answers")]
         #[derive(Clone, Debug, PartialEq)]
         pub enum Error {
             #(#variants)*
@@ -205,6 +228,7 @@ pub(super) fn vendor_items(v: &Vendor) -> TokenStream {
             Undocumented { status: u16, reason: String },
         }
 
+        #[cfg(feature = "answers")]
         impl Error {
             fn of(id: &str, message: String, status: u16) -> Error {
                 match id {
@@ -230,6 +254,7 @@ pub(super) fn vendor_items(v: &Vendor) -> TokenStream {
             }
         }
 
+        #[cfg(feature = "answers")]
         impl std::fmt::Display for Error {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 match (self.entry(), self) {
@@ -240,19 +265,22 @@ pub(super) fn vendor_items(v: &Vendor) -> TokenStream {
             }
         }
 
+        #[cfg(feature = "answers")]
         impl std::error::Error for Error {}
 
+        #[cfg(feature = "answers")]
         /// Reads an answer of `endpoint` through the harness's recognition:
         /// the payload of the documented success, deserialized, or the
         /// documented refusal it is (the endpoint's own entries first).
-        pub fn answer<T: serde::de::DeserializeOwned>(endpoint: &str, status: u16, body: &[u8]) -> Result<T, Error> {
+        pub fn answer<T: erpspec_model::payload::FromPayload>(endpoint: &str, status: u16, body: &[u8]) -> Result<T, Error> {
             let v = vendor();
             let ep = v.endpoints.iter().find(|e| e.id == endpoint);
             let json: serde_json::Value = serde_json::from_slice(body)
                 .unwrap_or_else(|_| serde_json::Value::String(String::from_utf8_lossy(body).into_owned()));
             let why = match ep.map(|ep| erpspec_model::recognise::success_payload(v, ep, status, &json)) {
                 Some(Ok(payload)) => {
-                    return serde_json::from_value(payload).map_err(|e| Error::Undocumented {
+                    let quoted = v.envelopes.scalars_as_text.is_some();
+                    return erpspec_model::payload::read(&payload, quoted).map_err(|e| Error::Undocumented {
                         status,
                         reason: format!("the payload does not read as documented: {e}"),
                     });

@@ -45,44 +45,14 @@ pub(super) fn lib_file(api: &Api, layout: &Layout) -> Result<String, EmitError> 
         pub const ENDPOINTS: &[(&str, &str)] = &[#(#endpoints),*];
 
         /// The payload of an answer the docs show as an empty JSON object.
-        #[derive(Clone, Copy, Debug, Default, PartialEq, serde::Deserialize)]
+        #[cfg(feature = "answers")]
+        #[derive(Clone, Copy, Debug, Default, PartialEq)]
         pub struct Empty {}
 
-        /// Optional numbers and booleans of a vendor whose pages also
-        /// quote them (`envelopes.scalars_as_text`): `0` or `"0"`, `true` or
-        /// `"true"`, `null` or `"null"`.
-        pub mod lenient {
-            use serde::{Deserialize, Deserializer};
-
-            #[derive(Deserialize)]
-            #[serde(untagged)]
-            enum Scalar<T> {
-                Value(T),
-                Text(String),
-            }
-
-            fn read<'de, D: Deserializer<'de>, T: Deserialize<'de> + std::str::FromStr>(d: D) -> Result<Option<T>, D::Error> {
-                match Option::<Scalar<T>>::deserialize(d)? {
-                    None => Ok(None),
-                    Some(Scalar::Value(v)) => Ok(Some(v)),
-                    Some(Scalar::Text(t)) if t == "null" => Ok(None),
-                    Some(Scalar::Text(t)) => t
-                        .parse()
-                        .map(Some)
-                        .map_err(|_| serde::de::Error::custom(format!("{t:?} is not the documented number or boolean"))),
-                }
-            }
-
-            pub fn f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
-                read(d)
-            }
-
-            pub fn i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
-                read(d)
-            }
-
-            pub fn bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
-                read(d)
+        #[cfg(feature = "answers")]
+        impl erpspec_model::payload::FromPayload for Empty {
+            fn from_payload(v: &serde_json::Value, cx: &erpspec_model::payload::Cx) -> Result<Self, String> {
+                cx.members(v).map(|_| Empty {})
             }
         }
 
@@ -206,6 +176,7 @@ impl Arms {
             /// typed payload, shown with `Debug`, or the documented refusal it
             /// is, as `(catalogue entry, description)` (no entry: the answer is
             /// undocumented); `None` for an unknown endpoint.
+            #[cfg(feature = "answers")]
             pub fn parse_answer(
                 vendor: &str,
                 endpoint: &str,

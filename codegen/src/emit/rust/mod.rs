@@ -124,7 +124,7 @@ pub fn endpoint_file(v: &Vendor, ep: &Endpoint) -> Result<String, EmitError> {
     let file = format!("{}/{}", v.name, ep.id);
     let plan = Plan::of(v, ep, &file)?;
     let mut tokens = plan.tokens()?;
-    tokens.extend(answers::endpoint_items(v, ep));
+    tokens.extend(answers::endpoint_items(ep));
     render(&file, tokens)
 }
 
