@@ -4,6 +4,7 @@
 //! record made the generated crate's release build minutes long: LLVM
 //! inlines serde's visitors into every record of 60 optional members.)
 
+use crate::ir::{ErrorEntry, Vendor};
 use serde_json::{Map, Value};
 
 /// How a payload is read: where in it (for errors), and whether numbers and
@@ -52,6 +53,39 @@ pub trait FromPayload: Sized {
 /// Reads a whole payload.
 pub fn read<T: FromPayload>(payload: &Value, scalars_as_text: bool) -> Result<T, String> {
     T::from_payload(payload, &Cx::new(scalars_as_text))
+}
+
+/// An answer that is not the documented success.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NotSuccess<'v> {
+    /// A documented refusal, with the message it carries.
+    Refused { entry: &'v ErrorEntry, message: String },
+    /// Neither the success nor a documented refusal, and why.
+    Undocumented(String),
+}
+
+/// Reads an answer of `endpoint` through the harness's recognition
+/// ([`crate::recognise`]): the success payload as `T`, else the documented
+/// refusal it is (the endpoint's own entries first), else why it is neither.
+/// A body that is not JSON is read as a JSON string of its text.
+pub fn answer<'v, T: FromPayload>(v: &'v Vendor, endpoint: &str, status: u16, body: &[u8]) -> Result<T, NotSuccess<'v>> {
+    let ep = v.endpoint(endpoint);
+    let json: Value = serde_json::from_slice(body).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(body).into_owned()));
+    let why = match ep.map(|ep| crate::recognise::success_payload(v, ep, status, &json)) {
+        Some(Ok(payload)) => {
+            return read(&payload, v.envelopes.scalars_as_text.is_some())
+                .map_err(|e| NotSuccess::Undocumented(format!("the payload does not read as documented: {e}")));
+        }
+        Some(Err(why)) => why,
+        None => format!("`{endpoint}` is not an endpoint of {}", v.name),
+    };
+    match crate::recognise::refusal(v, ep, status, &json) {
+        Some(entry) => Err(NotSuccess::Refused {
+            entry,
+            message: crate::recognise::refusal_message(v, entry, &json).unwrap_or_default(),
+        }),
+        None => Err(NotSuccess::Undocumented(why)),
+    }
 }
 
 /// An object's members.

@@ -137,51 +137,25 @@ impl std::fmt::Display for Error {
 impl std::error::Error for Error {}
 #[cfg(feature = "answers")]
 /// Reads an answer of `endpoint` through the harness's recognition:
-/// the payload of the documented success, deserialized, or the
+/// the payload of the documented success as the answer type, or the
 /// documented refusal it is (the endpoint's own entries first).
 pub fn answer<T: erpspec_model::payload::FromPayload>(
     endpoint: &str,
     status: u16,
     body: &[u8],
 ) -> Result<T, Error> {
-    let v = vendor();
-    let ep = v.endpoints.iter().find(|e| e.id == endpoint);
-    let json: serde_json::Value = serde_json::from_slice(body)
-        .unwrap_or_else(|_| serde_json::Value::String(
-            String::from_utf8_lossy(body).into_owned(),
-        ));
-    let why = match ep
-        .map(|ep| erpspec_model::recognise::success_payload(v, ep, status, &json))
-    {
-        Some(Ok(payload)) => {
-            let quoted = v.envelopes.scalars_as_text.is_some();
-            return erpspec_model::payload::read(&payload, quoted)
-                .map_err(|e| Error::Undocumented {
+    erpspec_model::payload::answer(vendor(), endpoint, status, body)
+        .map_err(|e| match e {
+            erpspec_model::payload::NotSuccess::Refused { entry, message } => {
+                Error::of(&entry.id, message, status)
+            }
+            erpspec_model::payload::NotSuccess::Undocumented(reason) => {
+                Error::Undocumented {
                     status,
-                    reason: format!("the payload does not read as documented: {e}"),
-                });
-        }
-        Some(Err(why)) => why,
-        None => format!("`{endpoint}` is not an endpoint of this vendor"),
-    };
-    match erpspec_model::recognise::refusal(v, ep, status, &json) {
-        Some(e) => {
-            Err(
-                Error::of(
-                    &e.id,
-                    erpspec_model::recognise::refusal_message(v, e, &json)
-                        .unwrap_or_default(),
-                    status,
-                ),
-            )
-        }
-        None => {
-            Err(Error::Undocumented {
-                status,
-                reason: why,
-            })
-        }
-    }
+                    reason,
+                }
+            }
+        })
 }
 ///A typed client of Expandable ERP.
 ///

@@ -188,6 +188,37 @@ impl AnswerSpace {
 
 /// The vendor's `Error` and `answer`, and its IR read from [`IR_FILE`].
 pub(super) fn vendor_items(v: &Vendor) -> TokenStream {
+    let ir_file = IR_FILE;
+    let error = error_items(v);
+    quote! {
+        #[cfg(feature = "answers")]
+        static IR: std::sync::LazyLock<erpspec_model::ir::Vendor> = std::sync::LazyLock::new(|| {
+            serde_json::from_str(include_str!(#ir_file)).expect("the IR generated with this crate reads")
+        });
+
+        /// This vendor's IR, as the schemas describe it.
+        #[cfg(feature = "answers")]
+        pub fn vendor() -> &'static erpspec_model::ir::Vendor {
+            &IR
+        }
+
+        #error
+
+        #[cfg(feature = "answers")]
+        /// Reads an answer of `endpoint` through the harness's recognition:
+        /// the payload of the documented success as the answer type, or the
+        /// documented refusal it is (the endpoint's own entries first).
+        pub fn answer<T: erpspec_model::payload::FromPayload>(endpoint: &str, status: u16, body: &[u8]) -> Result<T, Error> {
+            erpspec_model::payload::answer(vendor(), endpoint, status, body).map_err(|e| match e {
+                erpspec_model::payload::NotSuccess::Refused { entry, message } => Error::of(&entry.id, message, status),
+                erpspec_model::payload::NotSuccess::Undocumented(reason) => Error::Undocumented { status, reason },
+            })
+        }
+    }
+}
+
+/// The vendor's `Error`: a variant per catalogue entry, and `Undocumented`.
+fn error_items(v: &Vendor) -> TokenStream {
     let mut names = Names::new(&["Undocumented"], "");
     let entries: Vec<(proc_macro2::Ident, &str, String)> = v
         .errors
@@ -205,19 +236,7 @@ pub(super) fn vendor_items(v: &Vendor) -> TokenStream {
     let messages = entries
         .iter()
         .map(|(name, _, _)| quote!(Error::#name { message } => Some(message),));
-    let ir_file = IR_FILE;
     quote! {
-        #[cfg(feature = "answers")]
-        static IR: std::sync::LazyLock<erpspec_model::ir::Vendor> = std::sync::LazyLock::new(|| {
-            serde_json::from_str(include_str!(#ir_file)).expect("the IR generated with this crate reads")
-        });
-
-        /// This vendor's IR, as the schemas describe it.
-        #[cfg(feature = "answers")]
-        pub fn vendor() -> &'static erpspec_model::ir::Vendor {
-            &IR
-        }
-
         /// A documented refusal, with the vendor's message, or an answer the
         /// docs do not describe.
         #[cfg(feature = "answers")]
@@ -268,30 +287,5 @@ pub(super) fn vendor_items(v: &Vendor) -> TokenStream {
         #[cfg(feature = "answers")]
         impl std::error::Error for Error {}
 
-        #[cfg(feature = "answers")]
-        /// Reads an answer of `endpoint` through the harness's recognition:
-        /// the payload of the documented success, deserialized, or the
-        /// documented refusal it is (the endpoint's own entries first).
-        pub fn answer<T: erpspec_model::payload::FromPayload>(endpoint: &str, status: u16, body: &[u8]) -> Result<T, Error> {
-            let v = vendor();
-            let ep = v.endpoints.iter().find(|e| e.id == endpoint);
-            let json: serde_json::Value = serde_json::from_slice(body)
-                .unwrap_or_else(|_| serde_json::Value::String(String::from_utf8_lossy(body).into_owned()));
-            let why = match ep.map(|ep| erpspec_model::recognise::success_payload(v, ep, status, &json)) {
-                Some(Ok(payload)) => {
-                    let quoted = v.envelopes.scalars_as_text.is_some();
-                    return erpspec_model::payload::read(&payload, quoted).map_err(|e| Error::Undocumented {
-                        status,
-                        reason: format!("the payload does not read as documented: {e}"),
-                    });
-                }
-                Some(Err(why)) => why,
-                None => format!("`{endpoint}` is not an endpoint of this vendor"),
-            };
-            match erpspec_model::recognise::refusal(v, ep, status, &json) {
-                Some(e) => Err(Error::of(&e.id, erpspec_model::recognise::refusal_message(v, e, &json).unwrap_or_default(), status)),
-                None => Err(Error::Undocumented { status, reason: why }),
-            }
-        }
     }
 }
