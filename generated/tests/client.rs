@@ -132,3 +132,143 @@ fn an_expired_token_is_renewed_once() {
         }
     });
 }
+
+/// Calls `$id`'s method of a typed client with `$body` parsed as its
+/// request: the answer shown with `Debug`, or why there is none.
+macro_rules! dispatch {
+    ($client:expr, $vendor:ident, $id:expr, $body:expr; $($name:literal => $m:ident),* $(,)?) => {
+        match $id {
+            $($name => match $vendor::$m::Request::parse($body) {
+                Ok(r) => match $client.$m(&r).await {
+                    Ok(a) => Ok(format!("{a:?}")),
+                    Err(e) => Err(e.to_string()),
+                },
+                Err(e) => Err(format!("the example does not parse: {e:?}")),
+            },)*
+            other => Err(format!("no method for {other}")),
+        }
+    };
+}
+
+/// Every documented example that must validate, in the order a client
+/// would call them (create, read, query, update, delete), each through
+/// its typed method: every one is the documented success.
+/// `extra` calls the endpoints whose every example breaks a rule on purpose.
+fn every_example_succeeds(
+    vendor: &'static erpspec_model::ir::Vendor,
+    extra: &[(&'static str, serde_json::Value)],
+) -> Vec<(String, &'static str, serde_json::Value)> {
+    use erpspec_model::ir::OperationKind::*;
+    let rank = |k: &erpspec_model::ir::OperationKind| [Login, Create, Read, Query, Update, Delete].iter().position(|x| x == k);
+    let mut calls: Vec<(String, &'static str, serde_json::Value)> = vendor
+        .endpoints
+        .iter()
+        .flat_map(|ep| {
+            ep.examples
+                .iter()
+                .filter(|ex| ex.breaks.is_empty())
+                .map(move |ex| (ex.name.clone(), ep.id.as_str(), ex.request.clone()))
+        })
+        .chain(extra.iter().map(|(id, body)| ("(a valid request)".to_string(), *id, body.clone())))
+        .collect();
+    calls.sort_by_key(|(_, id, _)| rank(&vendor.endpoint(id).expect("its endpoint").operation.kind));
+    let uncalled: Vec<&str> = vendor
+        .endpoints
+        .iter()
+        .map(|ep| ep.id.as_str())
+        .filter(|id| !calls.iter().any(|(_, c, _)| c == id))
+        .collect();
+    assert!(uncalled.is_empty(), "no valid example calls {uncalled:?}");
+    calls
+}
+
+#[test]
+fn every_manex_example_succeeds_through_its_method() {
+    let s = server("manex", &[("API_KEY", "K123456789")]);
+    let client = manex::Client::new(&url(&s), Credentials::from_iter([("API_KEY", "K123456789")]));
+    let mut wrong = Vec::new();
+    // Every example of Edit leaves out or misspells what a request needs.
+    let extra = [("customer-edit", json!({"Custno": "0000000010", "Custname": "Edited Name"}))];
+    let calls = every_example_succeeds(manex::vendor(), &extra);
+    run(async {
+        for (name, id, body) in &calls {
+            let got = dispatch!(client, manex, *id, &body;
+                "customer-add" => customer_add, "customer-edit" => customer_edit, "customer-get" => customer_get,
+                "ship-bill-add" => ship_bill_add, "ship-bill-delete" => ship_bill_delete,
+                "ship-bill-edit" => ship_bill_edit, "ship-bill-get" => ship_bill_get);
+            if let Err(e) = got {
+                wrong.push(format!("{id} `{name}`: {e}"));
+            }
+        }
+    });
+    assert!(
+        wrong.is_empty(),
+        "{} of {} examples:\n{}",
+        wrong.len(),
+        calls.len(),
+        wrong.join("\n")
+    );
+    println!("{} examples, every endpoint's, succeeded through their methods", calls.len());
+}
+
+#[test]
+fn every_rpm_example_succeeds_through_its_method() {
+    let s = server("rpm", &[("API_KEY", "RpmKey12345")]);
+    let client = rpm::Client::new(&url(&s), Credentials::from_iter([("API_KEY", "RpmKey12345")]));
+    let mut wrong = Vec::new();
+    let calls = every_example_succeeds(rpm::vendor(), &[]);
+    run(async {
+        for (name, id, body) in &calls {
+            let got = dispatch!(client, rpm, *id, &body;
+                "customer" => customer, "customer-add" => customer_add, "customer-contact-add" => customer_contact_add,
+                "customer-contact-edit" => customer_contact_edit, "customer-edit" => customer_edit,
+                "customer-location-edit" => customer_location_edit, "customers" => customers, "info" => info);
+            if let Err(e) = got {
+                wrong.push(format!("{id} `{name}`: {e}"));
+            }
+        }
+    });
+    assert!(
+        wrong.is_empty(),
+        "{} of {} examples:\n{}",
+        wrong.len(),
+        calls.len(),
+        wrong.join("\n")
+    );
+    println!("{} examples, every endpoint's, succeeded through their methods", calls.len());
+}
+
+#[test]
+fn every_expandable_example_succeeds_through_its_method() {
+    let creds = [("DATA_SOURCE", "DEMO"), ("USER_NAME", "typed"), ("PASSWORD", "s3cret-pass")];
+    let s = server("expandable", &creds);
+    let client = expandable::Client::new(&url(&s), Credentials::from_iter(creds));
+    let mut wrong = Vec::new();
+    // The login example carries the docs' credentials; this server has others.
+    let extra = [(
+        "auth-token-get",
+        json!({"DATA_SOURCE": "DEMO", "USER_NAME": "typed", "PASSWORD": "s3cret-pass"}),
+    )];
+    let calls = every_example_succeeds(expandable::vendor(), &extra);
+    run(async {
+        for (name, id, body) in &calls {
+            let got = dispatch!(client, expandable, *id, &body;
+                "auth-token-get" => auth_token_get, "customer-contact-create" => customer_contact_create,
+                "customer-contact-delete" => customer_contact_delete, "customer-contact-query" => customer_contact_query,
+                "customer-contact-update" => customer_contact_update, "customer-part-create" => customer_part_create,
+                "customer-part-delete" => customer_part_delete, "customer-part-query" => customer_part_query,
+                "customer-part-update" => customer_part_update);
+            if let Err(e) = got {
+                wrong.push(format!("{id} `{name}`: {e}"));
+            }
+        }
+    });
+    assert!(
+        wrong.is_empty(),
+        "{} of {} examples:\n{}",
+        wrong.len(),
+        calls.len(),
+        wrong.join("\n")
+    );
+    println!("{} examples, every endpoint's, succeeded through their methods", calls.len());
+}
